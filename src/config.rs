@@ -1,0 +1,163 @@
+//! Configuration, layered with the `config` crate.
+//!
+//! Later layers win: built-in defaults, `config/default.toml`, `config/local.toml` (optional,
+//! not committed), then environment variables `LECTERN__SECTION__KEY` (double underscore between
+//! levels, e.g. `LECTERN__CONTENT__SEEDS_DIR`). The Discord token is *not* configuration: it is
+//! read from `DISCORD_TOKEN` or `DISCORD_TOKEN_FILE` only when serving, and never stored here,
+//! so that printing a `Config` can never leak it.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// The whole configuration. Every field has a default, so an empty configuration is valid.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct Config {
+    pub content: ContentConfig,
+    pub log: LogConfig,
+    pub discord: DiscordConfig,
+    pub admin: AdminConfig,
+    pub http: HttpConfig,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default)]
+pub struct ContentConfig {
+    /// Folder of Markdown write-ups.
+    pub seeds_dir: PathBuf,
+    /// Files larger than this are skipped with a warning.
+    pub max_file_bytes: u64,
+    /// Reload when the seeds folder changes.
+    pub watch: bool,
+}
+
+impl Default for ContentConfig {
+    fn default() -> Self {
+        ContentConfig {
+            seeds_dir: PathBuf::from("seeds"),
+            max_file_bytes: 4 * 1024 * 1024,
+            watch: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default)]
+pub struct LogConfig {
+    /// `text` or `json`.
+    pub format: LogFormat,
+    /// A `tracing` filter used when `RUST_LOG` is not set.
+    pub filter: String,
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        LogConfig {
+            format: LogFormat::Text,
+            filter: "info,serenity=warn,poise=warn".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct DiscordConfig {
+    /// Base URL of Discord's HTTP API (or of a ratelimit proxy in front of it). Empty: Discord.
+    pub api_base: Option<String>,
+    /// Register commands in this guild only (instant; for trying a setup).
+    pub guild_id: Option<u64>,
+    /// First shard this process runs; with `shard_count`.
+    pub shard_start: Option<u32>,
+    /// How many shards this process runs, starting at `shard_start`.
+    pub shard_run: Option<u32>,
+    /// Total shards across all processes. Empty: Discord's recommendation, all in this process.
+    pub shard_total: Option<u32>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct AdminConfig {
+    /// Users allowed to run admin commands in addition to members with Manage Server.
+    pub user_ids: Vec<u64>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct HttpConfig {
+    /// Address of the health and metrics listener; empty turns it off.
+    pub bind: String,
+}
+
+/// What went wrong reading the configuration.
+#[derive(Debug, thiserror::Error)]
+#[error("configuration: {0}")]
+pub struct ConfigError(#[from] config::ConfigError);
+
+impl Config {
+    /// Reads `DIR/default.toml`, `DIR/local.toml` (both optional) and `LECTERN__*` variables.
+    pub fn load(dir: &Path) -> Result<Config, ConfigError> {
+        Self::load_with_env(dir, None)
+    }
+
+    /// Like [`Config::load`], with the environment given explicitly (for tests).
+    pub fn load_with_env(
+        dir: &Path,
+        env: Option<std::collections::HashMap<String, String>>,
+    ) -> Result<Config, ConfigError> {
+        let file = |name: &str| config::File::from(dir.join(name)).required(false);
+        let mut env_source = config::Environment::with_prefix("LECTERN")
+            .prefix_separator("__")
+            .separator("__")
+            .list_separator(",")
+            .with_list_parse_key("admin.user_ids")
+            .try_parsing(true);
+        if let Some(vars) = env {
+            env_source = env_source.source(Some(vars));
+        }
+        let cfg = config::Config::builder()
+            .add_source(file("default.toml"))
+            .add_source(file("local.toml"))
+            .add_source(env_source)
+            .build()?
+            .try_deserialize()?;
+        Ok(cfg)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn env_overrides_files_and_files_override_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("default.toml"),
+            "[content]\nseeds_dir = \"from-file\"\nmax_file_bytes = 10\n",
+        )
+        .unwrap();
+        let env = [("LECTERN__CONTENT__SEEDS_DIR".to_string(), "/from/env".to_string())]
+            .into_iter()
+            .collect();
+        let cfg = Config::load_with_env(dir.path(), Some(env)).unwrap();
+        assert_eq!(cfg.content.seeds_dir, PathBuf::from("/from/env"));
+        assert_eq!(cfg.content.max_file_bytes, 10);
+        assert_eq!(cfg.log.format, LogFormat::Text);
+    }
+
+    #[test]
+    fn the_committed_default_file_parses() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("config");
+        let cfg = Config::load_with_env(&dir, Some(Default::default())).unwrap();
+        assert_eq!(cfg.content.seeds_dir, PathBuf::from("seeds"));
+    }
+}

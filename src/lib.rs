@@ -1,0 +1,27 @@
+//! lectern: a self-hosted Discord bot that serves excerpts of talks.
+//!
+//! The crate is a library with a thin binary. Its map:
+//!
+//! - [`model`]: the content model, [`model::Talk`] and its sections, summary and quotes.
+//! - [`parse`]: Markdown write-up → `Talk` (pulldown-cmark events with byte offsets).
+//! - [`library`]: a folder of write-ups → [`library::Library`], the only place that reads seeds
+//!   from the file system; loading skips bad files with warnings and never fails as a whole.
+//! - [`search`]: the search index, ranked hits, autocomplete and fuzzy section lookup.
+//! - [`reply`]: one function per command building a transport-independent [`reply::Reply`].
+//! - [`i18n`]: the interface's words in English and Chinese.
+//! - [`text`]: character-counted truncation and escaping.
+//! - [`config`]: layered configuration (files, then `LECTERN__…` environment variables).
+//! - [`cli`]: the `ask` and `check` commands.
+//!
+//! Invariant: everything above except `cli` knows nothing of Discord; the CLI, the bot, the
+//! tests and the benchmarks all call the same functions.
+
+pub mod cli;
+pub mod config;
+pub mod i18n;
+pub mod library;
+pub mod model;
+pub mod parse;
+pub mod reply;
+pub mod search;
+pub mod text;

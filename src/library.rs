@@ -1,0 +1,254 @@
+//! The library of talks: loading a folder of write-ups, and looking things up in it.
+//!
+//! [`Library::load`] is the only function in the crate that reads content from the file system.
+//! Loading never fails as a whole: a file that cannot be used is skipped with a
+//! [`LoadWarning`] naming it and the reason, and the rest load. A `Library` is immutable once
+//! built, and holds its search index, so that a reload can build a new one aside and swap it in
+//! whole.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use crate::model::{Quote, Section, Talk};
+use crate::parse::parse_talk;
+use crate::search::Index;
+
+/// Limits applied while loading.
+#[derive(Debug, Clone)]
+pub struct LoadOptions {
+    /// Files larger than this many bytes are skipped.
+    pub max_file_bytes: u64,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        LoadOptions {
+            max_file_bytes: 4 * 1024 * 1024,
+        }
+    }
+}
+
+/// A problem with one file. `skipped` files did not load at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadWarning {
+    pub file: PathBuf,
+    pub skipped: bool,
+    pub reason: String,
+}
+
+impl fmt::Display for LoadWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = if self.skipped { "skipped" } else { "warning" };
+        write!(f, "{}: {what}: {}", self.file.display(), self.reason)
+    }
+}
+
+/// Points at one section of one talk in a library.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+pub struct SectionRef {
+    pub talk: usize,
+    pub section: usize,
+}
+
+/// Points at one quote of one talk in a library.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct QuoteRef {
+    pub talk: usize,
+    pub quote: usize,
+}
+
+/// All loaded talks, in file-name order, with their search index.
+#[derive(Debug)]
+pub struct Library {
+    talks: Vec<Talk>,
+    index: Index,
+}
+
+/// What a load produced.
+#[derive(Debug)]
+pub struct Loaded {
+    pub library: Library,
+    pub warnings: Vec<LoadWarning>,
+}
+
+impl Loaded {
+    /// True when any file was skipped, or nothing loaded.
+    pub fn is_degraded(&self) -> bool {
+        self.library.talks.is_empty() || self.warnings.iter().any(|w| w.skipped)
+    }
+}
+
+impl Library {
+    /// Loads every `.md` and `.markdown` file directly in `dir`.
+    pub fn load(dir: &Path, opts: &LoadOptions) -> Loaded {
+        let mut warnings = Vec::new();
+        let mut talks = Vec::new();
+        let entries = match std::fs::read_dir(dir) {
+            Ok(e) => e,
+            Err(e) => {
+                warnings.push(LoadWarning {
+                    file: dir.to_path_buf(),
+                    skipped: true,
+                    reason: format!("cannot read the folder: {e}"),
+                });
+                return Loaded {
+                    library: Library::from_talks(talks),
+                    warnings,
+                };
+            }
+        };
+        let mut paths: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                matches!(
+                    p.extension().and_then(|e| e.to_str()),
+                    Some("md" | "markdown")
+                )
+            })
+            .collect();
+        paths.sort();
+        for path in paths {
+            match read_one(&path, opts) {
+                Ok(src) => {
+                    let id = talk_id(&path);
+                    let (talk, parse_warnings) = parse_talk(&id, &src);
+                    for w in parse_warnings {
+                        warnings.push(LoadWarning {
+                            file: path.clone(),
+                            skipped: false,
+                            reason: format!("byte {}: {}", w.offset, w.message),
+                        });
+                    }
+                    if talk.sections.is_empty() {
+                        warnings.push(LoadWarning {
+                            file: path.clone(),
+                            skipped: true,
+                            reason: "no sections found (a talk needs headings)".into(),
+                        });
+                    } else if talks.iter().any(|t: &Talk| t.id == talk.id) {
+                        warnings.push(LoadWarning {
+                            file: path.clone(),
+                            skipped: true,
+                            reason: format!("a talk with id `{}` is already loaded", talk.id),
+                        });
+                    } else {
+                        talks.push(talk);
+                    }
+                }
+                Err(reason) => warnings.push(LoadWarning {
+                    file: path.clone(),
+                    skipped: true,
+                    reason,
+                }),
+            }
+        }
+        Loaded {
+            library: Library::from_talks(talks),
+            warnings,
+        }
+    }
+
+    /// Builds a library (and its index) from parsed talks.
+    pub fn from_talks(talks: Vec<Talk>) -> Library {
+        let index = Index::build(&talks);
+        Library { talks, index }
+    }
+
+    pub fn talks(&self) -> &[Talk] {
+        &self.talks
+    }
+
+    pub fn index(&self) -> &Index {
+        &self.index
+    }
+
+    pub fn talk_by_id(&self, id: &str) -> Option<(usize, &Talk)> {
+        self.talks.iter().enumerate().find(|(_, t)| t.id == id)
+    }
+
+    pub fn section(&self, r: SectionRef) -> Option<(&Talk, &Section)> {
+        let talk = self.talks.get(r.talk)?;
+        Some((talk, talk.sections.get(r.section)?))
+    }
+
+    pub fn quote(&self, r: QuoteRef) -> Option<(&Talk, &Quote)> {
+        let talk = self.talks.get(r.talk)?;
+        Some((talk, talk.quotes.get(r.quote)?))
+    }
+
+    /// Every section, in order.
+    pub fn section_refs(&self) -> impl Iterator<Item = SectionRef> + '_ {
+        self.talks.iter().enumerate().flat_map(|(t, talk)| {
+            (0..talk.sections.len()).map(move |s| SectionRef {
+                talk: t,
+                section: s,
+            })
+        })
+    }
+
+    /// Every quote, in order.
+    pub fn quote_refs(&self) -> impl Iterator<Item = QuoteRef> + '_ {
+        self.talks.iter().enumerate().flat_map(|(t, talk)| {
+            (0..talk.quotes.len()).map(move |q| QuoteRef { talk: t, quote: q })
+        })
+    }
+
+    pub fn counts(&self) -> Counts {
+        Counts {
+            talks: self.talks.len(),
+            sections: self.talks.iter().map(|t| t.sections.len()).sum(),
+            quotes: self.talks.iter().map(|t| t.quotes.len()).sum(),
+        }
+    }
+}
+
+/// How much a library holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Counts {
+    pub talks: usize,
+    pub sections: usize,
+    pub quotes: usize,
+}
+
+/// The talk id: the file name without its extension.
+pub fn talk_id(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+fn read_one(path: &Path, opts: &LoadOptions) -> Result<String, String> {
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
+    if !meta.is_file() {
+        return Err("not a regular file".into());
+    }
+    if meta.len() > opts.max_file_bytes {
+        return Err(format!(
+            "too large: {} bytes, the limit is {} (content.max_file_bytes)",
+            meta.len(),
+            opts.max_file_bytes
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
+    text_of(bytes)
+}
+
+/// Checks that file contents are usable text.
+fn text_of(bytes: Vec<u8>) -> Result<String, String> {
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err("empty file".into());
+    }
+    if bytes.contains(&0) {
+        return Err("binary file (contains a NUL byte)".into());
+    }
+    let mut text = String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
+    })?;
+    if text.starts_with('\u{FEFF}') {
+        text.drain(..3);
+    }
+    Ok(text)
+}

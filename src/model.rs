@@ -1,0 +1,95 @@
+//! The content model: a [`Talk`] and its parts, as the parser produces them.
+//!
+//! These are plain data. Nothing here knows about Markdown events, the file system or Discord.
+//! Invariants:
+//! - a talk's `sections` are in document order, and `Section::ordinal` is the index in that list;
+//! - every [`Quote`] names the ordinal of the section it was found in, or `None` when it stands
+//!   before the first section (an opening pull-quote, say);
+//! - `Section::body` is Markdown that Discord renders: images are removed from it, the
+//!   infographic is kept apart in `Section::infographic`.
+
+use serde::Serialize;
+
+/// One write-up of a talk, parsed from one file.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Talk {
+    /// Stable id taken from the file name without its extension.
+    pub id: String,
+    pub title: String,
+    pub meta: Meta,
+    pub summary: Summary,
+    /// Text between the title and the first section (an introduction), as Markdown.
+    pub intro: String,
+    pub sections: Vec<Section>,
+    pub quotes: Vec<Quote>,
+    /// Related topics (tags) the document lists at its end.
+    pub related: Vec<String>,
+}
+
+/// Where a talk comes from.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Meta {
+    pub source: Option<String>,
+    pub date: Option<String>,
+    pub author: Option<String>,
+    pub tags: Vec<String>,
+}
+
+/// The summary block a write-up may open with.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Summary {
+    pub one_liner: Option<String>,
+    pub key_points: Vec<String>,
+    pub risks: Vec<String>,
+}
+
+/// One section of a talk: a numbered topic, or an unnumbered part such as a closing section.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Section {
+    /// Position in [`Talk::sections`].
+    pub ordinal: usize,
+    /// The number the document gives the section, if it numbers it.
+    pub number: Option<u32>,
+    pub title: String,
+    /// Markdown for Discord: bold, lists and links kept, images removed.
+    pub body: String,
+    pub infographic: Option<Image>,
+}
+
+impl Section {
+    /// The label used in lists and autocomplete: `13 · 生物安全与韧性策略`, or the bare title.
+    pub fn label(&self) -> String {
+        match self.number {
+            Some(n) => format!("{n} · {}", self.title),
+            None => self.title.clone(),
+        }
+    }
+}
+
+/// An image of a section: its URL and alt text.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Image {
+    pub url: String,
+    pub alt: String,
+}
+
+/// The speaker's own words, as written in the document.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Quote {
+    pub text: String,
+    /// Ordinal of the section the quote stands in.
+    pub section: Option<usize>,
+    pub kind: QuoteKind,
+}
+
+/// How a quote was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuoteKind {
+    /// Text between quotation marks.
+    Quoted,
+    /// A bold highlight inside quotation marks.
+    Highlight,
+    /// A blockquote that is itself a quotation.
+    PullQuote,
+}

@@ -1,0 +1,757 @@
+//! The Markdown parser: one write-up in, one [`Talk`] and its warnings out.
+//!
+//! It walks pulldown-cmark's events with their byte offsets in three steps:
+//! 1. **Blocks.** The event stream is cut into top-level blocks, each with its byte range.
+//! 2. **Structure recovery.** Write-ups converted from web pages often carry headings that a
+//!    CommonMark parser does not see as headings. The common case is a numbered setext heading
+//!    (`1. Title` underlined with `-----`): CommonMark reads an ordered list of one item and a
+//!    thematic break. A one-item, one-line ordered list directly followed by a line of dashes
+//!    (or equals signs) is read back as the heading it was meant to be.
+//! 3. **Zones.** Headings move the parser between zones: metadata (`文档信息`, `Metadata`),
+//!    summary (`摘要`, `Summary`, with one-liner, key points and risks), the body, and related
+//!    topics (`关联主题`, `Related`). In the body, headings at the section level open sections;
+//!    deeper headings stay inside their section as bold lines.
+//!
+//! Invariants: parsing never fails and never panics; the talk it returns may have no sections
+//! (the loader decides what to do with that); only this module knows pulldown-cmark.
+
+mod quotes;
+mod render;
+
+use std::ops::Range;
+
+use pulldown_cmark::{Event, MetadataBlockKind, Options, Parser, Tag, TagEnd};
+
+use crate::model::{Image, Meta, Quote, Section, Summary, Talk};
+use render::{Ev, plain_text, render};
+
+pub use quotes::{MAX_CHARS as MAX_QUOTE_CHARS, MIN_CHARS as MIN_QUOTE_CHARS};
+
+/// Something the parser noticed but could work around.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseWarning {
+    /// Byte offset in the source where it was noticed.
+    pub offset: usize,
+    pub message: String,
+}
+
+/// Parses one write-up. `id` names the talk (the loader uses the file name).
+pub fn parse_talk(id: &str, src: &str) -> (Talk, Vec<ParseWarning>) {
+    let mut opts = Options::empty();
+    opts.insert(Options::ENABLE_TABLES);
+    opts.insert(Options::ENABLE_STRIKETHROUGH);
+    opts.insert(Options::ENABLE_TASKLISTS);
+    opts.insert(Options::ENABLE_FOOTNOTES);
+    opts.insert(Options::ENABLE_YAML_STYLE_METADATA_BLOCKS);
+    let events: Vec<Ev<'_>> = Parser::new_ext(src, opts).into_offset_iter().collect();
+    let blocks = split_blocks(&events);
+    let nodes = recover_structure(&blocks, &events, src);
+    Builder::new(id, src).build(&nodes, &events)
+}
+
+/// A top-level block: the range of its events in the event list and of its bytes in the source.
+#[derive(Debug, Clone)]
+struct Block {
+    events: Range<usize>,
+    bytes: Range<usize>,
+}
+
+fn split_blocks(events: &[Ev<'_>]) -> Vec<Block> {
+    let mut blocks = Vec::new();
+    let mut depth = 0usize;
+    let mut start = 0usize;
+    for (i, (ev, range)) in events.iter().enumerate() {
+        match ev {
+            Event::Start(_) => {
+                if depth == 0 {
+                    start = i;
+                }
+                depth += 1;
+            }
+            Event::End(_) => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    blocks.push(Block {
+                        events: start..i + 1,
+                        bytes: events[start].1.start..range.end,
+                    });
+                }
+            }
+            _ if depth == 0 => blocks.push(Block {
+                events: i..i + 1,
+                bytes: range.clone(),
+            }),
+            _ => {}
+        }
+    }
+    blocks
+}
+
+/// A block after structure recovery.
+#[derive(Debug, Clone)]
+enum Node {
+    Heading {
+        level: u32,
+        number: Option<u32>,
+        title: String,
+        offset: usize,
+    },
+    FrontMatter(String),
+    Content(Range<usize>),
+}
+
+fn recover_structure(blocks: &[Block], events: &[Ev<'_>], src: &str) -> Vec<Node> {
+    let mut nodes = Vec::new();
+    let mut i = 0;
+    while i < blocks.len() {
+        let block = &blocks[i];
+        let evs = &events[block.events.clone()];
+        match &evs[0].0 {
+            Event::Start(Tag::Heading { level, .. }) => {
+                let (number, title) = split_number(&plain_text(evs));
+                nodes.push(Node::Heading {
+                    level: *level as u32,
+                    number,
+                    title,
+                    offset: block.bytes.start,
+                });
+            }
+            Event::Start(Tag::MetadataBlock(MetadataBlockKind::YamlStyle)) => {
+                nodes.push(Node::FrontMatter(plain_text(evs)));
+            }
+            Event::Start(Tag::List(Some(start))) => {
+                let next_rule = blocks
+                    .get(i + 1)
+                    .filter(|b| matches!(events[b.events.start].0, Event::Rule));
+                if let Some((level, title, consumed)) =
+                    numbered_setext_heading(evs, block, next_rule, src)
+                {
+                    nodes.push(Node::Heading {
+                        level,
+                        number: u32::try_from(*start).ok(),
+                        title,
+                        offset: block.bytes.start,
+                    });
+                    i += consumed;
+                    continue;
+                }
+                nodes.push(Node::Content(block.events.clone()));
+            }
+            _ => nodes.push(Node::Content(block.events.clone())),
+        }
+        i += 1;
+    }
+    nodes
+}
+
+/// Recognises `1. Title` + `-----` (read by CommonMark as a list and a rule) and
+/// `1. Title` + `=====` (read as a list item whose paragraph continues with `=====`).
+/// `next_rule` is the following block when it is a thematic break. Returns the heading level,
+/// its title and how many blocks it used.
+fn numbered_setext_heading(
+    evs: &[Ev<'_>],
+    list: &Block,
+    next_rule: Option<&Block>,
+    src: &str,
+) -> Option<(u32, String, usize)> {
+    let items = evs
+        .iter()
+        .filter(|(e, _)| matches!(e, Event::Start(Tag::Item)))
+        .count();
+    let only_inline = evs.iter().all(|(e, _)| {
+        matches!(
+            e,
+            Event::Start(Tag::List(_) | Tag::Item | Tag::Paragraph | Tag::Emphasis | Tag::Strong)
+                | Event::End(
+                    TagEnd::List(_)
+                        | TagEnd::Item
+                        | TagEnd::Paragraph
+                        | TagEnd::Emphasis
+                        | TagEnd::Strong
+                )
+                | Event::Text(_)
+                | Event::Code(_)
+                | Event::SoftBreak
+        )
+    });
+    if items != 1 || !only_inline {
+        return None;
+    }
+    let text = src.get(list.bytes.clone())?.trim_end();
+    let mut lines = text.lines();
+    lines.next()?;
+    match (lines.next(), lines.next()) {
+        // `1. Title` then a rule on the very next line.
+        (None, None) => {
+            let next = next_rule?;
+            let between = src.get(list.bytes.end..next.bytes.start)?;
+            if between.matches('\n').count() > 1 {
+                return None;
+            }
+            let rule = src.get(next.bytes.clone())?.trim();
+            if rule.len() >= 2 && rule.chars().all(|c| c == '-') {
+                let title = plain_text(evs);
+                return Some((2, title, 2));
+            }
+            None
+        }
+        // `1. Title` whose paragraph continues with a line of `=`.
+        (Some(underline), None) => {
+            let underline = underline.trim();
+            if underline.len() >= 2 && underline.chars().all(|c| c == '=') {
+                let title = plain_text(evs);
+                let title = title.trim_end_matches('=').trim().to_string();
+                return Some((1, title, 1));
+            }
+            None
+        }
+        _ => None,
+    }
+}
+
+/// Splits a leading section number off a heading: `13. 标题`, `13) Title`, `13、标题`,
+/// `13 · 标题`. A number that is part of the title (`3D 推理`, `2026 年展望`, `4.5 版本`) stays.
+fn split_number(text: &str) -> (Option<u32>, String) {
+    let text = text.trim();
+    let digits_end = text
+        .char_indices()
+        .find(|(_, c)| !c.is_ascii_digit())
+        .map_or(text.len(), |(i, _)| i);
+    if digits_end == 0 || digits_end > 4 {
+        return (None, text.to_string());
+    }
+    let rest = &text[digits_end..];
+    let mut chars = rest.chars();
+    let sep = chars.next();
+    let after = chars.next();
+    let is_sep = matches!(sep, Some('.' | ')' | '、' | ':' | '：' | '．' | '）'))
+        && !matches!(after, Some(c) if c.is_ascii_digit());
+    let dotted = rest.trim_start().starts_with('·');
+    if !(is_sep || dotted) {
+        return (None, text.to_string());
+    }
+    let title = rest
+        .trim_start()
+        .trim_start_matches(['.', ')', '、', ':', '：', '．', '）', '·'])
+        .trim();
+    if title.is_empty() {
+        return (None, text.to_string());
+    }
+    (text[..digits_end].parse().ok(), title.to_string())
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Special {
+    Meta,
+    Summary,
+    BodyStart,
+    Related,
+}
+
+fn special(title: &str) -> Option<Special> {
+    let t = title.trim().to_lowercase();
+    let t = t.trim_end_matches([':', '：']);
+    Some(match t {
+        "文档信息" | "信息" | "元数据" | "基本信息" | "metadata" | "info" | "document info"
+        | "about this document" => Special::Meta,
+        "摘要" | "概要" | "要点摘要" | "summary" | "tl;dr" | "tldr" => Special::Summary,
+        "正文" | "全文" | "body" | "transcript" | "full text" => Special::BodyStart,
+        "关联主题" | "相关主题" | "相关" | "标签" | "related" | "related topics" | "see also"
+        | "tags" => Special::Related,
+        _ => return None,
+    })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SummaryPart {
+    OneLiner,
+    KeyPoints,
+    Risks,
+}
+
+fn summary_part(title: &str) -> Option<SummaryPart> {
+    let t = title.to_lowercase();
+    let has = |words: &[&str]| words.iter().any(|w| t.contains(w));
+    if has(&["一句话", "one-line", "one line", "tl;dr", "tldr", "in short", "一言以蔽之"]) {
+        Some(SummaryPart::OneLiner)
+    } else if has(&["风险", "不足", "隐患", "risk", "concern", "caveat", "limitation"]) {
+        Some(SummaryPart::Risks)
+    } else if has(&["要点", "重点", "亮点", "key point", "takeaway", "highlight"]) {
+        Some(SummaryPart::KeyPoints)
+    } else {
+        None
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Zone {
+    Preamble,
+    Meta(u32),
+    Summary(u32, Option<SummaryPart>),
+    Body,
+    Related(u32),
+}
+
+struct Builder<'s> {
+    src: &'s str,
+    talk: Talk,
+    warnings: Vec<ParseWarning>,
+    zone: Zone,
+    cover: Option<Image>,
+}
+
+impl<'s> Builder<'s> {
+    fn new(id: &str, src: &'s str) -> Self {
+        Builder {
+            src,
+            talk: Talk {
+                id: id.to_string(),
+                title: String::new(),
+                meta: Meta::default(),
+                summary: Summary::default(),
+                intro: String::new(),
+                sections: Vec::new(),
+                quotes: Vec::new(),
+                related: Vec::new(),
+            },
+            warnings: Vec::new(),
+            zone: Zone::Preamble,
+            cover: None,
+        }
+    }
+
+    fn build(mut self, nodes: &[Node], events: &[Ev<'_>]) -> (Talk, Vec<ParseWarning>) {
+        let section_level = section_level(nodes);
+        let mut have_title = false;
+        for node in nodes {
+            match node {
+                Node::FrontMatter(text) => self.front_matter(text),
+                Node::Heading {
+                    level,
+                    number,
+                    title,
+                    offset,
+                } => {
+                    if !have_title && *level == 1 && self.talk.sections.is_empty() {
+                        have_title = true;
+                        if self.talk.title.is_empty() || section_level > 1 {
+                            self.talk.title = title.clone();
+                        }
+                        if section_level > 1 {
+                            continue;
+                        }
+                    }
+                    self.heading(*level, *number, title, *offset, section_level);
+                }
+                Node::Content(range) => self.content(&events[range.clone()]),
+            }
+        }
+        if self.talk.title.is_empty() {
+            self.warnings.push(ParseWarning {
+                offset: 0,
+                message: "no title heading; using the file name".into(),
+            });
+            self.talk.title = self.talk.id.clone();
+        }
+        if self.talk.meta.tags.is_empty() {
+            self.talk.meta.tags = self.talk.related.clone();
+        }
+        let _ = self.cover.take();
+        for s in &mut self.talk.sections {
+            s.body = s.body.trim().to_string();
+        }
+        self.talk.intro = self.talk.intro.trim().to_string();
+        (self.talk, self.warnings)
+    }
+
+    fn heading(
+        &mut self,
+        level: u32,
+        number: Option<u32>,
+        title: &str,
+        offset: usize,
+        section_level: u32,
+    ) {
+        match special(title) {
+            Some(Special::Meta) => self.zone = Zone::Meta(level),
+            Some(Special::Summary) => self.zone = Zone::Summary(level, None),
+            Some(Special::Related) => self.zone = Zone::Related(level),
+            Some(Special::BodyStart) => self.zone = Zone::Body,
+            None => match self.zone {
+                Zone::Summary(l, _) if level > l => {
+                    self.zone = Zone::Summary(l, summary_part(title));
+                }
+                Zone::Meta(l) | Zone::Related(l) if level > l => {}
+                _ if level <= section_level => {
+                    self.zone = Zone::Body;
+                    let ordinal = self.talk.sections.len();
+                    if title.is_empty() {
+                        self.warnings.push(ParseWarning {
+                            offset,
+                            message: "empty section heading".into(),
+                        });
+                    }
+                    self.talk.sections.push(Section {
+                        ordinal,
+                        number,
+                        title: title.to_string(),
+                        body: String::new(),
+                        infographic: None,
+                    });
+                }
+                _ => {
+                    // A sub-heading inside a section stays in its text as a bold line.
+                    let line = match number {
+                        Some(n) => format!("**{n}. {title}**"),
+                        None => format!("**{title}**"),
+                    };
+                    self.append_body(&line);
+                    if matches!(self.zone, Zone::Meta(_) | Zone::Related(_) | Zone::Summary(..)) {
+                        self.zone = Zone::Body;
+                    }
+                }
+            },
+        }
+    }
+
+    fn append_body(&mut self, md: &str) {
+        if md.is_empty() {
+            return;
+        }
+        let target = match self.talk.sections.last_mut() {
+            Some(s) => &mut s.body,
+            None => &mut self.talk.intro,
+        };
+        if !target.is_empty() {
+            target.push_str("\n\n");
+        }
+        target.push_str(md);
+    }
+
+    fn content(&mut self, evs: &[Ev<'_>]) {
+        match self.zone {
+            Zone::Meta(_) => self.meta_block(evs),
+            Zone::Summary(_, part) => self.summary_block(evs, part),
+            Zone::Related(_) => {
+                for item in list_items(evs) {
+                    let tag = clean_tag(&plain_text(item));
+                    if !tag.is_empty() {
+                        self.talk.related.push(tag);
+                    }
+                }
+            }
+            Zone::Preamble | Zone::Body => {
+                if self.zone == Zone::Preamble
+                    && self.talk.sections.is_empty()
+                    && self.try_meta_list(evs)
+                {
+                    return;
+                }
+                self.body_block(evs);
+            }
+        }
+    }
+
+    fn body_block(&mut self, evs: &[Ev<'_>]) {
+        let r = render(evs, self.src);
+        let section = self.talk.sections.len().checked_sub(1);
+        for image in r.images {
+            match self.talk.sections.last_mut() {
+                Some(s) if s.infographic.is_none() => s.infographic = Some(image),
+                Some(_) => {}
+                None => {
+                    if self.cover.is_none() {
+                        self.cover = Some(image);
+                    }
+                }
+            }
+        }
+        for p in &r.paragraphs {
+            for f in quotes::extract(p) {
+                self.push_quote(f, section);
+            }
+        }
+        for q in &r.blockquotes {
+            if let Some(f) = quotes::pull_quote(q) {
+                self.push_quote(f, section);
+            }
+        }
+        self.append_body(&r.markdown);
+    }
+
+    fn push_quote(&mut self, f: quotes::Found, section: Option<usize>) {
+        if self.talk.quotes.iter().any(|q| q.text == f.text) {
+            return;
+        }
+        self.talk.quotes.push(Quote {
+            text: f.text,
+            section,
+            kind: f.kind,
+        });
+    }
+
+    fn summary_block(&mut self, evs: &[Ev<'_>], part: Option<SummaryPart>) {
+        let is_list = matches!(evs.first(), Some((Event::Start(Tag::List(_)), _)));
+        if is_list {
+            let items: Vec<String> = list_items(evs)
+                .into_iter()
+                .map(|item| render(item, self.src).markdown)
+                .filter(|s| !s.is_empty())
+                .collect();
+            match part {
+                Some(SummaryPart::Risks) => self.talk.summary.risks.extend(items),
+                Some(SummaryPart::OneLiner) if self.talk.summary.one_liner.is_none() => {
+                    self.talk.summary.one_liner = Some(items.join(" "));
+                }
+                _ => self.talk.summary.key_points.extend(items),
+            }
+        } else {
+            let md = render(evs, self.src).markdown;
+            if md.is_empty() {
+                return;
+            }
+            match (part, &self.talk.summary.one_liner) {
+                (Some(SummaryPart::OneLiner) | None, None) => {
+                    self.talk.summary.one_liner = Some(md);
+                }
+                (Some(SummaryPart::KeyPoints), _) => self.talk.summary.key_points.push(md),
+                (Some(SummaryPart::Risks), _) => self.talk.summary.risks.push(md),
+                _ => {}
+            }
+        }
+    }
+
+    fn meta_block(&mut self, evs: &[Ev<'_>]) {
+        let items = list_items(evs);
+        let lines: Vec<String> = if items.is_empty() {
+            plain_lines(evs)
+        } else {
+            items.into_iter().map(plain_text).collect()
+        };
+        for line in lines {
+            if let Some((k, v)) = line.split_once(['：', ':']) {
+                self.meta_field(k, v);
+            }
+        }
+    }
+
+    /// A list right under the title whose items are all `key: value` with known keys.
+    fn try_meta_list(&mut self, evs: &[Ev<'_>]) -> bool {
+        let items = list_items(evs);
+        if items.is_empty() {
+            return false;
+        }
+        let pairs: Vec<(String, String)> = items
+            .into_iter()
+            .filter_map(|i| {
+                let t = plain_text(i);
+                t.split_once(['：', ':'])
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+            })
+            .collect();
+        if pairs.is_empty() || pairs.iter().any(|(k, _)| meta_key(k).is_none()) {
+            return false;
+        }
+        for (k, v) in pairs {
+            self.meta_field(&k, &v);
+        }
+        true
+    }
+
+    fn meta_field(&mut self, key: &str, value: &str) {
+        let value = value.trim().trim_matches(['"', '\'']).trim().to_string();
+        if value.is_empty() {
+            return;
+        }
+        let meta = &mut self.talk.meta;
+        match meta_key(key) {
+            Some(MetaKey::Source) => meta.source = Some(value),
+            Some(MetaKey::Date) => meta.date = Some(value),
+            Some(MetaKey::Author) => meta.author = Some(value),
+            Some(MetaKey::Title) => self.talk.title = value,
+            Some(MetaKey::Tags) => meta.tags.extend(split_list(&value)),
+            None => {}
+        }
+    }
+
+    /// A small YAML subset: `key: value`, `key: [a, b]` and `key:` followed by `- item` lines.
+    fn front_matter(&mut self, text: &str) {
+        let mut current_list: Option<String> = None;
+        for line in text.lines() {
+            let trimmed = line.trim();
+            if let Some(item) = trimmed.strip_prefix("- ") {
+                if let Some(key) = &current_list {
+                    let key = key.clone();
+                    self.meta_field(&key, item);
+                }
+                continue;
+            }
+            current_list = None;
+            if let Some((k, v)) = trimmed.split_once(':') {
+                if v.trim().is_empty() {
+                    current_list = Some(k.to_string());
+                } else {
+                    self.meta_field(k, v);
+                }
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum MetaKey {
+    Source,
+    Date,
+    Author,
+    Title,
+    Tags,
+}
+
+fn meta_key(key: &str) -> Option<MetaKey> {
+    let k = key.trim().trim_matches('*').trim().to_lowercase();
+    Some(match k.as_str() {
+        "来源" | "原文" | "出处" | "链接" | "source" | "url" | "link" | "original" => {
+            MetaKey::Source
+        }
+        "发布日期" | "日期" | "时间" | "发布时间" | "date" | "published" => MetaKey::Date,
+        "作者" | "演讲者" | "主讲" | "讲者" | "author" | "speaker" | "by" => MetaKey::Author,
+        "标题" | "title" => MetaKey::Title,
+        "标签" | "关键词" | "tags" | "keywords" => MetaKey::Tags,
+        _ => return None,
+    })
+}
+
+fn split_list(value: &str) -> Vec<String> {
+    value
+        .trim_matches(['[', ']'])
+        .split([',', '，', '、'])
+        .map(|s| s.trim().trim_matches(['"', '\'']).trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// `[[00-元语/OpenAI]]` → `OpenAI`; `#tag` → `tag`.
+fn clean_tag(raw: &str) -> String {
+    let t = raw.trim().trim_start_matches("[[").trim_end_matches("]]");
+    let t = t.rsplit('/').next().unwrap_or(t);
+    let t = t.split('|').next().unwrap_or(t);
+    t.trim().trim_start_matches('#').trim().to_string()
+}
+
+/// The event runs inside each top-level item of a list block (without the item's own tags).
+fn list_items<'e, 'a>(evs: &'e [Ev<'a>]) -> Vec<&'e [Ev<'a>]> {
+    if !matches!(evs.first(), Some((Event::Start(Tag::List(_)), _))) {
+        return Vec::new();
+    }
+    let mut items = Vec::new();
+    let mut depth = 0usize;
+    let mut start = 0usize;
+    for (i, (ev, _)) in evs.iter().enumerate() {
+        match ev {
+            Event::Start(Tag::Item) => {
+                if depth == 1 {
+                    start = i + 1;
+                }
+                depth += 1;
+            }
+            Event::End(TagEnd::Item) => {
+                depth -= 1;
+                if depth == 1 {
+                    items.push(&evs[start..i]);
+                }
+            }
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    items
+}
+
+fn plain_lines(evs: &[Ev<'_>]) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    for (ev, _) in evs {
+        match ev {
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(l) = lines.last_mut() {
+                    l.push_str(t);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph) => {
+                lines.push(String::new())
+            }
+            _ => {}
+        }
+    }
+    lines.retain(|l| !l.trim().is_empty());
+    lines
+}
+
+/// The heading level that opens sections: the shallowest level among headings that are not
+/// the title, not special and not summary parts. An H1 counts only when there are several.
+fn section_level(nodes: &[Node]) -> u32 {
+    let mut h1 = 0;
+    let mut best = u32::MAX;
+    let mut summary: Option<u32> = None;
+    for node in nodes {
+        if let Node::Heading { level, title, .. } = node {
+            if *level == 1 {
+                h1 += 1;
+            }
+            match special(title) {
+                Some(Special::Summary) => summary = Some(*level),
+                Some(_) => summary = None,
+                None => {
+                    if let Some(s) = summary {
+                        if *level > s {
+                            continue;
+                        }
+                        summary = None;
+                    }
+                    if *level > 1 {
+                        best = best.min(*level);
+                    }
+                }
+            }
+        }
+    }
+    if h1 > 1 || best == u32::MAX { 1 } else { best }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn section_numbers_split_only_at_a_separator() {
+        assert_eq!(split_number("13. 生物安全"), (Some(13), "生物安全".into()));
+        assert_eq!(split_number("2) Key points"), (Some(2), "Key points".into()));
+        assert_eq!(split_number("3 · 多 Agent"), (Some(3), "多 Agent".into()));
+        assert_eq!(split_number("3D 推理"), (None, "3D 推理".into()));
+        assert_eq!(split_number("4.5 版本"), (None, "4.5 版本".into()));
+        assert_eq!(split_number("2026 年展望"), (None, "2026 年展望".into()));
+    }
+
+    #[test]
+    fn a_numbered_setext_heading_is_recovered() {
+        let src = "# T\n\n1. 第一节\n-----\n\n正文一。\n\n2. Second\n======\n\ntext two\n";
+        let (talk, _) = parse_talk("t", src);
+        let titles: Vec<_> = talk.sections.iter().map(|s| (s.number, s.title.as_str())).collect();
+        assert_eq!(titles, vec![(Some(1), "第一节"), (Some(2), "Second")]);
+        assert_eq!(talk.sections[0].body, "正文一。");
+    }
+
+    #[test]
+    fn an_ordinary_list_followed_by_a_rule_after_a_blank_line_stays_a_list() {
+        let src = "# T\n\n## A\n\n1. item\n\n---\n\nmore\n";
+        let (talk, _) = parse_talk("t", src);
+        assert_eq!(talk.sections.len(), 1);
+        assert!(talk.sections[0].body.contains("1. item"));
+    }
+
+    #[test]
+    fn tags_are_cleaned() {
+        assert_eq!(clean_tag("[[00-元语/OpenAI]]"), "OpenAI");
+        assert_eq!(clean_tag("#rust"), "rust");
+    }
+}

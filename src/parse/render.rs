@@ -1,0 +1,360 @@
+//! Turning a run of pulldown-cmark events back into Markdown that Discord renders.
+//!
+//! Discord understands bold, italics, strike-through, inline code, code blocks, block quotes,
+//! lists and masked links, but not images, tables, HTML or rules. So images are lifted out
+//! (returned apart, never as text: their alt text is not body text), tables are shown as code
+//! blocks of their source, HTML is dropped and rules vanish. Alongside the Markdown the renderer
+//! keeps each paragraph as plain text with its bold spans, for the quote finder.
+
+use std::ops::Range;
+
+use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
+
+use super::quotes::PlainText;
+use crate::model::Image;
+
+pub type Ev<'a> = (Event<'a>, Range<usize>);
+
+/// What one block (or run of blocks) renders to.
+#[derive(Debug, Default)]
+pub struct Rendered {
+    pub markdown: String,
+    pub images: Vec<Image>,
+    /// Paragraphs outside block quotes, as plain text.
+    pub paragraphs: Vec<PlainText>,
+    /// Each top-level block quote, as one plain text.
+    pub blockquotes: Vec<PlainText>,
+}
+
+/// Renders `events` (whole blocks) taken from `src`.
+pub fn render(events: &[Ev<'_>], src: &str) -> Rendered {
+    let mut r = Renderer {
+        src,
+        out: Rendered::default(),
+        prefixes: Vec::new(),
+        lists: Vec::new(),
+        image: None,
+        para: None,
+        quote: None,
+        quote_depth: 0,
+        skip_until_table_end: false,
+        link_urls: Vec::new(),
+        in_code_block: false,
+    };
+    for (ev, range) in events {
+        r.event(ev, range.clone());
+    }
+    let md = r.out.markdown.trim().to_string();
+    r.out.markdown = md;
+    r.out
+}
+
+struct Renderer<'s> {
+    src: &'s str,
+    out: Rendered,
+    /// Line prefixes of the open containers (`> ` for quotes, spaces for list items).
+    prefixes: Vec<String>,
+    /// Open lists: the next number of an ordered list, `None` for a bullet list.
+    lists: Vec<Option<u64>>,
+    /// An image being read: its URL and the alt text so far.
+    image: Option<(String, String)>,
+    para: Option<PlainText>,
+    quote: Option<PlainText>,
+    quote_depth: usize,
+    skip_until_table_end: bool,
+    link_urls: Vec<String>,
+    in_code_block: bool,
+}
+
+impl Renderer<'_> {
+    fn newline(&mut self) {
+        self.out.markdown.push('\n');
+        let prefix: String = self.prefixes.concat();
+        self.out.markdown.push_str(&prefix);
+    }
+
+    fn block_break(&mut self) {
+        if self.out.markdown.trim().is_empty() {
+            return;
+        }
+        // Keep one blank line between blocks; inside lists a single line break reads better.
+        if self.lists.is_empty() {
+            self.newline();
+        }
+        self.newline();
+    }
+
+    fn plain(&mut self, s: &str) {
+        if let Some(p) = self.para.as_mut() {
+            p.text.push_str(s);
+        }
+        if let Some(q) = self.quote.as_mut() {
+            q.text.push_str(s);
+        }
+    }
+
+    fn bold_mark(&mut self, open: bool) {
+        for p in [self.para.as_mut(), self.quote.as_mut()].into_iter().flatten() {
+            let at = p.text.len();
+            if open {
+                p.bold.push((at, at));
+            } else if let Some(last) = p.bold.last_mut() {
+                last.1 = at;
+            }
+        }
+    }
+
+    fn event(&mut self, ev: &Event<'_>, range: Range<usize>) {
+        if self.skip_until_table_end {
+            if matches!(ev, Event::End(TagEnd::Table)) {
+                self.skip_until_table_end = false;
+            }
+            return;
+        }
+        if let Some((_, alt)) = self.image.as_mut() {
+            match ev {
+                Event::Text(t) | Event::Code(t) => alt.push_str(t),
+                Event::End(TagEnd::Image) => {
+                    let (url, alt) = self.image.take().unwrap_or_default();
+                    self.out.images.push(Image { url, alt });
+                }
+                _ => {}
+            }
+            return;
+        }
+        match ev {
+            Event::Start(tag) => self.start(tag, range),
+            Event::End(tag) => self.end(*tag),
+            Event::Text(t) => {
+                if self.in_code_block {
+                    for (i, line) in t.split('\n').enumerate() {
+                        if i > 0 {
+                            self.newline();
+                        }
+                        self.out.markdown.push_str(line);
+                    }
+                } else {
+                    self.out.markdown.push_str(&escape_text(t));
+                    self.plain(t);
+                }
+            }
+            Event::Code(t) => {
+                let ticks = if t.contains('`') { "``" } else { "`" };
+                self.out.markdown.push_str(&format!("{ticks}{t}{ticks}"));
+                self.plain(t);
+            }
+            Event::InlineMath(t) | Event::DisplayMath(t) => {
+                self.out.markdown.push_str(&format!("`{t}`"));
+                self.plain(t);
+            }
+            Event::SoftBreak => {
+                self.newline();
+                self.plain(" ");
+            }
+            Event::HardBreak => {
+                self.newline();
+                self.plain("\n");
+            }
+            Event::InlineHtml(h) | Event::Html(h) => {
+                let tag = h.trim().to_ascii_lowercase();
+                if tag.starts_with("<br") {
+                    self.newline();
+                }
+            }
+            Event::FootnoteReference(name) => {
+                self.out.markdown.push_str(&format!("[{name}]"));
+            }
+            Event::TaskListMarker(done) => {
+                self.out
+                    .markdown
+                    .push_str(if *done { "☑ " } else { "☐ " });
+            }
+            Event::Rule => {}
+        }
+    }
+
+    fn start(&mut self, tag: &Tag<'_>, range: Range<usize>) {
+        match tag {
+            Tag::Paragraph => {
+                if !self.prefixes_end_with_item_marker() {
+                    self.block_break();
+                }
+                if self.quote_depth == 0 {
+                    self.para = Some(PlainText::default());
+                }
+            }
+            Tag::Heading { .. } => {
+                self.block_break();
+                self.out.markdown.push_str("**");
+            }
+            Tag::BlockQuote(_) => {
+                self.block_break();
+                if self.quote_depth == 0 {
+                    self.quote = Some(PlainText::default());
+                } else if let Some(q) = self.quote.as_mut() {
+                    q.text.push('\n');
+                }
+                self.quote_depth += 1;
+                self.prefixes.push("> ".into());
+                // Only one level of `> ` renders in Discord; deeper levels stay flat.
+                if self.quote_depth > 1 {
+                    self.prefixes.pop();
+                    self.prefixes.push(String::new());
+                }
+                let prefix = self.prefixes.last().cloned().unwrap_or_default();
+                self.out.markdown.push_str(&prefix);
+            }
+            Tag::CodeBlock(kind) => {
+                self.block_break();
+                let lang = match kind {
+                    CodeBlockKind::Fenced(lang) => lang.split_whitespace().next().unwrap_or(""),
+                    CodeBlockKind::Indented => "",
+                };
+                self.out.markdown.push_str(&format!("```{lang}"));
+                self.newline();
+                self.in_code_block = true;
+            }
+            Tag::List(start) => {
+                if self.lists.is_empty() {
+                    self.block_break();
+                }
+                self.lists.push(*start);
+            }
+            Tag::Item => {
+                if !self.out.markdown.trim().is_empty() {
+                    self.newline();
+                }
+                let marker = match self.lists.last_mut() {
+                    Some(Some(n)) => {
+                        let m = format!("{n}. ");
+                        *n += 1;
+                        m
+                    }
+                    _ => "- ".to_string(),
+                };
+                self.out.markdown.push_str(&marker);
+                self.prefixes.push(" ".repeat(marker.len()));
+            }
+            Tag::Table(_) => {
+                self.block_break();
+                let raw = self.src.get(range).unwrap_or("").trim_end();
+                self.out.markdown.push_str("```");
+                for line in raw.lines() {
+                    self.newline();
+                    self.out.markdown.push_str(line.trim());
+                }
+                self.newline();
+                self.out.markdown.push_str("```");
+                self.skip_until_table_end = true;
+            }
+            Tag::Emphasis => self.out.markdown.push('*'),
+            Tag::Strong => {
+                self.out.markdown.push_str("**");
+                self.bold_mark(true);
+            }
+            Tag::Strikethrough => self.out.markdown.push_str("~~"),
+            Tag::Link { dest_url, .. } => {
+                self.out.markdown.push('[');
+                self.link_urls.push(dest_url.to_string());
+            }
+            Tag::Image { dest_url, .. } => {
+                self.image = Some((dest_url.to_string(), String::new()));
+            }
+            Tag::HtmlBlock | Tag::MetadataBlock(_) => {}
+            Tag::FootnoteDefinition(name) => {
+                self.block_break();
+                self.out.markdown.push_str(&format!("[{name}]: "));
+            }
+            _ => {}
+        }
+    }
+
+    fn prefixes_end_with_item_marker(&self) -> bool {
+        // Right after `- ` or `> ` the first paragraph of a container must not start a new line.
+        let line = self.out.markdown.rsplit('\n').next().unwrap_or("");
+        let line = line.trim_end_matches(' ');
+        line.ends_with('-')
+            || line.ends_with('>')
+            || (line.ends_with('.') && line.trim_start().trim_end_matches('.').chars().all(|c| c.is_ascii_digit()))
+    }
+
+    fn end(&mut self, tag: TagEnd) {
+        match tag {
+            TagEnd::Paragraph => {
+                if let Some(p) = self.para.take() {
+                    self.out.paragraphs.push(p);
+                }
+            }
+            TagEnd::Heading(_) => self.out.markdown.push_str("**"),
+            TagEnd::BlockQuote(_) => {
+                self.prefixes.pop();
+                self.quote_depth = self.quote_depth.saturating_sub(1);
+                if self.quote_depth == 0 {
+                    if let Some(q) = self.quote.take() {
+                        self.out.blockquotes.push(q);
+                    }
+                }
+            }
+            TagEnd::CodeBlock => {
+                self.in_code_block = false;
+                // The code text ends with a newline already.
+                let trimmed = self.out.markdown.trim_end_matches([' ', '>']).len();
+                self.out.markdown.truncate(trimmed);
+                if !self.out.markdown.ends_with('\n') {
+                    self.newline();
+                }
+                self.out.markdown.push_str("```");
+            }
+            TagEnd::List(_) => {
+                self.lists.pop();
+            }
+            TagEnd::Item => {
+                self.prefixes.pop();
+            }
+            TagEnd::Emphasis => self.out.markdown.push('*'),
+            TagEnd::Strong => {
+                self.out.markdown.push_str("**");
+                self.bold_mark(false);
+            }
+            TagEnd::Strikethrough => self.out.markdown.push_str("~~"),
+            TagEnd::Link => {
+                let url = self.link_urls.pop().unwrap_or_default();
+                self.out.markdown.push_str(&format!("]({url})"));
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Escapes text so Discord shows it as written, leaving bare URLs intact.
+fn escape_text(t: &str) -> String {
+    let has_url = t.contains("://");
+    let mut out = String::with_capacity(t.len());
+    for c in t.chars() {
+        match c {
+            '*' | '`' | '~' | '|' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '_' if !has_url => out.push_str("\\_"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Plain text of inline events (heading titles, list items): no markup, no image alt text.
+pub fn plain_text(events: &[Ev<'_>]) -> String {
+    let mut out = String::new();
+    let mut in_image = 0usize;
+    for (ev, _) in events {
+        match ev {
+            Event::Start(Tag::Image { .. }) => in_image += 1,
+            Event::End(TagEnd::Image) => in_image = in_image.saturating_sub(1),
+            Event::Text(t) | Event::Code(t) if in_image == 0 => out.push_str(t),
+            Event::SoftBreak | Event::HardBreak if in_image == 0 => out.push(' '),
+            _ => {}
+        }
+    }
+    out.trim().to_string()
+}

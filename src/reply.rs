@@ -1,0 +1,689 @@
+//! Replies: what each command answers, independent of how it is sent.
+//!
+//! A [`Reply`] is an embed-shaped value (title, description, fields, footer, image, link) with
+//! buttons or a select menu whose [`Action`]s say what pressing them does. One function per
+//! command builds it from the library; the Discord layer turns it into serenity builders and
+//! the CLI prints it as text. Invariants: every reply these functions build is within Discord's
+//! limits, counted in characters ([`Reply::limit_violations`] is empty); user text echoed back
+//! is escaped, so it cannot format or ping.
+
+use serde::Serialize;
+
+use crate::i18n::{Lang, Msg};
+use crate::library::{Library, QuoteRef, SectionRef};
+use crate::model::Talk;
+use crate::search::{self, Outcome};
+use crate::text::{char_len, escape_markdown, truncate_chars};
+
+/// Discord's limits, in characters.
+pub mod limits {
+    pub const TITLE: usize = 256;
+    pub const DESCRIPTION: usize = 4096;
+    pub const FIELDS: usize = 25;
+    pub const FIELD_NAME: usize = 256;
+    pub const FIELD_VALUE: usize = 1024;
+    pub const FOOTER: usize = 2048;
+    pub const EMBED_TOTAL: usize = 6000;
+    pub const BUTTON_LABEL: usize = 80;
+    pub const SELECT_OPTIONS: usize = 25;
+    pub const SELECT_LABEL: usize = 100;
+    pub const SELECT_DESCRIPTION: usize = 100;
+    pub const SELECT_PLACEHOLDER: usize = 150;
+    pub const BUTTONS_PER_ROW: usize = 5;
+    pub const ROWS: usize = 5;
+}
+
+/// How much text one page of a section holds. Well under the description limit, so that a page
+/// reads comfortably and the whole embed stays under the 6,000-character total.
+pub const PAGE_CHARS: usize = 1800;
+
+/// What a button or a menu option does.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum Action {
+    /// Show a page of a section.
+    Section {
+        talk: String,
+        section: usize,
+        page: usize,
+    },
+    /// Draw another quote, from the whole pool or from one section.
+    Quote {
+        talk: Option<String>,
+        section: Option<usize>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Button {
+    pub label: String,
+    pub action: Action,
+    pub disabled: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SelectOption {
+    pub label: String,
+    pub description: Option<String>,
+    pub action: Action,
+}
+
+/// A row of the reply's interactive parts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Component {
+    Buttons { buttons: Vec<Button> },
+    Select {
+        placeholder: String,
+        options: Vec<SelectOption>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Field {
+    pub name: String,
+    pub value: String,
+    pub inline: bool,
+}
+
+/// A reply to a command, ready to send anywhere.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Reply {
+    pub title: Option<String>,
+    /// Link of the title (the talk's source).
+    pub url: Option<String>,
+    pub description: String,
+    pub fields: Vec<Field>,
+    pub footer: Option<String>,
+    /// URL of the image (a section's infographic).
+    pub image: Option<String>,
+    pub components: Vec<Component>,
+    /// Shown only to the person who asked.
+    pub ephemeral: bool,
+}
+
+impl Reply {
+    /// A short message shown only to the person who asked.
+    pub fn notice(text: &str) -> Reply {
+        Reply {
+            description: truncate_chars(text, limits::DESCRIPTION),
+            ephemeral: true,
+            ..Reply::default()
+        }
+    }
+
+    /// Every way this reply breaks one of Discord's limits; empty when it is fine.
+    pub fn limit_violations(&self) -> Vec<String> {
+        let mut v = Vec::new();
+        fn check(v: &mut Vec<String>, what: &str, s: &str, max: usize) {
+            let n = char_len(s);
+            if n > max {
+                v.push(format!("{what}: {n} characters, limit {max}"));
+            }
+        }
+        let title = self.title.as_deref().unwrap_or("");
+        check(&mut v, "title", title, limits::TITLE);
+        check(&mut v, "description", &self.description, limits::DESCRIPTION);
+        let footer = self.footer.as_deref().unwrap_or("");
+        check(&mut v, "footer", footer, limits::FOOTER);
+        for f in &self.fields {
+            check(&mut v, "field name", &f.name, limits::FIELD_NAME);
+            check(&mut v, "field value", &f.value, limits::FIELD_VALUE);
+            if f.name.trim().is_empty() || f.value.trim().is_empty() {
+                v.push("empty field name or value".into());
+            }
+        }
+        let mut rows = 0;
+        for c in &self.components {
+            match c {
+                Component::Buttons { buttons } => {
+                    rows += buttons.len().div_ceil(limits::BUTTONS_PER_ROW);
+                    for b in buttons {
+                        check(&mut v, "button label", &b.label, limits::BUTTON_LABEL);
+                    }
+                }
+                Component::Select {
+                    placeholder,
+                    options,
+                } => {
+                    rows += 1;
+                    check(&mut v, "select placeholder", placeholder, limits::SELECT_PLACEHOLDER);
+                    if options.is_empty() || options.len() > limits::SELECT_OPTIONS {
+                        v.push(format!("select with {} options", options.len()));
+                    }
+                    for o in options {
+                        check(&mut v, "option label", &o.label, limits::SELECT_LABEL);
+                        let d = o.description.as_deref().unwrap_or("");
+                        check(&mut v, "option description", d, limits::SELECT_DESCRIPTION);
+                    }
+                }
+            }
+        }
+        if rows > limits::ROWS {
+            v.push(format!("{rows} component rows, limit {}", limits::ROWS));
+        }
+        if self.fields.len() > limits::FIELDS {
+            v.push(format!("{} fields, limit {}", self.fields.len(), limits::FIELDS));
+        }
+        let total = char_len(title)
+            + char_len(&self.description)
+            + char_len(footer)
+            + self
+                .fields
+                .iter()
+                .map(|f| char_len(&f.name) + char_len(&f.value))
+                .sum::<usize>();
+        if total > limits::EMBED_TOTAL {
+            v.push(format!("embed total {total}, limit {}", limits::EMBED_TOTAL));
+        }
+        if self.description.trim().is_empty() && self.fields.is_empty() && title.is_empty() {
+            v.push("empty reply".into());
+        }
+        v
+    }
+}
+
+fn section_action(lib: &Library, r: SectionRef, page: usize) -> Action {
+    Action::Section {
+        talk: lib.talks()[r.talk].id.clone(),
+        section: r.section,
+        page,
+    }
+}
+
+/// `/topics`: every talk with its sections, and a menu that opens one.
+pub fn topics(lib: &Library, lang: Lang) -> Reply {
+    if lib.talks().is_empty() {
+        return Reply::notice(lang.pick("No talks are loaded.", "还没有加载任何演讲。"));
+    }
+    let mut description = String::new();
+    let mut omitted = 0usize;
+    for talk in lib.talks() {
+        let mut block = format!("**{}**", talk.title);
+        if let Some(date) = &talk.meta.date {
+            block.push_str(&format!(" · {date}"));
+        }
+        block.push('\n');
+        for s in &talk.sections {
+            block.push_str(&s.label());
+            block.push('\n');
+        }
+        block.push('\n');
+        // Leave room for the "and N more" line.
+        if char_len(&description) + char_len(&block) > limits::DESCRIPTION - 100 {
+            omitted += 1;
+            continue;
+        }
+        description.push_str(&block);
+    }
+    if omitted > 0 {
+        description.push_str(&lang.pick(
+            &format!("…and {omitted} more talks: use /search or /topic."),
+            &format!("……还有 {omitted} 个演讲，请使用 /search 或 /topic。"),
+        ));
+    }
+    let options: Vec<SelectOption> = lib
+        .section_refs()
+        .take(limits::SELECT_OPTIONS)
+        .filter_map(|r| {
+            let (talk, s) = lib.section(r)?;
+            Some(SelectOption {
+                label: truncate_chars(&s.label(), limits::SELECT_LABEL),
+                description: (lib.talks().len() > 1)
+                    .then(|| truncate_chars(&talk.title, limits::SELECT_DESCRIPTION)),
+                action: section_action(lib, r, 0),
+            })
+        })
+        .collect();
+    let counts = lib.counts();
+    Reply {
+        title: Some(Msg::Topics.get(lang).to_string()),
+        description: description.trim_end().to_string(),
+        footer: Some(format!(
+            "{} {} · {} {}",
+            counts.talks,
+            Msg::Talks.get(lang),
+            counts.sections,
+            Msg::Sections.get(lang)
+        )),
+        components: vec![Component::Select {
+            placeholder: Msg::OpenSection.get(lang).to_string(),
+            options,
+        }],
+        ..Reply::default()
+    }
+}
+
+/// `/topic`: the section the user means (a number, a title or a fuzzy title), first page.
+pub fn topic(lib: &Library, query: &str, lang: Lang) -> Reply {
+    match search::resolve_section(lib, query) {
+        Some(r) => section(lib, r, 0, lang),
+        None => Reply::notice(&format!(
+            "{} “{}”. {}",
+            Msg::UnknownTopic.get(lang),
+            escape_markdown(&truncate_chars(query, 100)),
+            lang.pick("Try /topics.", "试试 /topics。")
+        )),
+    }
+}
+
+/// Splits a section's text into pages of at most [`PAGE_CHARS`] characters, at paragraph
+/// boundaries where possible (a paragraph longer than a page is cut at a line, then a
+/// character, boundary).
+pub fn pages(body: &str) -> Vec<String> {
+    let mut pages = Vec::new();
+    let mut current = String::new();
+    let mut pieces: Vec<String> = Vec::new();
+    for para in body.split("\n\n") {
+        if char_len(para) <= PAGE_CHARS {
+            pieces.push(para.to_string());
+            continue;
+        }
+        let mut chunk = String::new();
+        for line in para.split('\n') {
+            for part in split_chars(line, PAGE_CHARS) {
+                if !chunk.is_empty() && char_len(&chunk) + 1 + char_len(&part) > PAGE_CHARS {
+                    pieces.push(std::mem::take(&mut chunk));
+                }
+                if !chunk.is_empty() {
+                    chunk.push('\n');
+                }
+                chunk.push_str(&part);
+            }
+        }
+        if !chunk.is_empty() {
+            pieces.push(chunk);
+        }
+    }
+    for piece in pieces {
+        if !current.is_empty() && char_len(&current) + 2 + char_len(&piece) > PAGE_CHARS {
+            pages.push(std::mem::take(&mut current));
+        }
+        if !current.is_empty() {
+            current.push_str("\n\n");
+        }
+        current.push_str(&piece);
+    }
+    if !current.trim().is_empty() || pages.is_empty() {
+        pages.push(current);
+    }
+    pages
+}
+
+fn split_chars(s: &str, max: usize) -> Vec<String> {
+    let chars: Vec<char> = s.chars().collect();
+    chars.chunks(max).map(|c| c.iter().collect()).collect()
+}
+
+/// One page of one section, with buttons for the pages and the neighbouring sections.
+pub fn section(lib: &Library, r: SectionRef, page: usize, lang: Lang) -> Reply {
+    let Some((talk, s)) = lib.section(r) else {
+        return Reply::notice(Msg::Gone.get(lang));
+    };
+    let all = pages(&s.body);
+    let page = page.min(all.len() - 1);
+    let mut description = all[page].clone();
+    if description.trim().is_empty() {
+        description = lang.pick("(This section has no text.)", "（本节没有正文。）").into();
+    }
+    let n_sections = talk.sections.len();
+    let numbered = talk.sections.iter().filter(|s| s.number.is_some()).count();
+    let mut footer = match s.number {
+        Some(n) => format!("{} · §{n}/{numbered}", talk.title),
+        None => format!("{} · {}", talk.title, s.title),
+    };
+    if let Some(date) = &talk.meta.date {
+        footer.push_str(&format!(" · {date}"));
+    }
+    if all.len() > 1 {
+        footer.push_str(&format!(" · {} {}/{}", Msg::Page.get(lang), page + 1, all.len()));
+    }
+    let prev = r.section.checked_sub(1).map(|s| SectionRef { section: s, ..r });
+    let next = (r.section + 1 < n_sections).then_some(SectionRef {
+        section: r.section + 1,
+        ..r
+    });
+    let mut buttons = vec![Button {
+        label: Msg::PrevSection.get(lang).into(),
+        action: section_action(lib, prev.unwrap_or(r), 0),
+        disabled: prev.is_none(),
+    }];
+    if all.len() > 1 {
+        buttons.push(Button {
+            label: Msg::PrevPage.get(lang).into(),
+            action: section_action(lib, r, page.saturating_sub(1)),
+            disabled: page == 0,
+        });
+        buttons.push(Button {
+            label: Msg::NextPage.get(lang).into(),
+            action: section_action(lib, r, (page + 1).min(all.len() - 1)),
+            disabled: page + 1 >= all.len(),
+        });
+    }
+    buttons.push(Button {
+        label: Msg::NextSection.get(lang).into(),
+        action: section_action(lib, next.unwrap_or(r), 0),
+        disabled: next.is_none(),
+    });
+    Reply {
+        title: Some(truncate_chars(&s.label(), limits::TITLE)),
+        url: talk.meta.source.clone(),
+        description: truncate_chars(&description, limits::DESCRIPTION),
+        footer: Some(truncate_chars(&footer, limits::FOOTER)),
+        image: s.infographic.as_ref().map(|i| i.url.clone()),
+        components: vec![Component::Buttons { buttons }],
+        ..Reply::default()
+    }
+}
+
+/// The quotes `/quote` draws from: all of them, or those of the section `within` names.
+/// `Err` carries the reply for a topic that matches nothing.
+pub fn quote_pool(lib: &Library, within: Option<&str>, lang: Lang) -> Result<Vec<QuoteRef>, Reply> {
+    match within.map(str::trim).filter(|t| !t.is_empty()) {
+        None => Ok(lib.quote_refs().collect()),
+        Some(t) => match search::resolve_section(lib, t) {
+            Some(r) => Ok(section_quotes(lib, r)),
+            None => Err(topic(lib, t, lang)),
+        },
+    }
+}
+
+/// The quotes of one section.
+pub fn section_quotes(lib: &Library, r: SectionRef) -> Vec<QuoteRef> {
+    lib.quote_refs()
+        .filter(|q| {
+            q.talk == r.talk
+                && lib
+                    .quote(*q)
+                    .is_some_and(|(_, quote)| quote.section == Some(r.section))
+        })
+        .collect()
+}
+
+/// One quote with where it was said, and a button for another one from the same pool.
+/// `from_section` is the section the pool was limited to, if any.
+pub fn quote(lib: &Library, q: QuoteRef, from_section: Option<SectionRef>, lang: Lang) -> Reply {
+    let Some((talk, quote)) = lib.quote(q) else {
+        return Reply::notice(Msg::NoQuotes.get(lang));
+    };
+    let section = quote.section.and_then(|s| talk.sections.get(s));
+    let place = match section {
+        Some(s) => format!("{} · {}", s.label(), talk.title),
+        None => talk.title.clone(),
+    };
+    let mut buttons = vec![Button {
+        label: Msg::AnotherQuote.get(lang).into(),
+        action: Action::Quote {
+            talk: from_section.map(|r| lib.talks()[r.talk].id.clone()),
+            section: from_section.map(|r| r.section),
+        },
+        disabled: false,
+    }];
+    if let Some(s) = section {
+        buttons.push(Button {
+            label: truncate_chars(
+                &format!("§ {}", s.label()),
+                limits::BUTTON_LABEL,
+            ),
+            action: section_action(
+                lib,
+                SectionRef {
+                    talk: q.talk,
+                    section: s.ordinal,
+                },
+                0,
+            ),
+            disabled: false,
+        });
+    }
+    Reply {
+        description: truncate_chars(
+            &format!("> {}", escape_quote(&quote.text)),
+            limits::DESCRIPTION,
+        ),
+        url: talk.meta.source.clone(),
+        footer: Some(truncate_chars(&place, limits::FOOTER)),
+        components: vec![Component::Buttons { buttons }],
+        ..Reply::default()
+    }
+}
+
+/// Quotes are plain text from the document: keep them from being read as Markdown.
+fn escape_quote(text: &str) -> String {
+    text.replace('\n', " ")
+        .replace('*', "\\*")
+        .replace('_', "\\_")
+        .replace('`', "\\`")
+}
+
+/// `/search`: ranked hits with snippets and a menu to open them, or an honest miss.
+pub fn search(lib: &Library, query: &str, lang: Lang) -> Reply {
+    let shown = escape_markdown(&truncate_chars(query.trim(), 100));
+    if query.trim().is_empty() {
+        return Reply::notice(Msg::EmptyQuery.get(lang));
+    }
+    let Outcome { hits, suggestions } = search::search(lib, query, 5);
+    let title = Some(truncate_chars(
+        &format!("{}: {}", Msg::SearchTitle.get(lang), shown),
+        limits::TITLE,
+    ));
+    if hits.is_empty() {
+        let mut description = format!("{} “{}”.", Msg::NoCloseMatch.get(lang), shown);
+        let mut options = Vec::new();
+        if !suggestions.is_empty() {
+            description.push_str(&format!("\n\n{}:", Msg::DidYouMean.get(lang)));
+            for r in &suggestions {
+                if let Some((_, s)) = lib.section(*r) {
+                    description.push_str(&format!("\n- {}", s.label()));
+                    options.push(SelectOption {
+                        label: truncate_chars(&s.label(), limits::SELECT_LABEL),
+                        description: None,
+                        action: section_action(lib, *r, 0),
+                    });
+                }
+            }
+        }
+        let components = if options.is_empty() {
+            Vec::new()
+        } else {
+            vec![Component::Select {
+                placeholder: Msg::OpenSection.get(lang).into(),
+                options,
+            }]
+        };
+        return Reply {
+            title,
+            description,
+            components,
+            ..Reply::default()
+        };
+    }
+    let mut fields = Vec::new();
+    let mut options = Vec::new();
+    for (i, hit) in hits.iter().enumerate() {
+        let Some(talk) = lib.talks().get(hit.talk) else {
+            continue;
+        };
+        let (name, action) = match hit.section.and_then(|s| talk.sections.get(s)) {
+            Some(s) => (
+                s.label(),
+                Some(section_action(
+                    lib,
+                    SectionRef {
+                        talk: hit.talk,
+                        section: s.ordinal,
+                    },
+                    0,
+                )),
+            ),
+            None => (summary_label(talk, hit.kind, lang), None),
+        };
+        fields.push(Field {
+            name: truncate_chars(&format!("{}. {name}", i + 1), limits::FIELD_NAME),
+            value: truncate_chars(
+                if hit.snippet.trim().is_empty() { "…" } else { &hit.snippet },
+                limits::FIELD_VALUE,
+            ),
+            inline: false,
+        });
+        if let Some(action) = action {
+            options.push(SelectOption {
+                label: truncate_chars(&format!("{}. {name}", i + 1), limits::SELECT_LABEL),
+                description: (lib.talks().len() > 1)
+                    .then(|| truncate_chars(&talk.title, limits::SELECT_DESCRIPTION)),
+                action,
+            });
+        }
+    }
+    let components = if options.is_empty() {
+        Vec::new()
+    } else {
+        vec![Component::Select {
+            placeholder: Msg::OpenSection.get(lang).into(),
+            options,
+        }]
+    };
+    Reply {
+        title,
+        fields,
+        components,
+        ..Reply::default()
+    }
+}
+
+fn summary_label(talk: &Talk, kind: search::HitKind, lang: Lang) -> String {
+    let what = match kind {
+        search::HitKind::KeyPoint => Msg::KeyPoints,
+        search::HitKind::Risk => Msg::Risks,
+        _ => Msg::Summary,
+    };
+    format!("{} · {}", what.get(lang), talk.title)
+}
+
+/// Facts for `/about` that the library does not know.
+#[derive(Debug, Clone, Default)]
+pub struct AboutInfo {
+    pub version: String,
+}
+
+/// `/about`: what the bot serves and how to use it.
+pub fn about(lib: &Library, info: &AboutInfo, lang: Lang) -> Reply {
+    let c = lib.counts();
+    let mut fields = vec![
+        Field {
+            name: Msg::Talks.get(lang).into(),
+            value: c.talks.to_string(),
+            inline: true,
+        },
+        Field {
+            name: Msg::Sections.get(lang).into(),
+            value: c.sections.to_string(),
+            inline: true,
+        },
+        Field {
+            name: Msg::Quotes.get(lang).into(),
+            value: c.quotes.to_string(),
+            inline: true,
+        },
+    ];
+    let mut sources = String::new();
+    for talk in lib.talks() {
+        let line = match &talk.meta.source {
+            Some(url) => format!("- [{}]({url})\n", talk.title.replace(['[', ']'], "")),
+            None => format!("- {}\n", talk.title),
+        };
+        if char_len(&sources) + char_len(&line) > limits::FIELD_VALUE - 2 {
+            sources.push('…');
+            break;
+        }
+        sources.push_str(&line);
+    }
+    if !sources.is_empty() {
+        fields.push(Field {
+            name: Msg::Source.get(lang).into(),
+            value: sources.trim_end().to_string(),
+            inline: false,
+        });
+    }
+    fields.push(Field {
+        name: Msg::Version.get(lang).into(),
+        value: format!("lectern {}", info.version),
+        inline: true,
+    });
+    Reply {
+        title: Some(Msg::AboutTitle.get(lang).into()),
+        description: format!("{}\n\n{}", Msg::AboutIntro.get(lang), Msg::Usage.get(lang)),
+        fields,
+        ..Reply::default()
+    }
+}
+
+/// Renders a reply as terminal text: what the bot would show, minus colours and images.
+pub fn to_text(reply: &Reply) -> String {
+    let mut out = String::new();
+    if let Some(t) = &reply.title {
+        out.push_str(&format!("# {t}\n"));
+    }
+    if let Some(u) = &reply.url {
+        out.push_str(&format!("<{u}>\n"));
+    }
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    if !reply.description.is_empty() {
+        out.push_str(&reply.description);
+        out.push_str("\n\n");
+    }
+    for f in &reply.fields {
+        out.push_str(&format!("## {}\n{}\n\n", f.name, f.value));
+    }
+    if let Some(i) = &reply.image {
+        out.push_str(&format!("[image] {i}\n"));
+    }
+    if let Some(f) = &reply.footer {
+        out.push_str(&format!("-- {f}\n"));
+    }
+    for c in &reply.components {
+        match c {
+            Component::Buttons { buttons } => {
+                let labels: Vec<String> = buttons
+                    .iter()
+                    .filter(|b| !b.disabled)
+                    .map(|b| format!("[{}]", b.label))
+                    .collect();
+                if !labels.is_empty() {
+                    out.push_str(&labels.join(" "));
+                    out.push('\n');
+                }
+            }
+            Component::Select { placeholder, options } => {
+                out.push_str(&format!("[{placeholder}] {} options\n", options.len()));
+            }
+        }
+    }
+    out.trim_end().to_string() + "\n"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_split_at_paragraphs_and_respect_the_page_size() {
+        let para = "段".repeat(700);
+        let body = vec![para.clone(); 5].join("\n\n");
+        let p = pages(&body);
+        assert_eq!(p.len(), 3);
+        assert!(p.iter().all(|p| char_len(p) <= PAGE_CHARS));
+        assert_eq!(p[0], format!("{para}\n\n{para}"));
+    }
+
+    #[test]
+    fn a_paragraph_longer_than_a_page_is_cut() {
+        let body = "字".repeat(PAGE_CHARS * 2 + 10);
+        let p = pages(&body);
+        assert_eq!(p.len(), 3);
+        assert!(p.iter().all(|p| char_len(p) <= PAGE_CHARS));
+        assert_eq!(p.concat(), body);
+    }
+}
