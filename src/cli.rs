@@ -22,7 +22,12 @@ use crate::search;
 #[command(version, about)]
 pub struct Cli {
     /// Folder holding default.toml and local.toml.
-    #[arg(long, global = true, env = "LECTERN_CONFIG_DIR", default_value = "config")]
+    #[arg(
+        long,
+        global = true,
+        env = "LECTERN_CONFIG_DIR",
+        default_value = "config"
+    )]
     pub config: PathBuf,
     /// Log format (overrides log.format).
     #[arg(long, global = true, value_enum)]
@@ -177,7 +182,7 @@ pub fn answer(lib: &Library, q: &Question, lang: Lang) -> (reply::Reply, Value) 
             let topic = topic.join(" ");
             let topic = (!topic.trim().is_empty()).then_some(topic);
             match reply::quote_pool(lib, topic.as_deref(), lang) {
-                Err(reply) => (reply, json!({ "quote": null })),
+                Err(reply) => (*reply, json!({ "quote": null })),
                 Ok(pool) => match pool.choose(&mut rand::rng()) {
                     None => (
                         reply::Reply::notice(crate::i18n::Msg::NoQuotes.get(lang)),
@@ -325,10 +330,12 @@ fn quote_json(lib: &Library, q: crate::library::QuoteRef) -> Value {
 /// Sets up `tracing` on stderr: `RUST_LOG` if set, else the configured filter.
 pub fn init_logging(config: &Config, format: Option<LogFormat>) {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new(&config.log.filter));
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(&config.log.filter));
+    use std::io::IsTerminal;
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr);
     let _ = match format.unwrap_or(config.log.format) {
         LogFormat::Json => builder.json().try_init(),

@@ -145,9 +145,12 @@ mod tests {
             "[content]\nseeds_dir = \"from-file\"\nmax_file_bytes = 10\n",
         )
         .unwrap();
-        let env = [("LECTERN__CONTENT__SEEDS_DIR".to_string(), "/from/env".to_string())]
-            .into_iter()
-            .collect();
+        let env = [(
+            "LECTERN__CONTENT__SEEDS_DIR".to_string(),
+            "/from/env".to_string(),
+        )]
+        .into_iter()
+        .collect();
         let cfg = Config::load_with_env(dir.path(), Some(env)).unwrap();
         assert_eq!(cfg.content.seeds_dir, PathBuf::from("/from/env"));
         assert_eq!(cfg.content.max_file_bytes, 10);

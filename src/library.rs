@@ -112,12 +112,15 @@ impl Library {
                 Ok(src) => {
                     let id = talk_id(&path);
                     let (talk, parse_warnings) = parse_talk(&id, &src);
-                    for w in parse_warnings {
-                        warnings.push(LoadWarning {
-                            file: path.clone(),
-                            skipped: false,
-                            reason: format!("byte {}: {}", w.offset, w.message),
-                        });
+                    // A skipped file gets one warning, the reason it was skipped.
+                    if !talk.sections.is_empty() {
+                        for w in parse_warnings {
+                            warnings.push(LoadWarning {
+                                file: path.clone(),
+                                skipped: false,
+                                reason: format!("byte {}: {}", w.offset, w.message),
+                            });
+                        }
                     }
                     if talk.sections.is_empty() {
                         warnings.push(LoadWarning {

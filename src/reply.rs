@@ -72,7 +72,9 @@ pub struct SelectOption {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Component {
-    Buttons { buttons: Vec<Button> },
+    Buttons {
+        buttons: Vec<Button>,
+    },
     Select {
         placeholder: String,
         options: Vec<SelectOption>,
@@ -123,7 +125,12 @@ impl Reply {
         }
         let title = self.title.as_deref().unwrap_or("");
         check(&mut v, "title", title, limits::TITLE);
-        check(&mut v, "description", &self.description, limits::DESCRIPTION);
+        check(
+            &mut v,
+            "description",
+            &self.description,
+            limits::DESCRIPTION,
+        );
         let footer = self.footer.as_deref().unwrap_or("");
         check(&mut v, "footer", footer, limits::FOOTER);
         for f in &self.fields {
@@ -147,7 +154,12 @@ impl Reply {
                     options,
                 } => {
                     rows += 1;
-                    check(&mut v, "select placeholder", placeholder, limits::SELECT_PLACEHOLDER);
+                    check(
+                        &mut v,
+                        "select placeholder",
+                        placeholder,
+                        limits::SELECT_PLACEHOLDER,
+                    );
                     if options.is_empty() || options.len() > limits::SELECT_OPTIONS {
                         v.push(format!("select with {} options", options.len()));
                     }
@@ -163,7 +175,11 @@ impl Reply {
             v.push(format!("{rows} component rows, limit {}", limits::ROWS));
         }
         if self.fields.len() > limits::FIELDS {
-            v.push(format!("{} fields, limit {}", self.fields.len(), limits::FIELDS));
+            v.push(format!(
+                "{} fields, limit {}",
+                self.fields.len(),
+                limits::FIELDS
+            ));
         }
         let total = char_len(title)
             + char_len(&self.description)
@@ -174,7 +190,10 @@ impl Reply {
                 .map(|f| char_len(&f.name) + char_len(&f.value))
                 .sum::<usize>();
         if total > limits::EMBED_TOTAL {
-            v.push(format!("embed total {total}, limit {}", limits::EMBED_TOTAL));
+            v.push(format!(
+                "embed total {total}, limit {}",
+                limits::EMBED_TOTAL
+            ));
         }
         if self.description.trim().is_empty() && self.fields.is_empty() && title.is_empty() {
             v.push("empty reply".into());
@@ -217,7 +236,7 @@ pub fn topics(lib: &Library, lang: Lang) -> Reply {
         description.push_str(&block);
     }
     if omitted > 0 {
-        description.push_str(&lang.pick(
+        description.push_str(lang.pick(
             &format!("…and {omitted} more talks: use /search or /topic."),
             &format!("……还有 {omitted} 个演讲，请使用 /search 或 /topic。"),
         ));
@@ -324,7 +343,9 @@ pub fn section(lib: &Library, r: SectionRef, page: usize, lang: Lang) -> Reply {
     let page = page.min(all.len() - 1);
     let mut description = all[page].clone();
     if description.trim().is_empty() {
-        description = lang.pick("(This section has no text.)", "（本节没有正文。）").into();
+        description = lang
+            .pick("(This section has no text.)", "（本节没有正文。）")
+            .into();
     }
     let n_sections = talk.sections.len();
     let numbered = talk.sections.iter().filter(|s| s.number.is_some()).count();
@@ -336,9 +357,17 @@ pub fn section(lib: &Library, r: SectionRef, page: usize, lang: Lang) -> Reply {
         footer.push_str(&format!(" · {date}"));
     }
     if all.len() > 1 {
-        footer.push_str(&format!(" · {} {}/{}", Msg::Page.get(lang), page + 1, all.len()));
+        footer.push_str(&format!(
+            " · {} {}/{}",
+            Msg::Page.get(lang),
+            page + 1,
+            all.len()
+        ));
     }
-    let prev = r.section.checked_sub(1).map(|s| SectionRef { section: s, ..r });
+    let prev = r
+        .section
+        .checked_sub(1)
+        .map(|s| SectionRef { section: s, ..r });
     let next = (r.section + 1 < n_sections).then_some(SectionRef {
         section: r.section + 1,
         ..r
@@ -378,12 +407,16 @@ pub fn section(lib: &Library, r: SectionRef, page: usize, lang: Lang) -> Reply {
 
 /// The quotes `/quote` draws from: all of them, or those of the section `within` names.
 /// `Err` carries the reply for a topic that matches nothing.
-pub fn quote_pool(lib: &Library, within: Option<&str>, lang: Lang) -> Result<Vec<QuoteRef>, Reply> {
+pub fn quote_pool(
+    lib: &Library,
+    within: Option<&str>,
+    lang: Lang,
+) -> Result<Vec<QuoteRef>, Box<Reply>> {
     match within.map(str::trim).filter(|t| !t.is_empty()) {
         None => Ok(lib.quote_refs().collect()),
         Some(t) => match search::resolve_section(lib, t) {
             Some(r) => Ok(section_quotes(lib, r)),
-            None => Err(topic(lib, t, lang)),
+            None => Err(Box::new(topic(lib, t, lang))),
         },
     }
 }
@@ -421,10 +454,7 @@ pub fn quote(lib: &Library, q: QuoteRef, from_section: Option<SectionRef>, lang:
     }];
     if let Some(s) = section {
         buttons.push(Button {
-            label: truncate_chars(
-                &format!("§ {}", s.label()),
-                limits::BUTTON_LABEL,
-            ),
+            label: truncate_chars(&format!("§ {}", s.label()), limits::BUTTON_LABEL),
             action: section_action(
                 lib,
                 SectionRef {
@@ -521,7 +551,11 @@ pub fn search(lib: &Library, query: &str, lang: Lang) -> Reply {
         fields.push(Field {
             name: truncate_chars(&format!("{}. {name}", i + 1), limits::FIELD_NAME),
             value: truncate_chars(
-                if hit.snippet.trim().is_empty() { "…" } else { &hit.snippet },
+                if hit.snippet.trim().is_empty() {
+                    "…"
+                } else {
+                    &hit.snippet
+                },
                 limits::FIELD_VALUE,
             ),
             inline: false,
@@ -656,7 +690,10 @@ pub fn to_text(reply: &Reply) -> String {
                     out.push('\n');
                 }
             }
-            Component::Select { placeholder, options } => {
+            Component::Select {
+                placeholder,
+                options,
+            } => {
                 out.push_str(&format!("[{placeholder}] {} options\n", options.len()));
             }
         }

@@ -184,8 +184,9 @@ fn numbered_setext_heading(
         // `1. Title` then a rule on the very next line.
         (None, None) => {
             let next = next_rule?;
-            let between = src.get(list.bytes.end..next.bytes.start)?;
-            if between.matches('\n').count() > 1 {
+            // The rule must stand on the very next line: no blank line in between.
+            let through = src.get(list.bytes.start..next.bytes.start)?;
+            if through.matches('\n').count() != 1 {
                 return None;
             }
             let rule = src.get(next.bytes.clone())?.trim();
@@ -201,7 +202,8 @@ fn numbered_setext_heading(
             if underline.len() >= 2 && underline.chars().all(|c| c == '=') {
                 let title = plain_text(evs);
                 let title = title.trim_end_matches('=').trim().to_string();
-                return Some((1, title, 1));
+                // A numbered heading is a section, never the title: level 2 either way.
+                return Some((2, title, 1));
             }
             None
         }
@@ -252,7 +254,13 @@ fn special(title: &str) -> Option<Special> {
     let t = title.trim().to_lowercase();
     let t = t.trim_end_matches([':', '：']);
     Some(match t {
-        "文档信息" | "信息" | "元数据" | "基本信息" | "metadata" | "info" | "document info"
+        "文档信息"
+        | "信息"
+        | "元数据"
+        | "基本信息"
+        | "metadata"
+        | "info"
+        | "document info"
         | "about this document" => Special::Meta,
         "摘要" | "概要" | "要点摘要" | "summary" | "tl;dr" | "tldr" => Special::Summary,
         "正文" | "全文" | "body" | "transcript" | "full text" => Special::BodyStart,
@@ -272,9 +280,25 @@ enum SummaryPart {
 fn summary_part(title: &str) -> Option<SummaryPart> {
     let t = title.to_lowercase();
     let has = |words: &[&str]| words.iter().any(|w| t.contains(w));
-    if has(&["一句话", "one-line", "one line", "tl;dr", "tldr", "in short", "一言以蔽之"]) {
+    if has(&[
+        "一句话",
+        "one-line",
+        "one line",
+        "tl;dr",
+        "tldr",
+        "in short",
+        "一言以蔽之",
+    ]) {
         Some(SummaryPart::OneLiner)
-    } else if has(&["风险", "不足", "隐患", "risk", "concern", "caveat", "limitation"]) {
+    } else if has(&[
+        "风险",
+        "不足",
+        "隐患",
+        "risk",
+        "concern",
+        "caveat",
+        "limitation",
+    ]) {
         Some(SummaryPart::Risks)
     } else if has(&["要点", "重点", "亮点", "key point", "takeaway", "highlight"]) {
         Some(SummaryPart::KeyPoints)
@@ -332,14 +356,12 @@ impl<'s> Builder<'s> {
                     title,
                     offset,
                 } => {
-                    if !have_title && *level == 1 && self.talk.sections.is_empty() {
+                    // The first H1 is the title, unless H1s are how the document marks its
+                    // sections; then the title comes from front matter or the file name.
+                    if !have_title && *level == 1 && section_level > 1 {
                         have_title = true;
-                        if self.talk.title.is_empty() || section_level > 1 {
-                            self.talk.title = title.clone();
-                        }
-                        if section_level > 1 {
-                            continue;
-                        }
+                        self.talk.title = title.clone();
+                        continue;
                     }
                     self.heading(*level, *number, title, *offset, section_level);
                 }
@@ -406,7 +428,10 @@ impl<'s> Builder<'s> {
                         None => format!("**{title}**"),
                     };
                     self.append_body(&line);
-                    if matches!(self.zone, Zone::Meta(_) | Zone::Related(_) | Zone::Summary(..)) {
+                    if matches!(
+                        self.zone,
+                        Zone::Meta(_) | Zone::Related(_) | Zone::Summary(..)
+                    ) {
                         self.zone = Zone::Body;
                     }
                 }
@@ -443,7 +468,7 @@ impl<'s> Builder<'s> {
             Zone::Preamble | Zone::Body => {
                 if self.zone == Zone::Preamble
                     && self.talk.sections.is_empty()
-                    && self.try_meta_list(evs)
+                    && self.try_meta_block(evs)
                 {
                     return;
                 }
@@ -535,21 +560,29 @@ impl<'s> Builder<'s> {
         }
     }
 
-    /// A list right under the title whose items are all `key: value` with known keys.
-    fn try_meta_list(&mut self, evs: &[Ev<'_>]) -> bool {
+    /// A list or paragraph right under the title whose items or lines are all `key: value`
+    /// with known keys.
+    fn try_meta_block(&mut self, evs: &[Ev<'_>]) -> bool {
         let items = list_items(evs);
-        if items.is_empty() {
-            return false;
-        }
-        let pairs: Vec<(String, String)> = items
-            .into_iter()
-            .filter_map(|i| {
-                let t = plain_text(i);
+        let lines: Vec<String> = if items.is_empty() {
+            if !matches!(evs.first(), Some((Event::Start(Tag::Paragraph), _))) {
+                return false;
+            }
+            plain_lines(evs)
+        } else {
+            items.into_iter().map(plain_text).collect()
+        };
+        let pairs: Vec<(String, String)> = lines
+            .iter()
+            .filter_map(|t| {
                 t.split_once(['：', ':'])
                     .map(|(k, v)| (k.to_string(), v.to_string()))
             })
             .collect();
-        if pairs.is_empty() || pairs.iter().any(|(k, _)| meta_key(k).is_none()) {
+        if pairs.is_empty()
+            || pairs.len() != lines.len()
+            || pairs.iter().any(|(k, _)| meta_key(k).is_none())
+        {
             return false;
         }
         for (k, v) in pairs {
@@ -613,8 +646,12 @@ fn meta_key(key: &str) -> Option<MetaKey> {
         "来源" | "原文" | "出处" | "链接" | "source" | "url" | "link" | "original" => {
             MetaKey::Source
         }
-        "发布日期" | "日期" | "时间" | "发布时间" | "date" | "published" => MetaKey::Date,
-        "作者" | "演讲者" | "主讲" | "讲者" | "author" | "speaker" | "by" => MetaKey::Author,
+        "发布日期" | "日期" | "时间" | "发布时间" | "date" | "published" => {
+            MetaKey::Date
+        }
+        "作者" | "演讲者" | "主讲" | "讲者" | "author" | "speaker" | "by" => {
+            MetaKey::Author
+        }
         "标题" | "title" => MetaKey::Title,
         "标签" | "关键词" | "tags" | "keywords" => MetaKey::Tags,
         _ => return None,
@@ -725,7 +762,10 @@ mod tests {
     #[test]
     fn section_numbers_split_only_at_a_separator() {
         assert_eq!(split_number("13. 生物安全"), (Some(13), "生物安全".into()));
-        assert_eq!(split_number("2) Key points"), (Some(2), "Key points".into()));
+        assert_eq!(
+            split_number("2) Key points"),
+            (Some(2), "Key points".into())
+        );
         assert_eq!(split_number("3 · 多 Agent"), (Some(3), "多 Agent".into()));
         assert_eq!(split_number("3D 推理"), (None, "3D 推理".into()));
         assert_eq!(split_number("4.5 版本"), (None, "4.5 版本".into()));
@@ -736,7 +776,11 @@ mod tests {
     fn a_numbered_setext_heading_is_recovered() {
         let src = "# T\n\n1. 第一节\n-----\n\n正文一。\n\n2. Second\n======\n\ntext two\n";
         let (talk, _) = parse_talk("t", src);
-        let titles: Vec<_> = talk.sections.iter().map(|s| (s.number, s.title.as_str())).collect();
+        let titles: Vec<_> = talk
+            .sections
+            .iter()
+            .map(|s| (s.number, s.title.as_str()))
+            .collect();
         assert_eq!(titles, vec![(Some(1), "第一节"), (Some(2), "Second")]);
         assert_eq!(talk.sections[0].body, "正文一。");
     }

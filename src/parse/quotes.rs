@@ -84,8 +84,8 @@ pub fn pull_quote(p: &PlainText) -> Option<Found> {
     let mut chars = body.chars();
     let first = chars.next()?;
     let last = body.chars().next_back()?;
-    let quoted = (is_ambiguous_mark(first) && is_ambiguous_mark(last))
-        || (first == '「' && last == '」');
+    let quoted =
+        (is_ambiguous_mark(first) && is_ambiguous_mark(last)) || (first == '「' && last == '」');
     let inner = if quoted {
         let a = first.len_utf8();
         let b = body.len() - last.len_utf8();
@@ -132,15 +132,35 @@ fn is_mark_or_space(c: char) -> bool {
 }
 
 fn is_question(s: &str) -> bool {
-    s.trim_end_matches(is_stray_punct).trim_end().ends_with(['？', '?'])
+    s.trim_end_matches(is_stray_punct)
+        .trim_end()
+        .ends_with(['？', '?'])
 }
 
 /// Punctuation that can hang off either end of a quote without belonging to it.
 fn is_stray_punct(c: char) -> bool {
     matches!(
         c,
-        '，' | ',' | '、' | '：' | ':' | '；' | ';' | '(' | ')' | '（' | '）' | '\'' | '‘' | '’'
-            | '『' | '』' | '-' | '—' | '–' | '*' | '_'
+        '，' | ','
+            | '、'
+            | '：'
+            | ':'
+            | '；'
+            | ';'
+            | '('
+            | ')'
+            | '（'
+            | '）'
+            | '\''
+            | '‘'
+            | '’'
+            | '『'
+            | '』'
+            | '-'
+            | '—'
+            | '–'
+            | '*'
+            | '_'
     )
 }
 
@@ -187,10 +207,15 @@ mod tests {
 
     #[test]
     fn mixed_marks_split_at_the_attribution() {
-        let p = plain("\"我认为工程师的含义会发生巨大变化。“Altman 说，”会有更多人创造更多价值，这很好。\"");
+        let p = plain(
+            "\"我认为工程师的含义会发生巨大变化。“Altman 说，”会有更多人创造更多价值，这很好。\"",
+        );
         assert_eq!(
             texts(extract(&p)),
-            vec!["我认为工程师的含义会发生巨大变化。", "会有更多人创造更多价值，这很好。"]
+            vec![
+                "我认为工程师的含义会发生巨大变化。",
+                "会有更多人创造更多价值，这很好。"
+            ]
         );
     }
 
@@ -239,11 +264,18 @@ mod tests {
     #[test]
     fn pull_quote_versus_editors_note() {
         assert_eq!(
-            pull_quote(&plain("“我原本坚决认为绝对不会给 Codex 无监督访问我的电脑。”"))
-                .map(|f| f.text),
+            pull_quote(&plain(
+                "“我原本坚决认为绝对不会给 Codex 无监督访问我的电脑。”"
+            ))
+            .map(|f| f.text),
             Some("我原本坚决认为绝对不会给 Codex 无监督访问我的电脑。".to_string())
         );
-        assert!(pull_quote(&plain("Clanker 是近年来出现的对 AI 的贬义称呼，意指“叮当作响的金属”。")).is_none());
+        assert!(
+            pull_quote(&plain(
+                "Clanker 是近年来出现的对 AI 的贬义称呼，意指“叮当作响的金属”。"
+            ))
+            .is_none()
+        );
         assert_eq!(
             pull_quote(&plain("Stay hungry, stay foolish. — Steve Jobs")).map(|f| f.text),
             Some("Stay hungry, stay foolish.".to_string())

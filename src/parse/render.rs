@@ -94,7 +94,10 @@ impl Renderer<'_> {
     }
 
     fn bold_mark(&mut self, open: bool) {
-        for p in [self.para.as_mut(), self.quote.as_mut()].into_iter().flatten() {
+        for p in [self.para.as_mut(), self.quote.as_mut()]
+            .into_iter()
+            .flatten()
+        {
             let at = p.text.len();
             if open {
                 p.bold.push((at, at));
@@ -165,9 +168,7 @@ impl Renderer<'_> {
                 self.out.markdown.push_str(&format!("[{name}]"));
             }
             Event::TaskListMarker(done) => {
-                self.out
-                    .markdown
-                    .push_str(if *done { "☑ " } else { "☐ " });
+                self.out.markdown.push_str(if *done { "☑ " } else { "☐ " });
             }
             Event::Rule => {}
         }
@@ -275,7 +276,12 @@ impl Renderer<'_> {
         let line = line.trim_end_matches(' ');
         line.ends_with('-')
             || line.ends_with('>')
-            || (line.ends_with('.') && line.trim_start().trim_end_matches('.').chars().all(|c| c.is_ascii_digit()))
+            || (line.ends_with('.')
+                && line
+                    .trim_start()
+                    .trim_end_matches('.')
+                    .chars()
+                    .all(|c| c.is_ascii_digit()))
     }
 
     fn end(&mut self, tag: TagEnd) {

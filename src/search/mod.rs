@@ -119,7 +119,12 @@ fn snippet(body: &str, q: &str) -> String {
                 .nth(40)
                 .map_or(0, |(i, _)| i);
             let end = pos + q.len();
-            let text = format!("{}**{}**{}", &body[start..pos], &body[pos..end], &body[end..]);
+            let text = format!(
+                "{}**{}**{}",
+                &body[start..pos],
+                &body[pos..end],
+                &body[end..]
+            );
             truncate_chars(&text, SNIPPET_CHARS)
         }
         _ => truncate_chars(body, SNIPPET_CHARS),
