@@ -14,6 +14,7 @@
 //! - [`text`]: character-counted truncation and escaping.
 //! - [`ops`]: health, readiness and Prometheus metrics over HTTP (axum), and the loopback-only
 //!   reload endpoint.
+//! - [`watch`]: reload when the seeds folder changes (debounced), for `content.watch`.
 //! - [`config`]: layered configuration (files, then `LECTERN__…` environment variables).
 //! - [`cli`]: the `ask` and `check` commands.
 //!
@@ -31,3 +32,4 @@ pub mod reload;
 pub mod reply;
 pub mod search;
 pub mod text;
+pub mod watch;
