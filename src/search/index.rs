@@ -1,0 +1,413 @@
+//! The inverted index: every searchable field of every talk, built once per load.
+//!
+//! A *document* is what a hit points at: a section (its title, text and the quotes found in it),
+//! or one summary item of a talk (a key point, a risk, or the one-line summary together with the
+//! talk's title and the quotes that stand before the first section).
+//!
+//! Each document has up to [`N_FIELDS`] fields with their own lengths. For every term the index
+//! keeps a posting list: documents in increasing order, each with the term's count in each field.
+//! Posting lists are packed bytes (a varint gap between documents, a bit mask of the fields, one
+//! saturating count byte per field), which keeps a 1,000-talk corpus within a small multiple of
+//! its size.
+//!
+//! Invariants:
+//! - document ids are dense, and a talk's documents are contiguous and in section order;
+//! - CJK terms are keyed by code points ([`Term::cjk_key`]), words by their folded text; both map
+//!   to one dense term id space;
+//! - the index is immutable once built; a reload builds a new one.
+
+use rustc_hash::FxHashMap;
+
+use super::HitKind;
+use super::normalize::{compact, plain};
+use super::tokenize::{Term, tokenize};
+use crate::library::SectionRef;
+use crate::model::Talk;
+
+/// Fields of a document, in boost order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    /// A section title.
+    Title = 0,
+    /// A quote of the speaker.
+    Quote = 1,
+    /// A key point, a risk or the one-line summary.
+    Summary = 2,
+    /// Section text.
+    Body = 3,
+    /// The talk's title.
+    TalkTitle = 4,
+}
+
+pub const N_FIELDS: usize = 5;
+
+/// How much a match in each field counts, in [`Field`] order.
+pub const BOOSTS: [f32; N_FIELDS] = [4.0, 2.0, 1.5, 1.0, 1.0];
+
+/// BM25 length normalisation strength.
+const B: f32 = 0.75;
+
+/// One document.
+#[derive(Debug, Clone)]
+pub struct Doc {
+    pub talk: u32,
+    /// The section ordinal, for section documents.
+    pub section: Option<u32>,
+    pub kind: HitKind,
+    /// Which key point or risk, for summary items.
+    pub item: u32,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct TermInfo {
+    df: u32,
+    /// Byte range of the posting list in `Index::postings`.
+    start: u32,
+    end: u32,
+}
+
+/// The search index of a library. Built once per load, never per query.
+#[derive(Debug, Default)]
+pub struct Index {
+    pub(super) docs: Vec<Doc>,
+    /// Per document and field: boost / (1 - b + b · len / avg_len), the BM25F weight of one
+    /// occurrence before saturation.
+    pub(super) field_weight: Vec<[f32; N_FIELDS]>,
+    cjk: FxHashMap<u64, u32>,
+    words: FxHashMap<Box<str>, u32>,
+    /// Every word of the vocabulary with its term id, by length in characters, for typo lookup.
+    pub(super) words_by_len: Vec<Vec<(Box<str>, u32)>>,
+    terms: Vec<TermInfo>,
+    postings: Vec<u8>,
+    /// Every section with its number and its title folded by [`compact`], in library order:
+    /// for autocomplete.
+    pub(super) titles: Vec<(SectionRef, Option<u32>, String)>,
+}
+
+/// One entry of a posting list.
+#[derive(Debug, Clone, Copy)]
+pub struct Posting {
+    pub doc: u32,
+    pub counts: [u8; N_FIELDS],
+}
+
+impl Index {
+    pub fn build(talks: &[Talk]) -> Index {
+        let mut b = Builder::default();
+        let mut titles = Vec::new();
+        for (t, talk) in talks.iter().enumerate() {
+            let t32 = t as u32;
+            for s in &talk.sections {
+                b.start_doc(Doc {
+                    talk: t32,
+                    section: Some(s.ordinal as u32),
+                    kind: HitKind::Section,
+                    item: 0,
+                });
+                b.add(Field::Title, &s.title);
+                b.add(Field::Body, &plain(&s.body));
+                for q in talk.quotes.iter().filter(|q| q.section == Some(s.ordinal)) {
+                    b.add(Field::Quote, &q.text);
+                }
+                b.end_doc();
+                titles.push((
+                    SectionRef {
+                        talk: t,
+                        section: s.ordinal,
+                    },
+                    s.number,
+                    compact(&s.title),
+                ));
+            }
+            for (kind, items) in [
+                (HitKind::KeyPoint, &talk.summary.key_points),
+                (HitKind::Risk, &talk.summary.risks),
+            ] {
+                for (i, item) in items.iter().enumerate() {
+                    b.start_doc(Doc {
+                        talk: t32,
+                        section: None,
+                        kind,
+                        item: i as u32,
+                    });
+                    b.add(Field::Summary, &plain(item));
+                    b.end_doc();
+                }
+            }
+            b.start_doc(Doc {
+                talk: t32,
+                section: None,
+                kind: HitKind::Summary,
+                item: 0,
+            });
+            b.add(Field::TalkTitle, &talk.title);
+            if let Some(one) = &talk.summary.one_liner {
+                b.add(Field::Summary, &plain(one));
+            }
+            for q in talk.quotes.iter().filter(|q| q.section.is_none()) {
+                b.add(Field::Quote, &q.text);
+            }
+            b.end_doc();
+        }
+        let mut index = b.finish();
+        index.titles = titles;
+        index
+    }
+
+    pub fn n_docs(&self) -> usize {
+        self.docs.len()
+    }
+
+    /// The term id of a token, if the index has it.
+    pub fn term_id(&self, term: Term<'_>) -> Option<u32> {
+        match term.cjk_key() {
+            Some(k) => self.cjk.get(&k).copied(),
+            None => match term {
+                Term::Word(w) => self.words.get(w).copied(),
+                _ => None,
+            },
+        }
+    }
+
+    /// The term id of a CJK token key ([`Term::cjk_key`]).
+    pub fn term_id_cjk(&self, key: u64) -> Option<u32> {
+        self.cjk.get(&key).copied()
+    }
+
+    /// In how many documents a term occurs.
+    pub fn df(&self, term: u32) -> u32 {
+        self.terms[term as usize].df
+    }
+
+    /// Okapi BM25's inverse document frequency; a term that occurs nowhere gets the rarest value.
+    pub fn idf(&self, df: u32) -> f32 {
+        let n = self.docs.len() as f32;
+        let df = df.max(1) as f32;
+        (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+    }
+
+    /// The posting list of a term.
+    pub fn postings(&self, term: u32) -> impl Iterator<Item = Posting> + '_ {
+        let info = self.terms[term as usize];
+        let mut bytes = &self.postings[info.start as usize..info.end as usize];
+        let mut doc = 0u32;
+        let mut first = true;
+        std::iter::from_fn(move || {
+            if bytes.is_empty() {
+                return None;
+            }
+            let (gap, rest) = read_varint(bytes);
+            doc = if first { gap } else { doc + gap };
+            first = false;
+            let mask = rest[0];
+            let mut counts = [0u8; N_FIELDS];
+            let mut at = 1;
+            for (f, c) in counts.iter_mut().enumerate() {
+                if mask & (1 << f) != 0 {
+                    *c = rest[at];
+                    at += 1;
+                }
+            }
+            bytes = &rest[at..];
+            Some(Posting { doc, counts })
+        })
+    }
+
+    /// Approximate heap bytes held by the index, for the benchmark's memory report.
+    pub fn heap_bytes(&self) -> usize {
+        let words: usize = self
+            .words_by_len
+            .iter()
+            .flatten()
+            .map(|(w, _)| w.len() * 2 + 24)
+            .sum();
+        let titles: usize = self.titles.iter().map(|(_, _, t)| t.capacity() + 48).sum();
+        self.docs.capacity() * std::mem::size_of::<Doc>()
+            + self.field_weight.capacity() * std::mem::size_of::<[f32; N_FIELDS]>()
+            + self.cjk.capacity() * 16
+            + words
+            + self.terms.capacity() * std::mem::size_of::<TermInfo>()
+            + self.postings.capacity()
+            + titles
+    }
+}
+
+fn read_varint(bytes: &[u8]) -> (u32, &[u8]) {
+    let mut v = 0u32;
+    let mut shift = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        v |= ((b & 0x7F) as u32) << shift;
+        if b & 0x80 == 0 {
+            return (v, &bytes[i + 1..]);
+        }
+        shift += 7;
+    }
+    (v, &[])
+}
+
+fn write_varint(out: &mut Vec<u8>, mut v: u32) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+/// Accumulates documents; per-term buffers are packed into one array at the end.
+#[derive(Default)]
+struct Builder {
+    docs: Vec<Doc>,
+    lens: Vec<[u32; N_FIELDS]>,
+    cjk: FxHashMap<u64, u32>,
+    words: FxHashMap<Box<str>, u32>,
+    /// Per term: its posting bytes so far, the last document it was written for, its df.
+    lists: Vec<(Vec<u8>, u32, u32)>,
+    /// Per term: the counts in the current document, and whether it is in `current`.
+    counts: Vec<[u8; N_FIELDS]>,
+    seen: Vec<bool>,
+    current: Vec<u32>,
+    doc_lens: [u32; N_FIELDS],
+}
+
+impl Builder {
+    fn start_doc(&mut self, doc: Doc) {
+        self.docs.push(doc);
+        self.doc_lens = [0; N_FIELDS];
+    }
+
+    fn term(&mut self, term: Term<'_>) -> u32 {
+        let next = self.lists.len() as u32;
+        let id = match term {
+            Term::Word(w) => match self.words.get(w) {
+                Some(&id) => id,
+                None => {
+                    self.words.insert(w.into(), next);
+                    next
+                }
+            },
+            _ => {
+                let key = term.cjk_key().expect("not a word");
+                *self.cjk.entry(key).or_insert(next)
+            }
+        };
+        if id == next {
+            self.lists.push((Vec::new(), 0, 0));
+            self.counts.push([0; N_FIELDS]);
+            self.seen.push(false);
+        }
+        id
+    }
+
+    fn add(&mut self, field: Field, text: &str) {
+        let f = field as usize;
+        let mut len = 0u32;
+        let mut ids = std::mem::take(&mut self.current);
+        tokenize(text, |term, _| {
+            // Unigrams are not counted in the length: they double every CJK run.
+            if !matches!(term, Term::Uni(_)) {
+                len += 1;
+            }
+            let id = self.term(term);
+            let i = id as usize;
+            if !self.seen[i] {
+                self.seen[i] = true;
+                ids.push(id);
+            }
+            self.counts[i][f] = self.counts[i][f].saturating_add(1);
+        });
+        self.current = ids;
+        self.doc_lens[f] += len;
+    }
+
+    fn end_doc(&mut self) {
+        let doc = (self.docs.len() - 1) as u32;
+        for &id in &self.current {
+            let i = id as usize;
+            let counts = std::mem::take(&mut self.counts[i]);
+            self.seen[i] = false;
+            let (bytes, last, df) = &mut self.lists[i];
+            let gap = if *df == 0 { doc } else { doc - *last };
+            write_varint(bytes, gap);
+            let mask = counts
+                .iter()
+                .enumerate()
+                .fold(0u8, |m, (f, &c)| if c > 0 { m | 1 << f } else { m });
+            bytes.push(mask);
+            bytes.extend(counts.iter().filter(|&&c| c > 0));
+            *last = doc;
+            *df += 1;
+        }
+        self.current.clear();
+        self.lens.push(self.doc_lens);
+    }
+
+    fn finish(self) -> Index {
+        let n = self.docs.len().max(1) as f32;
+        let mut avg = [0f32; N_FIELDS];
+        for l in &self.lens {
+            for f in 0..N_FIELDS {
+                avg[f] += l[f] as f32 / n;
+            }
+        }
+        let field_weight = self
+            .lens
+            .iter()
+            .map(|l| {
+                let mut w = [0f32; N_FIELDS];
+                for f in 0..N_FIELDS {
+                    if avg[f] > 0.0 {
+                        w[f] = BOOSTS[f] / (1.0 - B + B * l[f] as f32 / avg[f]);
+                    }
+                }
+                w
+            })
+            .collect();
+        let total: usize = self.lists.iter().map(|(b, _, _)| b.len()).sum();
+        let mut postings = Vec::with_capacity(total);
+        let mut terms = Vec::with_capacity(self.lists.len());
+        for (bytes, _, df) in self.lists {
+            let start = postings.len() as u32;
+            postings.extend_from_slice(&bytes);
+            terms.push(TermInfo {
+                df,
+                start,
+                end: postings.len() as u32,
+            });
+        }
+        let mut words_by_len: Vec<Vec<(Box<str>, u32)>> = Vec::new();
+        for (w, &id) in &self.words {
+            let len = w.chars().count();
+            if words_by_len.len() <= len {
+                words_by_len.resize_with(len + 1, Vec::new);
+            }
+            words_by_len[len].push((w.clone(), id));
+        }
+        for bucket in &mut words_by_len {
+            bucket.sort();
+        }
+        Index {
+            docs: self.docs,
+            field_weight,
+            cjk: self.cjk,
+            words: self.words,
+            words_by_len,
+            terms,
+            postings,
+            titles: Vec::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn varints_round_trip() {
+        for v in [0u32, 1, 127, 128, 300, 70_000, u32::MAX] {
+            let mut buf = Vec::new();
+            write_varint(&mut buf, v);
+            assert_eq!(read_varint(&buf), (v, &[][..]), "{v}");
+        }
+    }
+}
