@@ -7,6 +7,7 @@
 
 use rustc_hash::FxHashSet;
 
+use super::index::{char_mask, pair_bit};
 use super::normalize::compact;
 use super::{Choice, MAX_CHOICES, MAX_LABEL_CHARS};
 use crate::library::{Library, SectionRef};
@@ -47,19 +48,29 @@ pub fn title_choices(lib: &Library, typed: &str) -> Vec<Choice> {
         ranked.extend((0..titles.len().min(MAX_CHOICES)).map(|i| (0, 0.0, i)));
     } else {
         let typed_pairs = pairs(&t);
-        for (i, (_, number, title)) in titles.iter().enumerate() {
-            let num = number.map(|n| n.to_string());
-            let label = match &num {
-                Some(n) => format!("{n}{title}"),
-                None => title.clone(),
-            };
-            let tier = if num.as_deref() == Some(t.as_str()) {
+        // `13生物` is the number 13 and the title prefix `生物`.
+        let digits = t.chars().take_while(char::is_ascii_digit).count();
+        let typed_number: Option<u32> = t[..digits].parse().ok();
+        let after_number = &t[digits..];
+        let typed_mask = char_mask(&t);
+        let pair_bits: Vec<u64> = typed_pairs.iter().map(|p| pair_mask(p)).collect();
+        let need = (typed_pairs.len() as f32 * MIN_PAIR_OVERLAP).ceil() as usize;
+        for (i, (_, number, title, mask)) in titles.iter().enumerate() {
+            let same_number = typed_number.is_some() && *number == typed_number;
+            let may_contain = typed_mask & !mask == 0;
+            let tier = if same_number && after_number.is_empty() {
                 4
-            } else if title.starts_with(&t) || (num.is_some() && label.starts_with(&t)) {
+            } else if (may_contain && title.starts_with(&t))
+                || (same_number && title.starts_with(after_number))
+            {
                 3
-            } else if title.contains(&t) {
+            } else if may_contain && title.contains(&t) {
                 2
             } else {
+                // The signature bounds the overlap from above: skip titles that cannot reach it.
+                if pair_bits.iter().filter(|&&b| b & mask != 0).count() < need.max(1) {
+                    continue;
+                }
                 let overlap = overlap(&typed_pairs, title);
                 if overlap >= MIN_PAIR_OVERLAP {
                     ranked.push((1, overlap, i));
@@ -87,21 +98,29 @@ fn choice(lib: &Library, r: SectionRef) -> Option<Choice> {
 }
 
 /// Neighbouring character pairs of `s` (the single character for a one-character string).
-fn pairs(s: &str) -> Vec<(char, char)> {
+fn pairs(s: &str) -> Vec<String> {
     let chars: Vec<char> = s.chars().collect();
     if chars.len() == 1 {
-        return vec![(chars[0], '\0')];
+        return vec![s.to_string()];
     }
-    chars.windows(2).map(|w| (w[0], w[1])).collect()
+    chars.windows(2).map(|w| w.iter().collect()).collect()
+}
+
+/// The [`char_mask`] bit of a pair (or of a single character).
+fn pair_mask(pair: &str) -> u64 {
+    let mut cs = pair.chars();
+    match (cs.next(), cs.next()) {
+        (Some(a), Some(b)) => 1 << pair_bit(a, b),
+        _ => char_mask(pair),
+    }
 }
 
 /// Share of `typed` pairs found in `title`.
-fn overlap(typed: &[(char, char)], title: &str) -> f32 {
+fn overlap(typed: &[String], title: &str) -> f32 {
     if typed.is_empty() {
         return 0.0;
     }
-    let have = pairs(title);
-    let found = typed.iter().filter(|p| have.contains(p)).count();
+    let found = typed.iter().filter(|p| title.contains(p.as_str())).count();
     found as f32 / typed.len() as f32
 }
 

@@ -64,6 +64,32 @@ fn simplify(c: char) -> char {
     }
 }
 
+/// Marks a character of [`BMP`] whose folding is not a single character.
+const MANY: char = '\u{FFFF}';
+
+/// The folding of every character of the Basic Multilingual Plane that folds to exactly one
+/// character, computed once: NFKC of a single character costs far more than a table look-up,
+/// and Chinese text is one tenth punctuation.
+static BMP: LazyLock<Box<[char]>> = LazyLock::new(|| {
+    (0..=0xFFFFu32)
+        .map(|u| {
+            let Some(c) = char::from_u32(u) else {
+                return MANY;
+            };
+            let mut first = None;
+            let mut n = 0;
+            fold_slow(c, |f| {
+                first.get_or_insert(f);
+                n += 1;
+            });
+            match (n, first) {
+                (1, Some(f)) if f != MANY => f,
+                _ => MANY,
+            }
+        })
+        .collect()
+});
+
 /// Folds one character, calling `out` for each resulting character (usually exactly one).
 #[inline]
 pub fn fold_char(c: char, mut out: impl FnMut(char)) {
@@ -72,8 +98,24 @@ pub fn fold_char(c: char, mut out: impl FnMut(char)) {
         return;
     }
     let u = c as u32;
+    if u <= 0xFFFF {
+        let f = BMP[u as usize];
+        if f != MANY {
+            out(f);
+            return;
+        }
+    }
+    fold_slow(c, out);
+}
+
+fn fold_slow(c: char, mut out: impl FnMut(char)) {
+    if c.is_ascii() {
+        out(c.to_ascii_lowercase());
+        return;
+    }
+    let u = c as u32;
     if (T2S_FIRST..=T2S_LAST).contains(&u) {
-        // NFKC leaves unified ideographs alone: skip it on the hot path.
+        // NFKC leaves unified ideographs alone.
         out(T2S[(u - T2S_FIRST) as usize]);
         return;
     }

@@ -10,7 +10,8 @@
 //!   `factor · idf · tf' (k1 + 1) / (tf' + k1)` where `tf'` sums the term's counts over fields,
 //!   each weighted by the field's boost and divided by its length normalisation (BM25F);
 //! - *coverage* is the share of the query's weight (`factor · idf` per group, terms missing from
-//!   the index counted at the rarest idf) that the document matches. The ranking score is the
+//!   the index counted at the idf of the rarest term of the query it has) that the document
+//!   matches. The ranking score is the
 //!   BM25F sum times the coverage, so that matching all of the query beats repeating part of it;
 //! - the best few candidates whose folded text holds the whole query contiguously get
 //!   [`PHRASE_BONUS`];
@@ -32,10 +33,10 @@ pub const UNIGRAM_FACTOR: f32 = 0.3;
 /// Score multiplier for a document holding the whole query contiguously.
 pub const PHRASE_BONUS: f32 = 1.5;
 /// How many of the best candidates the phrase check reads.
-const PHRASE_CANDIDATES: usize = 20;
+const PHRASE_CANDIDATES: usize = 10;
 /// The least coverage of the best hit for a query to count as found; see ARCHITECTURE.md for
 /// the measurement behind it. Hits below it are dropped too.
-pub const MIN_COVERAGE: f32 = 0.40;
+pub const MIN_COVERAGE: f32 = 0.45;
 /// Hits scoring under this share of the best hit are dropped as noise.
 const MIN_RELATIVE_SCORE: f32 = 0.2;
 
@@ -97,8 +98,8 @@ impl Query {
         finish_run(&mut raw, &mut run_unigrams, cjk_run);
         // CJK runs end at a word or the end; a run broken by a space is still one run above,
         // which is fine: the unigrams are then scored as helpers.
-        let rarest = index.idf(1);
         let mut groups: Vec<Group> = Vec::new();
+        let mut missing: Vec<f32> = Vec::new();
         let mut seen: Vec<RawTerm> = Vec::new();
         for (term, factor) in raw {
             if seen.contains(&term) {
@@ -115,17 +116,39 @@ impl Query {
                     None => fuzzy_alternatives(index, w),
                 },
             };
+            // A helper unigram found in a quarter of the documents says nothing and costs the
+            // longest posting lists: leave it out.
+            if factor < 1.0
+                && matches!(term, RawTerm::Cjk(_))
+                && alts
+                    .iter()
+                    .any(|&(id, _)| index.df(id) as usize * 4 > index.n_docs())
+            {
+                continue;
+            }
+            if alts.is_empty() {
+                missing.push(factor);
+                continue;
+            }
             let weight = alts
                 .iter()
                 .map(|&(id, f)| f * index.idf(index.df(id)))
                 .fold(0.0, f32::max);
-            let weight = if alts.is_empty() {
-                factor * rarest
-            } else {
-                weight
-            };
             groups.push(Group { alts, weight });
         }
+        // A part of the query the index does not have counts as much as the rarest part it
+        // has (or the rarest possible term when it has none): it must weigh in the coverage, but
+        // not by an idf that grows with the size of the library.
+        let rarest_found = groups
+            .iter()
+            .flat_map(|g| g.alts.iter())
+            .map(|&(id, _)| index.idf(index.df(id)))
+            .fold(None, |m: Option<f32>, x| Some(m.map_or(x, |m| m.max(x))))
+            .unwrap_or_else(|| index.idf(1));
+        groups.extend(missing.into_iter().map(|factor| Group {
+            alts: Vec::new(),
+            weight: factor * rarest_found,
+        }));
         Query {
             groups,
             compact: compact(text),
