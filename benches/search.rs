@@ -19,27 +19,77 @@ use lectern::library::{Library, LoadOptions};
 use lectern::search;
 use pulldown_cmark::Parser;
 
-/// The fixed query mix: (kind, query).
-const QUERIES: &[(&str, &str)] = &[
-    ("exact", "生物安全"),
-    ("exact", "卡斯帕罗夫"),
-    ("exact", "Paul Graham"),
-    ("exact", "护城河"),
-    ("exact", "GPT-6"),
-    ("typo", "Grahm"),
-    ("typo", "Photshop"),
-    ("typo", "杰文斯悖轮"),
-    ("typo", "生物安荃"),
-    ("typo", "Voychek"),
-    ("mixed", "token 预算"),
-    ("mixed", "3D 推理"),
-    ("mixed", "深蓝 卡斯帕罗夫"),
-    ("mixed", "Agent 失败模式"),
-    ("miss", "量子计算"),
-    ("miss", "kubernetes"),
-    ("miss", "Elon Musk"),
-    ("miss", "天气预报"),
+/// The fixed query mix: (kind, query, title of the section it must find first, or none for a
+/// query that must miss). Every generated talk has the seed's section titles, so the check
+/// holds at any size.
+const MIX: &[(&str, &str, Option<&str>)] = &[
+    ("exact", "生物安全", Some("生物安全与韧性策略")),
+    (
+        "exact",
+        "卡斯帕罗夫",
+        Some("AI 做科研：从无限博士后到自动湿实验室"),
+    ),
+    ("exact", "Paul Graham", Some("帮人想出好点子的工具")),
+    ("exact", "护城河", Some("创业公司的护城河")),
+    ("exact", "GPT-6", Some("创业公司的护城河")),
+    ("typo", "Grahm", Some("帮人想出好点子的工具")),
+    ("typo", "Photshop", Some("创意身份与 AI 生成艺术")),
+    ("typo", "杰文斯悖轮", Some("软件工程的杰文斯悖论")),
+    ("typo", "生物安荃", Some("生物安全与韧性策略")),
+    ("typo", "Voychek", Some("生物安全与韧性策略")),
+    ("mixed", "token 预算", Some("身份认证与个性化")),
+    ("mixed", "3D 推理", Some("3D 推理与生物医药")),
+    (
+        "mixed",
+        "深蓝 卡斯帕罗夫",
+        Some("AI 做科研：从无限博士后到自动湿实验室"),
+    ),
+    (
+        "mixed",
+        "Agent 失败模式",
+        Some("Agent 在生产环境的失败模式"),
+    ),
+    ("miss", "量子计算", None),
+    ("miss", "kubernetes", None),
+    ("miss", "Elon Musk", None),
+    ("miss", "天气预报", None),
 ];
+
+/// The queries of [`MIX`] with their kinds.
+const QUERIES: [(&str, &str); MIX.len()] = {
+    let mut out = [("", ""); MIX.len()];
+    let mut i = 0;
+    while i < MIX.len() {
+        out[i] = (MIX[i].0, MIX[i].1);
+        i += 1;
+    }
+    out
+};
+
+/// How many queries of [`MIX`] find their section first, and how many misses stay misses.
+fn relevance(lib: &Library) -> (usize, usize, usize, usize) {
+    let (mut found, mut to_find, mut missed, mut to_miss) = (0, 0, 0, 0);
+    for (_, q, want) in MIX {
+        let hits = search::search(lib, q, 1).hits;
+        match want {
+            Some(title) => {
+                to_find += 1;
+                let first = hits.first().and_then(|h| {
+                    lib.section(lectern::library::SectionRef {
+                        talk: h.talk,
+                        section: h.section?,
+                    })
+                });
+                found += usize::from(first.is_some_and(|(_, s)| s.title == *title));
+            }
+            None => {
+                to_miss += 1;
+                missed += usize::from(hits.is_empty());
+            }
+        }
+    }
+    (found, to_find, missed, to_miss)
+}
 
 const SEED: &str = include_str!("../seeds/2026-01-27-sam-altman-developer-townhall.md");
 
@@ -233,6 +283,7 @@ fn report(sizes: &[usize]) {
     );
     println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     let mut per_kind = Vec::new();
+    let mut relevances = Vec::new();
     for &n in sizes {
         let c = corpus(n);
         let runs = if n >= 1000 { 3 } else { 7 };
@@ -262,7 +313,7 @@ fn report(sizes: &[usize]) {
                 let e = t.elapsed();
                 lat.push(e);
                 lat_by_query.push(e);
-                match kinds.iter_mut().find(|(k, _)| k == kind) {
+                match kinds.iter_mut().find(|e| e.0 == kind) {
                     Some((_, v)) => v.push(e),
                     None => kinds.push((kind, vec![e])),
                 }
@@ -318,6 +369,7 @@ fn report(sizes: &[usize]) {
             n99.as_secs_f64() / p99.as_secs_f64(),
         );
         per_kind.push((n, kinds, index_heap, talks_heap, before));
+        relevances.push((n, relevance(&lib)));
     }
     println!("\nSearch latency by kind of query (p50 / p99, ms):\n");
     println!("| talks | exact | typo | mixed | miss |");
@@ -345,6 +397,14 @@ fn report(sizes: &[usize]) {
             cell("mixed"),
             cell("miss")
         );
+    }
+    println!(
+        "\nRelevance of the mix at each size (first hit is the expected section; misses stay misses):\n"
+    );
+    println!("| talks | found first | honest misses |");
+    println!("|---:|---:|---:|");
+    for (n, (found, to_find, missed, to_miss)) in &relevances {
+        println!("| {n} | {found}/{to_find} | {missed}/{to_miss} |");
     }
     println!("\nMemory detail (MB): heap estimates inside the RSS growth of the child process\n");
     println!("| talks | RSS before load | index heap (est.) | talk text heap (est.) |");

@@ -105,9 +105,17 @@ impl Index {
                     item: 0,
                 });
                 b.add(Field::Title, &s.title);
-                b.add(Field::Body, &plain(&s.body));
-                for q in talk.quotes.iter().filter(|q| q.section == Some(s.ordinal)) {
-                    b.add(Field::Quote, &q.text);
+                let body = plain(&s.body);
+                let quotes: Vec<&str> = talk
+                    .quotes
+                    .iter()
+                    .filter(|q| q.section == Some(s.ordinal))
+                    .map(|q| q.text.as_str())
+                    .collect();
+                let (inside, elsewhere) = quote_spans(&body, &quotes);
+                b.add_with_quotes(Field::Body, &body, &inside);
+                for q in elsewhere {
+                    b.add(Field::Quote, q);
                 }
                 b.end_doc();
                 let title = compact(&s.title);
@@ -238,6 +246,45 @@ impl Index {
             + self.postings.capacity()
             + titles
     }
+}
+
+/// Where each quote stands in `body`, as character ranges sorted by start, and the quotes it
+/// does not contain verbatim (to be indexed on their own).
+fn quote_spans<'q>(body: &str, quotes: &[&'q str]) -> (Vec<(u32, u32)>, Vec<&'q str>) {
+    let mut bytes = Vec::new();
+    let mut elsewhere = Vec::new();
+    for q in quotes {
+        match body.find(q) {
+            Some(at) if !q.is_empty() => bytes.push((at, at + q.len())),
+            _ => elsewhere.push(*q),
+        }
+    }
+    if bytes.is_empty() {
+        return (Vec::new(), elsewhere);
+    }
+    // Byte offsets to character offsets, in one pass over the body.
+    let mut marks: Vec<usize> = bytes.iter().flat_map(|&(a, b)| [a, b]).collect();
+    marks.sort_unstable();
+    marks.dedup();
+    let mut chars_at = Vec::with_capacity(marks.len());
+    let mut next = 0;
+    for (n, (i, _)) in body.char_indices().chain([(body.len(), ' ')]).enumerate() {
+        while next < marks.len() && marks[next] == i {
+            chars_at.push((i, n as u32));
+            next += 1;
+        }
+    }
+    let to_char = |b: usize| {
+        chars_at
+            .binary_search_by_key(&b, |&(i, _)| i)
+            .map_or(0, |k| chars_at[k].1)
+    };
+    let mut spans: Vec<(u32, u32)> = bytes
+        .iter()
+        .map(|&(a, b)| (to_char(a), to_char(b)))
+        .collect();
+    spans.sort_unstable();
+    (spans, elsewhere)
 }
 
 /// A 64-bit signature of the characters and character pairs of `s`: when `s` contains `t`,
@@ -401,14 +448,21 @@ impl Builder {
     }
 
     fn add(&mut self, field: Field, text: &str) {
+        self.add_with_quotes(field, text, &[]);
+    }
+
+    /// Adds `text` to `field`; the tokens lying wholly inside one of `quotes` (character
+    /// ranges, sorted by start) count in [`Field::Quote`] too. Tokenising the text once instead
+    /// of tokenising each quote again halves the build: most of a talk is quoted speech.
+    fn add_with_quotes(&mut self, field: Field, text: &str, quotes: &[(u32, u32)]) {
         let f = field as usize;
-        let mut len = 0u32;
+        let q = Field::Quote as usize;
+        let (mut len, mut quote_len) = (0u32, 0u32);
         let mut ids = std::mem::take(&mut self.current);
-        tokenize(text, |term, _| {
+        tokenize(text, |term, span| {
             // Unigrams are not counted in the length: they double every CJK run.
-            if !matches!(term, Term::Uni(_)) {
-                len += 1;
-            }
+            let counted = u32::from(!matches!(term, Term::Uni(_)));
+            len += counted;
             let id = self.term(term);
             let i = id as usize;
             if !self.seen[i] {
@@ -416,9 +470,18 @@ impl Builder {
                 ids.push(id);
             }
             self.counts[i][f] = self.counts[i][f].saturating_add(1);
+            let quoted = quotes
+                .iter()
+                .take_while(|r| r.0 <= span.start)
+                .any(|r| span.end <= r.1);
+            if quoted {
+                quote_len += counted;
+                self.counts[i][q] = self.counts[i][q].saturating_add(1);
+            }
         });
         self.current = ids;
         self.doc_lens[f] += len;
+        self.doc_lens[q] += quote_len;
     }
 
     fn end_doc(&mut self) {
@@ -427,15 +490,18 @@ impl Builder {
             let i = id as usize;
             let counts = std::mem::take(&mut self.counts[i]);
             self.seen[i] = false;
-            let mask = counts
-                .iter()
-                .enumerate()
-                .fold(0u8, |m, (f, &c)| if c > 0 { m | 1 << f } else { m });
+            let mut mask = 0u8;
+            for (f, &c) in counts.iter().enumerate() {
+                mask |= u8::from(c > 0) << f;
+            }
             write_varint(&mut self.stream, id);
             self.stream.push(mask);
-            let before = self.stream.len();
-            self.stream.extend(counts.iter().filter(|&&c| c > 0));
-            let n_counts = (self.stream.len() - before) as u32;
+            for &c in &counts {
+                if c > 0 {
+                    self.stream.push(c);
+                }
+            }
+            let n_counts = mask.count_ones();
             let (bytes, last, df) = &mut self.sizes[i];
             let gap = if *df == 0 { doc } else { doc - *last };
             *bytes += varint_len(gap) + 1 + n_counts;
@@ -463,7 +529,6 @@ impl Builder {
         let mut cursor: Vec<u32> = terms.iter().map(|t| t.start).collect();
         let mut last: Vec<u32> = vec![0; terms.len()];
         let mut first: Vec<bool> = vec![true; terms.len()];
-        let mut scratch = Vec::with_capacity(16);
         let mut from = 0;
         for (doc, &end) in self.doc_ends.iter().enumerate() {
             let doc = doc as u32;
@@ -476,12 +541,17 @@ impl Builder {
                 let gap = if first[i] { doc } else { doc - last[i] };
                 first[i] = false;
                 last[i] = doc;
-                scratch.clear();
-                write_varint(&mut scratch, gap);
-                scratch.extend_from_slice(&rest[..1 + n]);
-                let c = cursor[i] as usize;
-                postings[c..c + scratch.len()].copy_from_slice(&scratch);
-                cursor[i] += scratch.len() as u32;
+                let mut c = cursor[i] as usize;
+                let mut v = gap;
+                while v >= 0x80 {
+                    postings[c] = (v as u8) | 0x80;
+                    v >>= 7;
+                    c += 1;
+                }
+                postings[c] = v as u8;
+                c += 1;
+                postings[c..c + 1 + n].copy_from_slice(&rest[..1 + n]);
+                cursor[i] = (c + 1 + n) as u32;
                 bytes = &rest[1 + n..];
             }
             from = end;
@@ -577,6 +647,35 @@ mod tests {
             vec![(0, [0, 0, 0, 1, 0]), (3, [0, 0, 0, 1, 0])]
         );
         assert_eq!(index.df(index.term_id(Term::Uni('别')).unwrap()), 1);
+    }
+
+    #[test]
+    fn quoted_tokens_count_in_the_quote_field_too() {
+        let body = "他说深蓝打败卡斯帕罗夫然后 GPT 走了";
+        let (spans, elsewhere) = quote_spans(body, &["深蓝打败卡斯帕罗夫", "不在正文"]);
+        assert_eq!(spans, vec![(2, 11)]);
+        assert_eq!(elsewhere, vec!["不在正文"]);
+        let mut b = Builder::default();
+        b.start_doc(Doc {
+            talk: 0,
+            section: Some(0),
+            kind: HitKind::Section,
+            item: 0,
+        });
+        b.add_with_quotes(Field::Body, body, &spans);
+        b.end_doc();
+        let index = b.finish();
+        let counts = |t: Term<'_>| {
+            index
+                .postings(index.term_id(t).unwrap())
+                .next()
+                .unwrap()
+                .counts
+        };
+        assert_eq!(counts(Term::Bi('深', '蓝')), [0, 1, 0, 1, 0]);
+        assert_eq!(counts(Term::Word("gpt")), [0, 0, 0, 1, 0]);
+        // A bigram across the quote's edge is not quoted.
+        assert_eq!(counts(Term::Bi('夫', '然')), [0, 0, 0, 1, 0]);
     }
 
     #[test]
