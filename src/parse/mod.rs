@@ -35,14 +35,21 @@ pub struct ParseWarning {
     pub message: String,
 }
 
-/// Parses one write-up. `id` names the talk (the loader uses the file name).
-pub fn parse_talk(id: &str, src: &str) -> (Talk, Vec<ParseWarning>) {
+/// The pulldown-cmark options the parser uses (the benchmarks' bare-parse baseline uses them
+/// too).
+pub fn markdown_options() -> Options {
     let mut opts = Options::empty();
     opts.insert(Options::ENABLE_TABLES);
     opts.insert(Options::ENABLE_STRIKETHROUGH);
     opts.insert(Options::ENABLE_TASKLISTS);
     opts.insert(Options::ENABLE_FOOTNOTES);
     opts.insert(Options::ENABLE_YAML_STYLE_METADATA_BLOCKS);
+    opts
+}
+
+/// Parses one write-up. `id` names the talk (the loader uses the file name).
+pub fn parse_talk(id: &str, src: &str) -> (Talk, Vec<ParseWarning>) {
+    let opts = markdown_options();
     let events: Vec<Ev<'_>> = Parser::new_ext(src, opts).into_offset_iter().collect();
     let blocks = split_blocks(&events);
     let nodes = recover_structure(&blocks, &events, src);

@@ -1,12 +1,32 @@
 //! Search over a library: ranked hits with snippets, autocomplete, and fuzzy section lookup.
 //!
-//! This is the interface the replies, the CLI and the bot call. The ranking behind it is a
-//! simple placeholder (substring and edit-distance scoring over titles and text); the real index
-//! replaces the inside of [`Index`] without changing these signatures.
+//! This is the interface the replies, the CLI and the bot call. Inside:
+//! - [`normalize`]: folding shared by index and query (NFKC, case, full-width, traditional →
+//!   simplified, Markdown removed);
+//! - [`tokenize`]: words (`GPT-6`, `4.5`, `3D` kept usable) and CJK unigrams and bigrams;
+//! - [`index`]: the inverted index over every searchable field, built once per load;
+//! - [`rank`]: BM25F with field boosts, typo alternatives, coverage and the miss threshold;
+//! - [`snippet`]: the text around the best match, matches in bold;
+//! - [`complete`]: autocomplete and section lookup.
+//!
+//! Invariants: nothing here knows about Discord; the index is built by [`Index::build`] when a
+//! library is made and never per query; a query that matches nothing well returns no hits and
+//! at most three suggestions, never weak random hits.
+
+pub mod complete;
+pub mod index;
+pub mod normalize;
+pub mod rank;
+pub mod snippet;
+pub mod tokenize;
+
+use rustc_hash::FxHashSet;
+
+pub use complete::{autocomplete, resolve_section};
+pub use index::Index;
 
 use crate::library::{Library, SectionRef};
-use crate::model::Talk;
-use crate::text::truncate_chars;
+use rank::{Query, Scored};
 
 /// At most this many autocomplete choices (Discord's limit).
 pub const MAX_CHOICES: usize = 25;
@@ -14,32 +34,6 @@ pub const MAX_CHOICES: usize = 25;
 pub const MAX_LABEL_CHARS: usize = 100;
 /// Longest snippet, in characters.
 pub const SNIPPET_CHARS: usize = 160;
-
-/// The search index of a library. Built once per load, never per query.
-#[derive(Debug, Default)]
-pub struct Index {
-    /// Lower-cased searchable text of every section, in `section_refs` order.
-    sections: Vec<(SectionRef, String, String)>,
-}
-
-impl Index {
-    pub fn build(talks: &[Talk]) -> Index {
-        let mut sections = Vec::new();
-        for (t, talk) in talks.iter().enumerate() {
-            for s in &talk.sections {
-                sections.push((
-                    SectionRef {
-                        talk: t,
-                        section: s.ordinal,
-                    },
-                    s.title.to_lowercase(),
-                    s.body.to_lowercase(),
-                ));
-            }
-        }
-        Index { sections }
-    }
-}
 
 /// Where a hit was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -61,6 +55,9 @@ pub struct Hit {
     pub score: f32,
     /// At most about [`SNIPPET_CHARS`] characters around the match, the match in bold.
     pub snippet: String,
+    /// Share of the query's weight this hit matches (see [`rank`]); at least
+    /// [`rank::MIN_COVERAGE`] for every hit returned.
+    pub coverage: f32,
 }
 
 /// The answer to a query: hits, or when nothing matches well, suggestions.
@@ -73,61 +70,141 @@ pub struct Outcome {
 
 /// Searches the library.
 pub fn search(lib: &Library, query: &str, limit: usize) -> Outcome {
-    let q = query.trim().to_lowercase();
-    if q.is_empty() {
+    if normalize::compact(query).is_empty() {
         return Outcome::default();
     }
-    let mut hits: Vec<Hit> = Vec::new();
-    for (r, title, body) in &lib.index().sections {
-        let mut score = 0.0;
-        if title.contains(&q) {
-            score += 3.0;
-        }
-        score += body.matches(&q).count() as f32;
-        if score > 0.0 {
-            let (_, section) = lib.section(*r).expect("index refers to its library");
-            hits.push(Hit {
-                talk: r.talk,
-                section: Some(r.section),
-                kind: HitKind::Section,
-                score,
-                snippet: snippet(&section.body, &q),
-            });
+    let (hits, weak) = find_with_weak(lib, query, limit);
+    if !hits.is_empty() {
+        return Outcome {
+            hits,
+            suggestions: Vec::new(),
+        };
+    }
+    // Did you mean: titles like the query, then the sections that came closest.
+    let mut suggestions: Vec<SectionRef> = complete::title_choices(lib, query)
+        .into_iter()
+        .map(|c| c.section)
+        .collect();
+    for s in weak {
+        if let Some(section) = lib.index().docs[s.doc as usize].section {
+            let r = SectionRef {
+                talk: lib.index().docs[s.doc as usize].talk as usize,
+                section: section as usize,
+            };
+            if !suggestions.contains(&r) {
+                suggestions.push(r);
+            }
         }
     }
-    hits.sort_by(|a, b| b.score.total_cmp(&a.score));
-    hits.truncate(limit);
-    let suggestions = if hits.is_empty() {
-        autocomplete(lib, query)
-            .into_iter()
-            .take(3)
-            .map(|c| c.section)
-            .collect()
-    } else {
-        Vec::new()
-    };
-    Outcome { hits, suggestions }
+    suggestions.truncate(3);
+    Outcome {
+        hits: Vec::new(),
+        suggestions,
+    }
 }
 
-fn snippet(body: &str, q: &str) -> String {
-    let lower = body.to_lowercase();
-    match lower.find(q) {
-        Some(pos) if lower.len() == body.len() => {
-            let start = body[..pos]
-                .char_indices()
-                .rev()
-                .nth(40)
-                .map_or(0, |(i, _)| i);
-            let end = pos + q.len();
-            let text = format!(
-                "{}**{}**{}",
-                &body[start..pos],
-                &body[pos..end],
-                &body[end..]
+/// The hits for a query, without suggestions.
+pub fn find(lib: &Library, query: &str, limit: usize) -> Vec<Hit> {
+    find_with_weak(lib, query, limit).0
+}
+
+/// The hits, and when there are none, the best few candidates that were not good enough.
+fn find_with_weak(lib: &Library, query: &str, limit: usize) -> (Vec<Hit>, Vec<Scored>) {
+    let index = lib.index();
+    let q = Query::parse(index, query);
+    let mut scored = rank::score(index, &q, |doc| doc_texts(lib, doc));
+    let weak: Vec<Scored> = scored.iter().take(3).copied().collect();
+    rank::keep_good(&mut scored);
+    if scored.is_empty() {
+        return (Vec::new(), weak);
+    }
+    // Terms worth bolding: exact and typo matches; CJK helpers only if nothing else shows.
+    let strong: FxHashSet<u32> = q
+        .groups
+        .iter()
+        .flat_map(|g| g.alts.iter())
+        .filter(|(_, f)| *f > rank::UNIGRAM_FACTOR)
+        .map(|(id, _)| *id)
+        .collect();
+    let all: FxHashSet<u32> = q
+        .groups
+        .iter()
+        .flat_map(|g| g.alts.iter().map(|a| a.0))
+        .collect();
+    let hits = scored
+        .iter()
+        .take(limit)
+        .map(|s| {
+            let doc = &index.docs[s.doc as usize];
+            let mut snippet = None;
+            for text in doc_texts(lib, s.doc).iter().rev() {
+                let text = normalize::plain(text);
+                for terms in [&strong, &all] {
+                    let marks = snippet::marks(index, &text, terms);
+                    if marks.contains(&true) {
+                        snippet = Some(snippet::render(&text, &marks));
+                        break;
+                    }
+                }
+                if snippet.is_some() {
+                    break;
+                }
+            }
+            let snippet = snippet.unwrap_or_else(|| {
+                let text = doc_texts(lib, s.doc).pop().unwrap_or_default();
+                snippet::render(&normalize::plain(&text), &[])
+            });
+            Hit {
+                talk: doc.talk as usize,
+                section: doc.section.map(|s| s as usize),
+                kind: doc.kind,
+                score: s.score,
+                snippet,
+                coverage: s.coverage,
+            }
+        })
+        .collect();
+    (hits, Vec::new())
+}
+
+/// The texts of a document: the title first, then
+/// the text the snippet prefers (a section's body, a summary item).
+fn doc_texts(lib: &Library, doc: u32) -> Vec<String> {
+    let d = &lib.index().docs[doc as usize];
+    let Some(talk) = lib.talks().get(d.talk as usize) else {
+        return Vec::new();
+    };
+    match d.kind {
+        HitKind::Section => d
+            .section
+            .and_then(|s| talk.sections.get(s as usize))
+            .map(|s| vec![s.title.clone(), s.body.clone()])
+            .unwrap_or_default(),
+        HitKind::KeyPoint => talk
+            .summary
+            .key_points
+            .get(d.item as usize)
+            .cloned()
+            .into_iter()
+            .collect(),
+        HitKind::Risk => talk
+            .summary
+            .risks
+            .get(d.item as usize)
+            .cloned()
+            .into_iter()
+            .collect(),
+        HitKind::Summary => {
+            let mut v = vec![talk.title.clone()];
+            v.extend(talk.summary.one_liner.clone());
+            v.extend(
+                talk.quotes
+                    .iter()
+                    .filter(|q| q.section.is_none())
+                    .map(|q| q.text.clone()),
             );
-            truncate_chars(&text, SNIPPET_CHARS)
+            v
         }
-        _ => truncate_chars(body, SNIPPET_CHARS),
     }
 }
 
@@ -137,57 +214,4 @@ pub struct Choice {
     pub section: SectionRef,
     /// `13 · 生物安全与韧性策略`, at most [`MAX_LABEL_CHARS`] characters.
     pub label: String,
-}
-
-/// Sections for the text typed so far, best first, at most [`MAX_CHOICES`].
-pub fn autocomplete(lib: &Library, typed: &str) -> Vec<Choice> {
-    let q = typed.trim().to_lowercase();
-    let mut scored: Vec<(f64, SectionRef)> = lib
-        .section_refs()
-        .filter_map(|r| {
-            let (_, s) = lib.section(r)?;
-            let title = s.title.to_lowercase();
-            let score = if q.is_empty() {
-                1.0
-            } else if s.number.map(|n| n.to_string()) == Some(q.clone()) {
-                10.0
-            } else if title.starts_with(&q) {
-                5.0
-            } else if title.contains(&q) {
-                3.0
-            } else {
-                let sim = strsim::jaro_winkler(&title, &q);
-                if sim > 0.7 { sim } else { return None }
-            };
-            Some((score, r))
-        })
-        .collect();
-    // Stable sort keeps document order among equal scores.
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
-    scored
-        .into_iter()
-        .take(MAX_CHOICES)
-        .filter_map(|(_, r)| {
-            let (_, s) = lib.section(r)?;
-            Some(Choice {
-                section: r,
-                label: truncate_chars(&s.label(), MAX_LABEL_CHARS),
-            })
-        })
-        .collect()
-}
-
-/// The section a user means by `text`: a number, an exact label or title, or the best fuzzy
-/// match of autocomplete.
-pub fn resolve_section(lib: &Library, text: &str) -> Option<SectionRef> {
-    let t = text.trim().trim_start_matches('§').trim();
-    if t.is_empty() {
-        return None;
-    }
-    let exact = lib.section_refs().find(|&r| {
-        lib.section(r).is_some_and(|(_, s)| {
-            s.label() == t || s.title == t || s.number.is_some_and(|n| n.to_string() == t)
-        })
-    });
-    exact.or_else(|| autocomplete(lib, t).first().map(|c| c.section))
 }

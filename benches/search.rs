@@ -1,0 +1,529 @@
+//! Benchmarks of search (issue 3) at 1, 100 and 1,000 talks generated from the seed.
+//!
+//! `cargo bench --bench search` first prints a report (Markdown, the source of BENCHMARKS.md):
+//! load-and-index time against pulldown-cmark's bare parse of the same bytes, search latency
+//! p50/p99 over a fixed query mix against a naive strsim scan of every section, and resident
+//! memory after load (measured in a fresh child process) against the corpus size. Then divan
+//! runs its own statistically sampled benchmarks of the same operations.
+//!
+//! `LECTERN_BENCH_SIZES=1,100` limits the sizes (the default is `1,100,1000`).
+
+mod corpus;
+
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::sync::{LazyLock, Mutex};
+use std::time::{Duration, Instant};
+
+use lectern::library::{Library, LoadOptions};
+use lectern::search;
+use pulldown_cmark::Parser;
+
+/// The fixed query mix: (kind, query, title of the section it must find first, or none for a
+/// query that must miss). Every generated talk has the seed's section titles, so the check
+/// holds at any size.
+const MIX: &[(&str, &str, Option<&str>)] = &[
+    ("exact", "生物安全", Some("生物安全与韧性策略")),
+    (
+        "exact",
+        "卡斯帕罗夫",
+        Some("AI 做科研：从无限博士后到自动湿实验室"),
+    ),
+    ("exact", "Paul Graham", Some("帮人想出好点子的工具")),
+    ("exact", "护城河", Some("创业公司的护城河")),
+    ("exact", "GPT-6", Some("创业公司的护城河")),
+    ("typo", "Grahm", Some("帮人想出好点子的工具")),
+    ("typo", "Photshop", Some("创意身份与 AI 生成艺术")),
+    ("typo", "杰文斯悖轮", Some("软件工程的杰文斯悖论")),
+    ("typo", "生物安荃", Some("生物安全与韧性策略")),
+    ("typo", "Voychek", Some("生物安全与韧性策略")),
+    ("mixed", "token 预算", Some("身份认证与个性化")),
+    ("mixed", "3D 推理", Some("3D 推理与生物医药")),
+    (
+        "mixed",
+        "深蓝 卡斯帕罗夫",
+        Some("AI 做科研：从无限博士后到自动湿实验室"),
+    ),
+    (
+        "mixed",
+        "Agent 失败模式",
+        Some("Agent 在生产环境的失败模式"),
+    ),
+    ("miss", "量子计算", None),
+    ("miss", "kubernetes", None),
+    ("miss", "Elon Musk", None),
+    ("miss", "天气预报", None),
+];
+
+/// The queries of [`MIX`] with their kinds.
+const QUERIES: [(&str, &str); MIX.len()] = {
+    let mut out = [("", ""); MIX.len()];
+    let mut i = 0;
+    while i < MIX.len() {
+        out[i] = (MIX[i].0, MIX[i].1);
+        i += 1;
+    }
+    out
+};
+
+/// How many queries of [`MIX`] find their section first, and how many misses stay misses.
+fn relevance(lib: &Library) -> (usize, usize, usize, usize) {
+    let (mut found, mut to_find, mut missed, mut to_miss) = (0, 0, 0, 0);
+    for (_, q, want) in MIX {
+        let hits = search::search(lib, q, 1).hits;
+        match want {
+            Some(title) => {
+                to_find += 1;
+                let first = hits.first().and_then(|h| {
+                    lib.section(lectern::library::SectionRef {
+                        talk: h.talk,
+                        section: h.section?,
+                    })
+                });
+                found += usize::from(first.is_some_and(|(_, s)| s.title == *title));
+            }
+            None => {
+                to_miss += 1;
+                missed += usize::from(hits.is_empty());
+            }
+        }
+    }
+    (found, to_find, missed, to_miss)
+}
+
+const SEED: &str = include_str!("../seeds/2026-01-27-sam-altman-developer-townhall.md");
+
+/// A generated corpus written to a temporary folder, with its bytes kept in memory too.
+struct Corpus {
+    _dir: tempfile::TempDir,
+    path: PathBuf,
+    files: Vec<String>,
+    bytes: usize,
+}
+
+fn corpus(n: usize) -> Corpus {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let talks = corpus::generate(SEED, n);
+    let mut files = Vec::with_capacity(n);
+    for (name, md) in talks {
+        std::fs::write(dir.path().join(name), &md).expect("writing the corpus");
+        files.push(md);
+    }
+    let bytes = files.iter().map(String::len).sum();
+    Corpus {
+        path: dir.path().to_path_buf(),
+        _dir: dir,
+        files,
+        bytes,
+    }
+}
+
+/// Corpora and their libraries, built once per size and shared by the divan benchmarks.
+static CACHE: LazyLock<Mutex<Vec<(usize, &'static Corpus, &'static Library)>>> =
+    LazyLock::new(|| Mutex::new(Vec::new()));
+
+fn cached(n: usize) -> (&'static Corpus, &'static Library) {
+    let mut cache = CACHE.lock().expect("cache lock");
+    if let Some(&(_, c, l)) = cache.iter().find(|(k, _, _)| *k == n) {
+        return (c, l);
+    }
+    let c: &'static Corpus = Box::leak(Box::new(corpus(n)));
+    let l: &'static Library = Box::leak(Box::new(load(&c.path)));
+    cache.push((n, c, l));
+    (c, l)
+}
+
+fn load(path: &Path) -> Library {
+    let opts = LoadOptions {
+        max_file_bytes: 64 * 1024 * 1024,
+    };
+    Library::load(path, &opts).library
+}
+
+/// pulldown-cmark over the same bytes with the parser's options, events only.
+fn bare_parse(files: &[String]) -> usize {
+    let opts = lectern::parse::markdown_options();
+    files
+        .iter()
+        .map(|f| Parser::new_ext(f, opts).into_offset_iter().count())
+        .sum()
+}
+
+/// The baseline a simple bot would use: every section scored with strsim, best first.
+fn naive_search(lib: &Library, query: &str, limit: usize) -> Vec<(f64, usize, usize)> {
+    let q = query.trim().to_lowercase();
+    let words: Vec<&str> = q.split_whitespace().collect();
+    let mut scored: Vec<(f64, usize, usize)> = lib
+        .section_refs()
+        .filter_map(|r| {
+            let (_, s) = lib.section(r)?;
+            let title = s.title.to_lowercase();
+            let body = s.body.to_lowercase();
+            let mut score = strsim::jaro_winkler(&q, &title) + body.matches(&q).count() as f64;
+            for w in &words {
+                score += body
+                    .split_whitespace()
+                    .map(|t| strsim::jaro_winkler(w, t))
+                    .fold(0.0, f64::max);
+            }
+            Some((score, r.talk, r.section))
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    scored.truncate(limit);
+    scored
+}
+
+/// CPU time (user and system) this process has used: unlike wall time, not stretched when
+/// other processes share the cores.
+fn cpu_time() -> Duration {
+    // SAFETY: getrusage writes into the struct it is given and nothing else.
+    let usage = unsafe {
+        let mut u: libc::rusage = std::mem::zeroed();
+        libc::getrusage(libc::RUSAGE_SELF, &mut u);
+        u
+    };
+    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    tv(usage.ru_utime) + tv(usage.ru_stime)
+}
+
+/// Median wall time and median CPU time of `runs` runs of `f`.
+fn timed(runs: usize, mut f: impl FnMut()) -> (Duration, Duration) {
+    let (mut wall, mut cpu) = (Vec::new(), Vec::new());
+    for _ in 0..runs {
+        let (t, c) = (Instant::now(), cpu_time());
+        f();
+        wall.push(t.elapsed());
+        cpu.push(cpu_time().saturating_sub(c));
+    }
+    (median(wall), median(cpu))
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+/// Resident set size of this process, in bytes, from `/proc/self/status`.
+fn rss() -> usize {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<usize>().ok())
+        })
+        .map_or(0, |kb| kb * 1024)
+}
+
+/// In a child process: load the folder and print the RSS before and after.
+fn rss_child(dir: &str) {
+    let before = rss();
+    let lib = load(Path::new(dir));
+    let after = rss();
+    let talks_heap: usize = lib
+        .talks()
+        .iter()
+        .map(|t| {
+            t.title.len()
+                + t.intro.len()
+                + t.sections
+                    .iter()
+                    .map(|s| s.body.len() + s.title.len())
+                    .sum::<usize>()
+                + t.quotes.iter().map(|q| q.text.len()).sum::<usize>()
+        })
+        .sum();
+    println!("{before} {after} {} {talks_heap}", lib.index().heap_bytes());
+    black_box(&lib);
+}
+
+fn rss_of_load(dir: &Path) -> (usize, usize, usize, usize) {
+    let out = std::process::Command::new(std::env::current_exe().expect("own path"))
+        .env("LECTERN_BENCH_RSS_DIR", dir)
+        .output()
+        .expect("running the memory child");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let v: Vec<usize> = text
+        .lines()
+        .last()
+        .unwrap_or("")
+        .split_whitespace()
+        .filter_map(|x| x.parse().ok())
+        .collect();
+    match v[..] {
+        [a, b, c, d] => (a, b, c, d),
+        _ => panic!("memory child said: {text}"),
+    }
+}
+
+fn report(sizes: &[usize]) {
+    println!("## lectern search benchmark report\n");
+    let loadavg = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    println!(
+        "Machine: {} cores, load average at start {}.\n",
+        std::thread::available_parallelism().map_or(0, |n| n.get()),
+        loadavg
+            .split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    println!(
+        "| talks | corpus MB | sections | bare parse ms (CPU) | load+index ms (CPU) | index only ms (CPU) | load ÷ parse (CPU) | index ÷ parse (CPU) | RSS after load MB | RSS ÷ corpus | search p50 ms | search p99 ms | slowest query, median ms | naive p50 ms | naive p99 ms | naive p99 ÷ search p99 |"
+    );
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    let mut per_kind = Vec::new();
+    let mut relevances = Vec::new();
+    for &n in sizes {
+        let c = corpus(n);
+        let runs = if n >= 1000 { 3 } else { 7 };
+        let (parse, parse_cpu) = timed(runs, || {
+            black_box(bare_parse(black_box(&c.files)));
+        });
+        let mut lib = None;
+        let (load_t, load_cpu) = timed(runs, || lib = Some(load(&c.path)));
+        let lib = lib.expect("loaded");
+        let (index_t, index_cpu) = timed(runs, || {
+            black_box(search::Index::build(lib.talks()));
+        });
+        let (before, after, index_heap, talks_heap) = rss_of_load(&c.path);
+        let rss_load = after.saturating_sub(before);
+        // Search latency: every query of the mix, many rounds; warm once first.
+        for (_, q) in QUERIES {
+            black_box(search::search(&lib, q, 5));
+        }
+        let rounds = 30;
+        let mut lat = Vec::new();
+        let mut lat_by_query = Vec::new();
+        let mut kinds: Vec<(&str, Vec<Duration>)> = Vec::new();
+        for _ in 0..rounds {
+            for (kind, q) in QUERIES {
+                let t = Instant::now();
+                black_box(search::search(&lib, black_box(q), 5));
+                let e = t.elapsed();
+                lat.push(e);
+                lat_by_query.push(e);
+                match kinds.iter_mut().find(|e| e.0 == kind) {
+                    Some((_, v)) => v.push(e),
+                    None => kinds.push((kind, vec![e])),
+                }
+            }
+        }
+        lat.sort();
+        let naive_rounds = if n >= 1000 { 1 } else { 5 };
+        let mut naive = Vec::new();
+        for _ in 0..naive_rounds {
+            for (_, q) in QUERIES {
+                let t = Instant::now();
+                black_box(naive_search(&lib, black_box(q), 5));
+                naive.push(t.elapsed());
+            }
+        }
+        naive.sort();
+        let (p50, p99) = (percentile(&lat, 0.5), percentile(&lat, 0.99));
+        // The slowest query of the mix at its typical (median) latency: unlike the raw p99,
+        // not moved by the scheduler preempting one run on a busy machine.
+        let mut typical: Vec<Duration> = (0..QUERIES.len())
+            .map(|q| {
+                median(
+                    (0..rounds)
+                        .map(|r| lat_by_query[r * QUERIES.len() + q])
+                        .collect(),
+                )
+            })
+            .collect();
+        typical.sort();
+        let slowest_typical = *typical.last().expect("queries");
+        let (n50, n99) = (percentile(&naive, 0.5), percentile(&naive, 0.99));
+        let mb = |b: usize| b as f64 / 1e6;
+        println!(
+            "| {n} | {:.1} | {} | {:.1} ({:.1}) | {:.1} ({:.1}) | {:.1} ({:.1}) | {:.2}× ({:.2}×) | {:.2}× | {:.1} | {:.2}× | {:.3} | {:.3} | {:.3} | {:.2} | {:.2} | {:.0}× |",
+            mb(c.bytes),
+            lib.counts().sections,
+            ms(parse),
+            ms(parse_cpu),
+            ms(load_t),
+            ms(load_cpu),
+            ms(index_t),
+            ms(index_cpu),
+            load_t.as_secs_f64() / parse.as_secs_f64(),
+            load_cpu.as_secs_f64() / parse_cpu.as_secs_f64(),
+            index_cpu.as_secs_f64() / parse_cpu.as_secs_f64(),
+            mb(rss_load),
+            rss_load as f64 / c.bytes as f64,
+            ms(p50),
+            ms(p99),
+            ms(slowest_typical),
+            ms(n50),
+            ms(n99),
+            n99.as_secs_f64() / p99.as_secs_f64(),
+        );
+        per_kind.push((n, kinds, index_heap, talks_heap, before));
+        relevances.push((n, relevance(&lib)));
+    }
+    println!("\nSearch latency by kind of query (p50 / p99, ms):\n");
+    println!("| talks | exact | typo | mixed | miss |");
+    println!("|---:|---:|---:|---:|---:|");
+    for (n, kinds, _, _, _) in &per_kind {
+        let cell = |k: &str| {
+            kinds
+                .iter()
+                .find(|(x, _)| *x == k)
+                .map(|(_, v)| {
+                    let mut v = v.clone();
+                    v.sort();
+                    format!(
+                        "{:.3} / {:.3}",
+                        ms(percentile(&v, 0.5)),
+                        ms(percentile(&v, 0.99))
+                    )
+                })
+                .unwrap_or_default()
+        };
+        println!(
+            "| {n} | {} | {} | {} | {} |",
+            cell("exact"),
+            cell("typo"),
+            cell("mixed"),
+            cell("miss")
+        );
+    }
+    println!(
+        "\nRelevance of the mix at each size (first hit is the expected section; misses stay misses):\n"
+    );
+    println!("| talks | found first | honest misses |");
+    println!("|---:|---:|---:|");
+    for (n, (found, to_find, missed, to_miss)) in &relevances {
+        println!("| {n} | {found}/{to_find} | {missed}/{to_miss} |");
+    }
+    println!("\nMemory detail (MB): heap estimates inside the RSS growth of the child process\n");
+    println!("| talks | RSS before load | index heap (est.) | talk text heap (est.) |");
+    println!("|---:|---:|---:|---:|");
+    for (n, _, index_heap, talks_heap, before) in &per_kind {
+        println!(
+            "| {n} | {:.1} | {:.1} | {:.1} |",
+            *before as f64 / 1e6,
+            *index_heap as f64 / 1e6,
+            *talks_heap as f64 / 1e6
+        );
+    }
+    println!();
+}
+
+/// Where the index build spends its time, at 1,000 talks.
+fn breakdown() {
+    let (_, lib) = cached(1000);
+    let bodies: Vec<&str> = lib
+        .talks()
+        .iter()
+        .flat_map(|t| t.sections.iter().map(|s| s.body.as_str()))
+        .collect();
+    let t = Instant::now();
+    let plain: Vec<String> = bodies.iter().map(|b| search::normalize::plain(b)).collect();
+    println!("plain {:.1} ms", ms(t.elapsed()));
+    let t = Instant::now();
+    let mut n = 0usize;
+    for p in &plain {
+        for c in p.chars() {
+            search::normalize::fold_char(c, |_| n += 1);
+        }
+    }
+    println!("fold {:.1} ms ({n} chars)", ms(t.elapsed()));
+    let t = Instant::now();
+    let mut n = 0usize;
+    for p in &plain {
+        search::tokenize::tokenize(p, |_, _| n += 1);
+    }
+    println!("tokenize {:.1} ms ({n} tokens)", ms(t.elapsed()));
+    let t = Instant::now();
+    let mut ids = 0u64;
+    for p in &plain {
+        search::tokenize::tokenize(p, |term, _| {
+            ids += u64::from(lib.index().term_id(term).unwrap_or(0));
+        });
+    }
+    println!("tokenize+lookup {:.1} ms ({ids})", ms(t.elapsed()));
+    let t = Instant::now();
+    black_box(search::Index::build(lib.talks()));
+    println!("build {:.1} ms", ms(t.elapsed()));
+    for (kind, q) in QUERIES {
+        let mut v: Vec<Duration> = (0..7)
+            .map(|_| {
+                let t = Instant::now();
+                black_box(search::search(lib, q, 5));
+                t.elapsed()
+            })
+            .collect();
+        v.sort();
+        println!("{kind} {q}: {:.3} ms", ms(v[3]));
+    }
+}
+
+fn sizes() -> Vec<usize> {
+    std::env::var("LECTERN_BENCH_SIZES")
+        .ok()
+        .map(|s| s.split(',').filter_map(|x| x.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![1, 100, 1000])
+}
+
+fn main() {
+    if let Ok(dir) = std::env::var("LECTERN_BENCH_RSS_DIR") {
+        rss_child(&dir);
+        return;
+    }
+    if std::env::var("LECTERN_BENCH_BREAKDOWN").is_ok() {
+        breakdown();
+        return;
+    }
+    // `cargo bench -- <filter>` skips the report unless the filter names it.
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let filtered = args.iter().any(|a| !a.starts_with('-'));
+    if !filtered || args.iter().any(|a| a == "report") {
+        report(&sizes());
+    }
+    divan::main();
+}
+
+// The divan benchmarks: the same operations, sampled by divan.
+
+#[divan::bench(args = [1, 100, 1000], sample_count = 5, sample_size = 1)]
+fn load_and_index(bencher: divan::Bencher, n: usize) {
+    let (c, _) = cached(n);
+    bencher.bench(|| load(&c.path));
+}
+
+#[divan::bench(args = [1, 100, 1000], sample_count = 5, sample_size = 1)]
+fn bare_pulldown_parse(bencher: divan::Bencher, n: usize) {
+    let (c, _) = cached(n);
+    bencher.bench(|| bare_parse(&c.files));
+}
+
+#[divan::bench(args = [1, 100, 1000], sample_count = 50)]
+fn search_mix(bencher: divan::Bencher, n: usize) {
+    let (_, lib) = cached(n);
+    bencher.bench(|| {
+        for (_, q) in QUERIES {
+            black_box(search::search(lib, black_box(q), 5));
+        }
+    });
+}
+
+#[divan::bench(args = [1, 100, 1000], sample_count = 3, sample_size = 1)]
+fn naive_mix(bencher: divan::Bencher, n: usize) {
+    let (_, lib) = cached(n);
+    bencher.bench(|| {
+        for (_, q) in QUERIES {
+            black_box(naive_search(lib, black_box(q), 5));
+        }
+    });
+}

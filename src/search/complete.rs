@@ -1,0 +1,140 @@
+//! Autocomplete and fuzzy section lookup, shared by `/topic`'s autocomplete and its lookup.
+//!
+//! Ranking, best first: the exact section number, a title (or label) starting with the typed
+//! text, a title containing it, a title sharing most of its character pairs, then the sections
+//! of the search hits for the typed text. Ties keep library order. All comparisons are made on
+//! text folded by [`compact`], so `13`, `§13`, `韌性` and `ＧＴＭ` all work.
+
+use rustc_hash::FxHashSet;
+
+use super::index::{char_mask, pair_bit};
+use super::normalize::compact;
+use super::{Choice, MAX_CHOICES, MAX_LABEL_CHARS};
+use crate::library::{Library, SectionRef};
+use crate::text::truncate_chars;
+
+/// Least share of the typed text's character pairs a title must hold to count as a fuzzy match.
+const MIN_PAIR_OVERLAP: f32 = 0.5;
+
+/// Sections for the text typed so far, best first, at most [`MAX_CHOICES`].
+pub fn autocomplete(lib: &Library, typed: &str) -> Vec<Choice> {
+    let mut out = title_choices(lib, typed);
+    if out.len() < MAX_CHOICES && !compact(typed).is_empty() {
+        let have: FxHashSet<SectionRef> = out.iter().map(|c| c.section).collect();
+        let mut extra: Vec<SectionRef> = super::find(lib, typed, MAX_CHOICES)
+            .iter()
+            .filter_map(|h| {
+                h.section.map(|s| SectionRef {
+                    talk: h.talk,
+                    section: s,
+                })
+            })
+            .filter(|r| !have.contains(r))
+            .collect();
+        extra.dedup();
+        for r in extra.into_iter().take(MAX_CHOICES - out.len()) {
+            out.extend(choice(lib, r));
+        }
+    }
+    out
+}
+
+/// The title tiers of [`autocomplete`] alone (no search): what "did you mean" offers.
+pub fn title_choices(lib: &Library, typed: &str) -> Vec<Choice> {
+    let titles = &lib.index().titles;
+    let t = compact(typed.trim().trim_start_matches('§'));
+    let mut ranked: Vec<(u8, f32, usize)> = Vec::new();
+    if t.is_empty() {
+        ranked.extend((0..titles.len().min(MAX_CHOICES)).map(|i| (0, 0.0, i)));
+    } else {
+        let typed_pairs = pairs(&t);
+        // `13生物` is the number 13 and the title prefix `生物`.
+        let digits = t.chars().take_while(char::is_ascii_digit).count();
+        let typed_number: Option<u32> = t[..digits].parse().ok();
+        let after_number = &t[digits..];
+        let typed_mask = char_mask(&t);
+        let pair_bits: Vec<u64> = typed_pairs.iter().map(|p| pair_mask(p)).collect();
+        let need = (typed_pairs.len() as f32 * MIN_PAIR_OVERLAP).ceil() as usize;
+        for (i, (_, number, title, mask)) in titles.iter().enumerate() {
+            let same_number = typed_number.is_some() && *number == typed_number;
+            let may_contain = typed_mask & !mask == 0;
+            let tier = if same_number && after_number.is_empty() {
+                4
+            } else if (may_contain && title.starts_with(&t))
+                || (same_number && title.starts_with(after_number))
+            {
+                3
+            } else if may_contain && title.contains(&t) {
+                2
+            } else {
+                // The signature bounds the overlap from above: skip titles that cannot reach it.
+                if pair_bits.iter().filter(|&&b| b & mask != 0).count() < need.max(1) {
+                    continue;
+                }
+                let overlap = overlap(&typed_pairs, title);
+                if overlap >= MIN_PAIR_OVERLAP {
+                    ranked.push((1, overlap, i));
+                }
+                continue;
+            };
+            ranked.push((tier, 0.0, i));
+        }
+        // Stable: ties keep library order.
+        ranked.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.total_cmp(&a.1)));
+        ranked.truncate(MAX_CHOICES);
+    }
+    ranked
+        .into_iter()
+        .filter_map(|(_, _, i)| choice(lib, titles[i].0))
+        .collect()
+}
+
+fn choice(lib: &Library, r: SectionRef) -> Option<Choice> {
+    let (_, s) = lib.section(r)?;
+    Some(Choice {
+        section: r,
+        label: truncate_chars(&s.label(), MAX_LABEL_CHARS),
+    })
+}
+
+/// Neighbouring character pairs of `s` (the single character for a one-character string).
+fn pairs(s: &str) -> Vec<String> {
+    let chars: Vec<char> = s.chars().collect();
+    if chars.len() == 1 {
+        return vec![s.to_string()];
+    }
+    chars.windows(2).map(|w| w.iter().collect()).collect()
+}
+
+/// The [`char_mask`] bit of a pair (or of a single character).
+fn pair_mask(pair: &str) -> u64 {
+    let mut cs = pair.chars();
+    match (cs.next(), cs.next()) {
+        (Some(a), Some(b)) => 1 << pair_bit(a, b),
+        _ => char_mask(pair),
+    }
+}
+
+/// Share of `typed` pairs found in `title`.
+fn overlap(typed: &[String], title: &str) -> f32 {
+    if typed.is_empty() {
+        return 0.0;
+    }
+    let found = typed.iter().filter(|p| title.contains(p.as_str())).count();
+    found as f32 / typed.len() as f32
+}
+
+/// The section a user means by `text`: a number, an exact label or title, or the best choice
+/// of [`autocomplete`].
+pub fn resolve_section(lib: &Library, text: &str) -> Option<SectionRef> {
+    let t = text.trim().trim_start_matches('§').trim();
+    if t.is_empty() {
+        return None;
+    }
+    let exact = lib.section_refs().find(|&r| {
+        lib.section(r).is_some_and(|(_, s)| {
+            s.label() == t || s.title == t || s.number.is_some_and(|n| n.to_string() == t)
+        })
+    });
+    exact.or_else(|| autocomplete(lib, t).first().map(|c| c.section))
+}
