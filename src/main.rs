@@ -20,6 +20,7 @@ fn main() -> ExitCode {
     let result = match args.command {
         Command::Ask(ask) => cli::ask(&config, ask, &mut stdout),
         Command::Check { dir } => cli::check(&config, dir, &mut stdout),
+        Command::Serve => lectern::discord::serve(&config),
     };
     match result {
         Ok(code) => ExitCode::from(code as u8),

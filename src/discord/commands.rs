@@ -1,0 +1,304 @@
+//! The slash commands: one small function each, glue between an interaction and `reply::*`.
+//!
+//! A command reads the interaction's locale, takes one snapshot of the library (so a reply
+//! never mixes two loads), builds a [`Reply`] with the core and sends it
+//! through [`convert`]. The `///` doc of each command is its English
+//! description in Discord; the Chinese ones are in [`i18n`](super::i18n). Invariants: every
+//! command answers once, within Discord's 3-second deadline (`/reload` defers first, since
+//! loading may be slow); errors reach the user as a short ephemeral apology and the log with
+//! the interaction's id.
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Instant;
+
+use poise::serenity_prelude as serenity;
+use serenity::{
+    AutocompleteChoice, CommandInteraction, CreateInteractionResponse,
+    CreateInteractionResponseFollowup, EditInteractionResponse,
+};
+use tracing::Instrument;
+
+use super::{Bot, Content, Outcome, convert};
+use crate::i18n::{Lang, Msg};
+use crate::reply::{self, Field, Reply};
+use crate::search;
+
+/// Errors of command handlers; shown to users only as an apology.
+pub type Error = anyhow::Error;
+/// The poise context of lectern's commands.
+pub type Context<'a> = poise::Context<'a, Arc<Bot>, Error>;
+/// A command of lectern.
+pub type Command = poise::Command<Arc<Bot>, Error>;
+
+/// Every command, localized, in the order Discord lists them.
+pub fn all() -> Vec<Command> {
+    let mut commands = vec![topics(), topic(), quote(), search(), about(), reload()];
+    super::i18n::localize(&mut commands);
+    commands
+}
+
+/// The talks and their sections
+#[poise::command(slash_command)]
+pub async fn topics(ctx: Context<'_>) -> Result<(), Error> {
+    answer(ctx, |content, lang| reply::topics(&content.library, lang)).await
+}
+
+/// Open one section of a talk
+#[poise::command(slash_command)]
+pub async fn topic(
+    ctx: Context<'_>,
+    #[description = "A section number or title (autocompletes)"]
+    #[autocomplete = "complete_section"]
+    section: String,
+) -> Result<(), Error> {
+    answer(ctx, move |content, lang| {
+        reply::topic(&content.library, &section, lang)
+    })
+    .await
+}
+
+/// A random quote, from the whole talk or from one section
+#[poise::command(slash_command)]
+pub async fn quote(
+    ctx: Context<'_>,
+    #[description = "Only quotes from this section (optional)"]
+    #[autocomplete = "complete_section"]
+    topic: Option<String>,
+) -> Result<(), Error> {
+    let bot = Arc::clone(ctx.data());
+    let channel = ctx.channel_id().get();
+    answer(ctx, move |content, lang| {
+        let lib = &content.library;
+        let within = match topic.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            None => None,
+            Some(t) => match search::resolve_section(lib, t) {
+                Some(r) => Some(r),
+                None => return reply::topic(lib, t, lang),
+            },
+        };
+        bot.draw_quote(content, channel, within, lang)
+    })
+    .await
+}
+
+/// Search what was said
+#[poise::command(slash_command)]
+pub async fn search(
+    ctx: Context<'_>,
+    #[description = "Words to look for"] query: String,
+) -> Result<(), Error> {
+    answer(ctx, move |content, lang| {
+        reply::search(&content.library, &query, lang)
+    })
+    .await
+}
+
+/// What lectern serves and how to use it
+#[poise::command(slash_command)]
+pub async fn about(ctx: Context<'_>) -> Result<(), Error> {
+    let bot = Arc::clone(ctx.data());
+    answer(ctx, move |content, lang| {
+        reply::about(&content.library, &bot.about, lang)
+    })
+    .await
+}
+
+/// Reload the talks from the seeds folder (admins only)
+#[poise::command(slash_command, default_member_permissions = "MANAGE_GUILD")]
+pub async fn reload(ctx: Context<'_>) -> Result<(), Error> {
+    let i = interaction(ctx)?;
+    let bot = Arc::clone(ctx.data());
+    let lang = Lang::from_locale(&i.locale);
+    let span = command_span(i, "command");
+    let started = Instant::now();
+    async {
+        // Discord's defaults can be overridden by server admins: check again here.
+        let permissions = i.member.as_ref().and_then(|m| m.permissions);
+        if !bot.is_admin(i.user.id, permissions) {
+            send(ctx, i, &Reply::notice(Msg::NotAdmin.get(lang))).await?;
+            return Ok(Outcome::Refused);
+        }
+        i.defer_ephemeral(ctx.http()).await?;
+        mark_sent(ctx);
+        let report = bot.reload().await;
+        let reply = reload_reply(&report, lang);
+        let edit = EditInteractionResponse::new()
+            .embeds(vec![convert::embed(&reply)])
+            .allowed_mentions(convert::no_pings());
+        i.edit_response(ctx.http(), edit).await?;
+        Ok(if report.swapped {
+            Outcome::Ok
+        } else {
+            Outcome::Notice
+        })
+    }
+    .instrument(span.clone())
+    .await
+    .inspect(|o| super::finish(&span, started, *o, true))
+    .inspect_err(|_| super::finish(&span, started, Outcome::Error, false))
+    .map(|_| ())
+}
+
+/// Autocomplete for section options: the search's ranking, at most 25 labels of ≤ 100
+/// characters. The value sent back is the label, which `resolve_section` reads exactly.
+async fn complete_section(ctx: Context<'_>, partial: &str) -> Vec<AutocompleteChoice> {
+    let started = Instant::now();
+    let content = ctx.data().content();
+    let choices: Vec<AutocompleteChoice> = search::autocomplete(&content.library, partial)
+        .into_iter()
+        .map(|c| AutocompleteChoice::new(c.label.clone(), c.label))
+        .collect();
+    // poise sends the choices after this returns: the latency is the time to rank them.
+    if let Ok(i) = interaction(ctx) {
+        super::finish(&command_span(i, "autocomplete"), started, Outcome::Ok, true);
+    }
+    choices
+}
+
+/// Builds a reply from one snapshot of the library and sends it, in a span.
+async fn answer(
+    ctx: Context<'_>,
+    build: impl FnOnce(&Content, Lang) -> Reply,
+) -> Result<(), Error> {
+    let i = interaction(ctx)?;
+    let span = command_span(i, "command");
+    let started = Instant::now();
+    let lang = Lang::from_locale(&i.locale);
+    let content = ctx.data().content();
+    let reply = span.in_scope(|| build(&content, lang));
+    let outcome = if reply.ephemeral {
+        Outcome::Notice
+    } else {
+        Outcome::Ok
+    };
+    let sent = send(ctx, i, &reply).instrument(span.clone()).await;
+    super::finish(&span, started, outcome, sent.is_ok());
+    sent
+}
+
+/// Sends a reply as the interaction's first response.
+async fn send(ctx: Context<'_>, i: &CommandInteraction, reply: &Reply) -> Result<(), Error> {
+    let message = convert::message(reply, i.user.id);
+    i.create_response(ctx.http(), CreateInteractionResponse::Message(message))
+        .await?;
+    mark_sent(ctx);
+    Ok(())
+}
+
+/// Tells poise that the interaction has its first response, so an error reply follows up.
+fn mark_sent(ctx: Context<'_>) {
+    if let poise::Context::Application(a) = ctx {
+        a.has_sent_initial_response.store(true, Ordering::SeqCst);
+    }
+}
+
+/// The span of a command or autocomplete interaction.
+fn command_span(i: &CommandInteraction, kind: &str) -> tracing::Span {
+    super::span(i.id, kind, &i.data.name, i.guild_id, i.user.id, &i.locale)
+}
+
+fn interaction(ctx: Context<'_>) -> Result<&CommandInteraction, Error> {
+    match ctx {
+        poise::Context::Application(a) => Ok(a.interaction),
+        poise::Context::Prefix(_) => Err(anyhow::anyhow!("lectern has no prefix commands")),
+    }
+}
+
+/// The one place errors of commands end: the log gets the details with the interaction's
+/// id, the user a short ephemeral apology.
+pub async fn on_error(error: poise::FrameworkError<'_, Arc<Bot>, Error>) {
+    let (ctx, detail) = match error {
+        poise::FrameworkError::Command { error, ctx, .. } => (ctx, format!("{error:#}")),
+        poise::FrameworkError::ArgumentParse { error, ctx, .. } => (ctx, error.to_string()),
+        poise::FrameworkError::Setup { error, .. } => {
+            tracing::error!(error = %format!("{error:#}"), "setup failed");
+            return;
+        }
+        other => {
+            tracing::warn!(error = %other, "framework error");
+            return;
+        }
+    };
+    let Ok(i) = interaction(ctx) else { return };
+    tracing::error!(
+        interaction_id = %i.id,
+        command = %i.data.name,
+        error = %detail,
+        "command failed"
+    );
+    let lang = Lang::from_locale(&i.locale);
+    let reply = Reply::notice(Msg::InternalError.get(lang));
+    let sent = match ctx {
+        poise::Context::Application(a) if a.has_sent_initial_response.load(Ordering::SeqCst) => {
+            let followup = CreateInteractionResponseFollowup::new()
+                .embeds(vec![convert::embed(&reply)])
+                .allowed_mentions(convert::no_pings())
+                .ephemeral(true);
+            i.create_followup(ctx.http(), followup).await.map(|_| ())
+        }
+        _ => {
+            let message = convert::message(&reply, i.user.id);
+            i.create_response(ctx.http(), CreateInteractionResponse::Message(message))
+                .await
+        }
+    };
+    if let Err(e) = sent {
+        tracing::error!(interaction_id = %i.id, error = %e, "could not send the apology");
+    }
+}
+
+/// The reply to an admin's `/reload`.
+pub(super) fn reload_reply(report: &super::ReloadReport, lang: Lang) -> Reply {
+    let (b, a) = (report.before, report.after);
+    let mut fields = vec![Field {
+        name: lang.pick("Before → after", "之前 → 之后").into(),
+        value: format!(
+            "{}: {} → {}\n{}: {} → {}\n{}: {} → {}",
+            Msg::Talks.get(lang),
+            b.talks,
+            a.talks,
+            Msg::Sections.get(lang),
+            b.sections,
+            a.sections,
+            Msg::Quotes.get(lang),
+            b.quotes,
+            a.quotes
+        ),
+        inline: false,
+    }];
+    if !report.warnings.is_empty() {
+        let mut text = String::new();
+        for w in &report.warnings {
+            let line = format!("- {}\n", crate::text::escape_markdown(&w.to_string()));
+            if crate::text::char_len(&text) + crate::text::char_len(&line)
+                > reply::limits::FIELD_VALUE - 2
+            {
+                text.push('…');
+                break;
+            }
+            text.push_str(&line);
+        }
+        fields.push(Field {
+            name: lang.pick("Problems", "问题").into(),
+            value: text.trim_end().to_string(),
+            inline: false,
+        });
+    }
+    let description = if report.swapped {
+        lang.pick("Reloaded.", "已重新加载。").to_string()
+    } else {
+        lang.pick(
+            "Nothing changed: the new load skipped a file or found no talk, so the old library stays in service.",
+            "没有替换：新的加载跳过了文件或没有找到演讲，旧内容继续服务。",
+        )
+        .to_string()
+    };
+    Reply {
+        title: Some(lang.pick("Reload", "重新加载").into()),
+        description: format!("{description} ({} ms)", report.elapsed_ms),
+        fields,
+        ephemeral: true,
+        ..Reply::default()
+    }
+}

@@ -1,0 +1,574 @@
+//! The Discord bot: serenity for the gateway and HTTP, poise for the slash commands.
+//!
+//! This module is the only part of the crate that knows Discord. It turns interactions into
+//! calls of the core ([`crate::reply`], [`crate::search`]) and [`Reply`]s into messages.
+//! Map:
+//! - [`run`] connects with a given configuration, token and library until `shutdown`
+//!   resolves; [`serve`] is `lectern serve` (token from the environment, signals, runtime);
+//! - [`commands`]: one small function per slash command; [`components`]: button presses and
+//!   select menus; [`convert`]: `Reply` → serenity builders; [`custom_id`]: what a button
+//!   carries; [`quote_bag`]: no-repeat quotes per channel; [`i18n`]: Chinese command names.
+//!
+//! Invariants:
+//! - the token lives in a [`Token`], whose `Debug` and `Display` print `[redacted]`; it is
+//!   never logged, nor put in an error;
+//! - the library is behind an [`ArcSwap`]: each interaction reads one snapshot, a reload
+//!   builds a new library aside and swaps it in whole;
+//! - no privileged intents, no cache: interactions carry all the commands need;
+//! - registration happens once, in poise's setup; a failure is logged as an error and the bot
+//!   keeps running (poise would hold every event forever if setup failed).
+
+pub mod commands;
+pub mod components;
+pub mod convert;
+pub mod custom_id;
+pub mod i18n;
+pub mod quote_bag;
+
+use std::fmt;
+use std::future::Future;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+use anyhow::Context as _;
+use arc_swap::ArcSwap;
+use poise::serenity_prelude as serenity;
+use serenity::{
+    ClientBuilder, FullEvent, GatewayIntents, GuildId, HttpBuilder, Interaction, InteractionId,
+    Permissions, UserId,
+};
+
+use crate::config::{Config, ContentConfig};
+use crate::i18n::{Lang, Msg};
+use crate::library::{Counts, Library, LoadOptions, LoadWarning, SectionRef};
+use crate::reply::{self, AboutInfo, Reply};
+use quote_bag::QuoteBag;
+
+/// The bot token. Its `Debug` and `Display` never show it.
+#[derive(Clone)]
+pub struct Token(String);
+
+impl Token {
+    pub fn new(token: impl Into<String>) -> Token {
+        Token(token.into().trim().to_string())
+    }
+
+    /// Reads `DISCORD_TOKEN`, or else the file named by `DISCORD_TOKEN_FILE`.
+    pub fn from_env() -> Result<Token, TokenError> {
+        Token::from_sources(
+            std::env::var("DISCORD_TOKEN").ok(),
+            std::env::var_os("DISCORD_TOKEN_FILE").map(PathBuf::from),
+        )
+    }
+
+    /// Like [`Token::from_env`] with the values given (for tests).
+    pub fn from_sources(var: Option<String>, file: Option<PathBuf>) -> Result<Token, TokenError> {
+        if let Some(t) = var.filter(|t| !t.trim().is_empty()) {
+            return Ok(Token::new(t));
+        }
+        let Some(path) = file.filter(|p| !p.as_os_str().is_empty()) else {
+            return Err(TokenError::Missing);
+        };
+        let text = std::fs::read_to_string(&path).map_err(|e| TokenError::File {
+            path: path.clone(),
+            reason: e.kind().to_string(),
+        })?;
+        if text.trim().is_empty() {
+            return Err(TokenError::File {
+                path,
+                reason: "the file is empty".into(),
+            });
+        }
+        Ok(Token::new(text))
+    }
+
+    /// The token itself, for serenity only.
+    fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Token([redacted])")
+    }
+}
+
+impl fmt::Display for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+/// Why there is no token. The messages say how to provide one and never contain it.
+#[derive(Debug, thiserror::Error)]
+pub enum TokenError {
+    #[error(
+        "no Discord bot token: set DISCORD_TOKEN to it, or DISCORD_TOKEN_FILE to a file that holds it"
+    )]
+    Missing,
+    #[error("cannot read DISCORD_TOKEN_FILE ({}): {reason}", path.display())]
+    File { path: PathBuf, reason: String },
+}
+
+/// One loaded library and its generation (1 for the first load, +1 per reload).
+#[derive(Debug)]
+pub struct Content {
+    pub library: Library,
+    pub generation: u64,
+}
+
+/// What a reload did.
+#[derive(Debug, Clone)]
+pub struct ReloadReport {
+    pub before: Counts,
+    pub after: Counts,
+    /// False when the old library stayed in service.
+    pub swapped: bool,
+    pub warnings: Vec<LoadWarning>,
+    pub elapsed_ms: u64,
+}
+
+/// The state every handler shares (poise's user data).
+#[derive(Debug)]
+pub struct Bot {
+    content: ArcSwap<Content>,
+    generations: AtomicU64,
+    quotes: QuoteBag<(u64, Option<SectionRef>)>,
+    admin_ids: Vec<u64>,
+    content_config: ContentConfig,
+    about: AboutInfo,
+    /// Serialises reloads. A tokio mutex, since it is held across the load's `.await`; no
+    /// command waits on it.
+    reloading: tokio::sync::Mutex<()>,
+}
+
+/// How many channels' quote bags are kept.
+const QUOTE_BAGS: usize = 10_000;
+
+impl Bot {
+    pub fn new(config: &Config, library: Library) -> Bot {
+        Bot {
+            content: ArcSwap::from_pointee(Content {
+                library,
+                generation: 1,
+            }),
+            generations: AtomicU64::new(1),
+            quotes: QuoteBag::new(QUOTE_BAGS),
+            admin_ids: config.admin.user_ids.clone(),
+            content_config: config.content.clone(),
+            about: AboutInfo {
+                version: env!("CARGO_PKG_VERSION").to_string(),
+            },
+            reloading: tokio::sync::Mutex::new(()),
+        }
+    }
+
+    /// The library in service now: hold the `Arc` for the whole interaction.
+    pub fn content(&self) -> Arc<Content> {
+        self.content.load_full()
+    }
+
+    /// Admins: users listed in `admin.user_ids`, and members with Manage Server or
+    /// Administrator in the channel (`member.permissions`, resolved by Discord).
+    pub fn is_admin(&self, user: UserId, permissions: Option<Permissions>) -> bool {
+        self.admin_ids.contains(&user.get())
+            || permissions.is_some_and(|p| {
+                p.intersects(Permissions::ADMINISTRATOR | Permissions::MANAGE_GUILD)
+            })
+    }
+
+    /// Draws a quote no one in `channel` has seen this round, from the whole library or one
+    /// section.
+    pub fn draw_quote(
+        &self,
+        content: &Content,
+        channel: u64,
+        within: Option<SectionRef>,
+        lang: Lang,
+    ) -> Reply {
+        let lib = &content.library;
+        let pool: Vec<_> = match within {
+            Some(r) => reply::section_quotes(lib, r),
+            None => lib.quote_refs().collect(),
+        };
+        let drawn = self.quotes.draw(
+            (channel, within),
+            content.generation,
+            pool.len(),
+            &mut rand::rng(),
+        );
+        match drawn {
+            Some(i) => reply::quote(lib, pool[i], within, lang),
+            None => Reply::notice(Msg::NoQuotes.get(lang)),
+        }
+    }
+
+    /// Loads the seeds folder again off the async runtime and swaps the new library in,
+    /// unless a file was skipped or no talk loaded. Reloads run one at a time.
+    pub async fn reload(&self) -> ReloadReport {
+        let _one_at_a_time = self.reloading.lock().await;
+        let started = Instant::now();
+        let before = self.content().library.counts();
+        let dir = self.content_config.seeds_dir.clone();
+        let opts = LoadOptions {
+            max_file_bytes: self.content_config.max_file_bytes,
+        };
+        let loaded = tokio::task::spawn_blocking(move || Library::load(&dir, &opts)).await;
+        let elapsed_ms = || started.elapsed().as_millis() as u64;
+        let loaded = match loaded {
+            Ok(l) => l,
+            Err(e) => {
+                tracing::error!(error = %e, "reload panicked");
+                return ReloadReport {
+                    before,
+                    after: before,
+                    swapped: false,
+                    warnings: Vec::new(),
+                    elapsed_ms: elapsed_ms(),
+                };
+            }
+        };
+        let degraded = loaded.is_degraded();
+        let after = loaded.library.counts();
+        if !degraded {
+            let generation = self.generations.fetch_add(1, Ordering::SeqCst) + 1;
+            self.content.store(Arc::new(Content {
+                library: loaded.library,
+                generation,
+            }));
+        }
+        tracing::info!(
+            swapped = !degraded,
+            talks = after.talks,
+            sections = after.sections,
+            quotes = after.quotes,
+            warnings = loaded.warnings.len(),
+            elapsed_ms = elapsed_ms(),
+            "reload"
+        );
+        ReloadReport {
+            before,
+            after: if degraded { before } else { after },
+            swapped: !degraded,
+            warnings: loaded.warnings,
+            elapsed_ms: elapsed_ms(),
+        }
+    }
+}
+
+/// How an interaction ended, for the log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Ok,
+    /// A polite ephemeral answer (no such section, nothing to search for, …).
+    Notice,
+    /// Someone pressed another person's button.
+    NotInvoker,
+    /// A button pointing at something the library no longer has.
+    Stale,
+    /// Not an admin.
+    Refused,
+    Error,
+}
+
+impl Outcome {
+    fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Ok => "ok",
+            Outcome::Notice => "notice",
+            Outcome::NotInvoker => "not_invoker",
+            Outcome::Stale => "stale",
+            Outcome::Refused => "refused",
+            Outcome::Error => "error",
+        }
+    }
+}
+
+/// The span of one interaction. Fields: never message content, only who, where and what.
+fn span(
+    id: InteractionId,
+    kind: &str,
+    command: &str,
+    guild: Option<GuildId>,
+    user: UserId,
+    locale: &str,
+) -> tracing::Span {
+    tracing::info_span!(
+        "interaction",
+        id = %id,
+        kind,
+        command,
+        guild_id = guild.map(|g| g.get()),
+        user_id = user.get(),
+        locale,
+        latency_ms = tracing::field::Empty,
+        outcome = tracing::field::Empty,
+    )
+}
+
+/// Records how an interaction ended; `sent` is false when the answer could not be sent.
+fn finish(span: &tracing::Span, started: Instant, outcome: Outcome, sent: bool) {
+    let outcome = if sent { outcome } else { Outcome::Error };
+    span.record("latency_ms", started.elapsed().as_millis() as u64);
+    span.record("outcome", outcome.as_str());
+    tracing::info!(parent: span, "interaction answered");
+}
+
+/// How the shards of this process are chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shards {
+    /// Discord's recommended count, all in this process (`GET /gateway/bot`).
+    Auto,
+    /// `total` shards, all in this process.
+    All { total: u32 },
+    /// Shards `start..start + run` of `total`; other processes run the rest.
+    Range { start: u32, run: u32, total: u32 },
+}
+
+impl Shards {
+    /// Reads `discord.shard_*`.
+    pub fn from_config(c: &crate::config::DiscordConfig) -> anyhow::Result<Shards> {
+        match (c.shard_start, c.shard_run, c.shard_total) {
+            (None, None, None) => Ok(Shards::Auto),
+            (None, None, Some(total)) if total > 0 => Ok(Shards::All { total }),
+            (start, run, Some(total)) if total > 0 => {
+                let start = start.unwrap_or(0);
+                let run = run.unwrap_or(total.saturating_sub(start));
+                anyhow::ensure!(
+                    run > 0 && start.checked_add(run).is_some_and(|end| end <= total),
+                    "discord.shard_start + discord.shard_run must be at most discord.shard_total"
+                );
+                Ok(Shards::Range { start, run, total })
+            }
+            _ => anyhow::bail!(
+                "discord.shard_start and discord.shard_run need discord.shard_total (at least 1)"
+            ),
+        }
+    }
+}
+
+/// Runs the bot until `shutdown` resolves, then closes the gateway and returns.
+pub async fn run(
+    config: &Config,
+    token: &Token,
+    library: Library,
+    shutdown: impl Future<Output = ()>,
+) -> anyhow::Result<()> {
+    let shards = Shards::from_config(&config.discord)?;
+    let bot = Arc::new(Bot::new(config, library));
+    let mut http = HttpBuilder::new(token.expose());
+    if let Some(base) = config
+        .discord
+        .api_base
+        .as_deref()
+        .map(str::trim)
+        .filter(|b| !b.is_empty())
+    {
+        // serenity's ratelimiter builds its requests without the proxy: turn it off, and let
+        // the proxy (or the fake Discord of the tests) do the ratelimiting.
+        http = http
+            .proxy(base.trim_end_matches('/'))
+            .ratelimiter_disabled(true);
+        tracing::info!(api_base = base, "using another Discord API base URL");
+    }
+    let guild = config.discord.guild_id.map(GuildId::new);
+    let framework = poise::Framework::builder()
+        .options(poise::FrameworkOptions {
+            commands: commands::all(),
+            on_error: |e| Box::pin(commands::on_error(e)),
+            allowed_mentions: Some(convert::no_pings()),
+            event_handler: |ctx, event, _framework, bot| {
+                Box::pin(async move {
+                    on_event(ctx, event, bot).await;
+                    Ok(())
+                })
+            },
+            ..Default::default()
+        })
+        .setup(move |ctx, ready, framework| {
+            Box::pin(async move {
+                tracing::info!(user = %ready.user.name, guilds = ready.guilds.len(), "connected to Discord");
+                register(ctx, &framework.options().commands, guild).await;
+                Ok(bot)
+            })
+        })
+        .build();
+    let mut client = ClientBuilder::new_with_http(http.build(), GatewayIntents::empty())
+        .framework(framework)
+        .await
+        .context("cannot build the Discord client")?;
+    let shard_manager = Arc::clone(&client.shard_manager);
+    let mut gateway = tokio::spawn(async move {
+        match shards {
+            Shards::Auto => client.start_autosharded().await,
+            Shards::All { total } => client.start_shards(total).await,
+            // serenity 0.12.5 reads the end of this range as inclusive ("4..7" starts shards
+            // 4 to 7), unlike Rust ranges.
+            Shards::Range { start, run, total } => {
+                client
+                    .start_shard_range(start..start + run - 1, total)
+                    .await
+            }
+        }
+    });
+    tokio::select! {
+        ended = &mut gateway => {
+            ended.context("the gateway task failed")?.context("the gateway stopped")?;
+            anyhow::bail!("the gateway stopped on its own");
+        }
+        () = shutdown => {
+            tracing::info!("shutting down: closing the gateway");
+            shard_manager.shutdown_all().await;
+        }
+    }
+    gateway
+        .await
+        .context("the gateway task failed")?
+        .context("the gateway stopped with an error")?;
+    tracing::info!("gateway closed");
+    Ok(())
+}
+
+async fn on_event(ctx: &serenity::Context, event: &FullEvent, bot: &Arc<Bot>) {
+    if let FullEvent::InteractionCreate {
+        interaction: Interaction::Component(i),
+    } = event
+    {
+        components::handle(&ctx.http, bot, i).await;
+    }
+}
+
+/// Registers the commands, globally or in one guild. Failures are logged, loudly.
+async fn register(ctx: &serenity::Context, commands: &[commands::Command], guild: Option<GuildId>) {
+    let create = poise::builtins::create_application_commands(commands);
+    let n = create.len();
+    let result = match guild {
+        Some(g) => g.set_commands(&ctx.http, create).await.map(|_| ()),
+        None => serenity::Command::set_global_commands(&ctx.http, create)
+            .await
+            .map(|_| ()),
+    };
+    match result {
+        Ok(()) => tracing::info!(
+            commands = n,
+            scope = if guild.is_some() { "guild" } else { "global" },
+            guild_id = guild.map(|g| g.get()),
+            "slash commands registered"
+        ),
+        Err(e) => tracing::error!(
+            error = %e,
+            guild_id = guild.map(|g| g.get()),
+            "COMMAND REGISTRATION FAILED: the slash commands may be missing or outdated in Discord"
+        ),
+    }
+}
+
+/// `lectern serve`: the token from the environment, the library from `content.seeds_dir`,
+/// until ctrl-c or SIGTERM.
+pub fn serve(config: &Config) -> anyhow::Result<i32> {
+    let token = Token::from_env()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let loaded = crate::cli::load(config, &config.content.seeds_dir);
+    if loaded.library.talks().is_empty() {
+        tracing::warn!(dir = %config.content.seeds_dir.display(), "no talk loaded: the bot will answer that there is nothing to show");
+    }
+    runtime.block_on(run(config, &token, loaded.library, shutdown_signal()))?;
+    Ok(0)
+}
+
+/// Resolves on ctrl-c or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "cannot listen for ctrl-c");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_token_never_shows() {
+        let t = Token::new("  secret.token.value\n");
+        assert_eq!(t.expose(), "secret.token.value");
+        assert!(!format!("{t:?} {t}").contains("secret"));
+    }
+
+    #[test]
+    fn the_token_comes_from_the_variable_then_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("token");
+        std::fs::write(&file, "from-file\n").unwrap();
+        let t = Token::from_sources(Some("from-var".into()), Some(file.clone())).unwrap();
+        assert_eq!(t.expose(), "from-var");
+        let t = Token::from_sources(None, Some(file)).unwrap();
+        assert_eq!(t.expose(), "from-file");
+        let e = Token::from_sources(None, None).unwrap_err().to_string();
+        assert!(
+            e.contains("DISCORD_TOKEN") && e.contains("DISCORD_TOKEN_FILE"),
+            "{e}"
+        );
+        let e = Token::from_sources(Some(" ".into()), Some(dir.path().join("nope"))).unwrap_err();
+        assert!(e.to_string().contains("nope"), "{e}");
+    }
+
+    #[test]
+    fn admins_are_listed_users_or_members_who_manage_the_server() {
+        let mut config = Config::default();
+        config.admin.user_ids = vec![7];
+        let bot = Bot::new(&config, Library::from_talks(Vec::new()));
+        assert!(bot.is_admin(UserId::new(7), None));
+        assert!(!bot.is_admin(UserId::new(8), None));
+        assert!(!bot.is_admin(UserId::new(8), Some(Permissions::SEND_MESSAGES)));
+        assert!(bot.is_admin(UserId::new(8), Some(Permissions::MANAGE_GUILD)));
+        assert!(bot.is_admin(UserId::new(8), Some(Permissions::ADMINISTRATOR)));
+    }
+
+    #[test]
+    fn shard_configuration() {
+        let mut c = crate::config::DiscordConfig::default();
+        assert_eq!(Shards::from_config(&c).unwrap(), Shards::Auto);
+        c.shard_total = Some(4);
+        assert_eq!(Shards::from_config(&c).unwrap(), Shards::All { total: 4 });
+        c.shard_start = Some(2);
+        assert_eq!(
+            Shards::from_config(&c).unwrap(),
+            Shards::Range {
+                start: 2,
+                run: 2,
+                total: 4
+            }
+        );
+        c.shard_run = Some(3);
+        assert!(Shards::from_config(&c).is_err());
+        c.shard_total = None;
+        assert!(Shards::from_config(&c).is_err());
+    }
+}
