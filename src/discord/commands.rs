@@ -206,21 +206,32 @@ fn interaction(ctx: Context<'_>) -> Result<&CommandInteraction, Error> {
 }
 
 /// The one place errors of commands end: the log gets the details with the interaction's
-/// id, the user a short ephemeral apology.
+/// id, the user a short ephemeral apology, so that no interaction goes unanswered.
 pub async fn on_error(error: poise::FrameworkError<'_, Arc<Bot>, Error>) {
-    let (ctx, detail) = match error {
-        poise::FrameworkError::Command { error, ctx, .. } => (ctx, format!("{error:#}")),
-        poise::FrameworkError::ArgumentParse { error, ctx, .. } => (ctx, error.to_string()),
-        poise::FrameworkError::Setup { error, .. } => {
-            tracing::error!(error = %format!("{error:#}"), "setup failed");
-            return;
-        }
-        other => {
-            tracing::warn!(error = %other, "framework error");
-            return;
-        }
+    let detail = match &error {
+        poise::FrameworkError::Command { error, .. } => format!("{error:#}"),
+        other => other.to_string(),
     };
-    let Ok(i) = interaction(ctx) else { return };
+    let (http, i, sent) = match &error {
+        poise::FrameworkError::UnknownInteraction {
+            ctx, interaction, ..
+        } => (&ctx.http, *interaction, false),
+        poise::FrameworkError::Setup { .. } | poise::FrameworkError::EventHandler { .. } => {
+            tracing::error!(error = %detail, "framework error");
+            return;
+        }
+        other => match other.ctx() {
+            Some(poise::Context::Application(a)) => (
+                &a.serenity_context.http,
+                a.interaction,
+                a.has_sent_initial_response.load(Ordering::SeqCst),
+            ),
+            _ => {
+                tracing::warn!(error = %detail, "framework error without an interaction");
+                return;
+            }
+        },
+    };
     tracing::error!(
         interaction_id = %i.id,
         command = %i.data.name,
@@ -229,21 +240,18 @@ pub async fn on_error(error: poise::FrameworkError<'_, Arc<Bot>, Error>) {
     );
     let lang = Lang::from_locale(&i.locale);
     let reply = Reply::notice(Msg::InternalError.get(lang));
-    let sent = match ctx {
-        poise::Context::Application(a) if a.has_sent_initial_response.load(Ordering::SeqCst) => {
-            let followup = CreateInteractionResponseFollowup::new()
-                .embeds(vec![convert::embed(&reply)])
-                .allowed_mentions(convert::no_pings())
-                .ephemeral(true);
-            i.create_followup(ctx.http(), followup).await.map(|_| ())
-        }
-        _ => {
-            let message = convert::message(&reply, i.user.id);
-            i.create_response(ctx.http(), CreateInteractionResponse::Message(message))
-                .await
-        }
+    let apology = if sent {
+        let followup = CreateInteractionResponseFollowup::new()
+            .embeds(vec![convert::embed(&reply)])
+            .allowed_mentions(convert::no_pings())
+            .ephemeral(true);
+        i.create_followup(http, followup).await.map(|_| ())
+    } else {
+        let message = convert::message(&reply, i.user.id);
+        i.create_response(http, CreateInteractionResponse::Message(message))
+            .await
     };
-    if let Err(e) = sent {
+    if let Err(e) = apology {
         tracing::error!(interaction_id = %i.id, error = %e, "could not send the apology");
     }
 }

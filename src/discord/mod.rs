@@ -380,6 +380,8 @@ pub async fn run(
             commands: commands::all(),
             on_error: |e| Box::pin(commands::on_error(e)),
             allowed_mentions: Some(convert::no_pings()),
+            // No owner-only commands: skip poise's `GET /oauth2/applications/@me`.
+            initialize_owners: false,
             event_handler: |ctx, event, _framework, bot| {
                 Box::pin(async move {
                     on_event(ctx, event, bot).await;

@@ -76,6 +76,16 @@ pub fn seeds() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("seeds")
 }
 
+/// A temporary copy of the bundled seeds, for tests that change them.
+pub fn seeds_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(seeds()).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+    }
+    dir
+}
+
 /// The bundled seed, as the bot loads it.
 pub fn seed_library() -> Library {
     Library::load(&seeds(), &LoadOptions::default()).library
@@ -214,6 +224,17 @@ impl Harness {
             "entitlements": [],
             "attachment_size_limit": 10485760,
         })
+    }
+
+    /// The same interaction sent from a direct message: no guild, no member, a `user`.
+    pub fn in_dm(mut payload: Value) -> Value {
+        let o = payload.as_object_mut().unwrap();
+        let user = o.remove("member").unwrap()["user"].clone();
+        o.remove("guild_id");
+        o.remove("guild_locale");
+        o.insert("user".into(), user);
+        o.insert("channel_id".into(), json!("1600000000000000777"));
+        payload
     }
 
     /// A slash command invocation; `options` are `(name, string value)`.
