@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use serde_json::{Value, json};
 
-use super::fake_discord::{APP_ID, Registration};
+use super::fake_discord::{APP_ID, FakeDiscord, Registration};
 use super::*;
 
 const SOURCE: &str = "https://baoyu.io/blog/2026/01/27/sam-altman-developer-townhall-gpt5";
@@ -621,11 +621,15 @@ async fn a_failing_command_gets_an_ephemeral_apology_and_the_log_gets_its_id() {
 async fn commands_work_in_direct_messages_and_reload_there_needs_the_admin_list() {
     let h = Harness::start().await;
     let topic = h
-        .interact(Harness::in_dm(h.slash(&MEI, "topic", &[("section", "13")])))
+        .interact(FakeDiscord::in_dm(h.slash(
+            &MEI,
+            "topic",
+            &[("section", "13")],
+        )))
         .await;
     assert_eq!(embed(&topic)["title"], S13);
     let next = button(&topic, "下一节 ▶");
-    let mut press = Harness::in_dm(h.slash(&MEI, "x", &[]));
+    let mut press = FakeDiscord::in_dm(h.slash(&MEI, "x", &[]));
     press["type"] = json!(3);
     press["data"] = json!({"custom_id": next["custom_id"], "component_type": 2});
     press["message"] = super::fake_discord::message_json(&topic["data"]);
@@ -633,7 +637,7 @@ async fn commands_work_in_direct_messages_and_reload_there_needs_the_admin_list(
     assert_eq!(pressed["type"], 7);
     // No member, so no permissions: only admin.user_ids could reload from a DM.
     let refused = h
-        .interact(Harness::in_dm(h.slash(&ADMIN, "reload", &[])))
+        .interact(FakeDiscord::in_dm(h.slash(&ADMIN, "reload", &[])))
         .await;
     assert!(is_ephemeral(&refused));
     assert_eq!(description(&refused), "Only server admins can do that.");
@@ -761,4 +765,57 @@ fn serve_without_a_token_exits_2_with_a_one_line_hint() {
         lines[0].contains("DISCORD_TOKEN") && lines[0].contains("DISCORD_TOKEN_FILE"),
         "{stderr}"
     );
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn the_binary_serves_with_a_token_file_and_exits_0_on_sigterm() {
+    let fake = FakeDiscord::start(TOKEN, Registration::Accept).await;
+    let secrets = tempfile::tempdir().unwrap();
+    let token_file = secrets.path().join("discord_token");
+    std::fs::write(&token_file, format!("{TOKEN}\n")).unwrap();
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_lectern"))
+        .arg("serve")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("DISCORD_TOKEN")
+        .env_remove("RUST_LOG")
+        .env("DISCORD_TOKEN_FILE", &token_file)
+        .env("LECTERN__DISCORD__API_BASE", &fake.api_base)
+        .env(
+            "LECTERN__LOG__FILTER",
+            "info,lectern=debug,serenity=warn,poise=warn",
+        )
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id().to_string();
+    let exited = tokio::task::spawn_blocking(move || child.wait_with_output());
+    fake.wait_request("registration", |r| r.method == "PUT")
+        .await;
+    let about = fake.command(&MEI, "about", &[]).await;
+    assert_eq!(embed(&about)["title"], "关于 lectern");
+
+    let kill = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let out = tokio::time::timeout(super::fake_discord::PATIENCE, exited)
+        .await
+        .expect("lectern exits after SIGTERM")
+        .unwrap()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("library loaded") && stderr.contains("gateway closed"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(TOKEN), "the token is in the log");
+    assert!(!stderr.contains("Failed to cleanly shutdown"), "{stderr}");
+    fake.wait_for("the gateway connection to close", |f| {
+        (f.closed_connections() >= 1).then_some(())
+    })
+    .await;
+    assert_eq!(fake.problems(), Vec::<String>::new());
 }

@@ -200,9 +200,20 @@ impl Harness {
         assert!(!logs.contains("Failed to cleanly shutdown"), "{logs}");
         logs
     }
+}
 
+/// The bot's gateway and API stay reachable through the harness: `h.command(…)`.
+impl std::ops::Deref for Harness {
+    type Target = FakeDiscord;
+    fn deref(&self) -> &FakeDiscord {
+        &self.fake
+    }
+}
+
+/// Interactions as Discord sends them, and waiting for the bot's answers.
+impl FakeDiscord {
     fn payload(&self, kind: u64, user: &User, data: Value) -> Value {
-        let id = self.fake.next_id();
+        let id = self.next_id();
         json!({
             "id": id.to_string(),
             "application_id": APP_ID.to_string(),
@@ -298,12 +309,11 @@ impl Harness {
             payload["id"].as_str().unwrap(),
             payload["token"].as_str().unwrap()
         );
-        self.fake.dispatch("INTERACTION_CREATE", payload);
+        self.dispatch("INTERACTION_CREATE", payload);
         let request = self
-            .fake
             .wait_request(&format!("the callback {path}"), |r| r.path == path)
             .await;
-        assert_eq!(self.fake.problems(), Vec::<String>::new());
+        assert_eq!(self.problems(), Vec::<String>::new());
         request.body
     }
 }
