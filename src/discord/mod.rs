@@ -360,19 +360,11 @@ pub async fn run(
     let shards = Shards::from_config(&config.discord)?;
     let bot = Arc::new(Bot::new(config, library));
     let mut http = HttpBuilder::new(token.expose());
-    if let Some(base) = config
-        .discord
-        .api_base
-        .as_deref()
-        .map(str::trim)
-        .filter(|b| !b.is_empty())
-    {
+    if let Some(base) = api_base(config.discord.api_base.as_deref()) {
         // serenity's ratelimiter builds its requests without the proxy: turn it off, and let
         // the proxy (or the fake Discord of the tests) do the ratelimiting.
-        http = http
-            .proxy(base.trim_end_matches('/'))
-            .ratelimiter_disabled(true);
-        tracing::info!(api_base = base, "using another Discord API base URL");
+        tracing::info!(api_base = %base, "using another Discord API base URL");
+        http = http.proxy(base).ratelimiter_disabled(true);
     }
     let guild = config.discord.guild_id.map(GuildId::new);
     let framework = poise::Framework::builder()
@@ -432,6 +424,15 @@ pub async fn run(
         .context("the gateway stopped with an error")?;
     tracing::info!("gateway closed");
     Ok(())
+}
+
+/// The configured API base as serenity's `proxy` wants it: scheme and host (and a path
+/// prefix, if any) without a trailing `/` or `/api/v10`, which serenity adds itself. `None`
+/// when unset or empty: Discord itself.
+fn api_base(configured: Option<&str>) -> Option<String> {
+    let base = configured?.trim().trim_end_matches('/');
+    let base = base.strip_suffix("/api/v10").unwrap_or(base);
+    (!base.is_empty()).then(|| base.to_string())
 }
 
 async fn on_event(ctx: &serenity::Context, event: &FullEvent, bot: &Arc<Bot>) {
@@ -551,6 +552,23 @@ mod tests {
         assert!(!bot.is_admin(UserId::new(8), Some(Permissions::SEND_MESSAGES)));
         assert!(bot.is_admin(UserId::new(8), Some(Permissions::MANAGE_GUILD)));
         assert!(bot.is_admin(UserId::new(8), Some(Permissions::ADMINISTRATOR)));
+    }
+
+    #[test]
+    fn the_api_base_is_given_to_serenity_without_the_api_path() {
+        assert_eq!(api_base(None), None);
+        assert_eq!(api_base(Some("  ")), None);
+        for given in [
+            "http://127.0.0.1:8081",
+            "http://127.0.0.1:8081/",
+            "http://127.0.0.1:8081/api/v10",
+            " http://127.0.0.1:8081/api/v10/ ",
+        ] {
+            assert_eq!(
+                api_base(Some(given)).as_deref(),
+                Some("http://127.0.0.1:8081")
+            );
+        }
     }
 
     #[test]

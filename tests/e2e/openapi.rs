@@ -264,3 +264,37 @@ fn the_validator_rejects_what_discord_would() {
         assert!(!spec.check_request("post", path, &bad).is_empty(), "{bad}");
     }
 }
+
+/// The vendored subset is Discord's text, unchanged: when the full description is beside the
+/// repository (`../shared/discord-api/openapi.json`, as on the project's machines and in CI),
+/// every schema and request body of the subset must be equal to the original.
+#[test]
+fn the_vendored_subset_matches_the_full_description() {
+    let full = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/discord-api/openapi.json"
+    );
+    let Ok(text) = std::fs::read_to_string(full) else {
+        eprintln!("{full} is not there: the subset is not compared");
+        return;
+    };
+    let full: Value = serde_json::from_str(&text).unwrap();
+    let subset = Spec::load().doc;
+    let schemas = subset["components"]["schemas"].as_object().unwrap();
+    assert!(schemas.len() > 50);
+    for (name, schema) in schemas {
+        assert_eq!(
+            schema, &full["components"]["schemas"][name],
+            "schema {name} differs"
+        );
+    }
+    for (path, methods) in subset["paths"].as_object().unwrap() {
+        for (method, op) in methods.as_object().unwrap() {
+            assert_eq!(
+                op["requestBody"]["content"]["application/json"],
+                full["paths"][path][method]["requestBody"]["content"]["application/json"],
+                "{method} {path} differs"
+            );
+        }
+    }
+}
