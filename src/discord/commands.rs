@@ -1,12 +1,11 @@
 //! The slash commands: one small function each, glue between an interaction and `reply::*`.
 //!
 //! A command reads the interaction's locale, takes one snapshot of the library (so a reply
-//! never mixes two loads), builds a [`Reply`] with the core and sends it
-//! through [`convert`]. The `///` doc of each command is its English
-//! description in Discord; the Chinese ones are in [`i18n`](super::i18n). Invariants: every
-//! command answers once, within Discord's 3-second deadline (`/reload` defers first, since
-//! loading may be slow); errors reach the user as a short ephemeral apology and the log with
-//! the interaction's id.
+//! never mixes two loads), builds a [`Reply`] with the core and sends it through [`convert`].
+//! The `///` doc of each command is its English description in Discord; the Chinese ones are
+//! in [`i18n`](super::i18n). Invariants: every command answers once, within Discord's
+//! 3-second deadline (`/reload` defers first, since loading may be slow); errors reach the
+//! user as a short ephemeral apology and the log with the interaction's id.
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -58,7 +57,7 @@ pub async fn topic(
     .await
 }
 
-/// A random quote, from the whole talk or from one section
+/// A random quote, from all the talks or from one section
 #[poise::command(slash_command)]
 pub async fn quote(
     ctx: Context<'_>,

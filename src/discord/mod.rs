@@ -357,8 +357,18 @@ pub async fn run(
     library: Library,
     shutdown: impl Future<Output = ()>,
 ) -> anyhow::Result<()> {
+    run_bot(config, token, Arc::new(Bot::new(config, library)), shutdown).await
+}
+
+/// Like [`run`], with the shared state made by the caller, who can keep a handle on it (to
+/// reload from elsewhere, say).
+pub async fn run_bot(
+    config: &Config,
+    token: &Token,
+    bot: Arc<Bot>,
+    shutdown: impl Future<Output = ()>,
+) -> anyhow::Result<()> {
     let shards = Shards::from_config(&config.discord)?;
-    let bot = Arc::new(Bot::new(config, library));
     let mut http = HttpBuilder::new(token.expose());
     if let Some(base) = api_base(config.discord.api_base.as_deref()) {
         // serenity's ratelimiter builds its requests without the proxy: turn it off, and let
