@@ -7,9 +7,14 @@
 //! - [`library`]: a folder of write-ups → [`library::Library`], the only place that reads seeds
 //!   from the file system; loading skips bad files with warnings and never fails as a whole.
 //! - [`search`]: the search index, ranked hits, autocomplete and fuzzy section lookup.
+//! - [`reload`]: the library in service behind an `ArcSwap`, reloads that build aside and
+//!   swap atomically or keep the old library, and the diff between two libraries.
 //! - [`reply`]: one function per command building a transport-independent [`reply::Reply`].
 //! - [`i18n`]: the interface's words in English and Chinese.
 //! - [`text`]: character-counted truncation and escaping.
+//! - [`ops`]: health, readiness and Prometheus metrics over HTTP (axum), and the loopback-only
+//!   reload endpoint.
+//! - [`watch`]: reload when the seeds folder changes (debounced), for `content.watch`.
 //! - [`config`]: layered configuration (files, then `LECTERN__…` environment variables).
 //! - [`cli`]: the `ask` and `check` commands.
 //! - [`discord`]: the bot (`lectern serve`): serenity and poise, commands, buttons.
@@ -23,7 +28,10 @@ pub mod discord;
 pub mod i18n;
 pub mod library;
 pub mod model;
+pub mod ops;
 pub mod parse;
+pub mod reload;
 pub mod reply;
 pub mod search;
 pub mod text;
+pub mod watch;

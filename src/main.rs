@@ -21,6 +21,14 @@ fn main() -> ExitCode {
         Command::Ask(ask) => cli::ask(&config, ask, &mut stdout),
         Command::Check { dir } => cli::check(&config, dir, &mut stdout),
         Command::Serve => lectern::discord::serve(&config),
+        Command::Reload { force, url } => block_on(async {
+            let base = cli::listener_url(&config, url)?;
+            cli::reload(&base, force, &mut stdout).await
+        }),
+        Command::Healthcheck { url } => block_on(async {
+            let base = cli::listener_url(&config, url)?;
+            cli::healthcheck(&base, &mut stdout).await
+        }),
     };
     match result {
         Ok(code) => ExitCode::from(code as u8),
@@ -29,4 +37,12 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Runs a future on a small runtime: the commands that need one are short-lived clients.
+fn block_on<T>(f: impl std::future::Future<Output = anyhow::Result<T>>) -> anyhow::Result<T> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?
+        .block_on(f)
 }

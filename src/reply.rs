@@ -12,6 +12,7 @@ use serde::Serialize;
 use crate::i18n::{Lang, Msg};
 use crate::library::{Library, QuoteRef, SectionRef};
 use crate::model::Talk;
+use crate::reload::ReloadReport;
 use crate::search::{self, Outcome};
 use crate::text::{char_len, escape_markdown, truncate_chars};
 
@@ -648,6 +649,79 @@ pub fn about(lib: &Library, info: &AboutInfo, lang: Lang) -> Reply {
         title: Some(Msg::AboutTitle.get(lang).into()),
         description: format!("{}\n\n{}", Msg::AboutIntro.get(lang), Msg::Usage.get(lang)),
         fields,
+        ..Reply::default()
+    }
+}
+
+/// The admin's answer to `/reload`: what changed, what failed, how long it took.
+pub fn reload_report(report: &ReloadReport, lang: Lang) -> Reply {
+    use crate::reload::Verdict;
+    let headline = match report.verdict {
+        Verdict::Applied => lang.pick("Reloaded.", "已重新加载。"),
+        Verdict::Forced => lang.pick(
+            "Reloaded with problems (forced): what loaded is in service.",
+            "已强制重新加载：有文件被跳过，已加载的内容已生效。",
+        ),
+        Verdict::KeptOld => lang.pick(
+            "Not reloaded: some files failed, so the old content stays in service. Fix them, or use force:true.",
+            "未重新加载：部分文件有问题，旧内容继续生效。请修正，或使用 force:true。",
+        ),
+        Verdict::Failed => lang.pick(
+            "Not reloaded: nothing could be loaded, so the old content stays in service.",
+            "未重新加载：没有加载到任何内容，旧内容继续生效。",
+        ),
+    };
+    let d = &report.diff;
+    let mut fields = Vec::new();
+    let mut list = |name: &str, items: &[String]| {
+        if items.is_empty() {
+            return;
+        }
+        let mut value = String::new();
+        for (i, item) in items.iter().enumerate() {
+            let line = format!("- {}\n", escape_markdown(item));
+            if char_len(&value) + char_len(&line) > limits::FIELD_VALUE - 20 {
+                value.push_str(&format!("… +{}", items.len() - i));
+                break;
+            }
+            value.push_str(&line);
+        }
+        fields.push(Field {
+            name: format!("{name} ({})", items.len()),
+            value: value.trim_end().to_string(),
+            inline: false,
+        });
+    };
+    list(lang.pick("Talks added", "新增演讲"), &d.talks_added);
+    list(lang.pick("Talks removed", "移除演讲"), &d.talks_removed);
+    list(lang.pick("Sections added", "新增章节"), &d.sections_added);
+    list(
+        lang.pick("Sections removed", "移除章节"),
+        &d.sections_removed,
+    );
+    list(
+        lang.pick("Sections changed", "修改章节"),
+        &d.sections_changed,
+    );
+    list(lang.pick("Problems", "问题"), &report.warnings);
+    let description = format!(
+        "{headline}\n\n{} {} → {} · {} {} → {} · {} {} → {} · {} ms",
+        Msg::Talks.get(lang),
+        report.before.talks,
+        report.loaded.talks,
+        Msg::Sections.get(lang),
+        report.before.sections,
+        report.loaded.sections,
+        Msg::Quotes.get(lang),
+        d.quotes_before,
+        d.quotes_after,
+        report.elapsed.as_millis()
+    );
+    Reply {
+        title: Some(lang.pick("Reload", "重新加载").to_string()),
+        description,
+        fields: fields.into_iter().take(limits::FIELDS).collect(),
+        ephemeral: true,
         ..Reply::default()
     }
 }

@@ -4,6 +4,7 @@
 mod cli;
 mod fixtures;
 mod loading;
+mod reload_ops;
 mod replies;
 mod seed;
 
