@@ -18,9 +18,10 @@ use serenity::{
 };
 use tracing::Instrument;
 
-use super::{Bot, Content, Outcome, convert};
+use super::{Bot, Outcome, Tracked, convert};
 use crate::i18n::{Lang, Msg};
-use crate::reply::{self, Field, Reply};
+use crate::library::Library;
+use crate::reply::{self, Reply};
 use crate::search;
 
 /// Errors of command handlers; shown to users only as an apology.
@@ -40,7 +41,7 @@ pub fn all() -> Vec<Command> {
 /// The talks and their sections
 #[poise::command(slash_command)]
 pub async fn topics(ctx: Context<'_>) -> Result<(), Error> {
-    answer(ctx, |content, lang| reply::topics(&content.library, lang)).await
+    answer(ctx, |lib, lang| reply::topics(lib, lang)).await
 }
 
 /// Open one section of a talk
@@ -51,10 +52,7 @@ pub async fn topic(
     #[autocomplete = "complete_section"]
     section: String,
 ) -> Result<(), Error> {
-    answer(ctx, move |content, lang| {
-        reply::topic(&content.library, &section, lang)
-    })
-    .await
+    answer(ctx, move |lib, lang| reply::topic(lib, &section, lang)).await
 }
 
 /// A random quote, from all the talks or from one section
@@ -67,8 +65,7 @@ pub async fn quote(
 ) -> Result<(), Error> {
     let bot = Arc::clone(ctx.data());
     let channel = ctx.channel_id().get();
-    answer(ctx, move |content, lang| {
-        let lib = &content.library;
+    answer(ctx, move |lib, lang| {
         let within = match topic.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
             None => None,
             Some(t) => match search::resolve_section(lib, t) {
@@ -76,7 +73,7 @@ pub async fn quote(
                 None => return reply::topic(lib, t, lang),
             },
         };
-        bot.draw_quote(content, channel, within, lang)
+        bot.draw_quote(lib, channel, within, lang)
     })
     .await
 }
@@ -87,31 +84,27 @@ pub async fn search(
     ctx: Context<'_>,
     #[description = "Words to look for"] query: String,
 ) -> Result<(), Error> {
-    answer(ctx, move |content, lang| {
-        reply::search(&content.library, &query, lang)
-    })
-    .await
+    answer(ctx, move |lib, lang| reply::search(lib, &query, lang)).await
 }
 
 /// What lectern serves and how to use it
 #[poise::command(slash_command)]
 pub async fn about(ctx: Context<'_>) -> Result<(), Error> {
     let bot = Arc::clone(ctx.data());
-    answer(ctx, move |content, lang| {
-        reply::about(&content.library, &bot.about, lang)
-    })
-    .await
+    answer(ctx, move |lib, lang| reply::about(lib, &bot.about, lang)).await
 }
 
 /// Reload the talks from the seeds folder (admins only)
 #[poise::command(slash_command, default_member_permissions = "MANAGE_GUILD")]
-pub async fn reload(ctx: Context<'_>) -> Result<(), Error> {
+pub async fn reload(
+    ctx: Context<'_>,
+    #[description = "Put what loaded in service even if some files failed"] force: Option<bool>,
+) -> Result<(), Error> {
     let i = interaction(ctx)?;
     let bot = Arc::clone(ctx.data());
     let lang = Lang::from_locale(&i.locale);
-    let span = command_span(i, "command");
-    let started = Instant::now();
-    async {
+    let t = track(&bot, i, "command");
+    let outcome = async {
         // Discord's defaults can be overridden by server admins: check again here.
         let permissions = i.member.as_ref().and_then(|m| m.permissions);
         if !bot.is_admin(i.user.id, permissions) {
@@ -120,37 +113,42 @@ pub async fn reload(ctx: Context<'_>) -> Result<(), Error> {
         }
         i.defer_ephemeral(ctx.http()).await?;
         mark_sent(ctx);
-        let report = bot.reload().await;
-        let reply = reload_reply(&report, lang);
+        let by = format!("discord user {}", i.user.id);
+        let report = bot.ops().reload(force.unwrap_or(false), &by).await;
+        let reply = reply::reload_report(&report, lang);
         let edit = EditInteractionResponse::new()
             .embeds(vec![convert::embed(&reply)])
             .allowed_mentions(convert::no_pings());
         i.edit_response(ctx.http(), edit).await?;
-        Ok(if report.swapped {
+        Ok(if report.verdict.swapped() {
             Outcome::Ok
         } else {
             Outcome::Notice
         })
     }
-    .instrument(span.clone())
-    .await
-    .inspect(|o| super::finish(&span, started, *o, true))
-    .inspect_err(|_| super::finish(&span, started, Outcome::Error, false))
-    .map(|_| ())
+    .instrument(t.span.clone())
+    .await;
+    match &outcome {
+        Ok(o) => bot.done(&t, *o, true),
+        Err(_) => bot.done(&t, Outcome::Error, false),
+    }
+    outcome.map(|_| ())
 }
 
 /// Autocomplete for section options: the search's ranking, at most 25 labels of ≤ 100
 /// characters. The value sent back is the label, which `resolve_section` reads exactly.
 async fn complete_section(ctx: Context<'_>, partial: &str) -> Vec<AutocompleteChoice> {
     let started = Instant::now();
-    let content = ctx.data().content();
-    let choices: Vec<AutocompleteChoice> = search::autocomplete(&content.library, partial)
+    let lib = ctx.data().library();
+    let choices: Vec<AutocompleteChoice> = search::autocomplete(&lib, partial)
         .into_iter()
         .map(|c| AutocompleteChoice::new(c.label.clone(), c.label))
         .collect();
     // poise sends the choices after this returns: the latency is the time to rank them.
     if let Ok(i) = interaction(ctx) {
-        super::finish(&command_span(i, "autocomplete"), started, Outcome::Ok, true);
+        let mut t = track(ctx.data(), i, "autocomplete");
+        t.started = started;
+        ctx.data().done(&t, Outcome::Ok, true);
     }
     choices
 }
@@ -158,21 +156,21 @@ async fn complete_section(ctx: Context<'_>, partial: &str) -> Vec<AutocompleteCh
 /// Builds a reply from one snapshot of the library and sends it, in a span.
 async fn answer(
     ctx: Context<'_>,
-    build: impl FnOnce(&Content, Lang) -> Reply,
+    build: impl FnOnce(&Arc<Library>, Lang) -> Reply,
 ) -> Result<(), Error> {
     let i = interaction(ctx)?;
-    let span = command_span(i, "command");
-    let started = Instant::now();
+    let bot = ctx.data();
+    let t = track(bot, i, "command");
     let lang = Lang::from_locale(&i.locale);
-    let content = ctx.data().content();
-    let reply = span.in_scope(|| build(&content, lang));
+    let lib = bot.library();
+    let reply = t.span.in_scope(|| build(&lib, lang));
     let outcome = if reply.ephemeral {
         Outcome::Notice
     } else {
         Outcome::Ok
     };
-    let sent = send(ctx, i, &reply).instrument(span.clone()).await;
-    super::finish(&span, started, outcome, sent.is_ok());
+    let sent = send(ctx, i, &reply).instrument(t.span.clone()).await;
+    bot.done(&t, outcome, sent.is_ok());
     sent
 }
 
@@ -192,9 +190,9 @@ fn mark_sent(ctx: Context<'_>) {
     }
 }
 
-/// The span of a command or autocomplete interaction.
-fn command_span(i: &CommandInteraction, kind: &str) -> tracing::Span {
-    super::span(i.id, kind, &i.data.name, i.guild_id, i.user.id, &i.locale)
+/// Starts tracking a command or autocomplete interaction.
+fn track(bot: &Bot, i: &CommandInteraction, kind: &'static str) -> Tracked {
+    bot.track(kind, &i.data.name, i.id, i.guild_id, i.user.id, &i.locale)
 }
 
 fn interaction(ctx: Context<'_>) -> Result<&CommandInteraction, Error> {
@@ -252,60 +250,5 @@ pub async fn on_error(error: poise::FrameworkError<'_, Arc<Bot>, Error>) {
     };
     if let Err(e) = apology {
         tracing::error!(interaction_id = %i.id, error = %e, "could not send the apology");
-    }
-}
-
-/// The reply to an admin's `/reload`.
-pub(super) fn reload_reply(report: &super::ReloadReport, lang: Lang) -> Reply {
-    let (b, a) = (report.before, report.after);
-    let mut fields = vec![Field {
-        name: lang.pick("Before → after", "之前 → 之后").into(),
-        value: format!(
-            "{}: {} → {}\n{}: {} → {}\n{}: {} → {}",
-            Msg::Talks.get(lang),
-            b.talks,
-            a.talks,
-            Msg::Sections.get(lang),
-            b.sections,
-            a.sections,
-            Msg::Quotes.get(lang),
-            b.quotes,
-            a.quotes
-        ),
-        inline: false,
-    }];
-    if !report.warnings.is_empty() {
-        let mut text = String::new();
-        for w in &report.warnings {
-            let line = format!("- {}\n", crate::text::escape_markdown(&w.to_string()));
-            if crate::text::char_len(&text) + crate::text::char_len(&line)
-                > reply::limits::FIELD_VALUE - 2
-            {
-                text.push('…');
-                break;
-            }
-            text.push_str(&line);
-        }
-        fields.push(Field {
-            name: lang.pick("Problems", "问题").into(),
-            value: text.trim_end().to_string(),
-            inline: false,
-        });
-    }
-    let description = if report.swapped {
-        lang.pick("Reloaded.", "已重新加载。").to_string()
-    } else {
-        lang.pick(
-            "Nothing changed: the new load skipped a file or found no talk, so the old library stays in service.",
-            "没有替换：新的加载跳过了文件或没有找到演讲，旧内容继续服务。",
-        )
-        .to_string()
-    };
-    Reply {
-        title: Some(lang.pick("Reload", "重新加载").into()),
-        description: format!("{description} ({} ms)", report.elapsed_ms),
-        fields,
-        ephemeral: true,
-        ..Reply::default()
     }
 }

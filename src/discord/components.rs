@@ -6,8 +6,6 @@
 //! has gets a polite ephemeral note; a button edits its own message in place (paging, another
 //! quote), a select menu answers with a new message so that the list it came from stays.
 
-use std::time::Instant;
-
 use poise::serenity_prelude as serenity;
 use serenity::{ComponentInteraction, ComponentInteractionDataKind, CreateInteractionResponse};
 use tracing::Instrument;
@@ -28,16 +26,15 @@ enum Answer {
 
 /// Answers one component interaction.
 pub async fn handle(http: &serenity::Http, bot: &Bot, i: &ComponentInteraction) {
-    let span = super::span(
+    let t = bot.track(
+        "component",
+        "component",
         i.id,
-        "component",
-        "component",
         i.guild_id,
         i.user.id,
         &i.locale,
     );
-    let started = Instant::now();
-    let (answer, outcome) = span.in_scope(|| answer(bot, i));
+    let (answer, outcome) = t.span.in_scope(|| answer(bot, i));
     let response = match &answer {
         Answer::Update(r) => {
             CreateInteractionResponse::UpdateMessage(convert::message(r, i.user.id))
@@ -46,12 +43,12 @@ pub async fn handle(http: &serenity::Http, bot: &Bot, i: &ComponentInteraction) 
     };
     let sent = i
         .create_response(http, response)
-        .instrument(span.clone())
+        .instrument(t.span.clone())
         .await;
     if let Err(e) = &sent {
-        tracing::error!(parent: &span, interaction_id = %i.id, error = %e, "could not answer a press");
+        tracing::error!(parent: &t.span, interaction_id = %i.id, error = %e, "could not answer a press");
     }
-    super::finish(&span, started, outcome, sent.is_ok());
+    bot.done(&t, outcome, sent.is_ok());
 }
 
 fn answer(bot: &Bot, i: &ComponentInteraction) -> (Answer, Outcome) {
@@ -70,8 +67,7 @@ fn answer(bot: &Bot, i: &ComponentInteraction) -> (Answer, Outcome) {
         }
         _ => None,
     });
-    let content = bot.content();
-    let lib = &content.library;
+    let lib = &bot.library();
     let Some(action) = target.and_then(|t| custom_id::resolve(lib, t)) else {
         return notice(Msg::Gone, Outcome::Stale);
     };
@@ -89,7 +85,7 @@ fn answer(bot: &Bot, i: &ComponentInteraction) -> (Answer, Outcome) {
                 .and_then(|id| lib.talk_by_id(&id).map(|(t, _)| t))
                 .zip(section)
                 .map(|(talk, section)| SectionRef { talk, section });
-            bot.draw_quote(&content, i.channel_id.get(), within, lang)
+            bot.draw_quote(lib, i.channel_id.get(), within, lang)
         }
     };
     if reply.ephemeral {

@@ -4,7 +4,8 @@
 //! calls of the core ([`crate::reply`], [`crate::search`]) and [`Reply`]s into messages.
 //! Map:
 //! - [`run`] connects with a given configuration, token and library until `shutdown`
-//!   resolves; [`serve`] is `lectern serve` (token from the environment, signals, runtime);
+//!   resolves ([`run_bot`] with a [`Bot`] made by the caller); [`serve`] is `lectern serve`
+//!   (token from the environment, the ops listener, the seeds watcher, SIGHUP, SIGTERM);
 //! - [`commands`]: one small function per slash command; [`components`]: button presses and
 //!   select menus; [`convert`]: `Reply` → serenity builders; [`custom_id`]: what a button
 //!   carries; [`quote_bag`]: no-repeat quotes per channel; [`i18n`]: Chinese command names.
@@ -12,8 +13,11 @@
 //! Invariants:
 //! - the token lives in a [`Token`], whose `Debug` and `Display` print `[redacted]`; it is
 //!   never logged, nor put in an error;
-//! - the library is behind an [`ArcSwap`]: each interaction reads one snapshot, a reload
+//! - the library in service is [`crate::reload::Content`], shared with the operations surface
+//!   through [`Ops`]: each interaction answers from one snapshot (`Arc<Library>`), a reload
 //!   builds a new library aside and swaps it in whole;
+//! - every interaction is counted in [`Ops`]'s metrics, and the gateway's state and latency are
+//!   reported to its readiness status;
 //! - no privileged intents, no cache: interactions carry all the commands need;
 //! - registration happens once, in poise's setup; a failure is logged as an error and the bot
 //!   keeps running (poise would hold every event forever if setup failed).
@@ -29,20 +33,20 @@ use std::fmt;
 use std::future::Future;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
-use arc_swap::ArcSwap;
 use poise::serenity_prelude as serenity;
 use serenity::{
-    ClientBuilder, FullEvent, GatewayIntents, GuildId, HttpBuilder, Interaction, InteractionId,
-    Permissions, UserId,
+    ClientBuilder, ConnectionStage, FullEvent, GatewayIntents, GuildId, HttpBuilder, Interaction,
+    InteractionId, Permissions, UserId,
 };
 
-use crate::config::{Config, ContentConfig};
+use crate::config::Config;
 use crate::i18n::{Lang, Msg};
-use crate::library::{Counts, Library, LoadOptions, LoadWarning, SectionRef};
+use crate::library::{Library, LoadOptions, SectionRef};
+use crate::ops::Ops;
+use crate::reload::Content;
 use crate::reply::{self, AboutInfo, Reply};
 use quote_bag::QuoteBag;
 
@@ -113,62 +117,38 @@ pub enum TokenError {
     File { path: PathBuf, reason: String },
 }
 
-/// One loaded library and its generation (1 for the first load, +1 per reload).
-#[derive(Debug)]
-pub struct Content {
-    pub library: Library,
-    pub generation: u64,
-}
-
-/// What a reload did.
-#[derive(Debug, Clone)]
-pub struct ReloadReport {
-    pub before: Counts,
-    pub after: Counts,
-    /// False when the old library stayed in service.
-    pub swapped: bool,
-    pub warnings: Vec<LoadWarning>,
-    pub elapsed_ms: u64,
-}
-
 /// The state every handler shares (poise's user data).
 #[derive(Debug)]
 pub struct Bot {
-    content: ArcSwap<Content>,
-    generations: AtomicU64,
+    ops: Ops,
     quotes: QuoteBag<(u64, Option<SectionRef>)>,
     admin_ids: Vec<u64>,
-    content_config: ContentConfig,
     about: AboutInfo,
-    /// Serialises reloads. A tokio mutex, since it is held across the load's `.await`; no
-    /// command waits on it.
-    reloading: tokio::sync::Mutex<()>,
 }
 
 /// How many channels' quote bags are kept.
 const QUOTE_BAGS: usize = 10_000;
 
 impl Bot {
-    pub fn new(config: &Config, library: Library) -> Bot {
+    pub fn new(config: &Config, ops: Ops) -> Bot {
         Bot {
-            content: ArcSwap::from_pointee(Content {
-                library,
-                generation: 1,
-            }),
-            generations: AtomicU64::new(1),
+            ops,
             quotes: QuoteBag::new(QUOTE_BAGS),
             admin_ids: config.admin.user_ids.clone(),
-            content_config: config.content.clone(),
             about: AboutInfo {
                 version: env!("CARGO_PKG_VERSION").to_string(),
             },
-            reloading: tokio::sync::Mutex::new(()),
         }
     }
 
     /// The library in service now: hold the `Arc` for the whole interaction.
-    pub fn content(&self) -> Arc<Content> {
-        self.content.load_full()
+    pub fn library(&self) -> Arc<Library> {
+        self.ops.content.library()
+    }
+
+    /// The content, status and metrics shared with the operations surface.
+    pub fn ops(&self) -> &Ops {
+        &self.ops
     }
 
     /// Admins: users listed in `admin.user_ids`, and members with Manage Server or
@@ -181,82 +161,76 @@ impl Bot {
     }
 
     /// Draws a quote no one in `channel` has seen this round, from the whole library or one
-    /// section.
+    /// section of `lib` (the snapshot the interaction answers from).
     pub fn draw_quote(
         &self,
-        content: &Content,
+        lib: &Arc<Library>,
         channel: u64,
         within: Option<SectionRef>,
         lang: Lang,
     ) -> Reply {
-        let lib = &content.library;
         let pool: Vec<_> = match within {
             Some(r) => reply::section_quotes(lib, r),
             None => lib.quote_refs().collect(),
         };
-        let drawn = self.quotes.draw(
-            (channel, within),
-            content.generation,
-            pool.len(),
-            &mut rand::rng(),
-        );
+        // A reload swaps in a new `Arc<Library>`: its address tells the bags to start afresh.
+        // (Were an address ever reused, the bag would only keep its round; indices stay in the
+        // pool, whose size it also checks.)
+        let generation = Arc::as_ptr(lib) as usize as u64;
+        let drawn = self
+            .quotes
+            .draw((channel, within), generation, pool.len(), &mut rand::rng());
         match drawn {
             Some(i) => reply::quote(lib, pool[i], within, lang),
             None => Reply::notice(Msg::NoQuotes.get(lang)),
         }
     }
 
-    /// Loads the seeds folder again off the async runtime and swaps the new library in,
-    /// unless a file was skipped or no talk loaded. Reloads run one at a time.
-    pub async fn reload(&self) -> ReloadReport {
-        let _one_at_a_time = self.reloading.lock().await;
-        let started = Instant::now();
-        let before = self.content().library.counts();
-        let dir = self.content_config.seeds_dir.clone();
-        let opts = LoadOptions {
-            max_file_bytes: self.content_config.max_file_bytes,
-        };
-        let loaded = tokio::task::spawn_blocking(move || Library::load(&dir, &opts)).await;
-        let elapsed_ms = || started.elapsed().as_millis() as u64;
-        let loaded = match loaded {
-            Ok(l) => l,
-            Err(e) => {
-                tracing::error!(error = %e, "reload panicked");
-                return ReloadReport {
-                    before,
-                    after: before,
-                    swapped: false,
-                    warnings: Vec::new(),
-                    elapsed_ms: elapsed_ms(),
-                };
-            }
-        };
-        let degraded = loaded.is_degraded();
-        let after = loaded.library.counts();
-        if !degraded {
-            let generation = self.generations.fetch_add(1, Ordering::SeqCst) + 1;
-            self.content.store(Arc::new(Content {
-                library: loaded.library,
-                generation,
-            }));
-        }
-        tracing::info!(
-            swapped = !degraded,
-            talks = after.talks,
-            sections = after.sections,
-            quotes = after.quotes,
-            warnings = loaded.warnings.len(),
-            elapsed_ms = elapsed_ms(),
-            "reload"
-        );
-        ReloadReport {
-            before,
-            after: if degraded { before } else { after },
-            swapped: !degraded,
-            warnings: loaded.warnings,
-            elapsed_ms: elapsed_ms(),
+    /// Starts tracking one interaction: its span and its clock.
+    fn track(
+        &self,
+        kind: &'static str,
+        command: &str,
+        id: InteractionId,
+        guild: Option<GuildId>,
+        user: UserId,
+        locale: &str,
+    ) -> Tracked {
+        Tracked {
+            span: span(id, kind, command, guild, user, locale),
+            kind,
+            command: command.to_string(),
+            started: Instant::now(),
         }
     }
+
+    /// Records how an interaction ended, in its span, the log and the metrics; `sent` is false
+    /// when the answer could not be sent.
+    fn done(&self, t: &Tracked, outcome: Outcome, sent: bool) {
+        let outcome = if sent { outcome } else { Outcome::Error };
+        let took = t.started.elapsed();
+        t.span.record("latency_ms", took.as_millis() as u64);
+        t.span.record("outcome", outcome.as_str());
+        tracing::info!(parent: &t.span, "interaction answered");
+        // `lectern_commands_total` counts commands by name; autocompletes and presses are
+        // counted under their kind (the span keeps the command's name).
+        let command = if t.kind == "command" {
+            &t.command
+        } else {
+            t.kind
+        };
+        self.ops
+            .metrics
+            .record_interaction(t.kind, command, outcome.metric(), took);
+    }
+}
+
+/// One interaction being answered.
+struct Tracked {
+    span: tracing::Span,
+    kind: &'static str,
+    command: String,
+    started: Instant,
 }
 
 /// How an interaction ended, for the log.
@@ -275,6 +249,15 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// The `outcome` label of `lectern_commands_total`: `ok`, `user_error` or `error`.
+    fn metric(self) -> &'static str {
+        match self {
+            Outcome::Ok => "ok",
+            Outcome::Error => "error",
+            _ => "user_error",
+        }
+    }
+
     fn as_str(self) -> &'static str {
         match self {
             Outcome::Ok => "ok",
@@ -307,14 +290,6 @@ fn span(
         latency_ms = tracing::field::Empty,
         outcome = tracing::field::Empty,
     )
-}
-
-/// Records how an interaction ended; `sent` is false when the answer could not be sent.
-fn finish(span: &tracing::Span, started: Instant, outcome: Outcome, sent: bool) {
-    let outcome = if sent { outcome } else { Outcome::Error };
-    span.record("latency_ms", started.elapsed().as_millis() as u64);
-    span.record("outcome", outcome.as_str());
-    tracing::info!(parent: span, "interaction answered");
 }
 
 /// How the shards of this process are chosen.
@@ -357,7 +332,19 @@ pub async fn run(
     library: Library,
     shutdown: impl Future<Output = ()>,
 ) -> anyhow::Result<()> {
-    run_bot(config, token, Arc::new(Bot::new(config, library)), shutdown).await
+    let content = Content::new(
+        library,
+        config.content.seeds_dir.clone(),
+        load_options(config),
+    );
+    let ops = Ops::new(Arc::new(content));
+    run_bot(config, token, Arc::new(Bot::new(config, ops)), shutdown).await
+}
+
+fn load_options(config: &Config) -> LoadOptions {
+    LoadOptions {
+        max_file_bytes: config.content.max_file_bytes,
+    }
 }
 
 /// Like [`run`], with the shared state made by the caller, who can keep a handle on it (to
@@ -377,6 +364,7 @@ pub async fn run_bot(
         http = http.proxy(base).ratelimiter_disabled(true);
     }
     let guild = config.discord.guild_id.map(GuildId::new);
+    let bot_for_latency = Arc::clone(&bot);
     let framework = poise::Framework::builder()
         .options(poise::FrameworkOptions {
             commands: commands::all(),
@@ -405,6 +393,10 @@ pub async fn run_bot(
         .await
         .context("cannot build the Discord client")?;
     let shard_manager = Arc::clone(&client.shard_manager);
+    let latency = tokio::spawn(report_latency(
+        Arc::clone(&shard_manager),
+        Arc::clone(&bot_for_latency.ops.status),
+    ));
     let mut gateway = tokio::spawn(async move {
         match shards {
             Shards::Auto => client.start_autosharded().await,
@@ -418,22 +410,48 @@ pub async fn run_bot(
             }
         }
     });
-    tokio::select! {
-        ended = &mut gateway => {
-            ended.context("the gateway task failed")?.context("the gateway stopped")?;
-            anyhow::bail!("the gateway stopped on its own");
-        }
+    let stopped = tokio::select! {
+        ended = &mut gateway => match gateway_ended(ended) {
+            Ok(()) => Err(anyhow::anyhow!("the gateway stopped on its own")),
+            Err(e) => Err(e),
+        },
         () = shutdown => {
             tracing::info!("shutting down: closing the gateway");
             shard_manager.shutdown_all().await;
+            gateway_ended(gateway.await)
         }
-    }
-    gateway
-        .await
-        .context("the gateway task failed")?
-        .context("the gateway stopped with an error")?;
+    };
+    latency.abort();
+    bot_for_latency.ops.status.set_gateway_connected(false);
+    stopped?;
     tracing::info!("gateway closed");
     Ok(())
+}
+
+fn gateway_ended(
+    ended: Result<serenity::Result<()>, tokio::task::JoinError>,
+) -> anyhow::Result<()> {
+    ended
+        .context("the gateway task failed")?
+        .context("the gateway stopped with an error")
+}
+
+/// Reports the shards' heartbeat latency (the slowest) to the readiness status, every 15 s.
+async fn report_latency(shards: Arc<serenity::ShardManager>, status: Arc<crate::ops::Status>) {
+    let mut every = tokio::time::interval(Duration::from_secs(15));
+    loop {
+        every.tick().await;
+        let slowest = shards
+            .runners
+            .lock()
+            .await
+            .values()
+            .filter_map(|r| r.latency)
+            .max();
+        if let Some(latency) = slowest {
+            status.set_gateway_latency(latency);
+        }
+    }
 }
 
 /// The configured API base as serenity's `proxy` wants it: scheme and host (and a path
@@ -446,11 +464,19 @@ fn api_base(configured: Option<&str>) -> Option<String> {
 }
 
 async fn on_event(ctx: &serenity::Context, event: &FullEvent, bot: &Arc<Bot>) {
-    if let FullEvent::InteractionCreate {
-        interaction: Interaction::Component(i),
-    } = event
-    {
-        components::handle(&ctx.http, bot, i).await;
+    match event {
+        FullEvent::InteractionCreate {
+            interaction: Interaction::Component(i),
+        } => components::handle(&ctx.http, bot, i).await,
+        FullEvent::Ready { .. } => bot.ops.status.set_gateway_connected(true),
+        FullEvent::ShardStageUpdate { event } => {
+            let connected = event.new == ConnectionStage::Connected;
+            if connected != bot.ops.status.gateway_connected() {
+                tracing::info!(shard = event.shard_id.0, stage = %event.new, "gateway stage");
+            }
+            bot.ops.status.set_gateway_connected(connected);
+        }
+        _ => {}
     }
 }
 
@@ -479,20 +505,91 @@ async fn register(ctx: &serenity::Context, commands: &[commands::Command], guild
     }
 }
 
-/// `lectern serve`: the token from the environment, the library from `content.seeds_dir`,
-/// until ctrl-c or SIGTERM.
+/// `lectern serve`: the token from the environment, the library from `content.seeds_dir`;
+/// with the health and metrics listener when `http.bind` is set, the seeds watcher when
+/// `content.watch` is on, and a reload on SIGHUP; until ctrl-c or SIGTERM.
 pub fn serve(config: &Config) -> anyhow::Result<i32> {
     let token = Token::from_env()?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    let loaded = crate::cli::load(config, &config.content.seeds_dir);
+    let dir = config.content.seeds_dir.clone();
+    let loaded = crate::cli::load(config, &dir);
     if loaded.library.talks().is_empty() {
-        tracing::warn!(dir = %config.content.seeds_dir.display(), "no talk loaded: the bot will answer that there is nothing to show");
+        tracing::warn!(dir = %dir.display(), "no talk loaded: the bot will answer that there is nothing to show");
     }
-    runtime.block_on(run(config, &token, loaded.library, shutdown_signal()))?;
+    let content = Content::new(loaded.library, dir, load_options(config));
+    let ops = Ops::new(Arc::new(content));
+    tracing::info!(
+        version = env!("CARGO_PKG_VERSION"),
+        api_base = config.discord.api_base.as_deref().unwrap_or("discord"),
+        guild_id = config.discord.guild_id,
+        http_bind = %config.http.bind,
+        watch = config.content.watch,
+        token = %token,
+        "lectern serve starting"
+    );
+    runtime.block_on(async move {
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let until_stopped = move || {
+            let mut stopped = stopped.clone();
+            async move {
+                let _ = stopped.wait_for(|s| *s).await;
+            }
+        };
+        let mut helpers = Vec::new();
+        let bind = config.http.bind.trim();
+        if !bind.is_empty() {
+            let listener = tokio::net::TcpListener::bind(bind)
+                .await
+                .with_context(|| format!("cannot listen on http.bind {bind}"))?;
+            tracing::info!(addr = %listener.local_addr()?, "health and metrics listener");
+            let ops = ops.clone();
+            let stop = until_stopped();
+            helpers.push(tokio::spawn(async move {
+                if let Err(e) = crate::ops::serve(listener, ops, stop).await {
+                    tracing::error!(error = %e, "the health and metrics listener failed");
+                }
+            }));
+        }
+        if config.content.watch {
+            let ops = ops.clone();
+            let stop = until_stopped();
+            helpers.push(tokio::spawn(async move {
+                if let Err(e) = crate::watch::watch(ops, crate::watch::DEBOUNCE, stop).await {
+                    tracing::error!(error = %e, "cannot watch the seeds folder");
+                }
+            }));
+        }
+        helpers.push(tokio::spawn(reload_on_sighup(ops.clone())));
+        let bot = Arc::new(Bot::new(config, ops));
+        let result = run_bot(config, &token, bot, async move {
+            shutdown_signal().await;
+            let _ = stop.send(true);
+        })
+        .await;
+        for h in helpers {
+            h.abort();
+        }
+        result
+    })?;
     Ok(0)
+}
+
+/// Reloads on every SIGHUP (logged by [`Ops::reload`], since no admin is there to answer).
+async fn reload_on_sighup(ops: Ops) {
+    #[cfg(unix)]
+    match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()) {
+        Ok(mut hup) => {
+            while hup.recv().await.is_some() {
+                ops.reload(false, "sighup").await;
+            }
+        }
+        Err(e) => tracing::error!(error = %e, "cannot listen for SIGHUP"),
+    }
+    #[cfg(not(unix))]
+    let _ = ops;
 }
 
 /// Resolves on ctrl-c or SIGTERM.
@@ -556,7 +653,12 @@ mod tests {
     fn admins_are_listed_users_or_members_who_manage_the_server() {
         let mut config = Config::default();
         config.admin.user_ids = vec![7];
-        let bot = Bot::new(&config, Library::from_talks(Vec::new()));
+        let content = Content::new(
+            Library::from_talks(Vec::new()),
+            config.content.seeds_dir.clone(),
+            load_options(&config),
+        );
+        let bot = Bot::new(&config, Ops::new(Arc::new(content)));
         assert!(bot.is_admin(UserId::new(7), None));
         assert!(!bot.is_admin(UserId::new(8), None));
         assert!(!bot.is_admin(UserId::new(8), Some(Permissions::SEND_MESSAGES)));

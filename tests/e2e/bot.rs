@@ -2,6 +2,7 @@
 //! admin rights, sharding and shutdown.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use serde_json::{Value, json};
 
@@ -550,16 +551,8 @@ async fn reload_is_for_admins_only_and_keeps_the_old_library_when_a_file_is_brok
     );
 
     // A member with Manage Server: deferred (ephemeral), then the report edits the answer.
-    let deferred = h.command(&ADMIN, "reload", &[]).await;
-    assert_eq!(deferred["type"], 5);
-    assert!(is_ephemeral(&deferred));
-    let edit = h
-        .fake
-        .wait_request("the reload report", |r| {
-            r.method == "PATCH" && r.path.ends_with("/messages/@original")
-        })
-        .await;
-    let report = &edit.body["embeds"][0];
+    let edit = reload_report(&h, h.slash(&ADMIN, "reload", &[])).await;
+    let report = &edit["embeds"][0];
     assert_eq!(report["title"], "Reload");
     assert!(
         report["description"]
@@ -568,35 +561,149 @@ async fn reload_is_for_admins_only_and_keeps_the_old_library_when_a_file_is_brok
             .starts_with("Reloaded."),
         "{report}"
     );
-    assert_eq!(edit.body["allowed_mentions"]["parse"], json!([]));
+    assert_eq!(edit["allowed_mentions"]["parse"], json!([]));
 
     // A user listed in admin.user_ids, without the permission; a broken file keeps the old
     // library in service and the report names it.
     std::fs::write(seeds.path().join("broken.md"), "").unwrap();
-    let before = h.fake.requests().len();
-    let deferred = h.command(&MEI, "reload", &[]).await;
-    assert_eq!(deferred["type"], 5);
-    let edit = h
-        .fake
-        .wait_for("the second reload report", |f| {
-            f.requests()[before..]
-                .iter()
-                .find(|r| r.method == "PATCH")
-                .cloned()
-        })
-        .await;
-    let report = &edit.body["embeds"][0];
+    let edit = reload_report(&h, h.slash(&MEI, "reload", &[])).await;
+    let report = &edit["embeds"][0];
     assert!(
         report["description"]
             .as_str()
             .unwrap()
-            .starts_with("没有替换"),
+            .starts_with("未重新加载：部分文件有问题"),
         "{report}"
     );
     assert!(report.to_string().contains("broken.md"), "{report}");
     let still = h.command(&ALICE, "topic", &[("section", "13")]).await;
     assert_eq!(embed(&still)["title"], S13);
+
+    // force:true (a boolean option) puts what did load in service.
+    let force = vec![json!({"name": "force", "type": 5, "value": true})];
+    let edit = reload_report(&h, h.slash_with(&ADMIN, "reload", force)).await;
+    let report = &edit["embeds"][0];
+    assert!(
+        report["description"]
+            .as_str()
+            .unwrap()
+            .starts_with("Reloaded with problems (forced)"),
+        "{report}"
+    );
+    let metrics = h.bot.ops().metrics.encode(&h.bot.ops().status);
+    assert!(metric(&metrics, "lectern_reloads_total", &["outcome=\"applied\""]) == Some(1.0));
+    assert!(metric(&metrics, "lectern_reloads_total", &["outcome=\"kept_old\""]) == Some(1.0));
+    assert!(metric(&metrics, "lectern_reloads_total", &["outcome=\"forced\""]) == Some(1.0));
     h.stop().await;
+}
+
+/// Sends a `/reload`, checks that it is deferred ephemerally, and returns the edit that
+/// carries the report.
+async fn reload_report(h: &Harness, payload: Value) -> Value {
+    let before = h.fake.requests().len();
+    let deferred = h.interact(payload).await;
+    assert_eq!(deferred["type"], 5);
+    assert!(is_ephemeral(&deferred));
+    let edit = h
+        .fake
+        .wait_for("the reload report", |f| {
+            f.requests()[before..]
+                .iter()
+                .find(|r| r.method == "PATCH" && r.path.ends_with("/messages/@original"))
+                .cloned()
+        })
+        .await;
+    edit.body
+}
+
+/// The value of the sample of `name` whose labels include all of `labels`.
+fn metric(text: &str, name: &str, labels: &[&str]) -> Option<f64> {
+    text.lines()
+        .filter(|l| l.starts_with(&format!("{name}{{")))
+        .find(|l| labels.iter().all(|want| l.contains(want)))
+        .and_then(|l| l.rsplit(' ').next())
+        .and_then(|v| v.parse().ok())
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn readiness_follows_the_gateway_and_metrics_count_the_interactions() {
+    let h = Harness::start().await;
+    let status = Arc::clone(&h.bot.ops().status);
+    tokio::time::timeout(super::fake_discord::PATIENCE, async {
+        while !status.gateway_connected() {
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+    })
+    .await
+    .expect("the bot reports the gateway connected");
+    assert!(h.bot.ops().not_ready_reasons().is_empty());
+
+    let reply = h.command(&ALICE, "topic", &[("section", "13")]).await;
+    h.command(&ALICE, "topic", &[("section", "1")]).await;
+    h.command(&ALICE, "topic", &[("section", "qqqq xxxx zzzz")])
+        .await;
+    h.autocomplete(&ALICE, "topic", "section", "生物").await;
+    h.press(
+        &BOB,
+        &reply,
+        button(&reply, "Next ▶")["custom_id"].as_str().unwrap(),
+    )
+    .await;
+    // The bot counts an interaction once its answer is sent, which is just after the fake
+    // has seen it: wait until the last one is counted (the timeout is only a guard).
+    let text = tokio::time::timeout(super::fake_discord::PATIENCE, async {
+        loop {
+            let text = h.bot.ops().metrics.encode(&status);
+            if text.contains("command=\"component\"") {
+                return text;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+    })
+    .await
+    .expect("the press is counted");
+    let count = |labels: &[&str]| metric(&text, "lectern_commands_total", labels);
+    assert_eq!(
+        count(&["command=\"topic\"", "outcome=\"ok\""]),
+        Some(2.0),
+        "{text}"
+    );
+    assert_eq!(
+        count(&["command=\"topic\"", "outcome=\"user_error\""]),
+        Some(1.0)
+    );
+    assert_eq!(
+        count(&["command=\"component\"", "outcome=\"user_error\""]),
+        Some(1.0)
+    );
+    assert_eq!(
+        count(&["command=\"autocomplete\"", "outcome=\"ok\""]),
+        Some(1.0)
+    );
+    let seen = |kind: &str| {
+        metric(
+            &text,
+            "lectern_interaction_duration_seconds_count",
+            &[&format!("kind=\"{kind}\"")],
+        )
+    };
+    assert_eq!(seen("command"), Some(3.0));
+    assert_eq!(seen("autocomplete"), Some(1.0));
+    assert_eq!(seen("component"), Some(1.0));
+    assert_eq!(
+        metric(&text, "lectern_gateway_connected", &[]),
+        None,
+        "a gauge without labels"
+    );
+    assert!(
+        text.lines().any(|l| l == "lectern_gateway_connected 1"),
+        "{text}"
+    );
+
+    let bot = Arc::clone(&h.bot);
+    h.stop().await;
+    assert!(!bot.ops().status.gateway_connected());
+    assert_eq!(bot.ops().not_ready_reasons(), ["gateway not connected"]);
 }
 
 #[tokio::test(flavor = "current_thread")]
@@ -767,46 +874,63 @@ fn serve_without_a_token_exits_2_with_a_one_line_hint() {
     );
 }
 
+/// A child process that is killed if the test fails before it exits.
+struct Child(std::process::Child);
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 #[tokio::test(flavor = "current_thread")]
 async fn the_binary_serves_with_a_token_file_and_exits_0_on_sigterm() {
     let fake = FakeDiscord::start(TOKEN, Registration::Accept).await;
     let secrets = tempfile::tempdir().unwrap();
     let token_file = secrets.path().join("discord_token");
     std::fs::write(&token_file, format!("{TOKEN}\n")).unwrap();
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_lectern"))
-        .arg("serve")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_remove("DISCORD_TOKEN")
-        .env_remove("RUST_LOG")
-        .env("DISCORD_TOKEN_FILE", &token_file)
-        .env("LECTERN__DISCORD__API_BASE", &fake.api_base)
-        .env(
-            "LECTERN__LOG__FILTER",
-            "info,lectern=debug,serenity=warn,poise=warn",
-        )
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let pid = child.id().to_string();
-    let exited = tokio::task::spawn_blocking(move || child.wait_with_output());
+    let logs = secrets.path().join("stderr.log");
+    let mut child = Child(
+        std::process::Command::new(env!("CARGO_BIN_EXE_lectern"))
+            .arg("serve")
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env_remove("DISCORD_TOKEN")
+            .env_remove("RUST_LOG")
+            .env("DISCORD_TOKEN_FILE", &token_file)
+            .env("LECTERN__DISCORD__API_BASE", &fake.api_base)
+            .env(
+                "LECTERN__LOG__FILTER",
+                "info,lectern=debug,serenity=warn,poise=warn",
+            )
+            .stdout(std::process::Stdio::null())
+            .stderr(std::fs::File::create(&logs).unwrap())
+            .spawn()
+            .unwrap(),
+    );
+    let stderr = || std::fs::read_to_string(&logs).unwrap_or_default();
     fake.wait_request("registration", |r| r.method == "PUT")
         .await;
     let about = fake.command(&MEI, "about", &[]).await;
     assert_eq!(embed(&about)["title"], "关于 lectern");
 
     let kill = std::process::Command::new("kill")
-        .args(["-TERM", &pid])
+        .args(["-TERM", &child.0.id().to_string()])
         .status()
         .unwrap();
     assert!(kill.success());
-    let out = tokio::time::timeout(super::fake_discord::PATIENCE, exited)
-        .await
-        .expect("lectern exits after SIGTERM")
-        .unwrap()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let status = tokio::time::timeout(super::fake_discord::PATIENCE, async {
+        loop {
+            if let Some(status) = child.0.try_wait().unwrap() {
+                return status;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("lectern did not exit after SIGTERM: {}", stderr()));
+    let stderr = stderr();
+    assert_eq!(status.code(), Some(0), "{stderr}");
     assert!(
         stderr.contains("library loaded") && stderr.contains("gateway closed"),
         "{stderr}"

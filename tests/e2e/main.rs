@@ -1,4 +1,4 @@
-//! End-to-end tests: the real bot (`lectern::discord::run`) against a fake Discord on
+//! End-to-end tests: the real bot (`lectern::discord::run_bot`) against a fake Discord on
 //! 127.0.0.1, with the bundled seed.
 //!
 //! Each test starts its own fake and its own bot on a current-thread runtime, so that the
@@ -18,8 +18,10 @@ use std::sync::{Arc, Mutex};
 
 use fake_discord::{APP_ID, FakeDiscord, PATIENCE, Registration};
 use lectern::config::Config;
-use lectern::discord::Token;
+use lectern::discord::{Bot, Token};
 use lectern::library::{Library, LoadOptions};
+use lectern::ops::Ops;
+use lectern::reload::Content;
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
 
@@ -114,9 +116,11 @@ impl Write for Logs {
 /// A running bot and its fake Discord.
 pub struct Harness {
     pub fake: FakeDiscord,
+    /// The bot's shared state: its content, readiness status and metrics.
+    pub bot: Arc<Bot>,
     pub logs: Logs,
     shutdown: Option<oneshot::Sender<()>>,
-    bot: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+    task: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
     _log_guard: tracing::subscriber::DefaultGuard,
 }
 
@@ -155,19 +159,26 @@ impl Harness {
         config.discord.api_base = Some(fake.api_base.clone());
         config.content.seeds_dir = seeds();
         tweak(&mut config);
-        let library = Library::load(&config.content.seeds_dir, &LoadOptions::default()).library;
+        let opts = LoadOptions {
+            max_file_bytes: config.content.max_file_bytes,
+        };
+        let library = Library::load(&config.content.seeds_dir, &opts).library;
+        let content = Content::new(library, config.content.seeds_dir.clone(), opts);
+        let bot = Arc::new(Bot::new(&config, Ops::new(Arc::new(content))));
         let (tx, rx) = oneshot::channel::<()>();
-        let bot = tokio::spawn(async move {
+        let running = Arc::clone(&bot);
+        let task = tokio::spawn(async move {
             let shutdown = async {
                 let _ = rx.await;
             };
-            lectern::discord::run(&config, &Token::new(TOKEN), library, shutdown).await
+            lectern::discord::run_bot(&config, &Token::new(TOKEN), running, shutdown).await
         });
         let h = Harness {
             fake,
+            bot,
             logs,
             shutdown: Some(tx),
-            bot: Some(bot),
+            task: Some(task),
             _log_guard: log_guard,
         };
         h.fake
@@ -181,7 +192,7 @@ impl Harness {
     /// Asks the bot to stop and checks that it did, cleanly; returns the log.
     pub async fn stop(mut self) -> String {
         let _ = self.shutdown.take().unwrap().send(());
-        let ended = tokio::time::timeout(PATIENCE, self.bot.take().unwrap())
+        let ended = tokio::time::timeout(PATIENCE, self.task.take().unwrap())
             .await
             .expect("the bot stops in time")
             .expect("the bot's task does not panic");
@@ -254,6 +265,11 @@ impl FakeDiscord {
             .iter()
             .map(|(n, v)| json!({"name": n, "type": 3, "value": v}))
             .collect();
+        self.slash_with(user, name, options)
+    }
+
+    /// A slash command invocation with options as Discord sends them (`name`, `type`, `value`).
+    pub fn slash_with(&self, user: &User, name: &str, options: Vec<Value>) -> Value {
         self.payload(
             2,
             user,

@@ -10,8 +10,9 @@
 //! `minItems`/`maxItems`, `minLength`/`maxLength` (in characters), `minimum`/`maximum`,
 //! `maxProperties`, `uniqueItems` and `pattern`; `format` is not checked. One rule is stricter
 //! than the spec: a property the schema does not name is an error when it has a value, so that
-//! a misspelt field cannot slip through. Exempt are empty values (serenity serialises absent
-//! options as `null` or `[]`, which Discord ignores) and [`MISSING_FROM_SPEC`].
+//! a misspelt field cannot slip through. Exempt are empty values and `false` (serenity and
+//! poise serialise absent fields as `null` or `[]`, and `autocomplete: false` on every option,
+//! all of which Discord ignores) and [`MISSING_FROM_SPEC`].
 
 use regex::Regex;
 use serde_json::Value;
@@ -216,7 +217,7 @@ impl Spec {
 fn exempt(key: &str, v: &Value) -> bool {
     MISSING_FROM_SPEC.contains(&key)
         || match v {
-            Value::Null => true,
+            Value::Null | Value::Bool(false) => true,
             Value::Array(a) => a.is_empty(),
             Value::Object(o) => o.is_empty(),
             _ => false,
