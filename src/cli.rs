@@ -1,4 +1,4 @@
-//! The command line: `lectern ask …` and `lectern check`.
+//! The command line: `lectern ask …`, `lectern check`; `lectern serve` is in [`crate::discord`].
 //!
 //! `ask` answers a command locally with the same reply functions the bot uses, so what it
 //! prints is what the bot would send. `--json` prints the data behind the reply instead (the
@@ -40,6 +40,8 @@ pub struct Cli {
 pub enum Command {
     /// Answer a command locally, as the bot would (no Discord token needed).
     Ask(AskArgs),
+    /// Run the Discord bot (token from DISCORD_TOKEN or DISCORD_TOKEN_FILE).
+    Serve,
     /// Load a seeds folder and report what loaded and every warning.
     Check {
         /// The folder to check (default: content.seeds_dir).

@@ -17,12 +17,14 @@
 //! - [`watch`]: reload when the seeds folder changes (debounced), for `content.watch`.
 //! - [`config`]: layered configuration (files, then `LECTERN__…` environment variables).
 //! - [`cli`]: the `ask` and `check` commands.
+//! - [`discord`]: the bot (`lectern serve`): serenity and poise, commands, buttons.
 //!
-//! Invariant: everything above except `cli` knows nothing of Discord; the CLI, the bot, the
-//! tests and the benchmarks all call the same functions.
+//! Invariant: everything above except `discord` knows nothing of Discord; the CLI, the bot,
+//! the tests and the benchmarks all call the same functions.
 
 pub mod cli;
 pub mod config;
+pub mod discord;
 pub mod i18n;
 pub mod library;
 pub mod model;

@@ -1,0 +1,307 @@
+//! The `custom_id`s of buttons and select menus: what a press means, carried in the message.
+//!
+//! Buttons must keep working after a restart or a reload, so nothing about them is kept in
+//! memory: the id says who may press it and what pressing it does. Format, version 1:
+//!
+//! - a button: `l1:b<slot>:<invoker>:<action>`;
+//! - a select menu: `l1:m<slot>:<invoker>`, and each of its options has the value `<action>`;
+//! - `<action>` is `s.<talk>.<section>.<page>` (a page of a section), `q` (a quote from the
+//!   whole pool) or `q.<talk>.<section>` (a quote from one section);
+//! - `<talk>` is the 64-bit FNV-1a hash of the talk id in 16 hex digits: talk ids are file
+//!   names and can be long, a hash is short and stays the same across restarts and reloads;
+//! - `<slot>` is the component's position in its message: Discord rejects a message in which
+//!   two components share a `custom_id`, and two disabled buttons can point at the same place;
+//! - `<slot>`, `<section>` and `<page>` are lowercase hex, `<invoker>` is the user id in
+//!   decimal; so even the largest numbers fit: the longest id has 94 characters.
+//!
+//! Invariants: whatever the input, an encoded id or value is at most [`MAX_LEN`] characters;
+//! decoding never panics and rejects anything it did not write; a talk hash that no loaded
+//! talk has any more resolves to `None`, and the caller answers politely.
+
+use crate::library::Library;
+use crate::reply::Action;
+
+/// Discord's limit for a `custom_id` and for a select option's value, in characters.
+pub const MAX_LEN: usize = 100;
+
+const PREFIX: &str = "l1";
+
+/// What an action points at, with the talk as its hash.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Section {
+        talk: u64,
+        section: usize,
+        page: usize,
+    },
+    Quote {
+        within: Option<(u64, usize)>,
+    },
+}
+
+/// A decoded `custom_id`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Press {
+    /// The user who ran the command; only they may press.
+    pub invoker: u64,
+    /// What a button does; `None` for a select menu, whose options carry it.
+    pub target: Option<Target>,
+}
+
+/// The stable hash of a talk id (64-bit FNV-1a).
+pub fn talk_key(id: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in id.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+/// The `<action>` part of an id, also the value of a select option.
+pub fn encode_action(action: &Action) -> String {
+    match action {
+        Action::Section {
+            talk,
+            section,
+            page,
+        } => format!("s.{:016x}.{section:x}.{page:x}", talk_key(talk)),
+        Action::Quote {
+            talk: Some(talk),
+            section: Some(section),
+        } => format!("q.{:016x}.{section:x}", talk_key(talk)),
+        Action::Quote { .. } => "q".to_string(),
+    }
+}
+
+/// Reads an `<action>`.
+pub fn decode_action(s: &str) -> Option<Target> {
+    let parts: Vec<&str> = s.split('.').collect();
+    match parts.as_slice() {
+        ["s", talk, section, page] if talk.len() == 16 => Some(Target::Section {
+            talk: hex(talk)?,
+            section: usize::try_from(hex(section)?).ok()?,
+            page: usize::try_from(hex(page)?).ok()?,
+        }),
+        ["q"] => Some(Target::Quote { within: None }),
+        ["q", talk, section] if talk.len() == 16 => Some(Target::Quote {
+            within: Some((hex(talk)?, usize::try_from(hex(section)?).ok()?)),
+        }),
+        _ => None,
+    }
+}
+
+/// Lowercase hex digits only: `from_str_radix` alone would also take a sign.
+fn hex(s: &str) -> Option<u64> {
+    let digits = s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+    (digits && (1..=16).contains(&s.len()))
+        .then(|| u64::from_str_radix(s, 16).ok())
+        .flatten()
+}
+
+/// The id of a button.
+pub fn button(slot: usize, invoker: u64, action: &Action) -> String {
+    format!("{PREFIX}:b{slot:x}:{invoker}:{}", encode_action(action))
+}
+
+/// The id of a select menu.
+pub fn select(slot: usize, invoker: u64) -> String {
+    format!("{PREFIX}:m{slot:x}:{invoker}")
+}
+
+/// Reads a `custom_id`; `None` for anything this version did not write.
+pub fn decode(custom_id: &str) -> Option<Press> {
+    let mut parts = custom_id.splitn(4, ':');
+    if parts.next()? != PREFIX {
+        return None;
+    }
+    let kind = parts.next()?;
+    let invoker = parts.next()?.parse().ok()?;
+    let slot_ok = |s: &str| hex(s).is_some();
+    match (kind.split_at_checked(1)?, parts.next()) {
+        (("b", slot), Some(action)) if slot_ok(slot) => Some(Press {
+            invoker,
+            target: Some(decode_action(action)?),
+        }),
+        (("m", slot), None) if slot_ok(slot) => Some(Press {
+            invoker,
+            target: None,
+        }),
+        _ => None,
+    }
+}
+
+/// The action a target means in this library, or `None` when its talk is gone.
+pub fn resolve(lib: &Library, target: Target) -> Option<Action> {
+    let talk_id = |key: u64| {
+        lib.talks()
+            .iter()
+            .find(|t| talk_key(&t.id) == key)
+            .map(|t| t.id.clone())
+    };
+    Some(match target {
+        Target::Section {
+            talk,
+            section,
+            page,
+        } => Action::Section {
+            talk: talk_id(talk)?,
+            section,
+            page,
+        },
+        Target::Quote { within: None } => Action::Quote {
+            talk: None,
+            section: None,
+        },
+        Target::Quote {
+            within: Some((talk, section)),
+        } => Action::Quote {
+            talk: Some(talk_id(talk)?),
+            section: Some(section),
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::char_len;
+
+    fn section(talk: &str, section: usize, page: usize) -> Action {
+        Action::Section {
+            talk: talk.into(),
+            section,
+            page,
+        }
+    }
+
+    #[test]
+    fn buttons_round_trip() {
+        let a = section("2026-01-27-sam-altman-developer-townhall", 12, 1);
+        let id = button(3, 80351110224678912, &a);
+        assert_eq!(
+            id,
+            format!(
+                "l1:b3:80351110224678912:s.{:016x}.c.1",
+                talk_key("2026-01-27-sam-altman-developer-townhall")
+            )
+        );
+        assert_eq!(
+            decode(&id),
+            Some(Press {
+                invoker: 80351110224678912,
+                target: Some(Target::Section {
+                    talk: talk_key("2026-01-27-sam-altman-developer-townhall"),
+                    section: 12,
+                    page: 1
+                })
+            })
+        );
+        let q = Action::Quote {
+            talk: Some("t".into()),
+            section: Some(4),
+        };
+        let press = decode(&button(0, 7, &q)).unwrap();
+        assert_eq!(
+            press.target,
+            Some(Target::Quote {
+                within: Some((talk_key("t"), 4))
+            })
+        );
+        let all = Action::Quote {
+            talk: None,
+            section: None,
+        };
+        assert_eq!(
+            decode(&button(1, 7, &all)).unwrap().target,
+            Some(Target::Quote { within: None })
+        );
+    }
+
+    #[test]
+    fn select_menus_round_trip_and_carry_the_action_in_the_value() {
+        assert_eq!(
+            decode(&select(0, 42)),
+            Some(Press {
+                invoker: 42,
+                target: None
+            })
+        );
+        let value = encode_action(&section("x", 2, 0));
+        assert_eq!(
+            decode_action(&value),
+            Some(Target::Section {
+                talk: talk_key("x"),
+                section: 2,
+                page: 0
+            })
+        );
+    }
+
+    #[test]
+    fn ids_stay_within_100_characters_whatever_the_talk_id() {
+        let long = "演讲".repeat(500);
+        let worst = Action::Section {
+            talk: long.clone(),
+            section: usize::MAX,
+            page: usize::MAX,
+        };
+        let id = button(usize::MAX, u64::MAX, &worst);
+        assert_eq!(char_len(&id), 94, "{id}");
+        assert!(char_len(&id) <= MAX_LEN);
+        assert!(char_len(&select(usize::MAX, u64::MAX)) <= MAX_LEN);
+        assert!(decode(&id).is_some());
+    }
+
+    #[test]
+    fn the_same_action_in_two_slots_gets_two_ids() {
+        let a = section("t", 0, 0);
+        assert_ne!(button(0, 1, &a), button(1, 1, &a));
+    }
+
+    #[test]
+    fn garbage_is_rejected_without_panicking() {
+        for bad in [
+            "",
+            "l1",
+            "l1:b0",
+            "l1:b0:12",
+            "l1:b0:abc:q",
+            "l1:b:12:q",
+            "l1:bx:12:q",
+            "l1:m0:12:q",
+            "l2:b0:12:q",
+            "l1:b0:12:s.zz.1.2",
+            "l1:b0:12:s.0123456789abcdef.1",
+            "l1:b0:12:s.0123456789abcdef.-1.0",
+            "l1:b0:12:s.0123456789abcdef.+1.0",
+            "l1:b0:12:s.0123456789ABCDEF.1.0",
+            "l1:b+0:12:q",
+            "l1:b0:12:q.0123456789abcdef",
+            "l1:é:12:q",
+            "l1:b0:99999999999999999999999:q",
+        ] {
+            assert_eq!(decode(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_talk_hash_is_stable() {
+        // FNV-1a 64 test vectors: the hash must never change, or old buttons would break.
+        assert_eq!(talk_key(""), 0xcbf29ce484222325);
+        assert_eq!(talk_key("a"), 0xaf63dc4c8601ec8c);
+        assert_eq!(talk_key("foobar"), 0x85944171f73967e8);
+    }
+
+    #[test]
+    fn a_stale_talk_resolves_to_nothing() {
+        let lib = Library::from_talks(Vec::new());
+        let t = Target::Section {
+            talk: talk_key("gone"),
+            section: 0,
+            page: 0,
+        };
+        assert_eq!(resolve(&lib, t), None);
+        assert!(resolve(&lib, Target::Quote { within: None }).is_some());
+    }
+}

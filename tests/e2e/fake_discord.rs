@@ -1,0 +1,435 @@
+//! A fake Discord on 127.0.0.1: the REST API (axum) and the gateway WebSocket
+//! (tokio-tungstenite) that serenity and poise need, and nothing more.
+//!
+//! It records every request, checks the bot's token on REST and IDENTIFY, validates every body
+//! the bot sends against Discord's OpenAPI description and Discord's limits (see
+//! [`super::limits`]), and lets a test push `INTERACTION_CREATE` dispatches and wait for the
+//! bot's answers. Anything it does not expect is answered 404 and recorded as a problem.
+
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use tokio::net::TcpListener;
+use tokio::sync::{mpsc, watch};
+use tokio_tungstenite::tungstenite::Message;
+
+use super::openapi::Spec;
+
+pub const APP_ID: u64 = 1_100_000_000_000_000_001;
+/// How long a test waits for anything before it fails (a guard, not a timing assertion).
+pub const PATIENCE: Duration = Duration::from_secs(15);
+
+/// One request the bot made.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub method: String,
+    /// Path without `/api/v10`.
+    pub path: String,
+    pub body: Value,
+}
+
+/// What the REST API should do with command registration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Registration {
+    Accept,
+    Fail,
+}
+
+struct Shared {
+    token: String,
+    gateway_url: String,
+    registration: Registration,
+    spec: Spec,
+    requests: Mutex<Vec<Request>>,
+    identifies: Mutex<Vec<Value>>,
+    problems: Mutex<Vec<String>>,
+    sockets: Mutex<Vec<mpsc::UnboundedSender<String>>>,
+    closed: AtomicUsize,
+    seq: AtomicU64,
+    ids: AtomicU64,
+    changed: watch::Sender<u64>,
+}
+
+impl Shared {
+    fn bump(&self) {
+        self.changed.send_modify(|n| *n += 1);
+    }
+
+    fn problem(&self, p: String) {
+        self.problems.lock().unwrap().push(p);
+    }
+}
+
+pub struct FakeDiscord {
+    pub api_base: String,
+    shared: Arc<Shared>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl Drop for FakeDiscord {
+    fn drop(&mut self) {
+        for t in &self.tasks {
+            t.abort();
+        }
+    }
+}
+
+impl FakeDiscord {
+    pub async fn start(token: &str, registration: Registration) -> FakeDiscord {
+        let rest = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let gateway = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let api_base = format!("http://{}", rest.local_addr().unwrap());
+        // No query: serenity appends `?v=10`.
+        let gateway_url = format!("ws://{}", gateway.local_addr().unwrap());
+        let shared = Arc::new(Shared {
+            token: token.to_string(),
+            gateway_url,
+            registration,
+            spec: Spec::load(),
+            requests: Mutex::default(),
+            identifies: Mutex::default(),
+            problems: Mutex::default(),
+            sockets: Mutex::default(),
+            closed: AtomicUsize::new(0),
+            seq: AtomicU64::new(1),
+            ids: AtomicU64::new(1_200_000_000_000_000_000),
+            changed: watch::channel(0).0,
+        });
+        let app = axum::Router::new()
+            .fallback(rest_api)
+            .with_state(Arc::clone(&shared));
+        let rest_task = tokio::spawn(async move {
+            axum::serve(rest, app).await.unwrap();
+        });
+        let gw_shared = Arc::clone(&shared);
+        let gateway_task = tokio::spawn(async move {
+            while let Ok((tcp, _)) = gateway.accept().await {
+                tokio::spawn(connection(tcp, Arc::clone(&gw_shared)));
+            }
+        });
+        FakeDiscord {
+            api_base,
+            shared,
+            tasks: vec![rest_task, gateway_task],
+        }
+    }
+
+    /// A fresh snowflake.
+    pub fn next_id(&self) -> u64 {
+        self.shared.ids.fetch_add(1, Ordering::SeqCst)
+    }
+
+    /// Waits until `find` returns something from the state of the fake.
+    pub async fn wait_for<T>(&self, what: &str, mut find: impl FnMut(&Self) -> Option<T>) -> T {
+        let mut changed = self.shared.changed.subscribe();
+        let found = tokio::time::timeout(PATIENCE, async {
+            loop {
+                changed.borrow_and_update();
+                if let Some(t) = find(self) {
+                    return t;
+                }
+                changed.changed().await.unwrap();
+            }
+        })
+        .await;
+        match found {
+            Ok(t) => t,
+            Err(_) => panic!(
+                "gave up waiting for {what}; requests so far: {:#?}",
+                self.requests()
+                    .iter()
+                    .map(|r| format!("{} {}", r.method, r.path))
+                    .collect::<Vec<_>>()
+            ),
+        }
+    }
+
+    /// Waits for a request matching `pred` and returns the first one.
+    pub async fn wait_request(&self, what: &str, pred: impl Fn(&Request) -> bool) -> Request {
+        self.wait_for(what, |f| f.requests().into_iter().find(|r| pred(r)))
+            .await
+    }
+
+    pub fn requests(&self) -> Vec<Request> {
+        self.shared.requests.lock().unwrap().clone()
+    }
+
+    pub fn identifies(&self) -> Vec<Value> {
+        self.shared.identifies.lock().unwrap().clone()
+    }
+
+    /// Every schema, limit or protocol problem seen so far.
+    pub fn problems(&self) -> Vec<String> {
+        self.shared.problems.lock().unwrap().clone()
+    }
+
+    /// Gateway connections that have ended.
+    pub fn closed_connections(&self) -> usize {
+        self.shared.closed.load(Ordering::SeqCst)
+    }
+
+    /// Sends a dispatch to the bot over its (latest) gateway connection.
+    pub fn dispatch(&self, event: &str, d: Value) {
+        let s = self.shared.seq.fetch_add(1, Ordering::SeqCst) + 1;
+        let frame = json!({"op": 0, "t": event, "s": s, "d": d}).to_string();
+        let sockets = self.shared.sockets.lock().unwrap();
+        let socket = sockets.last().expect("the bot is connected");
+        socket.send(frame).expect("the connection is open");
+    }
+}
+
+async fn rest_api(
+    State(shared): State<Arc<Shared>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let path = uri
+        .path()
+        .strip_prefix("/api/v10")
+        .unwrap_or(uri.path())
+        .to_string();
+    let body: Value = if body.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_slice(&body).unwrap_or_else(|e| {
+            shared.problem(format!("{method} {path}: body is not JSON: {e}"));
+            Value::Null
+        })
+    };
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let m = method.as_str().to_ascii_lowercase();
+    // Interaction callbacks and webhooks are authorised by their interaction token; the rest
+    // must carry the bot's token.
+    let by_interaction_token = matches!(segments.first(), Some(&"interactions" | &"webhooks"));
+    if !by_interaction_token {
+        let auth = headers
+            .get("authorization")
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or("");
+        if auth != format!("Bot {}", shared.token) {
+            shared.problem(format!("{method} {path}: wrong or missing bot token"));
+        }
+    }
+    let check = |template: &str, body: &Value| {
+        for e in shared.spec.check_request(&m, template, body) {
+            shared.problem(format!("{method} {path}: {e}"));
+        }
+    };
+    let answer = match (m.as_str(), segments.as_slice()) {
+        ("get", ["gateway"]) => Json(json!({ "url": shared.gateway_url })),
+        ("get", ["gateway", "bot"]) => Json(json!({
+            "url": shared.gateway_url,
+            "shards": 1,
+            "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}
+        })),
+        ("get", ["oauth2", "applications", "@me"]) => Json(json!({
+            "id": APP_ID.to_string(), "name": "lectern", "icon": null, "description": "",
+            "bot_public": true, "bot_require_code_grant": false, "verify_key": "00", "flags": 0,
+            "owner": {"id": "1", "username": "owner", "discriminator": "0", "avatar": null}
+        })),
+        ("put", ["applications", _, "commands"])
+        | ("put", ["applications", _, "guilds", _, "commands"]) => {
+            let template = if segments.len() == 3 {
+                "/applications/{application_id}/commands"
+            } else {
+                "/applications/{application_id}/guilds/{guild_id}/commands"
+            };
+            // Discord's documented quirk: the spec says integer, Discord and serenity send a
+            // string of digits. Check that it is one, then validate it as the number it means.
+            let mut typed = body.clone();
+            for c in typed.as_array_mut().into_iter().flatten() {
+                if let Some(p) = c.get_mut("default_member_permissions") {
+                    if let Some(s) = p.as_str() {
+                        match s.parse::<u64>() {
+                            Ok(n) => *p = json!(n),
+                            Err(_) => shared.problem(format!("permissions {s:?} are not digits")),
+                        }
+                    }
+                }
+            }
+            check(template, &typed);
+            if shared.registration == Registration::Fail {
+                Status(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    json!({"message": "fake failure", "code": 0}),
+                )
+            } else {
+                let echoed: Vec<Value> = body
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|c| {
+                        let mut c = c.clone();
+                        let id = shared.ids.fetch_add(1, Ordering::SeqCst);
+                        c["id"] = json!(id.to_string());
+                        c["application_id"] = json!(APP_ID.to_string());
+                        c["version"] = json!("1");
+                        if c.get("type").is_none() {
+                            c["type"] = json!(1);
+                        }
+                        c
+                    })
+                    .collect();
+                Json(Value::Array(echoed))
+            }
+        }
+        ("post", ["interactions", _, _, "callback"]) => {
+            check(
+                "/interactions/{interaction_id}/{interaction_token}/callback",
+                &body,
+            );
+            for e in super::limits::callback(&body) {
+                shared.problem(format!("{method} {path}: {e}"));
+            }
+            Status(StatusCode::NO_CONTENT, Value::Null)
+        }
+        ("patch", ["webhooks", _, _, "messages", "@original"]) => {
+            check(
+                "/webhooks/{webhook_id}/{webhook_token}/messages/@original",
+                &body,
+            );
+            for e in super::limits::message(&body) {
+                shared.problem(format!("{method} {path}: {e}"));
+            }
+            Json(message_json(&body))
+        }
+        ("post", ["webhooks", _, _]) => {
+            check("/webhooks/{webhook_id}/{webhook_token}", &body);
+            for e in super::limits::message(&body) {
+                shared.problem(format!("{method} {path}: {e}"));
+            }
+            Json(message_json(&body))
+        }
+        _ => {
+            shared.problem(format!("unexpected request: {method} {path}"));
+            Status(
+                StatusCode::NOT_FOUND,
+                json!({"message": "404: Not Found", "code": 0}),
+            )
+        }
+    };
+    shared.requests.lock().unwrap().push(Request {
+        method: method.to_string(),
+        path,
+        body,
+    });
+    shared.bump();
+    answer.into_response()
+}
+
+enum Answer {
+    Json(Value),
+    Status(StatusCode, Value),
+}
+use Answer::{Json, Status};
+
+impl IntoResponse for Answer {
+    fn into_response(self) -> Response {
+        match self {
+            Json(v) => axum::Json(v).into_response(),
+            Status(StatusCode::NO_CONTENT, _) => StatusCode::NO_CONTENT.into_response(),
+            Status(code, v) => (code, axum::Json(v)).into_response(),
+        }
+    }
+}
+
+/// A message as Discord returns it, with the fields serenity requires.
+pub fn message_json(body: &Value) -> Value {
+    json!({
+        "id": "1300000000000000001",
+        "channel_id": "1400000000000000001",
+        "author": {"id": APP_ID.to_string(), "username": "lectern", "discriminator": "0", "avatar": null, "bot": true},
+        "content": body.get("content").cloned().unwrap_or(json!("")),
+        "timestamp": "2026-01-27T00:00:00.000000+00:00",
+        "edited_timestamp": null,
+        "tts": false,
+        "mention_everyone": false,
+        "mentions": [],
+        "mention_roles": [],
+        "attachments": [],
+        "embeds": body.get("embeds").cloned().unwrap_or(json!([])),
+        "components": body.get("components").cloned().unwrap_or(json!([])),
+        "pinned": false,
+        "type": 0,
+        "flags": body.get("flags").cloned().unwrap_or(json!(0)),
+    })
+}
+
+async fn connection(tcp: tokio::net::TcpStream, shared: Arc<Shared>) {
+    let Ok(ws) = tokio_tungstenite::accept_async(tcp).await else {
+        shared.problem("a gateway handshake failed".into());
+        return;
+    };
+    let (mut sink, mut stream) = ws.split();
+    let hello = json!({"op": 10, "d": {"heartbeat_interval": 41250}}).to_string();
+    if sink.send(Message::Text(hello)).await.is_err() {
+        return;
+    }
+    let (out, mut outgoing) = mpsc::unbounded_channel::<String>();
+    loop {
+        tokio::select! {
+            frame = stream.next() => match frame {
+                Some(Ok(Message::Text(text))) => {
+                    let v: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+                    match v["op"].as_u64() {
+                        Some(2) => {
+                            let d = &v["d"];
+                            if d["token"].as_str() != Some(shared.token.as_str())
+                                && d["token"].as_str() != Some(&format!("Bot {}", shared.token))
+                            {
+                                shared.problem("IDENTIFY without the bot's token".into());
+                            }
+                            let mut redacted = d.clone();
+                            redacted["token"] = json!("[checked]");
+                            shared.identifies.lock().unwrap().push(redacted);
+                            let ready = json!({"op": 0, "t": "READY", "s": 1, "d": {
+                                "v": 10,
+                                "user": {"id": APP_ID.to_string(), "username": "lectern", "discriminator": "0", "avatar": null, "bot": true},
+                                "guilds": [],
+                                "session_id": "fake-session",
+                                "resume_gateway_url": shared.gateway_url,
+                                "shard": d.get("shard").cloned().unwrap_or(json!([0, 1])),
+                                "application": {"id": APP_ID.to_string(), "flags": 0},
+                            }});
+                            if sink.send(Message::Text(ready.to_string())).await.is_err() {
+                                break;
+                            }
+                            shared.sockets.lock().unwrap().push(out.clone());
+                            shared.bump();
+                        }
+                        Some(1) => {
+                            let ack = json!({"op": 11}).to_string();
+                            if sink.send(Message::Text(ack)).await.is_err() {
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                // tungstenite queues the answer to a Close frame; flushing sends it. Then keep
+                // reading until the bot ends the connection.
+                Some(Ok(Message::Close(_))) => {
+                    let _ = sink.flush().await;
+                }
+                Some(Ok(_)) => {}
+                Some(Err(_)) | None => break,
+            },
+            Some(frame) = outgoing.recv() => {
+                if sink.send(Message::Text(frame)).await.is_err() {
+                    break;
+                }
+            }
+        }
+    }
+    shared.closed.fetch_add(1, Ordering::SeqCst);
+    shared.bump();
+}

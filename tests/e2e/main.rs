@@ -1,0 +1,382 @@
+//! End-to-end tests: the real bot (`lectern::discord::run_bot`) against a fake Discord on
+//! 127.0.0.1, with the bundled seed.
+//!
+//! Each test starts its own fake and its own bot on a current-thread runtime, so that the
+//! log subscriber it sets catches everything the bot logs. Every body the bot sends is checked
+//! against Discord's OpenAPI description and limits as it arrives ([`fake_discord`]); every
+//! test ends with [`Harness::stop`], which asserts a clean shutdown, no problem seen by the
+//! fake, and no token in the logs. Timeouts are only guards against hanging.
+
+mod bot;
+mod fake_discord;
+mod limits;
+mod openapi;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use fake_discord::{APP_ID, FakeDiscord, PATIENCE, Registration};
+use lectern::config::Config;
+use lectern::discord::{Bot, Token};
+use lectern::library::{Library, LoadOptions};
+use lectern::ops::Ops;
+use lectern::reload::Content;
+use serde_json::{Value, json};
+use tokio::sync::oneshot;
+
+pub const TOKEN: &str = "MTEwMDAw.fake-bot-token.only-for-these-tests";
+pub const GUILD: u64 = 1_500_000_000_000_000_001;
+pub const CHANNEL: u64 = 1_600_000_000_000_000_001;
+
+/// Someone using the bot.
+pub struct User {
+    pub id: u64,
+    pub name: &'static str,
+    pub locale: &'static str,
+    /// `member.permissions`: what Discord resolved for them in the channel.
+    pub permissions: &'static str,
+}
+
+/// VIEW_CHANNEL | SEND_MESSAGES.
+const MEMBER: &str = "3072";
+/// VIEW_CHANNEL | SEND_MESSAGES | MANAGE_GUILD.
+const MANAGER: &str = "3104";
+
+pub const ALICE: User = User {
+    id: 2001,
+    name: "alice",
+    locale: "en-US",
+    permissions: MEMBER,
+};
+pub const LI: User = User {
+    id: 2002,
+    name: "li",
+    locale: "zh-CN",
+    permissions: MEMBER,
+};
+pub const MEI: User = User {
+    id: 2003,
+    name: "mei",
+    locale: "zh-TW",
+    permissions: MEMBER,
+};
+pub const BOB: User = User {
+    id: 2004,
+    name: "bob",
+    locale: "en-US",
+    permissions: MEMBER,
+};
+pub const ADMIN: User = User {
+    id: 2005,
+    name: "admin",
+    locale: "en-US",
+    permissions: MANAGER,
+};
+
+pub fn seeds() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("seeds")
+}
+
+/// A temporary copy of the bundled seeds, for tests that change them.
+pub fn seeds_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(seeds()).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+    }
+    dir
+}
+
+/// The bundled seed, as the bot loads it.
+pub fn seed_library() -> Library {
+    Library::load(&seeds(), &LoadOptions::default()).library
+}
+
+/// Everything the bot logged in one test.
+#[derive(Clone, Default)]
+pub struct Logs(Arc<Mutex<Vec<u8>>>);
+
+impl Logs {
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+impl Write for Logs {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A running bot and its fake Discord.
+pub struct Harness {
+    pub fake: FakeDiscord,
+    /// The bot's shared state: its content, readiness status and metrics.
+    pub bot: Arc<Bot>,
+    pub logs: Logs,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+    _log_guard: tracing::subscriber::DefaultGuard,
+}
+
+impl Drop for Harness {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            eprintln!("--- the bot's log ---\n{}", self.logs.text());
+        }
+    }
+}
+
+impl Harness {
+    pub async fn start() -> Harness {
+        Harness::start_with(Registration::Accept, |_| {}).await
+    }
+
+    /// Starts the fake, then the bot with the default configuration changed by `tweak`, and
+    /// waits until the bot has registered its commands.
+    pub async fn start_with(
+        registration: Registration,
+        tweak: impl FnOnce(&mut Config),
+    ) -> Harness {
+        let logs = Logs::default();
+        let writer = logs.clone();
+        // The default filter of the configuration, with lectern's debug lines: the token must
+        // not appear even there.
+        let filter = format!("{},lectern=debug", Config::default().log.filter);
+        let subscriber = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+            .with_ansi(false)
+            .with_writer(move || writer.clone())
+            .finish();
+        let log_guard = tracing::subscriber::set_default(subscriber);
+        let fake = FakeDiscord::start(TOKEN, registration).await;
+        let mut config = Config::default();
+        config.discord.api_base = Some(fake.api_base.clone());
+        config.content.seeds_dir = seeds();
+        tweak(&mut config);
+        let opts = LoadOptions {
+            max_file_bytes: config.content.max_file_bytes,
+        };
+        let library = Library::load(&config.content.seeds_dir, &opts).library;
+        let content = Content::new(library, config.content.seeds_dir.clone(), opts);
+        let bot = Arc::new(Bot::new(&config, Ops::new(Arc::new(content))));
+        let (tx, rx) = oneshot::channel::<()>();
+        let running = Arc::clone(&bot);
+        let task = tokio::spawn(async move {
+            let shutdown = async {
+                let _ = rx.await;
+            };
+            lectern::discord::run_bot(&config, &Token::new(TOKEN), running, shutdown).await
+        });
+        let h = Harness {
+            fake,
+            bot,
+            logs,
+            shutdown: Some(tx),
+            task: Some(task),
+            _log_guard: log_guard,
+        };
+        h.fake
+            .wait_request("command registration", |r| {
+                r.method == "PUT" && r.path.ends_with("/commands")
+            })
+            .await;
+        h
+    }
+
+    /// Asks the bot to stop and checks that it did, cleanly; returns the log.
+    pub async fn stop(mut self) -> String {
+        let _ = self.shutdown.take().unwrap().send(());
+        let ended = tokio::time::timeout(PATIENCE, self.task.take().unwrap())
+            .await
+            .expect("the bot stops in time")
+            .expect("the bot's task does not panic");
+        if let Err(e) = ended {
+            panic!("run returned an error: {e:#}");
+        }
+        self.fake
+            .wait_for("the gateway connection to close", |f| {
+                (f.closed_connections() >= 1).then_some(())
+            })
+            .await;
+        assert_eq!(self.fake.problems(), Vec::<String>::new());
+        let logs = self.logs.text();
+        assert!(!logs.contains(TOKEN), "the token is in the log");
+        assert!(logs.contains("gateway closed"), "{logs}");
+        assert!(!logs.contains("Failed to cleanly shutdown"), "{logs}");
+        logs
+    }
+}
+
+/// The bot's gateway and API stay reachable through the harness: `h.command(…)`.
+impl std::ops::Deref for Harness {
+    type Target = FakeDiscord;
+    fn deref(&self) -> &FakeDiscord {
+        &self.fake
+    }
+}
+
+/// Interactions as Discord sends them, and waiting for the bot's answers.
+impl FakeDiscord {
+    fn payload(&self, kind: u64, user: &User, data: Value) -> Value {
+        let id = self.next_id();
+        json!({
+            "id": id.to_string(),
+            "application_id": APP_ID.to_string(),
+            "type": kind,
+            "data": data,
+            "guild_id": GUILD.to_string(),
+            "channel_id": CHANNEL.to_string(),
+            "member": {
+                "user": {"id": user.id.to_string(), "username": user.name, "discriminator": "0", "avatar": null, "global_name": null},
+                "roles": [], "deaf": false, "mute": false, "flags": 0,
+                "permissions": user.permissions,
+                "joined_at": "2025-06-01T00:00:00.000000+00:00"
+            },
+            "token": format!("interaction-token-{id}"),
+            "version": 1,
+            "locale": user.locale,
+            "guild_locale": "en-US",
+            "app_permissions": "3072",
+            "entitlements": [],
+            "attachment_size_limit": 10485760,
+        })
+    }
+
+    /// The same interaction sent from a direct message: no guild, no member, a `user`.
+    pub fn in_dm(mut payload: Value) -> Value {
+        let o = payload.as_object_mut().unwrap();
+        let user = o.remove("member").unwrap()["user"].clone();
+        o.remove("guild_id");
+        o.remove("guild_locale");
+        o.insert("user".into(), user);
+        o.insert("channel_id".into(), json!("1600000000000000777"));
+        payload
+    }
+
+    /// A slash command invocation; `options` are `(name, string value)`.
+    pub fn slash(&self, user: &User, name: &str, options: &[(&str, &str)]) -> Value {
+        let options: Vec<Value> = options
+            .iter()
+            .map(|(n, v)| json!({"name": n, "type": 3, "value": v}))
+            .collect();
+        self.slash_with(user, name, options)
+    }
+
+    /// A slash command invocation with options as Discord sends them (`name`, `type`, `value`).
+    pub fn slash_with(&self, user: &User, name: &str, options: Vec<Value>) -> Value {
+        self.payload(
+            2,
+            user,
+            json!({"id": "1700000000000000001", "name": name, "type": 1, "options": options}),
+        )
+    }
+
+    /// Runs a slash command and returns the body of the bot's callback.
+    pub async fn command(&self, user: &User, name: &str, options: &[(&str, &str)]) -> Value {
+        self.interact(self.slash(user, name, options)).await
+    }
+
+    /// Autocomplete of the string option `option` with `partial` typed.
+    pub async fn autocomplete(
+        &self,
+        user: &User,
+        name: &str,
+        option: &str,
+        partial: &str,
+    ) -> Value {
+        let data = json!({"id": "1700000000000000001", "name": name, "type": 1,
+            "options": [{"name": option, "type": 3, "value": partial, "focused": true}]});
+        self.interact(self.payload(4, user, data)).await
+    }
+
+    /// Presses the button `custom_id` on the message a callback created.
+    pub async fn press(&self, user: &User, on: &Value, custom_id: &str) -> Value {
+        let mut p = self.payload(
+            3,
+            user,
+            json!({"custom_id": custom_id, "component_type": 2}),
+        );
+        p["message"] = fake_discord::message_json(&on["data"]);
+        self.interact(p).await
+    }
+
+    /// Picks `value` in the select menu of the message a callback created.
+    pub async fn choose(&self, user: &User, on: &Value, value: &str) -> Value {
+        let menu = select_menu(on);
+        let mut p = self.payload(
+            3,
+            user,
+            json!({"custom_id": menu["custom_id"], "component_type": 3, "values": [value]}),
+        );
+        p["message"] = fake_discord::message_json(&on["data"]);
+        self.interact(p).await
+    }
+
+    /// Sends an interaction and waits for its callback; fails on any problem the fake saw.
+    pub async fn interact(&self, payload: Value) -> Value {
+        let path = format!(
+            "/interactions/{}/{}/callback",
+            payload["id"].as_str().unwrap(),
+            payload["token"].as_str().unwrap()
+        );
+        self.dispatch("INTERACTION_CREATE", payload);
+        let request = self
+            .wait_request(&format!("the callback {path}"), |r| r.path == path)
+            .await;
+        assert_eq!(self.problems(), Vec::<String>::new());
+        request.body
+    }
+}
+
+/// The embed of a callback.
+pub fn embed(callback: &Value) -> &Value {
+    &callback["data"]["embeds"][0]
+}
+
+/// The embed's description of a callback.
+pub fn description(callback: &Value) -> String {
+    embed(callback)["description"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+pub fn is_ephemeral(callback: &Value) -> bool {
+    callback["data"]["flags"].as_u64().unwrap_or(0) & 64 != 0
+}
+
+/// Every button of a callback's message.
+pub fn buttons(callback: &Value) -> Vec<Value> {
+    callback["data"]["components"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
+        .filter(|c| c["type"] == 2)
+        .collect()
+}
+
+/// The button labelled `label`.
+pub fn button(callback: &Value, label: &str) -> Value {
+    buttons(callback)
+        .into_iter()
+        .find(|b| b["label"] == label)
+        .unwrap_or_else(|| panic!("no button {label:?} in {callback:#}"))
+}
+
+/// The select menu of a callback's message.
+pub fn select_menu(callback: &Value) -> Value {
+    callback["data"]["components"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
+        .find(|c| c["type"] == 3)
+        .unwrap_or_else(|| panic!("no select menu in {callback:#}"))
+}
