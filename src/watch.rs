@@ -73,8 +73,16 @@ mod tests {
         // Give the watcher a moment to start before changing the folder.
         tokio::time::sleep(Duration::from_millis(200)).await;
         std::fs::write(dir.path().join("b.md"), "# B\n\n## Two\n\ntext\n").unwrap();
+        // The watcher may start after the first write on a loaded machine: write again now
+        // and then until the change is seen.
         let picked_up = async {
-            while ops.content.library().talks().len() != 2 {
+            for i in 0.. {
+                if ops.content.library().talks().len() == 2 {
+                    break;
+                }
+                if i % 20 == 19 {
+                    std::fs::write(dir.path().join("b.md"), "# B\n\n## Two\n\ntext\n").unwrap();
+                }
                 tokio::time::sleep(Duration::from_millis(50)).await;
             }
         };
@@ -85,10 +93,13 @@ mod tests {
         std::fs::write(dir.path().join("c.md"), "").unwrap();
         let before = ops.content.library();
         let kept = async {
-            loop {
+            for i in 0.. {
                 let text = ops.metrics.encode(&ops.status);
                 if text.contains("lectern_reloads_total{outcome=\"kept_old\"}") {
                     break;
+                }
+                if i % 20 == 19 {
+                    std::fs::write(dir.path().join("c.md"), "").unwrap();
                 }
                 tokio::time::sleep(Duration::from_millis(50)).await;
             }
