@@ -81,7 +81,7 @@ pub struct Index {
     postings: Vec<u8>,
     /// Every section with its number, its title folded by [`compact`] and the
     /// [`char_mask`] of that title, in library order: for autocomplete.
-    pub(super) titles: Vec<Title>,
+    pub(super) titles: Vec<(SectionRef, Option<u32>, String, u64)>,
 }
 
 /// One entry of a posting list.
@@ -92,40 +92,73 @@ pub struct Posting {
 }
 
 impl Index {
-    /// Builds the index of `talks`. Large libraries are split into one contiguous share of
-    /// talks per core, indexed in parallel and merged; the result is the same as one pass.
     pub fn build(talks: &[Talk]) -> Index {
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let parts = if talks.len() < PARALLEL_MIN_TALKS {
-            1
-        } else {
-            cores.clamp(1, 4)
-        };
-        Index::build_in(talks, parts)
-    }
-
-    fn build_in(talks: &[Talk], parts: usize) -> Index {
-        let chunk = talks.len().div_ceil(parts.max(1)).max(1);
-        let mut built: Vec<(Builder, Vec<Title>)> = if parts <= 1 {
-            vec![build_part(talks, 0)]
-        } else {
-            std::thread::scope(|scope| {
-                let handles: Vec<_> = talks
-                    .chunks(chunk)
-                    .enumerate()
-                    .map(|(k, share)| scope.spawn(move || build_part(share, k * chunk)))
+        let mut b = Builder::default();
+        let mut titles = Vec::new();
+        for (t, talk) in talks.iter().enumerate() {
+            let t32 = t as u32;
+            for s in &talk.sections {
+                b.start_doc(Doc {
+                    talk: t32,
+                    section: Some(s.ordinal as u32),
+                    kind: HitKind::Section,
+                    item: 0,
+                });
+                b.add(Field::Title, &s.title);
+                let body = plain(&s.body);
+                let quotes: Vec<&str> = talk
+                    .quotes
+                    .iter()
+                    .filter(|q| q.section == Some(s.ordinal))
+                    .map(|q| q.text.as_str())
                     .collect();
-                handles
-                    .into_iter()
-                    .map(|h| h.join().expect("an index build thread panicked"))
-                    .collect()
-            })
-        };
-        let mut rest = built.split_off(1.min(built.len()));
-        let (mut b, mut titles) = built.pop().unwrap_or_default();
-        for (other, other_titles) in rest.drain(..) {
-            b.absorb(other);
-            titles.extend(other_titles);
+                let (inside, elsewhere) = quote_spans(&body, &quotes);
+                b.add_with_quotes(Field::Body, &body, &inside);
+                for q in elsewhere {
+                    b.add(Field::Quote, q);
+                }
+                b.end_doc();
+                let title = compact(&s.title);
+                let mask = char_mask(&title);
+                titles.push((
+                    SectionRef {
+                        talk: t,
+                        section: s.ordinal,
+                    },
+                    s.number,
+                    title,
+                    mask,
+                ));
+            }
+            for (kind, items) in [
+                (HitKind::KeyPoint, &talk.summary.key_points),
+                (HitKind::Risk, &talk.summary.risks),
+            ] {
+                for (i, item) in items.iter().enumerate() {
+                    b.start_doc(Doc {
+                        talk: t32,
+                        section: None,
+                        kind,
+                        item: i as u32,
+                    });
+                    b.add(Field::Summary, &plain(item));
+                    b.end_doc();
+                }
+            }
+            b.start_doc(Doc {
+                talk: t32,
+                section: None,
+                kind: HitKind::Summary,
+                item: 0,
+            });
+            b.add(Field::TalkTitle, &talk.title);
+            if let Some(one) = &talk.summary.one_liner {
+                b.add(Field::Summary, &plain(one));
+            }
+            for q in talk.quotes.iter().filter(|q| q.section.is_none()) {
+                b.add(Field::Quote, &q.text);
+            }
+            b.end_doc();
         }
         let mut index = b.finish();
         index.titles = titles;
@@ -326,96 +359,6 @@ impl CjkIds {
     fn heap_bytes(&self) -> usize {
         self.uni.capacity() * 4 + self.other.capacity() * 16
     }
-
-    /// Every (key, id).
-    fn iter(&self) -> impl Iterator<Item = (u64, u32)> + '_ {
-        let uni = self
-            .uni
-            .iter()
-            .enumerate()
-            .filter(|(_, id)| **id != NONE)
-            .map(|(k, &id)| (UNI_FIRST + k as u64, id));
-        uni.chain(self.other.iter().map(|(&k, &id)| (k, id)))
-    }
-}
-
-/// A section of the library with its number, folded title and [`char_mask`].
-type Title = (SectionRef, Option<u32>, String, u64);
-
-/// Libraries with fewer talks are indexed on one thread: splitting costs more than it saves.
-const PARALLEL_MIN_TALKS: usize = 32;
-
-/// Indexes a contiguous share of the talks, the first of which is talk `first_talk`.
-fn build_part(talks: &[Talk], first_talk: usize) -> (Builder, Vec<Title>) {
-    let mut b = Builder::default();
-    let mut titles = Vec::new();
-    for (k, talk) in talks.iter().enumerate() {
-        let t = first_talk + k;
-        let t32 = t as u32;
-        for s in &talk.sections {
-            b.start_doc(Doc {
-                talk: t32,
-                section: Some(s.ordinal as u32),
-                kind: HitKind::Section,
-                item: 0,
-            });
-            b.add(Field::Title, &s.title);
-            let body = plain(&s.body);
-            let quotes: Vec<&str> = talk
-                .quotes
-                .iter()
-                .filter(|q| q.section == Some(s.ordinal))
-                .map(|q| q.text.as_str())
-                .collect();
-            let (inside, elsewhere) = quote_spans(&body, &quotes);
-            b.add_with_quotes(Field::Body, &body, &inside);
-            for q in elsewhere {
-                b.add(Field::Quote, q);
-            }
-            b.end_doc();
-            let title = compact(&s.title);
-            let mask = char_mask(&title);
-            titles.push((
-                SectionRef {
-                    talk: t,
-                    section: s.ordinal,
-                },
-                s.number,
-                title,
-                mask,
-            ));
-        }
-        for (kind, items) in [
-            (HitKind::KeyPoint, &talk.summary.key_points),
-            (HitKind::Risk, &talk.summary.risks),
-        ] {
-            for (i, item) in items.iter().enumerate() {
-                b.start_doc(Doc {
-                    talk: t32,
-                    section: None,
-                    kind,
-                    item: i as u32,
-                });
-                b.add(Field::Summary, &plain(item));
-                b.end_doc();
-            }
-        }
-        b.start_doc(Doc {
-            talk: t32,
-            section: None,
-            kind: HitKind::Summary,
-            item: 0,
-        });
-        b.add(Field::TalkTitle, &talk.title);
-        if let Some(one) = &talk.summary.one_liner {
-            b.add(Field::Summary, &plain(one));
-        }
-        for q in talk.quotes.iter().filter(|q| q.section.is_none()) {
-            b.add(Field::Quote, &q.text);
-        }
-        b.end_doc();
-    }
-    (b, titles)
 }
 
 fn read_varint(bytes: &[u8]) -> (u32, &[u8]) {
@@ -451,12 +394,8 @@ struct Builder {
     lens: Vec<[u32; N_FIELDS]>,
     cjk: CjkIds,
     words: FxHashMap<Box<str>, u32>,
-    /// Per term: bytes of its posting list so far, the first and the last document it was in,
-    /// its df.
-    sizes: Vec<(u32, u32, u32, u32)>,
-    /// Streams of builders merged into this one ([`Builder::absorb`]): the stream, its
-    /// documents' ends, and its term ids mapped to this builder's.
-    merged: Vec<(Vec<u8>, Vec<usize>, Vec<u32>)>,
+    /// Per term: bytes of its posting list so far, the last document it was in, its df.
+    sizes: Vec<(u32, u32, u32)>,
     /// Postings in document order: per document, per term, the varint term id, the mask and
     /// the counts.
     stream: Vec<u8>,
@@ -500,52 +439,12 @@ impl Builder {
                 self.cjk.get_or_insert(key, next)
             }
         };
-        self.grow(id);
-        id
-    }
-
-    /// Makes room for the term `id` if it is new.
-    fn grow(&mut self, id: u32) {
-        if id as usize == self.sizes.len() {
-            self.sizes.push((0, 0, 0, 0));
+        if id == next {
+            self.sizes.push((0, 0, 0));
             self.counts.push([0; N_FIELDS]);
             self.seen.push(false);
         }
-    }
-
-    /// Appends the documents of `other`, built over the talks that follow this builder's.
-    fn absorb(&mut self, other: Builder) {
-        let offset = self.docs.len() as u32;
-        let mut remap = vec![0u32; other.sizes.len()];
-        for (w, &id) in &other.words {
-            remap[id as usize] = self.term(Term::Word(w));
-        }
-        for (key, id) in other.cjk.iter() {
-            let next = self.sizes.len() as u32;
-            let global = self.cjk.get_or_insert(key, next);
-            self.grow(global);
-            remap[id as usize] = global;
-        }
-        for (local, &(bytes, first, last, df)) in other.sizes.iter().enumerate() {
-            if df == 0 {
-                continue;
-            }
-            let entry = &mut self.sizes[remap[local] as usize];
-            // The first gap of `other` was its first document; here it follows ours.
-            let gap = if entry.3 == 0 {
-                entry.1 = first + offset;
-                first + offset
-            } else {
-                first + offset - entry.2
-            };
-            entry.0 += bytes - varint_len(first) + varint_len(gap);
-            entry.2 = last + offset;
-            entry.3 += df;
-        }
-        self.docs.extend(other.docs);
-        self.lens.extend(other.lens);
-        self.merged.push((other.stream, other.doc_ends, remap));
-        self.merged.extend(other.merged);
+        id
     }
 
     fn add(&mut self, field: Field, text: &str) {
@@ -603,13 +502,8 @@ impl Builder {
                 }
             }
             let n_counts = mask.count_ones();
-            let (bytes, first, last, df) = &mut self.sizes[i];
-            let gap = if *df == 0 {
-                *first = doc;
-                doc
-            } else {
-                doc - *last
-            };
+            let (bytes, last, df) = &mut self.sizes[i];
+            let gap = if *df == 0 { doc } else { doc - *last };
             *bytes += varint_len(gap) + 1 + n_counts;
             *last = doc;
             *df += 1;
@@ -623,7 +517,7 @@ impl Builder {
     fn pack(&mut self) -> (Vec<TermInfo>, Vec<u8>) {
         let mut terms = Vec::with_capacity(self.sizes.len());
         let mut at = 0u32;
-        for &(bytes, _, _, df) in &self.sizes {
+        for &(bytes, _, df) in &self.sizes {
             terms.push(TermInfo {
                 df,
                 start: at,
@@ -635,44 +529,32 @@ impl Builder {
         let mut cursor: Vec<u32> = terms.iter().map(|t| t.start).collect();
         let mut last: Vec<u32> = vec![0; terms.len()];
         let mut first: Vec<bool> = vec![true; terms.len()];
-        let own = (
-            std::mem::take(&mut self.stream),
-            std::mem::take(&mut self.doc_ends),
-            Vec::new(),
-        );
-        let mut doc = 0u32;
-        for (stream, doc_ends, remap) in std::iter::once(own).chain(self.merged.drain(..)) {
-            let mut from = 0;
-            for &end in &doc_ends {
-                let mut bytes = &stream[from..end];
-                while !bytes.is_empty() {
-                    let (id, rest) = read_varint(bytes);
-                    let i = if remap.is_empty() {
-                        id as usize
-                    } else {
-                        remap[id as usize] as usize
-                    };
-                    let mask = rest[0];
-                    let n = mask.count_ones() as usize;
-                    let gap = if first[i] { doc } else { doc - last[i] };
-                    first[i] = false;
-                    last[i] = doc;
-                    let mut c = cursor[i] as usize;
-                    let mut v = gap;
-                    while v >= 0x80 {
-                        postings[c] = (v as u8) | 0x80;
-                        v >>= 7;
-                        c += 1;
-                    }
-                    postings[c] = v as u8;
+        let mut from = 0;
+        for (doc, &end) in self.doc_ends.iter().enumerate() {
+            let doc = doc as u32;
+            let mut bytes = &self.stream[from..end];
+            while !bytes.is_empty() {
+                let (id, rest) = read_varint(bytes);
+                let i = id as usize;
+                let mask = rest[0];
+                let n = mask.count_ones() as usize;
+                let gap = if first[i] { doc } else { doc - last[i] };
+                first[i] = false;
+                last[i] = doc;
+                let mut c = cursor[i] as usize;
+                let mut v = gap;
+                while v >= 0x80 {
+                    postings[c] = (v as u8) | 0x80;
+                    v >>= 7;
                     c += 1;
-                    postings[c..c + 1 + n].copy_from_slice(&rest[..1 + n]);
-                    cursor[i] = (c + 1 + n) as u32;
-                    bytes = &rest[1 + n..];
                 }
-                from = end;
-                doc += 1;
+                postings[c] = v as u8;
+                c += 1;
+                postings[c..c + 1 + n].copy_from_slice(&rest[..1 + n]);
+                cursor[i] = (c + 1 + n) as u32;
+                bytes = &rest[1 + n..];
             }
+            from = end;
         }
         self.stream = Vec::new();
         (terms, postings)
@@ -794,50 +676,6 @@ mod tests {
         assert_eq!(counts(Term::Word("gpt")), [0, 0, 0, 1, 0]);
         // A bigram across the quote's edge is not quoted.
         assert_eq!(counts(Term::Bi('夫', '然')), [0, 0, 0, 1, 0]);
-    }
-
-    #[test]
-    fn a_parallel_build_equals_a_single_pass() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
-        let lib = crate::library::Library::load(&dir, &Default::default()).library;
-        let mut talks = Vec::new();
-        for k in 0..7 {
-            let mut t = lib.talks()[0].clone();
-            t.title = format!("{} {k}", t.title);
-            t.sections.truncate(24 - k);
-            talks.push(t);
-        }
-        let one = Index::build_in(&talks, 1);
-        let three = Index::build_in(&talks, 3);
-        let docs = |i: &Index| -> Vec<_> {
-            i.docs
-                .iter()
-                .map(|d| (d.talk, d.section, d.kind, d.item))
-                .collect()
-        };
-        assert_eq!(docs(&one), docs(&three));
-        assert_eq!(one.field_weight, three.field_weight);
-        assert_eq!(one.titles, three.titles);
-        assert_eq!(one.terms.len(), three.terms.len());
-        let list = |i: &Index, id: Option<u32>| -> Vec<(u32, [u8; N_FIELDS])> {
-            i.postings(id.expect("term in both"))
-                .map(|p| (p.doc, p.counts))
-                .collect()
-        };
-        for (key, id) in one.cjk.iter() {
-            assert_eq!(
-                list(&one, Some(id)),
-                list(&three, three.cjk.get(key)),
-                "{key}"
-            );
-        }
-        for (w, &id) in &one.words {
-            assert_eq!(
-                list(&one, Some(id)),
-                list(&three, three.words.get(w).copied()),
-                "{w}"
-            );
-        }
     }
 
     #[test]
