@@ -190,6 +190,14 @@ fn misses_offer_at_most_three_suggestions_that_exist() {
 }
 
 #[test]
+fn a_very_long_query_is_cut_not_choked_on() {
+    let lib = seed();
+    let long = format!("卡斯帕罗夫 {}", "无关的文字 ".repeat(2000));
+    let outcome = search::search(&lib, &long, 5);
+    assert!(outcome.hits.len() + outcome.suggestions.len() <= 8);
+}
+
+#[test]
 fn hits_carry_a_short_snippet_with_the_match_in_bold() {
     let lib = seed();
     for query in ["卡斯帕罗夫", "GPT-6", "token 预算", "韌性"] {

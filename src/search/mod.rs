@@ -34,6 +34,9 @@ pub const MAX_CHOICES: usize = 25;
 pub const MAX_LABEL_CHARS: usize = 100;
 /// Longest snippet, in characters.
 pub const SNIPPET_CHARS: usize = 160;
+/// Characters of a query that are read; the rest is ignored. Discord caps options at 6,000
+/// characters, and parsing a query compares its terms pairwise.
+pub const MAX_QUERY_CHARS: usize = 200;
 
 /// Where a hit was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -110,6 +113,10 @@ pub fn find(lib: &Library, query: &str, limit: usize) -> Vec<Hit> {
 
 /// The hits, and when there are none, the best few candidates that were not good enough.
 fn find_with_weak(lib: &Library, query: &str, limit: usize) -> (Vec<Hit>, Vec<Scored>) {
+    let query = match query.char_indices().nth(MAX_QUERY_CHARS) {
+        Some((cut, _)) => &query[..cut],
+        None => query,
+    };
     let index = lib.index();
     let q = Query::parse(index, query);
     let mut scored = rank::score(index, &q, |doc| doc_texts(lib, doc));

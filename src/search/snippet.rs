@@ -15,7 +15,7 @@ const WINDOW: usize = SNIPPET_CHARS - 30;
 /// Characters of context kept before the first match of the window.
 const LEAD: usize = 30;
 /// At most this many bold runs.
-const MAX_BOLD: usize = 5;
+pub const MAX_BOLD: usize = 5;
 
 /// Which characters of `text` are covered by one of `terms`.
 pub fn marks(index: &Index, text: &str, terms: &FxHashSet<u32>) -> Vec<bool> {
