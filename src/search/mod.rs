@@ -111,14 +111,22 @@ pub fn search(lib: &Library, query: &str, limit: usize) -> Outcome {
 
 fn snippet(body: &str, q: &str) -> String {
     let lower = body.to_lowercase();
+    // Offsets in the lower-cased text are offsets in the body only where lower-casing kept
+    // every byte length; equal total lengths do not prove it (`İ` grows, `ẞ` shrinks), so the
+    // match is checked in the body itself before it is marked.
+    let end = |pos: usize| pos + q.len();
     match lower.find(q) {
-        Some(pos) if lower.len() == body.len() => {
+        Some(pos)
+            if body
+                .get(pos..end(pos))
+                .is_some_and(|m| m.to_lowercase() == q) =>
+        {
             let start = body[..pos]
                 .char_indices()
                 .rev()
                 .nth(40)
                 .map_or(0, |(i, _)| i);
-            let end = pos + q.len();
+            let end = end(pos);
             let text = format!(
                 "{}**{}**{}",
                 &body[start..pos],
