@@ -262,15 +262,45 @@ fn read_one(path: &Path, root: Option<&Path>, opts: &LoadOptions) -> Result<Stri
         return Err("not a regular file".into());
     }
     check_size(meta.len(), opts)?;
+    read_stable(|| open_no_follow(&target), opts)
+}
+
+/// An open seed file: readable, and able to tell its size and modification time.
+trait SeedFile: Read {
+    /// `None` when it is not a regular file.
+    fn stamp(&self) -> std::io::Result<Option<Stamp>>;
+}
+
+/// What tells that a file changed: its size and modification time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+}
+
+impl SeedFile for std::fs::File {
+    fn stamp(&self) -> std::io::Result<Option<Stamp>> {
+        let meta = self.metadata()?;
+        Ok(meta.is_file().then(|| Stamp {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+        }))
+    }
+}
+
+/// Opens and reads a file until its size and modification time are the same before and after
+/// the read, at most [`READ_ATTEMPTS`] times.
+fn read_stable<F: SeedFile>(
+    mut open: impl FnMut() -> std::io::Result<F>,
+    opts: &LoadOptions,
+) -> Result<String, String> {
+    let cannot = |e: std::io::Error| format!("cannot read: {e}");
     for _ in 0..READ_ATTEMPTS {
-        let mut file = open_no_follow(&target).map_err(|e| format!("cannot read: {e}"))?;
-        let before = file.metadata().map_err(|e| format!("cannot read: {e}"))?;
-        if !before.is_file() {
-            return Err("not a regular file".into());
-        }
-        check_size(before.len(), opts)?;
+        let mut file = open().map_err(cannot)?;
+        let before = file.stamp().map_err(cannot)?.ok_or("not a regular file")?;
+        check_size(before.len, opts)?;
         let bytes = read_capped(&mut file, opts.max_file_bytes)
-            .map_err(|e| format!("cannot read: {e}"))?
+            .map_err(cannot)?
             .ok_or_else(|| {
                 format!(
                     "too large: it grew past the limit of {} bytes while it was read \
@@ -278,8 +308,8 @@ fn read_one(path: &Path, root: Option<&Path>, opts: &LoadOptions) -> Result<Stri
                     opts.max_file_bytes
                 )
             })?;
-        let after = file.metadata().map_err(|e| format!("cannot read: {e}"))?;
-        if stamp(&before) == stamp(&after) && bytes.len() as u64 == after.len() {
+        let after = file.stamp().map_err(cannot)?;
+        if after == Some(before) && bytes.len() as u64 == before.len {
             return text_of(bytes);
         }
     }
@@ -296,11 +326,6 @@ fn check_size(len: u64, opts: &LoadOptions) -> Result<(), String> {
         ));
     }
     Ok(())
-}
-
-/// What tells that a file changed: its size and modification time.
-fn stamp(meta: &std::fs::Metadata) -> (u64, Option<std::time::SystemTime>) {
-    (meta.len(), meta.modified().ok())
 }
 
 /// Opens a file for reading without blocking on a FIFO and without following a symlink in
@@ -362,6 +387,92 @@ mod tests {
         assert_eq!(
             read_capped(&mut exact, 1000).unwrap().map(|b| b.len()),
             Some(1000)
+        );
+    }
+
+    /// A file whose reported size and modification time change `changes` times: once per
+    /// `stamp` call until then.
+    struct Changing {
+        /// What is left to read.
+        text: &'static [u8],
+        len: u64,
+        stamps: std::cell::Cell<u64>,
+        changes: u64,
+    }
+
+    impl Read for Changing {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            self.text.read(buf)
+        }
+    }
+
+    impl SeedFile for Changing {
+        fn stamp(&self) -> std::io::Result<Option<Stamp>> {
+            let n = self.stamps.get();
+            self.stamps.set(n + 1);
+            Ok(Some(Stamp {
+                len: self.len,
+                modified: Some(
+                    std::time::UNIX_EPOCH + std::time::Duration::from_secs(n.min(self.changes)),
+                ),
+            }))
+        }
+    }
+
+    fn read_changing(changes: u64) -> (Result<String, String>, usize) {
+        let mut opens = 0;
+        let result = read_stable(
+            || {
+                opens += 1;
+                Ok(Changing {
+                    text: b"# T\n\n## S\n",
+                    len: 10,
+                    stamps: std::cell::Cell::new(0),
+                    changes,
+                })
+            },
+            &LoadOptions::default(),
+        );
+        (result, opens)
+    }
+
+    #[test]
+    fn a_file_that_changes_while_it_is_read_is_read_again_then_skipped() {
+        // Stable: one read.
+        assert_eq!(read_changing(0), (Ok("# T\n\n## S\n".to_string()), 1));
+        // Changes on every read: skipped after the last try.
+        let (result, opens) = read_changing(u64::MAX);
+        assert_eq!(opens, READ_ATTEMPTS);
+        assert_eq!(
+            result,
+            Err("the file kept changing while it was read (3 tries)".to_string())
+        );
+    }
+
+    #[test]
+    fn a_file_that_grows_past_the_limit_during_the_read_is_skipped() {
+        // Its size said 10 bytes; the read found more than the limit.
+        struct Growing;
+        impl Read for Growing {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                std::io::repeat(b'a').read(buf)
+            }
+        }
+        impl SeedFile for Growing {
+            fn stamp(&self) -> std::io::Result<Option<Stamp>> {
+                Ok(Some(Stamp {
+                    len: 10,
+                    modified: None,
+                }))
+            }
+        }
+        let opts = LoadOptions {
+            max_file_bytes: 1000,
+        };
+        let err = read_stable(|| Ok(Growing), &opts).unwrap_err();
+        assert!(
+            err.starts_with("too large: it grew past the limit of 1000 bytes"),
+            "{err}"
         );
     }
 

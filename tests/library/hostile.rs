@@ -6,7 +6,7 @@
 use std::fs;
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use lectern::i18n::Lang;
 use lectern::library::{Library, LoadOptions, LoadWarning, Loaded};
@@ -325,42 +325,63 @@ fn a_half_million_character_heading_is_cut_and_queries_against_it_stay_cheap() {
 
 #[test]
 fn a_file_that_changes_while_it_is_read_is_loaded_whole_or_skipped() {
-    // One file is rewritten, with versions of different lengths, as fast as possible while
-    // the folder is loaded again and again. Each load must finish, and the file must either
-    // load as some version of it or be skipped with a warning naming it.
+    // One file keeps growing, and is now and then rewritten from the start, as fast as
+    // possible while the folder is loaded again and again. Each load must finish, and the
+    // file must either load (as some version of it) or be skipped with a warning naming it.
     let dir = tempfile::tempdir().unwrap();
     fs::write(dir.path().join("good.md"), GOOD).unwrap();
     let path = dir.path().join("busy.md");
-    let short = "# Busy\n\n## One\n\nshort\n".to_string();
-    let long = format!("# Busy\n\n## One\n\n{}\n", "long text ".repeat(50_000));
-    fs::write(&path, &short).unwrap();
+    let start = "# Busy\n\n## One\n\nstart\n".to_string();
+    let more = "more text, ".repeat(1_000);
+    fs::write(&path, &start).unwrap();
     let stop = Arc::new(AtomicBool::new(false));
+    let writes = Arc::new(AtomicU64::new(0));
     let writer = {
         let stop = Arc::clone(&stop);
+        let writes = Arc::clone(&writes);
         let path = path.clone();
         std::thread::spawn(move || {
+            use std::io::Write;
             let mut n = 0u64;
             while !stop.load(Ordering::Relaxed) {
-                let body = if n % 2 == 0 { &long } else { &short };
-                // Truncate and write in place, as an editor without atomic saves does.
-                let _ = fs::write(&path, body);
+                if n % 100 == 0 {
+                    // Truncate and write in place, as an editor without atomic saves does.
+                    let _ = fs::write(&path, &start);
+                } else if let Ok(mut f) = fs::File::options().append(true).open(&path) {
+                    let _ = f.write_all(more.as_bytes());
+                }
                 n += 1;
+                writes.store(n, Ordering::Relaxed);
             }
-            n
         })
     };
+    // Load at least 30 times, and on until the writer has rewritten the file 100 times (it
+    // may be scheduled late on a busy machine), but not for ever.
     let opts = LoadOptions::default();
-    for _ in 0..30 {
+    let (mut loads, mut whole, mut skipped) = (0, 0, 0);
+    let mut reasons = std::collections::BTreeMap::new();
+    while (loads < 30 || writes.load(Ordering::Relaxed) < 100) && loads < 100_000 {
         let loaded = Library::load(dir.path(), &opts);
+        loads += 1;
         assert!(ids(&loaded).contains(&"good"));
         match loaded.library.talk_by_id("busy") {
-            Some((_, talk)) => assert_eq!(talk.title, "Busy"),
+            Some((_, talk)) => {
+                assert_eq!(talk.title, "Busy");
+                whole += 1;
+            }
             None => {
                 let w = warning(&loaded, "busy.md");
                 assert!(w.skipped, "{w}");
+                *reasons.entry(w.reason.clone()).or_insert(0) += 1;
+                skipped += 1;
             }
         }
     }
     stop.store(true, Ordering::Relaxed);
-    assert!(writer.join().unwrap() > 0);
+    writer.join().unwrap();
+    assert!(
+        writes.load(Ordering::Relaxed) >= 100,
+        "the writer ran alongside the loads"
+    );
+    eprintln!("{loads} loads: {whole} whole, {skipped} skipped: {reasons:?}");
 }
