@@ -30,7 +30,9 @@ fn main() {
         .enable_all()
         .build()
         .expect("runtime");
-    println!("| talks | corpus MB | load (baseline) median ms | reload median ms | reload worst ms | reload ÷ load |");
+    println!(
+        "| talks | corpus MB | load (baseline) median ms | reload median ms | reload worst ms | reload ÷ load |"
+    );
     println!("|---:|---:|---:|---:|---:|---:|");
     for n in sizes {
         let dir = tempfile::tempdir().expect("tempdir");

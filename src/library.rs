@@ -7,6 +7,7 @@
 //! whole.
 
 use std::fmt;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::model::{Quote, Section, Talk};
@@ -80,6 +81,11 @@ impl Loaded {
 
 impl Library {
     /// Loads every `.md` and `.markdown` file directly in `dir`.
+    ///
+    /// A file is skipped, with a warning naming it, when it is a symlink that leads outside
+    /// `dir` (or nowhere), not a regular file (a folder, a FIFO), larger than
+    /// `opts.max_file_bytes` (checked before reading, and the read is capped too), changing
+    /// while it is read, empty, binary (a NUL byte), not UTF-8, or without sections.
     pub fn load(dir: &Path, opts: &LoadOptions) -> Loaded {
         let mut warnings = Vec::new();
         let mut talks = Vec::new();
@@ -97,6 +103,8 @@ impl Library {
                 };
             }
         };
+        // Symlinks are checked against the canonical folder, so `dir` itself may be a symlink.
+        let root = std::fs::canonicalize(dir).ok();
         let mut paths: Vec<PathBuf> = entries
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| {
@@ -108,7 +116,7 @@ impl Library {
             .collect();
         paths.sort();
         for path in paths {
-            match read_one(&path, opts) {
+            match read_one(&path, root.as_deref(), opts) {
                 Ok(src) => {
                     let id = talk_id(&path);
                     let (talk, parse_warnings) = parse_talk(&id, &src);
@@ -220,20 +228,130 @@ pub fn talk_id(path: &Path) -> String {
         .unwrap_or_default()
 }
 
-fn read_one(path: &Path, opts: &LoadOptions) -> Result<String, String> {
-    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
+/// How often a file that changed while it was read is read again before it is skipped.
+const READ_ATTEMPTS: usize = 3;
+
+/// Reads one seed file, defensively: the folder is the admin's, but a mistake there (a symlink
+/// to somewhere else, a huge file, a file being written) must not take the bot down.
+///
+/// - A symlink must resolve to a file inside the seeds folder (`root`, canonical).
+/// - The size is checked on the open file before reading, and the read itself is capped, so a
+///   file that grows between the check and the read cannot blow memory.
+/// - The file is opened non-blocking and without following a symlink, so a FIFO or a symlink
+///   swapped in after the checks cannot hang the load or lead it outside.
+/// - A file whose size or modification time changed while it was read is read again, and
+///   skipped if it keeps changing: its bytes may be a mix of two versions.
+fn read_one(path: &Path, root: Option<&Path>, opts: &LoadOptions) -> Result<String, String> {
+    let link = std::fs::symlink_metadata(path).map_err(|e| format!("cannot read: {e}"))?;
+    let target = if link.file_type().is_symlink() {
+        let target = std::fs::canonicalize(path)
+            .map_err(|e| format!("cannot read: a broken symlink ({e})"))?;
+        let inside = root.is_some_and(|root| target.starts_with(root));
+        if !inside {
+            return Err(format!(
+                "a symlink to {}, outside the seeds folder",
+                target.display()
+            ));
+        }
+        target
+    } else {
+        path.to_path_buf()
+    };
+    let meta = std::fs::metadata(&target).map_err(|e| format!("cannot read: {e}"))?;
     if !meta.is_file() {
         return Err("not a regular file".into());
     }
-    if meta.len() > opts.max_file_bytes {
+    check_size(meta.len(), opts)?;
+    read_stable(|| open_no_follow(&target), opts)
+}
+
+/// An open seed file: readable, and able to tell its size and modification time.
+trait SeedFile: Read {
+    /// `None` when it is not a regular file.
+    fn stamp(&self) -> std::io::Result<Option<Stamp>>;
+}
+
+/// What tells that a file changed: its size and modification time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+}
+
+impl SeedFile for std::fs::File {
+    fn stamp(&self) -> std::io::Result<Option<Stamp>> {
+        let meta = self.metadata()?;
+        Ok(meta.is_file().then(|| Stamp {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+        }))
+    }
+}
+
+/// Opens and reads a file until its size and modification time are the same before and after
+/// the read, at most [`READ_ATTEMPTS`] times.
+fn read_stable<F: SeedFile>(
+    mut open: impl FnMut() -> std::io::Result<F>,
+    opts: &LoadOptions,
+) -> Result<String, String> {
+    let cannot = |e: std::io::Error| format!("cannot read: {e}");
+    for _ in 0..READ_ATTEMPTS {
+        let mut file = open().map_err(cannot)?;
+        let before = file.stamp().map_err(cannot)?.ok_or("not a regular file")?;
+        check_size(before.len, opts)?;
+        let bytes = read_capped(&mut file, opts.max_file_bytes)
+            .map_err(cannot)?
+            .ok_or_else(|| {
+                format!(
+                    "too large: it grew past the limit of {} bytes while it was read \
+                     (content.max_file_bytes)",
+                    opts.max_file_bytes
+                )
+            })?;
+        let after = file.stamp().map_err(cannot)?;
+        if after == Some(before) && bytes.len() as u64 == before.len {
+            return text_of(bytes);
+        }
+    }
+    Err(format!(
+        "the file kept changing while it was read ({READ_ATTEMPTS} tries)"
+    ))
+}
+
+fn check_size(len: u64, opts: &LoadOptions) -> Result<(), String> {
+    if len > opts.max_file_bytes {
         return Err(format!(
-            "too large: {} bytes, the limit is {} (content.max_file_bytes)",
-            meta.len(),
+            "too large: {len} bytes, the limit is {} (content.max_file_bytes)",
             opts.max_file_bytes
         ));
     }
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
-    text_of(bytes)
+    Ok(())
+}
+
+/// Opens a file for reading without blocking on a FIFO and without following a symlink in
+/// its last component.
+#[cfg(unix)]
+fn open_no_follow(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK | libc::O_NOFOLLOW)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_no_follow(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::File::open(path)
+}
+
+/// Reads at most `max` bytes; `None` when there is more than that.
+fn read_capped(reader: &mut impl Read, max: u64) -> std::io::Result<Option<Vec<u8>>> {
+    let mut bytes = Vec::new();
+    reader.take(max.saturating_add(1)).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > max {
+        return Ok(None);
+    }
+    Ok(Some(bytes))
 }
 
 /// Checks that file contents are usable text.
@@ -254,4 +372,118 @@ fn text_of(bytes: Vec<u8>) -> Result<String, String> {
         text.drain(..3);
     }
     Ok(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_read_is_capped_even_when_the_source_never_ends() {
+        // `repeat` never ends, like a file that keeps growing after its size was checked.
+        let mut endless = std::io::repeat(b'a');
+        assert_eq!(read_capped(&mut endless, 1000).unwrap(), None);
+        let mut exact = &[b'a'; 1000][..];
+        assert_eq!(
+            read_capped(&mut exact, 1000).unwrap().map(|b| b.len()),
+            Some(1000)
+        );
+    }
+
+    /// A file whose reported size and modification time change `changes` times: once per
+    /// `stamp` call until then.
+    struct Changing {
+        /// What is left to read.
+        text: &'static [u8],
+        len: u64,
+        stamps: std::cell::Cell<u64>,
+        changes: u64,
+    }
+
+    impl Read for Changing {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            self.text.read(buf)
+        }
+    }
+
+    impl SeedFile for Changing {
+        fn stamp(&self) -> std::io::Result<Option<Stamp>> {
+            let n = self.stamps.get();
+            self.stamps.set(n + 1);
+            Ok(Some(Stamp {
+                len: self.len,
+                modified: Some(
+                    std::time::UNIX_EPOCH + std::time::Duration::from_secs(n.min(self.changes)),
+                ),
+            }))
+        }
+    }
+
+    fn read_changing(changes: u64) -> (Result<String, String>, usize) {
+        let mut opens = 0;
+        let result = read_stable(
+            || {
+                opens += 1;
+                Ok(Changing {
+                    text: b"# T\n\n## S\n",
+                    len: 10,
+                    stamps: std::cell::Cell::new(0),
+                    changes,
+                })
+            },
+            &LoadOptions::default(),
+        );
+        (result, opens)
+    }
+
+    #[test]
+    fn a_file_that_changes_while_it_is_read_is_read_again_then_skipped() {
+        // Stable: one read.
+        assert_eq!(read_changing(0), (Ok("# T\n\n## S\n".to_string()), 1));
+        // Changes on every read: skipped after the last try.
+        let (result, opens) = read_changing(u64::MAX);
+        assert_eq!(opens, READ_ATTEMPTS);
+        assert_eq!(
+            result,
+            Err("the file kept changing while it was read (3 tries)".to_string())
+        );
+    }
+
+    #[test]
+    fn a_file_that_grows_past_the_limit_during_the_read_is_skipped() {
+        // Its size said 10 bytes; the read found more than the limit.
+        struct Growing;
+        impl Read for Growing {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                std::io::repeat(b'a').read(buf)
+            }
+        }
+        impl SeedFile for Growing {
+            fn stamp(&self) -> std::io::Result<Option<Stamp>> {
+                Ok(Some(Stamp {
+                    len: 10,
+                    modified: None,
+                }))
+            }
+        }
+        let opts = LoadOptions {
+            max_file_bytes: 1000,
+        };
+        let err = read_stable(|| Ok(Growing), &opts).unwrap_err();
+        assert!(
+            err.starts_with("too large: it grew past the limit of 1000 bytes"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_nul_byte_makes_a_file_binary_wherever_it_is() {
+        let mut bytes = "# T\n\n## A\n\n".repeat(100).into_bytes();
+        bytes.push(0);
+        bytes.extend_from_slice(b"more text\n");
+        assert_eq!(
+            text_of(bytes),
+            Err("binary file (contains a NUL byte)".to_string())
+        );
+    }
 }

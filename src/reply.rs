@@ -671,24 +671,45 @@ pub fn reload_report(report: &ReloadReport, lang: Lang) -> Reply {
             "未重新加载：没有加载到任何内容，旧内容继续生效。",
         ),
     };
+    let description = format!(
+        "{headline}\n\n{} {} → {} · {} {} → {} · {} {} → {} · {} ms",
+        Msg::Talks.get(lang),
+        report.before.talks,
+        report.loaded.talks,
+        Msg::Sections.get(lang),
+        report.before.sections,
+        report.loaded.sections,
+        Msg::Quotes.get(lang),
+        report.diff.quotes_before,
+        report.diff.quotes_after,
+        report.elapsed.as_millis()
+    );
+    let title = lang.pick("Reload", "重新加载");
     let d = &report.diff;
     let mut fields = Vec::new();
+    // The fields share what the title and description leave of the embed's total.
+    let mut room = limits::EMBED_TOTAL - char_len(title) - char_len(&description);
     let mut list = |name: &str, items: &[String]| {
-        if items.is_empty() {
+        let name = format!("{name} ({})", items.len());
+        let used = char_len(&name) + 30;
+        if items.is_empty() || room < used {
             return;
         }
+        let cap = (limits::FIELD_VALUE - 20).min(room - used);
         let mut value = String::new();
         for (i, item) in items.iter().enumerate() {
             let line = format!("- {}\n", escape_markdown(item));
-            if char_len(&value) + char_len(&line) > limits::FIELD_VALUE - 20 {
+            if char_len(&value) + char_len(&line) > cap {
                 value.push_str(&format!("… +{}", items.len() - i));
                 break;
             }
             value.push_str(&line);
         }
+        let value = value.trim_end().to_string();
+        room -= char_len(&name) + char_len(&value);
         fields.push(Field {
-            name: format!("{name} ({})", items.len()),
-            value: value.trim_end().to_string(),
+            name,
+            value,
             inline: false,
         });
     };
@@ -704,21 +725,8 @@ pub fn reload_report(report: &ReloadReport, lang: Lang) -> Reply {
         &d.sections_changed,
     );
     list(lang.pick("Problems", "问题"), &report.warnings);
-    let description = format!(
-        "{headline}\n\n{} {} → {} · {} {} → {} · {} {} → {} · {} ms",
-        Msg::Talks.get(lang),
-        report.before.talks,
-        report.loaded.talks,
-        Msg::Sections.get(lang),
-        report.before.sections,
-        report.loaded.sections,
-        Msg::Quotes.get(lang),
-        d.quotes_before,
-        d.quotes_after,
-        report.elapsed.as_millis()
-    );
     Reply {
-        title: Some(lang.pick("Reload", "重新加载").to_string()),
+        title: Some(title.to_string()),
         description,
         fields: fields.into_iter().take(limits::FIELDS).collect(),
         ephemeral: true,

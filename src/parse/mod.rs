@@ -18,14 +18,21 @@
 mod quotes;
 mod render;
 
+use std::collections::HashSet;
 use std::ops::Range;
 
 use pulldown_cmark::{Event, MetadataBlockKind, Options, Parser, Tag, TagEnd};
 
 use crate::model::{Image, Meta, Quote, Section, Summary, Talk};
+use crate::text::{char_len, truncate_chars};
 use render::{Ev, plain_text, render};
 
 pub use quotes::{MAX_CHARS as MAX_QUOTE_CHARS, MIN_CHARS as MIN_QUOTE_CHARS};
+
+/// Longest title kept for a talk or a section, in characters; longer ones are cut with a
+/// warning. Titles are shown whole in labels and menus and compared with every query, so a
+/// heading of a megabyte must not reach them.
+pub const MAX_TITLE_CHARS: usize = 200;
 
 /// Something the parser noticed but could work around.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -329,6 +336,7 @@ struct Builder<'s> {
     warnings: Vec<ParseWarning>,
     zone: Zone,
     cover: Option<Image>,
+    quote_texts: HashSet<String>,
 }
 
 impl<'s> Builder<'s> {
@@ -348,6 +356,7 @@ impl<'s> Builder<'s> {
             warnings: Vec::new(),
             zone: Zone::Preamble,
             cover: None,
+            quote_texts: HashSet::new(),
         }
     }
 
@@ -363,11 +372,12 @@ impl<'s> Builder<'s> {
                     title,
                     offset,
                 } => {
+                    let title = &self.capped_title(title, *offset);
                     // The first H1 is the title, unless H1s are how the document marks its
                     // sections; then the title comes from front matter or the file name.
                     if !have_title && *level == 1 && section_level > 1 {
                         have_title = true;
-                        self.talk.title = title.clone();
+                        self.talk.title = title.to_string();
                         continue;
                     }
                     self.heading(*level, *number, title, *offset, section_level);
@@ -446,6 +456,18 @@ impl<'s> Builder<'s> {
         }
     }
 
+    /// A heading or title cut to [`MAX_TITLE_CHARS`], with a warning when it had to be cut.
+    fn capped_title(&mut self, title: &str, offset: usize) -> String {
+        if char_len(title) <= MAX_TITLE_CHARS {
+            return title.to_string();
+        }
+        self.warnings.push(ParseWarning {
+            offset,
+            message: format!("a heading longer than {MAX_TITLE_CHARS} characters was cut"),
+        });
+        truncate_chars(title, MAX_TITLE_CHARS)
+    }
+
     fn append_body(&mut self, md: &str) {
         if md.is_empty() {
             return;
@@ -512,7 +534,8 @@ impl<'s> Builder<'s> {
     }
 
     fn push_quote(&mut self, f: quotes::Found, section: Option<usize>) {
-        if self.talk.quotes.iter().any(|q| q.text == f.text) {
+        // A set, not a scan of the list: a hostile file with many quotes stays linear.
+        if !self.quote_texts.insert(f.text.clone()) {
             return;
         }
         self.talk.quotes.push(Quote {
@@ -608,7 +631,7 @@ impl<'s> Builder<'s> {
             Some(MetaKey::Source) => meta.source = Some(value),
             Some(MetaKey::Date) => meta.date = Some(value),
             Some(MetaKey::Author) => meta.author = Some(value),
-            Some(MetaKey::Title) => self.talk.title = value,
+            Some(MetaKey::Title) => self.talk.title = self.capped_title(&value, 0),
             Some(MetaKey::Tags) => meta.tags.extend(split_list(&value)),
             None => {}
         }

@@ -15,6 +15,12 @@ use crate::model::Image;
 
 pub type Ev<'a> = (Event<'a>, Range<usize>);
 
+/// Containers (lists and block quotes) nested deeper than this render flat: their lines get no
+/// further indentation. Discord shows only a few levels anyway, and indenting every line by its
+/// full depth would make the output grow with the square of the nesting (a 20 KB line of
+/// 10,000 nested `- ` would render to 100 MB).
+pub const MAX_NESTING: usize = 8;
+
 /// What one block (or run of blocks) renders to.
 #[derive(Debug, Default)]
 pub struct Rendered {
@@ -31,7 +37,8 @@ pub fn render(events: &[Ev<'_>], src: &str) -> Rendered {
     let mut r = Renderer {
         src,
         out: Rendered::default(),
-        prefixes: Vec::new(),
+        prefix: String::new(),
+        prefix_ends: Vec::new(),
         lists: Vec::new(),
         image: None,
         para: None,
@@ -52,8 +59,11 @@ pub fn render(events: &[Ev<'_>], src: &str) -> Rendered {
 struct Renderer<'s> {
     src: &'s str,
     out: Rendered,
-    /// Line prefixes of the open containers (`> ` for quotes, spaces for list items).
-    prefixes: Vec<String>,
+    /// The line prefix of the open containers (`> ` for quotes, spaces for list items), kept
+    /// as one string so that a new line costs the prefix's length, not the nesting depth.
+    prefix: String,
+    /// For each open container, where the prefix ended before it opened.
+    prefix_ends: Vec<usize>,
     /// Open lists: the next number of an ordered list, `None` for a bullet list.
     lists: Vec<Option<u64>>,
     /// An image being read: its URL and the alt text so far.
@@ -69,8 +79,7 @@ struct Renderer<'s> {
 impl Renderer<'_> {
     fn newline(&mut self) {
         self.out.markdown.push('\n');
-        let prefix: String = self.prefixes.concat();
-        self.out.markdown.push_str(&prefix);
+        self.out.markdown.push_str(&self.prefix);
     }
 
     fn block_break(&mut self) {
@@ -196,14 +205,10 @@ impl Renderer<'_> {
                     q.text.push('\n');
                 }
                 self.quote_depth += 1;
-                self.prefixes.push("> ".into());
                 // Only one level of `> ` renders in Discord; deeper levels stay flat.
-                if self.quote_depth > 1 {
-                    self.prefixes.pop();
-                    self.prefixes.push(String::new());
-                }
-                let prefix = self.prefixes.last().cloned().unwrap_or_default();
-                self.out.markdown.push_str(&prefix);
+                let own = if self.quote_depth > 1 { "" } else { "> " };
+                self.push_prefix(own);
+                self.out.markdown.push_str(own);
             }
             Tag::CodeBlock(kind) => {
                 self.block_break();
@@ -234,7 +239,12 @@ impl Renderer<'_> {
                     _ => "- ".to_string(),
                 };
                 self.out.markdown.push_str(&marker);
-                self.prefixes.push(" ".repeat(marker.len()));
+                let indent = if self.prefix_ends.len() < MAX_NESTING {
+                    " ".repeat(marker.len())
+                } else {
+                    String::new()
+                };
+                self.push_prefix(&indent);
             }
             Tag::Table(_) => {
                 self.block_break();
@@ -270,6 +280,17 @@ impl Renderer<'_> {
         }
     }
 
+    fn push_prefix(&mut self, own: &str) {
+        self.prefix_ends.push(self.prefix.len());
+        self.prefix.push_str(own);
+    }
+
+    fn pop_prefix(&mut self) {
+        if let Some(end) = self.prefix_ends.pop() {
+            self.prefix.truncate(end);
+        }
+    }
+
     fn prefixes_end_with_item_marker(&self) -> bool {
         // Right after `- ` or `> ` the first paragraph of a container must not start a new line.
         let line = self.out.markdown.rsplit('\n').next().unwrap_or("");
@@ -293,7 +314,7 @@ impl Renderer<'_> {
             }
             TagEnd::Heading(_) => self.out.markdown.push_str("**"),
             TagEnd::BlockQuote(_) => {
-                self.prefixes.pop();
+                self.pop_prefix();
                 self.quote_depth = self.quote_depth.saturating_sub(1);
                 if self.quote_depth == 0 {
                     if let Some(q) = self.quote.take() {
@@ -315,7 +336,7 @@ impl Renderer<'_> {
                 self.lists.pop();
             }
             TagEnd::Item => {
-                self.prefixes.pop();
+                self.pop_prefix();
             }
             TagEnd::Emphasis => self.out.markdown.push('*'),
             TagEnd::Strong => {

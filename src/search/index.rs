@@ -253,9 +253,20 @@ impl Index {
 fn quote_spans<'q>(body: &str, quotes: &[&'q str]) -> (Vec<(u32, u32)>, Vec<&'q str>) {
     let mut bytes = Vec::new();
     let mut elsewhere = Vec::new();
+    // Quotes come in document order (a highlight right after the quote that holds it), so each
+    // search starts where the previous quote started: linear in the body for the usual case,
+    // instead of one scan of the whole body per quote.
+    let mut from = 0;
     for q in quotes {
-        match body.find(q) {
-            Some(at) if !q.is_empty() => bytes.push((at, at + q.len())),
+        let found = body[from..]
+            .find(q)
+            .map(|at| from + at)
+            .or_else(|| body.find(q));
+        match found {
+            Some(at) if !q.is_empty() => {
+                bytes.push((at, at + q.len()));
+                from = at;
+            }
             _ => elsewhere.push(*q),
         }
     }
@@ -459,6 +470,16 @@ impl Builder {
         let q = Field::Quote as usize;
         let (mut len, mut quote_len) = (0u32, 0u32);
         let mut ids = std::mem::take(&mut self.current);
+        // `reach[k]`: the furthest end among the first k + 1 quote ranges (sorted by start). A
+        // token lies inside a quote when some range starting at or before it reaches past its
+        // end: a binary search per token, not a scan of every quote.
+        let reach: Vec<u32> = quotes
+            .iter()
+            .scan(0u32, |far, r| {
+                *far = (*far).max(r.1);
+                Some(*far)
+            })
+            .collect();
         tokenize(text, |term, span| {
             // Unigrams are not counted in the length: they double every CJK run.
             let counted = u32::from(!matches!(term, Term::Uni(_)));
@@ -470,10 +491,8 @@ impl Builder {
                 ids.push(id);
             }
             self.counts[i][f] = self.counts[i][f].saturating_add(1);
-            let quoted = quotes
-                .iter()
-                .take_while(|r| r.0 <= span.start)
-                .any(|r| span.end <= r.1);
+            let starts = quotes.partition_point(|r| r.0 <= span.start);
+            let quoted = starts > 0 && span.end <= reach[starts - 1];
             if quoted {
                 quote_len += counted;
                 self.counts[i][q] = self.counts[i][q].saturating_add(1);

@@ -3,7 +3,9 @@
 
 mod cli;
 mod fixtures;
+mod hostile;
 mod loading;
+mod props;
 mod reload_ops;
 mod replies;
 mod seed;
