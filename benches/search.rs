@@ -118,9 +118,11 @@ fn corpus(n: usize) -> Corpus {
     }
 }
 
+/// A corpus of `n` talks and its library.
+type Cached = (usize, &'static Corpus, &'static Library);
+
 /// Corpora and their libraries, built once per size and shared by the divan benchmarks.
-static CACHE: LazyLock<Mutex<Vec<(usize, &'static Corpus, &'static Library)>>> =
-    LazyLock::new(|| Mutex::new(Vec::new()));
+static CACHE: LazyLock<Mutex<Vec<Cached>>> = LazyLock::new(|| Mutex::new(Vec::new()));
 
 fn cached(n: usize) -> (&'static Corpus, &'static Library) {
     let mut cache = CACHE.lock().expect("cache lock");

@@ -146,7 +146,7 @@ fn relevance_table() {
                     First(_) => rank == Some(1),
                     _ => rank.is_some_and(|r| r <= 3),
                 };
-                if !rank.is_some_and(|r| r <= 3) || !ok {
+                if rank.is_none_or(|r| r > 3) || !ok {
                     failures.push(format!("{query}: want {want:?}, got {numbers:?}"));
                 }
             }
