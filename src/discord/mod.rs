@@ -8,7 +8,8 @@
 //!   (token from the environment, the ops listener, the seeds watcher, SIGHUP, SIGTERM);
 //! - [`commands`]: one small function per slash command; [`components`]: button presses and
 //!   select menus; [`convert`]: `Reply` → serenity builders; [`custom_id`]: what a button
-//!   carries; [`quote_bag`]: no-repeat quotes per channel; [`i18n`]: Chinese command names.
+//!   carries; [`quote_bag`]: no-repeat quotes per channel; [`i18n`]: Chinese command names;
+//!   [`retry`]: waiting out a 429 on the answers.
 //!
 //! Invariants:
 //! - the token lives in a [`Token`], whose `Debug` and `Display` print `[redacted]`; it is
@@ -28,6 +29,7 @@ pub mod convert;
 pub mod custom_id;
 pub mod i18n;
 pub mod quote_bag;
+pub mod retry;
 
 use std::fmt;
 use std::future::Future;
