@@ -470,6 +470,15 @@ async fn on_event(ctx: &serenity::Context, event: &FullEvent, bot: &Arc<Bot>) {
         FullEvent::InteractionCreate {
             interaction: Interaction::Component(i),
         } => components::handle(&ctx.http, bot, i).await,
+        // Commands and autocompletes are poise's; lectern opens no modals, and pings come
+        // only to HTTP endpoints. Say so rather than drop them silently.
+        FullEvent::InteractionCreate {
+            interaction: i @ (Interaction::Modal(_) | Interaction::Ping(_)),
+        } => tracing::warn!(
+            interaction_id = %i.id(),
+            kind = ?i.kind(),
+            "an interaction lectern never asks for: ignored"
+        ),
         FullEvent::Ready { .. } => bot.ops.status.set_gateway_connected(true),
         FullEvent::ShardStageUpdate { event } => {
             let connected = event.new == ConnectionStage::Connected;

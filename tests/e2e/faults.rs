@@ -318,15 +318,20 @@ async fn garbage_dispatches_are_dropped_and_the_bot_goes_on() {
     h.dispatch("INTERACTION_CREATE", json!({"id": "1", "type": 2}));
     h.dispatch("NOT_AN_EVENT", json!({"x": 1}));
     // A ping (type 1) and a modal submit (type 5), which lectern never asks for.
+    let mut ids = Vec::new();
     for kind in [1, 5] {
         let mut p = h.slash(&ALICE, "x", &[]);
         p["type"] = json!(kind);
         p["data"] = json!({"custom_id": "l1:b0:2001:q", "components": []});
+        ids.push(p["id"].as_str().unwrap().to_string());
         h.dispatch("INTERACTION_CREATE", p);
     }
     answers(&h).await;
     let logs = h.stop().await;
     assert!(!logs.contains("panicked"), "{logs}");
+    for id in &ids {
+        assert_logged(&logs, &["never asks for", id]);
+    }
 }
 
 // Item 7: reloads during faults.
