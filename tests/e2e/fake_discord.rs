@@ -519,6 +519,9 @@ pub fn message_json(body: &Value) -> Value {
 }
 
 async fn connection(tcp: tokio::net::TcpStream, shared: Arc<Shared>) {
+    // Frames go out as soon as they are written, as Discord's would (no Nagle delay on
+    // loopback, which holds the tail of a large frame for the bot's delayed ACK).
+    let _ = tcp.set_nodelay(true);
     let Ok(ws) = tokio_tungstenite::accept_async(tcp).await else {
         shared.problem("a gateway handshake failed".into());
         return;
