@@ -418,3 +418,26 @@ async fn reload_edit(h: &Harness, user: &User) -> String {
     .body
     .to_string()
 }
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_failed_autocomplete_is_logged_and_the_bot_goes_on() {
+    let h = Harness::start().await;
+    let data = json!({"id": "1700000000000000001", "name": "topic", "type": 1,
+        "options": [{"name": "section", "type": 3, "value": "1", "focused": true}]});
+    let mut payload = h.slash(&ALICE, "topic", &[]);
+    payload["type"] = json!(4);
+    payload["data"] = data;
+    // poise sends autocomplete answers itself, without waiting out a 429: it logs the failure
+    // (without the interaction's id), and Discord shows no suggestions this time.
+    h.fail_next(
+        payload["id"].as_str().unwrap(),
+        1,
+        Fault::RateLimited { retry_after: 0.1 },
+    );
+    h.dispatch("INTERACTION_CREATE", payload);
+    h.wait_log("couldn't send autocomplete response").await;
+    answers(&h).await;
+    let choices = h.autocomplete(&ALICE, "topic", "section", "1").await;
+    assert!(!choices["data"]["choices"].as_array().unwrap().is_empty());
+    h.stop().await;
+}
