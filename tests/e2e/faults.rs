@@ -54,6 +54,13 @@ async fn a_resumable_close_is_resumed_and_the_next_command_answered() {
         resumes(&h, n + 1).await;
         sessions(&h, n + 2).await;
         answers(&h).await;
+        // Readiness follows (the stage update reaches the bot on its own task).
+        let ready = tokio::time::timeout(super::fake_discord::PATIENCE, async {
+            while !h.bot.ops().status.gateway_connected() {
+                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            }
+        });
+        assert!(ready.await.is_ok(), "ready again after the resume");
     }
     let resume = &h.resumes()[0];
     assert_eq!(resume["session_id"], "fake-session");
