@@ -262,7 +262,14 @@ pub async fn on_error(error: poise::FrameworkError<'_, Arc<Bot>, Error>) {
             .map(|_| ())
     } else {
         let response = CreateInteractionResponse::Message(convert::message(&reply, i.user.id));
-        let deadline = std::time::Instant::now() + retry::FIRST_RESPONSE;
+        // A reply that was rate limited already waited until the first response's deadline:
+        // the apology gets one try.
+        let budget = if status == Some(429) {
+            std::time::Duration::ZERO
+        } else {
+            retry::FIRST_RESPONSE
+        };
+        let deadline = std::time::Instant::now() + budget;
         retry::on_rate_limit(deadline, || i.create_response(http, response.clone())).await
     };
     if let Err(e) = apology {

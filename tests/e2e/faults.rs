@@ -151,7 +151,7 @@ async fn a_429_that_outlasts_the_interaction_is_logged_with_its_status_and_the_b
     let id = payload["id"].as_str().unwrap().to_string();
     h.fail_next(&id, usize::MAX, Fault::RateLimited { retry_after: 60.0 });
     h.dispatch("INTERACTION_CREATE", payload.clone());
-    // The reply, then the apology, each tried until the first response's deadline.
+    // The reply is tried until the first response's deadline, then the apology once.
     h.wait_log("could not send the apology").await;
     assert!(callbacks(&h, &payload).iter().all(|c| c.0 == 429));
     answers(&h).await;
