@@ -18,7 +18,7 @@ use serenity::{
 };
 use tracing::Instrument;
 
-use super::{Bot, Outcome, Tracked, convert};
+use super::{Bot, Outcome, Tracked, convert, retry};
 use crate::i18n::{Lang, Msg};
 use crate::library::Library;
 use crate::reply::{self, Reply};
@@ -108,10 +108,11 @@ pub async fn reload(
         // Discord's defaults can be overridden by server admins: check again here.
         let permissions = i.member.as_ref().and_then(|m| m.permissions);
         if !bot.is_admin(i.user.id, permissions) {
-            send(ctx, i, &Reply::notice(Msg::NotAdmin.get(lang))).await?;
+            send(ctx, i, &Reply::notice(Msg::NotAdmin.get(lang)), &t).await?;
             return Ok(Outcome::Refused);
         }
-        i.defer_ephemeral(ctx.http()).await?;
+        let deadline = t.started + retry::FIRST_RESPONSE;
+        retry::on_rate_limit(deadline, || i.defer_ephemeral(ctx.http())).await?;
         mark_sent(ctx);
         let by = format!("discord user {}", i.user.id);
         let report = bot.ops().reload(force.unwrap_or(false), &by).await;
@@ -119,7 +120,8 @@ pub async fn reload(
         let edit = EditInteractionResponse::new()
             .embeds(vec![convert::embed(&reply)])
             .allowed_mentions(convert::no_pings());
-        i.edit_response(ctx.http(), edit).await?;
+        let deadline = std::time::Instant::now() + retry::FOLLOW_UP;
+        retry::on_rate_limit(deadline, || i.edit_response(ctx.http(), edit.clone())).await?;
         Ok(if report.verdict.swapped() {
             Outcome::Ok
         } else {
@@ -169,16 +171,22 @@ async fn answer(
     } else {
         Outcome::Ok
     };
-    let sent = send(ctx, i, &reply).instrument(t.span.clone()).await;
+    let sent = send(ctx, i, &reply, &t).instrument(t.span.clone()).await;
     bot.done(&t, outcome, sent.is_ok());
     sent
 }
 
-/// Sends a reply as the interaction's first response.
-async fn send(ctx: Context<'_>, i: &CommandInteraction, reply: &Reply) -> Result<(), Error> {
-    let message = convert::message(reply, i.user.id);
-    i.create_response(ctx.http(), CreateInteractionResponse::Message(message))
-        .await?;
+/// Sends a reply as the interaction's first response, waiting out a 429 while it can still
+/// arrive in time.
+async fn send(
+    ctx: Context<'_>,
+    i: &CommandInteraction,
+    reply: &Reply,
+    t: &Tracked,
+) -> Result<(), Error> {
+    let response = CreateInteractionResponse::Message(convert::message(reply, i.user.id));
+    let deadline = t.started + retry::FIRST_RESPONSE;
+    retry::on_rate_limit(deadline, || i.create_response(ctx.http(), response.clone())).await?;
     mark_sent(ctx);
     Ok(())
 }
@@ -205,9 +213,14 @@ fn interaction(ctx: Context<'_>) -> Result<&CommandInteraction, Error> {
 /// The one place errors of commands end: the log gets the details with the interaction's
 /// id, the user a short ephemeral apology, so that no interaction goes unanswered.
 pub async fn on_error(error: poise::FrameworkError<'_, Arc<Bot>, Error>) {
-    let detail = match &error {
-        poise::FrameworkError::Command { error, .. } => format!("{error:#}"),
-        other => other.to_string(),
+    let (detail, status) = match &error {
+        poise::FrameworkError::Command { error, .. } => (
+            format!("{error:#}"),
+            error
+                .downcast_ref::<serenity::Error>()
+                .and_then(retry::http_status),
+        ),
+        other => (other.to_string(), None),
     };
     let (http, i, sent) = match &error {
         poise::FrameworkError::UnknownInteraction {
@@ -232,6 +245,7 @@ pub async fn on_error(error: poise::FrameworkError<'_, Arc<Bot>, Error>) {
     tracing::error!(
         interaction_id = %i.id,
         command = %i.data.name,
+        http_status = status,
         error = %detail,
         "command failed"
     );
@@ -242,13 +256,28 @@ pub async fn on_error(error: poise::FrameworkError<'_, Arc<Bot>, Error>) {
             .embeds(vec![convert::embed(&reply)])
             .allowed_mentions(convert::no_pings())
             .ephemeral(true);
-        i.create_followup(http, followup).await.map(|_| ())
-    } else {
-        let message = convert::message(&reply, i.user.id);
-        i.create_response(http, CreateInteractionResponse::Message(message))
+        let deadline = std::time::Instant::now() + retry::FOLLOW_UP;
+        retry::on_rate_limit(deadline, || i.create_followup(http, followup.clone()))
             .await
+            .map(|_| ())
+    } else {
+        let response = CreateInteractionResponse::Message(convert::message(&reply, i.user.id));
+        // A reply that was rate limited already waited until the first response's deadline:
+        // the apology gets one try.
+        let budget = if status == Some(429) {
+            std::time::Duration::ZERO
+        } else {
+            retry::FIRST_RESPONSE
+        };
+        let deadline = std::time::Instant::now() + budget;
+        retry::on_rate_limit(deadline, || i.create_response(http, response.clone())).await
     };
     if let Err(e) = apology {
-        tracing::error!(interaction_id = %i.id, error = %e, "could not send the apology");
+        tracing::error!(
+            interaction_id = %i.id,
+            http_status = retry::http_status(&e),
+            error = %e,
+            "could not send the apology"
+        );
     }
 }

@@ -10,7 +10,7 @@ use poise::serenity_prelude as serenity;
 use serenity::{ComponentInteraction, ComponentInteractionDataKind, CreateInteractionResponse};
 use tracing::Instrument;
 
-use super::{Bot, Outcome, convert, custom_id};
+use super::{Bot, Outcome, convert, custom_id, retry};
 use crate::i18n::{Lang, Msg};
 use crate::library::SectionRef;
 use crate::reply::{self, Action, Reply};
@@ -41,12 +41,18 @@ pub async fn handle(http: &serenity::Http, bot: &Bot, i: &ComponentInteraction) 
         }
         Answer::New(r) => CreateInteractionResponse::Message(convert::message(r, i.user.id)),
     };
-    let sent = i
-        .create_response(http, response)
+    let deadline = t.started + retry::FIRST_RESPONSE;
+    let sent = retry::on_rate_limit(deadline, || i.create_response(http, response.clone()))
         .instrument(t.span.clone())
         .await;
     if let Err(e) = &sent {
-        tracing::error!(parent: &t.span, interaction_id = %i.id, error = %e, "could not answer a press");
+        tracing::error!(
+            parent: &t.span,
+            interaction_id = %i.id,
+            http_status = retry::http_status(e),
+            error = %e,
+            "could not answer a press"
+        );
     }
     bot.done(&t, outcome, sent.is_ok());
 }

@@ -8,7 +8,8 @@
 //!   (token from the environment, the ops listener, the seeds watcher, SIGHUP, SIGTERM);
 //! - [`commands`]: one small function per slash command; [`components`]: button presses and
 //!   select menus; [`convert`]: `Reply` → serenity builders; [`custom_id`]: what a button
-//!   carries; [`quote_bag`]: no-repeat quotes per channel; [`i18n`]: Chinese command names.
+//!   carries; [`quote_bag`]: no-repeat quotes per channel; [`i18n`]: Chinese command names;
+//!   [`retry`]: waiting out a 429 on the answers.
 //!
 //! Invariants:
 //! - the token lives in a [`Token`], whose `Debug` and `Display` print `[redacted]`; it is
@@ -28,6 +29,7 @@ pub mod convert;
 pub mod custom_id;
 pub mod i18n;
 pub mod quote_bag;
+pub mod retry;
 
 use std::fmt;
 use std::future::Future;
@@ -468,6 +470,15 @@ async fn on_event(ctx: &serenity::Context, event: &FullEvent, bot: &Arc<Bot>) {
         FullEvent::InteractionCreate {
             interaction: Interaction::Component(i),
         } => components::handle(&ctx.http, bot, i).await,
+        // Commands and autocompletes are poise's; lectern opens no modals, and pings come
+        // only to HTTP endpoints. Say so rather than drop them silently.
+        FullEvent::InteractionCreate {
+            interaction: i @ (Interaction::Modal(_) | Interaction::Ping(_)),
+        } => tracing::warn!(
+            interaction_id = %i.id(),
+            kind = ?i.kind(),
+            "an interaction lectern never asks for: ignored"
+        ),
         FullEvent::Ready { .. } => bot.ops.status.set_gateway_connected(true),
         FullEvent::ShardStageUpdate { event } => {
             let connected = event.new == ConnectionStage::Connected;

@@ -33,6 +33,28 @@ pub struct Request {
     /// Path without `/api/v10`.
     pub path: String,
     pub body: Value,
+    /// The status the fake answered with.
+    pub status: u16,
+}
+
+/// A failure the REST API answers with instead of success, for tests of faults.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Fault {
+    /// 429 with `retry_after` (seconds) in the body and Discord's rate-limit headers.
+    RateLimited { retry_after: f64 },
+    /// 500 Internal Server Error.
+    ServerError,
+}
+
+/// What the fake's gateway does to the bot's connection.
+#[derive(Debug, Clone)]
+enum Frame {
+    /// A text frame (a dispatch or another opcode).
+    Text(String),
+    /// A Close frame with this code, then the connection ends.
+    Close(u16),
+    /// The TCP connection ends without a Close frame.
+    Drop,
 }
 
 /// What the REST API should do with command registration.
@@ -50,7 +72,16 @@ struct Shared {
     requests: Mutex<Vec<Request>>,
     identifies: Mutex<Vec<Value>>,
     problems: Mutex<Vec<String>>,
-    sockets: Mutex<Vec<mpsc::UnboundedSender<String>>>,
+    sockets: Mutex<Vec<mpsc::UnboundedSender<Frame>>>,
+    resumes: Mutex<Vec<Value>>,
+    /// `(path fragment, times left, fault)`: the next requests whose path contains the
+    /// fragment get the fault.
+    faults: Mutex<Vec<(String, usize, Fault)>>,
+    /// Answer RESUME with an invalid session (op 9, `d: false`) instead of RESUMED.
+    refuse_resume: std::sync::atomic::AtomicBool,
+    /// A copy of every request, as it arrives (for the load benchmark).
+    tap: Mutex<Option<mpsc::UnboundedSender<Request>>>,
+    opened: AtomicUsize,
     closed: AtomicUsize,
     seq: AtomicU64,
     ids: AtomicU64,
@@ -97,8 +128,13 @@ impl FakeDiscord {
             identifies: Mutex::default(),
             problems: Mutex::default(),
             sockets: Mutex::default(),
+            resumes: Mutex::default(),
+            faults: Mutex::default(),
+            refuse_resume: std::sync::atomic::AtomicBool::new(false),
+            tap: Mutex::default(),
+            opened: AtomicUsize::new(0),
             closed: AtomicUsize::new(0),
-            seq: AtomicU64::new(1),
+            seq: AtomicU64::new(0),
             ids: AtomicU64::new(1_200_000_000_000_000_000),
             changed: watch::channel(0).0,
         });
@@ -165,9 +201,66 @@ impl FakeDiscord {
         self.shared.identifies.lock().unwrap().clone()
     }
 
+    /// Every RESUME (op 6) the bot sent, the token redacted.
+    pub fn resumes(&self) -> Vec<Value> {
+        self.shared.resumes.lock().unwrap().clone()
+    }
+
+    /// The next `times` requests whose path contains `path` get `fault` instead of success.
+    pub fn fail_next(&self, path: &str, times: usize, fault: Fault) {
+        self.shared
+            .faults
+            .lock()
+            .unwrap()
+            .push((path.to_string(), times, fault));
+    }
+
+    /// From now on, every request is also sent to the returned receiver as it arrives.
+    pub fn tap(&self) -> mpsc::UnboundedReceiver<Request> {
+        let (tx, rx) = mpsc::unbounded_channel();
+        *self.shared.tap.lock().unwrap() = Some(tx);
+        rx
+    }
+
+    /// From now on, a RESUME is answered with an invalid session (op 9, `d: false`).
+    pub fn refuse_resumes(&self) {
+        self.shared.refuse_resume.store(true, Ordering::SeqCst);
+    }
+
+    /// Sends a raw frame (any opcode) over the bot's latest gateway connection.
+    pub fn send_op(&self, frame: Value) {
+        self.to_gateway(Frame::Text(frame.to_string()));
+    }
+
+    /// Closes the bot's latest gateway connection with a Close frame carrying `code`.
+    pub fn close_gateway(&self, code: u16) {
+        self.to_gateway(Frame::Close(code));
+    }
+
+    /// Drops the bot's latest gateway connection, with no Close frame.
+    pub fn drop_gateway(&self) {
+        self.to_gateway(Frame::Drop);
+    }
+
+    /// Gateway sessions (READY or RESUMED) started so far.
+    pub fn sessions(&self) -> usize {
+        self.shared.sockets.lock().unwrap().len()
+    }
+
+    fn to_gateway(&self, frame: Frame) {
+        let sockets = self.shared.sockets.lock().unwrap();
+        let socket = sockets.last().expect("the bot is connected");
+        socket.send(frame).expect("the connection is open");
+    }
+
     /// Every schema, limit or protocol problem seen so far.
     pub fn problems(&self) -> Vec<String> {
         self.shared.problems.lock().unwrap().clone()
+    }
+
+    /// Gateway connections that were opened (handshake done).
+    pub fn opened_connections(&self) -> usize {
+        self.shared.opened.load(Ordering::SeqCst)
     }
 
     /// Gateway connections that have ended.
@@ -179,9 +272,7 @@ impl FakeDiscord {
     pub fn dispatch(&self, event: &str, d: Value) {
         let s = self.shared.seq.fetch_add(1, Ordering::SeqCst) + 1;
         let frame = json!({"op": 0, "t": event, "s": s, "d": d}).to_string();
-        let sockets = self.shared.sockets.lock().unwrap();
-        let socket = sockets.last().expect("the bot is connected");
-        socket.send(frame).expect("the connection is open");
+        self.to_gateway(Frame::Text(frame));
     }
 }
 
@@ -219,6 +310,16 @@ async fn rest_api(
             shared.problem(format!("{method} {path}: wrong or missing bot token"));
         }
     }
+    let fault = {
+        let mut faults = shared.faults.lock().unwrap();
+        let found = faults
+            .iter_mut()
+            .find(|(fragment, left, _)| *left > 0 && path.contains(fragment.as_str()));
+        found.map(|(_, left, fault)| {
+            *left -= 1;
+            *fault
+        })
+    };
     let check = |template: &str, body: &Value| {
         for e in shared.spec.check_request(&m, template, body) {
             shared.problem(format!("{method} {path}: {e}"));
@@ -290,6 +391,9 @@ async fn rest_api(
             for e in super::limits::callback(&body) {
                 shared.problem(format!("{method} {path}: {e}"));
             }
+            if matches!(body["type"].as_u64(), Some(4 | 7)) {
+                no_pings(&shared, &method, &path, &body["data"]);
+            }
             Status(StatusCode::NO_CONTENT, Value::Null)
         }
         ("patch", ["webhooks", _, _, "messages", "@original"]) => {
@@ -300,6 +404,7 @@ async fn rest_api(
             for e in super::limits::message(&body) {
                 shared.problem(format!("{method} {path}: {e}"));
             }
+            no_pings(&shared, &method, &path, &body);
             Json(message_json(&body))
         }
         ("post", ["webhooks", _, _]) => {
@@ -307,6 +412,7 @@ async fn rest_api(
             for e in super::limits::message(&body) {
                 shared.problem(format!("{method} {path}: {e}"));
             }
+            no_pings(&shared, &method, &path, &body);
             Json(message_json(&body))
         }
         _ => {
@@ -317,20 +423,52 @@ async fn rest_api(
             )
         }
     };
-    shared.requests.lock().unwrap().push(Request {
+    let answer = match fault {
+        None => answer,
+        Some(Fault::ServerError) => Status(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            json!({"message": "500: Internal Server Error", "code": 0}),
+        ),
+        Some(Fault::RateLimited { retry_after }) => RateLimited(retry_after),
+    };
+    let status = match &answer {
+        Json(_) => 200,
+        Status(code, _) => code.as_u16(),
+        RateLimited(_) => 429,
+    };
+    let request = Request {
         method: method.to_string(),
         path,
         body,
-    });
+        status,
+    };
+    if let Some(tap) = shared.tap.lock().unwrap().as_ref() {
+        let _ = tap.send(request.clone());
+    }
+    shared.requests.lock().unwrap().push(request);
     shared.bump();
     answer.into_response()
+}
+
+/// Every message the bot sends must ping no one, whatever it contains: `allowed_mentions` with
+/// `parse: []` and no users or roles listed.
+fn no_pings(shared: &Shared, method: &Method, path: &str, message: &Value) {
+    let am = &message["allowed_mentions"];
+    let empty = |k: &str| am[k].as_array().is_none_or(|a| a.is_empty());
+    if am["parse"] != json!([]) || !empty("users") || !empty("roles") {
+        shared.problem(format!(
+            "{method} {path}: a message that could ping: allowed_mentions = {am}"
+        ));
+    }
 }
 
 enum Answer {
     Json(Value),
     Status(StatusCode, Value),
+    /// 429 as Discord sends it: `retry_after` in the body and the headers.
+    RateLimited(f64),
 }
-use Answer::{Json, Status};
+use Answer::{Json, RateLimited, Status};
 
 impl IntoResponse for Answer {
     fn into_response(self) -> Response {
@@ -338,6 +476,22 @@ impl IntoResponse for Answer {
             Json(v) => axum::Json(v).into_response(),
             Status(StatusCode::NO_CONTENT, _) => StatusCode::NO_CONTENT.into_response(),
             Status(code, v) => (code, axum::Json(v)).into_response(),
+            RateLimited(after) => {
+                let body = json!({"message": "You are being rate limited.", "retry_after": after, "global": false});
+                let headers = [
+                    ("retry-after", format!("{}", after.ceil() as u64)),
+                    ("x-ratelimit-limit", "5".to_string()),
+                    ("x-ratelimit-remaining", "0".to_string()),
+                    ("x-ratelimit-reset-after", format!("{after:.3}")),
+                    ("x-ratelimit-bucket", "fake-bucket".to_string()),
+                    ("x-ratelimit-scope", "user".to_string()),
+                ];
+                let mut r = (StatusCode::TOO_MANY_REQUESTS, axum::Json(body)).into_response();
+                for (name, value) in headers {
+                    r.headers_mut().insert(name, value.parse().unwrap());
+                }
+                r
+            }
         }
     }
 }
@@ -365,16 +519,20 @@ pub fn message_json(body: &Value) -> Value {
 }
 
 async fn connection(tcp: tokio::net::TcpStream, shared: Arc<Shared>) {
+    // Frames go out as soon as they are written, as Discord's would (no Nagle delay on
+    // loopback, which holds the tail of a large frame for the bot's delayed ACK).
+    let _ = tcp.set_nodelay(true);
     let Ok(ws) = tokio_tungstenite::accept_async(tcp).await else {
         shared.problem("a gateway handshake failed".into());
         return;
     };
+    shared.opened.fetch_add(1, Ordering::SeqCst);
     let (mut sink, mut stream) = ws.split();
     let hello = json!({"op": 10, "d": {"heartbeat_interval": 41250}}).to_string();
     if sink.send(Message::Text(hello)).await.is_err() {
         return;
     }
-    let (out, mut outgoing) = mpsc::unbounded_channel::<String>();
+    let (out, mut outgoing) = mpsc::unbounded_channel::<Frame>();
     loop {
         tokio::select! {
             frame = stream.next() => match frame {
@@ -391,6 +549,8 @@ async fn connection(tcp: tokio::net::TcpStream, shared: Arc<Shared>) {
                             let mut redacted = d.clone();
                             redacted["token"] = json!("[checked]");
                             shared.identifies.lock().unwrap().push(redacted);
+                            // A new session: its dispatches count from 1 again.
+                            shared.seq.store(1, Ordering::SeqCst);
                             let ready = json!({"op": 0, "t": "READY", "s": 1, "d": {
                                 "v": 10,
                                 "user": {"id": APP_ID.to_string(), "username": "lectern", "discriminator": "0", "avatar": null, "bot": true},
@@ -404,6 +564,30 @@ async fn connection(tcp: tokio::net::TcpStream, shared: Arc<Shared>) {
                                 break;
                             }
                             shared.sockets.lock().unwrap().push(out.clone());
+                            shared.bump();
+                        }
+                        Some(6) => {
+                            let d = &v["d"];
+                            if d["token"].as_str() != Some(shared.token.as_str())
+                                && d["token"].as_str() != Some(&format!("Bot {}", shared.token))
+                            {
+                                shared.problem("RESUME without the bot's token".into());
+                            }
+                            let mut redacted = d.clone();
+                            redacted["token"] = json!("[checked]");
+                            shared.resumes.lock().unwrap().push(redacted);
+                            let answer = if shared.refuse_resume.load(Ordering::SeqCst) {
+                                json!({"op": 9, "d": false})
+                            } else {
+                                let s = shared.seq.fetch_add(1, Ordering::SeqCst) + 1;
+                                json!({"op": 0, "t": "RESUMED", "s": s, "d": {}})
+                            };
+                            if sink.send(Message::Text(answer.to_string())).await.is_err() {
+                                break;
+                            }
+                            if !shared.refuse_resume.load(Ordering::SeqCst) {
+                                shared.sockets.lock().unwrap().push(out.clone());
+                            }
                             shared.bump();
                         }
                         Some(1) => {
@@ -423,10 +607,21 @@ async fn connection(tcp: tokio::net::TcpStream, shared: Arc<Shared>) {
                 Some(Ok(_)) => {}
                 Some(Err(_)) | None => break,
             },
-            Some(frame) = outgoing.recv() => {
-                if sink.send(Message::Text(frame)).await.is_err() {
+            Some(frame) = outgoing.recv() => match frame {
+                Frame::Text(text) => {
+                    if sink.send(Message::Text(text)).await.is_err() {
+                        break;
+                    }
+                }
+                Frame::Close(code) => {
+                    let close = tokio_tungstenite::tungstenite::protocol::CloseFrame {
+                        code: code.into(),
+                        reason: "fake fault".into(),
+                    };
+                    let _ = sink.send(Message::Close(Some(close))).await;
                     break;
                 }
+                Frame::Drop => break,
             }
         }
     }
