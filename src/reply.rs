@@ -260,11 +260,11 @@ pub fn topics(lib: &Library, lang: Lang) -> Reply {
         title: Some(Msg::Topics.get(lang).to_string()),
         description: description.trim_end().to_string(),
         footer: Some(format!(
-            "{} {} · {} {}",
-            counts.talks,
+            "{}: {} · {}: {}",
             Msg::Talks.get(lang),
-            counts.sections,
-            Msg::Sections.get(lang)
+            counts.talks,
+            Msg::Sections.get(lang),
+            counts.sections
         )),
         components: vec![Component::Select {
             placeholder: Msg::OpenSection.get(lang).to_string(),
