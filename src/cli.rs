@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 
 use crate::config::{Config, LogFormat};
 use crate::i18n::Lang;
-use crate::library::{Library, LoadOptions, Loaded};
+use crate::library::{Library, Loaded};
 use crate::reply::{self, AboutInfo};
 use crate::search;
 
@@ -111,9 +111,7 @@ pub enum Question {
 
 /// Loads the library for the CLI, logging every warning.
 pub fn load(config: &Config, dir: &Path) -> Loaded {
-    let opts = LoadOptions {
-        max_file_bytes: config.content.max_file_bytes,
-    };
+    let opts = config.content.load_options();
     let started = std::time::Instant::now();
     let loaded = Library::load(dir, &opts);
     for w in &loaded.warnings {

@@ -32,6 +32,15 @@ pub struct ContentConfig {
     pub watch: bool,
 }
 
+impl ContentConfig {
+    /// The limits [`crate::library::Library::load`] applies, from this configuration.
+    pub fn load_options(&self) -> crate::library::LoadOptions {
+        crate::library::LoadOptions {
+            max_file_bytes: self.max_file_bytes,
+        }
+    }
+}
+
 impl Default for ContentConfig {
     fn default() -> Self {
         ContentConfig {

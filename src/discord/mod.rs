@@ -46,7 +46,7 @@ use serenity::{
 
 use crate::config::Config;
 use crate::i18n::{Lang, Msg};
-use crate::library::{Library, LoadOptions, SectionRef};
+use crate::library::{Library, SectionRef};
 use crate::ops::Ops;
 use crate::reload::Content;
 use crate::reply::{self, AboutInfo, Reply};
@@ -337,16 +337,10 @@ pub async fn run(
     let content = Content::new(
         library,
         config.content.seeds_dir.clone(),
-        load_options(config),
+        config.content.load_options(),
     );
     let ops = Ops::new(Arc::new(content));
     run_bot(config, token, Arc::new(Bot::new(config, ops)), shutdown).await
-}
-
-fn load_options(config: &Config) -> LoadOptions {
-    LoadOptions {
-        max_file_bytes: config.content.max_file_bytes,
-    }
 }
 
 /// Like [`run`], with the shared state made by the caller, who can keep a handle on it (to
@@ -530,7 +524,7 @@ pub fn serve(config: &Config) -> anyhow::Result<i32> {
     if loaded.library.talks().is_empty() {
         tracing::warn!(dir = %dir.display(), "no talk loaded: the bot will answer that there is nothing to show");
     }
-    let content = Content::new(loaded.library, dir, load_options(config));
+    let content = Content::new(loaded.library, dir, config.content.load_options());
     let ops = Ops::new(Arc::new(content));
     tracing::info!(
         version = env!("CARGO_PKG_VERSION"),
@@ -667,7 +661,7 @@ mod tests {
         let content = Content::new(
             Library::from_talks(Vec::new()),
             config.content.seeds_dir.clone(),
-            load_options(&config),
+            config.content.load_options(),
         );
         let bot = Bot::new(&config, Ops::new(Arc::new(content)));
         assert!(bot.is_admin(UserId::new(7), None));
