@@ -195,24 +195,19 @@ pub fn answer(lib: &Library, q: &Question, lang: Lang) -> (reply::Reply, Value) 
         }
         Question::Quote { topic } => {
             let topic = topic.join(" ");
-            let topic = (!topic.trim().is_empty()).then_some(topic);
-            match reply::quote_pool(lib, topic.as_deref(), lang) {
-                Err(reply) => (*reply, json!({ "quote": null })),
-                Ok(pool) => match pool.choose(&mut rand::rng()) {
-                    None => (
-                        reply::Reply::notice(crate::i18n::Msg::NoQuotes.get(lang)),
-                        json!({ "quote": null }),
-                    ),
-                    Some(&q) => {
-                        let from = topic
-                            .as_deref()
-                            .and_then(|t| search::resolve_section(lib, t));
-                        (
-                            reply::quote(lib, q, from, lang),
-                            json!({ "quote": quote_json(lib, q) }),
-                        )
-                    }
-                },
+            let scope = match reply::quote_scope(lib, Some(&topic), lang) {
+                Ok(scope) => scope,
+                Err(reply) => return (*reply, json!({ "quote": null })),
+            };
+            match scope.pool(lib).choose(&mut rand::rng()) {
+                None => (
+                    reply::Reply::notice(crate::i18n::Msg::NoQuotes.get(lang)),
+                    json!({ "quote": null }),
+                ),
+                Some(&q) => (
+                    reply::quote(lib, q, scope, lang),
+                    json!({ "quote": quote_json(lib, q) }),
+                ),
             }
         }
         Question::Quotes => {

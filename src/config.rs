@@ -33,10 +33,12 @@ pub struct ContentConfig {
 }
 
 impl ContentConfig {
-    /// The limits [`crate::library::Library::load`] applies, from this configuration.
+    /// The options of [`crate::library::Library::load`] for the `lectern` binary, which owns
+    /// its process: the configured limits, and free memory given back after each load.
     pub fn load_options(&self) -> crate::library::LoadOptions {
         crate::library::LoadOptions {
             max_file_bytes: self.max_file_bytes,
+            release_memory: true,
         }
     }
 }

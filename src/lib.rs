@@ -7,8 +7,9 @@
 //! - [`library`]: a folder of write-ups → [`library::Library`], the only place that reads seeds
 //!   from the file system; loading skips bad files with warnings and never fails as a whole.
 //! - [`search`]: the search index, ranked hits, autocomplete and fuzzy section lookup.
-//! - [`reload`]: the library in service behind an `ArcSwap`, reloads that build aside and
-//!   swap atomically or keep the old library, and the diff between two libraries.
+//! - [`changes`]: what a reload did: its verdict, report, and the diff between two libraries.
+//! - [`reload`]: the library in service behind an `ArcSwap`; reloads that build aside and
+//!   swap atomically or keep the old library.
 //! - [`reply`]: one function per command building a transport-independent [`reply::Reply`].
 //! - [`i18n`]: the interface's words in English and Chinese.
 //! - [`text`]: character-counted truncation and escaping.
@@ -22,6 +23,7 @@
 //! Invariant: everything above except `discord` knows nothing of Discord; the CLI, the bot,
 //! the tests and the benchmarks all call the same functions.
 
+pub mod changes;
 pub mod cli;
 pub mod config;
 pub mod discord;

@@ -11,20 +11,28 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::model::{Quote, Section, Talk};
+pub use crate::model::{QuoteRef, SectionRef};
 use crate::parse::parse_talk;
-use crate::search::Index;
+use crate::search::{Corpus, Index};
 
 /// Limits applied while loading.
 #[derive(Debug, Clone)]
 pub struct LoadOptions {
     /// Files larger than this many bytes are skipped.
     pub max_file_bytes: u64,
+    /// When the load ends, give the heap pages it freed back to the system (glibc's
+    /// `malloc_trim`). Without it glibc keeps the parser's and the index builder's scratch, and
+    /// a 1,000-talk library holds several times its live size in resident memory for as long
+    /// as it is served. It is a process-wide effect: only a program that owns its process
+    /// (the `lectern` binary) turns it on, never a library embedded in someone else's bot.
+    pub release_memory: bool,
 }
 
 impl Default for LoadOptions {
     fn default() -> Self {
         LoadOptions {
             max_file_bytes: 4 * 1024 * 1024,
+            release_memory: false,
         }
     }
 }
@@ -44,18 +52,55 @@ impl fmt::Display for LoadWarning {
     }
 }
 
-/// Points at one section of one talk in a library.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-pub struct SectionRef {
-    pub talk: usize,
-    pub section: usize,
+/// What a quote is drawn from: the one place that decides it, for `/quote`, its "another"
+/// button and `lectern ask quote`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum QuoteScope {
+    /// Every quote of every talk.
+    All,
+    /// The quotes of one section.
+    Section(SectionRef),
 }
 
-/// Points at one quote of one talk in a library.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct QuoteRef {
-    pub talk: usize,
-    pub quote: usize,
+impl QuoteScope {
+    /// The scope a button names: a talk id and a section ordinal, or neither for all quotes.
+    /// `None` when the talk or section is no longer in `lib`.
+    pub fn from_ids(lib: &Library, talk: Option<&str>, section: Option<usize>) -> Option<Self> {
+        match (talk, section) {
+            (Some(id), Some(section)) => {
+                let (talk, _) = lib.talk_by_id(id)?;
+                let r = SectionRef { talk, section };
+                lib.section(r).map(|_| QuoteScope::Section(r))
+            }
+            _ => Some(QuoteScope::All),
+        }
+    }
+
+    /// The section the scope is limited to, if any.
+    pub fn section(self) -> Option<SectionRef> {
+        match self {
+            QuoteScope::All => None,
+            QuoteScope::Section(r) => Some(r),
+        }
+    }
+
+    /// The quotes in the scope, in library order.
+    pub fn pool(self, lib: &Library) -> Vec<QuoteRef> {
+        match self {
+            QuoteScope::All => lib.quote_refs().collect(),
+            QuoteScope::Section(r) => lib
+                .talks
+                .get(r.talk)
+                .into_iter()
+                .flat_map(|t| t.quotes.iter().enumerate())
+                .filter(|(_, q)| q.section == Some(r.section))
+                .map(|(quote, _)| QuoteRef {
+                    talk: r.talk,
+                    quote,
+                })
+                .collect(),
+        }
+    }
 }
 
 /// All loaded talks, in file-name order, with their search index.
@@ -153,10 +198,11 @@ impl Library {
                 }),
             }
         }
-        Loaded {
-            library: Library::from_talks(talks),
-            warnings,
+        let library = Library::from_talks(talks);
+        if opts.release_memory {
+            release_free_memory();
         }
+        Loaded { library, warnings }
     }
 
     /// Builds a library (and its index) from parsed talks.
@@ -173,13 +219,20 @@ impl Library {
         &self.index
     }
 
+    /// What search reads: the talks and their index.
+    pub fn corpus(&self) -> Corpus<'_> {
+        Corpus {
+            talks: &self.talks,
+            index: &self.index,
+        }
+    }
+
     pub fn talk_by_id(&self, id: &str) -> Option<(usize, &Talk)> {
         self.talks.iter().enumerate().find(|(_, t)| t.id == id)
     }
 
     pub fn section(&self, r: SectionRef) -> Option<(&Talk, &Section)> {
-        let talk = self.talks.get(r.talk)?;
-        Some((talk, talk.sections.get(r.section)?))
+        crate::model::section_at(&self.talks, r)
     }
 
     pub fn quote(&self, r: QuoteRef) -> Option<(&Talk, &Quote)> {
@@ -189,12 +242,7 @@ impl Library {
 
     /// Every section, in order.
     pub fn section_refs(&self) -> impl Iterator<Item = SectionRef> + '_ {
-        self.talks.iter().enumerate().flat_map(|(t, talk)| {
-            (0..talk.sections.len()).map(move |s| SectionRef {
-                talk: t,
-                section: s,
-            })
-        })
+        crate::model::section_refs(&self.talks)
     }
 
     /// Every quote, in order.
@@ -213,12 +261,34 @@ impl Library {
     }
 }
 
+impl<'a> From<&'a Library> for Corpus<'a> {
+    fn from(lib: &'a Library) -> Corpus<'a> {
+        lib.corpus()
+    }
+}
+
+impl<'a> From<&'a std::sync::Arc<Library>> for Corpus<'a> {
+    fn from(lib: &'a std::sync::Arc<Library>) -> Corpus<'a> {
+        lib.corpus()
+    }
+}
+
 /// How much a library holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct Counts {
     pub talks: usize,
     pub sections: usize,
     pub quotes: usize,
+}
+
+/// Gives the free heap pages left by a load (the parser's events, the index builder's growing
+/// buffers) back to the system; see [`LoadOptions::release_memory`].
+fn release_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns free pages to the kernel; no live allocation is touched.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
 
 /// The talk id: the file name without its extension.
@@ -468,6 +538,7 @@ mod tests {
         }
         let opts = LoadOptions {
             max_file_bytes: 1000,
+            ..LoadOptions::default()
         };
         let err = read_stable(|| Ok(Growing), &opts).unwrap_err();
         assert!(

@@ -10,6 +10,36 @@
 
 use serde::Serialize;
 
+/// Points at one section of one talk: indices into a list of talks and into its sections.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub struct SectionRef {
+    pub talk: usize,
+    pub section: usize,
+}
+
+/// Points at one quote of one talk: indices into a list of talks and into its quotes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct QuoteRef {
+    pub talk: usize,
+    pub quote: usize,
+}
+
+/// The section `r` points at in `talks`, with its talk.
+pub fn section_at(talks: &[Talk], r: SectionRef) -> Option<(&Talk, &Section)> {
+    let talk = talks.get(r.talk)?;
+    Some((talk, talk.sections.get(r.section)?))
+}
+
+/// Every section of `talks`, in order.
+pub fn section_refs(talks: &[Talk]) -> impl Iterator<Item = SectionRef> + '_ {
+    talks.iter().enumerate().flat_map(|(t, talk)| {
+        (0..talk.sections.len()).map(move |s| SectionRef {
+            talk: t,
+            section: s,
+        })
+    })
+}
+
 /// One write-up of a talk, parsed from one file.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Talk {

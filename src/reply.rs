@@ -9,10 +9,10 @@
 
 use serde::Serialize;
 
+use crate::changes::ReloadReport;
 use crate::i18n::{Lang, Msg};
-use crate::library::{Library, QuoteRef, SectionRef};
+use crate::library::{Library, QuoteRef, QuoteScope, SectionRef};
 use crate::model::Talk;
-use crate::reload::ReloadReport;
 use crate::search::{self, Outcome};
 use crate::text::{char_len, escape_markdown, truncate_chars};
 
@@ -406,37 +406,25 @@ pub fn section(lib: &Library, r: SectionRef, page: usize, lang: Lang) -> Reply {
     }
 }
 
-/// The quotes `/quote` draws from: all of them, or those of the section `within` names.
-/// `Err` carries the reply for a topic that matches nothing.
-pub fn quote_pool(
+/// The scope `/quote` draws from for the `topic` a user typed: all quotes without one, else
+/// the section it names. `Err` carries the reply for a topic that matches nothing.
+pub fn quote_scope(
     lib: &Library,
-    within: Option<&str>,
+    typed: Option<&str>,
     lang: Lang,
-) -> Result<Vec<QuoteRef>, Box<Reply>> {
-    match within.map(str::trim).filter(|t| !t.is_empty()) {
-        None => Ok(lib.quote_refs().collect()),
+) -> Result<QuoteScope, Box<Reply>> {
+    match typed.map(str::trim).filter(|t| !t.is_empty()) {
+        None => Ok(QuoteScope::All),
         Some(t) => match search::resolve_section(lib, t) {
-            Some(r) => Ok(section_quotes(lib, r)),
+            Some(r) => Ok(QuoteScope::Section(r)),
             None => Err(Box::new(topic(lib, t, lang))),
         },
     }
 }
 
-/// The quotes of one section.
-pub fn section_quotes(lib: &Library, r: SectionRef) -> Vec<QuoteRef> {
-    lib.quote_refs()
-        .filter(|q| {
-            q.talk == r.talk
-                && lib
-                    .quote(*q)
-                    .is_some_and(|(_, quote)| quote.section == Some(r.section))
-        })
-        .collect()
-}
-
-/// One quote with where it was said, and a button for another one from the same pool.
-/// `from_section` is the section the pool was limited to, if any.
-pub fn quote(lib: &Library, q: QuoteRef, from_section: Option<SectionRef>, lang: Lang) -> Reply {
+/// One quote with where it was said, and a button for another one from the same `scope`.
+pub fn quote(lib: &Library, q: QuoteRef, scope: QuoteScope, lang: Lang) -> Reply {
+    let from_section = scope.section();
     let Some((talk, quote)) = lib.quote(q) else {
         return Reply::notice(Msg::NoQuotes.get(lang));
     };
@@ -655,7 +643,7 @@ pub fn about(lib: &Library, info: &AboutInfo, lang: Lang) -> Reply {
 
 /// The admin's answer to `/reload`: what changed, what failed, how long it took.
 pub fn reload_report(report: &ReloadReport, lang: Lang) -> Reply {
-    use crate::reload::Verdict;
+    use crate::changes::Verdict;
     let headline = match report.verdict {
         Verdict::Applied => lang.pick("Reloaded.", "已重新加载。"),
         Verdict::Forced => lang.pick(

@@ -43,7 +43,7 @@ fuzz_target!(|data: &[u8]| {
         replies.push(reply::section(&lib, r, n - 1, lang));
     }
     for q in lib.quote_refs() {
-        replies.push(reply::quote(&lib, q, None, lang));
+        replies.push(reply::quote(&lib, q, lectern::library::QuoteScope::All, lang));
     }
     let own: String = {
         let body = &lib.talks()[0].sections[0].body;

@@ -39,7 +39,7 @@ fuzz_target!(|data: &[u8]| {
             let v = r.limit_violations();
             assert!(v.is_empty(), "{v:?}");
         }
-        if let Err(r) = reply::quote_pool(lib, Some(&q), lang) {
+        if let Err(r) = reply::quote_scope(lib, Some(&q), lang) {
             assert!(r.limit_violations().is_empty());
         }
     }

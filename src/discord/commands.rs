@@ -66,14 +66,10 @@ pub async fn quote(
     let bot = Arc::clone(ctx.data());
     let channel = ctx.channel_id().get();
     answer(ctx, move |lib, lang| {
-        let within = match topic.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-            None => None,
-            Some(t) => match search::resolve_section(lib, t) {
-                Some(r) => Some(r),
-                None => return reply::topic(lib, t, lang),
-            },
-        };
-        bot.draw_quote(lib, channel, within, lang)
+        match reply::quote_scope(lib, topic.as_deref(), lang) {
+            Ok(scope) => bot.draw_quote(lib, channel, scope, lang),
+            Err(no_such_topic) => *no_such_topic,
+        }
     })
     .await
 }

@@ -12,7 +12,7 @@ use tracing::Instrument;
 
 use super::{Bot, Outcome, convert, custom_id, retry};
 use crate::i18n::{Lang, Msg};
-use crate::library::SectionRef;
+use crate::library::{QuoteScope, SectionRef};
 use crate::reply::{self, Action, Reply};
 
 /// How a press is answered.
@@ -87,11 +87,10 @@ fn answer(bot: &Bot, i: &ComponentInteraction) -> (Answer, Outcome) {
             None => Reply::notice(Msg::Gone.get(lang)),
         },
         Action::Quote { talk, section } => {
-            let within = talk
-                .and_then(|id| lib.talk_by_id(&id).map(|(t, _)| t))
-                .zip(section)
-                .map(|(talk, section)| SectionRef { talk, section });
-            bot.draw_quote(lib, i.channel_id.get(), within, lang)
+            match QuoteScope::from_ids(lib, talk.as_deref(), section) {
+                Some(scope) => bot.draw_quote(lib, i.channel_id.get(), scope, lang),
+                None => Reply::notice(Msg::Gone.get(lang)),
+            }
         }
     };
     if reply.ephemeral {

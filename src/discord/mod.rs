@@ -46,7 +46,7 @@ use serenity::{
 
 use crate::config::Config;
 use crate::i18n::{Lang, Msg};
-use crate::library::{Library, SectionRef};
+use crate::library::{Library, QuoteScope};
 use crate::ops::Ops;
 use crate::reload::Content;
 use crate::reply::{self, AboutInfo, Reply};
@@ -123,7 +123,7 @@ pub enum TokenError {
 #[derive(Debug)]
 pub struct Bot {
     ops: Ops,
-    quotes: QuoteBag<(u64, Option<SectionRef>)>,
+    quotes: QuoteBag<(u64, QuoteScope)>,
     admin_ids: Vec<u64>,
     about: AboutInfo,
 }
@@ -162,28 +162,25 @@ impl Bot {
             })
     }
 
-    /// Draws a quote no one in `channel` has seen this round, from the whole library or one
-    /// section of `lib` (the snapshot the interaction answers from).
+    /// Draws a quote no one in `channel` has seen this round, from `scope` in `lib` (the
+    /// snapshot the interaction answers from).
     pub fn draw_quote(
         &self,
         lib: &Arc<Library>,
         channel: u64,
-        within: Option<SectionRef>,
+        scope: QuoteScope,
         lang: Lang,
     ) -> Reply {
-        let pool: Vec<_> = match within {
-            Some(r) => reply::section_quotes(lib, r),
-            None => lib.quote_refs().collect(),
-        };
+        let pool = scope.pool(lib);
         // A reload swaps in a new `Arc<Library>`: its address tells the bags to start afresh.
         // (Were an address ever reused, the bag would only keep its round; indices stay in the
         // pool, whose size it also checks.)
         let generation = Arc::as_ptr(lib) as usize as u64;
         let drawn = self
             .quotes
-            .draw((channel, within), generation, pool.len(), &mut rand::rng());
+            .draw((channel, scope), generation, pool.len(), &mut rand::rng());
         match drawn {
-            Some(i) => reply::quote(lib, pool[i], within, lang),
+            Some(i) => reply::quote(lib, pool[i], scope, lang),
             None => Reply::notice(Msg::NoQuotes.get(lang)),
         }
     }

@@ -9,15 +9,16 @@ use rustc_hash::FxHashSet;
 
 use super::index::{char_mask, pair_bit};
 use super::normalize::compact;
-use super::{Choice, MAX_CHOICES, MAX_LABEL_CHARS};
-use crate::library::{Library, SectionRef};
+use super::{Choice, Corpus, MAX_CHOICES, MAX_LABEL_CHARS};
+use crate::model::SectionRef;
 use crate::text::truncate_chars;
 
 /// Least share of the typed text's character pairs a title must hold to count as a fuzzy match.
 const MIN_PAIR_OVERLAP: f32 = 0.5;
 
 /// Sections for the text typed so far, best first, at most [`MAX_CHOICES`].
-pub fn autocomplete(lib: &Library, typed: &str) -> Vec<Choice> {
+pub fn autocomplete<'a>(lib: impl Into<Corpus<'a>>, typed: &str) -> Vec<Choice> {
+    let lib = lib.into();
     let mut out = title_choices(lib, typed);
     if out.len() < MAX_CHOICES && !compact(typed).is_empty() {
         let have: FxHashSet<SectionRef> = out.iter().map(|c| c.section).collect();
@@ -40,8 +41,9 @@ pub fn autocomplete(lib: &Library, typed: &str) -> Vec<Choice> {
 }
 
 /// The title tiers of [`autocomplete`] alone (no search): what "did you mean" offers.
-pub fn title_choices(lib: &Library, typed: &str) -> Vec<Choice> {
-    let titles = &lib.index().titles;
+pub fn title_choices<'a>(lib: impl Into<Corpus<'a>>, typed: &str) -> Vec<Choice> {
+    let lib = lib.into();
+    let titles = &lib.index.titles;
     let t = compact(typed.trim().trim_start_matches('§'));
     let mut ranked: Vec<(u8, f32, usize)> = Vec::new();
     if t.is_empty() {
@@ -89,7 +91,7 @@ pub fn title_choices(lib: &Library, typed: &str) -> Vec<Choice> {
         .collect()
 }
 
-fn choice(lib: &Library, r: SectionRef) -> Option<Choice> {
+fn choice(lib: Corpus<'_>, r: SectionRef) -> Option<Choice> {
     let (_, s) = lib.section(r)?;
     Some(Choice {
         section: r,
@@ -126,7 +128,8 @@ fn overlap(typed: &[String], title: &str) -> f32 {
 
 /// The section a user means by `text`: a number, an exact label or title, or the best choice
 /// of [`autocomplete`].
-pub fn resolve_section(lib: &Library, text: &str) -> Option<SectionRef> {
+pub fn resolve_section<'a>(lib: impl Into<Corpus<'a>>, text: &str) -> Option<SectionRef> {
+    let lib = lib.into();
     let t = text.trim().trim_start_matches('§').trim();
     if t.is_empty() {
         return None;

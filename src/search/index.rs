@@ -21,8 +21,7 @@ use rustc_hash::FxHashMap;
 use super::HitKind;
 use super::normalize::{compact, plain};
 use super::tokenize::{Term, tokenize};
-use crate::library::SectionRef;
-use crate::model::Talk;
+use crate::model::{SectionRef, Talk};
 
 /// Fields of a document, in boost order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -162,7 +161,6 @@ impl Index {
         }
         let mut index = b.finish();
         index.titles = titles;
-        release_scratch();
         index
     }
 
@@ -317,17 +315,6 @@ pub fn char_mask(s: &str) -> u64 {
 /// The bit of [`char_mask`] that stands for the pair `a`, `b`.
 pub fn pair_bit(a: char, b: char) -> u64 {
     ((a as u64) << 21 | b as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58
-}
-
-/// Gives the free heap pages left by the load (the parser's events, the builder's growing
-/// posting buffers) back to the system. Without it glibc keeps them, and a 1,000-talk library
-/// holds several times its live size in resident memory for as long as it is served.
-fn release_scratch() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only returns free pages to the kernel; no live allocation is touched.
-    unsafe {
-        libc::malloc_trim(0);
-    }
 }
 
 /// Term ids of CJK tokens: unigrams of the common range in a direct table (the index build

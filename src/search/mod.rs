@@ -25,8 +25,28 @@ use rustc_hash::FxHashSet;
 pub use complete::{autocomplete, resolve_section};
 pub use index::Index;
 
-use crate::library::{Library, SectionRef};
+use crate::model::{Section, SectionRef, Talk};
 use rank::{Query, Scored};
+
+/// What search reads: the talks and the index built from them. A `Library` converts into one
+/// (`From<&Library>`), so callers pass their library and search never imports it.
+#[derive(Debug, Clone, Copy)]
+pub struct Corpus<'a> {
+    pub talks: &'a [Talk],
+    pub index: &'a Index,
+}
+
+impl<'a> Corpus<'a> {
+    /// The section `r` points at, with its talk.
+    pub fn section(&self, r: SectionRef) -> Option<(&'a Talk, &'a Section)> {
+        crate::model::section_at(self.talks, r)
+    }
+
+    /// Every section, in order.
+    pub fn section_refs(&self) -> impl Iterator<Item = SectionRef> + 'a {
+        crate::model::section_refs(self.talks)
+    }
+}
 
 /// At most this many autocomplete choices (Discord's limit).
 pub const MAX_CHOICES: usize = 25;
@@ -72,7 +92,8 @@ pub struct Outcome {
 }
 
 /// Searches the library.
-pub fn search(lib: &Library, query: &str, limit: usize) -> Outcome {
+pub fn search<'a>(lib: impl Into<Corpus<'a>>, query: &str, limit: usize) -> Outcome {
+    let lib = lib.into();
     if normalize::compact(query).is_empty() {
         return Outcome::default();
     }
@@ -89,9 +110,9 @@ pub fn search(lib: &Library, query: &str, limit: usize) -> Outcome {
         .map(|c| c.section)
         .collect();
     for s in weak {
-        if let Some(section) = lib.index().docs[s.doc as usize].section {
+        if let Some(section) = lib.index.docs[s.doc as usize].section {
             let r = SectionRef {
-                talk: lib.index().docs[s.doc as usize].talk as usize,
+                talk: lib.index.docs[s.doc as usize].talk as usize,
                 section: section as usize,
             };
             if !suggestions.contains(&r) {
@@ -107,17 +128,17 @@ pub fn search(lib: &Library, query: &str, limit: usize) -> Outcome {
 }
 
 /// The hits for a query, without suggestions.
-pub fn find(lib: &Library, query: &str, limit: usize) -> Vec<Hit> {
-    find_with_weak(lib, query, limit).0
+pub fn find<'a>(lib: impl Into<Corpus<'a>>, query: &str, limit: usize) -> Vec<Hit> {
+    find_with_weak(lib.into(), query, limit).0
 }
 
 /// The hits, and when there are none, the best few candidates that were not good enough.
-fn find_with_weak(lib: &Library, query: &str, limit: usize) -> (Vec<Hit>, Vec<Scored>) {
+fn find_with_weak(lib: Corpus<'_>, query: &str, limit: usize) -> (Vec<Hit>, Vec<Scored>) {
     let query = match query.char_indices().nth(MAX_QUERY_CHARS) {
         Some((cut, _)) => &query[..cut],
         None => query,
     };
-    let index = lib.index();
+    let index = lib.index;
     let q = Query::parse(index, query);
     let mut scored = rank::score(index, &q, |doc| doc_texts(lib, doc));
     let weak: Vec<Scored> = scored.iter().take(3).copied().collect();
@@ -176,9 +197,9 @@ fn find_with_weak(lib: &Library, query: &str, limit: usize) -> (Vec<Hit>, Vec<Sc
 
 /// The texts of a document: the title first, then
 /// the text the snippet prefers (a section's body, a summary item).
-fn doc_texts(lib: &Library, doc: u32) -> Vec<String> {
-    let d = &lib.index().docs[doc as usize];
-    let Some(talk) = lib.talks().get(d.talk as usize) else {
+fn doc_texts(lib: Corpus<'_>, doc: u32) -> Vec<String> {
+    let d = &lib.index.docs[doc as usize];
+    let Some(talk) = lib.talks.get(d.talk as usize) else {
         return Vec::new();
     };
     match d.kind {

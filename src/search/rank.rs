@@ -321,8 +321,8 @@ fn saturate(tf: f32) -> f32 {
 
 /// The coverage of the best candidate for `query`, before any threshold: what the miss
 /// threshold is measured against (the relevance test prints it for every query).
-pub fn best_coverage(lib: &crate::library::Library, query: &str) -> f32 {
-    let index = lib.index();
+pub fn best_coverage<'a>(lib: impl Into<super::Corpus<'a>>, query: &str) -> f32 {
+    let index = lib.into().index;
     let q = Query::parse(index, query);
     score(index, &q, |_| Vec::new())
         .iter()

@@ -399,7 +399,7 @@ async fn a_topics_quotes_come_from_that_section_and_the_button_draws_another() {
     let h = Harness::start().await;
     let lib = seed_library();
     let r = lectern::search::resolve_section(&lib, "13").unwrap();
-    let pool = lectern::reply::section_quotes(&lib, r).len();
+    let pool = lectern::library::QuoteScope::Section(r).pool(&lib).len();
     assert!(pool >= 2, "section 13 has quotes");
     let first = h.command(&LI, "quote", &[("topic", "13")]).await;
     let footer = embed(&first)["footer"]["text"].as_str().unwrap();

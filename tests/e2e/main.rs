@@ -170,9 +170,7 @@ impl Harness {
         config.discord.api_base = Some(fake.api_base.clone());
         config.content.seeds_dir = seeds();
         tweak(&mut config);
-        let opts = LoadOptions {
-            max_file_bytes: config.content.max_file_bytes,
-        };
+        let opts = config.content.load_options();
         let library = Library::load(&config.content.seeds_dir, &opts).library;
         let content = Content::new(library, config.content.seeds_dir.clone(), opts);
         let bot = Arc::new(Bot::new(&config, Ops::new(Arc::new(content))));

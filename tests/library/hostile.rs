@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use lectern::i18n::Lang;
-use lectern::library::{Library, LoadOptions, LoadWarning, Loaded};
+use lectern::library::{Library, LoadOptions, LoadWarning, Loaded, QuoteScope};
 use lectern::reply;
 
 use crate::load_dir;
@@ -54,7 +54,7 @@ fn assert_replies_within_limits(lib: &Library) {
             all.push(reply::section(lib, r, usize::MAX, lang));
         }
         for q in lib.quote_refs().take(50) {
-            all.push(reply::quote(lib, q, None, lang));
+            all.push(reply::quote(lib, q, QuoteScope::All, lang));
         }
         all.push(reply::search(lib, "text", lang));
         for r in &all {

@@ -57,6 +57,7 @@ fn files_over_the_size_limit_are_skipped() {
         dir.path(),
         &LoadOptions {
             max_file_bytes: 1000,
+            ..LoadOptions::default()
         },
     );
     assert!(loaded.library.talks().is_empty());

@@ -1,6 +1,7 @@
 //! Integration tests of the talk library: the bundled seed, fixture documents, loading bad
 //! files, reply limits and the command line. One test binary, a module per concern.
 
+mod architecture;
 mod cli;
 mod fixtures;
 mod hostile;

@@ -8,7 +8,7 @@
 use std::time::Duration;
 
 use lectern::i18n::Lang;
-use lectern::library::{Library, QuoteRef, SectionRef};
+use lectern::library::{Library, QuoteRef, QuoteScope, SectionRef};
 use lectern::model::{Image, Meta, Quote, QuoteKind, Section, Summary, Talk};
 use lectern::parse::{MAX_QUOTE_CHARS, MAX_TITLE_CHARS, MIN_QUOTE_CHARS, parse_talk};
 use lectern::reload::{LibraryDiff, ReloadReport, Verdict};
@@ -260,11 +260,14 @@ fn every_reply(lib: &Library, queries: &[&str]) -> Vec<(String, Reply)> {
         }
         for q in lib.quote_refs() {
             let (_, quote) = lib.quote(q).unwrap();
-            let from = quote.section.map(|s| SectionRef {
-                talk: q.talk,
-                section: s,
-            });
-            all.push((format!("{q:?}"), reply::quote(lib, q, from, lang)));
+            let scope = match quote.section {
+                Some(s) => QuoteScope::Section(SectionRef {
+                    talk: q.talk,
+                    section: s,
+                }),
+                None => QuoteScope::All,
+            };
+            all.push((format!("{q:?}"), reply::quote(lib, q, scope, lang)));
         }
         // References that no longer exist (after a reload) answer politely.
         all.push((
@@ -287,14 +290,14 @@ fn every_reply(lib: &Library, queries: &[&str]) -> Vec<(String, Reply)> {
                     talk: 0,
                     quote: 9999,
                 },
-                None,
+                QuoteScope::All,
                 lang,
             ),
         ));
         for q in queries {
             all.push((format!("search {q:?}"), reply::search(lib, q, lang)));
             all.push((format!("topic {q:?}"), reply::topic(lib, q, lang)));
-            if let Err(r) = reply::quote_pool(lib, Some(q), lang) {
+            if let Err(r) = reply::quote_scope(lib, Some(q), lang) {
                 all.push((format!("quote pool {q:?}"), *r));
             }
         }

@@ -1,7 +1,7 @@
 //! Replies: real content from the seed, within Discord's limits counted in characters.
 
 use lectern::i18n::Lang;
-use lectern::library::{Library, SectionRef};
+use lectern::library::{Library, QuoteScope, SectionRef};
 use lectern::model::{Meta, Section, Summary, Talk};
 use lectern::reply::{self, AboutInfo, Action, Component, PAGE_CHARS, Reply};
 use lectern::text::char_len;
@@ -34,7 +34,10 @@ fn every_reply(lib: &Library) -> Vec<(String, Reply)> {
             }
         }
         for q in lib.quote_refs() {
-            all.push((format!("{q:?}"), reply::quote(lib, q, None, lang)));
+            all.push((
+                format!("{q:?}"),
+                reply::quote(lib, q, QuoteScope::All, lang),
+            ));
         }
         for query in [
             "生物安全",
@@ -154,14 +157,18 @@ fn topics_lists_every_section_with_a_menu() {
 #[test]
 fn quote_reply_names_its_section_and_offers_another() {
     let lib = seed_library();
-    let pool = reply::quote_pool(&lib, Some("13"), Lang::En).unwrap();
+    let scope = reply::quote_scope(&lib, Some("13"), Lang::En).unwrap();
+    assert_eq!(
+        scope,
+        QuoteScope::Section(SectionRef {
+            talk: 0,
+            section: 12,
+        })
+    );
+    let pool = scope.pool(&lib);
     assert!(pool.len() >= 5);
     let q = pool[0];
-    let from = Some(SectionRef {
-        talk: 0,
-        section: 12,
-    });
-    let r = reply::quote(&lib, q, from, Lang::En);
+    let r = reply::quote(&lib, q, scope, Lang::En);
     let text = &lib.quote(q).unwrap().1.text;
     assert!(r.description.starts_with("> "));
     assert!(r.description.contains(text.as_str()));
@@ -177,7 +184,7 @@ fn quote_reply_names_its_section_and_offers_another() {
         }
     );
     // A topic that matches nothing is an error reply, not an empty pool.
-    assert!(reply::quote_pool(&lib, Some("qqqqzzzz"), Lang::En).is_err());
+    assert!(reply::quote_scope(&lib, Some("qqqqzzzz"), Lang::En).is_err());
 }
 
 #[test]
