@@ -4,6 +4,7 @@
 mod cli;
 mod fixtures;
 mod hostile;
+mod json_views;
 mod loading;
 mod props;
 mod reload_ops;
