@@ -12,6 +12,9 @@ pub enum Lang {
 }
 
 impl Lang {
+    /// Every language of the interface.
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::Zh];
+
     /// `zh`, `zh-CN`, `zh-TW` and the like get Chinese; everything else English.
     pub fn from_locale(locale: &str) -> Lang {
         if locale.trim().to_ascii_lowercase().starts_with("zh") {

@@ -7,6 +7,8 @@
 //! limits, counted in characters ([`Reply::limit_violations`] is empty); user text echoed back
 //! is escaped, so it cannot format or ping.
 
+pub mod catalog;
+
 use serde::Serialize;
 
 use crate::i18n::{Lang, Msg};

@@ -3,7 +3,7 @@
 use lectern::i18n::Lang;
 use lectern::library::{Library, SectionRef};
 use lectern::model::{Meta, Section, Summary, Talk};
-use lectern::reply::{self, AboutInfo, Action, Component, PAGE_CHARS, Reply};
+use lectern::reply::{self, Action, Component, PAGE_CHARS, Reply, catalog};
 use lectern::text::char_len;
 
 use crate::seed_library;
@@ -13,46 +13,19 @@ fn assert_within_limits(what: &str, r: &Reply) {
     assert!(v.is_empty(), "{what}: {v:?}");
 }
 
-fn every_reply(lib: &Library) -> Vec<(String, Reply)> {
-    let mut all = Vec::new();
-    for lang in [Lang::En, Lang::Zh] {
-        all.push(("topics".into(), reply::topics(lib, lang)));
-        all.push((
-            "about".into(),
-            reply::about(
-                lib,
-                &AboutInfo {
-                    version: "test".into(),
-                },
-                lang,
-            ),
-        ));
-        for r in lib.section_refs() {
-            let n = reply::pages(&lib.section(r).unwrap().1.body).len();
-            for page in 0..n {
-                all.push((format!("{r:?} p{page}"), reply::section(lib, r, page, lang)));
-            }
-        }
-        for q in lib.quote_refs() {
-            all.push((format!("{q:?}"), reply::quote(lib, q, None, lang)));
-        }
-        for query in [
-            "生物安全",
-            "Codex",
-            "没有这个词的查询",
-            "@everyone **x**",
-            "x",
-        ] {
-            all.push((query.into(), reply::search(lib, query, lang)));
-        }
-    }
-    all
-}
+/// The queries the seed's limit tests ask, besides every reply of the content itself.
+const QUERIES: &[&str] = &[
+    "生物安全",
+    "Codex",
+    "没有这个词的查询",
+    "@everyone **x**",
+    "x",
+];
 
 #[test]
 fn every_reply_on_the_seed_is_within_limits() {
     let lib = seed_library();
-    let all = every_reply(&lib);
+    let all = catalog::every_reply(&lib, QUERIES);
     assert!(all.len() > 300);
     for (what, r) in &all {
         assert_within_limits(what, r);
@@ -223,7 +196,7 @@ fn huge_talk() -> Talk {
 #[test]
 fn oversized_content_is_paged_and_cut_within_limits() {
     let lib = Library::from_talks(vec![huge_talk(), huge_talk()]);
-    for (what, r) in every_reply(&lib) {
+    for (what, r) in catalog::every_reply(&lib, QUERIES) {
         assert_within_limits(&what, &r);
     }
     let body = &lib.talks()[0].sections[0].body;
@@ -287,7 +260,10 @@ fn interface_strings_snapshot() {
         let mut shown = vec![
             ("no talks", reply::topics(&empty, lang).description),
             ("more talks", last_line.to_string()),
-            ("unknown topic", reply::topic(&many, "qqqq zzzz", lang).description),
+            (
+                "unknown topic",
+                reply::topic(&many, "qqqq zzzz", lang).description,
+            ),
             (
                 "empty section",
                 reply::topic(&empty_section, "1", lang).description,
