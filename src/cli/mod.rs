@@ -2,7 +2,7 @@
 //! in [`crate::discord`].
 //!
 //! - [`args`]: the arguments (clap); their doc comments are `--help`.
-//! - [`answer`]: `ask` and `check`, answered from the content with the bot's reply functions.
+//! - [`answer`](mod@answer): `ask` and `check`, answered from the content with the bot's reply functions.
 //! - [`json`]: the `--json` views, one `Serialize` struct per shape of the README's contract.
 //! - [`client`]: `reload` and `healthcheck`, a small HTTP client of the ops listener.
 //! - [`logging`]: `tracing` on stderr, for every command.
