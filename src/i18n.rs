@@ -12,6 +12,9 @@ pub enum Lang {
 }
 
 impl Lang {
+    /// Every language of the interface.
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::Zh];
+
     /// `zh`, `zh-CN`, `zh-TW` and the like get Chinese; everything else English.
     pub fn from_locale(locale: &str) -> Lang {
         if locale.trim().to_ascii_lowercase().starts_with("zh") {
@@ -30,11 +33,12 @@ impl Lang {
     }
 }
 
-/// Every fixed string of the interface.
+/// Every string of the interface. A string that takes values has a helper that fills them in
+/// (`Msg::more_talks`, `Msg::unknown_topic`, `Msg::no_close_match`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Msg {
     Topics,
-    SectionsCount,
+    NoTalks,
     OpenSection,
     PrevSection,
     NextSection,
@@ -48,6 +52,8 @@ pub enum Msg {
     DidYouMean,
     EmptyQuery,
     UnknownTopic,
+    TryTopics,
+    NoText,
     Gone,
     AboutTitle,
     AboutIntro,
@@ -63,6 +69,17 @@ pub enum Msg {
     Summary,
     KeyPoints,
     Risks,
+    ReloadTitle,
+    Reloaded,
+    ReloadForced,
+    ReloadKeptOld,
+    ReloadFailed,
+    TalksAdded,
+    TalksRemoved,
+    SectionsAdded,
+    SectionsRemoved,
+    SectionsChanged,
+    Problems,
 }
 
 impl Msg {
@@ -70,7 +87,7 @@ impl Msg {
         use Msg::*;
         let (en, zh) = match self {
             Topics => ("Topics", "话题"),
-            SectionsCount => ("sections", "节"),
+            NoTalks => ("No talks are loaded.", "还没有加载任何演讲。"),
             OpenSection => ("Open a section…", "打开一节…"),
             PrevSection => ("◀ Previous", "◀ 上一节"),
             NextSection => ("Next ▶", "下一节 ▶"),
@@ -84,6 +101,8 @@ impl Msg {
             DidYouMean => ("Did you mean", "你是不是想找"),
             EmptyQuery => ("Type something to search for.", "请输入要搜索的内容。"),
             UnknownTopic => ("No section matches", "没有匹配的章节："),
+            TryTopics => ("Try /topics.", "试试 /topics。"),
+            NoText => ("(This section has no text.)", "（本节没有正文。）"),
             Gone => (
                 "That is no longer in the library (it was reloaded). Run the command again.",
                 "内容已经更新，原来的条目不存在了。请重新运行命令。",
@@ -117,8 +136,50 @@ impl Msg {
             Summary => ("Summary", "一句话总结"),
             KeyPoints => ("Key points", "核心要点"),
             Risks => ("Risks", "风险"),
+            ReloadTitle => ("Reload", "重新加载"),
+            Reloaded => ("Reloaded.", "已重新加载。"),
+            ReloadForced => (
+                "Reloaded with problems (forced): what loaded is in service.",
+                "已强制重新加载：有文件被跳过，已加载的内容已生效。",
+            ),
+            ReloadKeptOld => (
+                "Not reloaded: some files failed, so the old content stays in service. Fix them, or use force:true.",
+                "未重新加载：部分文件有问题，旧内容继续生效。请修正，或使用 force:true。",
+            ),
+            ReloadFailed => (
+                "Not reloaded: nothing could be loaded, so the old content stays in service.",
+                "未重新加载：没有加载到任何内容，旧内容继续生效。",
+            ),
+            TalksAdded => ("Talks added", "新增演讲"),
+            TalksRemoved => ("Talks removed", "移除演讲"),
+            SectionsAdded => ("Sections added", "新增章节"),
+            SectionsRemoved => ("Sections removed", "移除章节"),
+            SectionsChanged => ("Sections changed", "修改章节"),
+            Problems => ("Problems", "问题"),
         };
         lang.pick(en, zh)
+    }
+
+    /// The last line of `/topics` when `n` talks did not fit.
+    pub fn more_talks(n: usize, lang: Lang) -> String {
+        match lang {
+            Lang::En => format!("…and {n} more talks: use /search or /topic."),
+            Lang::Zh => format!("……还有 {n} 个演讲，请使用 /search 或 /topic。"),
+        }
+    }
+
+    /// No section matches `shown` (the user's words, already escaped).
+    pub fn unknown_topic(shown: &str, lang: Lang) -> String {
+        format!(
+            "{} “{shown}”. {}",
+            Msg::UnknownTopic.get(lang),
+            Msg::TryTopics.get(lang)
+        )
+    }
+
+    /// Nothing matches the query `shown` (already escaped) well.
+    pub fn no_close_match(shown: &str, lang: Lang) -> String {
+        format!("{} “{shown}”.", Msg::NoCloseMatch.get(lang))
     }
 }
 

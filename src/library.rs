@@ -205,6 +205,26 @@ impl Library {
         Loaded { library, warnings }
     }
 
+    /// [`Library::load`], then one log line per warning and one with the counts and the time
+    /// taken: what the CLI and the bot both do when they load content.
+    pub fn load_logged(dir: &Path, opts: &LoadOptions) -> Loaded {
+        let started = std::time::Instant::now();
+        let loaded = Library::load(dir, opts);
+        for w in &loaded.warnings {
+            tracing::warn!(file = %w.file.display(), skipped = w.skipped, reason = %w.reason, "seed file problem");
+        }
+        let c = loaded.library.counts();
+        tracing::info!(
+            dir = %dir.display(),
+            talks = c.talks,
+            sections = c.sections,
+            quotes = c.quotes,
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "library loaded"
+        );
+        loaded
+    }
+
     /// Builds a library (and its index) from parsed talks.
     pub fn from_talks(talks: Vec<Talk>) -> Library {
         let index = Index::build(&talks);

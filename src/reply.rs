@@ -7,6 +7,8 @@
 //! limits, counted in characters ([`Reply::limit_violations`] is empty); user text echoed back
 //! is escaped, so it cannot format or ping.
 
+pub mod catalog;
+
 use serde::Serialize;
 
 use crate::changes::ReloadReport;
@@ -214,7 +216,7 @@ fn section_action(lib: &Library, r: SectionRef, page: usize) -> Action {
 /// `/topics`: every talk with its sections, and a menu that opens one.
 pub fn topics(lib: &Library, lang: Lang) -> Reply {
     if lib.talks().is_empty() {
-        return Reply::notice(lang.pick("No talks are loaded.", "还没有加载任何演讲。"));
+        return Reply::notice(Msg::NoTalks.get(lang));
     }
     let mut description = String::new();
     let mut omitted = 0usize;
@@ -237,10 +239,7 @@ pub fn topics(lib: &Library, lang: Lang) -> Reply {
         description.push_str(&block);
     }
     if omitted > 0 {
-        description.push_str(lang.pick(
-            &format!("…and {omitted} more talks: use /search or /topic."),
-            &format!("……还有 {omitted} 个演讲，请使用 /search 或 /topic。"),
-        ));
+        description.push_str(&Msg::more_talks(omitted, lang));
     }
     let options: Vec<SelectOption> = lib
         .section_refs()
@@ -278,11 +277,9 @@ pub fn topics(lib: &Library, lang: Lang) -> Reply {
 pub fn topic(lib: &Library, query: &str, lang: Lang) -> Reply {
     match search::resolve_section(lib, query) {
         Some(r) => section(lib, r, 0, lang),
-        None => Reply::notice(&format!(
-            "{} “{}”. {}",
-            Msg::UnknownTopic.get(lang),
-            escape_markdown(&truncate_chars(query, 100)),
-            lang.pick("Try /topics.", "试试 /topics。")
+        None => Reply::notice(&Msg::unknown_topic(
+            &escape_markdown(&truncate_chars(query, 100)),
+            lang,
         )),
     }
 }
@@ -344,9 +341,7 @@ pub fn section(lib: &Library, r: SectionRef, page: usize, lang: Lang) -> Reply {
     let page = page.min(all.len() - 1);
     let mut description = all[page].clone();
     if description.trim().is_empty() {
-        description = lang
-            .pick("(This section has no text.)", "（本节没有正文。）")
-            .into();
+        description = Msg::NoText.get(lang).into();
     }
     let n_sections = talk.sections.len();
     let numbered = talk.sections.iter().filter(|s| s.number.is_some()).count();
@@ -487,7 +482,7 @@ pub fn search(lib: &Library, query: &str, lang: Lang) -> Reply {
         limits::TITLE,
     ));
     if hits.is_empty() {
-        let mut description = format!("{} “{}”.", Msg::NoCloseMatch.get(lang), shown);
+        let mut description = Msg::no_close_match(&shown, lang);
         let mut options = Vec::new();
         if !suggestions.is_empty() {
             description.push_str(&format!("\n\n{}:", Msg::DidYouMean.get(lang)));
@@ -645,20 +640,12 @@ pub fn about(lib: &Library, info: &AboutInfo, lang: Lang) -> Reply {
 pub fn reload_report(report: &ReloadReport, lang: Lang) -> Reply {
     use crate::changes::Verdict;
     let headline = match report.verdict {
-        Verdict::Applied => lang.pick("Reloaded.", "已重新加载。"),
-        Verdict::Forced => lang.pick(
-            "Reloaded with problems (forced): what loaded is in service.",
-            "已强制重新加载：有文件被跳过，已加载的内容已生效。",
-        ),
-        Verdict::KeptOld => lang.pick(
-            "Not reloaded: some files failed, so the old content stays in service. Fix them, or use force:true.",
-            "未重新加载：部分文件有问题，旧内容继续生效。请修正，或使用 force:true。",
-        ),
-        Verdict::Failed => lang.pick(
-            "Not reloaded: nothing could be loaded, so the old content stays in service.",
-            "未重新加载：没有加载到任何内容，旧内容继续生效。",
-        ),
-    };
+        Verdict::Applied => Msg::Reloaded,
+        Verdict::Forced => Msg::ReloadForced,
+        Verdict::KeptOld => Msg::ReloadKeptOld,
+        Verdict::Failed => Msg::ReloadFailed,
+    }
+    .get(lang);
     let description = format!(
         "{headline}\n\n{} {} → {} · {} {} → {} · {} {} → {} · {} ms",
         Msg::Talks.get(lang),
@@ -672,7 +659,7 @@ pub fn reload_report(report: &ReloadReport, lang: Lang) -> Reply {
         report.diff.quotes_after,
         report.elapsed.as_millis()
     );
-    let title = lang.pick("Reload", "重新加载");
+    let title = Msg::ReloadTitle.get(lang);
     let d = &report.diff;
     let mut fields = Vec::new();
     // The fields share what the title and description leave of the embed's total.
@@ -701,18 +688,12 @@ pub fn reload_report(report: &ReloadReport, lang: Lang) -> Reply {
             inline: false,
         });
     };
-    list(lang.pick("Talks added", "新增演讲"), &d.talks_added);
-    list(lang.pick("Talks removed", "移除演讲"), &d.talks_removed);
-    list(lang.pick("Sections added", "新增章节"), &d.sections_added);
-    list(
-        lang.pick("Sections removed", "移除章节"),
-        &d.sections_removed,
-    );
-    list(
-        lang.pick("Sections changed", "修改章节"),
-        &d.sections_changed,
-    );
-    list(lang.pick("Problems", "问题"), &report.warnings);
+    list(Msg::TalksAdded.get(lang), &d.talks_added);
+    list(Msg::TalksRemoved.get(lang), &d.talks_removed);
+    list(Msg::SectionsAdded.get(lang), &d.sections_added);
+    list(Msg::SectionsRemoved.get(lang), &d.sections_removed);
+    list(Msg::SectionsChanged.get(lang), &d.sections_changed);
+    list(Msg::Problems.get(lang), &report.warnings);
     Reply {
         title: Some(title.to_string()),
         description,

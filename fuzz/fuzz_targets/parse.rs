@@ -1,15 +1,15 @@
-//! Any bytes, read as (lossy) UTF-8, through the parser and into every reply a talk gives,
-//! then searched: for what follows a 0xFF byte in the input, if any (0xFF is never part of
-//! UTF-8 text), and for a few characters of the talk's own text.
+//! Any bytes, read as (lossy) UTF-8, through the parser, then into every reply the talk gives
+//! (`reply::catalog::every_reply`, in both languages) with two queries: what follows a 0xFF
+//! byte in the input, if any (0xFF is never part of UTF-8 text), and a few characters of the
+//! talk's own text.
 //!
 //! Crashes are panics: the parser must never panic, the model must keep its invariants, and
 //! every reply must stay within Discord's limits.
 #![no_main]
 
-use lectern::i18n::Lang;
 use lectern::library::Library;
 use lectern::parse::{MAX_QUOTE_CHARS, MAX_TITLE_CHARS, MIN_QUOTE_CHARS, parse_talk};
-use lectern::reply;
+use lectern::reply::catalog;
 use lectern::search;
 use lectern::text::char_len;
 use libfuzzer_sys::fuzz_target;
@@ -35,29 +35,19 @@ fuzz_target!(|data: &[u8]| {
         return;
     }
     let lib = Library::from_talks(vec![talk]);
-    let lang = Lang::Zh;
-    let mut replies = vec![reply::topics(&lib, lang)];
-    for r in lib.section_refs() {
-        let n = reply::pages(&lib.section(r).unwrap().1.body).len();
-        replies.push(reply::section(&lib, r, 0, lang));
-        replies.push(reply::section(&lib, r, n - 1, lang));
-    }
-    for q in lib.quote_refs() {
-        replies.push(reply::quote(&lib, q, lectern::library::QuoteScope::All, lang));
-    }
     let own: String = {
         let body = &lib.talks()[0].sections[0].body;
         let n = body.chars().count();
         body.chars().skip(n / 2).take(3).collect()
     };
-    for q in [String::from_utf8_lossy(query).into_owned(), own] {
-        let _ = search::autocomplete(&lib, &q);
-        let _ = search::resolve_section(&lib, &q);
-        replies.push(reply::search(&lib, &q, lang));
-        replies.push(reply::topic(&lib, &q, lang));
+    let queries = [String::from_utf8_lossy(query).into_owned(), own];
+    for q in &queries {
+        let _ = search::autocomplete(&lib, q);
+        let _ = search::resolve_section(&lib, q);
     }
-    for r in &replies {
+    let queries: Vec<&str> = queries.iter().map(String::as_str).collect();
+    for (what, r) in catalog::every_reply(&lib, &queries) {
         let v = r.limit_violations();
-        assert!(v.is_empty(), "{v:?}");
+        assert!(v.is_empty(), "{what}: {v:?}");
     }
 });

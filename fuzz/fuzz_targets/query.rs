@@ -7,10 +7,9 @@
 
 use std::sync::OnceLock;
 
-use lectern::i18n::Lang;
 use lectern::library::Library;
 use lectern::parse::parse_talk;
-use lectern::reply;
+use lectern::reply::catalog;
 use lectern::search;
 use libfuzzer_sys::fuzz_target;
 
@@ -34,13 +33,8 @@ fuzz_target!(|data: &[u8]| {
     if let Some(r) = search::resolve_section(lib, &q) {
         assert!(lib.section(r).is_some());
     }
-    for lang in [Lang::En, Lang::Zh] {
-        for r in [reply::search(lib, &q, lang), reply::topic(lib, &q, lang)] {
-            let v = r.limit_violations();
-            assert!(v.is_empty(), "{v:?}");
-        }
-        if let Err(r) = reply::quote_scope(lib, Some(&q), lang) {
-            assert!(r.limit_violations().is_empty());
-        }
+    for (what, r) in catalog::query_replies(lib, &q) {
+        let v = r.limit_violations();
+        assert!(v.is_empty(), "{what}: {v:?}");
     }
 });

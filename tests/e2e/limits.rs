@@ -132,3 +132,22 @@ pub fn message(m: &Value) -> Vec<String> {
     }
     e
 }
+
+/// Every reply of the seed, as the bot sends it: checked against Discord's limits and the
+/// no-ping rule here, not only as the commands of the other tests happen to reach it.
+#[test]
+fn every_reply_of_the_seed_as_sent_is_within_discords_limits() {
+    use lectern::discord::convert;
+    use lectern::reply::catalog;
+    use poise::serenity_prelude::{CreateInteractionResponse, UserId};
+
+    let lib = crate::seed_library();
+    let all = catalog::every_reply(&lib, &["生物安全", "qqqq zzzz", "@everyone **x**", "13"]);
+    assert!(all.len() > 300, "{} replies", all.len());
+    for (what, reply) in &all {
+        let message = convert::message(reply, UserId::new(crate::ALICE.id));
+        let body = serde_json::to_value(CreateInteractionResponse::Message(message)).unwrap();
+        let problems = callback(&body);
+        assert!(problems.is_empty(), "{what}: {problems:?}\n{body:#}");
+    }
+}

@@ -5,6 +5,7 @@ mod architecture;
 mod cli;
 mod fixtures;
 mod hostile;
+mod json_views;
 mod loading;
 mod props;
 mod reload_ops;

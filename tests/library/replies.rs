@@ -3,7 +3,7 @@
 use lectern::i18n::Lang;
 use lectern::library::{Library, QuoteScope, SectionRef};
 use lectern::model::{Meta, Section, Summary, Talk};
-use lectern::reply::{self, AboutInfo, Action, Component, PAGE_CHARS, Reply};
+use lectern::reply::{self, Action, Component, PAGE_CHARS, Reply, catalog};
 use lectern::text::char_len;
 
 use crate::seed_library;
@@ -13,49 +13,19 @@ fn assert_within_limits(what: &str, r: &Reply) {
     assert!(v.is_empty(), "{what}: {v:?}");
 }
 
-fn every_reply(lib: &Library) -> Vec<(String, Reply)> {
-    let mut all = Vec::new();
-    for lang in [Lang::En, Lang::Zh] {
-        all.push(("topics".into(), reply::topics(lib, lang)));
-        all.push((
-            "about".into(),
-            reply::about(
-                lib,
-                &AboutInfo {
-                    version: "test".into(),
-                },
-                lang,
-            ),
-        ));
-        for r in lib.section_refs() {
-            let n = reply::pages(&lib.section(r).unwrap().1.body).len();
-            for page in 0..n {
-                all.push((format!("{r:?} p{page}"), reply::section(lib, r, page, lang)));
-            }
-        }
-        for q in lib.quote_refs() {
-            all.push((
-                format!("{q:?}"),
-                reply::quote(lib, q, QuoteScope::All, lang),
-            ));
-        }
-        for query in [
-            "生物安全",
-            "Codex",
-            "没有这个词的查询",
-            "@everyone **x**",
-            "x",
-        ] {
-            all.push((query.into(), reply::search(lib, query, lang)));
-        }
-    }
-    all
-}
+/// The queries the seed's limit tests ask, besides every reply of the content itself.
+const QUERIES: &[&str] = &[
+    "生物安全",
+    "Codex",
+    "没有这个词的查询",
+    "@everyone **x**",
+    "x",
+];
 
 #[test]
 fn every_reply_on_the_seed_is_within_limits() {
     let lib = seed_library();
-    let all = every_reply(&lib);
+    let all = catalog::every_reply(&lib, QUERIES);
     assert!(all.len() > 300);
     for (what, r) in &all {
         assert_within_limits(what, r);
@@ -230,7 +200,7 @@ fn huge_talk() -> Talk {
 #[test]
 fn oversized_content_is_paged_and_cut_within_limits() {
     let lib = Library::from_talks(vec![huge_talk(), huge_talk()]);
-    for (what, r) in every_reply(&lib) {
+    for (what, r) in catalog::every_reply(&lib, QUERIES) {
         assert_within_limits(&what, &r);
     }
     let body = &lib.talks()[0].sections[0].body;
@@ -261,4 +231,93 @@ fn rendered_section_snapshot() {
     let lib = seed_library();
     let r = reply::topic(&lib, "17", Lang::Zh);
     insta::assert_snapshot!(reply::to_text(&r));
+}
+
+/// Every fixed sentence of the replies, in both languages: the notices, the empty section, the
+/// "and N more talks" line, a miss, and the reload report of each verdict.
+#[test]
+fn interface_strings_snapshot() {
+    use lectern::library::Counts;
+    use lectern::reload::{LibraryDiff, ReloadReport, Verdict};
+    use std::time::Duration;
+
+    let small_talk = |i: usize, body: &str| Talk {
+        id: format!("t{i}"),
+        title: format!("{} {i}", "Talk".repeat(20)),
+        sections: vec![Section {
+            ordinal: 0,
+            number: Some(1),
+            title: "S".repeat(50),
+            body: body.into(),
+            infographic: None,
+        }],
+        ..huge_talk()
+    };
+    let many = Library::from_talks((0..40).map(|i| small_talk(i, "text")).collect());
+    let empty_section = Library::from_talks(vec![small_talk(0, "")]);
+    let empty = Library::from_talks(Vec::new());
+    let list = |what: &str| vec![format!("{what} one"), format!("{what} two")];
+    let mut out = String::new();
+    for lang in [Lang::En, Lang::Zh] {
+        let topics = reply::topics(&many, lang);
+        let last_line = topics.description.lines().last().unwrap_or_default();
+        let mut shown = vec![
+            ("no talks", reply::topics(&empty, lang).description),
+            ("more talks", last_line.to_string()),
+            (
+                "unknown topic",
+                reply::topic(&many, "qqqq zzzz", lang).description,
+            ),
+            (
+                "empty section",
+                reply::topic(&empty_section, "1", lang).description,
+            ),
+            (
+                "no close match",
+                reply::search(&many, "qqqq zzzz", lang).description,
+            ),
+        ];
+        for verdict in [
+            Verdict::Applied,
+            Verdict::Forced,
+            Verdict::KeptOld,
+            Verdict::Failed,
+        ] {
+            let report = ReloadReport {
+                verdict,
+                diff: LibraryDiff {
+                    talks_added: list("talk added"),
+                    talks_removed: list("talk removed"),
+                    sections_added: list("section added"),
+                    sections_removed: list("section removed"),
+                    sections_changed: list("section changed"),
+                    quotes_before: 3,
+                    quotes_after: 4,
+                },
+                warnings: list("warning"),
+                before: Counts {
+                    talks: 1,
+                    sections: 2,
+                    quotes: 3,
+                },
+                loaded: Counts {
+                    talks: 5,
+                    sections: 6,
+                    quotes: 4,
+                },
+                elapsed: Duration::from_millis(7),
+            };
+            let r = reply::reload_report(&report, lang);
+            // The whole report once; the other verdicts differ only in their headline.
+            let text = match report.verdict {
+                Verdict::Applied => reply::to_text(&r),
+                _ => r.description.lines().next().unwrap_or_default().to_string(),
+            };
+            shown.push(("reload", text));
+        }
+        for (what, text) in shown {
+            out.push_str(&format!("== {lang:?} {what}\n{}\n", text.trim_end()));
+        }
+    }
+    insta::assert_snapshot!(out);
 }

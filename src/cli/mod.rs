@@ -1,0 +1,34 @@
+//! The command line: `lectern ask …`, `check`, `reload` and `healthcheck`; `lectern serve` is
+//! in [`crate::discord`].
+//!
+//! - [`args`]: the arguments (clap); their doc comments are `--help`.
+//! - [`answer`](mod@answer): `ask` and `check`, answered from the content with the bot's reply functions.
+//! - [`json`]: the `--json` views, one `Serialize` struct per shape of the README's contract.
+//! - [`client`]: `reload` and `healthcheck`, a small HTTP client of the ops listener.
+//! - [`logging`]: `tracing` on stderr, for every command.
+//!
+//! Content is loaded by the core ([`Library::load_logged`]), as the bot loads it.
+
+pub mod answer;
+pub mod args;
+pub mod client;
+pub mod json;
+pub mod logging;
+
+use std::path::Path;
+
+pub use answer::{answer, ask, check};
+pub use args::{AskArgs, Cli, Command, Question};
+pub use client::{healthcheck, listener_url, reload};
+pub use logging::init_logging;
+
+use crate::config::Config;
+use crate::library::{Library, Loaded};
+
+/// The seeds folder `dir`, loaded with the configured limits and logged.
+///
+/// Only `discord::serve` still calls this; it goes once that calls [`Library::load_logged`]
+/// itself (the Discord layer should not import the CLI).
+pub fn load(config: &Config, dir: &Path) -> Loaded {
+    Library::load_logged(dir, &config.content.load_options())
+}

@@ -1,0 +1,106 @@
+//! Every reply a library can give: the one enumeration that the limit tests, the property tests
+//! and the fuzz targets run [`Reply::limit_violations`] over.
+//!
+//! A new reply builder (or a new state of one) is added here, and every one of those checks
+//! covers it. Each reply comes with a label saying which it is, for failure messages.
+
+use super::{AboutInfo, Reply};
+use crate::i18n::Lang;
+use crate::library::{Library, QuoteRef, QuoteScope, SectionRef};
+
+/// Every reply `lib` gives, in every language: `/topics`, `/about`, every page of every section
+/// (and a page past the last), every quote (alone and drawn from its section), references that
+/// are gone (after a reload), and [`query_replies`] for each of `queries`.
+pub fn every_reply(lib: &Library, queries: &[&str]) -> Vec<(String, Reply)> {
+    Lang::ALL
+        .into_iter()
+        .flat_map(|lang| {
+            let mut all = content_replies(lib, lang);
+            for q in queries {
+                all.extend(replies_to(lib, q, lang));
+            }
+            all.into_iter()
+                .map(move |(what, r)| (format!("{lang:?} {what}"), r))
+        })
+        .collect()
+}
+
+/// The replies to a query typed by a user, in every language: `/search`, `/topic`, and
+/// `/quote topic:` when the topic matches no section.
+pub fn query_replies(lib: &Library, query: &str) -> Vec<(String, Reply)> {
+    Lang::ALL
+        .into_iter()
+        .flat_map(|lang| {
+            replies_to(lib, query, lang)
+                .into_iter()
+                .map(move |(what, r)| (format!("{lang:?} {what}"), r))
+        })
+        .collect()
+}
+
+fn content_replies(lib: &Library, lang: Lang) -> Vec<(String, Reply)> {
+    let info = AboutInfo {
+        version: env!("CARGO_PKG_VERSION").to_string(),
+    };
+    let mut all = vec![
+        ("topics".to_string(), super::topics(lib, lang)),
+        ("about".to_string(), super::about(lib, &info, lang)),
+    ];
+    for r in lib.section_refs() {
+        let n = lib
+            .section(r)
+            .map_or(1, |(_, s)| super::pages(&s.body).len());
+        for page in 0..=n {
+            all.push((
+                format!("section {r:?} page {page}"),
+                super::section(lib, r, page, lang),
+            ));
+        }
+    }
+    for q in lib.quote_refs() {
+        let from = match lib.quote(q).and_then(|(_, quote)| quote.section) {
+            Some(s) => QuoteScope::Section(SectionRef {
+                talk: q.talk,
+                section: s,
+            }),
+            None => QuoteScope::All,
+        };
+        all.push((
+            format!("quote {q:?}"),
+            super::quote(lib, q, QuoteScope::All, lang),
+        ));
+        all.push((
+            format!("quote {q:?} from its section"),
+            super::quote(lib, q, from, lang),
+        ));
+    }
+    let gone_talk = lib.talks().len();
+    let gone_section = SectionRef {
+        talk: gone_talk,
+        section: 0,
+    };
+    let gone_quote = QuoteRef {
+        talk: gone_talk,
+        quote: 0,
+    };
+    all.push((
+        "gone section".to_string(),
+        super::section(lib, gone_section, 0, lang),
+    ));
+    all.push((
+        "gone quote".to_string(),
+        super::quote(lib, gone_quote, QuoteScope::All, lang),
+    ));
+    all
+}
+
+fn replies_to(lib: &Library, query: &str, lang: Lang) -> Vec<(String, Reply)> {
+    let mut all = vec![
+        (format!("search {query:?}"), super::search(lib, query, lang)),
+        (format!("topic {query:?}"), super::topic(lib, query, lang)),
+    ];
+    if let Err(r) = super::quote_scope(lib, Some(query), lang) {
+        all.push((format!("quote topic {query:?}"), *r));
+    }
+    all
+}

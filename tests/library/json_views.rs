@@ -1,0 +1,94 @@
+//! Snapshots of `lectern ask --json` over the bundled seed: the README's "`--json` output"
+//! contract as it is printed. Quotes are drawn at random, so the quote views are taken for
+//! given quotes rather than from a draw.
+
+use lectern::cli::json::{self, View};
+use lectern::cli::{Question, answer};
+use lectern::i18n::Lang;
+use lectern::library::{Library, QuoteRef};
+
+use crate::seed_library;
+
+/// What `lectern ask <question> --json` prints.
+fn printed(lib: &Library, q: Question) -> String {
+    let (_, view) = answer(lib, &q, Lang::En);
+    json::render(&view).unwrap()
+}
+
+fn words(s: &str) -> Vec<String> {
+    s.split(' ').map(String::from).collect()
+}
+
+#[test]
+fn topics_json() {
+    let lib = seed_library();
+    insta::assert_snapshot!(printed(&lib, Question::Topics));
+}
+
+#[test]
+fn topic_json_of_a_section_and_of_no_match() {
+    let lib = seed_library();
+    let section = Question::Topic {
+        section: words("13"),
+        page: 1,
+    };
+    insta::assert_snapshot!("topic_13", printed(&lib, section));
+    let none = Question::Topic {
+        section: words("qqqq zzzz"),
+        page: 1,
+    };
+    assert_eq!(printed(&lib, none), "{\n  \"section\": null\n}\n");
+}
+
+#[test]
+fn quotes_json_lists_every_quote() {
+    let lib = seed_library();
+    let text = printed(&lib, Question::Quotes);
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["quotes"].as_array().unwrap().len(), lib.counts().quotes);
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn quote_json_with_and_without_a_section() {
+    let lib = seed_library();
+    let view = |q| json::render(&View::Quote(json::quote(&lib, Some(q)))).unwrap();
+    let refs: Vec<QuoteRef> = lib.quote_refs().collect();
+    let in_section = refs
+        .iter()
+        .find(|q| lib.quote(**q).unwrap().1.section == Some(12))
+        .unwrap();
+    insta::assert_snapshot!("quote_in_section_13", view(*in_section));
+    let before_sections = refs
+        .iter()
+        .find(|q| lib.quote(**q).unwrap().1.section.is_none())
+        .unwrap();
+    insta::assert_snapshot!("quote_before_the_sections", view(*before_sections));
+    // A topic that matches nothing draws nothing.
+    let none = Question::Quote {
+        topic: words("qqqq zzzz"),
+    };
+    assert_eq!(printed(&lib, none), "{\n  \"quote\": null\n}\n");
+}
+
+#[test]
+fn search_json_with_hits_and_with_suggestions() {
+    let lib = seed_library();
+    let hits = Question::Search {
+        query: words("生物安全"),
+    };
+    insta::assert_snapshot!("search_hits", printed(&lib, hits));
+    let miss = Question::Search {
+        query: words("生物 qqqq zzzz wwww"),
+    };
+    insta::assert_snapshot!("search_suggestions", printed(&lib, miss));
+}
+
+#[test]
+fn about_json() {
+    let lib = seed_library();
+    let text = printed(&lib, Question::About);
+    // The version is the crate's: keep the snapshot from changing with every release.
+    let text = text.replace(env!("CARGO_PKG_VERSION"), "[version]");
+    insta::assert_snapshot!(text);
+}
