@@ -22,8 +22,6 @@ use fake_discord::{APP_ID, FakeDiscord, PATIENCE, Registration};
 use lectern::config::Config;
 use lectern::discord::{Bot, Token};
 use lectern::library::{Library, LoadOptions};
-use lectern::ops::Ops;
-use lectern::reload::Content;
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
 
@@ -170,12 +168,12 @@ impl Harness {
         config.discord.api_base = Some(fake.api_base.clone());
         config.content.seeds_dir = seeds();
         tweak(&mut config);
-        let opts = LoadOptions {
-            max_file_bytes: config.content.max_file_bytes,
-        };
-        let library = Library::load(&config.content.seeds_dir, &opts).library;
-        let content = Content::new(library, config.content.seeds_dir.clone(), opts);
-        let bot = Arc::new(Bot::new(&config, Ops::new(Arc::new(content))));
+        let library =
+            Library::load(&config.content.seeds_dir, &config.content.load_options()).library;
+        let bot = Arc::new(Bot::new(
+            &config,
+            lectern::serve::assemble(&config, library),
+        ));
         let (tx, rx) = oneshot::channel::<()>();
         let running = Arc::clone(&bot);
         let task = tokio::spawn(async move {
