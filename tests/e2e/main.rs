@@ -12,6 +12,7 @@ mod fake_discord;
 mod faults;
 mod limits;
 mod openapi;
+mod process;
 mod security;
 
 use std::io::Write;
