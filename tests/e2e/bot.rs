@@ -774,8 +774,7 @@ async fn long_sections_page_and_a_second_talk_has_its_own_buttons() {
         long,
     )
     .unwrap();
-    let dir = seeds.path().to_path_buf();
-    let h = Harness::start_with(Registration::Accept, move |c| c.content.seeds_dir = dir).await;
+    let h = Harness::start_on(seeds.path()).await;
     let first = h
         .command(&ALICE, "topic", &[("section", "很长的一节")])
         .await;

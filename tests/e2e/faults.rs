@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use super::fake_discord::{Fault, Registration};
+use super::fake_discord::Fault;
 use super::*;
 
 const S13: &str = "13 · 生物安全与韧性策略";
@@ -372,8 +372,7 @@ async fn garbage_dispatches_are_dropped_and_the_bot_goes_on() {
 #[tokio::test(flavor = "current_thread")]
 async fn a_reload_that_cannot_read_a_file_keeps_the_old_library() {
     let seeds = seeds_copy();
-    let dir = seeds.path().to_path_buf();
-    let h = Harness::start_with(Registration::Accept, move |c| c.content.seeds_dir = dir).await;
+    let h = Harness::start_on(seeds.path()).await;
     // A file that vanished between listing and reading (a dangling link), beside a new talk.
     std::os::unix::fs::symlink(
         seeds.path().join("gone.md"),
@@ -409,8 +408,7 @@ async fn a_reload_that_cannot_read_a_file_keeps_the_old_library() {
 #[tokio::test(flavor = "current_thread")]
 async fn a_failing_reload_while_the_gateway_drops_keeps_the_old_library() {
     let seeds = seeds_copy();
-    let dir = seeds.path().to_path_buf();
-    let h = Harness::start_with(Registration::Accept, move |c| c.content.seeds_dir = dir).await;
+    let h = Harness::start_on(seeds.path()).await;
     std::fs::write(seeds.path().join("broken.md"), "").unwrap();
     let payload = h.slash(&ADMIN, "reload", &[]);
     let token = payload["token"].as_str().unwrap().to_string();

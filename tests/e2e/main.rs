@@ -5,7 +5,9 @@
 //! log subscriber it sets catches everything the bot logs. Every body the bot sends is checked
 //! against Discord's OpenAPI description and limits as it arrives ([`fake_discord`]); every
 //! test ends with [`Harness::stop`], which asserts a clean shutdown, no problem seen by the
-//! fake, and no token in the logs. Timeouts are only guards against hanging.
+//! fake, and no token in the logs. What only the binary shows (the token from the
+//! environment, exit codes, SIGTERM) runs `lectern serve` itself, through [`process`].
+//! Timeouts are only guards against hanging.
 
 mod bot;
 mod fake_discord;
@@ -136,6 +138,12 @@ impl Drop for Harness {
 impl Harness {
     pub async fn start() -> Harness {
         Harness::start_with(Registration::Accept, |_| {}).await
+    }
+
+    /// Like [`Harness::start`], serving the seeds folder `seeds` (a copy a test changes).
+    pub async fn start_on(seeds: &std::path::Path) -> Harness {
+        let seeds = seeds.to_path_buf();
+        Harness::start_with(Registration::Accept, move |c| c.content.seeds_dir = seeds).await
     }
 
     /// Starts the fake, then the bot with the default configuration changed by `tweak`, and
