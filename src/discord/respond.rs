@@ -201,6 +201,24 @@ struct To<'a> {
     user: UserId,
 }
 
+impl<'a> To<'a> {
+    fn command(i: &'a CommandInteraction) -> To<'a> {
+        To {
+            id: i.id,
+            token: &i.token,
+            user: i.user.id,
+        }
+    }
+
+    fn component(i: &'a ComponentInteraction) -> To<'a> {
+        To {
+            id: i.id,
+            token: &i.token,
+            user: i.user.id,
+        }
+    }
+}
+
 /// Answers one interaction: respond, defer, edit, follow up; then [`Responder::finish`].
 pub struct Responder<'a> {
     http: &'a serenity::Http,
@@ -226,7 +244,7 @@ impl<'a> Responder<'a> {
     ) -> Responder<'a> {
         Responder::tracked(
             http,
-            to_command(i),
+            To::command(i),
             Track::command(Kind::Command, i, metrics),
         )
     }
@@ -237,12 +255,7 @@ impl<'a> Responder<'a> {
         i: &'a ComponentInteraction,
         metrics: Arc<Metrics>,
     ) -> Responder<'a> {
-        let to = To {
-            id: i.id,
-            token: &i.token,
-            user: i.user.id,
-        };
-        Responder::tracked(http, to, Track::component(i, metrics))
+        Responder::tracked(http, To::component(i), Track::component(i, metrics))
     }
 
     fn tracked(http: &'a serenity::Http, to: To<'a>, track: Track) -> Responder<'a> {
@@ -268,7 +281,7 @@ impl<'a> Responder<'a> {
     ) -> Responder<'a> {
         Responder {
             http,
-            to: to_command(i),
+            to: To::command(i),
             deadline: Instant::now() + budget,
             responded,
             shared: None,
@@ -328,7 +341,8 @@ impl<'a> Responder<'a> {
                 async move { edit.execute(http, to.token).await.map(|_| ()) }
             })
             .await;
-        self.settle(sent)
+        self.failed |= sent.is_err();
+        sent
     }
 
     /// Another message after the first response, ephemeral when `reply` is.
@@ -344,7 +358,8 @@ impl<'a> Responder<'a> {
                 async move { followup.execute(http, (None, to.token)).await.map(|_| ()) }
             })
             .await;
-        self.settle(sent)
+        self.failed |= sent.is_err();
+        sent
     }
 
     /// The first response if there was none yet, else a follow-up.
@@ -378,7 +393,8 @@ impl<'a> Responder<'a> {
                 flag.store(true, Ordering::SeqCst);
             }
         }
-        self.settle(sent)
+        self.failed |= sent.is_err();
+        sent
     }
 
     /// Sends with [`retry::on_rate_limit`] for up to `budget` from now, in the span.
@@ -390,18 +406,5 @@ impl<'a> Responder<'a> {
         retry::on_rate_limit(Instant::now() + budget, attempt)
             .instrument(self.span())
             .await
-    }
-
-    fn settle(&mut self, sent: serenity::Result<()>) -> serenity::Result<()> {
-        self.failed |= sent.is_err();
-        sent
-    }
-}
-
-fn to_command(i: &CommandInteraction) -> To<'_> {
-    To {
-        id: i.id,
-        token: &i.token,
-        user: i.user.id,
     }
 }

@@ -2,7 +2,7 @@
 //!
 //! Invariant: the token lives only in a [`Token`], whose `Debug` and `Display` print
 //! `[redacted]`; it is never logged, nor put in an error. Only the gateway module reads it
-//! ([`Token::expose`]), to hand it to serenity.
+//! (`Token::expose`), to hand it to serenity.
 
 use std::fmt;
 use std::path::PathBuf;
