@@ -104,10 +104,13 @@ mod tests {
     fn admins_are_listed_users_or_members_who_manage_the_server() {
         let mut config = Config::default();
         config.admin.user_ids = vec![7];
-        let bot = Bot::new(
-            &config,
-            crate::serve::assemble(&config, Library::from_talks(Vec::new())),
+        // Not `serve::assemble`: `serve` uses `discord`, and the arrow does not point back.
+        let content = crate::reload::Content::new(
+            Library::from_talks(Vec::new()),
+            config.content.seeds_dir.clone(),
+            config.content.load_options(),
         );
+        let bot = Bot::new(&config, Ops::new(Arc::new(content)));
         assert!(bot.is_admin(UserId::new(7), None));
         assert!(!bot.is_admin(UserId::new(8), None));
         assert!(!bot.is_admin(UserId::new(8), Some(Permissions::SEND_MESSAGES)));
