@@ -23,11 +23,14 @@ mod limits;
 #[path = "../tests/e2e/fake_discord.rs"]
 mod fake_discord;
 
+#[path = "../tests/e2e/process.rs"]
+mod process;
+
 use std::collections::HashMap;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use fake_discord::{APP_ID, FakeDiscord, Registration};
+use process::Served;
 use serde_json::{Value, json};
 
 const TOKEN: &str = "MTEwMDAw.fake-bot-token.only-for-the-load-benchmark";
@@ -36,16 +39,6 @@ const USER: u64 = 2001;
 const WINDOW: usize = 32;
 /// A guard against hanging, not a target.
 const GUARD: Duration = Duration::from_secs(150);
-
-/// The bot process, killed if the benchmark ends early.
-struct Bot(std::process::Child);
-
-impl Drop for Bot {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 fn vm_rss_kib(pid: u32) -> u64 {
     status_kib(pid, "VmRSS:")
@@ -162,23 +155,16 @@ async fn main() {
         .unwrap_or(WINDOW)
         .max(1);
     let fake = FakeDiscord::start(TOKEN, Registration::Accept).await;
-    let logs = tempfile::NamedTempFile::new().unwrap();
-    let mut bot = Bot(Command::new(env!("CARGO_BIN_EXE_lectern"))
-        .arg("serve")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_remove("DISCORD_TOKEN_FILE")
-        .env_remove("RUST_LOG")
-        .env("DISCORD_TOKEN", TOKEN)
-        .env("LECTERN__DISCORD__API_BASE", &fake.api_base)
-        .env("LECTERN__HTTP__BIND", "")
-        .env("LECTERN__CONTENT__WATCH", "false")
-        .stdout(Stdio::null())
-        .stderr(logs.reopen().unwrap())
-        .spawn()
-        .expect("the lectern binary starts"));
-    let pid = bot.0.id();
-    fake.wait_request("command registration", |r| r.method == "PUT")
-        .await;
+    let mut bot = Served::start(
+        &fake,
+        [
+            ("DISCORD_TOKEN", TOKEN),
+            ("LECTERN__HTTP__BIND", ""),
+            ("LECTERN__CONTENT__WATCH", "false"),
+        ],
+    )
+    .await;
+    let pid = bot.pid();
     let mut tap = fake.tap();
 
     // One real answer, to press its "Next" button.
@@ -264,11 +250,8 @@ async fn main() {
         .count();
     let duplicated = answers.values().filter(|n| **n > 1).count();
     let problems = fake.problems();
-    let stderr = std::fs::read_to_string(logs.path()).unwrap_or_default();
-    let _ = Command::new("kill")
-        .args(["-TERM", &pid.to_string()])
-        .status();
-    let _ = bot.0.wait();
+    let stderr = bot.stderr();
+    bot.terminate().await;
 
     latencies.sort();
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;

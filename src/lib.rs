@@ -18,10 +18,12 @@
 //! - [`watch`]: reload when the seeds folder changes (debounced), for `content.watch`.
 //! - [`config`]: layered configuration (files, then `LECTERN__…` environment variables).
 //! - [`cli`]: the `ask` and `check` commands.
-//! - [`discord`]: the bot (`lectern serve`): serenity and poise, commands, buttons.
+//! - [`discord`]: the Discord adapter: serenity and poise, commands, buttons, one responder.
+//! - [`serve`]: `lectern serve`, the process's wiring: content, ops listener, watcher, SIGHUP
+//!   and the bot, started and shut down in order.
 //!
-//! Invariant: everything above except `discord` knows nothing of Discord; the CLI, the bot,
-//! the tests and the benchmarks all call the same functions.
+//! Invariant: everything above except `discord` and `serve` knows nothing of Discord; the
+//! CLI, the bot, the tests and the benchmarks all call the same functions.
 
 pub mod changes;
 pub mod cli;
@@ -35,5 +37,6 @@ pub mod parse;
 pub mod reload;
 pub mod reply;
 pub mod search;
+pub mod serve;
 pub mod text;
 pub mod watch;

@@ -20,7 +20,7 @@ fn main() -> ExitCode {
     let result = match args.command {
         Command::Ask(ask) => cli::ask(&config, ask, &mut stdout),
         Command::Check { dir } => cli::check(&config, dir, &mut stdout),
-        Command::Serve => lectern::discord::serve(&config),
+        Command::Serve => lectern::serve::serve(&config),
         Command::Reload { force, url } => block_on(async {
             let base = cli::listener_url(&config, url)?;
             cli::reload(&base, force, &mut stdout).await

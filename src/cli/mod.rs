@@ -15,20 +15,7 @@ pub mod client;
 pub mod json;
 pub mod logging;
 
-use std::path::Path;
-
 pub use answer::{answer, ask, check};
 pub use args::{AskArgs, Cli, Command, Question};
 pub use client::{healthcheck, listener_url, reload};
 pub use logging::init_logging;
-
-use crate::config::Config;
-use crate::library::{Library, Loaded};
-
-/// The seeds folder `dir`, loaded with the configured limits and logged.
-///
-/// Only `discord::serve` still calls this; it goes once that calls [`Library::load_logged`]
-/// itself (the Discord layer should not import the CLI).
-pub fn load(config: &Config, dir: &Path) -> Loaded {
-    Library::load_logged(dir, &config.content.load_options())
-}

@@ -1,7 +1,9 @@
 //! The slash commands: one small function each, glue between an interaction and `reply::*`.
 //!
 //! A command reads the interaction's locale, takes one snapshot of the library (so a reply
-//! never mixes two loads), builds a [`Reply`] with the core and sends it through [`convert`].
+//! never mixes two loads), builds a [`Reply`] with the core, says what it means (an
+//! [`Outcome`]: answered, or a polite notice) and answers through a [`Responder`], which sends
+//! it and records the outcome.
 //! The `///` doc of each command is its English description in Discord; the Chinese ones are
 //! in [`i18n`](super::i18n). Invariants: every command answers once, within Discord's
 //! 3-second deadline (`/reload` defers first, since loading may be slow); errors reach the
@@ -12,13 +14,11 @@ use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 use poise::serenity_prelude as serenity;
-use serenity::{
-    AutocompleteChoice, CommandInteraction, CreateInteractionResponse,
-    CreateInteractionResponseFollowup, EditInteractionResponse,
-};
+use serenity::{AutocompleteChoice, CommandInteraction};
 use tracing::Instrument;
 
-use super::{Bot, Outcome, Tracked, convert, retry};
+use super::respond::{Kind, Outcome, Responder, Track};
+use super::{Bot, retry};
 use crate::i18n::{Lang, Msg};
 use crate::library::Library;
 use crate::reply::{self, Reply};
@@ -41,7 +41,15 @@ pub fn all() -> Vec<Command> {
 /// The talks and their sections
 #[poise::command(slash_command)]
 pub async fn topics(ctx: Context<'_>) -> Result<(), Error> {
-    answer(ctx, |lib, lang| reply::topics(lib, lang)).await
+    answer(ctx, |lib, lang| {
+        let outcome = if lib.talks().is_empty() {
+            Outcome::Notice
+        } else {
+            Outcome::Ok
+        };
+        (reply::topics(lib, lang), outcome)
+    })
+    .await
 }
 
 /// Open one section of a talk
@@ -52,7 +60,14 @@ pub async fn topic(
     #[autocomplete = "complete_section"]
     section: String,
 ) -> Result<(), Error> {
-    answer(ctx, move |lib, lang| reply::topic(lib, &section, lang)).await
+    answer(ctx, move |lib, lang| {
+        match search::resolve_section(lib, &section) {
+            Some(r) => (reply::section(lib, r, 0, lang), Outcome::Ok),
+            // `reply::topic` words the miss.
+            None => (reply::topic(lib, &section, lang), Outcome::Notice),
+        }
+    })
+    .await
 }
 
 /// A random quote, from all the talks or from one section
@@ -68,7 +83,7 @@ pub async fn quote(
     answer(ctx, move |lib, lang| {
         match reply::quote_scope(lib, topic.as_deref(), lang) {
             Ok(scope) => bot.draw_quote(lib, channel, scope, lang),
-            Err(no_such_topic) => *no_such_topic,
+            Err(no_such_topic) => (*no_such_topic, Outcome::Notice),
         }
     })
     .await
@@ -80,14 +95,26 @@ pub async fn search(
     ctx: Context<'_>,
     #[description = "Words to look for"] query: String,
 ) -> Result<(), Error> {
-    answer(ctx, move |lib, lang| reply::search(lib, &query, lang)).await
+    answer(ctx, move |lib, lang| {
+        // A miss is an answer ("no close match"); only an empty query is the user's mistake.
+        let outcome = if query.trim().is_empty() {
+            Outcome::Notice
+        } else {
+            Outcome::Ok
+        };
+        (reply::search(lib, &query, lang), outcome)
+    })
+    .await
 }
 
 /// What lectern serves and how to use it
 #[poise::command(slash_command)]
 pub async fn about(ctx: Context<'_>) -> Result<(), Error> {
     let bot = Arc::clone(ctx.data());
-    answer(ctx, move |lib, lang| reply::about(lib, &bot.about, lang)).await
+    answer(ctx, move |lib, lang| {
+        (reply::about(lib, bot.about(), lang), Outcome::Ok)
+    })
+    .await
 }
 
 /// Reload the talks from the seeds folder (admins only)
@@ -96,41 +123,31 @@ pub async fn reload(
     ctx: Context<'_>,
     #[description = "Put what loaded in service even if some files failed"] force: Option<bool>,
 ) -> Result<(), Error> {
-    let i = interaction(ctx)?;
-    let bot = Arc::clone(ctx.data());
+    let (mut r, i) = responder(ctx)?;
+    let bot = ctx.data();
     let lang = Lang::from_locale(&i.locale);
-    let t = track(&bot, i, "command");
-    let outcome = async {
-        // Discord's defaults can be overridden by server admins: check again here.
-        let permissions = i.member.as_ref().and_then(|m| m.permissions);
-        if !bot.is_admin(i.user.id, permissions) {
-            send(ctx, i, &Reply::notice(Msg::NotAdmin.get(lang)), &t).await?;
-            return Ok(Outcome::Refused);
-        }
-        let deadline = t.started + retry::FIRST_RESPONSE;
-        retry::on_rate_limit(deadline, || i.defer_ephemeral(ctx.http())).await?;
-        mark_sent(ctx);
-        let by = format!("discord user {}", i.user.id);
-        let report = bot.ops().reload(force.unwrap_or(false), &by).await;
-        let reply = reply::reload_report(&report, lang);
-        let edit = EditInteractionResponse::new()
-            .embeds(vec![convert::embed(&reply)])
-            .allowed_mentions(convert::no_pings());
-        let deadline = std::time::Instant::now() + retry::FOLLOW_UP;
-        retry::on_rate_limit(deadline, || i.edit_response(ctx.http(), edit.clone())).await?;
-        Ok(if report.verdict.swapped() {
-            Outcome::Ok
-        } else {
-            Outcome::Notice
-        })
+    // Discord's defaults can be overridden by server admins: check again here.
+    let permissions = i.member.as_ref().and_then(|m| m.permissions);
+    if !bot.is_admin(i.user.id, permissions) {
+        r.respond(&Reply::notice(Msg::NotAdmin.get(lang))).await?;
+        r.finish(Outcome::Refused);
+        return Ok(());
     }
-    .instrument(t.span.clone())
-    .await;
-    match &outcome {
-        Ok(o) => bot.done(&t, *o, true),
-        Err(_) => bot.done(&t, Outcome::Error, false),
-    }
-    outcome.map(|_| ())
+    // Loading may take longer than the 3 s a first response has.
+    r.defer_ephemeral().await?;
+    let by = format!("discord user {}", i.user.id);
+    let report = bot
+        .ops()
+        .reload(force.unwrap_or(false), &by)
+        .instrument(r.span())
+        .await;
+    r.edit(&reply::reload_report(&report, lang)).await?;
+    r.finish(if report.verdict.swapped() {
+        Outcome::Ok
+    } else {
+        Outcome::Notice
+    });
+    Ok(())
 }
 
 /// Autocomplete for section options: the search's ranking, at most 25 labels of ≤ 100
@@ -142,66 +159,42 @@ async fn complete_section(ctx: Context<'_>, partial: &str) -> Vec<AutocompleteCh
         .into_iter()
         .map(|c| AutocompleteChoice::new(c.label.clone(), c.label))
         .collect();
-    // poise sends the choices after this returns: the latency is the time to rank them.
-    if let Ok(i) = interaction(ctx) {
-        let mut t = track(ctx.data(), i, "autocomplete");
-        t.started = started;
-        ctx.data().done(&t, Outcome::Ok, true);
+    // poise sends the choices after this returns (without waiting out a 429): the
+    // interaction is only tracked here, and its latency is the time to rank them.
+    if let poise::Context::Application(a) = ctx {
+        let metrics = Arc::clone(&ctx.data().ops().metrics);
+        Track::command(Kind::Autocomplete, a.interaction, metrics)
+            .since(started)
+            .finish(Outcome::Ok);
     }
     choices
 }
 
-/// Builds a reply from one snapshot of the library and sends it, in a span.
+/// Builds a reply and its outcome from one snapshot of the library, in the interaction's
+/// span, and sends it as the first response.
 async fn answer(
     ctx: Context<'_>,
-    build: impl FnOnce(&Arc<Library>, Lang) -> Reply,
+    build: impl FnOnce(&Arc<Library>, Lang) -> (Reply, Outcome),
 ) -> Result<(), Error> {
-    let i = interaction(ctx)?;
-    let bot = ctx.data();
-    let t = track(bot, i, "command");
+    let (mut r, i) = responder(ctx)?;
     let lang = Lang::from_locale(&i.locale);
-    let lib = bot.library();
-    let reply = t.span.in_scope(|| build(&lib, lang));
-    let outcome = if reply.ephemeral {
-        Outcome::Notice
-    } else {
-        Outcome::Ok
-    };
-    let sent = send(ctx, i, &reply, &t).instrument(t.span.clone()).await;
-    bot.done(&t, outcome, sent.is_ok());
-    sent
-}
-
-/// Sends a reply as the interaction's first response, waiting out a 429 while it can still
-/// arrive in time.
-async fn send(
-    ctx: Context<'_>,
-    i: &CommandInteraction,
-    reply: &Reply,
-    t: &Tracked,
-) -> Result<(), Error> {
-    let response = CreateInteractionResponse::Message(convert::message(reply, i.user.id));
-    let deadline = t.started + retry::FIRST_RESPONSE;
-    retry::on_rate_limit(deadline, || i.create_response(ctx.http(), response.clone())).await?;
-    mark_sent(ctx);
+    let lib = ctx.data().library();
+    let (reply, outcome) = r.span().in_scope(|| build(&lib, lang));
+    r.respond(&reply).await?;
+    r.finish(outcome);
     Ok(())
 }
 
-/// Tells poise that the interaction has its first response, so an error reply follows up.
-fn mark_sent(ctx: Context<'_>) {
-    if let poise::Context::Application(a) = ctx {
-        a.has_sent_initial_response.store(true, Ordering::SeqCst);
-    }
-}
-
-/// Starts tracking a command or autocomplete interaction.
-fn track(bot: &Bot, i: &CommandInteraction, kind: &'static str) -> Tracked {
-    bot.track(kind, &i.data.name, i.id, i.guild_id, i.user.id, &i.locale)
-}
-
-fn interaction(ctx: Context<'_>) -> Result<&CommandInteraction, Error> {
+/// The responder of the command `ctx` runs, tracked from now. It shares poise's "first
+/// response sent" flag, so that [`on_error`] follows up rather than answer twice.
+fn responder(ctx: Context<'_>) -> Result<(Responder<'_>, &CommandInteraction), Error> {
     match ctx {
-        poise::Context::Application(a) => Ok(a.interaction),
+        poise::Context::Application(a) => {
+            let metrics = Arc::clone(&ctx.data().ops().metrics);
+            let r = Responder::command(&a.serenity_context.http, a.interaction, metrics)
+                .sharing_first_response(a.has_sent_initial_response);
+            Ok((r, a.interaction))
+        }
         poise::Context::Prefix(_) => Err(anyhow::anyhow!("lectern has no prefix commands")),
     }
 }
@@ -246,28 +239,16 @@ pub async fn on_error(error: poise::FrameworkError<'_, Arc<Bot>, Error>) {
         "command failed"
     );
     let lang = Lang::from_locale(&i.locale);
-    let reply = Reply::notice(Msg::InternalError.get(lang));
-    let apology = if sent {
-        let followup = CreateInteractionResponseFollowup::new()
-            .embeds(vec![convert::embed(&reply)])
-            .allowed_mentions(convert::no_pings())
-            .ephemeral(true);
-        let deadline = std::time::Instant::now() + retry::FOLLOW_UP;
-        retry::on_rate_limit(deadline, || i.create_followup(http, followup.clone()))
-            .await
-            .map(|_| ())
+    // A reply that was rate limited already waited until the first response's deadline:
+    // the apology gets one try.
+    let budget = if status == Some(429) {
+        std::time::Duration::ZERO
     } else {
-        let response = CreateInteractionResponse::Message(convert::message(&reply, i.user.id));
-        // A reply that was rate limited already waited until the first response's deadline:
-        // the apology gets one try.
-        let budget = if status == Some(429) {
-            std::time::Duration::ZERO
-        } else {
-            retry::FIRST_RESPONSE
-        };
-        let deadline = std::time::Instant::now() + budget;
-        retry::on_rate_limit(deadline, || i.create_response(http, response.clone())).await
+        retry::FIRST_RESPONSE
     };
+    let apology = Responder::after_error(http, i, sent, budget)
+        .answer(&Reply::notice(Msg::InternalError.get(lang)))
+        .await;
     if let Err(e) = apology {
         tracing::error!(
             interaction_id = %i.id,

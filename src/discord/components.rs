@@ -6,11 +6,13 @@
 //! has gets a polite ephemeral note; a button edits its own message in place (paging, another
 //! quote), a select menu answers with a new message so that the list it came from stays.
 
-use poise::serenity_prelude as serenity;
-use serenity::{ComponentInteraction, ComponentInteractionDataKind, CreateInteractionResponse};
-use tracing::Instrument;
+use std::sync::Arc;
 
-use super::{Bot, Outcome, convert, custom_id, retry};
+use poise::serenity_prelude as serenity;
+use serenity::{ComponentInteraction, ComponentInteractionDataKind};
+
+use super::respond::{Outcome, Responder};
+use super::{Bot, custom_id, retry};
 use crate::i18n::{Lang, Msg};
 use crate::library::{QuoteScope, SectionRef};
 use crate::reply::{self, Action, Reply};
@@ -26,35 +28,22 @@ enum Answer {
 
 /// Answers one component interaction.
 pub async fn handle(http: &serenity::Http, bot: &Bot, i: &ComponentInteraction) {
-    let t = bot.track(
-        "component",
-        "component",
-        i.id,
-        i.guild_id,
-        i.user.id,
-        &i.locale,
-    );
-    let (answer, outcome) = t.span.in_scope(|| answer(bot, i));
-    let response = match &answer {
-        Answer::Update(r) => {
-            CreateInteractionResponse::UpdateMessage(convert::message(r, i.user.id))
-        }
-        Answer::New(r) => CreateInteractionResponse::Message(convert::message(r, i.user.id)),
+    let mut r = Responder::component(http, i, Arc::clone(&bot.ops().metrics));
+    let (answer, outcome) = r.span().in_scope(|| answer(bot, i));
+    let sent = match &answer {
+        Answer::Update(reply) => r.update(reply).await,
+        Answer::New(reply) => r.respond(reply).await,
     };
-    let deadline = t.started + retry::FIRST_RESPONSE;
-    let sent = retry::on_rate_limit(deadline, || i.create_response(http, response.clone()))
-        .instrument(t.span.clone())
-        .await;
     if let Err(e) = &sent {
         tracing::error!(
-            parent: &t.span,
+            parent: &r.span(),
             interaction_id = %i.id,
             http_status = retry::http_status(e),
             error = %e,
             "could not answer a press"
         );
     }
-    bot.done(&t, outcome, sent.is_ok());
+    r.finish(outcome);
 }
 
 fn answer(bot: &Bot, i: &ComponentInteraction) -> (Answer, Outcome) {
@@ -77,23 +66,32 @@ fn answer(bot: &Bot, i: &ComponentInteraction) -> (Answer, Outcome) {
     let Some(action) = target.and_then(|t| custom_id::resolve(lib, t)) else {
         return notice(Msg::Gone, Outcome::Stale);
     };
-    let reply = match action {
+    // What a press points at may be gone since its message was sent (a reload): a talk, a
+    // section, or every quote of a section. That is a stale press, told politely.
+    let (reply, found) = match action {
         Action::Section {
             talk,
             section,
             page,
         } => match lib.talk_by_id(&talk) {
-            Some((t, _)) => reply::section(lib, SectionRef { talk: t, section }, page, lang),
-            None => Reply::notice(Msg::Gone.get(lang)),
+            Some((talk, _)) => {
+                let r = SectionRef { talk, section };
+                let found = lib.section(r).is_some();
+                (reply::section(lib, r, page, lang), found)
+            }
+            None => return notice(Msg::Gone, Outcome::Stale),
         },
         Action::Quote { talk, section } => {
             match QuoteScope::from_ids(lib, talk.as_deref(), section) {
-                Some(scope) => bot.draw_quote(lib, i.channel_id.get(), scope, lang),
-                None => Reply::notice(Msg::Gone.get(lang)),
+                Some(scope) => {
+                    let (reply, outcome) = bot.draw_quote(lib, i.channel_id.get(), scope, lang);
+                    (reply, outcome == Outcome::Ok)
+                }
+                None => return notice(Msg::Gone, Outcome::Stale),
             }
         }
     };
-    if reply.ephemeral {
+    if !found {
         (Answer::New(reply), Outcome::Stale)
     } else if is_select {
         (Answer::New(reply), Outcome::Ok)

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 
 use super::fake_discord::{APP_ID, FakeDiscord, Registration};
+use super::process::Served;
 use super::*;
 
 const SOURCE: &str = "https://baoyu.io/blog/2026/01/27/sam-altman-developer-townhall-gpt5";
@@ -773,8 +774,7 @@ async fn long_sections_page_and_a_second_talk_has_its_own_buttons() {
         long,
     )
     .unwrap();
-    let dir = seeds.path().to_path_buf();
-    let h = Harness::start_with(Registration::Accept, move |c| c.content.seeds_dir = dir).await;
+    let h = Harness::start_on(seeds.path()).await;
     let first = h
         .command(&ALICE, "topic", &[("section", "很长的一节")])
         .await;
@@ -857,13 +857,7 @@ async fn shutdown_closes_the_gateway_and_run_returns() {
 
 #[test]
 fn serve_without_a_token_exits_2_with_a_one_line_hint() {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_lectern"))
-        .arg("serve")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_remove("DISCORD_TOKEN")
-        .env_remove("DISCORD_TOKEN_FILE")
-        .output()
-        .unwrap();
+    let out = super::process::lectern_serve().output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     let lines: Vec<&str> = stderr.lines().collect();
@@ -874,62 +868,28 @@ fn serve_without_a_token_exits_2_with_a_one_line_hint() {
     );
 }
 
-/// A child process that is killed if the test fails before it exits.
-struct Child(std::process::Child);
-
-impl Drop for Child {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 #[tokio::test(flavor = "current_thread")]
 async fn the_binary_serves_with_a_token_file_and_exits_0_on_sigterm() {
     let fake = FakeDiscord::start(TOKEN, Registration::Accept).await;
     let secrets = tempfile::tempdir().unwrap();
     let token_file = secrets.path().join("discord_token");
     std::fs::write(&token_file, format!("{TOKEN}\n")).unwrap();
-    let logs = secrets.path().join("stderr.log");
-    let mut child = Child(
-        std::process::Command::new(env!("CARGO_BIN_EXE_lectern"))
-            .arg("serve")
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .env_remove("DISCORD_TOKEN")
-            .env_remove("RUST_LOG")
-            .env("DISCORD_TOKEN_FILE", &token_file)
-            .env("LECTERN__DISCORD__API_BASE", &fake.api_base)
-            .env(
+    let mut served = Served::start(
+        &fake,
+        [
+            ("DISCORD_TOKEN_FILE", token_file.as_os_str()),
+            (
                 "LECTERN__LOG__FILTER",
-                "info,lectern=debug,serenity=warn,poise=warn",
-            )
-            .stdout(std::process::Stdio::null())
-            .stderr(std::fs::File::create(&logs).unwrap())
-            .spawn()
-            .unwrap(),
-    );
-    let stderr = || std::fs::read_to_string(&logs).unwrap_or_default();
-    fake.wait_request("registration", |r| r.method == "PUT")
-        .await;
+                "info,lectern=debug,serenity=warn,poise=warn".as_ref(),
+            ),
+        ],
+    )
+    .await;
     let about = fake.command(&MEI, "about", &[]).await;
     assert_eq!(embed(&about)["title"], "关于 lectern");
 
-    let kill = std::process::Command::new("kill")
-        .args(["-TERM", &child.0.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(kill.success());
-    let status = tokio::time::timeout(super::fake_discord::PATIENCE, async {
-        loop {
-            if let Some(status) = child.0.try_wait().unwrap() {
-                return status;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-        }
-    })
-    .await
-    .unwrap_or_else(|_| panic!("lectern did not exit after SIGTERM: {}", stderr()));
-    let stderr = stderr();
+    let status = served.terminate().await;
+    let stderr = served.stderr();
     assert_eq!(status.code(), Some(0), "{stderr}");
     assert!(
         stderr.contains("library loaded") && stderr.contains("gateway closed"),

@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use super::fake_discord::{Fault, Registration};
+use super::fake_discord::Fault;
 use super::*;
 
 const S13: &str = "13 · 生物安全与韧性策略";
@@ -23,86 +23,112 @@ async fn sessions(h: &Harness, n: usize) {
     .await;
 }
 
-/// Waits until the bot has sent `n` RESUMEs.
-async fn resumes(h: &Harness, n: usize) {
-    h.wait_for(&format!("RESUME {n}"), |f| {
-        (f.resumes().len() >= n).then_some(())
-    })
-    .await;
-}
-
-/// Waits until the bot has sent `n` IDENTIFYs.
-async fn identifies(h: &Harness, n: usize) {
-    h.wait_for(&format!("IDENTIFY {n}"), |f| {
-        (f.identifies().len() >= n).then_some(())
-    })
-    .await;
-}
-
 // Item 4: the gateway closes mid-session.
 
-#[tokio::test(flavor = "current_thread")]
-async fn a_resumable_close_is_resumed_and_the_next_command_answered() {
-    let h = Harness::start().await;
-    answers(&h).await;
-    // 4000 (unknown error) and 1001 (going away) are resumable; so is a plain drop.
-    for (n, close) in [Some(4000), Some(1001), None].into_iter().enumerate() {
-        match close {
-            Some(code) => h.close_gateway(code),
-            None => h.drop_gateway(),
-        }
-        resumes(&h, n + 1).await;
-        sessions(&h, n + 2).await;
-        answers(&h).await;
-        // Readiness follows (the stage update reaches the bot on its own task).
-        let ready = tokio::time::timeout(super::fake_discord::PATIENCE, async {
-            while !h.bot.ops().status.gateway_connected() {
-                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+/// Something the gateway does to a live session.
+#[derive(Debug, Clone, Copy)]
+enum GatewayFault {
+    /// A Close frame with this code.
+    Close(u16),
+    /// The connection drops without a Close frame.
+    Drop,
+    /// Discord asks the bot to reconnect (op 7).
+    Reconnect,
+    /// The session is invalid and cannot be resumed (op 9, `d: false`).
+    InvalidSession,
+    /// The fake refuses every RESUME from now on, then closes with 4000.
+    RefuseResumeAfterClose,
+}
+
+impl GatewayFault {
+    fn inject(self, h: &Harness) {
+        match self {
+            GatewayFault::Close(code) => h.close_gateway(code),
+            GatewayFault::Drop => h.drop_gateway(),
+            GatewayFault::Reconnect => h.send_op(json!({"op": 7, "d": null})),
+            GatewayFault::InvalidSession => h.send_op(json!({"op": 9, "d": false})),
+            GatewayFault::RefuseResumeAfterClose => {
+                h.refuse_resumes();
+                h.close_gateway(4000);
             }
-        });
-        assert!(ready.await.is_ok(), "ready again after the resume");
+        }
     }
-    let resume = &h.resumes()[0];
-    assert_eq!(resume["session_id"], "fake-session");
-    assert!(resume["seq"].as_u64().unwrap() >= 2, "{resume}");
-    assert_eq!(h.identifies().len(), 1, "resumed, not identified again");
-    let logs = h.stop().await;
-    assert!(!logs.contains("panicked"), "{logs}");
+
+    /// The RESUMEs and IDENTIFYs the bot sends to recover.
+    fn recovery(self) -> (usize, usize) {
+        match self {
+            GatewayFault::Close(_) | GatewayFault::Drop | GatewayFault::Reconnect => (1, 0),
+            GatewayFault::InvalidSession => (0, 1),
+            // It tries to resume, is refused, and identifies.
+            GatewayFault::RefuseResumeAfterClose => (1, 1),
+        }
+    }
 }
 
-#[tokio::test(flavor = "current_thread")]
-async fn a_reconnect_request_is_resumed_and_the_next_command_answered() {
-    let h = Harness::start().await;
-    answers(&h).await;
-    h.send_op(json!({"op": 7, "d": null}));
-    resumes(&h, 1).await;
-    sessions(&h, 2).await;
-    answers(&h).await;
-    h.stop().await;
-}
+/// Each row: faults one after another in one session. After each, the bot resumes or
+/// identifies again as the fault calls for, opens a new session, answers the next command, and
+/// is ready again.
+const GATEWAY_FAULTS: &[(&str, &[GatewayFault])] = &[
+    // 4000 (unknown error) and 1001 (going away) are resumable; so is a plain drop.
+    (
+        "a resumable close",
+        &[
+            GatewayFault::Close(4000),
+            GatewayFault::Close(1001),
+            GatewayFault::Drop,
+        ],
+    ),
+    ("a reconnect request", &[GatewayFault::Reconnect]),
+    ("an invalid session", &[GatewayFault::InvalidSession]),
+    ("a refused resume", &[GatewayFault::RefuseResumeAfterClose]),
+];
 
 #[tokio::test(flavor = "current_thread")]
-async fn an_invalid_session_makes_the_bot_identify_again_and_answer() {
-    let h = Harness::start().await;
-    answers(&h).await;
-    h.send_op(json!({"op": 9, "d": false}));
-    identifies(&h, 2).await;
-    sessions(&h, 2).await;
-    answers(&h).await;
-    h.stop_after_reidentify().await;
-}
-
-#[tokio::test(flavor = "current_thread")]
-async fn a_refused_resume_makes_the_bot_identify_again_and_answer() {
-    let h = Harness::start().await;
-    answers(&h).await;
-    h.refuse_resumes();
-    h.close_gateway(4000);
-    resumes(&h, 1).await;
-    identifies(&h, 2).await;
-    sessions(&h, 2).await;
-    answers(&h).await;
-    h.stop_after_reidentify().await;
+async fn after_a_gateway_fault_the_bot_resumes_or_identifies_and_answers_the_next_command() {
+    for (case, faults) in GATEWAY_FAULTS {
+        let h = Harness::start().await;
+        answers(&h).await;
+        let (mut resumes, mut identifies) = (0, 1);
+        for (n, fault) in faults.iter().enumerate() {
+            fault.inject(&h);
+            let (r, i) = fault.recovery();
+            (resumes, identifies) = (resumes + r, identifies + i);
+            h.wait_for(&format!("{case}: RESUME {resumes}"), |f| {
+                (f.resumes().len() >= resumes).then_some(())
+            })
+            .await;
+            h.wait_for(&format!("{case}: IDENTIFY {identifies}"), |f| {
+                (f.identifies().len() >= identifies).then_some(())
+            })
+            .await;
+            h.wait_for(&format!("{case}: gateway session {}", n + 2), |f| {
+                (f.sessions() >= n + 2).then_some(())
+            })
+            .await;
+            answers(&h).await;
+            // Readiness follows (the stage update reaches the bot on its own task).
+            let ready = tokio::time::timeout(super::fake_discord::PATIENCE, async {
+                while !h.bot.ops().status.gateway_connected() {
+                    tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+                }
+            });
+            assert!(ready.await.is_ok(), "{case}: ready again after {fault:?}");
+        }
+        let logs = if identifies == 1 {
+            let resume = &h.resumes()[0];
+            assert_eq!(resume["session_id"], "fake-session", "{case}");
+            assert!(resume["seq"].as_u64().unwrap() >= 2, "{case}: {resume}");
+            assert_eq!(
+                h.identifies().len(),
+                1,
+                "{case}: resumed, not identified again"
+            );
+            h.stop().await
+        } else {
+            h.stop_after_reidentify().await
+        };
+        assert!(!logs.contains("panicked"), "{case}: {logs}");
+    }
 }
 
 // Item 5: the REST API answers 429 or 500.
@@ -346,8 +372,7 @@ async fn garbage_dispatches_are_dropped_and_the_bot_goes_on() {
 #[tokio::test(flavor = "current_thread")]
 async fn a_reload_that_cannot_read_a_file_keeps_the_old_library() {
     let seeds = seeds_copy();
-    let dir = seeds.path().to_path_buf();
-    let h = Harness::start_with(Registration::Accept, move |c| c.content.seeds_dir = dir).await;
+    let h = Harness::start_on(seeds.path()).await;
     // A file that vanished between listing and reading (a dangling link), beside a new talk.
     std::os::unix::fs::symlink(
         seeds.path().join("gone.md"),
@@ -383,8 +408,7 @@ async fn a_reload_that_cannot_read_a_file_keeps_the_old_library() {
 #[tokio::test(flavor = "current_thread")]
 async fn a_failing_reload_while_the_gateway_drops_keeps_the_old_library() {
     let seeds = seeds_copy();
-    let dir = seeds.path().to_path_buf();
-    let h = Harness::start_with(Registration::Accept, move |c| c.content.seeds_dir = dir).await;
+    let h = Harness::start_on(seeds.path()).await;
     std::fs::write(seeds.path().join("broken.md"), "").unwrap();
     let payload = h.slash(&ADMIN, "reload", &[]);
     let token = payload["token"].as_str().unwrap().to_string();

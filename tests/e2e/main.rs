@@ -5,13 +5,16 @@
 //! log subscriber it sets catches everything the bot logs. Every body the bot sends is checked
 //! against Discord's OpenAPI description and limits as it arrives ([`fake_discord`]); every
 //! test ends with [`Harness::stop`], which asserts a clean shutdown, no problem seen by the
-//! fake, and no token in the logs. Timeouts are only guards against hanging.
+//! fake, and no token in the logs. What only the binary shows (the token from the
+//! environment, exit codes, SIGTERM) runs `lectern serve` itself, through [`process`].
+//! Timeouts are only guards against hanging.
 
 mod bot;
 mod fake_discord;
 mod faults;
 mod limits;
 mod openapi;
+mod process;
 mod security;
 
 use std::io::Write;
@@ -22,8 +25,6 @@ use fake_discord::{APP_ID, FakeDiscord, PATIENCE, Registration};
 use lectern::config::Config;
 use lectern::discord::{Bot, Token};
 use lectern::library::{Library, LoadOptions};
-use lectern::ops::Ops;
-use lectern::reload::Content;
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
 
@@ -139,6 +140,12 @@ impl Harness {
         Harness::start_with(Registration::Accept, |_| {}).await
     }
 
+    /// Like [`Harness::start`], serving the seeds folder `seeds` (a copy a test changes).
+    pub async fn start_on(seeds: &std::path::Path) -> Harness {
+        let seeds = seeds.to_path_buf();
+        Harness::start_with(Registration::Accept, move |c| c.content.seeds_dir = seeds).await
+    }
+
     /// Starts the fake, then the bot with the default configuration changed by `tweak`, and
     /// waits until the bot has registered its commands.
     pub async fn start_with(
@@ -170,10 +177,12 @@ impl Harness {
         config.discord.api_base = Some(fake.api_base.clone());
         config.content.seeds_dir = seeds();
         tweak(&mut config);
-        let opts = config.content.load_options();
-        let library = Library::load(&config.content.seeds_dir, &opts).library;
-        let content = Content::new(library, config.content.seeds_dir.clone(), opts);
-        let bot = Arc::new(Bot::new(&config, Ops::new(Arc::new(content))));
+        let library =
+            Library::load(&config.content.seeds_dir, &config.content.load_options()).library;
+        let bot = Arc::new(Bot::new(
+            &config,
+            lectern::serve::assemble(&config, library),
+        ));
         let (tx, rx) = oneshot::channel::<()>();
         let running = Arc::clone(&bot);
         let task = tokio::spawn(async move {

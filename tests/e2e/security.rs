@@ -45,8 +45,7 @@ async fn the_token_is_not_in_the_errors_of_a_failed_start() {
 #[tokio::test(flavor = "current_thread")]
 async fn reload_is_refused_to_members_without_manage_server_even_when_discord_delivers_it() {
     let seeds = seeds_copy();
-    let dir = seeds.path().to_path_buf();
-    let h = Harness::start_with(Registration::Accept, move |c| c.content.seeds_dir = dir).await;
+    let h = Harness::start_on(seeds.path()).await;
     // A server admin widened `/reload` to everyone: Discord delivers it from these members.
     // Manage Messages | Manage Channels | Manage Roles | Kick | Ban, but not Manage Server.
     let powerful = 0x2000u64 | 0x10 | 0x1000_0000 | 0x2 | 0x4;
@@ -188,8 +187,7 @@ async fn a_custom_id_cannot_open_a_path_outside_the_library() {
     let secret = "---\ntitle: \"Outside\"\n---\n\n## 1. Secret\n\n\"OUTSIDE-SECRET words.\"\n";
     let outside = root.path().join("outside.md");
     std::fs::write(&outside, secret).unwrap();
-    let dir = library.clone();
-    let h = Harness::start_with(Registration::Accept, move |c| c.content.seeds_dir = dir).await;
+    let h = Harness::start_on(&library).await;
     let reply = h.command(&ALICE, "topic", &[("section", "13")]).await;
     let abs = outside.display().to_string();
     let names = [

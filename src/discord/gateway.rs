@@ -1,0 +1,267 @@
+//! The connection to Discord: the serenity client with poise's framework, sharding, command
+//! registration, and the gateway's state and latency reported to the readiness status.
+//!
+//! Invariants:
+//! - no privileged intents, no cache: interactions carry all the commands need;
+//! - with an API base URL (a ratelimiting proxy, or the fake Discord of the tests), every
+//!   request goes there and serenity's own ratelimiter is off (it would bypass the base URL);
+//! - registration happens once, in poise's setup; a failure is logged as an error and the bot
+//!   keeps running (poise would hold every event forever if setup failed);
+//! - [`run_bot`] returns only after the gateway is closed, and marks it disconnected.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use poise::serenity_prelude as serenity;
+use serenity::{
+    ClientBuilder, ConnectionStage, FullEvent, GatewayIntents, GuildId, HttpBuilder, Interaction,
+};
+
+use super::{Bot, Token, commands, components, convert};
+use crate::config::Config;
+
+/// How the shards of this process are chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shards {
+    /// Discord's recommended count, all in this process (`GET /gateway/bot`).
+    Auto,
+    /// `total` shards, all in this process.
+    All { total: u32 },
+    /// Shards `start..start + run` of `total`; other processes run the rest.
+    Range { start: u32, run: u32, total: u32 },
+}
+
+impl Shards {
+    /// Reads `discord.shard_*`.
+    pub fn from_config(c: &crate::config::DiscordConfig) -> anyhow::Result<Shards> {
+        match (c.shard_start, c.shard_run, c.shard_total) {
+            (None, None, None) => Ok(Shards::Auto),
+            (None, None, Some(total)) if total > 0 => Ok(Shards::All { total }),
+            (start, run, Some(total)) if total > 0 => {
+                let start = start.unwrap_or(0);
+                let run = run.unwrap_or(total.saturating_sub(start));
+                anyhow::ensure!(
+                    run > 0 && start.checked_add(run).is_some_and(|end| end <= total),
+                    "discord.shard_start + discord.shard_run must be at most discord.shard_total"
+                );
+                Ok(Shards::Range { start, run, total })
+            }
+            _ => anyhow::bail!(
+                "discord.shard_start and discord.shard_run need discord.shard_total (at least 1)"
+            ),
+        }
+    }
+}
+
+/// Runs the bot with the shared state `bot` (the caller keeps a handle on it, to reload or
+/// read the metrics from elsewhere) until `shutdown` resolves, then closes the gateway and
+/// returns.
+pub async fn run_bot(
+    config: &Config,
+    token: &Token,
+    bot: Arc<Bot>,
+    shutdown: impl Future<Output = ()>,
+) -> anyhow::Result<()> {
+    let shards = Shards::from_config(&config.discord)?;
+    let mut http = HttpBuilder::new(token.expose());
+    if let Some(base) = api_base(config.discord.api_base.as_deref()) {
+        // serenity's ratelimiter builds its requests without the proxy: turn it off, and let
+        // the proxy (or the fake Discord of the tests) do the ratelimiting.
+        tracing::info!(api_base = %base, "using another Discord API base URL");
+        http = http.proxy(base).ratelimiter_disabled(true);
+    }
+    let guild = config.discord.guild_id.map(GuildId::new);
+    let bot_for_latency = Arc::clone(&bot);
+    let framework = poise::Framework::builder()
+        .options(poise::FrameworkOptions {
+            commands: commands::all(),
+            on_error: |e| Box::pin(commands::on_error(e)),
+            allowed_mentions: Some(convert::no_pings()),
+            // No owner-only commands: skip poise's `GET /oauth2/applications/@me`.
+            initialize_owners: false,
+            event_handler: |ctx, event, _framework, bot| {
+                Box::pin(async move {
+                    on_event(ctx, event, bot).await;
+                    Ok(())
+                })
+            },
+            ..Default::default()
+        })
+        .setup(move |ctx, ready, framework| {
+            Box::pin(async move {
+                tracing::info!(user = %ready.user.name, guilds = ready.guilds.len(), "connected to Discord");
+                register(ctx, &framework.options().commands, guild).await;
+                Ok(bot)
+            })
+        })
+        .build();
+    let mut client = ClientBuilder::new_with_http(http.build(), GatewayIntents::empty())
+        .framework(framework)
+        .await
+        .context("cannot build the Discord client")?;
+    let shard_manager = Arc::clone(&client.shard_manager);
+    let latency = tokio::spawn(report_latency(
+        Arc::clone(&shard_manager),
+        Arc::clone(&bot_for_latency.ops().status),
+    ));
+    let mut gateway = tokio::spawn(async move {
+        match shards {
+            Shards::Auto => client.start_autosharded().await,
+            Shards::All { total } => client.start_shards(total).await,
+            // serenity 0.12.5 reads the end of this range as inclusive ("4..7" starts shards
+            // 4 to 7), unlike Rust ranges.
+            Shards::Range { start, run, total } => {
+                client
+                    .start_shard_range(start..start + run - 1, total)
+                    .await
+            }
+        }
+    });
+    let stopped = tokio::select! {
+        ended = &mut gateway => match gateway_ended(ended) {
+            Ok(()) => Err(anyhow::anyhow!("the gateway stopped on its own")),
+            Err(e) => Err(e),
+        },
+        () = shutdown => {
+            tracing::info!("shutting down: closing the gateway");
+            shard_manager.shutdown_all().await;
+            gateway_ended(gateway.await)
+        }
+    };
+    latency.abort();
+    bot_for_latency.ops().status.set_gateway_connected(false);
+    stopped?;
+    tracing::info!("gateway closed");
+    Ok(())
+}
+
+fn gateway_ended(
+    ended: Result<serenity::Result<()>, tokio::task::JoinError>,
+) -> anyhow::Result<()> {
+    ended
+        .context("the gateway task failed")?
+        .context("the gateway stopped with an error")
+}
+
+/// Reports the shards' heartbeat latency (the slowest) to the readiness status, every 15 s.
+async fn report_latency(shards: Arc<serenity::ShardManager>, status: Arc<crate::ops::Status>) {
+    let mut every = tokio::time::interval(Duration::from_secs(15));
+    loop {
+        every.tick().await;
+        let slowest = shards
+            .runners
+            .lock()
+            .await
+            .values()
+            .filter_map(|r| r.latency)
+            .max();
+        if let Some(latency) = slowest {
+            status.set_gateway_latency(latency);
+        }
+    }
+}
+
+/// The configured API base as serenity's `proxy` wants it: scheme and host (and a path
+/// prefix, if any) without a trailing `/` or `/api/v10`, which serenity adds itself. `None`
+/// when unset or empty: Discord itself.
+fn api_base(configured: Option<&str>) -> Option<String> {
+    let base = configured?.trim().trim_end_matches('/');
+    let base = base.strip_suffix("/api/v10").unwrap_or(base);
+    (!base.is_empty()).then(|| base.to_string())
+}
+
+async fn on_event(ctx: &serenity::Context, event: &FullEvent, bot: &Arc<Bot>) {
+    match event {
+        FullEvent::InteractionCreate {
+            interaction: Interaction::Component(i),
+        } => components::handle(&ctx.http, bot, i).await,
+        // Commands and autocompletes are poise's; lectern opens no modals, and pings come
+        // only to HTTP endpoints. Say so rather than drop them silently.
+        FullEvent::InteractionCreate {
+            interaction: i @ (Interaction::Modal(_) | Interaction::Ping(_)),
+        } => tracing::warn!(
+            interaction_id = %i.id(),
+            kind = ?i.kind(),
+            "an interaction lectern never asks for: ignored"
+        ),
+        FullEvent::Ready { .. } => bot.ops().status.set_gateway_connected(true),
+        FullEvent::ShardStageUpdate { event } => {
+            let connected = event.new == ConnectionStage::Connected;
+            if connected != bot.ops().status.gateway_connected() {
+                tracing::info!(shard = event.shard_id.0, stage = %event.new, "gateway stage");
+            }
+            bot.ops().status.set_gateway_connected(connected);
+        }
+        _ => {}
+    }
+}
+
+/// Registers the commands, globally or in one guild. Failures are logged, loudly.
+async fn register(ctx: &serenity::Context, commands: &[commands::Command], guild: Option<GuildId>) {
+    let create = poise::builtins::create_application_commands(commands);
+    let n = create.len();
+    let result = match guild {
+        Some(g) => g.set_commands(&ctx.http, create).await.map(|_| ()),
+        None => serenity::Command::set_global_commands(&ctx.http, create)
+            .await
+            .map(|_| ()),
+    };
+    match result {
+        Ok(()) => tracing::info!(
+            commands = n,
+            scope = if guild.is_some() { "guild" } else { "global" },
+            guild_id = guild.map(|g| g.get()),
+            "slash commands registered"
+        ),
+        Err(e) => tracing::error!(
+            error = %e,
+            guild_id = guild.map(|g| g.get()),
+            "COMMAND REGISTRATION FAILED: the slash commands may be missing or outdated in Discord"
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_api_base_is_given_to_serenity_without_the_api_path() {
+        assert_eq!(api_base(None), None);
+        assert_eq!(api_base(Some("  ")), None);
+        for given in [
+            "http://127.0.0.1:8081",
+            "http://127.0.0.1:8081/",
+            "http://127.0.0.1:8081/api/v10",
+            " http://127.0.0.1:8081/api/v10/ ",
+        ] {
+            assert_eq!(
+                api_base(Some(given)).as_deref(),
+                Some("http://127.0.0.1:8081")
+            );
+        }
+    }
+
+    #[test]
+    fn shard_configuration() {
+        let mut c = crate::config::DiscordConfig::default();
+        assert_eq!(Shards::from_config(&c).unwrap(), Shards::Auto);
+        c.shard_total = Some(4);
+        assert_eq!(Shards::from_config(&c).unwrap(), Shards::All { total: 4 });
+        c.shard_start = Some(2);
+        assert_eq!(
+            Shards::from_config(&c).unwrap(),
+            Shards::Range {
+                start: 2,
+                run: 2,
+                total: 4
+            }
+        );
+        c.shard_run = Some(3);
+        assert!(Shards::from_config(&c).is_err());
+        c.shard_total = None;
+        assert!(Shards::from_config(&c).is_err());
+    }
+}

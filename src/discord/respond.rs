@@ -1,0 +1,410 @@
+//! The one way lectern answers an interaction: a [`Responder`].
+//!
+//! Every answer goes through the same cycle: track the interaction (its span and clock), send
+//! (waiting out a 429 while the answer can still arrive in time, see [`retry`]), and record how
+//! it ended in the span, the log and the metrics. A [`Responder`] does all three for one
+//! interaction; commands and components only build a [`Reply`] and say what it means (the
+//! [`Outcome`]).
+//!
+//! Invariants:
+//! - an interaction's outcome is recorded exactly once: [`Responder::finish`] states it; a
+//!   responder dropped without it (an early `?`) records [`Outcome::Error`], and so does any
+//!   send that failed, whatever the caller states;
+//! - the first response is retried until [`retry::FIRST_RESPONSE`] after the interaction
+//!   arrived, edits and follow-ups for [`retry::FOLLOW_UP`] after they are asked for;
+//! - every message pings no one ([`convert::no_pings`]);
+//! - a responder touches nothing but its interaction, the HTTP client it is given and the
+//!   metrics it is given: no poise user data, no process-wide state.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use poise::serenity_prelude as serenity;
+use serenity::builder::Builder as _;
+use serenity::{
+    CommandInteraction, ComponentInteraction, CreateInteractionResponse,
+    CreateInteractionResponseFollowup, EditInteractionResponse, GuildId, InteractionId, UserId,
+};
+use tracing::Instrument;
+
+use super::{convert, retry};
+use crate::ops::Metrics;
+use crate::reply::Reply;
+
+/// How an interaction ended, for the log and the metrics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Ok,
+    /// A polite ephemeral answer (no such section, nothing to search for, …).
+    Notice,
+    /// Someone pressed another person's button.
+    NotInvoker,
+    /// A button pointing at something the library no longer has.
+    Stale,
+    /// Not an admin.
+    Refused,
+    Error,
+}
+
+impl Outcome {
+    /// The `outcome` label of `lectern_commands_total`: `ok`, `user_error` or `error`.
+    fn metric(self) -> &'static str {
+        match self {
+            Outcome::Ok => "ok",
+            Outcome::Error => "error",
+            _ => "user_error",
+        }
+    }
+
+    fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Ok => "ok",
+            Outcome::Notice => "notice",
+            Outcome::NotInvoker => "not_invoker",
+            Outcome::Stale => "stale",
+            Outcome::Refused => "refused",
+            Outcome::Error => "error",
+        }
+    }
+}
+
+/// The kinds of interaction lectern tracks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Command,
+    Autocomplete,
+    Component,
+}
+
+impl Kind {
+    fn as_str(self) -> &'static str {
+        match self {
+            Kind::Command => "command",
+            Kind::Autocomplete => "autocomplete",
+            Kind::Component => "component",
+        }
+    }
+}
+
+/// One interaction being tracked: its span, its clock, and the metrics its outcome goes to.
+/// Recorded once, by [`Track::finish`] or, failing that, as an error when dropped.
+#[derive(Debug)]
+pub struct Track {
+    span: tracing::Span,
+    kind: Kind,
+    command: String,
+    started: Instant,
+    metrics: Arc<Metrics>,
+    recorded: bool,
+}
+
+impl Track {
+    /// Starts tracking a command or an autocomplete now.
+    pub fn command(kind: Kind, i: &CommandInteraction, metrics: Arc<Metrics>) -> Track {
+        Track::start(
+            kind,
+            &i.data.name,
+            (i.id, i.guild_id, i.user.id, &i.locale),
+            metrics,
+        )
+    }
+
+    /// Starts tracking a button press or a select menu choice now.
+    pub fn component(i: &ComponentInteraction, metrics: Arc<Metrics>) -> Track {
+        Track::start(
+            Kind::Component,
+            "component",
+            (i.id, i.guild_id, i.user.id, &i.locale),
+            metrics,
+        )
+    }
+
+    fn start(
+        kind: Kind,
+        command: &str,
+        (id, guild, user, locale): (InteractionId, Option<GuildId>, UserId, &str),
+        metrics: Arc<Metrics>,
+    ) -> Track {
+        // Fields: never message content, only who, where and what.
+        let span = tracing::info_span!(
+            "interaction",
+            id = %id,
+            kind = kind.as_str(),
+            command,
+            guild_id = guild.map(|g| g.get()),
+            user_id = user.get(),
+            locale,
+            latency_ms = tracing::field::Empty,
+            outcome = tracing::field::Empty,
+        );
+        Track {
+            span,
+            kind,
+            command: command.to_string(),
+            started: Instant::now(),
+            metrics,
+            recorded: false,
+        }
+    }
+
+    /// Counts the interaction from `started` rather than from now (an autocomplete is
+    /// tracked after its choices are ranked, and its latency is the time to rank them).
+    pub fn since(mut self, started: Instant) -> Track {
+        self.started = started;
+        self
+    }
+
+    /// The interaction's span.
+    pub fn span(&self) -> &tracing::Span {
+        &self.span
+    }
+
+    /// Records how the interaction ended, in its span, the log and the metrics.
+    pub fn finish(mut self, outcome: Outcome) {
+        self.record(outcome);
+    }
+
+    fn record(&mut self, outcome: Outcome) {
+        if std::mem::replace(&mut self.recorded, true) {
+            return;
+        }
+        let took = self.started.elapsed();
+        self.span.record("latency_ms", took.as_millis() as u64);
+        self.span.record("outcome", outcome.as_str());
+        tracing::info!(parent: &self.span, "interaction answered");
+        // `lectern_commands_total` counts commands by name; autocompletes and presses are
+        // counted under their kind (the span keeps the command's name).
+        let command = match self.kind {
+            Kind::Command => &self.command,
+            other => other.as_str(),
+        };
+        self.metrics
+            .record_interaction(self.kind.as_str(), command, outcome.metric(), took);
+    }
+}
+
+impl Drop for Track {
+    /// An interaction left without an outcome ended in an error (a `?` on the way).
+    fn drop(&mut self) {
+        self.record(Outcome::Error);
+    }
+}
+
+/// What the requests answering an interaction need: its id and token (and the user, whom
+/// buttons name). Commands and components are answered alike; serenity's own methods on
+/// either do the same `Builder::execute` with these.
+#[derive(Debug, Clone, Copy)]
+struct To<'a> {
+    id: InteractionId,
+    token: &'a str,
+    user: UserId,
+}
+
+impl<'a> To<'a> {
+    fn command(i: &'a CommandInteraction) -> To<'a> {
+        To {
+            id: i.id,
+            token: &i.token,
+            user: i.user.id,
+        }
+    }
+
+    fn component(i: &'a ComponentInteraction) -> To<'a> {
+        To {
+            id: i.id,
+            token: &i.token,
+            user: i.user.id,
+        }
+    }
+}
+
+/// Answers one interaction: respond, defer, edit, follow up; then [`Responder::finish`].
+pub struct Responder<'a> {
+    http: &'a serenity::Http,
+    to: To<'a>,
+    /// Until when the first response may still be tried.
+    deadline: Instant,
+    /// Whether the first response (an answer or a deferral) was sent; mirrored to `shared`,
+    /// poise's flag, so that its error handler follows up rather than answer twice.
+    responded: bool,
+    shared: Option<&'a AtomicBool>,
+    /// `None` for an answer outside the interaction's own tracking (the apology after an
+    /// error, whose interaction already recorded its outcome).
+    track: Option<Track>,
+    failed: bool,
+}
+
+impl<'a> Responder<'a> {
+    /// Starts answering a slash command, tracked from now.
+    pub fn command(
+        http: &'a serenity::Http,
+        i: &'a CommandInteraction,
+        metrics: Arc<Metrics>,
+    ) -> Responder<'a> {
+        Responder::tracked(
+            http,
+            To::command(i),
+            Track::command(Kind::Command, i, metrics),
+        )
+    }
+
+    /// Starts answering a button press or a select menu choice, tracked from now.
+    pub fn component(
+        http: &'a serenity::Http,
+        i: &'a ComponentInteraction,
+        metrics: Arc<Metrics>,
+    ) -> Responder<'a> {
+        Responder::tracked(http, To::component(i), Track::component(i, metrics))
+    }
+
+    fn tracked(http: &'a serenity::Http, to: To<'a>, track: Track) -> Responder<'a> {
+        Responder {
+            http,
+            to,
+            deadline: track.started + retry::FIRST_RESPONSE,
+            responded: false,
+            shared: None,
+            track: Some(track),
+            failed: false,
+        }
+    }
+
+    /// Answers a command after its handler failed, untracked (the handler's own responder
+    /// recorded the error): `responded` says whether the first response was already sent,
+    /// `budget` how long a first response may still be tried.
+    pub fn after_error(
+        http: &'a serenity::Http,
+        i: &'a CommandInteraction,
+        responded: bool,
+        budget: Duration,
+    ) -> Responder<'a> {
+        Responder {
+            http,
+            to: To::command(i),
+            deadline: Instant::now() + budget,
+            responded,
+            shared: None,
+            track: None,
+            failed: false,
+        }
+    }
+
+    /// Keeps `flag` (poise's `has_sent_initial_response`) in step with this responder.
+    pub fn sharing_first_response(mut self, flag: &'a AtomicBool) -> Responder<'a> {
+        self.shared = Some(flag);
+        self
+    }
+
+    /// The interaction's span (disabled for an untracked responder).
+    pub fn span(&self) -> tracing::Span {
+        self.track
+            .as_ref()
+            .map_or_else(tracing::Span::none, |t| t.span.clone())
+    }
+
+    /// Whether the interaction has its first response.
+    pub fn responded(&self) -> bool {
+        self.responded
+    }
+
+    /// The first response: `reply` as a new message.
+    pub async fn respond(&mut self, reply: &Reply) -> serenity::Result<()> {
+        let message = convert::message(reply, self.to.user);
+        self.first(CreateInteractionResponse::Message(message))
+            .await
+    }
+
+    /// The first response to a press: `reply` replaces the message the component is on.
+    pub async fn update(&mut self, reply: &Reply) -> serenity::Result<()> {
+        let message = convert::message(reply, self.to.user);
+        self.first(CreateInteractionResponse::UpdateMessage(message))
+            .await
+    }
+
+    /// The first response: "thinking…", seen only by the user; the answer comes by
+    /// [`Responder::edit`].
+    pub async fn defer_ephemeral(&mut self) -> serenity::Result<()> {
+        let defer = serenity::CreateInteractionResponseMessage::new().ephemeral(true);
+        self.first(CreateInteractionResponse::Defer(defer)).await
+    }
+
+    /// Replaces the first response's embeds with `reply`'s.
+    pub async fn edit(&mut self, reply: &Reply) -> serenity::Result<()> {
+        let edit = EditInteractionResponse::new()
+            .embeds(vec![convert::embed(reply)])
+            .allowed_mentions(convert::no_pings());
+        let (http, to) = (self.http, self.to);
+        let sent = self
+            .send(retry::FOLLOW_UP, || {
+                let edit = edit.clone();
+                async move { edit.execute(http, to.token).await.map(|_| ()) }
+            })
+            .await;
+        self.failed |= sent.is_err();
+        sent
+    }
+
+    /// Another message after the first response, ephemeral when `reply` is.
+    pub async fn follow_up(&mut self, reply: &Reply) -> serenity::Result<()> {
+        let followup = CreateInteractionResponseFollowup::new()
+            .embeds(vec![convert::embed(reply)])
+            .allowed_mentions(convert::no_pings())
+            .ephemeral(reply.ephemeral);
+        let (http, to) = (self.http, self.to);
+        let sent = self
+            .send(retry::FOLLOW_UP, || {
+                let followup = followup.clone();
+                async move { followup.execute(http, (None, to.token)).await.map(|_| ()) }
+            })
+            .await;
+        self.failed |= sent.is_err();
+        sent
+    }
+
+    /// The first response if there was none yet, else a follow-up.
+    pub async fn answer(&mut self, reply: &Reply) -> serenity::Result<()> {
+        if self.responded {
+            self.follow_up(reply).await
+        } else {
+            self.respond(reply).await
+        }
+    }
+
+    /// Records the outcome the caller states; [`Outcome::Error`] if a send failed.
+    pub fn finish(mut self, outcome: Outcome) {
+        if let Some(track) = self.track.take() {
+            track.finish(if self.failed { Outcome::Error } else { outcome });
+        }
+    }
+
+    async fn first(&mut self, response: CreateInteractionResponse) -> serenity::Result<()> {
+        let (http, to) = (self.http, self.to);
+        let budget = self.deadline.saturating_duration_since(Instant::now());
+        let sent = self
+            .send(budget, || {
+                let response = response.clone();
+                async move { response.execute(http, (to.id, to.token)).await }
+            })
+            .await;
+        if sent.is_ok() {
+            self.responded = true;
+            if let Some(flag) = self.shared {
+                flag.store(true, Ordering::SeqCst);
+            }
+        }
+        self.failed |= sent.is_err();
+        sent
+    }
+
+    /// Sends with [`retry::on_rate_limit`] for up to `budget` from now, in the span.
+    async fn send<F, Fut>(&self, budget: Duration, attempt: F) -> serenity::Result<()>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = serenity::Result<()>>,
+    {
+        retry::on_rate_limit(Instant::now() + budget, attempt)
+            .instrument(self.span())
+            .await
+    }
+}
