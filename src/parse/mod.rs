@@ -15,6 +15,7 @@
 //! Invariants: parsing never fails and never panics; the talk it returns may have no sections
 //! (the loader decides what to do with that); only this module knows pulldown-cmark.
 
+mod front_matter;
 mod quotes;
 mod render;
 
@@ -110,7 +111,10 @@ enum Node {
         title: String,
         offset: usize,
     },
-    FrontMatter(String),
+    FrontMatter {
+        text: String,
+        offset: usize,
+    },
     Content(Range<usize>),
 }
 
@@ -131,7 +135,10 @@ fn recover_structure(blocks: &[Block], events: &[Ev<'_>], src: &str) -> Vec<Node
                 });
             }
             Event::Start(Tag::MetadataBlock(MetadataBlockKind::YamlStyle)) => {
-                nodes.push(Node::FrontMatter(plain_text(evs)));
+                nodes.push(Node::FrontMatter {
+                    text: plain_text(evs),
+                    offset: block.bytes.start,
+                });
             }
             Event::Start(Tag::List(Some(start))) => {
                 let next_rule = blocks
@@ -365,7 +372,7 @@ impl<'s> Builder<'s> {
         let mut have_title = false;
         for node in nodes {
             match node {
-                Node::FrontMatter(text) => self.front_matter(text),
+                Node::FrontMatter { text, offset } => self.front_matter(text, *offset),
                 Node::Heading {
                     level,
                     number,
@@ -637,25 +644,27 @@ impl<'s> Builder<'s> {
         }
     }
 
-    /// A small YAML subset: `key: value`, `key: [a, b]` and `key:` followed by `- item` lines.
-    fn front_matter(&mut self, text: &str) {
-        let mut current_list: Option<String> = None;
-        for line in text.lines() {
-            let trimmed = line.trim();
-            if let Some(item) = trimmed.strip_prefix("- ") {
-                if let Some(key) = &current_list {
-                    let key = key.clone();
-                    self.meta_field(&key, item);
-                }
-                continue;
+    /// Front matter, read as YAML; a block strict YAML rejects is read line by line, with a
+    /// warning (see [`front_matter`]).
+    fn front_matter(&mut self, text: &str, offset: usize) {
+        let fields = match front_matter::read_yaml(text) {
+            Ok(fields) => fields,
+            Err(why) => {
+                let message = match why {
+                    front_matter::NotYaml::Invalid(e) => {
+                        format!("front matter is not valid YAML ({e}); read line by line")
+                    }
+                    front_matter::NotYaml::NotAMapping => {
+                        "front matter is not a YAML mapping; read line by line".to_string()
+                    }
+                };
+                self.warnings.push(ParseWarning { offset, message });
+                front_matter::read_lines(text)
             }
-            current_list = None;
-            if let Some((k, v)) = trimmed.split_once(':') {
-                if v.trim().is_empty() {
-                    current_list = Some(k.to_string());
-                } else {
-                    self.meta_field(k, v);
-                }
+        };
+        for (key, values) in fields {
+            for value in values {
+                self.meta_field(&key, &value);
             }
         }
     }

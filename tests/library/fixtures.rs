@@ -150,3 +150,21 @@ fn a_document_without_headings_is_skipped_with_a_reason() {
     assert!(w.file.ends_with("no-sections.md"));
     assert!(w.reason.contains("no sections"));
 }
+
+#[test]
+fn front_matter_strict_yaml_rejects_is_read_line_by_line_with_a_warning() {
+    let loaded = load_fixture("loose-front-matter.md");
+    assert!(!loaded.is_degraded(), "a warning, not a skip");
+    let t = &loaded.library.talks()[0];
+    assert_eq!(t.title, "Rust: the good parts");
+    assert_eq!(t.meta.date.as_deref(), Some("2024-05-02"));
+    assert_eq!(t.meta.tags, ["rust", "language design"]);
+    assert!(
+        loaded
+            .warnings
+            .iter()
+            .any(|w| !w.skipped && w.reason.contains("front matter is not valid YAML")),
+        "{:?}",
+        loaded.warnings
+    );
+}
