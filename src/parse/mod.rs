@@ -344,6 +344,11 @@ struct Builder<'s> {
     zone: Zone,
     cover: Option<Image>,
     quote_texts: HashSet<String>,
+    /// Speakers and hosts the metadata names, in order.
+    guests: Vec<String>,
+    hosts: Vec<String>,
+    /// Who speaks, settled when the body starts (the metadata comes before it).
+    voices: Option<quotes::Voices>,
 }
 
 impl<'s> Builder<'s> {
@@ -364,6 +369,9 @@ impl<'s> Builder<'s> {
             zone: Zone::Preamble,
             cover: None,
             quote_texts: HashSet::new(),
+            guests: Vec::new(),
+            hosts: Vec::new(),
+            voices: None,
         }
     }
 
@@ -402,6 +410,7 @@ impl<'s> Builder<'s> {
         if self.talk.meta.tags.is_empty() {
             self.talk.meta.tags = self.talk.related.clone();
         }
+        self.voices();
         let _ = self.cover.take();
         for s in &mut self.talk.sections {
             s.body = s.body.trim().to_string();
@@ -430,6 +439,7 @@ impl<'s> Builder<'s> {
                 Zone::Meta(l) | Zone::Related(l) if level > l => {}
                 _ if level <= section_level => {
                     self.zone = Zone::Body;
+                    self.voices().new_section();
                     let ordinal = self.talk.sections.len();
                     if title.is_empty() {
                         self.warnings.push(ParseWarning {
@@ -528,12 +538,12 @@ impl<'s> Builder<'s> {
             }
         }
         for p in &r.paragraphs {
-            for f in quotes::extract(p) {
+            for f in quotes::extract(p, self.voices()) {
                 self.push_quote(f, section);
             }
         }
         for q in &r.blockquotes {
-            if let Some(f) = quotes::pull_quote(q) {
+            if let Some(f) = quotes::pull_quote(q, self.voices()) {
                 self.push_quote(f, section);
             }
         }
@@ -548,8 +558,29 @@ impl<'s> Builder<'s> {
         self.talk.quotes.push(Quote {
             text: f.text,
             section,
+            speaker: f.speaker,
             kind: f.kind,
+            emphasis: f.emphasis,
         });
+    }
+
+    /// The talk's voices, settled on first use: the speakers and hosts the metadata names
+    /// (speakers first), otherwise the speaker the title names. Also fills `meta.speakers`.
+    fn voices(&mut self) -> &mut quotes::Voices {
+        if self.voices.is_none() {
+            let mut speakers: Vec<String> = Vec::new();
+            for name in self.guests.iter().chain(&self.hosts) {
+                if !speakers.contains(name) {
+                    speakers.push(name.clone());
+                }
+            }
+            if speakers.is_empty() {
+                speakers.extend(speaker_from_title(&self.talk.title));
+            }
+            self.talk.meta.speakers = speakers.clone();
+            self.voices = Some(quotes::Voices::new(speakers, self.hosts.first().cloned()));
+        }
+        self.voices.get_or_insert_with(Default::default)
     }
 
     fn summary_block(&mut self, evs: &[Ev<'_>], part: Option<SummaryPart>) {
@@ -638,6 +669,8 @@ impl<'s> Builder<'s> {
             Some(MetaKey::Source) => meta.source = Some(value),
             Some(MetaKey::Date) => meta.date = Some(value),
             Some(MetaKey::Author) => meta.author = Some(value),
+            Some(MetaKey::Speaker) => self.guests.extend(split_list(&value)),
+            Some(MetaKey::Host) => self.hosts.extend(split_list(&value)),
             Some(MetaKey::Title) => self.talk.title = self.capped_title(&value, 0),
             Some(MetaKey::Tags) => meta.tags.extend(split_list(&value)),
             None => {}
@@ -674,7 +707,10 @@ impl<'s> Builder<'s> {
 enum MetaKey {
     Source,
     Date,
+    /// The writer, never a speaker.
     Author,
+    Speaker,
+    Host,
     Title,
     Tags,
 }
@@ -688,13 +724,56 @@ fn meta_key(key: &str) -> Option<MetaKey> {
         "发布日期" | "日期" | "时间" | "发布时间" | "date" | "published" => {
             MetaKey::Date
         }
-        "作者" | "演讲者" | "主讲" | "讲者" | "author" | "speaker" | "by" => {
+        "作者" | "整理" | "撰文" | "编辑" | "author" | "writer" | "written by" | "by" => {
             MetaKey::Author
         }
+        "演讲者" | "主讲" | "主讲人" | "讲者" | "嘉宾" | "受访者" | "speaker" | "speakers"
+        | "guest" | "guests" => MetaKey::Speaker,
+        "主持人" | "主持" | "host" | "hosts" | "moderator" | "interviewer" => MetaKey::Host,
         "标题" | "title" => MetaKey::Title,
         "标签" | "关键词" | "tags" | "keywords" => MetaKey::Tags,
         _ => return None,
     })
+}
+
+/// The speaker a title names: `Sam Altman 与开发者的一小时：…`, `对话林静：…`,
+/// `Mira Okafor at Systems Summit: …`, `"Title" by Name`.
+fn speaker_from_title(title: &str) -> Option<String> {
+    let t = title.trim();
+    let looks_like_name = |s: &str| {
+        let s = s.trim();
+        let latin = !s.is_empty()
+            && s.split(' ').count() <= 4
+            && s.split(' ').all(|w| {
+                w.chars().next().is_some_and(char::is_uppercase)
+                    && w.chars()
+                        .all(|c| c.is_alphabetic() || matches!(c, '.' | '-' | '\''))
+            });
+        let cjk = (2..=4).contains(&s.chars().count())
+            && s.chars()
+                .all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c) || c == '·')
+            && !s.contains('的');
+        (latin || cjk).then(|| s.to_string())
+    };
+    for lead in ["对话", "专访", "访谈", "in conversation with "] {
+        if let Some(rest) = t.strip_prefix(lead) {
+            let end = rest
+                .find(['：', ':', '，', ',', '|', '｜'])
+                .unwrap_or(rest.len());
+            if let Some(name) = looks_like_name(&rest[..end]) {
+                return Some(name);
+            }
+        }
+    }
+    for sep in [" 与", "与", " 和", "和", "：", " at ", " on ", ": "] {
+        if let Some(i) = t.find(sep) {
+            if let Some(name) = looks_like_name(&t[..i]) {
+                return Some(name);
+            }
+        }
+    }
+    let (_, by) = t.rsplit_once(" by ")?;
+    looks_like_name(by)
 }
 
 fn split_list(value: &str) -> Vec<String> {

@@ -6,6 +6,7 @@ mod fixtures;
 mod hostile;
 mod loading;
 mod props;
+mod quotes;
 mod reload_ops;
 mod replies;
 mod seed;
