@@ -233,15 +233,72 @@ fn numbered_setext_heading(
 }
 
 /// Splits a leading section number off a heading: `13. 标题`, `13) Title`, `13、标题`,
-/// `13 · 标题`. A number that is part of the title (`3D 推理`, `2026 年展望`, `4.5 版本`) stays.
+/// `13 · 标题`, `§13 标题`, `第13节 标题`, `一、标题`, `（一）标题`, `第三部分：标题`,
+/// `Part 3: Title`. A number that is part of the title (`3D 推理`, `2026 年展望`,
+/// `4.5 版本`, `一位观众`) stays.
 fn split_number(text: &str) -> (Option<u32>, String) {
     let text = text.trim();
+    let whole = || (None, text.to_string());
+    // `§13 Title`, `Part 3: Title`, `第13节`/`第三部分` and `（一）`/`(1)`: a marker makes the
+    // number unambiguous.
+    for (open, close) in [("（", "）"), ("(", ")")] {
+        if let Some(rest) = text.strip_prefix(open) {
+            if let Some((n, title)) = rest.split_once(close) {
+                if let Some(n) = parse_number(n.trim()) {
+                    return with_title(n, title).unwrap_or_else(whole);
+                }
+            }
+        }
+    }
+    if let Some(rest) = text.strip_prefix('§') {
+        let end = rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        if let Some(n) = parse_number(&rest[..end]) {
+            return with_title(n, &rest[end..]).unwrap_or_else(whole);
+        }
+    }
+    for part in ["part ", "chapter ", "section "] {
+        if text.len() > part.len()
+            && text.is_char_boundary(part.len())
+            && text[..part.len()].eq_ignore_ascii_case(part)
+        {
+            let rest = &text[part.len()..];
+            let end = rest
+                .find([':', '.', ' ', '：', '—', '-'])
+                .unwrap_or(rest.len());
+            if let Some(n) = parse_number(&rest[..end]) {
+                return with_title(n, &rest[end..]).unwrap_or_else(whole);
+            }
+        }
+    }
+    if let Some(rest) = text.strip_prefix('第') {
+        if let Some(i) = rest.find(['节', '部', '章', '讲', '篇', '问']) {
+            if let Some(n) = parse_number(rest[..i].trim()) {
+                let after = &rest[i..];
+                let after = after
+                    .strip_prefix("部分")
+                    .or_else(|| after.get('节'.len_utf8()..))
+                    .unwrap_or(after);
+                return with_title(n, after).unwrap_or_else(whole);
+            }
+        }
+    }
+    // `一、标题`: Chinese numerals take the enumeration comma (or a dot) after them.
+    let cjk_end = text
+        .find(|c: char| chinese_digit(c).is_none())
+        .unwrap_or(text.len());
+    if cjk_end > 0 && text[cjk_end..].starts_with(['、', '．', '.']) {
+        if let Some(n) = parse_number(&text[..cjk_end]) {
+            return with_title(n, &text[cjk_end..]).unwrap_or_else(whole);
+        }
+    }
     let digits_end = text
         .char_indices()
         .find(|(_, c)| !c.is_ascii_digit())
         .map_or(text.len(), |(i, _)| i);
     if digits_end == 0 || digits_end > 4 {
-        return (None, text.to_string());
+        return whole();
     }
     let rest = &text[digits_end..];
     let mut chars = rest.chars();
@@ -251,16 +308,65 @@ fn split_number(text: &str) -> (Option<u32>, String) {
         && !matches!(after, Some(c) if c.is_ascii_digit());
     let dotted = rest.trim_start().starts_with('·');
     if !(is_sep || dotted) {
-        return (None, text.to_string());
+        return whole();
     }
+    match (text[..digits_end].parse().ok(), with_title(0, rest)) {
+        (Some(n), Some((_, title))) => (Some(n), title),
+        _ => whole(),
+    }
+}
+
+/// The title after a section number, without the separator; `None` when nothing is left.
+fn with_title(n: u32, rest: &str) -> Option<(Option<u32>, String)> {
     let title = rest
         .trim_start()
-        .trim_start_matches(['.', ')', '、', ':', '：', '．', '）', '·'])
+        .trim_start_matches(['.', ')', '、', ':', '：', '．', '）', '·', '—', '-'])
         .trim();
-    if title.is_empty() {
-        return (None, text.to_string());
+    (!title.is_empty()).then(|| (Some(n), title.to_string()))
+}
+
+fn chinese_digit(c: char) -> Option<u32> {
+    Some(match c {
+        '〇' | '零' => 0,
+        '一' => 1,
+        '二' | '两' => 2,
+        '三' => 3,
+        '四' => 4,
+        '五' => 5,
+        '六' => 6,
+        '七' => 7,
+        '八' => 8,
+        '九' => 9,
+        '十' => 10,
+        '百' => 100,
+        _ => return None,
+    })
+}
+
+/// `12`, `十二`, `二十三`, `一百零五`: a section number of up to four digits.
+fn parse_number(s: &str) -> Option<u32> {
+    if s.is_empty() {
+        return None;
     }
-    (text[..digits_end].parse().ok(), title.to_string())
+    if s.chars().all(|c| c.is_ascii_digit()) {
+        return if s.len() <= 4 { s.parse().ok() } else { None };
+    }
+    let mut total = 0u32;
+    let mut digit: Option<u32> = None;
+    for c in s.chars() {
+        match chinese_digit(c)? {
+            unit @ (10 | 100) => {
+                total += digit.take().unwrap_or(1) * unit;
+            }
+            d => {
+                if digit.is_some() {
+                    return None;
+                }
+                digit = Some(d);
+            }
+        }
+    }
+    Some(total + digit.unwrap_or(0)).filter(|&n| n > 0)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -888,6 +994,36 @@ mod tests {
         assert_eq!(split_number("3D 推理"), (None, "3D 推理".into()));
         assert_eq!(split_number("4.5 版本"), (None, "4.5 版本".into()));
         assert_eq!(split_number("2026 年展望"), (None, "2026 年展望".into()));
+    }
+
+    /// Numbering styles (issue 11): heading text → (number, title).
+    const NUMBERING: &[(&str, Option<u32>, &str)] = &[
+        ("一、第一次重写", Some(1), "第一次重写"),
+        ("十二、结语", Some(12), "结语"),
+        ("二十三．最后", Some(23), "最后"),
+        ("（一）背景", Some(1), "背景"),
+        ("(3) Results", Some(3), "Results"),
+        ("§4 Tooling", Some(4), "Tooling"),
+        ("第1节 开场", Some(1), "开场"),
+        ("第三部分：问答", Some(3), "问答"),
+        ("Part 2: The drill", Some(2), "The drill"),
+        ("part 10 — Q&A", Some(10), "Q&A"),
+        ("一位观众的提问", None, "一位观众的提问"),
+        ("三体与科幻", None, "三体与科幻"),
+        ("Partners", None, "Partners"),
+        ("第一", None, "第一"),
+        ("一、", None, "一、"),
+    ];
+
+    #[test]
+    fn numbering_styles_give_numbers() {
+        for &(heading, number, title) in NUMBERING {
+            assert_eq!(
+                split_number(heading),
+                (number, title.to_string()),
+                "{heading}"
+            );
+        }
     }
 
     #[test]
