@@ -69,6 +69,19 @@ pub struct Meta {
     pub tags: Vec<String>,
 }
 
+impl Talk {
+    /// Whether `quote` is the words of one of the talk's speakers (`meta.speakers`), rather
+    /// than of a questioner, a third party or someone the write-up reports. When the write-up
+    /// names no speaker, every quote counts.
+    pub fn is_speakers_own(&self, quote: &Quote) -> bool {
+        self.meta.speakers.is_empty()
+            || quote
+                .speaker
+                .as_ref()
+                .is_some_and(|s| self.meta.speakers.contains(s))
+    }
+}
+
 /// The summary block a write-up may open with.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Summary {
