@@ -1,35 +1,70 @@
-//! The words of the interface, in English and Simplified Chinese.
+//! The words of the interface, in English and Chinese.
 //!
-//! Content is shown as written; only the interface around it is translated. The language comes
-//! from the Discord interaction's locale (`zh-CN` and `zh-TW` get Chinese) or the CLI's `--lang`.
+//! The interface's Chinese is written once, in Simplified script. Readers of Traditional script
+//! (`zh-TW`, `zh-HK`) get the whole reply, interface and content, converted by
+//! [`Lang::in_script`] (OpenCC's tables through `hanconv`, with Taiwan's phrases for `zh-TW`);
+//! otherwise content is shown as written and only the interface around it is translated. The
+//! language comes from the Discord interaction's locale or the CLI's `--lang`.
 
 /// A language of the interface.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
     #[default]
     En,
+    /// Chinese in Simplified script (`zh-CN`, `zh`).
     Zh,
+    /// Chinese in Traditional script with Taiwan's vocabulary (`zh-TW`).
+    ZhTw,
+    /// Chinese in Traditional script as written in Hong Kong (`zh-HK`, `zh-MO`).
+    ZhHk,
 }
 
 impl Lang {
     /// Every language of the interface.
-    pub const ALL: [Lang; 2] = [Lang::En, Lang::Zh];
+    pub const ALL: [Lang; 4] = [Lang::En, Lang::Zh, Lang::ZhTw, Lang::ZhHk];
 
-    /// `zh`, `zh-CN`, `zh-TW` and the like get Chinese; everything else English.
+    /// `zh-TW` (and `zh-Hant`) get Taiwan's Traditional script, `zh-HK` and `zh-MO` Hong Kong's,
+    /// any other `zh` Simplified; everything else English.
     pub fn from_locale(locale: &str) -> Lang {
-        if locale.trim().to_ascii_lowercase().starts_with("zh") {
-            Lang::Zh
-        } else {
+        let l = locale.trim().to_ascii_lowercase().replace('_', "-");
+        if !l.starts_with("zh") {
             Lang::En
+        } else if l.starts_with("zh-tw") || l.starts_with("zh-hant") {
+            Lang::ZhTw
+        } else if l.starts_with("zh-hk") || l.starts_with("zh-mo") {
+            Lang::ZhHk
+        } else {
+            Lang::Zh
         }
     }
 
-    /// Picks the English or the Chinese text.
+    /// Picks the English or the Chinese text (Simplified; see [`Lang::in_script`]).
     pub fn pick<'a>(self, en: &'a str, zh: &'a str) -> &'a str {
         match self {
             Lang::En => en,
-            Lang::Zh => zh,
+            Lang::Zh | Lang::ZhTw | Lang::ZhHk => zh,
         }
+    }
+
+    /// Whether this is Chinese, in either script.
+    pub fn is_chinese(self) -> bool {
+        self != Lang::En
+    }
+
+    /// `text` in this language's script: converted to Traditional for `zh-TW` (with Taiwan's
+    /// phrases: 软件 → 軟體) and `zh-HK`, unchanged otherwise. Text already in Traditional
+    /// script stays as it is.
+    pub fn in_script(self, text: &str) -> String {
+        match self {
+            Lang::ZhTw => hanconv::s2twp(text),
+            Lang::ZhHk => hanconv::s2hk(text),
+            Lang::En | Lang::Zh => text.to_string(),
+        }
+    }
+
+    /// Whether [`Lang::in_script`] changes anything.
+    pub fn converts_script(self) -> bool {
+        matches!(self, Lang::ZhTw | Lang::ZhHk)
     }
 }
 
@@ -162,9 +197,10 @@ impl Msg {
 
     /// The last line of `/topics` when `n` talks did not fit.
     pub fn more_talks(n: usize, lang: Lang) -> String {
-        match lang {
-            Lang::En => format!("…and {n} more talks: use /search or /topic."),
-            Lang::Zh => format!("……还有 {n} 个演讲，请使用 /search 或 /topic。"),
+        if lang.is_chinese() {
+            format!("……还有 {n} 个演讲，请使用 /search 或 /topic。")
+        } else {
+            format!("…and {n} more talks: use /search or /topic.")
         }
     }
 

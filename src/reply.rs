@@ -8,6 +8,7 @@
 //! is escaped, so it cannot format or ping.
 
 pub mod catalog;
+pub mod script;
 
 use serde::Serialize;
 

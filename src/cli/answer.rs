@@ -56,6 +56,7 @@ pub fn ask(config: &Config, args: AskArgs, out: &mut dyn Write) -> anyhow::Resul
     let loaded = Library::load_logged(&dir, &config.content.load_options());
     let lang = Lang::from_locale(&args.lang);
     let (reply, data) = answer(&loaded.library, &args.question, lang);
+    let reply = reply::script::in_script(reply, lang);
     if args.json {
         write!(out, "{}", json::render(&data)?)?;
     } else {

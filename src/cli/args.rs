@@ -65,7 +65,8 @@ pub struct AskArgs {
     /// Print the data as JSON instead of the reply as text.
     #[arg(long, global = true)]
     pub json: bool,
-    /// Language of the interface: en or zh.
+    /// Language of the interface: en, zh (Simplified), zh-TW or zh-HK (Traditional script, the
+    /// content converted too).
     #[arg(long, global = true, default_value = "en")]
     pub lang: String,
 }

@@ -4,11 +4,12 @@
 //! A new reply builder (or a new state of one) is added here, and every one of those checks
 //! covers it. Each reply comes with a label saying which it is, for failure messages.
 
+use super::script::in_script;
 use super::{AboutInfo, Reply};
 use crate::i18n::Lang;
 use crate::library::{Library, QuoteRef, QuoteScope, SectionRef};
 
-/// Every reply `lib` gives, in every language: `/topics`, `/about`, every page of every section
+/// Every reply `lib` gives, in every language and script (as sent: through [`in_script`]): `/topics`, `/about`, every page of every section
 /// (and a page past the last), every quote (alone and drawn from its section), references that
 /// are gone (after a reload), and [`query_replies`] for each of `queries`.
 pub fn every_reply(lib: &Library, queries: &[&str]) -> Vec<(String, Reply)> {
@@ -20,7 +21,7 @@ pub fn every_reply(lib: &Library, queries: &[&str]) -> Vec<(String, Reply)> {
                 all.extend(replies_to(lib, q, lang));
             }
             all.into_iter()
-                .map(move |(what, r)| (format!("{lang:?} {what}"), r))
+                .map(move |(what, r)| (format!("{lang:?} {what}"), in_script(r, lang)))
         })
         .collect()
 }
@@ -33,7 +34,7 @@ pub fn query_replies(lib: &Library, query: &str) -> Vec<(String, Reply)> {
         .flat_map(|lang| {
             replies_to(lib, query, lang)
                 .into_iter()
-                .map(move |(what, r)| (format!("{lang:?} {what}"), r))
+                .map(move |(what, r)| (format!("{lang:?} {what}"), in_script(r, lang)))
         })
         .collect()
 }
