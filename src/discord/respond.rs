@@ -42,8 +42,10 @@ pub enum Outcome {
     NotInvoker,
     /// A button pointing at something the library no longer has.
     Stale,
-    /// Not an admin.
+    /// Not an operator, or a `/reload` sooner than `reload.min_interval_secs`.
     Refused,
+    /// Flood control: the user must wait.
+    Throttled,
     Error,
 }
 
@@ -64,6 +66,7 @@ impl Outcome {
             Outcome::NotInvoker => "not_invoker",
             Outcome::Stale => "stale",
             Outcome::Refused => "refused",
+            Outcome::Throttled => "throttled",
             Outcome::Error => "error",
         }
     }
