@@ -22,7 +22,8 @@ fn command<'a>(commands: &'a [Value], name: &str) -> &'a Value {
 
 #[tokio::test(flavor = "current_thread")]
 async fn registration_sends_every_command_with_chinese_localizations_and_an_admin_only_reload() {
-    let h = Harness::start().await;
+    // Without admin.guild_ids, /reload is registered with the other commands.
+    let h = Harness::start_with(Registration::Accept, |c| c.admin.guild_ids.clear()).await;
     let put = h
         .fake
         .wait_request("registration", |r| r.method == "PUT")
@@ -33,6 +34,12 @@ async fn registration_sends_every_command_with_chinese_localizations_and_an_admi
         "global by default"
     );
     let commands = put.body.as_array().unwrap().clone();
+    // Never in direct messages, nor where the bot is not installed.
+    assert_eq!(command(&commands, "reload")["contexts"], json!([0]));
+    assert_eq!(
+        command(&commands, "reload")["integration_types"],
+        json!([0])
+    );
     let names: Vec<&str> = commands
         .iter()
         .map(|c| c["name"].as_str().unwrap())
