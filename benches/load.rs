@@ -161,6 +161,9 @@ async fn main() {
             ("DISCORD_TOKEN", TOKEN),
             ("LECTERN__HTTP__BIND", ""),
             ("LECTERN__CONTENT__WATCH", "false"),
+            // A few users send thousands of commands: flood control would (rightly) throttle
+            // them.
+            ("LECTERN__COOLDOWN__COMMANDS", "0"),
         ],
     )
     .await;

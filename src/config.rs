@@ -18,6 +18,9 @@ pub struct Config {
     pub log: LogConfig,
     pub discord: DiscordConfig,
     pub admin: AdminConfig,
+    pub reload: ReloadConfig,
+    pub cooldown: CooldownConfig,
+    pub ops: OpsConfig,
     pub http: HttpConfig,
 }
 
@@ -94,11 +97,113 @@ pub struct DiscordConfig {
     pub shard_total: Option<u32>,
 }
 
+/// Who operates lectern (may `/reload`), besides the application's owner or team.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct AdminConfig {
-    /// Users allowed to run admin commands in addition to members with Manage Server.
+    /// Users who are operators wherever they are.
+    #[serde(deserialize_with = "ids")]
     pub user_ids: Vec<u64>,
+    /// Guilds whose members with Manage Server are operators; `/reload` is registered only
+    /// there when set.
+    #[serde(deserialize_with = "ids")]
+    pub guild_ids: Vec<u64>,
+}
+
+/// A list of Discord ids as people write them: `[1, 2]` in TOML, `1,2` or `1, 2` in the
+/// environment (the `config` crate splits on commas and leaves the spaces), or one id alone.
+fn ids<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<u64>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Id {
+        Number(u64),
+        Text(String),
+    }
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Ids {
+        List(Vec<Id>),
+        One(Id),
+    }
+    let items = match Ids::deserialize(d)? {
+        Ids::List(items) => items,
+        Ids::One(item) => vec![item],
+    };
+    let mut out = Vec::new();
+    for item in items {
+        match item {
+            Id::Number(n) => out.push(n),
+            Id::Text(text) => {
+                for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+                    let n = part.parse().map_err(|_| {
+                        serde::de::Error::custom(format!("{part:?} is not a Discord id"))
+                    })?;
+                    out.push(n);
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default)]
+pub struct ReloadConfig {
+    /// Seconds that must pass between two `/reload`s from Discord; 0 turns the limit off.
+    /// SIGHUP, the watcher and `lectern reload` are not limited.
+    pub min_interval_secs: u64,
+}
+
+impl Default for ReloadConfig {
+    fn default() -> Self {
+        ReloadConfig {
+            min_interval_secs: 5,
+        }
+    }
+}
+
+/// Flood control: at most `commands` answers per user in any `seconds` window.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default)]
+pub struct CooldownConfig {
+    /// Answers a user may get in a window; 0 turns flood control off.
+    pub commands: u32,
+    /// The window's length in seconds.
+    pub seconds: u64,
+}
+
+impl Default for CooldownConfig {
+    fn default() -> Self {
+        CooldownConfig {
+            commands: 5,
+            seconds: 10,
+        }
+    }
+}
+
+impl CooldownConfig {
+    /// No flood control (tests and benchmarks that send many commands as one user).
+    pub fn off() -> CooldownConfig {
+        CooldownConfig {
+            commands: 0,
+            ..CooldownConfig::default()
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default)]
+pub struct OpsConfig {
+    /// A shard that reconnects within this many seconds does not make `/readyz` fail.
+    pub readiness_grace_secs: u64,
+}
+
+impl Default for OpsConfig {
+    fn default() -> Self {
+        OpsConfig {
+            readiness_grace_secs: 5,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -130,6 +235,7 @@ impl Config {
             .separator("__")
             .list_separator(",")
             .with_list_parse_key("admin.user_ids")
+            .with_list_parse_key("admin.guild_ids")
             .try_parsing(true);
         if let Some(vars) = env {
             env_source = env_source.source(Some(vars));
@@ -169,9 +275,46 @@ mod tests {
     }
 
     #[test]
+    fn id_lists_and_numbers_come_from_the_environment() {
+        let dir = tempfile::tempdir().unwrap();
+        let env = [
+            ("LECTERN__ADMIN__USER_IDS", "11,12"),
+            (
+                "LECTERN__ADMIN__GUILD_IDS",
+                "1500000000000000001, 1500000000000000002",
+            ),
+            ("LECTERN__RELOAD__MIN_INTERVAL_SECS", "0"),
+            ("LECTERN__COOLDOWN__COMMANDS", "3"),
+            ("LECTERN__COOLDOWN__SECONDS", "60"),
+            ("LECTERN__OPS__READINESS_GRACE_SECS", "9"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        let cfg = Config::load_with_env(dir.path(), Some(env)).unwrap();
+        assert_eq!(cfg.admin.user_ids, [11, 12]);
+        assert_eq!(
+            cfg.admin.guild_ids,
+            [1_500_000_000_000_000_001, 1_500_000_000_000_000_002]
+        );
+        assert_eq!(cfg.reload.min_interval_secs, 0);
+        assert_eq!((cfg.cooldown.commands, cfg.cooldown.seconds), (3, 60));
+        assert_eq!(cfg.ops.readiness_grace_secs, 9);
+        // One id alone is a list too.
+        let env = [("LECTERN__ADMIN__GUILD_IDS".to_string(), "7".to_string())]
+            .into_iter()
+            .collect();
+        let cfg = Config::load_with_env(dir.path(), Some(env)).unwrap();
+        assert_eq!(cfg.admin.guild_ids, [7]);
+    }
+
+    #[test]
     fn the_committed_default_file_parses() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("config");
         let cfg = Config::load_with_env(&dir, Some(Default::default())).unwrap();
         assert_eq!(cfg.content.seeds_dir, PathBuf::from("seeds"));
+        assert_eq!(cfg.cooldown.commands, CooldownConfig::default().commands);
+        assert_eq!(cfg.reload.min_interval_secs, 5);
+        assert_eq!(cfg.ops.readiness_grace_secs, 5);
     }
 }

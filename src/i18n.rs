@@ -100,7 +100,7 @@ pub enum Msg {
     Version,
     NotYours,
     InternalError,
-    NotAdmin,
+    NothingChanged,
     Summary,
     KeyPoints,
     Risks,
@@ -164,9 +164,9 @@ impl Msg {
                 "Sorry, something went wrong on our side. Please try again.",
                 "抱歉，出了点问题。请稍后再试。",
             ),
-            NotAdmin => (
-                "Only server admins can do that.",
-                "只有服务器管理员可以这样做。",
+            NothingChanged => (
+                "Nothing changed: the seeds folder holds what is already in service.",
+                "没有变化：种子文件夹里的内容与正在使用的相同。",
             ),
             Summary => ("Summary", "一句话总结"),
             KeyPoints => ("Key points", "核心要点"),
@@ -211,6 +211,50 @@ impl Msg {
             Msg::UnknownTopic.get(lang),
             Msg::TryTopics.get(lang)
         )
+    }
+
+    /// Why someone may not reload, and who may: the owner always, and whoever the host listed.
+    pub fn not_operator(users_listed: bool, guilds_listed: bool, lang: Lang) -> String {
+        let (head, owner, users, guilds) = match lang {
+            Lang::En => (
+                "Only lectern's operators can reload the talks, since every server shares them: ",
+                "the bot's owner or team",
+                "the users its host named",
+                "members who manage the host's own servers",
+            ),
+            Lang::Zh | Lang::ZhTw | Lang::ZhHk => (
+                "演讲内容由所有服务器共享，只有 lectern 的运营者可以重新加载：",
+                "机器人的所有者或团队",
+                "托管者指定的用户",
+                "托管者自己服务器的管理成员",
+            ),
+        };
+        let mut who = vec![owner];
+        if users_listed {
+            who.push(users);
+        }
+        if guilds_listed {
+            who.push(guilds);
+        }
+        let end = lang.pick(".", "。");
+        let sep = lang.pick(", ", "、");
+        format!("{head}{}{end}", who.join(sep))
+    }
+
+    /// Flood control: try again in `secs` seconds.
+    pub fn slow_down(secs: u64, lang: Lang) -> String {
+        match lang {
+            Lang::En => format!("You are going a bit fast. Try again in {secs} s."),
+            Lang::Zh | Lang::ZhTw | Lang::ZhHk => format!("操作有点太快了，请 {secs} 秒后再试。"),
+        }
+    }
+
+    /// `/reload` asked again within `reload.min_interval_secs`.
+    pub fn reload_too_soon(secs: u64, lang: Lang) -> String {
+        match lang {
+            Lang::En => format!("A reload just ran. Try again in {secs} s."),
+            Lang::Zh | Lang::ZhTw | Lang::ZhHk => format!("刚刚重新加载过，请 {secs} 秒后再试。"),
+        }
     }
 
     /// Nothing matches the query `shown` (already escaped) well.

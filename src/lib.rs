@@ -16,6 +16,7 @@
 //! - [`ops`]: health, readiness and Prometheus metrics over HTTP (axum), and the loopback-only
 //!   reload endpoint.
 //! - [`watch`]: reload when the seeds folder changes (debounced), for `content.watch`.
+//! - [`cooldown`]: flood control, at most N admissions per user in any window (plain Rust).
 //! - [`config`]: layered configuration (files, then `LECTERN__…` environment variables).
 //! - [`cli`]: the `ask` and `check` commands.
 //! - [`discord`]: the Discord adapter: serenity and poise, commands, buttons, one responder.
@@ -28,6 +29,7 @@
 pub mod changes;
 pub mod cli;
 pub mod config;
+pub mod cooldown;
 pub mod discord;
 pub mod i18n;
 pub mod library;

@@ -52,6 +52,37 @@ impl fmt::Display for LoadWarning {
     }
 }
 
+impl LoadWarning {
+    /// The warning as someone who is not on the server may read it (a Discord reply): the file
+    /// relative to the seeds folder `root` (or its name alone), and the reason without the
+    /// server's paths or the operating system's words. The reasons that carry those are the
+    /// ones [`read_one`] and [`Library::load`] word with "cannot read" or "a symlink to".
+    pub fn public(&self, root: &Path) -> String {
+        let file = match self.file.strip_prefix(root) {
+            Ok(rel) if rel.as_os_str().is_empty() => "the seeds folder".into(),
+            Ok(rel) => rel.display().to_string(),
+            Err(_) => self
+                .file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "the seeds folder".into()),
+        };
+        let reason = if self.reason.starts_with("cannot read the folder") {
+            "cannot read the folder"
+        } else if self.reason.starts_with("cannot read: a broken symlink") {
+            "a broken symlink"
+        } else if self.reason.starts_with("cannot read") {
+            "cannot read the file"
+        } else if self.reason.starts_with("a symlink to") {
+            "a symlink outside the seeds folder"
+        } else {
+            &self.reason
+        };
+        let what = if self.skipped { "skipped" } else { "warning" };
+        format!("{file}: {what}: {reason}")
+    }
+}
+
 /// What a quote is drawn from: the one place that decides it, for `/quote`, its "another"
 /// button and `lectern ask quote`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -472,6 +503,53 @@ fn text_of(bytes: Vec<u8>) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn public_warnings_name_files_in_the_seeds_folder_and_no_server_detail() {
+        let root = Path::new("/srv/lectern/seeds");
+        let w = |file: &str, reason: &str| LoadWarning {
+            file: PathBuf::from(file),
+            skipped: true,
+            reason: reason.into(),
+        };
+        let cases = [
+            (
+                w(
+                    "/srv/lectern/seeds/a.md",
+                    "cannot read: Permission denied (os error 13)",
+                ),
+                "a.md: skipped: cannot read the file",
+            ),
+            (
+                w(
+                    "/srv/lectern/seeds/l.md",
+                    "a symlink to /etc/passwd.md, outside the seeds folder",
+                ),
+                "l.md: skipped: a symlink outside the seeds folder",
+            ),
+            (
+                w(
+                    "/srv/lectern/seeds/b.md",
+                    "cannot read: a broken symlink (No such file or directory (os error 2))",
+                ),
+                "b.md: skipped: a broken symlink",
+            ),
+            (
+                w(
+                    "/srv/lectern/seeds",
+                    "cannot read the folder: No such file or directory (os error 2)",
+                ),
+                "the seeds folder: skipped: cannot read the folder",
+            ),
+            (
+                w("/elsewhere/c.md", "empty file"),
+                "c.md: skipped: empty file",
+            ),
+        ];
+        for (warning, want) in cases {
+            assert_eq!(warning.public(root), want);
+        }
+    }
 
     #[test]
     fn a_read_is_capped_even_when_the_source_never_ends() {

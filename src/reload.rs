@@ -87,7 +87,7 @@ impl Content {
                 return ReloadReport {
                     verdict: Verdict::Failed,
                     diff: LibraryDiff::default(),
-                    warnings: vec![format!("the load failed: {e}")],
+                    warnings: vec!["the load failed (see the log)".to_string()],
                     before: old.counts(),
                     loaded: Counts {
                         talks: 0,
@@ -108,10 +108,19 @@ impl Content {
             Verdict::KeptOld
         };
         let diff = diff(&old, &loaded.library);
+        // The log gets each problem in full; the report, which a Discord user reads, names
+        // files in the seeds folder and no server detail.
+        for w in &loaded.warnings {
+            tracing::warn!(file = %w.file.display(), skipped = w.skipped, reason = %w.reason, "seed file problem");
+        }
         let report = ReloadReport {
             verdict,
             diff,
-            warnings: loaded.warnings.iter().map(LoadWarning::to_string).collect(),
+            warnings: loaded
+                .warnings
+                .iter()
+                .map(|w| w.public(&self.seeds_dir))
+                .collect(),
             before: old.counts(),
             loaded: loaded.library.counts(),
             elapsed: started.elapsed(),

@@ -661,6 +661,9 @@ pub fn about(lib: &Library, info: &AboutInfo, lang: Lang) -> Reply {
 pub fn reload_report(report: &ReloadReport, lang: Lang) -> Reply {
     use crate::changes::Verdict;
     let headline = match report.verdict {
+        Verdict::Applied if report.diff.is_empty() && report.warnings.is_empty() => {
+            Msg::NothingChanged
+        }
         Verdict::Applied => Msg::Reloaded,
         Verdict::Forced => Msg::ReloadForced,
         Verdict::KeptOld => Msg::ReloadKeptOld,

@@ -106,7 +106,11 @@ pub fn assemble(config: &Config, library: Library) -> Ops {
         config.content.seeds_dir.clone(),
         config.content.load_options(),
     );
-    Ops::new(Arc::new(content))
+    let ops = Ops::new(Arc::new(content));
+    ops.status.set_grace(std::time::Duration::from_secs(
+        config.ops.readiness_grace_secs,
+    ));
+    ops
 }
 
 /// Reloads on every SIGHUP (logged by [`Ops::reload`], since no admin is there to answer).

@@ -1,20 +1,26 @@
 //! [`Bot`]: what the commands and components share while the bot runs.
 //!
 //! It holds the operations surface ([`Ops`]: the content in service, readiness status and
-//! metrics), the admin list, the per-channel quote bags and what `/about` says. It is poise's
+//! metrics), who operates the bot ([`Operators`]), flood control ([`Cooldown`], per user, and
+//! the minimum interval between `/reload`s), the per-channel quote bags and what `/about` says. It is poise's
 //! user data for lectern's commands, and a plain value otherwise: nothing here reaches outside
 //! the bot (no globals, no process-wide state), so a host could hold several.
 //!
 //! Invariants: each interaction answers from one snapshot of the library ([`Bot::library`]);
-//! admin rights are checked at run time, since server admins can change Discord's defaults.
+//! operator rights are checked at run time, since server admins can change Discord's defaults;
+//! operators are never throttled.
 
 use std::sync::Arc;
 
-use poise::serenity_prelude::{Permissions, UserId};
+use std::time::Duration;
 
+use poise::serenity_prelude::Permissions;
+
+use super::operators::Operators;
 use super::quote_bag::QuoteBag;
 use super::respond::Outcome;
 use crate::config::Config;
+use crate::cooldown::Cooldown;
 use crate::i18n::{Lang, Msg};
 use crate::library::{Library, QuoteScope};
 use crate::ops::Ops;
@@ -25,7 +31,10 @@ use crate::reply::{self, AboutInfo, Reply};
 pub struct Bot {
     ops: Ops,
     quotes: QuoteBag<(u64, QuoteScope)>,
-    admin_ids: Vec<u64>,
+    operators: Operators,
+    cooldown: Cooldown,
+    /// `reload.min_interval_secs`: one `/reload` per interval, whoever asks.
+    reload_interval: Cooldown,
     about: AboutInfo,
 }
 
@@ -37,7 +46,12 @@ impl Bot {
         Bot {
             ops,
             quotes: QuoteBag::new(QUOTE_BAGS),
-            admin_ids: config.admin.user_ids.clone(),
+            operators: Operators::from_config(&config.admin),
+            cooldown: Cooldown::new(
+                config.cooldown.commands,
+                Duration::from_secs(config.cooldown.seconds),
+            ),
+            reload_interval: Cooldown::new(1, Duration::from_secs(config.reload.min_interval_secs)),
             about: AboutInfo {
                 version: env!("CARGO_PKG_VERSION").to_string(),
             },
@@ -59,13 +73,29 @@ impl Bot {
         &self.about
     }
 
-    /// Admins: users listed in `admin.user_ids`, and members with Manage Server or
-    /// Administrator in the channel (`member.permissions`, resolved by Discord).
-    pub fn is_admin(&self, user: UserId, permissions: Option<Permissions>) -> bool {
-        self.admin_ids.contains(&user.get())
-            || permissions.is_some_and(|p| {
-                p.intersects(Permissions::ADMINISTRATOR | Permissions::MANAGE_GUILD)
-            })
+    /// Who may run operator commands.
+    pub fn operators(&self) -> &Operators {
+        &self.operators
+    }
+
+    /// Flood control for one interaction that would be answered with work: `Ok` and counted,
+    /// or how long `user` must wait. Operators are never throttled.
+    pub fn admit(
+        &self,
+        user: u64,
+        guild: Option<u64>,
+        permissions: Option<Permissions>,
+    ) -> Result<(), Duration> {
+        if self.operators.is_operator(user, guild, permissions) {
+            return Ok(());
+        }
+        self.cooldown.admit(user)
+    }
+
+    /// Whether a `/reload` may start now (`reload.min_interval_secs` since the last one), or
+    /// how long until it may.
+    pub fn admit_reload(&self) -> Result<(), Duration> {
+        self.reload_interval.admit(0)
     }
 
     /// Draws a quote no one in `channel` has seen this round, from the whole library or one
@@ -98,9 +128,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn admins_are_listed_users_or_members_who_manage_the_server() {
+    fn operators_are_not_throttled_and_others_are() {
         let mut config = Config::default();
         config.admin.user_ids = vec![7];
+        config.cooldown.commands = 2;
         // Not `serve::assemble`: `serve` uses `discord`, and the arrow does not point back.
         let content = crate::reload::Content::new(
             Library::from_talks(Vec::new()),
@@ -108,10 +139,15 @@ mod tests {
             config.content.load_options(),
         );
         let bot = Bot::new(&config, Ops::new(Arc::new(content)));
-        assert!(bot.is_admin(UserId::new(7), None));
-        assert!(!bot.is_admin(UserId::new(8), None));
-        assert!(!bot.is_admin(UserId::new(8), Some(Permissions::SEND_MESSAGES)));
-        assert!(bot.is_admin(UserId::new(8), Some(Permissions::MANAGE_GUILD)));
-        assert!(bot.is_admin(UserId::new(8), Some(Permissions::ADMINISTRATOR)));
+        assert!((0..10).all(|_| bot.admit(7, None, None).is_ok()));
+        assert!(
+            bot.admit(8, Some(1), Some(Permissions::ADMINISTRATOR))
+                .is_ok()
+        );
+        assert!(bot.admit(8, None, None).is_ok());
+        assert!(bot.admit(8, None, None).is_err());
+        assert!(bot.admit(9, None, None).is_ok());
+        assert!(bot.admit_reload().is_ok());
+        assert!(bot.admit_reload().is_err());
     }
 }

@@ -117,8 +117,14 @@ pub async fn about(ctx: Context<'_>) -> Result<(), Error> {
     .await
 }
 
-/// Reload the talks from the seeds folder (admins only)
-#[poise::command(slash_command, default_member_permissions = "MANAGE_GUILD")]
+/// Reload the talks from the seeds folder (operators only)
+#[poise::command(
+    slash_command,
+    category = "operators",
+    default_member_permissions = "MANAGE_GUILD",
+    interaction_context = "Guild",
+    install_context = "Guild"
+)]
 pub async fn reload(
     ctx: Context<'_>,
     #[description = "Put what loaded in service even if some files failed"] force: Option<bool>,
@@ -128,8 +134,20 @@ pub async fn reload(
     let lang = Lang::from_locale(&i.locale);
     // Discord's defaults can be overridden by server admins: check again here.
     let permissions = i.member.as_ref().and_then(|m| m.permissions);
-    if !bot.is_admin(i.user.id, permissions) {
-        r.respond(&Reply::notice(Msg::NotAdmin.get(lang))).await?;
+    let guild = i.guild_id.map(|g| g.get());
+    if !bot
+        .operators()
+        .is_operator(i.user.id.get(), guild, permissions)
+    {
+        r.respond(&Reply::notice(&bot.operators().refusal(lang)))
+            .await?;
+        r.finish(Outcome::Refused);
+        return Ok(());
+    }
+    if let Err(wait) = bot.admit_reload() {
+        let secs = crate::cooldown::seconds_left(wait);
+        r.respond(&Reply::notice(&Msg::reload_too_soon(secs, lang)))
+            .await?;
         r.finish(Outcome::Refused);
         return Ok(());
     }
@@ -202,6 +220,10 @@ fn responder(ctx: Context<'_>) -> Result<(Responder<'_>, &CommandInteraction), E
 /// The one place errors of commands end: the log gets the details with the interaction's
 /// id, the user a short ephemeral apology, so that no interaction goes unanswered.
 pub async fn on_error(error: poise::FrameworkError<'_, Arc<Bot>, Error>) {
+    // The gate refused the command and answered it already (see `gate::command_check`).
+    if let poise::FrameworkError::CommandCheckFailed { error: None, .. } = &error {
+        return;
+    }
     let (detail, status) = match &error {
         poise::FrameworkError::Command { error, .. } => (
             format!("{error:#}"),

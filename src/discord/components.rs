@@ -12,7 +12,7 @@ use poise::serenity_prelude as serenity;
 use serenity::{ComponentInteraction, ComponentInteractionDataKind};
 
 use super::respond::{Outcome, Responder};
-use super::{Bot, custom_id, retry};
+use super::{Bot, custom_id, gate, retry};
 use crate::i18n::{Lang, Msg};
 use crate::library::{QuoteScope, SectionRef};
 use crate::reply::{self, Action, Reply};
@@ -29,7 +29,10 @@ enum Answer {
 /// Answers one component interaction.
 pub async fn handle(http: &serenity::Http, bot: &Bot, i: &ComponentInteraction) {
     let mut r = Responder::component(http, i, Arc::clone(&bot.ops().metrics));
-    let (answer, outcome) = r.span().in_scope(|| answer(bot, i));
+    let (answer, outcome) = match gate::component(bot, i) {
+        Some(wait) => (Answer::New(wait), Outcome::Throttled),
+        None => r.span().in_scope(|| answer(bot, i)),
+    };
     let sent = match &answer {
         Answer::Update(reply) => r.update(reply).await,
         Answer::New(reply) => r.respond(reply).await,

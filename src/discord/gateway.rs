@@ -19,7 +19,7 @@ use serenity::{
     ClientBuilder, ConnectionStage, FullEvent, GatewayIntents, GuildId, HttpBuilder, Interaction,
 };
 
-use super::{Bot, Token, commands, components, convert};
+use super::{Bot, Token, commands, components, convert, gate, operators};
 use crate::config::Config;
 
 /// How the shards of this process are chosen.
@@ -78,8 +78,10 @@ pub async fn run_bot(
         .options(poise::FrameworkOptions {
             commands: commands::all(),
             on_error: |e| Box::pin(commands::on_error(e)),
+            command_check: Some(|ctx| Box::pin(gate::command_check(ctx))),
             allowed_mentions: Some(convert::no_pings()),
-            // No owner-only commands: skip poise's `GET /oauth2/applications/@me`.
+            // poise's owners are not used: `operators::learn_owners` reads them for the
+            // operator policy, retrying when Discord does not answer.
             initialize_owners: false,
             event_handler: |ctx, event, _framework, bot| {
                 Box::pin(async move {
@@ -92,7 +94,17 @@ pub async fn run_bot(
         .setup(move |ctx, ready, framework| {
             Box::pin(async move {
                 tracing::info!(user = %ready.user.name, guilds = ready.guilds.len(), "connected to Discord");
-                register(ctx, &framework.options().commands, guild).await;
+                let learning = Arc::clone(&bot);
+                let http = Arc::clone(&ctx.http);
+                tokio::spawn(async move {
+                    operators::learn_owners(http, learning.operators()).await;
+                });
+                let operator_guilds = bot.operators().guild_ids().to_vec();
+                for (scope, set) in
+                    operators::scopes(&framework.options().commands, guild, &operator_guilds)
+                {
+                    register(ctx, set, scope).await;
+                }
                 Ok(bot)
             })
         })
@@ -102,7 +114,7 @@ pub async fn run_bot(
         .await
         .context("cannot build the Discord client")?;
     let shard_manager = Arc::clone(&client.shard_manager);
-    let latency = tokio::spawn(report_latency(
+    let latency = tokio::spawn(watch_shards(
         Arc::clone(&shard_manager),
         Arc::clone(&bot_for_latency.ops().status),
     ));
@@ -145,23 +157,37 @@ fn gateway_ended(
         .context("the gateway stopped with an error")
 }
 
-/// Reports the shards' heartbeat latency (the slowest) to the readiness status, every 15 s.
-async fn report_latency(shards: Arc<serenity::ShardManager>, status: Arc<crate::ops::Status>) {
-    let mut every = tokio::time::interval(Duration::from_secs(15));
+/// Reports each shard's stage and heartbeat latency to the readiness status, every
+/// [`SHARD_POLL`], from the shard runners themselves: a resume that fails emits no
+/// `ShardStageUpdate`, and a runner being restarted is briefly absent (reported as
+/// `restarting` until it is back).
+async fn watch_shards(shards: Arc<serenity::ShardManager>, status: Arc<crate::ops::Status>) {
+    let mut every = tokio::time::interval(SHARD_POLL);
+    let mut seen = std::collections::BTreeSet::new();
     loop {
         every.tick().await;
-        let slowest = shards
+        let now: Vec<_> = shards
             .runners
             .lock()
             .await
-            .values()
-            .filter_map(|r| r.latency)
-            .max();
-        if let Some(latency) = slowest {
-            status.set_gateway_latency(latency);
+            .iter()
+            .map(|(id, r)| (id.0, r.stage, r.latency))
+            .collect();
+        for &gone in seen.iter() {
+            if !now.iter().any(|(id, ..)| *id == gone) {
+                status.report_shard(gone, "restarting", false, None);
+            }
+        }
+        for (id, stage, latency) in now {
+            seen.insert(id);
+            let connected = stage == ConnectionStage::Connected;
+            status.report_shard(id, &stage.to_string(), connected, latency);
         }
     }
 }
+
+/// How often the shard runners are read.
+const SHARD_POLL: Duration = Duration::from_millis(500);
 
 /// The configured API base as serenity's `proxy` wants it: scheme and host (and a path
 /// prefix, if any) without a trailing `/` or `/api/v10`, which serenity adds itself. `None`
@@ -186,21 +212,31 @@ async fn on_event(ctx: &serenity::Context, event: &FullEvent, bot: &Arc<Bot>) {
             kind = ?i.kind(),
             "an interaction lectern never asks for: ignored"
         ),
-        FullEvent::Ready { .. } => bot.ops().status.set_gateway_connected(true),
+        // Events report at once what the runners will say at the next poll.
+        FullEvent::Ready { .. } => {
+            let status = &bot.ops().status;
+            status.report_shard(ctx.shard_id.0, "connected", true, None);
+        }
         FullEvent::ShardStageUpdate { event } => {
             let connected = event.new == ConnectionStage::Connected;
-            if connected != bot.ops().status.gateway_connected() {
-                tracing::info!(shard = event.shard_id.0, stage = %event.new, "gateway stage");
-            }
-            bot.ops().status.set_gateway_connected(connected);
+            tracing::info!(shard = event.shard_id.0, stage = %event.new, "gateway stage");
+            let status = &bot.ops().status;
+            status.report_shard(event.shard_id.0, &event.new.to_string(), connected, None);
         }
         _ => {}
     }
 }
 
-/// Registers the commands, globally or in one guild. Failures are logged, loudly.
-async fn register(ctx: &serenity::Context, commands: &[commands::Command], guild: Option<GuildId>) {
-    let create = poise::builtins::create_application_commands(commands);
+/// Registers a set of commands, globally or in one guild. Failures are logged, loudly.
+async fn register(
+    ctx: &serenity::Context,
+    create: Vec<serenity::CreateCommand>,
+    scope: operators::Scope,
+) {
+    let guild = match scope {
+        operators::Scope::Guild(g) => Some(g),
+        operators::Scope::Global => None,
+    };
     let n = create.len();
     let result = match guild {
         Some(g) => g.set_commands(&ctx.http, create).await.map(|_| ()),

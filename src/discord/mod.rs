@@ -8,7 +8,8 @@
 //! - [`gateway`]: [`run_bot`] connects with a configuration, a [`Token`] and a [`Bot`] until
 //!   `shutdown` resolves; sharding ([`Shards`]), registration, gateway state and latency;
 //! - [`bot`]: [`Bot`], the state every handler shares (the content, status and metrics through
-//!   [`crate::ops::Ops`], admin checks, quote drawing);
+//!   [`crate::ops::Ops`], the [`operators::Operators`] policy and the flood control, quote
+//!   drawing); [`gate`]: the one check before every command and menu choice (flood control);
 //! - [`commands`]: one small function per slash command, and the one error handler;
 //!   [`components`]: button presses and select menus;
 //! - [`respond`]: the [`Responder`] every answer goes through (span, metrics, outcome, the
@@ -31,8 +32,10 @@ pub mod commands;
 pub mod components;
 pub mod convert;
 pub mod custom_id;
+pub mod gate;
 pub mod gateway;
 pub mod i18n;
+pub mod operators;
 pub mod quote_bag;
 pub mod respond;
 pub mod retry;

@@ -13,6 +13,8 @@
 //! - the first response is retried until [`retry::FIRST_RESPONSE`] after the interaction
 //!   arrived, edits and follow-ups for [`retry::FOLLOW_UP`] after they are asked for;
 //! - every message pings no one ([`convert::no_pings`]);
+//! - every reply goes out in its reader's script ([`in_script`]: Traditional for zh-TW and
+//!   zh-HK), converted before Discord's limits are applied;
 //! - a responder touches nothing but its interaction, the HTTP client it is given and the
 //!   metrics it is given: no poise user data, no process-wide state.
 
@@ -29,8 +31,10 @@ use serenity::{
 use tracing::Instrument;
 
 use super::{convert, retry};
+use crate::i18n::Lang;
 use crate::ops::Metrics;
 use crate::reply::Reply;
+use crate::reply::script::in_script;
 
 /// How an interaction ended, for the log and the metrics.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,8 +46,10 @@ pub enum Outcome {
     NotInvoker,
     /// A button pointing at something the library no longer has.
     Stale,
-    /// Not an admin.
+    /// Not an operator, or a `/reload` sooner than `reload.min_interval_secs`.
     Refused,
+    /// Flood control: the user must wait.
+    Throttled,
     Error,
 }
 
@@ -64,6 +70,7 @@ impl Outcome {
             Outcome::NotInvoker => "not_invoker",
             Outcome::Stale => "stale",
             Outcome::Refused => "refused",
+            Outcome::Throttled => "throttled",
             Outcome::Error => "error",
         }
     }
@@ -199,6 +206,9 @@ struct To<'a> {
     id: InteractionId,
     token: &'a str,
     user: UserId,
+    /// The reader's language, from the interaction's locale: its script is applied to every
+    /// reply sent (Traditional for zh-TW and zh-HK).
+    lang: Lang,
 }
 
 impl<'a> To<'a> {
@@ -207,6 +217,7 @@ impl<'a> To<'a> {
             id: i.id,
             token: &i.token,
             user: i.user.id,
+            lang: Lang::from_locale(&i.locale),
         }
     }
 
@@ -215,7 +226,13 @@ impl<'a> To<'a> {
             id: i.id,
             token: &i.token,
             user: i.user.id,
+            lang: Lang::from_locale(&i.locale),
         }
+    }
+
+    /// `reply` as this reader sees it: in their script, within Discord's limits.
+    fn shown(&self, reply: &Reply) -> Reply {
+        in_script(reply.clone(), self.lang)
     }
 }
 
@@ -310,14 +327,14 @@ impl<'a> Responder<'a> {
 
     /// The first response: `reply` as a new message.
     pub async fn respond(&mut self, reply: &Reply) -> serenity::Result<()> {
-        let message = convert::message(reply, self.to.user);
+        let message = convert::message(&self.to.shown(reply), self.to.user);
         self.first(CreateInteractionResponse::Message(message))
             .await
     }
 
     /// The first response to a press: `reply` replaces the message the component is on.
     pub async fn update(&mut self, reply: &Reply) -> serenity::Result<()> {
-        let message = convert::message(reply, self.to.user);
+        let message = convert::message(&self.to.shown(reply), self.to.user);
         self.first(CreateInteractionResponse::UpdateMessage(message))
             .await
     }
@@ -332,7 +349,7 @@ impl<'a> Responder<'a> {
     /// Replaces the first response's embeds with `reply`'s.
     pub async fn edit(&mut self, reply: &Reply) -> serenity::Result<()> {
         let edit = EditInteractionResponse::new()
-            .embeds(vec![convert::embed(reply)])
+            .embeds(vec![convert::embed(&self.to.shown(reply))])
             .allowed_mentions(convert::no_pings());
         let (http, to) = (self.http, self.to);
         let sent = self
@@ -348,7 +365,7 @@ impl<'a> Responder<'a> {
     /// Another message after the first response, ephemeral when `reply` is.
     pub async fn follow_up(&mut self, reply: &Reply) -> serenity::Result<()> {
         let followup = CreateInteractionResponseFollowup::new()
-            .embeds(vec![convert::embed(reply)])
+            .embeds(vec![convert::embed(&self.to.shown(reply))])
             .allowed_mentions(convert::no_pings())
             .ephemeral(reply.ephemeral);
         let (http, to) = (self.http, self.to);

@@ -23,6 +23,10 @@ use tokio_tungstenite::tungstenite::Message;
 use super::openapi::Spec;
 
 pub const APP_ID: u64 = 1_100_000_000_000_000_001;
+/// The application's owner, as `GET /oauth2/applications/@me` answers.
+pub const OWNER_ID: u64 = 2010;
+/// A member of the application's team (accepted); another, only invited, is `TEAMMATE_ID + 1`.
+pub const TEAMMATE_ID: u64 = 2011;
 /// How long a test waits for anything before it fails (a guard, not a timing assertion).
 pub const PATIENCE: Duration = Duration::from_secs(15);
 
@@ -79,10 +83,13 @@ struct Shared {
     faults: Mutex<Vec<(String, usize, Fault)>>,
     /// Answer RESUME with an invalid session (op 9, `d: false`) instead of RESUMED.
     refuse_resume: std::sync::atomic::AtomicBool,
+    /// Close every new gateway connection before the WebSocket handshake (an outage).
+    refuse_connections: std::sync::atomic::AtomicBool,
     /// A copy of every request, as it arrives (for the load benchmark).
     tap: Mutex<Option<mpsc::UnboundedSender<Request>>>,
     opened: AtomicUsize,
     closed: AtomicUsize,
+    refused: AtomicUsize,
     seq: AtomicU64,
     ids: AtomicU64,
     changed: watch::Sender<u64>,
@@ -131,9 +138,11 @@ impl FakeDiscord {
             resumes: Mutex::default(),
             faults: Mutex::default(),
             refuse_resume: std::sync::atomic::AtomicBool::new(false),
+            refuse_connections: std::sync::atomic::AtomicBool::new(false),
             tap: Mutex::default(),
             opened: AtomicUsize::new(0),
             closed: AtomicUsize::new(0),
+            refused: AtomicUsize::new(0),
             seq: AtomicU64::new(0),
             ids: AtomicU64::new(1_200_000_000_000_000_000),
             changed: watch::channel(0).0,
@@ -147,6 +156,12 @@ impl FakeDiscord {
         let gw_shared = Arc::clone(&shared);
         let gateway_task = tokio::spawn(async move {
             while let Ok((tcp, _)) = gateway.accept().await {
+                if gw_shared.refuse_connections.load(Ordering::SeqCst) {
+                    drop(tcp);
+                    gw_shared.refused.fetch_add(1, Ordering::SeqCst);
+                    gw_shared.bump();
+                    continue;
+                }
                 tokio::spawn(connection(tcp, Arc::clone(&gw_shared)));
             }
         });
@@ -225,6 +240,20 @@ impl FakeDiscord {
     /// From now on, a RESUME is answered with an invalid session (op 9, `d: false`).
     pub fn refuse_resumes(&self) {
         self.shared.refuse_resume.store(true, Ordering::SeqCst);
+    }
+
+    /// While `refuse` holds, every new gateway connection is closed before its handshake, as
+    /// when Discord's gateway cannot be reached; [`FakeDiscord::refused_connections`] counts them.
+    pub fn refuse_connections(&self, refuse: bool) {
+        self.shared
+            .refuse_connections
+            .store(refuse, Ordering::SeqCst);
+        self.shared.bump();
+    }
+
+    /// Gateway connections refused so far.
+    pub fn refused_connections(&self) -> usize {
+        self.shared.refused.load(Ordering::SeqCst)
     }
 
     /// Sends a raw frame (any opcode) over the bot's latest gateway connection.
@@ -335,7 +364,17 @@ async fn rest_api(
         ("get", ["oauth2", "applications", "@me"]) => Json(json!({
             "id": APP_ID.to_string(), "name": "lectern", "icon": null, "description": "",
             "bot_public": true, "bot_require_code_grant": false, "verify_key": "00", "flags": 0,
-            "owner": {"id": "1", "username": "owner", "discriminator": "0", "avatar": null}
+            "owner": {"id": OWNER_ID.to_string(), "username": "owner", "discriminator": "0", "avatar": null},
+            "team": {
+                "id": "1900000000000000001", "name": "lectern team", "icon": null,
+                "owner_user_id": OWNER_ID.to_string(),
+                "members": [
+                    {"membership_state": 2, "team_id": "1900000000000000001", "role": "admin", "permissions": ["*"],
+                     "user": {"id": TEAMMATE_ID.to_string(), "username": "teammate", "discriminator": "0", "avatar": null}},
+                    {"membership_state": 1, "team_id": "1900000000000000001", "role": "read_only", "permissions": ["*"],
+                     "user": {"id": (TEAMMATE_ID + 1).to_string(), "username": "invited", "discriminator": "0", "avatar": null}}
+                ]
+            }
         })),
         ("put", ["applications", _, "commands"])
         | ("put", ["applications", _, "guilds", _, "commands"]) => {

@@ -14,6 +14,7 @@ mod fake_discord;
 mod faults;
 mod limits;
 mod openapi;
+mod operators;
 mod process;
 mod security;
 
@@ -70,11 +71,27 @@ pub const BOB: User = User {
     locale: "en-US",
     permissions: MEMBER,
 };
+/// Manages [`GUILD`], which the harness lists in `admin.guild_ids`: an operator.
 pub const ADMIN: User = User {
     id: 2005,
     name: "admin",
     locale: "en-US",
     permissions: MANAGER,
+};
+/// The application's owner, as the fake's `GET /oauth2/applications/@me` says; a plain member
+/// of [`GUILD`].
+pub const OWNER: User = User {
+    id: fake_discord::OWNER_ID,
+    name: "owner",
+    locale: "en-US",
+    permissions: MEMBER,
+};
+/// A member of the application's team.
+pub const TEAMMATE: User = User {
+    id: fake_discord::TEAMMATE_ID,
+    name: "teammate",
+    locale: "en-US",
+    permissions: MEMBER,
 };
 
 pub fn seeds() -> PathBuf {
@@ -176,6 +193,12 @@ impl Harness {
         let mut config = Config::default();
         config.discord.api_base = Some(fake.api_base.clone());
         config.content.seeds_dir = seeds();
+        // Members who manage the test guild are operators.
+        config.admin.guild_ids = vec![GUILD];
+        // Most tests send many commands as one user, and several reloads: flood control and
+        // the reload interval are off unless a test turns them on.
+        config.cooldown = lectern::config::CooldownConfig::off();
+        config.reload.min_interval_secs = 0;
         tweak(&mut config);
         let library =
             Library::load(&config.content.seeds_dir, &config.content.load_options()).library;

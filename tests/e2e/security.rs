@@ -88,13 +88,16 @@ async fn reload_is_refused_to_members_without_manage_server_even_when_discord_de
     h.stop().await;
 }
 
+/// The refusal with `admin.guild_ids` set (as the harness does) and no `admin.user_ids`.
+const REFUSAL: &str = "Only lectern's operators can reload the talks, since every server shares them: the bot's owner or team, members who manage the host's own servers.";
+
 /// Sends a `/reload` and checks that it is refused, with no deferral and no report.
 async fn assert_refused(h: &Harness, payload: Value) {
     let token = payload["token"].as_str().unwrap().to_string();
     let answer = h.interact(payload).await;
     assert_eq!(answer["type"], 4, "{answer}");
     assert!(is_ephemeral(&answer));
-    assert_eq!(description(&answer), "Only server admins can do that.");
+    assert_eq!(description(&answer), REFUSAL);
     assert!(
         !h.requests()
             .iter()

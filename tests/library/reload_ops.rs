@@ -237,7 +237,7 @@ async fn health_readiness_and_metrics_over_http() {
         1.0
     );
     assert!(value("lectern_last_reload_timestamp_seconds", &[]) > 1.7e9);
-    assert_eq!(value("lectern_gateway_connected", &[]), 0.0);
+    assert_eq!(value("lectern_gateway_connected", &[("shard", "0")]), 0.0);
     assert!(
         text.contains("lectern_interaction_duration_seconds_bucket{le=\"3.0\",kind=\"command\"} 3"),
         "{text}"
