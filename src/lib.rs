@@ -18,7 +18,9 @@
 //! - [`watch`]: reload when the seeds folder changes (debounced), for `content.watch`.
 //! - [`config`]: layered configuration (files, then `LECTERN__…` environment variables).
 //! - [`cli`]: the `ask` and `check` commands.
-//! - [`discord`]: the Discord adapter: serenity and poise, commands, buttons, one responder.
+//! - [`discord`]: the Discord adapter: serenity and poise, commands, buttons, one responder;
+//!   [`Plugin`], lectern's commands mounted in someone else's bot (see "Use lectern in your
+//!   own bot" in the README).
 //! - [`serve`]: `lectern serve`, the process's wiring: content, ops listener, watcher, SIGHUP
 //!   and the bot, started and shut down in order.
 //!
@@ -40,3 +42,7 @@ pub mod search;
 pub mod serve;
 pub mod text;
 pub mod watch;
+
+pub use discord::plugin::{
+    CooldownPolicy, OperatorPolicy, Plugin, PluginError, PluginOptions, Slash,
+};

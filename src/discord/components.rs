@@ -11,8 +11,9 @@ use std::sync::Arc;
 use poise::serenity_prelude as serenity;
 use serenity::{ComponentInteraction, ComponentInteractionDataKind};
 
+use super::custom_id::{self, Ids};
 use super::respond::{Outcome, Responder};
-use super::{Bot, custom_id, retry};
+use super::{Bot, retry};
 use crate::i18n::{Lang, Msg};
 use crate::library::{QuoteScope, SectionRef};
 use crate::reply::{self, Action, Reply};
@@ -26,10 +27,11 @@ enum Answer {
     New(Reply),
 }
 
-/// Answers one component interaction.
-pub async fn handle(http: &serenity::Http, bot: &Bot, i: &ComponentInteraction) {
-    let mut r = Responder::component(http, i, Arc::clone(&bot.ops().metrics));
-    let (answer, outcome) = r.span().in_scope(|| answer(bot, i));
+/// Answers one component interaction whose `custom_id` is under `ids` (see
+/// [`Ids::owns`]; a malformed one gets the polite "gone" note).
+pub async fn handle(http: &serenity::Http, bot: &Bot, ids: &Ids, i: &ComponentInteraction) {
+    let mut r = Responder::component(http, i, Arc::clone(&bot.ops().metrics), ids);
+    let (answer, outcome) = r.span().in_scope(|| answer(bot, ids, i));
     let sent = match &answer {
         Answer::Update(reply) => r.update(reply).await,
         Answer::New(reply) => r.respond(reply).await,
@@ -46,10 +48,10 @@ pub async fn handle(http: &serenity::Http, bot: &Bot, i: &ComponentInteraction) 
     r.finish(outcome);
 }
 
-fn answer(bot: &Bot, i: &ComponentInteraction) -> (Answer, Outcome) {
+fn answer(bot: &Bot, ids: &Ids, i: &ComponentInteraction) -> (Answer, Outcome) {
     let lang = Lang::from_locale(&i.locale);
     let notice = |m: Msg, o| (Answer::New(Reply::notice(m.get(lang))), o);
-    let Some(press) = custom_id::decode(&i.data.custom_id) else {
+    let Some(press) = ids.decode(&i.data.custom_id) else {
         return notice(Msg::Gone, Outcome::Stale);
     };
     if press.invoker != i.user.id.get() {

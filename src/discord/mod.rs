@@ -9,6 +9,8 @@
 //!   `shutdown` resolves; sharding ([`Shards`]), registration, gateway state and latency;
 //! - [`bot`]: [`Bot`], the state every handler shares (the content, status and metrics through
 //!   [`crate::ops::Ops`], admin checks, quote drawing);
+//! - [`plugin`]: [`Plugin`], lectern mounted in a host bot (poise or plain serenity): its
+//!   commands, and the interactions that are its own; the standalone bot is its first host;
 //! - [`commands`]: one small function per slash command, and the one error handler;
 //!   [`components`]: button presses and select menus;
 //! - [`respond`]: the [`Responder`] every answer goes through (span, metrics, outcome, the
@@ -33,6 +35,7 @@ pub mod convert;
 pub mod custom_id;
 pub mod gateway;
 pub mod i18n;
+pub mod plugin;
 pub mod quote_bag;
 pub mod respond;
 pub mod retry;
@@ -40,5 +43,8 @@ pub mod token;
 
 pub use bot::Bot;
 pub use gateway::{Shards, run_bot};
+pub use plugin::{
+    CooldownPolicy, HostCheck, OperatorPolicy, Plugin, PluginError, PluginOptions, Slash,
+};
 pub use respond::{Outcome, Responder};
 pub use token::{Token, TokenError};
