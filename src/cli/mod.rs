@@ -7,7 +7,7 @@
 //! - [`client`]: `reload` and `healthcheck`, a small HTTP client of the ops listener.
 //! - [`logging`]: `tracing` on stderr, for every command.
 //!
-//! Content is loaded by the core ([`Library::load_logged`]), as the bot loads it.
+//! Content is loaded by the core ([`Library::load_logged`](crate::library::Library::load_logged)), as the bot loads it.
 
 pub mod answer;
 pub mod args;

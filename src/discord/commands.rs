@@ -5,14 +5,14 @@
 //! [`Outcome`]: answered, or a polite notice) and answers through a [`Responder`], which sends
 //! it and records the outcome.
 //!
-//! Each command is an [`Invocation`] run by [`run`], whichever front end received it: poise
-//! (the `#[poise::command]` functions below, generic over the host's user data `U` and error
-//! `E`, which find their [`Plugin`] in poise's `Command::custom_data`), or a plain serenity
-//! host ([`Invocation::parse`], through [`Plugin::handle`]).
+//! Each command is an `Invocation` run by `run`, whichever front end received it: poise
+//! (the `#[poise::command]` functions, generic over the host's user data `U` and error `E`,
+//! which find their [`Plugin`] in poise's `Command::custom_data`), or a plain serenity host
+//! (`Invocation::parse`, through [`Plugin::handle`]).
 //! The `///` doc of each command is its English description in Discord; the Chinese ones are
 //! in [`i18n`](super::i18n). Invariants: every command answers once, within Discord's
 //! 3-second deadline (`/reload` defers first, since loading may be slow); a command never
-//! hands an error to the host: [`run`] logs it with the interaction's id and the user gets a
+//! hands an error to the host: `run` logs it with the interaction's id and the user gets a
 //! short ephemeral apology.
 
 use std::sync::Arc;
@@ -360,7 +360,7 @@ async fn apologize(http: &serenity::Http, i: &CommandInteraction, sent: bool, er
 }
 
 /// The standalone bot's framework error handler. lectern's commands answer their own errors
-/// ([`run`]); what reaches this is poise's: a command Discord knows but this process does not
+/// (`run`); what reaches this is poise's: a command Discord knows but this process does not
 /// (registered by an older version), options that do not parse. The log gets the details,
 /// the user a short ephemeral apology, so that no interaction goes unanswered.
 pub async fn on_error<U>(error: poise::FrameworkError<'_, U, Error>) {

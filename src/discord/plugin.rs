@@ -37,7 +37,7 @@
 //! [`Plugin::handle`], or they would be answered twice. A plain serenity host passes every
 //! interaction to [`Plugin::handle`]. A command is lectern's when its name is one of the
 //! plugin's ([`Plugin::command_names`]), a component when its `custom_id` starts with the
-//! plugin's prefix and the format's version (see [`custom_id`](super::custom_id)).
+//! plugin's prefix and the format's version (see [`custom_id`]).
 //!
 //! Invariants: the plugin never registers commands (the host does, so nothing of the host's is
 //! overwritten); it keeps no global state and has no process-wide effect (no allocator
