@@ -84,22 +84,27 @@ impl QuoteScope {
         }
     }
 
-    /// The quotes in the scope, in library order.
+    /// The quotes in the scope, in library order: the words of each talk's own speakers
+    /// ([`Talk::is_speakers_own`]), not those of questioners or of people they report.
     pub fn pool(self, lib: &Library) -> Vec<QuoteRef> {
-        match self {
-            QuoteScope::All => lib.quote_refs().collect(),
-            QuoteScope::Section(r) => lib
-                .talks
-                .get(r.talk)
-                .into_iter()
-                .flat_map(|t| t.quotes.iter().enumerate())
-                .filter(|(_, q)| q.section == Some(r.section))
-                .map(|(quote, _)| QuoteRef {
-                    talk: r.talk,
-                    quote,
-                })
-                .collect(),
+        let talks = match self {
+            QuoteScope::All => 0..lib.talks.len(),
+            QuoteScope::Section(r) => r.talk..(r.talk + 1).min(lib.talks.len()),
+        };
+        let mut pool = Vec::new();
+        for t in talks {
+            let talk = &lib.talks[t];
+            for (i, q) in talk.quotes.iter().enumerate() {
+                let in_scope = match self {
+                    QuoteScope::All => true,
+                    QuoteScope::Section(r) => q.section == Some(r.section),
+                };
+                if in_scope && talk.is_speakers_own(q) {
+                    pool.push(QuoteRef { talk: t, quote: i });
+                }
+            }
         }
+        pool
     }
 }
 

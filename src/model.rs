@@ -61,8 +61,25 @@ pub struct Talk {
 pub struct Meta {
     pub source: Option<String>,
     pub date: Option<String>,
+    /// The writer of the write-up (`author`, `作者`, `整理`), never the speaker.
     pub author: Option<String>,
+    /// Who speaks in the talk, the main speaker first: from the metadata (`speaker(s)`, `演讲者`,
+    /// `嘉宾`, `主讲`; then `host`, `主持人`, `moderator`), otherwise from the title.
+    pub speakers: Vec<String>,
     pub tags: Vec<String>,
+}
+
+impl Talk {
+    /// Whether `quote` is the words of one of the talk's speakers (`meta.speakers`), rather
+    /// than of a questioner, a third party or someone the write-up reports. When the write-up
+    /// names no speaker, every quote counts.
+    pub fn is_speakers_own(&self, quote: &Quote) -> bool {
+        self.meta.speakers.is_empty()
+            || quote
+                .speaker
+                .as_ref()
+                .is_some_and(|s| self.meta.speakers.contains(s))
+    }
 }
 
 /// The summary block a write-up may open with.
@@ -103,13 +120,19 @@ pub struct Image {
     pub alt: String,
 }
 
-/// The speaker's own words, as written in the document.
+/// Words someone said in the talk, as written in the document.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Quote {
     pub text: String,
     /// Ordinal of the section the quote stands in.
     pub section: Option<usize>,
+    /// Who said it: the talk's main speaker unless the text gives the words to someone else
+    /// (a questioner, the host, a transcript line's speaker). `None` only when the write-up
+    /// names no one.
+    pub speaker: Option<String>,
     pub kind: QuoteKind,
+    /// Bold highlights inside the quote, in order: emphasis within it, not quotes of their own.
+    pub emphasis: Vec<String>,
 }
 
 /// How a quote was found.
@@ -118,8 +141,8 @@ pub struct Quote {
 pub enum QuoteKind {
     /// Text between quotation marks.
     Quoted,
-    /// A bold highlight inside quotation marks.
-    Highlight,
     /// A blockquote that is itself a quotation.
     PullQuote,
+    /// A transcript line (`**林静**：…`, `Q: …`): the whole line is its speaker's.
+    Transcript,
 }

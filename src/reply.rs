@@ -14,7 +14,7 @@ use serde::Serialize;
 use crate::changes::ReloadReport;
 use crate::i18n::{Lang, Msg};
 use crate::library::{Library, QuoteRef, QuoteScope, SectionRef};
-use crate::model::Talk;
+use crate::model::{Quote, Talk};
 use crate::search::{self, Outcome};
 use crate::text::{char_len, escape_markdown, truncate_chars};
 
@@ -450,16 +450,36 @@ pub fn quote(lib: &Library, q: QuoteRef, scope: QuoteScope, lang: Lang) -> Reply
             disabled: false,
         });
     }
+    let mut description = format!("> {}", quote_markdown(quote));
+    if let Some(speaker) = &quote.speaker {
+        description.push_str(&format!("\n— {}", escape_markdown(speaker)));
+    }
     Reply {
-        description: truncate_chars(
-            &format!("> {}", escape_quote(&quote.text)),
-            limits::DESCRIPTION,
-        ),
+        description: truncate_chars(&description, limits::DESCRIPTION),
         url: talk.meta.source.clone(),
         footer: Some(truncate_chars(&place, limits::FOOTER)),
         components: vec![Component::Buttons { buttons }],
         ..Reply::default()
     }
+}
+
+/// A quote's text as Markdown: escaped, with its emphasis (the write-up's bold inside it) in
+/// bold again.
+fn quote_markdown(quote: &Quote) -> String {
+    let text = &quote.text;
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut at = 0;
+    for e in quote.emphasis.iter().filter(|e| !e.trim().is_empty()) {
+        let Some(found) = text[at..].find(e.as_str()) else {
+            continue;
+        };
+        let start = at + found;
+        out.push_str(&escape_quote(&text[at..start]));
+        out.push_str(&format!("**{}**", escape_quote(e)));
+        at = start + e.len();
+    }
+    out.push_str(&escape_quote(&text[at..]));
+    out
 }
 
 /// Quotes are plain text from the document: keep them from being read as Markdown.

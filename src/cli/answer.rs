@@ -124,7 +124,8 @@ fn quotes_listing(lib: &Library) -> Reply {
                 .section
                 .and_then(|s| talk.sections.get(s))
                 .map_or_else(|| "-".to_string(), |s| s.label());
-            text.push_str(&format!("[{place}] {}\n", quote.text));
+            let speaker = quote.speaker.as_deref().unwrap_or("-");
+            text.push_str(&format!("[{place}] {} — {speaker}\n", quote.text));
             n += 1;
         }
     }

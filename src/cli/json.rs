@@ -59,12 +59,14 @@ pub struct TalkView<'a> {
     pub related: &'a [String],
 }
 
-/// `{"source", "date", "author", "tags"}`.
+/// `{"source", "date", "author", "speakers", "tags"}`: `author` is the writer only,
+/// `speakers` the people who spoke, main speaker first.
 #[derive(Debug, Serialize)]
 pub struct MetaView<'a> {
     pub source: Option<&'a str>,
     pub date: Option<&'a str>,
     pub author: Option<&'a str>,
+    pub speakers: &'a [String],
     pub tags: &'a [String],
 }
 
@@ -96,6 +98,7 @@ fn talk(t: &Talk) -> TalkView<'_> {
         source,
         date,
         author,
+        speakers,
         tags,
     } = &t.meta;
     let Summary {
@@ -110,6 +113,7 @@ fn talk(t: &Talk) -> TalkView<'_> {
             source: source.as_deref(),
             date: date.as_deref(),
             author: author.as_deref(),
+            speakers,
             tags,
         },
         summary: SummaryView {
@@ -199,22 +203,27 @@ pub struct QuotesView<'a> {
     pub quotes: Vec<QuoteItem<'a>>,
 }
 
-/// `{"text", "kind", "talk", "section": {"ordinal", "number", "title"} | null}`.
+/// `{"text", "speaker", "kind", "emphasis", "talk", "section": {"ordinal", "number", "title"}
+/// | null}`: `speaker` is `null` only when the write-up names no one.
 #[derive(Debug, Serialize)]
 pub struct QuoteItem<'a> {
     pub text: &'a str,
+    pub speaker: Option<&'a str>,
     /// [`quote_kind`].
     pub kind: &'static str,
+    /// The parts of the text the write-up put in bold.
+    pub emphasis: &'a [String],
     pub talk: &'a str,
     pub section: Option<SectionHeading<'a>>,
 }
 
-/// `quoted`, `highlight` (bold inside a quotation) or `pull_quote`.
+/// `quoted` (between quotation marks), `pull_quote` (a block quote that is a quotation) or
+/// `transcript` (a `Name: …` line).
 pub fn quote_kind(kind: QuoteKind) -> &'static str {
     match kind {
         QuoteKind::Quoted => "quoted",
-        QuoteKind::Highlight => "highlight",
         QuoteKind::PullQuote => "pull_quote",
+        QuoteKind::Transcript => "transcript",
     }
 }
 
@@ -238,6 +247,8 @@ fn quote_item(lib: &Library, q: QuoteRef) -> Option<QuoteItem<'_>> {
     let (talk, quote) = lib.quote(q)?;
     Some(QuoteItem {
         text: &quote.text,
+        speaker: quote.speaker.as_deref(),
+        emphasis: &quote.emphasis,
         kind: quote_kind(quote.kind),
         talk: &talk.id,
         section: quote

@@ -15,6 +15,7 @@
 //! Invariants: parsing never fails and never panics; the talk it returns may have no sections
 //! (the loader decides what to do with that); only this module knows pulldown-cmark.
 
+mod front_matter;
 mod quotes;
 mod render;
 
@@ -110,7 +111,10 @@ enum Node {
         title: String,
         offset: usize,
     },
-    FrontMatter(String),
+    FrontMatter {
+        text: String,
+        offset: usize,
+    },
     Content(Range<usize>),
 }
 
@@ -131,7 +135,10 @@ fn recover_structure(blocks: &[Block], events: &[Ev<'_>], src: &str) -> Vec<Node
                 });
             }
             Event::Start(Tag::MetadataBlock(MetadataBlockKind::YamlStyle)) => {
-                nodes.push(Node::FrontMatter(plain_text(evs)));
+                nodes.push(Node::FrontMatter {
+                    text: plain_text(evs),
+                    offset: block.bytes.start,
+                });
             }
             Event::Start(Tag::List(Some(start))) => {
                 let next_rule = blocks
@@ -226,15 +233,72 @@ fn numbered_setext_heading(
 }
 
 /// Splits a leading section number off a heading: `13. 标题`, `13) Title`, `13、标题`,
-/// `13 · 标题`. A number that is part of the title (`3D 推理`, `2026 年展望`, `4.5 版本`) stays.
+/// `13 · 标题`, `§13 标题`, `第13节 标题`, `一、标题`, `（一）标题`, `第三部分：标题`,
+/// `Part 3: Title`. A number that is part of the title (`3D 推理`, `2026 年展望`,
+/// `4.5 版本`, `一位观众`) stays.
 fn split_number(text: &str) -> (Option<u32>, String) {
     let text = text.trim();
+    let whole = || (None, text.to_string());
+    // `§13 Title`, `Part 3: Title`, `第13节`/`第三部分` and `（一）`/`(1)`: a marker makes the
+    // number unambiguous.
+    for (open, close) in [("（", "）"), ("(", ")")] {
+        if let Some(rest) = text.strip_prefix(open) {
+            if let Some((n, title)) = rest.split_once(close) {
+                if let Some(n) = parse_number(n.trim()) {
+                    return with_title(n, title).unwrap_or_else(whole);
+                }
+            }
+        }
+    }
+    if let Some(rest) = text.strip_prefix('§') {
+        let end = rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        if let Some(n) = parse_number(&rest[..end]) {
+            return with_title(n, &rest[end..]).unwrap_or_else(whole);
+        }
+    }
+    for part in ["part ", "chapter ", "section "] {
+        if text.len() > part.len()
+            && text.is_char_boundary(part.len())
+            && text[..part.len()].eq_ignore_ascii_case(part)
+        {
+            let rest = &text[part.len()..];
+            let end = rest
+                .find([':', '.', ' ', '：', '—', '-'])
+                .unwrap_or(rest.len());
+            if let Some(n) = parse_number(&rest[..end]) {
+                return with_title(n, &rest[end..]).unwrap_or_else(whole);
+            }
+        }
+    }
+    if let Some(rest) = text.strip_prefix('第') {
+        if let Some(i) = rest.find(['节', '部', '章', '讲', '篇', '问']) {
+            if let Some(n) = parse_number(rest[..i].trim()) {
+                let after = &rest[i..];
+                let after = after
+                    .strip_prefix("部分")
+                    .or_else(|| after.get('节'.len_utf8()..))
+                    .unwrap_or(after);
+                return with_title(n, after).unwrap_or_else(whole);
+            }
+        }
+    }
+    // `一、标题`: Chinese numerals take the enumeration comma (or a dot) after them.
+    let cjk_end = text
+        .find(|c: char| chinese_digit(c).is_none())
+        .unwrap_or(text.len());
+    if cjk_end > 0 && text[cjk_end..].starts_with(['、', '．', '.']) {
+        if let Some(n) = parse_number(&text[..cjk_end]) {
+            return with_title(n, &text[cjk_end..]).unwrap_or_else(whole);
+        }
+    }
     let digits_end = text
         .char_indices()
         .find(|(_, c)| !c.is_ascii_digit())
         .map_or(text.len(), |(i, _)| i);
     if digits_end == 0 || digits_end > 4 {
-        return (None, text.to_string());
+        return whole();
     }
     let rest = &text[digits_end..];
     let mut chars = rest.chars();
@@ -244,16 +308,65 @@ fn split_number(text: &str) -> (Option<u32>, String) {
         && !matches!(after, Some(c) if c.is_ascii_digit());
     let dotted = rest.trim_start().starts_with('·');
     if !(is_sep || dotted) {
-        return (None, text.to_string());
+        return whole();
     }
+    match (text[..digits_end].parse().ok(), with_title(0, rest)) {
+        (Some(n), Some((_, title))) => (Some(n), title),
+        _ => whole(),
+    }
+}
+
+/// The title after a section number, without the separator; `None` when nothing is left.
+fn with_title(n: u32, rest: &str) -> Option<(Option<u32>, String)> {
     let title = rest
         .trim_start()
-        .trim_start_matches(['.', ')', '、', ':', '：', '．', '）', '·'])
+        .trim_start_matches(['.', ')', '、', ':', '：', '．', '）', '·', '—', '-'])
         .trim();
-    if title.is_empty() {
-        return (None, text.to_string());
+    (!title.is_empty()).then(|| (Some(n), title.to_string()))
+}
+
+fn chinese_digit(c: char) -> Option<u32> {
+    Some(match c {
+        '〇' | '零' => 0,
+        '一' => 1,
+        '二' | '两' => 2,
+        '三' => 3,
+        '四' => 4,
+        '五' => 5,
+        '六' => 6,
+        '七' => 7,
+        '八' => 8,
+        '九' => 9,
+        '十' => 10,
+        '百' => 100,
+        _ => return None,
+    })
+}
+
+/// `12`, `十二`, `二十三`, `一百零五`: a section number of up to four digits.
+fn parse_number(s: &str) -> Option<u32> {
+    if s.is_empty() {
+        return None;
     }
-    (text[..digits_end].parse().ok(), title.to_string())
+    if s.chars().all(|c| c.is_ascii_digit()) {
+        return if s.len() <= 4 { s.parse().ok() } else { None };
+    }
+    let mut total = 0u32;
+    let mut digit: Option<u32> = None;
+    for c in s.chars() {
+        match chinese_digit(c)? {
+            unit @ (10 | 100) => {
+                total += digit.take().unwrap_or(1) * unit;
+            }
+            d => {
+                if digit.is_some() {
+                    return None;
+                }
+                digit = Some(d);
+            }
+        }
+    }
+    Some(total + digit.unwrap_or(0)).filter(|&n| n > 0)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -337,6 +450,11 @@ struct Builder<'s> {
     zone: Zone,
     cover: Option<Image>,
     quote_texts: HashSet<String>,
+    /// Speakers and hosts the metadata names, in order.
+    guests: Vec<String>,
+    hosts: Vec<String>,
+    /// Who speaks, settled when the body starts (the metadata comes before it).
+    voices: Option<quotes::Voices>,
 }
 
 impl<'s> Builder<'s> {
@@ -357,6 +475,9 @@ impl<'s> Builder<'s> {
             zone: Zone::Preamble,
             cover: None,
             quote_texts: HashSet::new(),
+            guests: Vec::new(),
+            hosts: Vec::new(),
+            voices: None,
         }
     }
 
@@ -365,7 +486,7 @@ impl<'s> Builder<'s> {
         let mut have_title = false;
         for node in nodes {
             match node {
-                Node::FrontMatter(text) => self.front_matter(text),
+                Node::FrontMatter { text, offset } => self.front_matter(text, *offset),
                 Node::Heading {
                     level,
                     number,
@@ -395,6 +516,7 @@ impl<'s> Builder<'s> {
         if self.talk.meta.tags.is_empty() {
             self.talk.meta.tags = self.talk.related.clone();
         }
+        self.voices();
         let _ = self.cover.take();
         for s in &mut self.talk.sections {
             s.body = s.body.trim().to_string();
@@ -423,6 +545,7 @@ impl<'s> Builder<'s> {
                 Zone::Meta(l) | Zone::Related(l) if level > l => {}
                 _ if level <= section_level => {
                     self.zone = Zone::Body;
+                    self.voices().new_section();
                     let ordinal = self.talk.sections.len();
                     if title.is_empty() {
                         self.warnings.push(ParseWarning {
@@ -521,12 +644,12 @@ impl<'s> Builder<'s> {
             }
         }
         for p in &r.paragraphs {
-            for f in quotes::extract(p) {
+            for f in quotes::extract(p, self.voices()) {
                 self.push_quote(f, section);
             }
         }
         for q in &r.blockquotes {
-            if let Some(f) = quotes::pull_quote(q) {
+            if let Some(f) = quotes::pull_quote(q, self.voices()) {
                 self.push_quote(f, section);
             }
         }
@@ -541,8 +664,29 @@ impl<'s> Builder<'s> {
         self.talk.quotes.push(Quote {
             text: f.text,
             section,
+            speaker: f.speaker,
             kind: f.kind,
+            emphasis: f.emphasis,
         });
+    }
+
+    /// The talk's voices, settled on first use: the speakers and hosts the metadata names
+    /// (speakers first), otherwise the speaker the title names. Also fills `meta.speakers`.
+    fn voices(&mut self) -> &mut quotes::Voices {
+        if self.voices.is_none() {
+            let mut speakers: Vec<String> = Vec::new();
+            for name in self.guests.iter().chain(&self.hosts) {
+                if !speakers.contains(name) {
+                    speakers.push(name.clone());
+                }
+            }
+            if speakers.is_empty() {
+                speakers.extend(speaker_from_title(&self.talk.title));
+            }
+            self.talk.meta.speakers = speakers.clone();
+            self.voices = Some(quotes::Voices::new(speakers, self.hosts.first().cloned()));
+        }
+        self.voices.get_or_insert_with(Default::default)
     }
 
     fn summary_block(&mut self, evs: &[Ev<'_>], part: Option<SummaryPart>) {
@@ -631,31 +775,35 @@ impl<'s> Builder<'s> {
             Some(MetaKey::Source) => meta.source = Some(value),
             Some(MetaKey::Date) => meta.date = Some(value),
             Some(MetaKey::Author) => meta.author = Some(value),
+            Some(MetaKey::Speaker) => self.guests.extend(split_list(&value)),
+            Some(MetaKey::Host) => self.hosts.extend(split_list(&value)),
             Some(MetaKey::Title) => self.talk.title = self.capped_title(&value, 0),
             Some(MetaKey::Tags) => meta.tags.extend(split_list(&value)),
             None => {}
         }
     }
 
-    /// A small YAML subset: `key: value`, `key: [a, b]` and `key:` followed by `- item` lines.
-    fn front_matter(&mut self, text: &str) {
-        let mut current_list: Option<String> = None;
-        for line in text.lines() {
-            let trimmed = line.trim();
-            if let Some(item) = trimmed.strip_prefix("- ") {
-                if let Some(key) = &current_list {
-                    let key = key.clone();
-                    self.meta_field(&key, item);
-                }
-                continue;
+    /// Front matter, read as YAML; a block strict YAML rejects is read line by line, with a
+    /// warning (see [`front_matter`]).
+    fn front_matter(&mut self, text: &str, offset: usize) {
+        let fields = match front_matter::read_yaml(text) {
+            Ok(fields) => fields,
+            Err(why) => {
+                let message = match why {
+                    front_matter::NotYaml::Invalid(e) => {
+                        format!("front matter is not valid YAML ({e}); read line by line")
+                    }
+                    front_matter::NotYaml::NotAMapping => {
+                        "front matter is not a YAML mapping; read line by line".to_string()
+                    }
+                };
+                self.warnings.push(ParseWarning { offset, message });
+                front_matter::read_lines(text)
             }
-            current_list = None;
-            if let Some((k, v)) = trimmed.split_once(':') {
-                if v.trim().is_empty() {
-                    current_list = Some(k.to_string());
-                } else {
-                    self.meta_field(k, v);
-                }
+        };
+        for (key, values) in fields {
+            for value in values {
+                self.meta_field(&key, &value);
             }
         }
     }
@@ -665,7 +813,10 @@ impl<'s> Builder<'s> {
 enum MetaKey {
     Source,
     Date,
+    /// The writer, never a speaker.
     Author,
+    Speaker,
+    Host,
     Title,
     Tags,
 }
@@ -679,13 +830,56 @@ fn meta_key(key: &str) -> Option<MetaKey> {
         "发布日期" | "日期" | "时间" | "发布时间" | "date" | "published" => {
             MetaKey::Date
         }
-        "作者" | "演讲者" | "主讲" | "讲者" | "author" | "speaker" | "by" => {
+        "作者" | "整理" | "撰文" | "编辑" | "author" | "writer" | "written by" | "by" => {
             MetaKey::Author
         }
+        "演讲者" | "主讲" | "主讲人" | "讲者" | "嘉宾" | "受访者" | "speaker" | "speakers"
+        | "guest" | "guests" => MetaKey::Speaker,
+        "主持人" | "主持" | "host" | "hosts" | "moderator" | "interviewer" => MetaKey::Host,
         "标题" | "title" => MetaKey::Title,
         "标签" | "关键词" | "tags" | "keywords" => MetaKey::Tags,
         _ => return None,
     })
+}
+
+/// The speaker a title names: `Sam Altman 与开发者的一小时：…`, `对话林静：…`,
+/// `Mira Okafor at Systems Summit: …`, `"Title" by Name`.
+fn speaker_from_title(title: &str) -> Option<String> {
+    let t = title.trim();
+    let looks_like_name = |s: &str| {
+        let s = s.trim();
+        let latin = !s.is_empty()
+            && s.split(' ').count() <= 4
+            && s.split(' ').all(|w| {
+                w.chars().next().is_some_and(char::is_uppercase)
+                    && w.chars()
+                        .all(|c| c.is_alphabetic() || matches!(c, '.' | '-' | '\''))
+            });
+        let cjk = (2..=4).contains(&s.chars().count())
+            && s.chars()
+                .all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c) || c == '·')
+            && !s.contains('的');
+        (latin || cjk).then(|| s.to_string())
+    };
+    for lead in ["对话", "专访", "访谈", "in conversation with "] {
+        if let Some(rest) = t.strip_prefix(lead) {
+            let end = rest
+                .find(['：', ':', '，', ',', '|', '｜'])
+                .unwrap_or(rest.len());
+            if let Some(name) = looks_like_name(&rest[..end]) {
+                return Some(name);
+            }
+        }
+    }
+    for sep in [" 与", "与", " 和", "和", "：", " at ", " on ", ": "] {
+        if let Some(i) = t.find(sep) {
+            if let Some(name) = looks_like_name(&t[..i]) {
+                return Some(name);
+            }
+        }
+    }
+    let (_, by) = t.rsplit_once(" by ")?;
+    looks_like_name(by)
 }
 
 fn split_list(value: &str) -> Vec<String> {
@@ -800,6 +994,36 @@ mod tests {
         assert_eq!(split_number("3D 推理"), (None, "3D 推理".into()));
         assert_eq!(split_number("4.5 版本"), (None, "4.5 版本".into()));
         assert_eq!(split_number("2026 年展望"), (None, "2026 年展望".into()));
+    }
+
+    /// Numbering styles (issue 11): heading text → (number, title).
+    const NUMBERING: &[(&str, Option<u32>, &str)] = &[
+        ("一、第一次重写", Some(1), "第一次重写"),
+        ("十二、结语", Some(12), "结语"),
+        ("二十三．最后", Some(23), "最后"),
+        ("（一）背景", Some(1), "背景"),
+        ("(3) Results", Some(3), "Results"),
+        ("§4 Tooling", Some(4), "Tooling"),
+        ("第1节 开场", Some(1), "开场"),
+        ("第三部分：问答", Some(3), "问答"),
+        ("Part 2: The drill", Some(2), "The drill"),
+        ("part 10 — Q&A", Some(10), "Q&A"),
+        ("一位观众的提问", None, "一位观众的提问"),
+        ("三体与科幻", None, "三体与科幻"),
+        ("Partners", None, "Partners"),
+        ("第一", None, "第一"),
+        ("一、", None, "一、"),
+    ];
+
+    #[test]
+    fn numbering_styles_give_numbers() {
+        for &(heading, number, title) in NUMBERING {
+            assert_eq!(
+                split_number(heading),
+                (number, title.to_string()),
+                "{heading}"
+            );
+        }
     }
 
     #[test]

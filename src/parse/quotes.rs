@@ -1,22 +1,37 @@
-//! Finding the speaker's words in a paragraph of plain text.
+//! Finding who said what in a paragraph of plain text.
 //!
 //! Write-ups mix straight and curly quotation marks freely, and often the wrong way round
 //! (`"他说。“Altman 说，”接着说。"`). So `"`, `“` and `”` are all treated as the same mark, and
 //! each one switches between "outside" and "inside" a quotation. A paragraph with an odd
-//! number of such marks is unbalanced: no segment of it can be trusted, so it yields nothing
-//! (its bold highlights are not trusted either). Corner brackets `「…」` nest properly and are
-//! matched as pairs.
+//! number of such marks is unbalanced: no segment of it can be trusted, so it yields nothing.
+//! Corner brackets `「…」` nest properly and are matched as pairs.
 //!
-//! A quote is kept only when it reads as a phrase or sentence: long enough, not absurdly long,
-//! no URL, and not a bare question (the audience's words, not the speaker's).
+//! **A quote is an utterance that can stand alone.** A quotation is one when it opens the
+//! paragraph or a sentence, or follows a colon or a comma (`他建议：“…”`, `One attendee said,
+//! "…"`). A quotation glued to the writer's words (`叫做“…”`, `所谓“…”`, `他说这“…”，因为`,
+//! `so-called "…"`, `whether "a" or "b"`) is a term, a scare quote, reported speech or the
+//! option of a question: the writer's sentence, not an utterance. A quotation that follows
+//! another with nothing between (`“难读”“不自然”`) shares its verdict. A paragraph that is
+//! nothing but a question in quotation marks is a section's prompt, not an utterance.
+//!
+//! **Who said it.** In order: an attribution right after the quotation (`”Altman 说，`,
+//! `" Okafor replied.`), one right before it in the same sentence (`一位 OpenAI 员工回答：`,
+//! `The moderator asked,`), the one the paragraph opens with (`对方回答：…。“…”`), the last
+//! person given words in the section, the talk's main speaker. `他`/`she` is the last person
+//! given words; `对方` is the person the section introduced (`一位…创始人提了个…`); `主持人`
+//! and `moderator` are the talk's host when the metadata names one. A transcript line
+//! (`**林静**：…`, `Q: …`) is wholly its speaker's.
+//!
+//! Bold spans inside a quote are its emphasis, never quotes of their own, so no quote is
+//! contained in another.
 
 use std::collections::HashSet;
 
 use crate::model::QuoteKind;
 
-/// Shortest quote kept, in characters. Shorter quoted text is a term or a scare quote
-/// ("写作冰冷", "难读", "bad"), not something worth posting on its own.
-pub const MIN_CHARS: usize = 6;
+/// Shortest quote kept, in characters. Context, not length, tells a term from an utterance;
+/// this only keeps out marks around a letter or two.
+pub const MIN_CHARS: usize = 3;
 /// Longest quote kept, in characters.
 pub const MAX_CHARS: usize = 400;
 
@@ -32,24 +47,244 @@ pub struct PlainText {
 pub struct Found {
     pub text: String,
     pub kind: QuoteKind,
+    pub speaker: Option<String>,
+    pub emphasis: Vec<String>,
+}
+
+/// The people of a talk, and who spoke last in the current section.
+#[derive(Debug, Clone, Default)]
+pub struct Voices {
+    /// The talk's speakers, the main one first.
+    speakers: Vec<String>,
+    host: Option<String>,
+    /// The last person explicitly given words in this section.
+    last: Option<String>,
+    /// The person this section introduces (`一位…问`), whom `对方` refers back to.
+    asker: Option<String>,
+}
+
+impl Voices {
+    pub fn new(speakers: Vec<String>, host: Option<String>) -> Voices {
+        Voices {
+            speakers,
+            host,
+            last: None,
+            asker: None,
+        }
+    }
+
+    /// A new section: who spoke last is forgotten.
+    pub fn new_section(&mut self) {
+        self.last = None;
+        self.asker = None;
+    }
+
+    fn main(&self) -> Option<String> {
+        self.speakers.first().cloned()
+    }
+
+    fn current(&self) -> Option<String> {
+        self.last.clone().or_else(|| self.main())
+    }
+
+    /// The person a subject (`Altman`, `一位 OpenAI 员工`, `他`, `对方`, `the moderator`)
+    /// names; `None` when the words are no subject at all.
+    fn resolve(&mut self, subject: &str) -> Option<Subject> {
+        let s = strip_subject(subject);
+        if s.is_empty() || char_len(s) > 24 || s.contains(is_sentence_punct) {
+            return None;
+        }
+        let lower = s.to_lowercase();
+        if PRONOUNS.contains(&lower.as_str()) {
+            return Some(Subject::Pronoun(self.current()));
+        }
+        if BACK_REFERENCES.contains(&lower.as_str()) {
+            return Some(Subject::Pronoun(
+                self.asker.clone().or_else(|| self.current()),
+            ));
+        }
+        let who = if HOSTS.contains(&lower.as_str()) {
+            self.host.clone().unwrap_or_else(|| s.to_string())
+        } else if let Some(known) = self.speakers.iter().find(|k| {
+            let k = k.to_lowercase();
+            k.contains(&lower) || (lower.contains(&k) && char_len(&k) >= 2)
+        }) {
+            known.clone()
+        } else {
+            s.to_string()
+        };
+        Some(Subject::Named(who))
+    }
+
+    /// Resolves a subject and remembers a named one as the last speaker.
+    fn attribute(&mut self, subject: &str) -> Option<Option<String>> {
+        match self.resolve(subject)? {
+            Subject::Pronoun(who) => Some(who),
+            Subject::Named(who) => {
+                self.last = Some(who.clone());
+                Some(Some(who))
+            }
+        }
+    }
+}
+
+enum Subject {
+    Pronoun(Option<String>),
+    Named(String),
+}
+
+const PRONOUNS: &[&str] = &["他", "她", "他们", "她们", "he", "she", "they"];
+const BACK_REFERENCES: &[&str] = &["对方", "对方也", "the other"];
+const HOSTS: &[&str] = &[
+    "主持人",
+    "主持",
+    "主播",
+    "采访者",
+    "host",
+    "moderator",
+    "interviewer",
+];
+
+/// Verbs that give words to their subject.
+const SPEECH_VERBS: &[&str] = &[
+    "回应道",
+    "回应",
+    "说道",
+    "说过",
+    "坦言",
+    "承认",
+    "确认",
+    "补充",
+    "表示",
+    "指出",
+    "回答",
+    "答道",
+    "强调",
+    "警告",
+    "透露",
+    "提到",
+    "解释",
+    "建议",
+    "问道",
+    "说",
+    "问",
+    " said",
+    " says",
+    " replied",
+    " added",
+    " asked",
+    " answered",
+    " explained",
+    " noted",
+    " told",
+];
+
+/// Words around a subject that are not the subject: conjunctions and adverbs before it,
+/// adverbs after it, articles.
+const SUBJECT_PREFIXES: &[&str] = &[
+    "但是", "但", "而", "然后", "不过", "最后", "接着", "于是", "随后", "一位", "一名", "一个",
+    "有位", "and ", "but ", "then ", "finally ", "one ", "a ", "an ", "the ",
+];
+const SUBJECT_SUFFIXES: &[&str] = &[
+    "直接", "笑着", "也", "还", "又", "再次", "则", "就", "当时", " then", " also", " later",
+];
+
+fn strip_subject(subject: &str) -> &str {
+    let mut s = subject.trim_matches(|c: char| c.is_whitespace() || c == '*');
+    // After the last comma: `关于协作，他` is `他`.
+    if let Some(i) = s.rfind(['，', ',']) {
+        s = s[i..].trim_start_matches(['，', ',']).trim();
+    }
+    loop {
+        let before = s;
+        for p in SUBJECT_PREFIXES {
+            if s.len() > p.len()
+                && s.is_char_boundary(p.len())
+                && s[..p.len()].eq_ignore_ascii_case(p)
+            {
+                s = s[p.len()..].trim_start();
+            }
+        }
+        for x in SUBJECT_SUFFIXES {
+            if s.len() > x.len()
+                && s.is_char_boundary(s.len() - x.len())
+                && s[s.len() - x.len()..].eq_ignore_ascii_case(x)
+            {
+                s = s[..s.len() - x.len()].trim_end();
+            }
+        }
+        if s == before {
+            return s;
+        }
+    }
+}
+
+/// The earliest speech verb in `clause` and the subject before it.
+fn subject_of(clause: &str) -> Option<&str> {
+    let lower = clause.to_lowercase();
+    // Lower-casing keeps byte offsets for the ASCII verbs; CJK verbs are not affected.
+    let (at, _) = SPEECH_VERBS
+        .iter()
+        .filter_map(|v| {
+            lower
+                .match_indices(v)
+                .find(|&(i, _)| !starts_noun(&lower[i + v.len()..]))
+                .map(|(i, _)| (i, v.len()))
+        })
+        .min()?;
+    let subject = clause.get(..at)?.trim();
+    (!subject.is_empty()).then_some(subject)
+}
+
+/// Whether a verb is the head of a noun instead (`问题`, `说法`, `说明`, `提到的`), or part of
+/// a longer English word.
+fn starts_noun(after: &str) -> bool {
+    let next = after.chars().next();
+    matches!(next, Some('题' | '法' | '明' | '服' | '候' | '的'))
+        || next.is_some_and(|c| c.is_ascii_alphabetic())
+}
+
+fn char_len(s: &str) -> usize {
+    s.chars().count()
 }
 
 fn is_ambiguous_mark(c: char) -> bool {
     matches!(c, '"' | '“' | '”')
 }
 
+fn is_sentence_end(c: char) -> bool {
+    matches!(c, '。' | '！' | '？' | '!' | '?' | '…')
+}
+
+fn is_sentence_punct(c: char) -> bool {
+    is_sentence_end(c) || matches!(c, '：' | ':' | '；' | ';' | '“' | '”' | '"')
+}
+
+/// Punctuation after which a quotation starts an utterance of its own.
+fn is_lead_in(c: char) -> bool {
+    is_sentence_end(c) || matches!(c, '：' | ':' | '，' | ',' | '；' | ';' | '.' | '(' | '（')
+}
+
 /// Quotes in an ordinary paragraph.
-pub fn extract(p: &PlainText) -> Vec<Found> {
+pub fn extract(p: &PlainText, voices: &mut Voices) -> Vec<Found> {
+    if let Some(found) = transcript_line(p, voices) {
+        return found.into_iter().collect();
+    }
     let text = p.text.as_str();
+    if voices.asker.is_none() {
+        voices.asker = introduced_person(text);
+    }
     let marks: Vec<(usize, char)> = text
         .char_indices()
         .filter(|&(_, c)| is_ambiguous_mark(c))
         .collect();
-    let mut spans: Vec<(usize, usize)> = Vec::new();
+    // (open mark, inner start, inner end, close mark end)
+    let mut spans: Vec<(usize, usize, usize, usize)> = Vec::new();
     if marks.len() % 2 == 0 {
         for pair in marks.chunks(2) {
-            let start = pair[0].0 + pair[0].1.len_utf8();
-            spans.push((start, pair[1].0));
+            let (open, oc) = pair[0];
+            let (close, cc) = pair[1];
+            spans.push((open, open + oc.len_utf8(), close, close + cc.len_utf8()));
         }
     }
     spans.extend(corner_bracket_spans(text));
@@ -60,36 +295,191 @@ pub fn extract(p: &PlainText) -> Vec<Found> {
     // paragraph of `"**quoted**"` must not take quadratic time.
     let mut bold = p.bold.clone();
     bold.sort_unstable();
+    let lead = paragraph_lead(text);
     let mut out = Collector::new();
-    for (start, end) in spans {
+    let mut prev_end = 0usize;
+    let mut prev_kept = false;
+    for (open, start, end, close_end) in spans {
         let inner = &text[start..end];
-        let whole_paragraph = text[..start].trim_matches(is_mark_or_space).is_empty()
-            && text[end..].trim_matches(is_mark_or_space).is_empty();
-        if whole_paragraph && is_question(inner) {
+        let before = text[prev_end.min(open)..open]
+            .trim_end_matches(|c: char| c.is_whitespace() || c == '*');
+        let whole_paragraph = text[..open].trim_matches(is_mark_or_space).is_empty()
+            && text[close_end..].trim_matches(is_mark_or_space).is_empty();
+        let stands_alone = match before.chars().next_back() {
+            // Right after the previous quotation: a list of terms, or an utterance in parts.
+            None if prev_end > 0 => prev_kept,
+            None => true,
+            Some(c) => is_lead_in(c),
+        };
+        let after_clause = clause_after(&text[close_end..]);
+        prev_end = close_end;
+        prev_kept = false;
+        if !stands_alone || (whole_paragraph && is_question(inner)) {
             continue;
         }
-        push_clean(&mut out, inner, QuoteKind::Quoted);
+        prev_kept = true;
+        // Who: right after, right before in the sentence, the paragraph's lead, the section.
+        let sentence = before
+            .rfind(is_sentence_end)
+            .map_or(before, |i| &before[i..])
+            .trim_start_matches(is_sentence_end);
+        let speaker = subject_of(after_clause)
+            .and_then(|s| voices.attribute(s))
+            .or_else(|| subject_of(sentence).and_then(|s| voices.attribute(s)))
+            .or_else(|| lead.and_then(|s| voices.attribute(s)))
+            .unwrap_or_else(|| voices.current());
         let first = bold.partition_point(|&(bs, _)| bs < start);
-        for &(bs, be) in bold[first..].iter().take_while(|&&(bs, _)| bs <= end) {
-            if be <= end && bs <= be && (bs, be) != (start, end) {
-                if let Some(t) = text.get(bs..be) {
-                    push_clean(&mut out, t, QuoteKind::Highlight);
-                }
-            }
+        let emphasis = bold[first..]
+            .iter()
+            .take_while(|&&(bs, _)| bs <= end)
+            .filter(|&&(bs, be)| be <= end && bs <= be)
+            .filter_map(|&(bs, be)| text.get(bs..be))
+            .map(clean)
+            .filter(|t| !t.is_empty())
+            .collect();
+        // A question from someone else is answered by the talk's speaker: the quotations that
+        // follow without attribution are not the asker's.
+        if is_question(inner) && speaker != voices.main() {
+            voices.last = None;
         }
+        out.push(inner, QuoteKind::Quoted, speaker, emphasis);
     }
     out.found
+}
+
+/// The writer's words right after a closing mark, up to the next punctuation: where an
+/// attribution (`Altman 说`, `Okafor replied`) stands.
+fn clause_after(rest: &str) -> &str {
+    let rest = rest.trim_start_matches(|c: char| c.is_whitespace() || c == '*');
+    let end = rest
+        .find(|c: char| is_sentence_punct(c) || matches!(c, '，' | ',' | '.' | '「'))
+        .unwrap_or(rest.len());
+    let clause = &rest[..end];
+    if char_len(clause) > 30 { "" } else { clause }
+}
+
+/// The subject and verb a paragraph opens with, before its first colon or comma
+/// (`对方回答：…`, `He added, …`).
+fn paragraph_lead(text: &str) -> Option<&str> {
+    let end = text.find(|c: char| is_sentence_punct(c) || matches!(c, '，' | ',' | '「'))?;
+    let clause = &text[..end];
+    if char_len(clause) > 30 {
+        return None;
+    }
+    subject_of(clause)
+}
+
+/// The person a paragraph introduces: `一位做身份认证的公司创始人提了个功能请求` gives
+/// `做身份认证的公司创始人`; `A founder asked …` gives `founder`.
+fn introduced_person(text: &str) -> Option<String> {
+    let lower = text.to_lowercase();
+    let article = ["一位", "一名", "a ", "an ", "one "]
+        .iter()
+        .find(|a| lower.starts_with(**a))?;
+    let rest = &text[article.len()..];
+    let end = rest
+        .find(|c: char| is_sentence_punct(c) || matches!(c, '，' | ','))
+        .unwrap_or(rest.len());
+    let clause = &rest[..end];
+    // The noun ends at the first speech verb after its last `的` (`…做产品的创业者问`).
+    let from = clause.rfind('的').map_or(0, |i| i + '的'.len_utf8());
+    let lower = clause.to_lowercase();
+    let verb = SPEECH_VERBS
+        .iter()
+        .chain(["提", "注意到", "想", "正在"].iter())
+        .filter_map(|v| lower[from..].find(v).map(|i| from + i))
+        .min()?;
+    let person = clause[..verb].trim();
+    (!person.is_empty() && char_len(person) <= 24).then(|| person.to_string())
+}
+
+/// Labels that open a paragraph in bold like a speaker's name but are not one.
+const NOT_NAMES: &[&str] = &[
+    "注",
+    "注意",
+    "提示",
+    "更新",
+    "背景",
+    "总结",
+    "编者按",
+    "编注",
+    "note",
+    "tip",
+    "update",
+    "summary",
+    "tl;dr",
+    "warning",
+    "edit",
+];
+
+/// A transcript line: `**林静**：…`, `**Q:** …`, `Q: …`, `主持人：…`, `Mira Okafor: …`.
+fn transcript_line(p: &PlainText, voices: &mut Voices) -> Option<Option<Found>> {
+    let text = p.text.as_str();
+    let colon = text.find(['：', ':'])?;
+    let label = text[..colon].trim();
+    let bold_label = p
+        .bold
+        .first()
+        .is_some_and(|&(bs, be)| bs == 0 && be + 4 >= colon && be > 0);
+    let lower = label.trim_matches('*').trim().to_lowercase();
+    let label = label.trim_matches('*').trim();
+    if label.is_empty() || char_len(label) > 24 || label.contains(is_sentence_punct) {
+        return None;
+    }
+    let speaker = match lower.as_str() {
+        "q" | "问" => voices.host.clone(),
+        "a" | "答" => voices.main(),
+        _ if NOT_NAMES.contains(&lower.as_str()) => return None,
+        _ => {
+            let known = HOSTS.contains(&lower.as_str())
+                || voices.speakers.iter().any(|s| s.to_lowercase() == lower);
+            // A bold label is a name when it is short and no sentence; a plain one only when
+            // the talk names that person, so `来源：` or `Update:` stay text.
+            let name_like = bold_label && !label.contains(['，', ',', '、', '的']);
+            if !(known || name_like) {
+                return None;
+            }
+            match voices.resolve(label)? {
+                Subject::Named(who) | Subject::Pronoun(Some(who)) => Some(who),
+                Subject::Pronoun(None) => None,
+            }
+        }
+    };
+    if let Some(who) = &speaker {
+        voices.last = Some(who.clone());
+    }
+    let start = colon + text[colon..].chars().next().map_or(1, char::len_utf8);
+    let body_start = start + text[start..].len()
+        - text[start..]
+            .trim_start_matches(|c: char| c.is_whitespace() || c == '*')
+            .len();
+    let utterance = &text[body_start..];
+    let emphasis = p
+        .bold
+        .iter()
+        .filter(|&&(bs, be)| bs >= body_start && be >= bs)
+        .filter_map(|&(bs, be)| text.get(bs..be))
+        .map(clean)
+        .filter(|t| !t.is_empty())
+        .collect();
+    let mut out = Collector::new();
+    out.push(utterance, QuoteKind::Transcript, speaker, emphasis);
+    Some(out.found.pop())
 }
 
 /// The quote a pull-quote blockquote holds, if the blockquote is one.
 ///
 /// A pull-quote is wholly inside quotation marks, optionally followed by an attribution line
-/// (`— Sam Altman`). Anything else is an editor's note and yields nothing.
-pub fn pull_quote(p: &PlainText) -> Option<Found> {
+/// (`— Sam Altman`), which names its speaker. Anything else is an editor's note and yields
+/// nothing.
+pub fn pull_quote(p: &PlainText, voices: &mut Voices) -> Option<Found> {
     let text = p.text.trim();
-    let (body, attributed) = match text.rfind(['—', '–']) {
-        Some(i) if i > 0 => (text[..i].trim(), true),
-        _ => (text, false),
+    let (body, attribution) = match text.rfind(['—', '–']) {
+        Some(i) if i > 0 => (
+            text[..i].trim(),
+            Some(text[i..].trim_start_matches(['—', '–']).trim()),
+        ),
+        _ => (text, None),
     };
     let mut chars = body.chars();
     let first = chars.next()?;
@@ -103,7 +493,7 @@ pub fn pull_quote(p: &PlainText) -> Option<Found> {
             return None;
         }
         &body[a..b]
-    } else if attributed {
+    } else if attribution.is_some() {
         body
     } else {
         return None;
@@ -112,22 +502,29 @@ pub fn pull_quote(p: &PlainText) -> Option<Found> {
     if inner.chars().any(is_ambiguous_mark) {
         return None;
     }
+    let speaker = match attribution.filter(|a| !a.is_empty()) {
+        Some(a) => match voices.resolve(a) {
+            Some(Subject::Named(who)) => Some(who),
+            _ => voices.main(),
+        },
+        None => voices.main(),
+    };
     let mut out = Collector::new();
-    push_clean(&mut out, inner, QuoteKind::PullQuote);
+    out.push(inner, QuoteKind::PullQuote, speaker, Vec::new());
     out.found.pop()
 }
 
-fn corner_bracket_spans(text: &str) -> Vec<(usize, usize)> {
+fn corner_bracket_spans(text: &str) -> Vec<(usize, usize, usize, usize)> {
     let mut spans = Vec::new();
     let mut stack: Vec<usize> = Vec::new();
     for (i, c) in text.char_indices() {
         match c {
-            '「' => stack.push(i + c.len_utf8()),
+            '「' => stack.push(i),
             '」' => {
-                if let Some(start) = stack.pop() {
+                if let Some(open) = stack.pop() {
                     // Only the outermost pair is a quotation; inner ones are quotes in quotes.
                     if stack.is_empty() {
-                        spans.push((start, i));
+                        spans.push((open, open + '「'.len_utf8(), i, i + c.len_utf8()));
                     }
                 }
             }
@@ -174,6 +571,16 @@ fn is_stray_punct(c: char) -> bool {
     )
 }
 
+/// A quote or highlight without the punctuation and spaces hanging off its ends.
+fn clean(raw: &str) -> String {
+    raw.trim()
+        .trim_start_matches(|c: char| {
+            is_stray_punct(c) || c.is_whitespace() || matches!(c, '。' | '.' | '！' | '!')
+        })
+        .trim_end_matches(|c: char| is_stray_punct(c) || c.is_whitespace())
+        .to_string()
+}
+
 /// Quotes found so far in one paragraph, and their texts for a constant-time duplicate check.
 struct Collector {
     found: Vec<Found>,
@@ -187,32 +594,29 @@ impl Collector {
             seen: HashSet::new(),
         }
     }
-}
 
-fn push_clean(out: &mut Collector, raw: &str, kind: QuoteKind) {
-    let text = raw
-        .trim()
-        .trim_start_matches(|c: char| {
-            is_stray_punct(c) || c.is_whitespace() || matches!(c, '。' | '.' | '！' | '!')
-        })
-        .trim_end_matches(|c: char| is_stray_punct(c) || c.is_whitespace());
-    let n = text.chars().count();
-    if !(MIN_CHARS..=MAX_CHARS).contains(&n) {
-        return;
+    fn push(&mut self, raw: &str, kind: QuoteKind, speaker: Option<String>, emphasis: Vec<String>) {
+        let text = clean(raw);
+        let n = char_len(&text);
+        if !(MIN_CHARS..=MAX_CHARS).contains(&n) {
+            return;
+        }
+        if text.contains("http://") || text.contains("https://") || text.contains("www.") {
+            return;
+        }
+        if kind != QuoteKind::Transcript && text.chars().any(is_ambiguous_mark) {
+            return;
+        }
+        if !self.seen.insert(text.clone()) {
+            return;
+        }
+        self.found.push(Found {
+            text,
+            kind,
+            speaker,
+            emphasis,
+        });
     }
-    if text.contains("http://") || text.contains("https://") || text.contains("www.") {
-        return;
-    }
-    if text.chars().any(is_ambiguous_mark) {
-        return;
-    }
-    if !out.seen.insert(text.to_string()) {
-        return;
-    }
-    out.found.push(Found {
-        text: text.to_string(),
-        kind,
-    });
 }
 
 #[cfg(test)]
@@ -226,17 +630,27 @@ mod tests {
         }
     }
 
-    fn texts(found: Vec<Found>) -> Vec<String> {
-        found.into_iter().map(|f| f.text).collect()
+    fn altman() -> Voices {
+        Voices::new(vec!["Sam Altman".into()], None)
+    }
+
+    fn found(text: &str) -> Vec<(String, Option<String>)> {
+        extract(&plain(text), &mut altman())
+            .into_iter()
+            .map(|f| (f.text, f.speaker))
+            .collect()
+    }
+
+    fn texts(text: &str) -> Vec<String> {
+        found(text).into_iter().map(|(t, _)| t).collect()
     }
 
     #[test]
     fn mixed_marks_split_at_the_attribution() {
-        let p = plain(
-            "\"我认为工程师的含义会发生巨大变化。“Altman 说，”会有更多人创造更多价值，这很好。\"",
-        );
         assert_eq!(
-            texts(extract(&p)),
+            texts(
+                "\"我认为工程师的含义会发生巨大变化。“Altman 说，”会有更多人创造更多价值，这很好。\""
+            ),
             vec![
                 "我认为工程师的含义会发生巨大变化。",
                 "会有更多人创造更多价值，这很好。"
@@ -246,24 +660,68 @@ mod tests {
 
     #[test]
     fn an_unbalanced_paragraph_yields_nothing() {
-        let p = plain("他说“这是一个很长很长的句子”然后又说“另一个没有结束的句子");
-        assert!(extract(&p).is_empty());
+        assert!(texts("他说“这是一个很长很长的句子”然后又说“另一个没有结束的句子").is_empty());
     }
 
     #[test]
-    fn short_terms_and_urls_are_not_quotes() {
-        let p = plain("用户称其“写作冰冷”，见“https://example.com/a/long/path”。");
-        assert!(extract(&p).is_empty());
+    fn terms_scare_quotes_and_options_are_not_quotes() {
+        for p in [
+            "用户称其“写作冰冷”，见“https://example.com/a/long/path”。",
+            "这种方法叫做“渐进式重构的第二阶段”。",
+            "他说这“大部分是好消息”，因为东西会变便宜。",
+            "未来是“公司有很多 AI 同事”，还是“赢家公司完全是 AI”？",
+            "She is wary of the so-called \"golden backup\" and of \"mostly green\" dashboards.",
+            "找那些说“我讨厌 AI 生成的图像，而且我能认出来”的人。",
+        ] {
+            assert!(texts(p).is_empty(), "{p}: {:?}", texts(p));
+        }
     }
 
     #[test]
-    fn a_bare_question_is_the_audiences() {
-        let p = plain("“能长时间自主运行工作流的 Agent，现实的时间线是什么？”");
-        assert!(extract(&p).is_empty());
+    fn a_short_complete_utterance_is_kept() {
+        assert_eq!(
+            found("“这很吓人。”Altman 说。"),
+            [("这很吓人。".to_string(), Some("Sam Altman".to_string()))]
+        );
     }
 
     #[test]
-    fn bold_inside_a_quote_is_a_highlight() {
+    fn a_bare_question_is_a_prompt() {
+        assert!(texts("“能长时间自主运行工作流的 Agent，现实的时间线是什么？”").is_empty());
+    }
+
+    #[test]
+    fn words_given_to_someone_else_are_theirs_and_he_refers_back() {
+        let mut v = altman();
+        let one = extract(&plain("一位 OpenAI 员工回答：“这取决于任务类型。”"), &mut v);
+        let two = extract(&plain("他建议：“今天就试试。”"), &mut v);
+        assert_eq!(one[0].speaker.as_deref(), Some("OpenAI 员工"));
+        assert_eq!(two[0].speaker.as_deref(), Some("OpenAI 员工"));
+        v.new_section();
+        let three = extract(&plain("他说：“这是新的一节。”"), &mut v);
+        assert_eq!(three[0].speaker.as_deref(), Some("Sam Altman"));
+    }
+
+    #[test]
+    fn the_other_party_is_the_person_the_section_introduced() {
+        let mut v = altman();
+        extract(
+            &plain("一位做身份认证的公司创始人提了个功能请求：Sign in with ChatGPT。"),
+            &mut v,
+        );
+        extract(
+            &plain("“我们会做的，很多人一直在问。”Altman 确认。"),
+            &mut v,
+        );
+        let f = extract(
+            &plain("对方回答：肯定要带账户。“ChatGPT 太了解我了。”"),
+            &mut v,
+        );
+        assert_eq!(f[0].speaker.as_deref(), Some("做身份认证的公司创始人"));
+    }
+
+    #[test]
+    fn bold_inside_a_quote_is_its_emphasis() {
         let text = "“我们会推动未来的模型在所有这些维度上都很强。”";
         let start = text.find("在所有").unwrap();
         let end = text.find("。").unwrap();
@@ -271,39 +729,59 @@ mod tests {
             text: text.to_string(),
             bold: vec![(start, end)],
         };
-        let found = extract(&p);
-        assert_eq!(found.len(), 2);
-        assert_eq!(found[1].kind, QuoteKind::Highlight);
-        assert_eq!(found[1].text, "在所有这些维度上都很强");
+        let found = extract(&p, &mut altman());
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].emphasis, ["在所有这些维度上都很强"]);
+    }
+
+    #[test]
+    fn a_transcript_line_is_its_speakers() {
+        let mut v = Voices::new(vec!["林静".into(), "周末".into()], Some("周末".into()));
+        let text = "林静：当然有。有人提出所谓“渐进式重构”，听起来很稳。";
+        let p = PlainText {
+            text: text.to_string(),
+            bold: vec![(0, "林静".len())],
+        };
+        let f = extract(&p, &mut v);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].kind, QuoteKind::Transcript);
+        assert_eq!(f[0].speaker.as_deref(), Some("林静"));
+        assert!(f[0].text.starts_with("当然有。"));
+        let host = extract(&plain("主持人：还有问题吗？"), &mut v);
+        assert_eq!(host[0].speaker.as_deref(), Some("周末"));
+        assert!(extract(&plain("来源：某播客第 42 期"), &mut v).is_empty());
     }
 
     #[test]
     fn corner_brackets_nest() {
-        let p = plain("他说：「我们要『先做 token 预算』，然后再说别的事情。」");
         assert_eq!(
-            texts(extract(&p)),
+            texts("他说：「我们要『先做 token 预算』，然后再说别的事情。」"),
             vec!["我们要『先做 token 预算』，然后再说别的事情。"]
         );
     }
 
     #[test]
     fn pull_quote_versus_editors_note() {
+        let mut v = altman();
+        let q = pull_quote(
+            &plain("“我原本坚决认为绝对不会给 Codex 无监督访问我的电脑。”"),
+            &mut v,
+        )
+        .unwrap();
         assert_eq!(
-            pull_quote(&plain(
-                "“我原本坚决认为绝对不会给 Codex 无监督访问我的电脑。”"
-            ))
-            .map(|f| f.text),
-            Some("我原本坚决认为绝对不会给 Codex 无监督访问我的电脑。".to_string())
+            q.text,
+            "我原本坚决认为绝对不会给 Codex 无监督访问我的电脑。"
         );
+        assert_eq!(q.speaker.as_deref(), Some("Sam Altman"));
         assert!(
-            pull_quote(&plain(
-                "Clanker 是近年来出现的对 AI 的贬义称呼，意指“叮当作响的金属”。"
-            ))
+            pull_quote(
+                &plain("Clanker 是近年来出现的对 AI 的贬义称呼，意指“叮当作响的金属”。"),
+                &mut v
+            )
             .is_none()
         );
-        assert_eq!(
-            pull_quote(&plain("Stay hungry, stay foolish. — Steve Jobs")).map(|f| f.text),
-            Some("Stay hungry, stay foolish.".to_string())
-        );
+        let q = pull_quote(&plain("Stay hungry, stay foolish. — Steve Jobs"), &mut v).unwrap();
+        assert_eq!(q.text, "Stay hungry, stay foolish.");
+        assert_eq!(q.speaker.as_deref(), Some("Steve Jobs"));
     }
 }

@@ -16,7 +16,9 @@ fn english_with_front_matter_code_tables_lists_and_html() {
     assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
     let t = &loaded.library.talks()[0];
     assert_eq!(t.title, "Building Reliable Systems");
-    assert_eq!(t.meta.author.as_deref(), Some("Ada Lovelace"));
+    // `speaker:` names who speaks; the writer is someone else (issue 12).
+    assert_eq!(t.meta.speakers, ["Ada Lovelace"]);
+    assert_eq!(t.meta.author, None);
     assert_eq!(t.meta.date.as_deref(), Some("2025-11-03"));
     assert_eq!(
         t.meta.source.as_deref(),
@@ -69,7 +71,24 @@ fn english_with_front_matter_code_tables_lists_and_html() {
         Some(0)
     )));
     assert!(quotes.contains(&("Simplicity is prerequisite for reliability.", Some(1))));
-    assert!(quotes.contains(&("alerts are where it lives", Some(1))));
+    let dashboards = t
+        .quotes
+        .iter()
+        .find(|q| q.text.starts_with("Dashboards are where hope goes to die"))
+        .expect("the quote with a bold highlight");
+    assert_eq!(dashboards.emphasis, ["alerts are where it lives"]);
+    assert_eq!(dashboards.speaker.as_deref(), Some("Ada Lovelace"));
+    assert!(
+        !quotes
+            .iter()
+            .any(|(q, _)| *q == "alerts are where it lives")
+    );
+    let dijkstra = t
+        .quotes
+        .iter()
+        .find(|q| q.text.starts_with("Simplicity"))
+        .unwrap();
+    assert_eq!(dijkstra.speaker.as_deref(), Some("Edsger Dijkstra"));
     assert!(
         !quotes.iter().any(|(q, _)| q.contains("not a quote")),
         "code is not quoted speech"
@@ -99,7 +118,9 @@ fn chinese_setext_headings_with_metadata_lines_and_corner_brackets() {
         texts,
         [
             "我们正处在一个转折点，而且变化来得比预期快。",
-            "参数越多不等于越聪明，数据的质量才是关键。"
+            "参数越多不等于越聪明，数据的质量才是关键。",
+            // A complete utterance, however short.
+            "谢谢大家。"
         ]
     );
 }
@@ -149,4 +170,22 @@ fn a_document_without_headings_is_skipped_with_a_reason() {
     assert!(w.skipped);
     assert!(w.file.ends_with("no-sections.md"));
     assert!(w.reason.contains("no sections"));
+}
+
+#[test]
+fn front_matter_strict_yaml_rejects_is_read_line_by_line_with_a_warning() {
+    let loaded = load_fixture("loose-front-matter.md");
+    assert!(!loaded.is_degraded(), "a warning, not a skip");
+    let t = &loaded.library.talks()[0];
+    assert_eq!(t.title, "Rust: the good parts");
+    assert_eq!(t.meta.date.as_deref(), Some("2024-05-02"));
+    assert_eq!(t.meta.tags, ["rust", "language design"]);
+    assert!(
+        loaded
+            .warnings
+            .iter()
+            .any(|w| !w.skipped && w.reason.contains("front matter is not valid YAML")),
+        "{:?}",
+        loaded.warnings
+    );
 }

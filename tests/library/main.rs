@@ -8,6 +8,7 @@ mod hostile;
 mod json_views;
 mod loading;
 mod props;
+mod quotes;
 mod reload_ops;
 mod replies;
 mod seed;

@@ -319,7 +319,9 @@ fn talk(id: usize) -> impl Strategy<Value = Talk> {
                 .map(|(chars, at)| Quote {
                     text: chars.into_iter().collect(),
                     section: Some(at.index(sections.len())),
+                    speaker: None,
                     kind: QuoteKind::Quoted,
+                    emphasis: Vec::new(),
                 })
                 .collect();
             Talk {
@@ -329,6 +331,7 @@ fn talk(id: usize) -> impl Strategy<Value = Talk> {
                     source,
                     date,
                     author: None,
+                    speakers: Vec::new(),
                     tags: Vec::new(),
                 },
                 summary: Summary::default(),

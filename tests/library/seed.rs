@@ -1,6 +1,7 @@
 //! The bundled seed: structure, summary, sections, infographics and quotes.
 
 use lectern::model::{QuoteKind, Talk};
+use lectern::parse::{MAX_QUOTE_CHARS, MIN_QUOTE_CHARS};
 
 use crate::{root, seed_library};
 
@@ -142,12 +143,16 @@ fn known_quotes_are_in_the_pool_with_their_section() {
             .find(|q| q.text == text)
             .unwrap_or_else(|| panic!("quote missing: {text}\n{:#?}", quote_texts(&t)))
     };
-    let cases: [(&str, Option<u32>); 8] = [
+    let cases: [(&str, Option<u32>); 9] = [
         ("我不认为这能持续太久。", Some(13)),
         ("我觉得我们就是搞砸了。", Some(5)),
         ("结果我大概撑了两个小时。", Some(15)),
         ("都是软技能。", Some(23)),
-        ("Paul Graham 在这方面简直惊人。", Some(10)),
+        (
+            "每次跟他们聊完都带着一堆点子离开。他们特别擅长提问，或者给你种子让你发展。Paul Graham 在这方面简直惊人。",
+            Some(10),
+        ),
+        ("这很吓人。", Some(19)),
         ("现在做东西变得容易太多，这种落差感更强烈了。", Some(2)),
         (
             "告诉我们你们想要我们做什么。我们是为你们做的，我们想做对。",
@@ -172,8 +177,17 @@ fn known_quotes_are_in_the_pool_with_their_section() {
     let pull =
         find("我原本坚决认为绝对不会给 Codex 无监督访问我的电脑。结果大概撑了两个小时就放弃了。");
     assert_eq!(pull.kind, QuoteKind::PullQuote);
-    let hl = find("即使在极度富足的世界里，人类注意力依然是稀缺品");
-    assert_eq!(hl.kind, QuoteKind::Highlight);
+    assert_eq!(pull.speaker.as_deref(), Some("Sam Altman"));
+    // A bold highlight is emphasis inside its quote, not a quote of its own.
+    let q = find(
+        "但我觉得这会一直很难，因为即使在极度富足的世界里，人类注意力依然是稀缺品。你永远在和其他人竞争。",
+    );
+    assert_eq!(q.kind, QuoteKind::Quoted);
+    assert_eq!(
+        q.emphasis,
+        ["即使在极度富足的世界里，人类注意力依然是稀缺品"]
+    );
+    assert!(!quote_texts(&t).contains(&"即使在极度富足的世界里，人类注意力依然是稀缺品"));
 }
 
 #[test]
@@ -187,6 +201,9 @@ fn non_quotes_stay_out_of_the_pool() {
         "叮当作响的金属",
         "搞砸了",
         "板上钉钉",
+        "大部分是好消息",
+        "整个数字生活",
+        "公司有很多 AI 同事但人也不少",
         "Sam Altman 开发者 Town Hall",
     ] {
         assert!(!texts.contains(&bad), "{bad} is not a quote");
@@ -206,7 +223,10 @@ fn non_quotes_stay_out_of_the_pool() {
             "fragment with a quotation mark: {q}"
         );
         let n = q.chars().count();
-        assert!((6..=400).contains(&n), "length {n}: {q}");
+        assert!(
+            (MIN_QUOTE_CHARS..=MAX_QUOTE_CHARS).contains(&n),
+            "length {n}: {q}"
+        );
         let first = q.chars().next().unwrap();
         assert!(
             !matches!(first, '，' | '。' | '、' | '：' | ',' | ':' | ' '),
