@@ -105,6 +105,8 @@ pub enum Msg {
     KeyPoints,
     Risks,
     ReloadTitle,
+    /// `/reload` refused by the host's own check (a plugin whose host decides who may).
+    NotAllowedToReload,
     Reloaded,
     ReloadForced,
     ReloadKeptOld,
@@ -172,6 +174,10 @@ impl Msg {
             KeyPoints => ("Key points", "核心要点"),
             Risks => ("Risks", "风险"),
             ReloadTitle => ("Reload", "重新加载"),
+            NotAllowedToReload => (
+                "You are not allowed to reload the talks here.",
+                "你没有在这里重新加载演讲内容的权限。",
+            ),
             Reloaded => ("Reloaded.", "已重新加载。"),
             ReloadForced => (
                 "Reloaded with problems (forced): what loaded is in service.",
@@ -268,11 +274,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn chinese_locales_get_chinese() {
+    fn chinese_locales_get_chinese_in_their_script() {
         assert_eq!(Lang::from_locale("zh-CN"), Lang::Zh);
-        assert_eq!(Lang::from_locale("zh-TW"), Lang::Zh);
+        assert_eq!(Lang::from_locale("zh"), Lang::Zh);
+        assert_eq!(Lang::from_locale("zh-TW"), Lang::ZhTw);
+        assert_eq!(Lang::from_locale("zh_Hant"), Lang::ZhTw);
+        assert_eq!(Lang::from_locale("zh-HK"), Lang::ZhHk);
         assert_eq!(Lang::from_locale("en-US"), Lang::En);
         assert_eq!(Lang::from_locale("fr"), Lang::En);
         assert_eq!(Msg::NextSection.get(Lang::Zh), "下一节 ▶");
+        // Interface strings are written once, in Simplified script, and converted on the way out.
+        assert_eq!(Msg::NextSection.get(Lang::ZhTw), "下一节 ▶");
+        assert_eq!(Lang::ZhTw.in_script("下一节 ▶"), "下一節 ▶");
     }
 }

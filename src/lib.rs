@@ -19,7 +19,9 @@
 //! - [`cooldown`]: flood control, at most N admissions per user in any window (plain Rust).
 //! - [`config`]: layered configuration (files, then `LECTERN__…` environment variables).
 //! - [`cli`]: the `ask` and `check` commands.
-//! - [`discord`]: the Discord adapter: serenity and poise, commands, buttons, one responder.
+//! - [`discord`]: the Discord adapter: serenity and poise, commands, buttons, one responder;
+//!   [`Plugin`], lectern's commands mounted in someone else's bot (see "Use lectern in your
+//!   own bot" in the README).
 //! - [`serve`]: `lectern serve`, the process's wiring: content, ops listener, watcher, SIGHUP
 //!   and the bot, started and shut down in order.
 //!
@@ -42,3 +44,7 @@ pub mod search;
 pub mod serve;
 pub mod text;
 pub mod watch;
+
+pub use discord::plugin::{
+    CooldownPolicy, OperatorPolicy, Plugin, PluginError, PluginOptions, Slash,
+};

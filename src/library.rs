@@ -56,7 +56,7 @@ impl LoadWarning {
     /// The warning as someone who is not on the server may read it (a Discord reply): the file
     /// relative to the seeds folder `root` (or its name alone), and the reason without the
     /// server's paths or the operating system's words. The reasons that carry those are the
-    /// ones [`read_one`] and [`Library::load`] word with "cannot read" or "a symlink to".
+    /// ones `read_one` and [`Library::load`] word with "cannot read" or "a symlink to".
     pub fn public(&self, root: &Path) -> String {
         let file = match self.file.strip_prefix(root) {
             Ok(rel) if rel.as_os_str().is_empty() => "the seeds folder".into(),

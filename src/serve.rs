@@ -4,7 +4,8 @@
 //! - the health and metrics listener ([`crate::ops::serve`]) when `http.bind` is set;
 //! - the seeds watcher ([`crate::watch`]) when `content.watch` is on;
 //! - a reload on every SIGHUP;
-//! - the bot ([`crate::discord::run_bot`]).
+//! - the bot ([`crate::discord::run_bot`]), a host of lectern's [`Plugin`] with the default
+//!   options.
 //!
 //! They share one [`Ops`], made by [`assemble`] (as the tests do too). On the signal the
 //! listener and the watcher are told to stop while the bot closes the gateway; once the bot
@@ -18,7 +19,7 @@ use std::sync::Arc;
 use anyhow::Context as _;
 
 use crate::config::Config;
-use crate::discord::{Bot, Token, run_bot};
+use crate::discord::{Bot, Plugin, PluginOptions, Token, run_bot};
 use crate::library::Library;
 use crate::ops::Ops;
 use crate::reload::Content;
@@ -80,8 +81,9 @@ pub fn serve(config: &Config) -> anyhow::Result<i32> {
             }));
         }
         helpers.push(tokio::spawn(reload_on_sighup(ops.clone())));
-        let bot = Arc::new(Bot::new(config, ops));
-        let result = run_bot(config, &token, bot, async move {
+        // The standalone bot is the plugin's first host, with the default options.
+        let plugin = Plugin::new(Arc::new(Bot::new(config, ops)), PluginOptions::default())?;
+        let result = run_bot(config, &token, plugin, async move {
             shutdown_signal().await;
             let _ = stop.send(true);
         })

@@ -4,117 +4,169 @@
 //! never mixes two loads), builds a [`Reply`] with the core, says what it means (an
 //! [`Outcome`]: answered, or a polite notice) and answers through a [`Responder`], which sends
 //! it and records the outcome.
+//!
+//! Each command is an `Invocation` run by `run`, whichever front end received it: poise
+//! (the `#[poise::command]` functions, generic over the host's user data `U` and error `E`,
+//! which find their [`Plugin`] in poise's `Command::custom_data`), or a plain serenity host
+//! (`Invocation::parse`, through [`Plugin::handle`]).
 //! The `///` doc of each command is its English description in Discord; the Chinese ones are
 //! in [`i18n`](super::i18n). Invariants: every command answers once, within Discord's
-//! 3-second deadline (`/reload` defers first, since loading may be slow); errors reach the
-//! user as a short ephemeral apology and the log with the interaction's id.
+//! 3-second deadline (`/reload` defers first, since loading may be slow); a command never
+//! hands an error to the host: `run` logs it with the interaction's id and the user gets a
+//! short ephemeral apology.
 
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use poise::serenity_prelude as serenity;
-use serenity::{AutocompleteChoice, CommandInteraction};
+use serenity::{AutocompleteChoice, CommandInteraction, ResolvedValue};
 use tracing::Instrument;
 
+use super::plugin::{Plugin, Slash};
 use super::respond::{Kind, Outcome, Responder, Track};
-use super::{Bot, retry};
+use super::retry;
 use crate::i18n::{Lang, Msg};
 use crate::library::Library;
 use crate::reply::{self, Reply};
 use crate::search;
 
-/// Errors of command handlers; shown to users only as an apology.
+/// Errors of the standalone bot's framework; shown to users only as an apology.
 pub type Error = anyhow::Error;
-/// The poise context of lectern's commands.
-pub type Context<'a> = poise::Context<'a, Arc<Bot>, Error>;
-/// A command of lectern.
-pub type Command = poise::Command<Arc<Bot>, Error>;
 
-/// Every command, localized, in the order Discord lists them.
-pub fn all() -> Vec<Command> {
-    let mut commands = vec![topics(), topic(), quote(), search(), about(), reload()];
-    super::i18n::localize(&mut commands);
-    commands
+/// Every command, in the order Discord lists them, for any poise user data and error type;
+/// unnamed, unlocalized and without a plugin: [`Plugin::commands`] finishes them.
+pub(crate) fn all<U: Send + Sync + 'static, E: 'static>() -> Vec<(Slash, poise::Command<U, E>)> {
+    vec![
+        (Slash::Topics, topics()),
+        (Slash::Topic, topic()),
+        (Slash::Quote, quote()),
+        (Slash::Search, search()),
+        (Slash::About, about()),
+        (Slash::Reload, reload()),
+    ]
+}
+
+/// One invocation of a command, its options read, whichever front end received it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Invocation {
+    Topics,
+    Topic { section: String },
+    Quote { topic: Option<String> },
+    Search { query: String },
+    About,
+    Reload { force: bool },
+}
+
+impl Invocation {
+    /// Reads the options of `slash` from an interaction, for hosts without poise. A missing
+    /// or mistyped option reads as empty (Discord sends what the registered command declares).
+    pub(crate) fn parse(slash: Slash, i: &CommandInteraction) -> Invocation {
+        let options = i.data.options();
+        let string = |name: &str| {
+            options
+                .iter()
+                .find_map(|o| match (&o.value, o.name == name) {
+                    (ResolvedValue::String(s), true) => Some(s.to_string()),
+                    _ => None,
+                })
+        };
+        match slash {
+            Slash::Topics => Invocation::Topics,
+            Slash::Topic => Invocation::Topic {
+                section: string("section").unwrap_or_default(),
+            },
+            Slash::Quote => Invocation::Quote {
+                topic: string("topic"),
+            },
+            Slash::Search => Invocation::Search {
+                query: string("query").unwrap_or_default(),
+            },
+            Slash::About => Invocation::About,
+            Slash::Reload => Invocation::Reload {
+                force: options
+                    .iter()
+                    .any(|o| o.name == "force" && matches!(o.value, ResolvedValue::Boolean(true))),
+            },
+        }
+    }
+}
+
+/// The plugin a poise command belongs to: [`Plugin::commands`] puts it in `custom_data`.
+fn plugin_of<U, E>(command: &poise::Command<U, E>) -> Option<&Plugin> {
+    let plugin = command.custom_data.downcast_ref::<Plugin>();
+    if plugin.is_none() {
+        tracing::error!(
+            command = %command.name,
+            "a lectern command without its plugin: take commands from Plugin::commands"
+        );
+    }
+    plugin
+}
+
+/// Runs `invocation` for a poise command; lectern has no prefix commands.
+async fn via_poise<U, E>(ctx: poise::Context<'_, U, E>, invocation: Invocation) -> Result<(), E> {
+    if let poise::Context::Application(a) = ctx {
+        if let Some(plugin) = plugin_of(a.command) {
+            let http = &a.serenity_context.http;
+            run(
+                plugin,
+                http,
+                a.interaction,
+                a.has_sent_initial_response,
+                invocation,
+            )
+            .await;
+        }
+    }
+    Ok(())
 }
 
 /// The talks and their sections
 #[poise::command(slash_command)]
-pub async fn topics(ctx: Context<'_>) -> Result<(), Error> {
-    answer(ctx, |lib, lang| {
-        let outcome = if lib.talks().is_empty() {
-            Outcome::Notice
-        } else {
-            Outcome::Ok
-        };
-        (reply::topics(lib, lang), outcome)
-    })
-    .await
+pub(crate) async fn topics<U: Send + Sync + 'static, E: 'static>(
+    ctx: poise::Context<'_, U, E>,
+) -> Result<(), E> {
+    via_poise(ctx, Invocation::Topics).await
 }
 
 /// Open one section of a talk
 #[poise::command(slash_command)]
-pub async fn topic(
-    ctx: Context<'_>,
+pub(crate) async fn topic<U: Send + Sync + 'static, E: 'static>(
+    ctx: poise::Context<'_, U, E>,
     #[description = "A section number or title (autocompletes)"]
     #[autocomplete = "complete_section"]
     section: String,
-) -> Result<(), Error> {
-    answer(ctx, move |lib, lang| {
-        match search::resolve_section(lib, &section) {
-            Some(r) => (reply::section(lib, r, 0, lang), Outcome::Ok),
-            // `reply::topic` words the miss.
-            None => (reply::topic(lib, &section, lang), Outcome::Notice),
-        }
-    })
-    .await
+) -> Result<(), E> {
+    via_poise(ctx, Invocation::Topic { section }).await
 }
 
 /// A random quote, from all the talks or from one section
 #[poise::command(slash_command)]
-pub async fn quote(
-    ctx: Context<'_>,
+pub(crate) async fn quote<U: Send + Sync + 'static, E: 'static>(
+    ctx: poise::Context<'_, U, E>,
     #[description = "Only quotes from this section (optional)"]
     #[autocomplete = "complete_section"]
     topic: Option<String>,
-) -> Result<(), Error> {
-    let bot = Arc::clone(ctx.data());
-    let channel = ctx.channel_id().get();
-    answer(ctx, move |lib, lang| {
-        match reply::quote_scope(lib, topic.as_deref(), lang) {
-            Ok(scope) => bot.draw_quote(lib, channel, scope, lang),
-            Err(no_such_topic) => (*no_such_topic, Outcome::Notice),
-        }
-    })
-    .await
+) -> Result<(), E> {
+    via_poise(ctx, Invocation::Quote { topic }).await
 }
 
 /// Search what was said
 #[poise::command(slash_command)]
-pub async fn search(
-    ctx: Context<'_>,
+pub(crate) async fn search<U: Send + Sync + 'static, E: 'static>(
+    ctx: poise::Context<'_, U, E>,
     #[description = "Words to look for"] query: String,
-) -> Result<(), Error> {
-    answer(ctx, move |lib, lang| {
-        // A miss is an answer ("no close match"); only an empty query is the user's mistake.
-        let outcome = if query.trim().is_empty() {
-            Outcome::Notice
-        } else {
-            Outcome::Ok
-        };
-        (reply::search(lib, &query, lang), outcome)
-    })
-    .await
+) -> Result<(), E> {
+    via_poise(ctx, Invocation::Search { query }).await
 }
 
 /// What lectern serves and how to use it
 #[poise::command(slash_command)]
-pub async fn about(ctx: Context<'_>) -> Result<(), Error> {
-    let bot = Arc::clone(ctx.data());
-    answer(ctx, move |lib, lang| {
-        (reply::about(lib, bot.about(), lang), Outcome::Ok)
-    })
-    .await
+pub(crate) async fn about<U: Send + Sync + 'static, E: 'static>(
+    ctx: poise::Context<'_, U, E>,
+) -> Result<(), E> {
+    via_poise(ctx, Invocation::About).await
 }
 
 /// Reload the talks from the seeds folder (operators only)
@@ -125,139 +177,186 @@ pub async fn about(ctx: Context<'_>) -> Result<(), Error> {
     interaction_context = "Guild",
     install_context = "Guild"
 )]
-pub async fn reload(
-    ctx: Context<'_>,
+pub(crate) async fn reload<U: Send + Sync + 'static, E: 'static>(
+    ctx: poise::Context<'_, U, E>,
     #[description = "Put what loaded in service even if some files failed"] force: Option<bool>,
-) -> Result<(), Error> {
-    let (mut r, i) = responder(ctx)?;
-    let bot = ctx.data();
+) -> Result<(), E> {
+    let force = force.unwrap_or(false);
+    via_poise(ctx, Invocation::Reload { force }).await
+}
+
+/// Runs one invocation of a command of `plugin` and answers it. `sent` is the front end's
+/// "first response sent" flag (poise's, so that its error handler would follow up rather than
+/// answer twice). An error is logged with the interaction's id and answered with an apology.
+pub(crate) async fn run(
+    plugin: &Plugin,
+    http: &serenity::Http,
+    i: &CommandInteraction,
+    sent: &AtomicBool,
+    invocation: Invocation,
+) {
+    let bot = plugin.bot();
+    let metrics = Arc::clone(&bot.ops().metrics);
+    let mut r = Responder::command(http, i, metrics, plugin.ids()).sharing_first_response(sent);
     let lang = Lang::from_locale(&i.locale);
-    // Discord's defaults can be overridden by server admins: check again here.
-    let permissions = i.member.as_ref().and_then(|m| m.permissions);
-    let guild = i.guild_id.map(|g| g.get());
-    if !bot
-        .operators()
-        .is_operator(i.user.id.get(), guild, permissions)
-    {
-        r.respond(&Reply::notice(&bot.operators().refusal(lang)))
-            .await?;
-        r.finish(Outcome::Refused);
-        return Ok(());
+    // Flood control first: a throttled user gets a note and no work is done.
+    if let Some(wait) = super::gate::command(plugin, i) {
+        match r.respond(&wait).await {
+            Ok(()) => r.finish(Outcome::Throttled),
+            Err(_) => r.finish(Outcome::Error),
+        }
+        return;
     }
-    if let Err(wait) = bot.admit_reload() {
+    let result = match invocation {
+        Invocation::Reload { force } => reload_now(plugin, &mut r, i, force, lang).await,
+        other => {
+            let lib = bot.library();
+            let channel = i.channel_id.get();
+            let (reply, outcome) = r
+                .span()
+                .in_scope(|| build(plugin, &lib, channel, other, lang));
+            r.respond(&reply).await.map(|()| outcome)
+        }
+    };
+    let span = r.span();
+    match result {
+        Ok(outcome) => r.finish(outcome),
+        Err(e) => {
+            r.finish(Outcome::Error);
+            let sent = sent.load(Ordering::SeqCst);
+            apologize(http, i, sent, &anyhow::Error::from(e))
+                .instrument(span)
+                .await;
+        }
+    }
+}
+
+/// The reply of a command that answers at once, and what it means.
+fn build(
+    plugin: &Plugin,
+    lib: &Arc<Library>,
+    channel: u64,
+    invocation: Invocation,
+    lang: Lang,
+) -> (Reply, Outcome) {
+    match invocation {
+        Invocation::Topics => {
+            let outcome = if lib.talks().is_empty() {
+                Outcome::Notice
+            } else {
+                Outcome::Ok
+            };
+            (reply::topics(lib, lang), outcome)
+        }
+        Invocation::Topic { section } => match search::resolve_section(lib, &section) {
+            Some(r) => (reply::section(lib, r, 0, lang), Outcome::Ok),
+            // `reply::topic` words the miss.
+            None => (reply::topic(lib, &section, lang), Outcome::Notice),
+        },
+        Invocation::Quote { topic } => match reply::quote_scope(lib, topic.as_deref(), lang) {
+            Ok(scope) => plugin.bot().draw_quote(lib, channel, scope, lang),
+            Err(no_such_topic) => (*no_such_topic, Outcome::Notice),
+        },
+        Invocation::Search { query } => {
+            // A miss is an answer ("no close match"); only an empty query is the user's
+            // mistake.
+            let outcome = if query.trim().is_empty() {
+                Outcome::Notice
+            } else {
+                Outcome::Ok
+            };
+            (reply::search(lib, &query, lang), outcome)
+        }
+        Invocation::About => (reply::about(lib, plugin.bot().about(), lang), Outcome::Ok),
+        // `run` answers it: it defers and edits.
+        Invocation::Reload { .. } => (Reply::notice(Msg::InternalError.get(lang)), Outcome::Error),
+    }
+}
+
+/// `/reload`: operators only (the plugin's policy decides who they are), deferred since
+/// loading may take longer than the 3 s a first response has.
+async fn reload_now(
+    plugin: &Plugin,
+    r: &mut Responder<'_>,
+    i: &CommandInteraction,
+    force: bool,
+    lang: Lang,
+) -> serenity::Result<Outcome> {
+    // Discord's defaults can be overridden by server admins: check again here.
+    if let Err(refusal) = plugin.may_reload(i, lang) {
+        r.respond(&Reply::notice(&refusal)).await?;
+        return Ok(Outcome::Refused);
+    }
+    if let Err(wait) = plugin.bot().admit_reload() {
         let secs = crate::cooldown::seconds_left(wait);
         r.respond(&Reply::notice(&Msg::reload_too_soon(secs, lang)))
             .await?;
-        r.finish(Outcome::Refused);
-        return Ok(());
+        return Ok(Outcome::Refused);
     }
     // Loading may take longer than the 3 s a first response has.
     r.defer_ephemeral().await?;
     let by = format!("discord user {}", i.user.id);
-    let report = bot
+    let report = plugin
+        .bot()
         .ops()
-        .reload(force.unwrap_or(false), &by)
+        .reload(force, &by)
         .instrument(r.span())
         .await;
     r.edit(&reply::reload_report(&report, lang)).await?;
-    r.finish(if report.verdict.swapped() {
+    Ok(if report.verdict.swapped() {
         Outcome::Ok
     } else {
         Outcome::Notice
-    });
-    Ok(())
+    })
 }
 
 /// Autocomplete for section options: the search's ranking, at most 25 labels of ≤ 100
 /// characters. The value sent back is the label, which `resolve_section` reads exactly.
-async fn complete_section(ctx: Context<'_>, partial: &str) -> Vec<AutocompleteChoice> {
+async fn complete_section<U, E>(
+    ctx: poise::Context<'_, U, E>,
+    partial: &str,
+) -> Vec<AutocompleteChoice> {
+    match ctx {
+        poise::Context::Application(a) => match plugin_of(a.command) {
+            Some(plugin) => complete(plugin, a.interaction, partial),
+            None => Vec::new(),
+        },
+        poise::Context::Prefix(_) => Vec::new(),
+    }
+}
+
+/// The choices for `partial` in `plugin`'s library, for either front end, tracked.
+pub(crate) fn complete(
+    plugin: &Plugin,
+    i: &CommandInteraction,
+    partial: &str,
+) -> Vec<AutocompleteChoice> {
     let started = Instant::now();
-    let lib = ctx.data().library();
-    let choices: Vec<AutocompleteChoice> = search::autocomplete(&lib, partial)
+    let lib = plugin.bot().library();
+    let choices = search::autocomplete(&lib, partial)
         .into_iter()
         .map(|c| AutocompleteChoice::new(c.label.clone(), c.label))
         .collect();
-    // poise sends the choices after this returns (without waiting out a 429): the
+    // The front end sends the choices after this returns (without waiting out a 429): the
     // interaction is only tracked here, and its latency is the time to rank them.
-    if let poise::Context::Application(a) = ctx {
-        let metrics = Arc::clone(&ctx.data().ops().metrics);
-        Track::command(Kind::Autocomplete, a.interaction, metrics)
-            .since(started)
-            .finish(Outcome::Ok);
-    }
+    let metrics = Arc::clone(&plugin.bot().ops().metrics);
+    Track::command(Kind::Autocomplete, i, metrics)
+        .since(started)
+        .finish(Outcome::Ok);
     choices
 }
 
-/// Builds a reply and its outcome from one snapshot of the library, in the interaction's
-/// span, and sends it as the first response.
-async fn answer(
-    ctx: Context<'_>,
-    build: impl FnOnce(&Arc<Library>, Lang) -> (Reply, Outcome),
-) -> Result<(), Error> {
-    let (mut r, i) = responder(ctx)?;
-    let lang = Lang::from_locale(&i.locale);
-    let lib = ctx.data().library();
-    let (reply, outcome) = r.span().in_scope(|| build(&lib, lang));
-    r.respond(&reply).await?;
-    r.finish(outcome);
-    Ok(())
-}
-
-/// The responder of the command `ctx` runs, tracked from now. It shares poise's "first
-/// response sent" flag, so that [`on_error`] follows up rather than answer twice.
-fn responder(ctx: Context<'_>) -> Result<(Responder<'_>, &CommandInteraction), Error> {
-    match ctx {
-        poise::Context::Application(a) => {
-            let metrics = Arc::clone(&ctx.data().ops().metrics);
-            let r = Responder::command(&a.serenity_context.http, a.interaction, metrics)
-                .sharing_first_response(a.has_sent_initial_response);
-            Ok((r, a.interaction))
-        }
-        poise::Context::Prefix(_) => Err(anyhow::anyhow!("lectern has no prefix commands")),
-    }
-}
-
-/// The one place errors of commands end: the log gets the details with the interaction's
-/// id, the user a short ephemeral apology, so that no interaction goes unanswered.
-pub async fn on_error(error: poise::FrameworkError<'_, Arc<Bot>, Error>) {
-    // The gate refused the command and answered it already (see `gate::command_check`).
-    if let poise::FrameworkError::CommandCheckFailed { error: None, .. } = &error {
-        return;
-    }
-    let (detail, status) = match &error {
-        poise::FrameworkError::Command { error, .. } => (
-            format!("{error:#}"),
-            error
-                .downcast_ref::<serenity::Error>()
-                .and_then(retry::http_status),
-        ),
-        other => (other.to_string(), None),
-    };
-    let (http, i, sent) = match &error {
-        poise::FrameworkError::UnknownInteraction {
-            ctx, interaction, ..
-        } => (&ctx.http, *interaction, false),
-        poise::FrameworkError::Setup { .. } | poise::FrameworkError::EventHandler { .. } => {
-            tracing::error!(error = %detail, "framework error");
-            return;
-        }
-        other => match other.ctx() {
-            Some(poise::Context::Application(a)) => (
-                &a.serenity_context.http,
-                a.interaction,
-                a.has_sent_initial_response.load(Ordering::SeqCst),
-            ),
-            _ => {
-                tracing::warn!(error = %detail, "framework error without an interaction");
-                return;
-            }
-        },
-    };
+/// Logs a failed command with the interaction's id and answers the user with a short
+/// ephemeral apology (a follow-up when `sent`, the first response was already sent).
+async fn apologize(http: &serenity::Http, i: &CommandInteraction, sent: bool, error: &Error) {
+    let status = error
+        .downcast_ref::<serenity::Error>()
+        .and_then(retry::http_status);
     tracing::error!(
         interaction_id = %i.id,
         command = %i.data.name,
         http_status = status,
-        error = %detail,
+        error = %format!("{error:#}"),
         "command failed"
     );
     let lang = Lang::from_locale(&i.locale);
@@ -279,4 +378,40 @@ pub async fn on_error(error: poise::FrameworkError<'_, Arc<Bot>, Error>) {
             "could not send the apology"
         );
     }
+}
+
+/// The standalone bot's framework error handler. lectern's commands answer their own errors
+/// (`run`); what reaches this is poise's: a command Discord knows but this process does not
+/// (registered by an older version), options that do not parse. The log gets the details,
+/// the user a short ephemeral apology, so that no interaction goes unanswered.
+pub async fn on_error<U>(error: poise::FrameworkError<'_, U, Error>) {
+    let described;
+    let detail = match &error {
+        poise::FrameworkError::Command { error, .. } => error,
+        other => {
+            described = anyhow::anyhow!("{other}");
+            &described
+        }
+    };
+    let (http, i, sent) = match &error {
+        poise::FrameworkError::UnknownInteraction {
+            ctx, interaction, ..
+        } => (&ctx.http, *interaction, false),
+        poise::FrameworkError::Setup { .. } | poise::FrameworkError::EventHandler { .. } => {
+            tracing::error!(error = %detail, "framework error");
+            return;
+        }
+        other => match other.ctx() {
+            Some(poise::Context::Application(a)) => (
+                &a.serenity_context.http,
+                a.interaction,
+                a.has_sent_initial_response.load(Ordering::SeqCst),
+            ),
+            _ => {
+                tracing::warn!(error = %detail, "framework error without an interaction");
+                return;
+            }
+        },
+    };
+    apologize(http, i, sent, detail).await;
 }

@@ -11,8 +11,10 @@ use std::sync::Arc;
 use poise::serenity_prelude as serenity;
 use serenity::{ComponentInteraction, ComponentInteractionDataKind};
 
+use super::custom_id::{self, Ids};
+use super::plugin::Plugin;
 use super::respond::{Outcome, Responder};
-use super::{Bot, custom_id, gate, retry};
+use super::{Bot, gate, retry};
 use crate::i18n::{Lang, Msg};
 use crate::library::{QuoteScope, SectionRef};
 use crate::reply::{self, Action, Reply};
@@ -26,12 +28,15 @@ enum Answer {
     New(Reply),
 }
 
-/// Answers one component interaction.
-pub async fn handle(http: &serenity::Http, bot: &Bot, i: &ComponentInteraction) {
-    let mut r = Responder::component(http, i, Arc::clone(&bot.ops().metrics));
-    let (answer, outcome) = match gate::component(bot, i) {
+/// Answers one component interaction whose `custom_id` is under `ids` (see
+/// [`Ids::owns`]; a malformed one gets the polite "gone" note).
+pub async fn handle(http: &serenity::Http, plugin: &Plugin, i: &ComponentInteraction) {
+    let (bot, ids) = (plugin.bot(), plugin.ids());
+    let mut r = Responder::component(http, i, Arc::clone(&bot.ops().metrics), ids);
+    // Flood control first (select menus only): a throttled user gets a note, nothing else.
+    let (answer, outcome) = match gate::component(plugin, i) {
         Some(wait) => (Answer::New(wait), Outcome::Throttled),
-        None => r.span().in_scope(|| answer(bot, i)),
+        None => r.span().in_scope(|| answer(bot, ids, i)),
     };
     let sent = match &answer {
         Answer::Update(reply) => r.update(reply).await,
@@ -49,10 +54,10 @@ pub async fn handle(http: &serenity::Http, bot: &Bot, i: &ComponentInteraction) 
     r.finish(outcome);
 }
 
-fn answer(bot: &Bot, i: &ComponentInteraction) -> (Answer, Outcome) {
+fn answer(bot: &Bot, ids: &Ids, i: &ComponentInteraction) -> (Answer, Outcome) {
     let lang = Lang::from_locale(&i.locale);
     let notice = |m: Msg, o| (Answer::New(Reply::notice(m.get(lang))), o);
-    let Some(press) = custom_id::decode(&i.data.custom_id) else {
+    let Some(press) = ids.decode(&i.data.custom_id) else {
         return notice(Msg::Gone, Outcome::Stale);
     };
     if press.invoker != i.user.id.get() {

@@ -53,8 +53,8 @@ pub fn embed(reply: &Reply) -> CreateEmbed {
     e
 }
 
-/// The component rows of a reply, with ids naming `invoker`.
-pub fn rows(reply: &Reply, invoker: UserId) -> Vec<CreateActionRow> {
+/// The component rows of a reply, with ids (under `ids`) naming `invoker`.
+pub fn rows(reply: &Reply, invoker: UserId, ids: &custom_id::Ids) -> Vec<CreateActionRow> {
     let invoker = invoker.get();
     let mut rows = Vec::new();
     let mut slot = 0;
@@ -66,7 +66,7 @@ pub fn rows(reply: &Reply, invoker: UserId) -> Vec<CreateActionRow> {
                         .iter()
                         .map(|b| {
                             slot += 1;
-                            CreateButton::new(custom_id::button(slot - 1, invoker, &b.action))
+                            CreateButton::new(ids.button(slot - 1, invoker, &b.action))
                                 .label(&b.label)
                                 .style(ButtonStyle::Secondary)
                                 .disabled(b.disabled)
@@ -94,7 +94,7 @@ pub fn rows(reply: &Reply, invoker: UserId) -> Vec<CreateActionRow> {
                     })
                     .collect();
                 let menu = CreateSelectMenu::new(
-                    custom_id::select(slot, invoker),
+                    ids.select(slot, invoker),
                     CreateSelectMenuKind::String { options },
                 )
                 .placeholder(placeholder);
@@ -106,11 +106,16 @@ pub fn rows(reply: &Reply, invoker: UserId) -> Vec<CreateActionRow> {
     rows
 }
 
-/// The whole message of a reply: one embed, its components, no pings, ephemeral if asked.
-pub fn message(reply: &Reply, invoker: UserId) -> CreateInteractionResponseMessage {
+/// The whole message of a reply: one embed, its components (ids under `ids`), no pings,
+/// ephemeral if asked.
+pub fn message(
+    reply: &Reply,
+    invoker: UserId,
+    ids: &custom_id::Ids,
+) -> CreateInteractionResponseMessage {
     CreateInteractionResponseMessage::new()
         .embeds(vec![embed(reply)])
-        .components(rows(reply, invoker))
+        .components(rows(reply, invoker, ids))
         .allowed_mentions(no_pings())
         .ephemeral(reply.ephemeral)
 }
@@ -141,7 +146,8 @@ mod tests {
             components: vec![Component::Buttons { buttons }],
             ..Reply::default()
         };
-        let v = serde_json::to_value(message(&reply, UserId::new(9))).unwrap();
+        let v = serde_json::to_value(message(&reply, UserId::new(9), &custom_id::Ids::LECTERN))
+            .unwrap();
         assert_eq!(v["allowed_mentions"]["parse"], json!([]));
         let rows = v["components"].as_array().unwrap();
         assert_eq!(rows.len(), 2, "seven buttons take two rows");

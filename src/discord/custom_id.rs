@@ -3,8 +3,16 @@
 //! Buttons must keep working after a restart or a reload, so nothing about them is kept in
 //! memory: the id says who may press it and what pressing it does. Format, version 1:
 //!
-//! - a button: `l1:b<slot>:<invoker>:<action>`;
-//! - a select menu: `l1:m<slot>:<invoker>`, and each of its options has the value `<action>`;
+//! - a button: `<prefix>1:b<slot>:<invoker>:<action>`;
+//! - a select menu: `<prefix>1:m<slot>:<invoker>`, and each of its options has the value
+//!   `<action>`;
+//! - `<prefix>` says whose component it is: `l` for the standalone bot (so its ids read
+//!   `l1:…`, as they always have), or what a host chose for its plugin
+//!   ([`PluginOptions::custom_id_prefix`](super::plugin::PluginOptions::custom_id_prefix)):
+//!   1 to [`MAX_PREFIX_LEN`] characters of `a-z`, `A-Z`, `0-9`, `-` and `_`, never `:`. An id
+//!   is lectern's exactly when it starts with `<prefix>1:`; since the prefix holds no `:`, two
+//!   different prefixes never claim the same id (the first `:` ends the tag), so two plugins,
+//!   or lectern and the host's own components, cannot mistake each other's ids;
 //! - `<action>` is `s.<talk>.<section>.<page>` (a page of a section), `q` (a quote from the
 //!   whole pool) or `q.<talk>.<section>` (a quote from one section);
 //! - `<talk>` is the 64-bit FNV-1a hash of the talk id in 16 hex digits: talk ids are file
@@ -12,7 +20,8 @@
 //! - `<slot>` is the component's position in its message: Discord rejects a message in which
 //!   two components share a `custom_id`, and two disabled buttons can point at the same place;
 //! - `<slot>`, `<section>` and `<page>` are lowercase hex, `<invoker>` is the user id in
-//!   decimal; so even the largest numbers fit: the longest id has 94 characters.
+//!   decimal; so even the largest numbers fit: the longest id has 93 characters after the
+//!   prefix, so 94 with `l` and exactly 100 with a 7-character prefix.
 //!
 //! Invariants: whatever the input, an encoded id or value is at most [`MAX_LEN`] characters;
 //! decoding never panics and rejects anything it did not write; a talk hash that no loaded
@@ -24,7 +33,83 @@ use crate::reply::Action;
 /// Discord's limit for a `custom_id` and for a select option's value, in characters.
 pub const MAX_LEN: usize = 100;
 
-const PREFIX: &str = "l1";
+/// The longest `<prefix>`: the longest rest of an id, version included, is 93 characters.
+pub const MAX_PREFIX_LEN: usize = 7;
+
+/// The version of the format, written after the prefix.
+const VERSION: &str = "1";
+
+/// The ids of one lectern (the standalone bot or one plugin): its prefix and the format's
+/// version, `<prefix>1`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ids {
+    tag: std::borrow::Cow<'static, str>,
+}
+
+impl Ids {
+    /// The standalone bot's ids: `l1:…`.
+    pub const LECTERN: Ids = Ids {
+        tag: std::borrow::Cow::Borrowed("l1"),
+    };
+
+    /// The ids under `prefix`, or `None` when it is empty, longer than [`MAX_PREFIX_LEN`] or
+    /// holds anything but ASCII letters, digits, `-` and `_`.
+    pub fn new(prefix: &str) -> Option<Ids> {
+        let ok = (1..=MAX_PREFIX_LEN).contains(&prefix.len())
+            && prefix
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        ok.then(|| Ids {
+            tag: format!("{prefix}{VERSION}").into(),
+        })
+    }
+
+    /// Whether `custom_id` is one of these ids (well formed or not): it starts with
+    /// `<prefix>1:`.
+    pub fn owns(&self, custom_id: &str) -> bool {
+        custom_id
+            .strip_prefix(&*self.tag)
+            .is_some_and(|rest| rest.starts_with(':'))
+    }
+
+    /// The id of a button.
+    pub fn button(&self, slot: usize, invoker: u64, action: &Action) -> String {
+        format!("{}:b{slot:x}:{invoker}:{}", self.tag, encode_action(action))
+    }
+
+    /// The id of a select menu.
+    pub fn select(&self, slot: usize, invoker: u64) -> String {
+        format!("{}:m{slot:x}:{invoker}", self.tag)
+    }
+
+    /// Reads a `custom_id`; `None` for anything these ids did not write.
+    pub fn decode(&self, custom_id: &str) -> Option<Press> {
+        let mut parts = custom_id.splitn(4, ':');
+        if parts.next()? != self.tag {
+            return None;
+        }
+        let kind = parts.next()?;
+        let invoker = parts.next()?.parse().ok()?;
+        let slot_ok = |s: &str| hex(s).is_some();
+        match (kind.split_at_checked(1)?, parts.next()) {
+            (("b", slot), Some(action)) if slot_ok(slot) => Some(Press {
+                invoker,
+                target: Some(decode_action(action)?),
+            }),
+            (("m", slot), None) if slot_ok(slot) => Some(Press {
+                invoker,
+                target: None,
+            }),
+            _ => None,
+        }
+    }
+}
+
+impl Default for Ids {
+    fn default() -> Ids {
+        Ids::LECTERN
+    }
+}
 
 /// What an action points at, with the talk as its hash.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,38 +184,6 @@ fn hex(s: &str) -> Option<u64> {
         .flatten()
 }
 
-/// The id of a button.
-pub fn button(slot: usize, invoker: u64, action: &Action) -> String {
-    format!("{PREFIX}:b{slot:x}:{invoker}:{}", encode_action(action))
-}
-
-/// The id of a select menu.
-pub fn select(slot: usize, invoker: u64) -> String {
-    format!("{PREFIX}:m{slot:x}:{invoker}")
-}
-
-/// Reads a `custom_id`; `None` for anything this version did not write.
-pub fn decode(custom_id: &str) -> Option<Press> {
-    let mut parts = custom_id.splitn(4, ':');
-    if parts.next()? != PREFIX {
-        return None;
-    }
-    let kind = parts.next()?;
-    let invoker = parts.next()?.parse().ok()?;
-    let slot_ok = |s: &str| hex(s).is_some();
-    match (kind.split_at_checked(1)?, parts.next()) {
-        (("b", slot), Some(action)) if slot_ok(slot) => Some(Press {
-            invoker,
-            target: Some(decode_action(action)?),
-        }),
-        (("m", slot), None) if slot_ok(slot) => Some(Press {
-            invoker,
-            target: None,
-        }),
-        _ => None,
-    }
-}
-
 /// The action a target means in this library, or `None` when its talk is gone.
 pub fn resolve(lib: &Library, target: Target) -> Option<Action> {
     let talk_id = |key: u64| {
@@ -166,6 +219,18 @@ pub fn resolve(lib: &Library, target: Target) -> Option<Action> {
 mod tests {
     use super::*;
     use crate::text::char_len;
+
+    fn button(slot: usize, invoker: u64, action: &Action) -> String {
+        Ids::LECTERN.button(slot, invoker, action)
+    }
+
+    fn select(slot: usize, invoker: u64) -> String {
+        Ids::LECTERN.select(slot, invoker)
+    }
+
+    fn decode(id: &str) -> Option<Press> {
+        Ids::LECTERN.decode(id)
+    }
 
     fn section(talk: &str, section: usize, page: usize) -> Action {
         Action::Section {
@@ -251,6 +316,61 @@ mod tests {
         assert!(char_len(&id) <= MAX_LEN);
         assert!(char_len(&select(usize::MAX, u64::MAX)) <= MAX_LEN);
         assert!(decode(&id).is_some());
+        // The longest prefix a host may choose still fits.
+        let host = Ids::new("lectern").unwrap();
+        let id = host.button(usize::MAX, u64::MAX, &worst);
+        assert_eq!(char_len(&id), MAX_LEN, "{id}");
+        assert!(char_len(&host.select(usize::MAX, u64::MAX)) <= MAX_LEN);
+        assert!(host.decode(&id).is_some());
+    }
+
+    #[test]
+    fn a_prefix_is_short_and_plain() {
+        for good in ["l", "talk", "a-b_C9", "lectern"] {
+            assert!(Ids::new(good).is_some(), "{good}");
+        }
+        for bad in ["", "lectern2", "a:b", "a b", "é", "a.b"] {
+            assert_eq!(Ids::new(bad), None, "{bad}");
+        }
+        assert_eq!(
+            Ids::new("l"),
+            Some(Ids::LECTERN),
+            "the default is the standalone's `l`"
+        );
+    }
+
+    #[test]
+    fn each_lectern_reads_only_its_own_ids() {
+        let q = Action::Quote {
+            talk: None,
+            section: None,
+        };
+        let ids = ["l", "l1", "l2", "talk", "talk1", "t"].map(|p| Ids::new(p).unwrap());
+        for a in &ids {
+            let button = a.button(0, 7, &q);
+            let select = a.select(1, 7);
+            for b in &ids {
+                let same = a == b;
+                assert_eq!(b.owns(&button), same, "{b:?} owns {button}");
+                assert_eq!(b.owns(&select), same, "{b:?} owns {select}");
+                assert_eq!(b.decode(&button).is_some(), same, "{b:?} reads {button}");
+            }
+        }
+        // The host's own ids, and ids that merely look alike, are not lectern's.
+        for foreign in [
+            "",
+            "l",
+            "l1",
+            "l1x:b0:7:q",
+            "host:wave",
+            "L1:b0:7:q",
+            "l10:b0:7:q",
+        ] {
+            assert!(!Ids::LECTERN.owns(foreign), "{foreign}");
+        }
+        // A malformed id under lectern's prefix is still lectern's to answer (politely).
+        assert!(Ids::LECTERN.owns("l1:garbage"));
+        assert_eq!(Ids::LECTERN.decode("l1:garbage"), None);
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! The one check before lectern does work for an interaction: flood control.
 //!
-//! [`command_check`] is poise's `command_check`, run before every slash command;
-//! [`component`] is run before every component interaction. Both ask [`Bot::admit`] (the
+//! [`command`] is run before every slash command of the plugin, whichever front end received
+//! it, [`component`] before every component interaction. Both ask
+//! [`Bot::admit`](super::Bot::admit) (the
 //! [`crate::cooldown::Cooldown`] per user, operators exempt) and, when the user must wait,
 //! answer with an ephemeral note saying for how long, count it in `lectern_throttled_total`
 //! and do nothing else.
@@ -13,46 +14,31 @@
 //! quickly is normal use, adds nothing to the channel, and each press costs what rendering one
 //! page costs.
 
-use std::sync::Arc;
-
 use poise::serenity_prelude as serenity;
-use serenity::{ComponentInteraction, ComponentInteractionDataKind};
+use serenity::{CommandInteraction, ComponentInteraction, ComponentInteractionDataKind};
 
-use super::Bot;
-use super::commands::{Context, Error};
-use super::respond::{Outcome, Responder};
+use super::plugin::{CooldownPolicy, Plugin};
 use crate::cooldown::seconds_left;
 use crate::i18n::{Lang, Msg};
 use crate::reply::Reply;
 
-/// poise's `command_check`: `false` when the user is throttled, after answering them (so the
-/// error handler has nothing left to say, see [`super::commands::on_error`]).
-pub async fn command_check(ctx: Context<'_>) -> Result<bool, Error> {
-    let poise::Context::Application(a) = ctx else {
-        return Ok(true);
-    };
-    if a.interaction_type == poise::CommandInteractionType::Autocomplete {
-        return Ok(true);
-    }
-    let i = a.interaction;
-    let bot = ctx.data();
+/// The note for a slash command that must wait, if it must; counted as throttled. `None` when
+/// the host keeps its own flood control ([`CooldownPolicy::Host`]).
+pub fn command(plugin: &Plugin, i: &CommandInteraction) -> Option<Reply> {
     let permissions = i.member.as_ref().and_then(|m| m.permissions);
-    let Err(wait) = bot.admit(i.user.id.get(), i.guild_id.map(|g| g.get()), permissions) else {
-        return Ok(true);
-    };
-    let metrics = Arc::clone(&bot.ops().metrics);
-    metrics.record_throttled("command");
-    let mut r = Responder::command(&a.serenity_context.http, i, metrics)
-        .sharing_first_response(a.has_sent_initial_response);
-    let lang = Lang::from_locale(&i.locale);
-    r.respond(&Reply::notice(&Msg::slow_down(seconds_left(wait), lang)))
-        .await?;
-    r.finish(Outcome::Throttled);
-    Ok(false)
+    throttled(
+        plugin,
+        "command",
+        i.user.id,
+        i.guild_id,
+        permissions,
+        &i.locale,
+    )
 }
 
 /// The note for a component interaction that must wait, if it must; counted as throttled.
-pub fn component(bot: &Bot, i: &ComponentInteraction) -> Option<Reply> {
+/// Only select menu choices count (see the module's documentation).
+pub fn component(plugin: &Plugin, i: &ComponentInteraction) -> Option<Reply> {
     if !matches!(
         i.data.kind,
         ComponentInteractionDataKind::StringSelect { .. }
@@ -60,10 +46,32 @@ pub fn component(bot: &Bot, i: &ComponentInteraction) -> Option<Reply> {
         return None;
     }
     let permissions = i.member.as_ref().and_then(|m| m.permissions);
+    throttled(
+        plugin,
+        "component",
+        i.user.id,
+        i.guild_id,
+        permissions,
+        &i.locale,
+    )
+}
+
+fn throttled(
+    plugin: &Plugin,
+    kind: &str,
+    user: serenity::UserId,
+    guild: Option<serenity::GuildId>,
+    permissions: Option<serenity::Permissions>,
+    locale: &str,
+) -> Option<Reply> {
+    if plugin.cooldown_policy() == CooldownPolicy::Host {
+        return None;
+    }
+    let bot = plugin.bot();
     let wait = bot
-        .admit(i.user.id.get(), i.guild_id.map(|g| g.get()), permissions)
+        .admit(user.get(), guild.map(|g| g.get()), permissions)
         .err()?;
-    bot.ops().metrics.record_throttled("component");
-    let lang = Lang::from_locale(&i.locale);
+    bot.ops().metrics.record_throttled(kind);
+    let lang = Lang::from_locale(locale);
     Some(Reply::notice(&Msg::slow_down(seconds_left(wait), lang)))
 }

@@ -1,6 +1,11 @@
 //! The connection to Discord: the serenity client with poise's framework, sharding, command
 //! registration, and the gateway's state and latency reported to the readiness status.
 //!
+//! The standalone bot is a poise host of lectern's [`Plugin`] like any other: its user data is
+//! the plugin, its commands are [`Plugin::commands`], its event handler passes presses to
+//! [`Plugin::handle_component`]; what it adds is the process's own business (the gateway,
+//! registration, readiness).
+//!
 //! Invariants:
 //! - no privileged intents, no cache: interactions carry all the commands need;
 //! - with an API base URL (a ratelimiting proxy, or the fake Discord of the tests), every
@@ -19,7 +24,7 @@ use serenity::{
     ClientBuilder, ConnectionStage, FullEvent, GatewayIntents, GuildId, HttpBuilder, Interaction,
 };
 
-use super::{Bot, Token, commands, components, convert, gate, operators};
+use super::{Plugin, Token, commands, components, convert, operators};
 use crate::config::Config;
 
 /// How the shards of this process are chosen.
@@ -55,13 +60,13 @@ impl Shards {
     }
 }
 
-/// Runs the bot with the shared state `bot` (the caller keeps a handle on it, to reload or
-/// read the metrics from elsewhere) until `shutdown` resolves, then closes the gateway and
-/// returns.
+/// Runs the bot serving `plugin` (the caller keeps a handle on it, or on its
+/// [`Plugin::bot`], to reload or read the metrics from elsewhere) until `shutdown` resolves,
+/// then closes the gateway and returns.
 pub async fn run_bot(
     config: &Config,
     token: &Token,
-    bot: Arc<Bot>,
+    plugin: Plugin,
     shutdown: impl Future<Output = ()>,
 ) -> anyhow::Result<()> {
     let shards = Shards::from_config(&config.discord)?;
@@ -73,19 +78,18 @@ pub async fn run_bot(
         http = http.proxy(base).ratelimiter_disabled(true);
     }
     let guild = config.discord.guild_id.map(GuildId::new);
-    let bot_for_latency = Arc::clone(&bot);
+    let bot_for_latency = Arc::clone(plugin.bot());
     let framework = poise::Framework::builder()
         .options(poise::FrameworkOptions {
-            commands: commands::all(),
+            commands: plugin.commands(),
             on_error: |e| Box::pin(commands::on_error(e)),
-            command_check: Some(|ctx| Box::pin(gate::command_check(ctx))),
             allowed_mentions: Some(convert::no_pings()),
             // poise's owners are not used: `operators::learn_owners` reads them for the
             // operator policy, retrying when Discord does not answer.
             initialize_owners: false,
-            event_handler: |ctx, event, _framework, bot| {
+            event_handler: |ctx, event, _framework, plugin| {
                 Box::pin(async move {
-                    on_event(ctx, event, bot).await;
+                    on_event(ctx, event, plugin).await;
                     Ok(())
                 })
             },
@@ -94,6 +98,7 @@ pub async fn run_bot(
         .setup(move |ctx, ready, framework| {
             Box::pin(async move {
                 tracing::info!(user = %ready.user.name, guilds = ready.guilds.len(), "connected to Discord");
+                let bot = Arc::clone(plugin.bot());
                 let learning = Arc::clone(&bot);
                 let http = Arc::clone(&ctx.http);
                 tokio::spawn(async move {
@@ -105,7 +110,7 @@ pub async fn run_bot(
                 {
                     register(ctx, set, scope).await;
                 }
-                Ok(bot)
+                Ok(plugin)
             })
         })
         .build();
@@ -198,11 +203,17 @@ fn api_base(configured: Option<&str>) -> Option<String> {
     (!base.is_empty()).then(|| base.to_string())
 }
 
-async fn on_event(ctx: &serenity::Context, event: &FullEvent, bot: &Arc<Bot>) {
+async fn on_event(ctx: &serenity::Context, event: &FullEvent, plugin: &Plugin) {
+    let bot = plugin.bot();
     match event {
         FullEvent::InteractionCreate {
             interaction: Interaction::Component(i),
-        } => components::handle(&ctx.http, bot, i).await,
+            // The guard answers the presses of lectern's own components. The standalone bot is
+            // alone on its messages: an id it did not write (forged, or from another version) is
+            // still its to answer, politely, as gone.
+        } if !plugin.handle_component(ctx, i).await => {
+            components::handle(&ctx.http, plugin, i).await;
+        }
         // Commands and autocompletes are poise's; lectern opens no modals, and pings come
         // only to HTTP endpoints. Say so rather than drop them silently.
         FullEvent::InteractionCreate {

@@ -104,7 +104,10 @@ mod tests {
 
     #[test]
     fn every_command_and_option_has_both_chinese_locales() {
-        let mut commands = crate::discord::commands::all();
+        let mut commands: Vec<poise::Command<(), ()>> = crate::discord::commands::all()
+            .into_iter()
+            .map(|(_, c)| c)
+            .collect();
         localize(&mut commands);
         for c in &commands {
             let ok = |m: &HashMap<String, String>, max: usize| {

@@ -10,6 +10,8 @@
 //! - [`bot`]: [`Bot`], the state every handler shares (the content, status and metrics through
 //!   [`crate::ops::Ops`], the [`operators::Operators`] policy and the flood control, quote
 //!   drawing); [`gate`]: the one check before every command and menu choice (flood control);
+//! - [`plugin`]: [`Plugin`], lectern mounted in a host bot (poise or plain serenity): its
+//!   commands, and the interactions that are its own; the standalone bot is its first host;
 //! - [`commands`]: one small function per slash command, and the one error handler;
 //!   [`components`]: button presses and select menus;
 //! - [`respond`]: the [`Responder`] every answer goes through (span, metrics, outcome, the
@@ -36,6 +38,7 @@ pub mod gate;
 pub mod gateway;
 pub mod i18n;
 pub mod operators;
+pub mod plugin;
 pub mod quote_bag;
 pub mod respond;
 pub mod retry;
@@ -43,5 +46,8 @@ pub mod token;
 
 pub use bot::Bot;
 pub use gateway::{Shards, run_bot};
+pub use plugin::{
+    CooldownPolicy, HostCheck, OperatorPolicy, Plugin, PluginError, PluginOptions, Slash,
+};
 pub use respond::{Outcome, Responder};
 pub use token::{Token, TokenError};

@@ -15,8 +15,8 @@
 //! - every message pings no one ([`convert::no_pings`]);
 //! - every reply goes out in its reader's script ([`in_script`]: Traditional for zh-TW and
 //!   zh-HK), converted before Discord's limits are applied;
-//! - a responder touches nothing but its interaction, the HTTP client it is given and the
-//!   metrics it is given: no poise user data, no process-wide state.
+//! - a responder touches nothing but its interaction, the HTTP client, the metrics and the
+//!   `custom_id` format ([`Ids`]) it is given: no poise user data, no process-wide state.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -30,6 +30,7 @@ use serenity::{
 };
 use tracing::Instrument;
 
+use super::custom_id::Ids;
 use super::{convert, retry};
 use crate::i18n::Lang;
 use crate::ops::Metrics;
@@ -240,6 +241,8 @@ impl<'a> To<'a> {
 pub struct Responder<'a> {
     http: &'a serenity::Http,
     to: To<'a>,
+    /// Whose components the answers carry.
+    ids: &'a Ids,
     /// Until when the first response may still be tried.
     deadline: Instant,
     /// Whether the first response (an answer or a deferral) was sent; mirrored to `shared`,
@@ -253,32 +256,37 @@ pub struct Responder<'a> {
 }
 
 impl<'a> Responder<'a> {
-    /// Starts answering a slash command, tracked from now.
+    /// Starts answering a slash command, tracked from now; its buttons get ids under `ids`.
     pub fn command(
         http: &'a serenity::Http,
         i: &'a CommandInteraction,
         metrics: Arc<Metrics>,
+        ids: &'a Ids,
     ) -> Responder<'a> {
         Responder::tracked(
             http,
             To::command(i),
             Track::command(Kind::Command, i, metrics),
+            ids,
         )
     }
 
-    /// Starts answering a button press or a select menu choice, tracked from now.
+    /// Starts answering a button press or a select menu choice, tracked from now; its
+    /// buttons get ids under `ids`.
     pub fn component(
         http: &'a serenity::Http,
         i: &'a ComponentInteraction,
         metrics: Arc<Metrics>,
+        ids: &'a Ids,
     ) -> Responder<'a> {
-        Responder::tracked(http, To::component(i), Track::component(i, metrics))
+        Responder::tracked(http, To::component(i), Track::component(i, metrics), ids)
     }
 
-    fn tracked(http: &'a serenity::Http, to: To<'a>, track: Track) -> Responder<'a> {
+    fn tracked(http: &'a serenity::Http, to: To<'a>, track: Track, ids: &'a Ids) -> Responder<'a> {
         Responder {
             http,
             to,
+            ids,
             deadline: track.started + retry::FIRST_RESPONSE,
             responded: false,
             shared: None,
@@ -299,6 +307,8 @@ impl<'a> Responder<'a> {
         Responder {
             http,
             to: To::command(i),
+            // An apology is a notice: no components, so whose ids they would be is moot.
+            ids: &Ids::LECTERN,
             deadline: Instant::now() + budget,
             responded,
             shared: None,
@@ -327,14 +337,14 @@ impl<'a> Responder<'a> {
 
     /// The first response: `reply` as a new message.
     pub async fn respond(&mut self, reply: &Reply) -> serenity::Result<()> {
-        let message = convert::message(&self.to.shown(reply), self.to.user);
+        let message = convert::message(&self.to.shown(reply), self.to.user, self.ids);
         self.first(CreateInteractionResponse::Message(message))
             .await
     }
 
     /// The first response to a press: `reply` replaces the message the component is on.
     pub async fn update(&mut self, reply: &Reply) -> serenity::Result<()> {
-        let message = convert::message(&self.to.shown(reply), self.to.user);
+        let message = convert::message(&self.to.shown(reply), self.to.user, self.ids);
         self.first(CreateInteractionResponse::UpdateMessage(message))
             .await
     }

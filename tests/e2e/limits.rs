@@ -145,7 +145,11 @@ fn every_reply_of_the_seed_as_sent_is_within_discords_limits() {
     let all = catalog::every_reply(&lib, &["生物安全", "qqqq zzzz", "@everyone **x**", "13"]);
     assert!(all.len() > 300, "{} replies", all.len());
     for (what, reply) in &all {
-        let message = convert::message(reply, UserId::new(crate::ALICE.id));
+        let message = convert::message(
+            reply,
+            UserId::new(crate::ALICE.id),
+            &lectern::discord::custom_id::Ids::LECTERN,
+        );
         let body = serde_json::to_value(CreateInteractionResponse::Message(message)).unwrap();
         let problems = callback(&body);
         assert!(problems.is_empty(), "{what}: {problems:?}\n{body:#}");

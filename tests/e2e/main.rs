@@ -15,6 +15,7 @@ mod faults;
 mod limits;
 mod openapi;
 mod operators;
+mod plugin;
 mod process;
 mod security;
 
@@ -207,12 +208,13 @@ impl Harness {
             lectern::serve::assemble(&config, library),
         ));
         let (tx, rx) = oneshot::channel::<()>();
-        let running = Arc::clone(&bot);
+        let plugin = lectern::Plugin::new(Arc::clone(&bot), lectern::PluginOptions::default())
+            .expect("the default options are valid");
         let task = tokio::spawn(async move {
             let shutdown = async {
                 let _ = rx.await;
             };
-            lectern::discord::run_bot(&config, &Token::new(TOKEN), running, shutdown).await
+            lectern::discord::run_bot(&config, &Token::new(TOKEN), plugin, shutdown).await
         });
         let h = Harness {
             fake,

@@ -1,0 +1,615 @@
+//! lectern as a plugin: its commands, autocomplete, buttons and menus mounted in a bot someone
+//! else runs, without lectern's token or gateway. Written for serenity 0.12 and poise 0.6
+//! (poise 0.7 changes the command API).
+//!
+//! A [`Plugin`] is built from a content folder ([`Plugin::from_folder`]), a lectern
+//! configuration ([`Plugin::from_config`]) or an already loaded library
+//! ([`Plugin::from_library`]), with [`PluginOptions`] that say how it fits in the host:
+//! command names, `/reload` and who may use it, whose cooldown, and the `custom_id` prefix of
+//! its components. It then
+//! - hands out its commands: [`Plugin::commands`] for a poise host, as
+//!   `poise::Command<U, E>` for the host's own user data `U` and error type `E`;
+//!   [`Plugin::create_commands`] for a plain serenity host, as builders to register;
+//! - answers what is its own: [`Plugin::handle_component`] for presses of its buttons and
+//!   menus (a poise host; poise answers the commands), [`Plugin::handle`] for everything of a
+//!   plain serenity host: its commands, their autocomplete and its components. Each returns
+//!   whether the interaction was lectern's; anything else is left untouched for the host.
+//!
+//! # Why `custom_data`, not a trait on the host's data
+//!
+//! poise 0.6 commands are plain function pointers: they capture nothing. lectern's commands are
+//! generic functions (`#[poise::command]` accepts type parameters with inline bounds in 0.6)
+//! over the host's `U` and `E`, and each finds its plugin in `Command::custom_data`, poise's
+//! field for data a command carries. So the host's data needs no trait and holds nothing of
+//! lectern's (a poise host keeps the plugin only to pass presses to it); two plugins with
+//! different content mount side by side in one framework, each command carrying its own; and
+//! poise's own machinery (the host's `pre_command`/`post_command`, checks, cooldowns) applies
+//! to lectern's commands like to the host's. lectern's commands never return an error to the
+//! host's `on_error`: they log it and apologise to the user themselves.
+//!
+//! # Ownership of interactions, and answering once
+//!
+//! poise dispatches a command interaction to the framework command of that name, and calls
+//! `on_error` with `UnknownInteraction` for a name it does not know; it never looks at
+//! component interactions, which only reach the `event_handler`. So in a poise host, poise
+//! answers lectern's commands and their autocomplete, and the event handler passes presses to
+//! [`Plugin::handle_component`]; a poise host must not pass command interactions to
+//! [`Plugin::handle`], or they would be answered twice. A plain serenity host passes every
+//! interaction to [`Plugin::handle`]. A command is lectern's when its name is one of the
+//! plugin's ([`Plugin::command_names`]), a component when its `custom_id` starts with the
+//! plugin's prefix and the format's version (see [`custom_id`]).
+//!
+//! Invariants: the plugin never registers commands (the host does, so nothing of the host's is
+//! overwritten); it keeps no global state and has no process-wide effect (no allocator
+//! trimming: [`LoadOptions::release_memory`] stays off); every name it hands out matches
+//! Discord's `^[-_\p{L}\p{N}]{1,32}$` in lower case, and every `custom_id` fits in 100
+//! characters. `lectern serve` is a host of this same surface ([`super::run_bot`]).
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+use poise::serenity_prelude as serenity;
+use serenity::{
+    CommandInteraction, ComponentInteraction, CreateAutocompleteResponse, CreateCommand,
+    CreateInteractionResponse, Interaction,
+};
+
+use super::commands::{self, Invocation};
+use super::custom_id::{self, Ids};
+use super::{Bot, components};
+use crate::config::Config;
+use crate::i18n::{Lang, Msg};
+use crate::library::{Library, LoadOptions};
+use crate::ops::Ops;
+use crate::reload::Content;
+
+/// One of lectern's slash commands, by what it does (its name is the host's choice).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Slash {
+    /// `/topics`: the talks and their sections.
+    Topics,
+    /// `/topic`: one section.
+    Topic,
+    /// `/quote`: a random quote.
+    Quote,
+    /// `/search`: search what was said.
+    Search,
+    /// `/about`: what lectern serves.
+    About,
+    /// `/reload`: load the content folder again (operators only).
+    Reload,
+}
+
+impl Slash {
+    /// Every command, in the order Discord lists them.
+    pub const ALL: [Slash; 6] = [
+        Slash::Topics,
+        Slash::Topic,
+        Slash::Quote,
+        Slash::Search,
+        Slash::About,
+        Slash::Reload,
+    ];
+
+    /// The command's name in the standalone bot: `topics`, `topic`, …
+    pub fn default_name(self) -> &'static str {
+        match self {
+            Slash::Topics => "topics",
+            Slash::Topic => "topic",
+            Slash::Quote => "quote",
+            Slash::Search => "search",
+            Slash::About => "about",
+            Slash::Reload => "reload",
+        }
+    }
+}
+
+/// A check of the host's: whether the user of an interaction may run `/reload`.
+pub type HostCheck = Arc<dyn Fn(&CommandInteraction) -> bool + Send + Sync>;
+
+/// Who may run `/reload`.
+#[derive(Clone, Default)]
+pub enum OperatorPolicy {
+    /// lectern's rule: users in `admin.user_ids` of the configuration, and members with
+    /// Manage Server or Administrator in the channel.
+    #[default]
+    Lectern,
+    /// The host's rule, asked for every `/reload`. (A poise host may instead, or as well, push
+    /// its own `checks` onto the command [`Plugin::commands`] hands out.)
+    Host(HostCheck),
+}
+
+impl std::fmt::Debug for OperatorPolicy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            OperatorPolicy::Lectern => "Lectern",
+            OperatorPolicy::Host(_) => "Host(..)",
+        })
+    }
+}
+
+/// Whose flood control applies to lectern's commands.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum CooldownPolicy {
+    /// lectern's own (the standalone bot's `[cooldown]`, when configured).
+    #[default]
+    Lectern,
+    /// The host's: lectern applies none of its own, and the host limits as it likes (a poise
+    /// host, for example, with `cooldown_config` on the commands [`Plugin::commands`] hands
+    /// out, or in its `command_check`).
+    Host,
+}
+
+/// How a [`Plugin`] fits in its host: command names, `/reload` and who may use it, whose
+/// cooldown, the `custom_id` prefix. Built by chaining from [`PluginOptions::default`], which
+/// is what `lectern serve` uses.
+///
+/// ```
+/// use lectern::{PluginOptions, Slash};
+/// let options = PluginOptions::default()
+///     .command_prefix("talk-") // /talk-topic, /talk-quote, …
+///     .rename(Slash::Search, "talk-find")
+///     .without_reload()
+///     .custom_id_prefix("talk");
+/// ```
+#[derive(Debug, Clone)]
+pub struct PluginOptions {
+    command_prefix: String,
+    renames: HashMap<Slash, String>,
+    reload: bool,
+    operators: OperatorPolicy,
+    cooldown: CooldownPolicy,
+    custom_id_prefix: String,
+}
+
+impl Default for PluginOptions {
+    fn default() -> PluginOptions {
+        PluginOptions {
+            command_prefix: String::new(),
+            renames: HashMap::new(),
+            reload: true,
+            operators: OperatorPolicy::Lectern,
+            cooldown: CooldownPolicy::Lectern,
+            custom_id_prefix: "l".to_string(),
+        }
+    }
+}
+
+impl PluginOptions {
+    /// Put `prefix` before every command's name (and its Chinese names): `"talk-"` gives
+    /// `/talk-topic`. Not applied to a command given its own name by [`PluginOptions::rename`].
+    pub fn command_prefix(mut self, prefix: impl Into<String>) -> PluginOptions {
+        self.command_prefix = prefix.into();
+        self
+    }
+
+    /// Name `command` `name` (lowercase letters, digits, `-` and `_`, at most 32 characters),
+    /// in every language: its Chinese names are dropped.
+    pub fn rename(mut self, command: Slash, name: impl Into<String>) -> PluginOptions {
+        self.renames.insert(command, name.into());
+        self
+    }
+
+    /// Leave `/reload` out: the host reloads (or never does).
+    pub fn without_reload(mut self) -> PluginOptions {
+        self.reload = false;
+        self
+    }
+
+    /// Who may run `/reload` ([`OperatorPolicy::Lectern`] by default).
+    pub fn operators(mut self, policy: OperatorPolicy) -> PluginOptions {
+        self.operators = policy;
+        self
+    }
+
+    /// Gate `/reload` with the host's own check (see [`OperatorPolicy::Host`]).
+    pub fn reload_check(
+        self,
+        check: impl Fn(&CommandInteraction) -> bool + Send + Sync + 'static,
+    ) -> PluginOptions {
+        self.operators(OperatorPolicy::Host(Arc::new(check)))
+    }
+
+    /// Whose flood control applies ([`CooldownPolicy::Lectern`] by default).
+    pub fn cooldown(mut self, policy: CooldownPolicy) -> PluginOptions {
+        self.cooldown = policy;
+        self
+    }
+
+    /// Start the `custom_id` of every button and menu with `prefix` (1 to 7 ASCII letters,
+    /// digits, `-` or `_`; `l` by default, as the standalone bot), so that the plugin
+    /// recognises its components and leaves the host's alone. Two plugins in one bot need two
+    /// prefixes.
+    pub fn custom_id_prefix(mut self, prefix: impl Into<String>) -> PluginOptions {
+        self.custom_id_prefix = prefix.into();
+        self
+    }
+}
+
+/// Why a [`Plugin`] could not be built: options Discord would reject.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum PluginError {
+    #[error(
+        "command name {0:?} is not valid on Discord (1 to 32 lowercase letters, digits, - or _)"
+    )]
+    CommandName(String),
+    #[error("two commands would both be named {0:?}")]
+    DuplicateName(String),
+    #[error(
+        "custom_id prefix {0:?} is not valid (1 to {max} ASCII letters, digits, - or _)",
+        max = custom_id::MAX_PREFIX_LEN
+    )]
+    CustomIdPrefix(String),
+}
+
+/// lectern mounted in a host bot: its commands, and the interactions that are its own. Cheap
+/// to clone (all clones share one state). See the [module documentation](self).
+#[derive(Clone)]
+pub struct Plugin {
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    bot: Arc<Bot>,
+    ids: Ids,
+    /// The commands handed out, in order, by their names.
+    names: Vec<(Slash, String)>,
+    /// Per command, whether it keeps its Chinese names (not renamed by the host).
+    localized: HashMap<Slash, bool>,
+    options: PluginOptions,
+}
+
+impl std::fmt::Debug for Plugin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Plugin")
+            .field("names", &self.shared.names)
+            .field("ids", &self.shared.ids)
+            .field("options", &self.shared.options)
+            .finish()
+    }
+}
+
+impl Plugin {
+    /// A plugin serving the write-ups in `dir`, read now (bad files are skipped and logged,
+    /// as `lectern serve` does); `/reload` reads the folder again.
+    pub fn from_folder(
+        dir: impl Into<PathBuf>,
+        options: PluginOptions,
+    ) -> Result<Plugin, PluginError> {
+        let mut config = Config::default();
+        config.content.seeds_dir = dir.into();
+        Plugin::from_config(&config, options)
+    }
+
+    /// A plugin serving `config.content` (folder and limits) with `config.admin` as lectern's
+    /// operators: a host that keeps a lectern configuration (files and `LECTERN__…`
+    /// variables, see [`Config::load`]). The allocator is never trimmed after a load, whatever
+    /// the configuration says: that is the standalone bot's business.
+    pub fn from_config(config: &Config, options: PluginOptions) -> Result<Plugin, PluginError> {
+        let load = LoadOptions {
+            release_memory: false,
+            ..config.content.load_options()
+        };
+        let dir = config.content.seeds_dir.clone();
+        let library = Library::load_logged(&dir, &load).library;
+        let content = Content::new(library, dir, load);
+        let bot = Bot::new(config, Ops::new(Arc::new(content)));
+        Plugin::new(Arc::new(bot), options)
+    }
+
+    /// A plugin serving `library`, loaded by the host (with [`Library::load`], which returns
+    /// the warnings). There is no folder to read again: `/reload` is left out.
+    pub fn from_library(library: Library, options: PluginOptions) -> Result<Plugin, PluginError> {
+        let content = Content::new(library, PathBuf::new(), LoadOptions::default());
+        let bot = Bot::new(&Config::default(), Ops::new(Arc::new(content)));
+        Plugin::new(Arc::new(bot), options.without_reload())
+    }
+
+    /// A plugin around the shared state `bot` (which the caller may also hand to the
+    /// operations surface, as `lectern serve` does).
+    pub fn new(bot: Arc<Bot>, options: PluginOptions) -> Result<Plugin, PluginError> {
+        let ids = Ids::new(&options.custom_id_prefix)
+            .ok_or_else(|| PluginError::CustomIdPrefix(options.custom_id_prefix.clone()))?;
+        let mut names: Vec<(Slash, String)> = Vec::new();
+        let mut localized = HashMap::new();
+        for slash in Slash::ALL {
+            if slash == Slash::Reload && !options.reload {
+                continue;
+            }
+            let name = match options.renames.get(&slash) {
+                Some(name) => name.clone(),
+                None => format!("{}{}", options.command_prefix, slash.default_name()),
+            };
+            if !valid_name(&name) {
+                return Err(PluginError::CommandName(name));
+            }
+            if names.iter().any(|(_, n)| *n == name) {
+                return Err(PluginError::DuplicateName(name));
+            }
+            localized.insert(slash, !options.renames.contains_key(&slash));
+            names.push((slash, name));
+        }
+        // The prefixed Chinese names must be valid too.
+        let plugin = Plugin {
+            shared: Arc::new(Shared {
+                bot,
+                ids,
+                names,
+                localized,
+                options,
+            }),
+        };
+        for c in plugin.commands::<(), ()>() {
+            for name in c.name_localizations.values() {
+                if !valid_name(name) {
+                    return Err(PluginError::CommandName(name.clone()));
+                }
+            }
+        }
+        Ok(plugin)
+    }
+
+    /// lectern's commands for a poise 0.6 host with user data `U` and error type `E`, with
+    /// their autocomplete, named and localized as the options say. Add them to the
+    /// framework's `commands`, and register them with the host's (for example
+    /// `poise::builtins::register_globally`). Each carries this plugin in `custom_data`.
+    pub fn commands<U: Send + Sync + 'static, E: 'static>(&self) -> Vec<poise::Command<U, E>> {
+        let mut out = Vec::new();
+        for (slash, mut command) in commands::all::<U, E>() {
+            let Some(name) = self.name(slash) else {
+                continue;
+            };
+            if self.shared.localized.get(&slash).copied().unwrap_or(false) {
+                super::i18n::localize(std::slice::from_mut(&mut command));
+                let prefix = &self.shared.options.command_prefix;
+                for n in command.name_localizations.values_mut() {
+                    *n = format!("{prefix}{n}");
+                }
+            }
+            command.name = name.to_string();
+            command.qualified_name = name.to_string();
+            command.custom_data = Box::new(self.clone());
+            out.push(command);
+        }
+        out
+    }
+
+    /// lectern's commands as serenity builders, for a host without poise to register
+    /// (`Command::set_global_commands`, `GuildId::set_commands`, or with its own).
+    pub fn create_commands(&self) -> Vec<CreateCommand> {
+        poise::builtins::create_application_commands(&self.commands::<(), ()>())
+    }
+
+    /// The names of the commands this plugin answers, in order.
+    pub fn command_names(&self) -> impl Iterator<Item = &str> {
+        self.shared.names.iter().map(|(_, n)| n.as_str())
+    }
+
+    /// The name `command` has in this plugin; `None` when it is left out.
+    pub fn name(&self, command: Slash) -> Option<&str> {
+        self.shared
+            .names
+            .iter()
+            .find(|(s, _)| *s == command)
+            .map(|(_, n)| n.as_str())
+    }
+
+    /// Whether `interaction` is this plugin's: one of its commands (or their autocomplete),
+    /// or a component whose `custom_id` has its prefix.
+    pub fn owns(&self, interaction: &Interaction) -> bool {
+        match interaction {
+            Interaction::Command(i) | Interaction::Autocomplete(i) => self.slash(i).is_some(),
+            Interaction::Component(i) => self.shared.ids.owns(&i.data.custom_id),
+            _ => false,
+        }
+    }
+
+    /// For a host without poise: answers `interaction` if it is this plugin's (a command, its
+    /// autocomplete, a press of its buttons or menus) and returns `true`; returns `false` at
+    /// once, having sent nothing, for anything else. A poise host passes only components
+    /// ([`Plugin::handle_component`]): poise answers the commands.
+    pub async fn handle<H>(&self, http: &H, interaction: &Interaction) -> bool
+    where
+        H: AsRef<serenity::Http> + Sync + ?Sized,
+    {
+        let http = http.as_ref();
+        match interaction {
+            Interaction::Command(i) => {
+                let Some(slash) = self.slash(i) else {
+                    return false;
+                };
+                let sent = AtomicBool::new(false);
+                commands::run(self, http, i, &sent, Invocation::parse(slash, i)).await;
+                true
+            }
+            Interaction::Autocomplete(i) => {
+                if self.slash(i).is_none() {
+                    return false;
+                }
+                let partial = i.data.autocomplete().map_or("", |o| o.value);
+                let choices = commands::complete(self, i, partial);
+                let response = CreateInteractionResponse::Autocomplete(
+                    CreateAutocompleteResponse::new().set_choices(choices),
+                );
+                if let Err(e) = i.create_response(http, response).await {
+                    tracing::warn!(interaction_id = %i.id, error = %e, "could not send the choices");
+                }
+                true
+            }
+            Interaction::Component(i) => self.handle_component(http, i).await,
+            _ => false,
+        }
+    }
+
+    /// Answers a press of one of this plugin's buttons or menus and returns `true`; returns
+    /// `false` at once, having sent nothing, for a component that is not the plugin's.
+    pub async fn handle_component<H>(&self, http: &H, press: &ComponentInteraction) -> bool
+    where
+        H: AsRef<serenity::Http> + Sync + ?Sized,
+    {
+        if !self.shared.ids.owns(&press.data.custom_id) {
+            return false;
+        }
+        components::handle(http.as_ref(), self, press).await;
+        true
+    }
+
+    /// The shared state: the content in service (and reloading it), metrics, quote bags.
+    pub fn bot(&self) -> &Arc<Bot> {
+        &self.shared.bot
+    }
+
+    /// Whose flood control applies.
+    pub fn cooldown_policy(&self) -> CooldownPolicy {
+        self.shared.options.cooldown
+    }
+
+    /// The `custom_id` format of this plugin's components.
+    pub(crate) fn ids(&self) -> &Ids {
+        &self.shared.ids
+    }
+
+    /// Whether the user of `i` may run `/reload`, by the plugin's [`OperatorPolicy`]; `Err`
+    /// holds the polite refusal, in `lang`, saying who may.
+    pub(crate) fn may_reload(&self, i: &CommandInteraction, lang: Lang) -> Result<(), String> {
+        match &self.shared.options.operators {
+            OperatorPolicy::Lectern => {
+                let permissions = i.member.as_ref().and_then(|m| m.permissions);
+                let guild = i.guild_id.map(|g| g.get());
+                let operators = self.shared.bot.operators();
+                if operators.is_operator(i.user.id.get(), guild, permissions) {
+                    Ok(())
+                } else {
+                    Err(operators.refusal(lang))
+                }
+            }
+            OperatorPolicy::Host(check) if check(i) => Ok(()),
+            OperatorPolicy::Host(_) => Err(Msg::NotAllowedToReload.get(lang).to_string()),
+        }
+    }
+
+    /// Which command of this plugin `i` invokes, by its name.
+    fn slash(&self, i: &CommandInteraction) -> Option<Slash> {
+        self.shared
+            .names
+            .iter()
+            .find(|(_, n)| *n == i.data.name)
+            .map(|(s, _)| *s)
+    }
+}
+
+/// Discord's `^[-_\p{L}\p{N}]{1,32}$` for command names, lowercase where the script has case
+/// (Rust's alphanumeric is Unicode's Alphabetic and Numeric, a superset of L and N that also
+/// admits the combining marks Discord accepts for Devanagari and Thai).
+fn valid_name(name: &str) -> bool {
+    (1..=32).contains(&name.chars().count())
+        && name
+            .chars()
+            .all(|c| (c.is_alphanumeric() || c == '-' || c == '_') && !c.is_uppercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plugin(options: PluginOptions) -> Result<Plugin, PluginError> {
+        Plugin::from_library(Library::from_talks(Vec::new()), options)
+    }
+
+    #[test]
+    fn names_follow_the_options() {
+        let standalone = Plugin::new(
+            Plugin::from_library(Library::from_talks(Vec::new()), PluginOptions::default())
+                .unwrap()
+                .bot()
+                .clone(),
+            PluginOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(
+            standalone.command_names().collect::<Vec<_>>(),
+            ["topics", "topic", "quote", "search", "about", "reload"]
+        );
+        let p = plugin(
+            PluginOptions::default()
+                .command_prefix("talk-")
+                .rename(Slash::Search, "find"),
+        )
+        .unwrap();
+        assert_eq!(
+            p.command_names().collect::<Vec<_>>(),
+            [
+                "talk-topics",
+                "talk-topic",
+                "talk-quote",
+                "find",
+                "talk-about"
+            ],
+            "from a library: no /reload"
+        );
+        let commands = p.commands::<(), ()>();
+        let topics = &commands[0];
+        assert_eq!(topics.name, "talk-topics");
+        assert_eq!(topics.name_localizations["zh-CN"], "talk-话题");
+        assert!(
+            commands[3].name_localizations.is_empty(),
+            "a renamed command drops its Chinese names"
+        );
+        assert_eq!(commands[1].parameters[0].name, "section");
+        assert!(commands[1].parameters[0].autocomplete_callback.is_some());
+    }
+
+    #[test]
+    fn names_discord_would_reject_are_refused() {
+        for bad in ["Topic", "a b", "", &"x".repeat(33), "talk:topic"] {
+            assert_eq!(
+                plugin(PluginOptions::default().rename(Slash::Topic, bad)).unwrap_err(),
+                PluginError::CommandName(bad.to_string())
+            );
+        }
+        assert!(plugin(PluginOptions::default().command_prefix("Talk-")).is_err());
+        // 32 characters in all, the Chinese names (two characters) included.
+        assert!(plugin(PluginOptions::default().command_prefix("x".repeat(26))).is_ok());
+        assert!(plugin(PluginOptions::default().command_prefix("x".repeat(27))).is_err());
+        assert!(plugin(PluginOptions::default().rename(Slash::Topic, "章节-1")).is_ok());
+        assert_eq!(
+            plugin(PluginOptions::default().rename(Slash::Topic, "quote")).unwrap_err(),
+            PluginError::DuplicateName("quote".into())
+        );
+        assert_eq!(
+            plugin(PluginOptions::default().custom_id_prefix("lectern:")).unwrap_err(),
+            PluginError::CustomIdPrefix("lectern:".into())
+        );
+    }
+
+    #[test]
+    fn a_plugin_leaves_out_reload_when_asked() {
+        let bot = plugin(PluginOptions::default()).unwrap().bot().clone();
+        let p = Plugin::new(bot, PluginOptions::default().without_reload()).unwrap();
+        assert_eq!(p.name(Slash::Reload), None);
+        assert!(p.create_commands().len() == 5);
+    }
+
+    #[test]
+    fn two_plugins_keep_their_own_content() {
+        let a = plugin(PluginOptions::default()).unwrap();
+        let b = plugin(
+            PluginOptions::default()
+                .command_prefix("b-")
+                .custom_id_prefix("b"),
+        )
+        .unwrap();
+        assert!(!Arc::ptr_eq(a.bot(), b.bot()));
+        let carried = |p: &Plugin| {
+            p.commands::<(), ()>().iter().all(|c| {
+                Arc::ptr_eq(
+                    c.custom_data.downcast_ref::<Plugin>().unwrap().bot(),
+                    p.bot(),
+                )
+            })
+        };
+        assert!(carried(&a) && carried(&b));
+    }
+}
