@@ -251,7 +251,6 @@ fn rss_child(dir: &str) {
         .iter()
         .map(|t| {
             t.title.len()
-                + t.intro.len()
                 + t.sections
                     .iter()
                     .map(|s| s.body.len() + s.title.len())

@@ -166,7 +166,9 @@ async fn topics_lists_the_sections_with_a_menu_in_the_users_language() {
     assert_eq!(menu["placeholder"], "Open a section…");
     let options = menu["options"].as_array().unwrap();
     assert_eq!(options.len(), talk.sections.len());
-    assert_eq!(options[12]["label"], S13);
+    // Section 0 is the intro (issue 11).
+    assert_eq!(options[0]["label"], "开场");
+    assert_eq!(options[13]["label"], S13);
 
     let zh = h.command(&LI, "topics", &[]).await;
     assert_eq!(embed(&zh)["title"], "话题");
@@ -215,9 +217,12 @@ async fn topic_opens_a_section_with_image_link_footer_and_buttons() {
     let en = h.command(&ALICE, "topic", &[("section", "生物安全")]).await;
     assert_eq!(embed(&en)["title"], S13);
     assert_eq!(button(&en, "Next ▶")["disabled"], false);
-    // The first section cannot go back; the closing one (尾声) cannot go on.
-    let first = h.command(&ALICE, "topic", &[("section", "1")]).await;
+    // The first section (the intro, 开场) cannot go back; the closing one (尾声) cannot go on.
+    let first = h.command(&ALICE, "topic", &[("section", "开场")]).await;
+    assert_eq!(embed(&first)["title"], "开场");
     assert_eq!(button(&first, "◀ Previous")["disabled"], true);
+    let one = h.command(&ALICE, "topic", &[("section", "1")]).await;
+    assert_eq!(button(&one, "◀ Previous")["disabled"], false);
     let last = h.command(&ALICE, "topic", &[("section", "尾声")]).await;
     assert_eq!(embed(&last)["title"], "尾声");
     assert_eq!(button(&last, "Next ▶")["disabled"], true);
@@ -333,7 +338,8 @@ async fn the_topics_menu_opens_a_section_for_its_invoker_only() {
     let h = Harness::start().await;
     let topics = h.command(&ALICE, "topics", &[]).await;
     let options = select_menu(&topics)["options"].as_array().unwrap().clone();
-    let fifth = options[4]["value"].as_str().unwrap();
+    // Option 0 is the intro; option 5 is section 5.
+    let fifth = options[5]["value"].as_str().unwrap();
     let opened = h.choose(&ALICE, &topics, fifth).await;
     assert_eq!(
         opened["type"], 4,
