@@ -1,10 +1,10 @@
 //! The `custom_id`s of buttons and select menus: what a press means, carried in the message.
 //!
 //! Buttons must keep working after a restart or a reload, so nothing about them is kept in
-//! memory: the id says who may press it and what pressing it does. Format, version 1:
+//! memory: the id says who may press it and what pressing it does. Format, version 2:
 //!
-//! - a button: `l1:b<slot>:<invoker>:<action>`;
-//! - a select menu: `l1:m<slot>:<invoker>`, and each of its options has the value `<action>`;
+//! - a button: `l2:b<slot>:<invoker>:<action>`;
+//! - a select menu: `l2:m<slot>:<invoker>`, and each of its options has the value `<action>`;
 //! - `<action>` is `s.<talk>.<section>.<page>` (a page of a section), `q` (a quote from the
 //!   whole pool) or `q.<talk>.<section>` (a quote from one section);
 //! - `<talk>` is the 64-bit FNV-1a hash of the talk id in 16 hex digits: talk ids are file
@@ -14,9 +14,18 @@
 //! - `<slot>`, `<section>` and `<page>` are lowercase hex, `<invoker>` is the user id in
 //!   decimal; so even the largest numbers fit: the longest id has 94 characters.
 //!
+//! `<section>` is the section's ordinal, so the version changes whenever ordinals change
+//! meaning. Version 1 (`l1:`) counted sections from the first heading; version 2 counts from the
+//! intro, section 0 (issue 11), so a version 1 id would open the section before the one it
+//! names. Old ids are not translated (a talk without an intro has no shift, and which talks had
+//! one then is not known): [`is_retired`] recognises them so that the press gets a note that the
+//! button is from an older version, never the wrong section. A select menu carries the version
+//! in its own id, so an old menu's values are never read.
+//!
 //! Invariants: whatever the input, an encoded id or value is at most [`MAX_LEN`] characters;
-//! decoding never panics and rejects anything it did not write; a talk hash that no loaded
-//! talk has any more resolves to `None`, and the caller answers politely.
+//! decoding never panics and rejects anything it did not write, including ids of older
+//! versions; a talk hash that no loaded talk has any more resolves to `None`, and the caller
+//! answers politely.
 
 use crate::library::Library;
 use crate::reply::Action;
@@ -24,7 +33,18 @@ use crate::reply::Action;
 /// Discord's limit for a `custom_id` and for a select option's value, in characters.
 pub const MAX_LEN: usize = 100;
 
-const PREFIX: &str = "l1";
+const PREFIX: &str = "l2";
+
+/// The prefixes of older versions, whose ordinals mean something else now.
+const RETIRED: &[&str] = &["l1"];
+
+/// True for an id an older version of lectern wrote: [`decode`] rejects it, and the press is
+/// answered with a note that the button is gone rather than "not in the library".
+pub fn is_retired(custom_id: &str) -> bool {
+    custom_id
+        .split_once(':')
+        .is_some_and(|(version, _)| RETIRED.contains(&version))
+}
 
 /// What an action points at, with the talk as its hash.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -182,7 +202,7 @@ mod tests {
         assert_eq!(
             id,
             format!(
-                "l1:b3:80351110224678912:s.{:016x}.c.1",
+                "l2:b3:80351110224678912:s.{:016x}.c.1",
                 talk_key("2026-01-27-sam-altman-developer-townhall")
             )
         );
@@ -263,26 +283,42 @@ mod tests {
     fn garbage_is_rejected_without_panicking() {
         for bad in [
             "",
-            "l1",
-            "l1:b0",
-            "l1:b0:12",
-            "l1:b0:abc:q",
-            "l1:b:12:q",
-            "l1:bx:12:q",
-            "l1:m0:12:q",
-            "l2:b0:12:q",
-            "l1:b0:12:s.zz.1.2",
-            "l1:b0:12:s.0123456789abcdef.1",
-            "l1:b0:12:s.0123456789abcdef.-1.0",
-            "l1:b0:12:s.0123456789abcdef.+1.0",
-            "l1:b0:12:s.0123456789ABCDEF.1.0",
-            "l1:b+0:12:q",
-            "l1:b0:12:q.0123456789abcdef",
-            "l1:é:12:q",
-            "l1:b0:99999999999999999999999:q",
+            "l2",
+            "l2:b0",
+            "l2:b0:12",
+            "l2:b0:abc:q",
+            "l2:b:12:q",
+            "l2:bx:12:q",
+            "l2:m0:12:q",
+            "l3:b0:12:q",
+            "l2:b0:12:s.zz.1.2",
+            "l2:b0:12:s.0123456789abcdef.1",
+            "l2:b0:12:s.0123456789abcdef.-1.0",
+            "l2:b0:12:s.0123456789abcdef.+1.0",
+            "l2:b0:12:s.0123456789ABCDEF.1.0",
+            "l2:b+0:12:q",
+            "l2:b0:12:q.0123456789abcdef",
+            "l2:é:12:q",
+            "l2:b0:99999999999999999999999:q",
         ] {
             assert_eq!(decode(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn version_1_ids_are_retired_not_read() {
+        // A version 1 button for the seed's section 13 (then ordinal 12, now 13 is section 12).
+        let old = format!(
+            "l1:b0:42:s.{:016x}.c.0",
+            talk_key("2026-01-27-sam-altman-developer-townhall")
+        );
+        assert_eq!(decode(&old), None);
+        assert!(is_retired(&old));
+        assert!(is_retired("l1:m0:42"));
+        assert!(!is_retired(&select(0, 42)));
+        assert!(!is_retired(&button(0, 42, &section("t", 1, 0))));
+        assert!(!is_retired("l10:b0:42:q"));
+        assert!(!is_retired(""));
     }
 
     #[test]

@@ -6,6 +6,8 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 
+use lectern::discord::custom_id::talk_key;
+
 use super::fake_discord::{APP_ID, FakeDiscord, Registration};
 use super::process::Served;
 use super::*;
@@ -362,10 +364,27 @@ async fn stale_or_foreign_buttons_fail_politely() {
     let h = Harness::start().await;
     let reply = h.command(&ALICE, "topic", &[("section", "13")]).await;
     // A talk that is no longer loaded (after a reload that removed it).
-    let gone = format!("l1:b0:{}:s.0123456789abcdef.0.0", ALICE.id);
+    let gone = format!("l2:b0:{}:s.0123456789abcdef.0.0", ALICE.id);
     let answer = h.press(&ALICE, &reply, &gone).await;
     assert!(is_ephemeral(&answer));
     assert!(description(&answer).contains("no longer in the library"));
+    // A button posted by version 1, before the intro became section 0 (issue 11): its
+    // ordinal 12 meant section 13 then and means section 12 now. It must not open either.
+    let talk = h.bot.library().talks()[0].id.clone();
+    let old = format!("l1:b0:{}:s.{:016x}.c.0", ALICE.id, talk_key(&talk));
+    let answer = h.press(&ALICE, &reply, &old).await;
+    assert!(is_ephemeral(&answer), "{answer}");
+    assert!(
+        description(&answer).contains("older version of lectern"),
+        "{answer}"
+    );
+    assert!(
+        embed(&answer)["title"].is_null(),
+        "no section opened: {answer}"
+    );
+    let old_menu = format!("l1:m0:{}", ALICE.id);
+    let answer = h.press(&LI, &reply, &old_menu).await;
+    assert!(description(&answer).contains("旧版本"), "{answer}");
     // Something this version never wrote.
     let answer = h.press(&LI, &reply, "some-other-bot:42").await;
     assert!(is_ephemeral(&answer));
