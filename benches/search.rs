@@ -140,6 +140,7 @@ fn load(path: &Path) -> Library {
         max_file_bytes: 64 * 1024 * 1024,
         // As the binary does: the resident memory measured after a load is the live size.
         release_memory: true,
+        media_base_url: None,
     };
     Library::load(path, &opts).library
 }

@@ -57,6 +57,14 @@ pub struct Talk {
     pub related: Vec<String>,
 }
 
+impl Talk {
+    /// The talk's tags: `meta.tags`, then the related topics not among them.
+    pub fn tags(&self) -> impl Iterator<Item = &str> + '_ {
+        let extra = self.related.iter().filter(|r| !self.meta.tags.contains(r));
+        self.meta.tags.iter().chain(extra).map(String::as_str)
+    }
+}
+
 /// Where a talk comes from.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Meta {

@@ -547,7 +547,13 @@ async fn about_tells_what_is_served_in_english_and_chinese() {
     assert_eq!(field("Talks"), counts.talks.to_string());
     assert_eq!(field("Sections"), counts.sections.to_string());
     assert_eq!(field("Quotes"), counts.quotes.to_string());
-    assert!(field("Source").contains(SOURCE));
+    // Each talk: a field named after it with its source and one-line summary, then its key
+    // points, risks and related topics (issue 11).
+    let seed = seed_library();
+    assert!(field(&seed.talks()[0].title).contains(SOURCE));
+    assert!(field("Key points").contains("承认 GPT-5 偏科失误"));
+    assert!(field("Risks").contains("生物安全威胁"));
+    assert!(field("Related topics").contains("memory"));
     assert_eq!(
         field("Version"),
         format!("lectern {}", env!("CARGO_PKG_VERSION"))
@@ -927,4 +933,72 @@ async fn the_binary_serves_with_a_token_file_and_exits_0_on_sigterm() {
     })
     .await;
     assert_eq!(fake.problems(), Vec::<String>::new());
+}
+
+/// Discord rejects a whole message with 50035 "Not a well formed URL" when one embed URL is no
+/// absolute http(s) URL (issue 11); the fake does the same, so a bad URL cannot pass a test.
+#[tokio::test(flavor = "current_thread")]
+async fn the_fake_rejects_a_malformed_url_as_discord_does() {
+    let fake = FakeDiscord::start(TOKEN, Registration::Accept).await;
+    let client = reqwest::Client::new();
+    let post = |url: &str, image: &str| {
+        let body = json!({"type": 4, "data": {
+            "embeds": [{"title": "t", "url": url, "image": {"url": image}}],
+            "allowed_mentions": {"parse": []}
+        }});
+        client
+            .post(format!(
+                "{}/api/v10/interactions/1/t/callback",
+                fake.api_base
+            ))
+            .json(&body)
+            .send()
+    };
+    let ok = post("https://example.org/a", "https://example.org/i.png")
+        .await
+        .unwrap();
+    assert_eq!(ok.status().as_u16(), 204);
+    assert_eq!(fake.problems(), Vec::<String>::new());
+    for (url, image) in [
+        ("某播客第 42 期", "https://example.org/i.png"),
+        ("https://example.org/a", "images/latency.png"),
+    ] {
+        let bad = post(url, image).await.unwrap();
+        assert_eq!(bad.status().as_u16(), 400);
+        let answer: Value = bad.json().await.unwrap();
+        assert_eq!(answer["code"], 50035, "{answer}");
+    }
+    assert_eq!(fake.problems().len(), 2, "{:?}", fake.problems());
+}
+
+/// The interview with relative images and a source that is no URL: every section opens, and
+/// Discord (the fake) accepts every message.
+#[tokio::test(flavor = "current_thread")]
+async fn a_write_up_with_relative_images_and_a_text_source_is_served() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = "chinese-podcast-interview.md";
+    std::fs::copy(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/layouts")
+            .join(name),
+        dir.path().join(name),
+    )
+    .unwrap();
+    let h = Harness::start_on(dir.path()).await;
+    for s in ["开场", "1", "2", "3", "4", "结语"] {
+        let reply = h.command(&LI, "topic", &[("section", s)]).await;
+        let e = embed(&reply);
+        assert!(e["url"].is_null(), "{s}: {reply}");
+        assert!(e["image"].is_null(), "{s}: {reply}");
+        assert!(
+            e["footer"]["text"]
+                .as_str()
+                .unwrap()
+                .contains("某播客第 42 期"),
+            "{s}: {reply}"
+        );
+    }
+    let quote = h.command(&LI, "quote", &[]).await;
+    assert!(embed(&quote)["url"].is_null(), "{quote}");
+    h.stop().await;
 }

@@ -160,3 +160,151 @@ fn a_chinese_interview_numbers_its_sections_so_topic_3_opens_the_third() {
         Some("团队怎么分")
     );
 }
+
+/// Loads the layout fixtures as the bot does, with `media_base_url` or without.
+fn load_layouts(media_base_url: Option<&str>) -> lectern::library::Loaded {
+    Library::load(
+        &root().join("tests/fixtures/layouts"),
+        &lectern::library::LoadOptions {
+            media_base_url: media_base_url.map(str::to_string),
+            ..Default::default()
+        },
+    )
+}
+
+#[test]
+fn no_reply_over_any_layout_carries_a_malformed_url() {
+    for base in [None, Some("https://cdn.example.org/talks/")] {
+        let loaded = load_layouts(base);
+        let lib = &loaded.library;
+        assert_eq!(lib.talks().len(), 3);
+        let queries = ["陈默", "restore drill", "paging", "backups", "延迟"];
+        for (what, reply) in lectern::reply::catalog::every_reply(lib, &queries) {
+            let v = reply.limit_violations();
+            assert!(v.is_empty(), "{base:?} {what}: {v:?}");
+        }
+    }
+}
+
+#[test]
+fn relative_images_resolve_against_the_media_base_url_or_are_dropped_with_a_warning() {
+    let interview = |loaded: &lectern::library::Loaded| {
+        let (_, t) = loaded
+            .library
+            .talk_by_id("chinese-podcast-interview")
+            .unwrap();
+        t.sections
+            .iter()
+            .map(|s| s.infographic.as_ref().map(|i| i.url.clone()))
+            .collect::<Vec<_>>()
+    };
+    let without = load_layouts(None);
+    assert_eq!(interview(&without), vec![None; 6]);
+    let dropped: Vec<&str> = without
+        .warnings
+        .iter()
+        .filter(|w| w.file.ends_with("chinese-podcast-interview.md"))
+        .map(|w| w.reason.as_str())
+        .collect();
+    assert_eq!(dropped.len(), 3, "{dropped:?}");
+    assert!(
+        dropped.iter().all(|r| r.contains("media_base_url")),
+        "{dropped:?}"
+    );
+    assert!(dropped.iter().any(|r| r.contains("images/latency.png")));
+    assert!(dropped.iter().any(|r| r.contains("diagram.png")));
+
+    let with = load_layouts(Some("https://cdn.example.org/talks/"));
+    assert!(with.warnings.is_empty(), "{:?}", with.warnings);
+    let base = "https://cdn.example.org/talks/";
+    assert_eq!(
+        interview(&with),
+        [
+            Some(format!("{base}images/cover.png")),
+            None,
+            Some(format!("{base}images/latency.png")),
+            Some(format!("{base}diagram.png")),
+            None,
+            None
+        ]
+    );
+    // The source is no URL: shown as text, never as the embed's link.
+    let (t, _) = with
+        .library
+        .talk_by_id("chinese-podcast-interview")
+        .unwrap();
+    let r = lectern::reply::section(
+        &with.library,
+        lectern::library::SectionRef {
+            talk: t,
+            section: 2,
+        },
+        0,
+        lectern::i18n::Lang::Zh,
+    );
+    assert_eq!(r.url, None);
+    assert_eq!(
+        r.image.as_deref(),
+        Some("https://cdn.example.org/talks/images/latency.png")
+    );
+    assert!(r.footer.unwrap().contains("某播客第 42 期"));
+}
+
+#[test]
+fn about_shows_what_each_write_up_says_of_itself() {
+    let lib = crate::seed_library();
+    let info = lectern::reply::AboutInfo {
+        version: "test".into(),
+    };
+    for lang in lectern::i18n::Lang::ALL {
+        let r = lectern::reply::about(&lib, &info, lang);
+        assert!(
+            r.limit_violations().is_empty(),
+            "{:?}",
+            r.limit_violations()
+        );
+        let all: String = r
+            .fields
+            .iter()
+            .map(|f| format!("{}\n{}\n", f.name, f.value))
+            .collect();
+        let t = &lib.talks()[0];
+        assert!(all.contains(t.summary.one_liner.as_deref().unwrap()));
+        for item in t.summary.key_points.iter().chain(&t.summary.risks) {
+            assert!(all.contains(item.as_str()), "{item}");
+        }
+        for tag in ["OpenAI", "软件工程", "memory"] {
+            assert!(all.contains(tag), "{tag}");
+        }
+    }
+}
+
+#[test]
+fn tags_are_searchable_and_summary_hits_open_a_section() {
+    let lib = crate::seed_library();
+    for tag in ["memory", "security", "career"] {
+        let out = lectern::search::search(&lib, tag, 5);
+        assert!(!out.hits.is_empty(), "{tag}: no hits");
+    }
+    // `自嘲` is in the intro only: the intro is searchable.
+    let out = lectern::search::search(&lib, "自嘲", 5);
+    assert_eq!(out.hits.first().and_then(|h| h.section), Some(0));
+    // A key-point hit opens the section that says what the key point says.
+    let r = lectern::reply::search(&lib, "GPT-5 偏科", lectern::i18n::Lang::Zh);
+    let lectern::reply::Component::Select { options, .. } = &r.components[0] else {
+        panic!("a menu")
+    };
+    assert_eq!(options.len(), r.fields.len(), "every hit opens something");
+    let key_point = options
+        .iter()
+        .find(|o| o.label.contains("核心要点"))
+        .expect("the key point hit");
+    let lectern::reply::Action::Section { section, .. } = &key_point.action else {
+        panic!()
+    };
+    assert_eq!(
+        lib.talks()[0].sections[*section].number,
+        Some(5),
+        "模型应该专精还是通用"
+    );
+}
