@@ -140,6 +140,7 @@ fn load(path: &Path) -> Library {
         max_file_bytes: 64 * 1024 * 1024,
         // As the binary does: the resident memory measured after a load is the live size.
         release_memory: true,
+        media_base_url: None,
     };
     Library::load(path, &opts).library
 }
@@ -251,7 +252,6 @@ fn rss_child(dir: &str) {
         .iter()
         .map(|t| {
             t.title.len()
-                + t.intro.len()
                 + t.sections
                     .iter()
                     .map(|s| s.body.len() + s.title.len())

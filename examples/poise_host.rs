@@ -4,7 +4,7 @@
 //! The host has its own user data (`Data`), its own error type and its own command (`/hello`,
 //! with a button of its own); lectern adds `/talk-topics`, `/talk-topic`, `/talk-quote`,
 //! `/talk-search` and `/talk-about`, their autocomplete, and its buttons and menus (ids
-//! starting `talk1:`). The host registers everything once; lectern never registers anything.
+//! starting `talk2:`). The host registers everything once; lectern never registers anything.
 //!
 //! Usage: `DISCORD_TOKEN=… cargo run --example poise_host -- SEEDS_DIR`; with
 //! `DISCORD_API_BASE=http://…` it talks to another API base (the end-to-end tests' fake

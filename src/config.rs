@@ -33,6 +33,10 @@ pub struct ContentConfig {
     pub max_file_bytes: u64,
     /// Reload when the seeds folder changes.
     pub watch: bool,
+    /// Where relative image paths of the write-ups resolve (`images/a.png` against
+    /// `https://cdn.example.org/talks/`). Without it, such images are dropped with a warning:
+    /// Discord accepts only absolute http(s) URLs.
+    pub media_base_url: Option<String>,
 }
 
 impl ContentConfig {
@@ -42,6 +46,7 @@ impl ContentConfig {
         crate::library::LoadOptions {
             max_file_bytes: self.max_file_bytes,
             release_memory: true,
+            media_base_url: self.media_base_url.clone(),
         }
     }
 }
@@ -52,6 +57,7 @@ impl Default for ContentConfig {
             seeds_dir: PathBuf::from("seeds"),
             max_file_bytes: 4 * 1024 * 1024,
             watch: false,
+            media_base_url: None,
         }
     }
 }

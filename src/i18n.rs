@@ -117,6 +117,9 @@ pub enum Msg {
     SectionsRemoved,
     SectionsChanged,
     Problems,
+    Opening,
+    OldButton,
+    Related,
 }
 
 impl Msg {
@@ -197,6 +200,13 @@ impl Msg {
             SectionsRemoved => ("Sections removed", "移除章节"),
             SectionsChanged => ("Sections changed", "修改章节"),
             Problems => ("Problems", "问题"),
+            // The title of a talk's section 0, in the talk's language (the parser's one word).
+            Opening => ("Opening", "开场"),
+            OldButton => (
+                "This button is from an older version of lectern and is gone. Run the command again.",
+                "这个按钮来自旧版本的 lectern，已经失效。请重新运行命令。",
+            ),
+            Related => ("Related topics", "关联主题"),
         };
         lang.pick(en, zh)
     }

@@ -26,6 +26,9 @@ pub struct LoadOptions {
     /// as it is served. It is a process-wide effect: only a program that owns its process
     /// (the `lectern` binary) turns it on, never a library embedded in someone else's bot.
     pub release_memory: bool,
+    /// The base URL relative image paths resolve against (`content.media_base_url`); see
+    /// [`resolve_media`].
+    pub media_base_url: Option<String>,
 }
 
 impl Default for LoadOptions {
@@ -33,6 +36,7 @@ impl Default for LoadOptions {
         LoadOptions {
             max_file_bytes: 4 * 1024 * 1024,
             release_memory: false,
+            media_base_url: None,
         }
     }
 }
@@ -200,7 +204,8 @@ impl Library {
             match read_one(&path, root.as_deref(), opts) {
                 Ok(src) => {
                     let id = talk_id(&path);
-                    let (talk, parse_warnings) = parse_talk(&id, &src);
+                    let (mut talk, parse_warnings) = parse_talk(&id, &src);
+                    let media_warnings = resolve_media(&mut talk, opts.media_base_url.as_deref());
                     // A skipped file gets one warning, the reason it was skipped.
                     if !talk.sections.is_empty() {
                         for w in parse_warnings {
@@ -208,6 +213,13 @@ impl Library {
                                 file: path.clone(),
                                 skipped: false,
                                 reason: format!("byte {}: {}", w.offset, w.message),
+                            });
+                        }
+                        for reason in media_warnings {
+                            warnings.push(LoadWarning {
+                                file: path.clone(),
+                                skipped: false,
+                                reason,
                             });
                         }
                     }
@@ -327,6 +339,43 @@ impl<'a> From<&'a std::sync::Arc<Library>> for Corpus<'a> {
     fn from(lib: &'a std::sync::Arc<Library>) -> Corpus<'a> {
         lib.corpus()
     }
+}
+
+/// Makes every image of `talk` an absolute http(s) URL Discord accepts, or drops it: a relative
+/// path (`images/a.png`, Obsidian's `diagram.png`) resolves against `base` when there is one;
+/// what still is no such URL is removed, and each removal is a warning for `lectern check`.
+/// The source (`meta.source`) is left as written: a source that is no URL is shown as text.
+pub fn resolve_media(talk: &mut Talk, base: Option<&str>) -> Vec<String> {
+    use crate::text::{MAX_EMBED_URL, is_web_url};
+    let base = base.and_then(|b| url::Url::parse(b).ok());
+    let mut warnings = Vec::new();
+    for s in &mut talk.sections {
+        let Some(image) = s.infographic.as_mut() else {
+            continue;
+        };
+        if is_web_url(&image.url, MAX_EMBED_URL) {
+            continue;
+        }
+        let joined = base
+            .as_ref()
+            .filter(|_| url::Url::parse(&image.url).is_err())
+            .and_then(|b| b.join(image.url.trim()).ok())
+            .map(String::from)
+            .filter(|u| is_web_url(u, MAX_EMBED_URL));
+        match joined {
+            Some(u) => image.url = u,
+            None => {
+                warnings.push(format!(
+                    "section {:?}: image `{}` is not an absolute http(s) URL Discord accepts; \
+                     dropped (set content.media_base_url to resolve relative images)",
+                    s.title,
+                    crate::text::truncate_chars(&image.url, 100)
+                ));
+                s.infographic = None;
+            }
+        }
+    }
+    warnings
 }
 
 /// How much a library holds.

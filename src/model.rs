@@ -3,8 +3,11 @@
 //! These are plain data. Nothing here knows about Markdown events, the file system or Discord.
 //! Invariants:
 //! - a talk's `sections` are in document order, and `Section::ordinal` is the index in that list;
-//! - every [`Quote`] names the ordinal of the section it was found in, or `None` when it stands
-//!   before the first section (an opening pull-quote, say);
+//! - what stands before the first section heading (an opening paragraph, a pull quote, an
+//!   infographic) is section 0, the intro (`Section::intro`, no number, titled `Opening` or
+//!   `开场` in the talk's language), when the talk has sections and something stands there;
+//! - every [`Quote`] names the ordinal of the section it was found in (the intro's quotes
+//!   section 0); `None` only for a talk built by hand without sections;
 //! - `Section::body` is Markdown that Discord renders: images are removed from it, the
 //!   infographic is kept apart in `Section::infographic`.
 
@@ -48,12 +51,18 @@ pub struct Talk {
     pub title: String,
     pub meta: Meta,
     pub summary: Summary,
-    /// Text between the title and the first section (an introduction), as Markdown.
-    pub intro: String,
     pub sections: Vec<Section>,
     pub quotes: Vec<Quote>,
     /// Related topics (tags) the document lists at its end.
     pub related: Vec<String>,
+}
+
+impl Talk {
+    /// The talk's tags: `meta.tags`, then the related topics not among them.
+    pub fn tags(&self) -> impl Iterator<Item = &str> + '_ {
+        let extra = self.related.iter().filter(|r| !self.meta.tags.contains(r));
+        self.meta.tags.iter().chain(extra).map(String::as_str)
+    }
 }
 
 /// Where a talk comes from.
@@ -101,6 +110,8 @@ pub struct Section {
     /// Markdown for Discord: bold, lists and links kept, images removed.
     pub body: String,
     pub infographic: Option<Image>,
+    /// True for the intro: section 0, made of what stands before the first section heading.
+    pub intro: bool,
 }
 
 impl Section {

@@ -17,7 +17,7 @@ use crate::i18n::{Lang, Msg};
 use crate::library::{Library, QuoteRef, QuoteScope, SectionRef};
 use crate::model::{Quote, Talk};
 use crate::search::{self, Outcome};
-use crate::text::{char_len, escape_markdown, truncate_chars};
+use crate::text::{MAX_EMBED_URL, char_len, escape_markdown, is_web_url, truncate_chars};
 
 /// Discord's limits, in characters.
 pub mod limits {
@@ -199,11 +199,36 @@ impl Reply {
                 limits::EMBED_TOTAL
             ));
         }
+        // Discord rejects the whole message for one malformed URL (50035).
+        for (what, u) in [("url", &self.url), ("image", &self.image)] {
+            if let Some(u) = u {
+                if !is_web_url(u, MAX_EMBED_URL) {
+                    v.push(format!("{what}: not an absolute http(s) URL of at most {MAX_EMBED_URL} characters: {u:?}"));
+                }
+            }
+        }
         if self.description.trim().is_empty() && self.fields.is_empty() && title.is_empty() {
             v.push("empty reply".into());
         }
         v
     }
+}
+
+/// The talk's source as an embed link, when it is a URL Discord accepts.
+fn source_url(talk: &Talk) -> Option<String> {
+    talk.meta
+        .source
+        .clone()
+        .filter(|s| is_web_url(s, MAX_EMBED_URL))
+}
+
+/// The talk's source as text, when it is not a URL (`某播客第 42 期`): shown in the footer.
+fn source_text(talk: &Talk) -> Option<String> {
+    talk.meta
+        .source
+        .as_deref()
+        .filter(|s| !is_web_url(s, MAX_EMBED_URL))
+        .map(|s| escape_markdown(&truncate_chars(s, 200)))
 }
 
 fn section_action(lib: &Library, r: SectionRef, page: usize) -> Action {
@@ -353,6 +378,9 @@ pub fn section(lib: &Library, r: SectionRef, page: usize, lang: Lang) -> Reply {
     if let Some(date) = &talk.meta.date {
         footer.push_str(&format!(" · {date}"));
     }
+    if let Some(source) = source_text(talk) {
+        footer.push_str(&format!(" · {source}"));
+    }
     if all.len() > 1 {
         footer.push_str(&format!(
             " · {} {}/{}",
@@ -393,10 +421,14 @@ pub fn section(lib: &Library, r: SectionRef, page: usize, lang: Lang) -> Reply {
     });
     Reply {
         title: Some(truncate_chars(&s.label(), limits::TITLE)),
-        url: talk.meta.source.clone(),
+        url: source_url(talk),
         description: truncate_chars(&description, limits::DESCRIPTION),
         footer: Some(truncate_chars(&footer, limits::FOOTER)),
-        image: s.infographic.as_ref().map(|i| i.url.clone()),
+        image: s
+            .infographic
+            .as_ref()
+            .map(|i| i.url.clone())
+            .filter(|u| is_web_url(u, MAX_EMBED_URL)),
         components: vec![Component::Buttons { buttons }],
         ..Reply::default()
     }
@@ -425,10 +457,13 @@ pub fn quote(lib: &Library, q: QuoteRef, scope: QuoteScope, lang: Lang) -> Reply
         return Reply::notice(Msg::NoQuotes.get(lang));
     };
     let section = quote.section.and_then(|s| talk.sections.get(s));
-    let place = match section {
+    let mut place = match section {
         Some(s) => format!("{} · {}", s.label(), talk.title),
         None => talk.title.clone(),
     };
+    if let Some(source) = source_text(talk) {
+        place.push_str(&format!(" · {source}"));
+    }
     let mut buttons = vec![Button {
         label: Msg::AnotherQuote.get(lang).into(),
         action: Action::Quote {
@@ -457,7 +492,7 @@ pub fn quote(lib: &Library, q: QuoteRef, scope: QuoteScope, lang: Lang) -> Reply
     }
     Reply {
         description: truncate_chars(&description, limits::DESCRIPTION),
-        url: talk.meta.source.clone(),
+        url: source_url(talk),
         footer: Some(truncate_chars(&place, limits::FOOTER)),
         components: vec![Component::Buttons { buttons }],
         ..Reply::default()
@@ -551,7 +586,13 @@ pub fn search(lib: &Library, query: &str, lang: Lang) -> Reply {
                     0,
                 )),
             ),
-            None => (summary_label(talk, hit.kind, lang), None),
+            // A key point, a risk or the summary: it opens the section that says most of
+            // what it says (the write-up's summary is a digest of its sections), or the intro.
+            None => (
+                summary_label(talk, hit.kind, lang),
+                related_section(lib, hit.talk, &hit.snippet.replace("**", ""))
+                    .map(|r| section_action(lib, r, 0)),
+            ),
         };
         fields.push(Field {
             name: truncate_chars(&format!("{}. {name}", i + 1), limits::FIELD_NAME),
@@ -590,6 +631,64 @@ pub fn search(lib: &Library, query: &str, lang: Lang) -> Reply {
     }
 }
 
+/// The section of talk `talk`, other than its intro, that shares most of `text`'s words (a
+/// key point, a risk: the summary is a digest of the sections), or else the talk's first section
+/// (its intro when it has one). Words are Latin words and pairs of Han characters, each weighted
+/// by how few sections have it; a word in a section's title counts three times.
+fn related_section(lib: &Library, talk: usize, text: &str) -> Option<SectionRef> {
+    fn terms(s: &str) -> std::collections::HashSet<String> {
+        let s = s.to_lowercase();
+        let chars: Vec<char> = s.chars().collect();
+        let han = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
+        let mut out: std::collections::HashSet<String> = chars
+            .windows(2)
+            .filter(|w| han(w[0]) && han(w[1]))
+            .map(|w| w.iter().collect())
+            .collect();
+        out.extend(
+            s.split(|c: char| !c.is_ascii_alphanumeric())
+                .filter(|w| w.len() >= 3)
+                .map(str::to_string),
+        );
+        out
+    }
+    let t = lib.talks().get(talk)?;
+    let wanted = terms(text);
+    type Terms = std::collections::HashSet<String>;
+    let sections: Vec<(usize, Terms, Terms)> = t
+        .sections
+        .iter()
+        .filter(|s| !s.intro)
+        .map(|s| (s.ordinal, terms(&s.title), terms(&s.body)))
+        .collect();
+    let n = sections.len() as f32;
+    let score = |(_, title, body): &(usize, Terms, Terms)| -> f32 {
+        wanted
+            .iter()
+            .filter(|w| title.contains(*w) || body.contains(*w))
+            .map(|w| {
+                let df = sections
+                    .iter()
+                    .filter(|(_, t, b)| t.contains(w) || b.contains(w))
+                    .count() as f32;
+                let idf = (1.0 + n / df).ln();
+                if title.contains(w) { 3.0 * idf } else { idf }
+            })
+            .sum()
+    };
+    let best = sections
+        .iter()
+        .map(|s| (s.0, score(s)))
+        .filter(|&(_, sc)| sc > 0.0)
+        .fold(None::<(usize, f32)>, |best, (o, sc)| match best {
+            Some((_, b)) if b >= sc => best,
+            _ => Some((o, sc)),
+        })
+        .map(|(o, _)| o);
+    let section = best.or_else(|| (!t.sections.is_empty()).then_some(0))?;
+    Some(SectionRef { talk, section })
+}
+
 fn summary_label(talk: &Talk, kind: search::HitKind, lang: Lang) -> String {
     let what = match kind {
         search::HitKind::KeyPoint => Msg::KeyPoints,
@@ -625,24 +724,44 @@ pub fn about(lib: &Library, info: &AboutInfo, lang: Lang) -> Reply {
             inline: true,
         },
     ];
-    let mut sources = String::new();
+    let description = format!("{}\n\n{}", Msg::AboutIntro.get(lang), Msg::Usage.get(lang));
+    let title = Msg::AboutTitle.get(lang);
+    let version = Field {
+        name: Msg::Version.get(lang).into(),
+        value: format!("lectern {}", info.version),
+        inline: true,
+    };
+    // What the write-ups say about themselves, talk by talk, while the embed has room: the
+    // counts and the version take what they take, each talk's fields share the rest.
+    let used = |fields: &[Field]| {
+        char_len(title)
+            + char_len(&description)
+            + fields
+                .iter()
+                .chain([&version])
+                .map(|f| char_len(&f.name) + char_len(&f.value))
+                .sum::<usize>()
+    };
+    let mut omitted = 0;
     for talk in lib.talks() {
-        let line = match &talk.meta.source {
-            Some(url) => format!("- [{}]({url})\n", talk.title.replace(['[', ']'], "")),
-            None => format!("- {}\n", talk.title),
-        };
-        if char_len(&sources) + char_len(&line) > limits::FIELD_VALUE - 2 {
-            sources.push('…');
-            break;
+        let talk_fields = talk_summary_fields(talk, lang);
+        let fits = used(&fields)
+            + talk_fields
+                .iter()
+                .map(|f| char_len(&f.name) + char_len(&f.value))
+                .sum::<usize>()
+            <= limits::EMBED_TOTAL - 100
+            && fields.len() + talk_fields.len() < limits::FIELDS;
+        if fits && omitted == 0 {
+            fields.extend(talk_fields);
+        } else {
+            omitted += 1;
         }
-        sources.push_str(&line);
     }
-    if !sources.is_empty() {
-        fields.push(Field {
-            name: Msg::Source.get(lang).into(),
-            value: sources.trim_end().to_string(),
-            inline: false,
-        });
+    let mut description = description;
+    if omitted > 0 {
+        description.push_str("\n\n");
+        description.push_str(&Msg::more_talks(omitted, lang));
     }
     fields.push(Field {
         name: Msg::Version.get(lang).into(),
@@ -650,11 +769,82 @@ pub fn about(lib: &Library, info: &AboutInfo, lang: Lang) -> Reply {
         inline: true,
     });
     Reply {
-        title: Some(Msg::AboutTitle.get(lang).into()),
-        description: format!("{}\n\n{}", Msg::AboutIntro.get(lang), Msg::Usage.get(lang)),
+        title: Some(title.into()),
+        description,
         fields,
         ..Reply::default()
     }
+}
+
+/// A talk as its write-up sums it up: its title with its source and one-line summary, its key
+/// points, its risks and its related topics; each part only when the write-up has it, each
+/// value within a field's limit.
+fn talk_summary_fields(talk: &Talk, lang: Lang) -> Vec<Field> {
+    let mut head = Vec::new();
+    match (source_url(talk), source_text(talk)) {
+        (Some(url), _) => head.push(format!("<{url}>")),
+        (None, Some(text)) => head.push(format!("{}: {text}", Msg::Source.get(lang))),
+        _ => {}
+    }
+    if let Some(one) = &talk.summary.one_liner {
+        head.push(one.clone());
+    }
+    let mut fields = vec![Field {
+        name: truncate_chars(&talk.title, limits::FIELD_NAME),
+        value: truncate_chars(
+            &if head.is_empty() {
+                format!("{} · {}", talk.sections.len(), Msg::Sections.get(lang))
+            } else {
+                head.join("\n")
+            },
+            limits::FIELD_VALUE,
+        ),
+        inline: false,
+    }];
+    let related = talk
+        .tags()
+        .map(escape_markdown)
+        .collect::<Vec<_>>()
+        .join(" · ");
+    for (msg, value) in [
+        (Msg::KeyPoints, bullets(&talk.summary.key_points)),
+        (Msg::Risks, bullets(&talk.summary.risks)),
+        (Msg::Related, truncate_chars(&related, limits::FIELD_VALUE)),
+    ] {
+        if !value.trim().is_empty() {
+            fields.push(Field {
+                name: msg.get(lang).into(),
+                value,
+                inline: false,
+            });
+        }
+    }
+    fields
+}
+
+/// Items as a Markdown list of at most a field value's length: whole items while they fit,
+/// then `… +N`.
+fn bullets(items: &[String]) -> String {
+    let mut out = String::new();
+    for (i, item) in items.iter().enumerate() {
+        let line = format!("- {}\n", item.replace('\n', " "));
+        let tail = format!("… +{}", items.len() - i);
+        if char_len(&out) + char_len(&line) + char_len(&tail) > limits::FIELD_VALUE {
+            if out.is_empty() {
+                // One item longer than a field: cut it.
+                out = truncate_chars(&line, limits::FIELD_VALUE - char_len(&tail) - 1);
+                out.push('\n');
+                if i + 1 < items.len() {
+                    out.push_str(&format!("… +{}", items.len() - i - 1));
+                }
+            } else {
+                out.push_str(&tail);
+            }
+            return out.trim_end().to_string();
+        }
+        out.push_str(&line);
+    }
+    out.trim_end().to_string()
 }
 
 /// The admin's answer to `/reload`: what changed, what failed, how long it took.

@@ -4,6 +4,24 @@
 //! character is one character and three bytes. Everything here counts with `chars()` and never
 //! cuts inside a character.
 
+/// Discord's limit for an embed URL (`url`, `image.url`), in characters.
+pub const MAX_EMBED_URL: usize = 2048;
+/// Discord's limit for a link button's URL, in characters.
+pub const MAX_LINK_BUTTON_URL: usize = 512;
+
+/// True when Discord accepts `s` as a URL of at most `max` characters: an absolute `http` or
+/// `https` URL with a host, written out as it is sent (no spaces, no control characters, nothing
+/// a parser would have to repair). Anything else — a relative path, a bare title, a space —
+/// makes Discord reject the whole message (50035 "Not a well formed URL").
+pub fn is_web_url(s: &str, max: usize) -> bool {
+    if char_len(s) > max || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return false;
+    }
+    url::Url::parse(s).is_ok_and(|u| {
+        matches!(u.scheme(), "http" | "https") && u.host_str().is_some_and(|h| !h.is_empty())
+    })
+}
+
 /// Number of characters, as Discord counts them.
 pub fn char_len(s: &str) -> usize {
     s.chars().count()

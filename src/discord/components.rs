@@ -3,7 +3,7 @@
 //! Everything a press needs is in its `custom_id` (see [`custom_id`]), so presses work after a
 //! restart or a reload. Invariants: only the user named in the id gets an answer that changes
 //! anything, everyone else a short ephemeral note; a press on something the library no longer
-//! has gets a polite ephemeral note; a button edits its own message in place (paging, another
+//! has gets a polite ephemeral note, and so does a button of an older version of lectern; a button edits its own message in place (paging, another
 //! quote), a select menu answers with a new message so that the list it came from stays.
 
 use std::sync::Arc;
@@ -58,6 +58,11 @@ fn answer(bot: &Bot, ids: &Ids, i: &ComponentInteraction) -> (Answer, Outcome) {
     let lang = Lang::from_locale(&i.locale);
     let notice = |m: Msg, o| (Answer::New(Reply::notice(m.get(lang))), o);
     let Some(press) = ids.decode(&i.data.custom_id) else {
+        // A button of an older version names sections by ordinals that mean something else
+        // now: it is gone, and says so, rather than open the wrong section.
+        if ids.is_retired(&i.data.custom_id) {
+            return notice(Msg::OldButton, Outcome::Stale);
+        }
         return notice(Msg::Gone, Outcome::Stale);
     };
     if press.invoker != i.user.id.get() {

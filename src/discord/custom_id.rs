@@ -1,16 +1,16 @@
 //! The `custom_id`s of buttons and select menus: what a press means, carried in the message.
 //!
 //! Buttons must keep working after a restart or a reload, so nothing about them is kept in
-//! memory: the id says who may press it and what pressing it does. Format, version 1:
+//! memory: the id says who may press it and what pressing it does. Format, version 2:
 //!
-//! - a button: `<prefix>1:b<slot>:<invoker>:<action>`;
-//! - a select menu: `<prefix>1:m<slot>:<invoker>`, and each of its options has the value
+//! - a button: `<prefix>2:b<slot>:<invoker>:<action>`;
+//! - a select menu: `<prefix>2:m<slot>:<invoker>`, and each of its options has the value
 //!   `<action>`;
 //! - `<prefix>` says whose component it is: `l` for the standalone bot (so its ids read
-//!   `l1:…`, as they always have), or what a host chose for its plugin
+//!   `l2:…`), or what a host chose for its plugin
 //!   ([`PluginOptions::custom_id_prefix`](super::plugin::PluginOptions::custom_id_prefix)):
 //!   1 to [`MAX_PREFIX_LEN`] characters of `a-z`, `A-Z`, `0-9`, `-` and `_`, never `:`. An id
-//!   is lectern's exactly when it starts with `<prefix>1:`; since the prefix holds no `:`, two
+//!   is lectern's exactly when it starts with `<prefix>2:`; since the prefix holds no `:`, two
 //!   different prefixes never claim the same id (the first `:` ends the tag), so two plugins,
 //!   or lectern and the host's own components, cannot mistake each other's ids;
 //! - `<action>` is `s.<talk>.<section>.<page>` (a page of a section), `q` (a quote from the
@@ -23,9 +23,19 @@
 //!   decimal; so even the largest numbers fit: the longest id has 93 characters after the
 //!   prefix, so 94 with `l` and exactly 100 with a 7-character prefix.
 //!
+//! `<section>` is the section's ordinal, so the version changes whenever ordinals change
+//! meaning. Version 1 (`<prefix>1:`) counted sections from the first heading; version 2 counts
+//! from the intro, section 0, so a version 1 id would open the section before the one it
+//! names. Old ids are not translated (a talk without an intro has no shift, and which talks had
+//! one then is not known): [`Ids::is_retired`] recognises them (and [`Ids::owns`] claims them)
+//! so that the press gets a note that the button is from an older version, never the wrong
+//! section. A select menu carries the version
+//! in its own id, so an old menu's values are never read.
+//!
 //! Invariants: whatever the input, an encoded id or value is at most [`MAX_LEN`] characters;
-//! decoding never panics and rejects anything it did not write; a talk hash that no loaded
-//! talk has any more resolves to `None`, and the caller answers politely.
+//! decoding never panics and rejects anything it did not write, including ids of older
+//! versions; a talk hash that no loaded talk has any more resolves to `None`, and the caller
+//! answers politely.
 
 use crate::library::Library;
 use crate::reply::Action;
@@ -37,19 +47,24 @@ pub const MAX_LEN: usize = 100;
 pub const MAX_PREFIX_LEN: usize = 7;
 
 /// The version of the format, written after the prefix.
-const VERSION: &str = "1";
+const VERSION: &str = "2";
+
+/// The versions of older releases, whose ordinals mean something else now.
+const RETIRED: &[&str] = &["1"];
 
 /// The ids of one lectern (the standalone bot or one plugin): its prefix and the format's
-/// version, `<prefix>1`.
+/// version, `<prefix>2`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ids {
+    prefix: std::borrow::Cow<'static, str>,
     tag: std::borrow::Cow<'static, str>,
 }
 
 impl Ids {
-    /// The standalone bot's ids: `l1:…`.
+    /// The standalone bot's ids: `l2:…`.
     pub const LECTERN: Ids = Ids {
-        tag: std::borrow::Cow::Borrowed("l1"),
+        prefix: std::borrow::Cow::Borrowed("l"),
+        tag: std::borrow::Cow::Borrowed("l2"),
     };
 
     /// The ids under `prefix`, or `None` when it is empty, longer than [`MAX_PREFIX_LEN`] or
@@ -60,16 +75,29 @@ impl Ids {
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
         ok.then(|| Ids {
+            prefix: prefix.to_string().into(),
             tag: format!("{prefix}{VERSION}").into(),
         })
     }
 
     /// Whether `custom_id` is one of these ids (well formed or not): it starts with
-    /// `<prefix>1:`.
+    /// `<prefix>2:`, or with the tag of an older version ([`Ids::is_retired`]), whose press
+    /// lectern still answers, with a note.
     pub fn owns(&self, custom_id: &str) -> bool {
         custom_id
             .strip_prefix(&*self.tag)
             .is_some_and(|rest| rest.starts_with(':'))
+            || self.is_retired(custom_id)
+    }
+
+    /// True for an id an older version of lectern wrote under this prefix: [`Ids::decode`]
+    /// rejects it, and the press is answered with a note that the button is from an older
+    /// version rather than "not in the library".
+    pub fn is_retired(&self, custom_id: &str) -> bool {
+        custom_id.split_once(':').is_some_and(|(tag, _)| {
+            tag.strip_prefix(&*self.prefix)
+                .is_some_and(|version| RETIRED.contains(&version))
+        })
     }
 
     /// The id of a button.
@@ -228,6 +256,10 @@ mod tests {
         Ids::LECTERN.select(slot, invoker)
     }
 
+    fn is_retired(id: &str) -> bool {
+        Ids::LECTERN.is_retired(id)
+    }
+
     fn decode(id: &str) -> Option<Press> {
         Ids::LECTERN.decode(id)
     }
@@ -247,7 +279,7 @@ mod tests {
         assert_eq!(
             id,
             format!(
-                "l1:b3:80351110224678912:s.{:016x}.c.1",
+                "l2:b3:80351110224678912:s.{:016x}.c.1",
                 talk_key("2026-01-27-sam-altman-developer-townhall")
             )
         );
@@ -383,26 +415,54 @@ mod tests {
     fn garbage_is_rejected_without_panicking() {
         for bad in [
             "",
-            "l1",
-            "l1:b0",
-            "l1:b0:12",
-            "l1:b0:abc:q",
-            "l1:b:12:q",
-            "l1:bx:12:q",
-            "l1:m0:12:q",
-            "l2:b0:12:q",
-            "l1:b0:12:s.zz.1.2",
-            "l1:b0:12:s.0123456789abcdef.1",
-            "l1:b0:12:s.0123456789abcdef.-1.0",
-            "l1:b0:12:s.0123456789abcdef.+1.0",
-            "l1:b0:12:s.0123456789ABCDEF.1.0",
-            "l1:b+0:12:q",
-            "l1:b0:12:q.0123456789abcdef",
-            "l1:é:12:q",
-            "l1:b0:99999999999999999999999:q",
+            "l2",
+            "l2:b0",
+            "l2:b0:12",
+            "l2:b0:abc:q",
+            "l2:b:12:q",
+            "l2:bx:12:q",
+            "l2:m0:12:q",
+            "l3:b0:12:q",
+            "l2:b0:12:s.zz.1.2",
+            "l2:b0:12:s.0123456789abcdef.1",
+            "l2:b0:12:s.0123456789abcdef.-1.0",
+            "l2:b0:12:s.0123456789abcdef.+1.0",
+            "l2:b0:12:s.0123456789ABCDEF.1.0",
+            "l2:b+0:12:q",
+            "l2:b0:12:q.0123456789abcdef",
+            "l2:é:12:q",
+            "l2:b0:99999999999999999999999:q",
         ] {
             assert_eq!(decode(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn version_1_ids_are_retired_not_read() {
+        // A version 1 button for the seed's section 13 (then ordinal 12, now 13 is section 12).
+        let old = format!(
+            "l1:b0:42:s.{:016x}.c.0",
+            talk_key("2026-01-27-sam-altman-developer-townhall")
+        );
+        assert_eq!(decode(&old), None);
+        assert!(is_retired(&old));
+        assert!(is_retired("l1:m0:42"));
+        assert!(!is_retired(&select(0, 42)));
+        assert!(!is_retired(&button(0, 42, &section("t", 1, 0))));
+        assert!(!is_retired("l10:b0:42:q"));
+        assert!(!is_retired(""));
+        // A plugin's own old ids are its to answer; another prefix's are not.
+        let talk = Ids::new("talk").unwrap();
+        assert!(talk.is_retired("talk1:b0:42:q") && talk.owns("talk1:b0:42:q"));
+        assert!(!talk.is_retired("l1:b0:42:q") && !talk.owns("l1:b0:42:q"));
+        assert!(talk.owns(&talk.button(
+            0,
+            42,
+            &Action::Quote {
+                talk: None,
+                section: None
+            }
+        )));
     }
 
     #[test]

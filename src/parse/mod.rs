@@ -24,6 +24,7 @@ use std::ops::Range;
 
 use pulldown_cmark::{Event, MetadataBlockKind, Options, Parser, Tag, TagEnd};
 
+use crate::i18n::{Lang, Msg};
 use crate::model::{Image, Meta, Quote, Section, Summary, Talk};
 use crate::text::{char_len, truncate_chars};
 use render::{Ev, plain_text, render};
@@ -390,7 +391,8 @@ fn special(title: &str) -> Option<Special> {
         | "document info"
         | "about this document" => Special::Meta,
         "摘要" | "概要" | "要点摘要" | "summary" | "tl;dr" | "tldr" => Special::Summary,
-        "正文" | "全文" | "body" | "transcript" | "full text" => Special::BodyStart,
+        "正文" | "全文" | "实录" | "演讲实录" | "访谈实录" | "文字实录" | "body" | "transcript"
+        | "full text" | "talk" | "the talk" => Special::BodyStart,
         "关联主题" | "相关主题" | "相关" | "标签" | "related" | "related topics" | "see also"
         | "tags" => Special::Related,
         _ => return None,
@@ -448,7 +450,11 @@ struct Builder<'s> {
     talk: Talk,
     warnings: Vec<ParseWarning>,
     zone: Zone,
+    /// The intro's text, its first image before any text (a cover) and after some (an
+    /// infographic).
+    intro: String,
     cover: Option<Image>,
+    intro_image: Option<Image>,
     quote_texts: HashSet<String>,
     /// Speakers and hosts the metadata names, in order.
     guests: Vec<String>,
@@ -466,14 +472,15 @@ impl<'s> Builder<'s> {
                 title: String::new(),
                 meta: Meta::default(),
                 summary: Summary::default(),
-                intro: String::new(),
                 sections: Vec::new(),
                 quotes: Vec::new(),
                 related: Vec::new(),
             },
             warnings: Vec::new(),
             zone: Zone::Preamble,
+            intro: String::new(),
             cover: None,
+            intro_image: None,
             quote_texts: HashSet::new(),
             guests: Vec::new(),
             hosts: Vec::new(),
@@ -482,9 +489,10 @@ impl<'s> Builder<'s> {
     }
 
     fn build(mut self, nodes: &[Node], events: &[Ev<'_>]) -> (Talk, Vec<ParseWarning>) {
-        let section_level = section_level(nodes);
+        let plan = plan_sections(nodes);
+        let section_level = plan.level;
         let mut have_title = false;
-        for node in nodes {
+        for (i, node) in nodes.iter().enumerate() {
             match node {
                 Node::FrontMatter { text, offset } => self.front_matter(text, *offset),
                 Node::Heading {
@@ -499,6 +507,10 @@ impl<'s> Builder<'s> {
                     if !have_title && *level == 1 && section_level > 1 {
                         have_title = true;
                         self.talk.title = title.to_string();
+                        continue;
+                    }
+                    if plan.containers.contains(&i) {
+                        self.container(title);
                         continue;
                     }
                     self.heading(*level, *number, title, *offset, section_level);
@@ -517,11 +529,10 @@ impl<'s> Builder<'s> {
             self.talk.meta.tags = self.talk.related.clone();
         }
         self.voices();
-        let _ = self.cover.take();
         for s in &mut self.talk.sections {
             s.body = s.body.trim().to_string();
         }
-        self.talk.intro = self.talk.intro.trim().to_string();
+        self.intro_section();
         (self.talk, self.warnings)
     }
 
@@ -559,6 +570,7 @@ impl<'s> Builder<'s> {
                         title: title.to_string(),
                         body: String::new(),
                         infographic: None,
+                        intro: false,
                     });
                 }
                 _ => {
@@ -597,7 +609,7 @@ impl<'s> Builder<'s> {
         }
         let target = match self.talk.sections.last_mut() {
             Some(s) => &mut s.body,
-            None => &mut self.talk.intro,
+            None => &mut self.intro,
         };
         if !target.is_empty() {
             target.push_str("\n\n");
@@ -629,16 +641,65 @@ impl<'s> Builder<'s> {
         }
     }
 
+    /// A heading that only wraps the sections: before the first section it starts the body
+    /// (and a `Name, Role` line names the speaker when the metadata named no one); between
+    /// sections it stays in the text as a bold line.
+    fn container(&mut self, title: &str) {
+        self.zone = Zone::Body;
+        if !self.talk.sections.is_empty() {
+            self.append_body(&format!("**{title}**"));
+        } else if self.guests.is_empty() && self.voices.is_none() {
+            self.guests.extend(speaker_line(title));
+        }
+    }
+
+    /// Makes what stood before the first section section 0, and shifts the ordinals (of the
+    /// sections and of the quotes) by one. Only a talk with sections gets an intro: a document
+    /// without headings stays one the loader skips.
+    fn intro_section(&mut self) {
+        let body = std::mem::take(&mut self.intro).trim().to_string();
+        let image = self.intro_image.take().or_else(|| self.cover.take());
+        let has_quotes = self.talk.quotes.iter().any(|q| q.section.is_none());
+        if self.talk.sections.is_empty() || (body.is_empty() && image.is_none() && !has_quotes) {
+            return;
+        }
+        let lang = talk_lang(&self.talk.title, &body);
+        self.talk.sections.insert(
+            0,
+            Section {
+                ordinal: 0,
+                number: None,
+                title: Msg::Opening.get(lang).to_string(),
+                body,
+                infographic: image,
+                intro: true,
+            },
+        );
+        for (i, s) in self.talk.sections.iter_mut().enumerate() {
+            s.ordinal = i;
+        }
+        for q in &mut self.talk.quotes {
+            q.section = Some(q.section.map_or(0, |s| s + 1));
+        }
+    }
+
     fn body_block(&mut self, evs: &[Ev<'_>]) {
-        let r = render(evs, self.src);
+        let mut r = render(evs, self.src);
+        r.images.extend(render::wiki_embeds(&mut r.markdown));
         let section = self.talk.sections.len().checked_sub(1);
         for image in r.images {
             match self.talk.sections.last_mut() {
                 Some(s) if s.infographic.is_none() => s.infographic = Some(image),
                 Some(_) => {}
-                None => {
+                // An image before any text is a cover, one after text the intro's own.
+                None if self.intro.trim().is_empty() => {
                     if self.cover.is_none() {
                         self.cover = Some(image);
+                    }
+                }
+                None => {
+                    if self.intro_image.is_none() {
+                        self.intro_image = Some(image);
                     }
                 }
             }
@@ -842,25 +903,45 @@ fn meta_key(key: &str) -> Option<MetaKey> {
     })
 }
 
+/// The language a talk is written in, for the words the parser adds (the intro's title):
+/// Chinese when Han characters make up a fair share of its title and intro.
+fn talk_lang(title: &str, intro: &str) -> Lang {
+    let (mut han, mut latin) = (0usize, 0usize);
+    for c in title.chars().chain(intro.chars()) {
+        if ('\u{4e00}'..='\u{9fff}').contains(&c) {
+            han += 1;
+        } else if c.is_ascii_alphabetic() {
+            latin += 1;
+        }
+    }
+    if han > 0 && han * 3 >= latin {
+        Lang::Zh
+    } else {
+        Lang::En
+    }
+}
+
+/// A person's name: up to four capitalised Latin words, or two to four Chinese characters.
+fn looks_like_name(s: &str) -> Option<String> {
+    let s = s.trim();
+    let latin = !s.is_empty()
+        && s.split(' ').count() <= 4
+        && s.split(' ').all(|w| {
+            w.chars().next().is_some_and(char::is_uppercase)
+                && w.chars()
+                    .all(|c| c.is_alphabetic() || matches!(c, '.' | '-' | '\''))
+        });
+    let cjk = (2..=4).contains(&s.chars().count())
+        && s.chars()
+            .all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c) || c == '·')
+        && !s.contains('的');
+    (latin || cjk).then(|| s.to_string())
+}
+
 /// The speaker a title names: `Sam Altman 与开发者的一小时：…`, `对话林静：…`,
 /// `Mira Okafor at Systems Summit: …`, `"Title" by Name`.
 fn speaker_from_title(title: &str) -> Option<String> {
     let t = title.trim();
-    let looks_like_name = |s: &str| {
-        let s = s.trim();
-        let latin = !s.is_empty()
-            && s.split(' ').count() <= 4
-            && s.split(' ').all(|w| {
-                w.chars().next().is_some_and(char::is_uppercase)
-                    && w.chars()
-                        .all(|c| c.is_alphabetic() || matches!(c, '.' | '-' | '\''))
-            });
-        let cjk = (2..=4).contains(&s.chars().count())
-            && s.chars()
-                .all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c) || c == '·')
-            && !s.contains('的');
-        (latin || cjk).then(|| s.to_string())
-    };
     for lead in ["对话", "专访", "访谈", "in conversation with "] {
         if let Some(rest) = t.strip_prefix(lead) {
             let end = rest
@@ -948,14 +1029,40 @@ fn plain_lines(evs: &[Ev<'_>]) -> Vec<String> {
     lines
 }
 
-/// The heading level that opens sections: the shallowest level among headings that are not
-/// the title, not special and not summary parts. An H1 counts only when there are several.
-fn section_level(nodes: &[Node]) -> u32 {
+/// Which headings carry the talk's sections.
+#[derive(Debug, Default)]
+struct Plan {
+    /// Headings at this level, and shallower ones that are not containers, open sections;
+    /// deeper ones stay inside their section as bold lines.
+    level: u32,
+    /// Node indices of the headings that only wrap the sections (`## Talk`, a `## Speaker,
+    /// Role` line over `###` sections): neither a section nor a line of one.
+    containers: HashSet<usize>,
+}
+
+/// Chooses the section level by the document's shape, not by a fixed level:
+/// 1. several H1s: the H1s are the sections (there is no title heading);
+/// 2. otherwise the title is the H1, and the sections are the shallowest level that numbers at
+///    least two of its headings (`1.`, `一、`, `§1`, `Part 1`, …), wherever they stand;
+/// 3. without numbering, the shallowest level, except that a lone heading wrapping two or more
+///    deeper headings is a container and the level under it is taken;
+///
+/// then a shallower heading with a section-level heading under it is a container; any other
+/// shallower heading (a closing, a Q&A a level up) is a section. Special headings (metadata,
+/// summary and its parts, related topics, body wrappers such as `正文` or `Talk`) never count.
+fn plan_sections(nodes: &[Node]) -> Plan {
+    // (node index, level, numbered) of every heading that may carry the body.
+    let mut heads: Vec<(usize, u32, bool)> = Vec::new();
     let mut h1 = 0;
-    let mut best = u32::MAX;
     let mut summary: Option<u32> = None;
-    for node in nodes {
-        if let Node::Heading { level, title, .. } = node {
+    for (i, node) in nodes.iter().enumerate() {
+        if let Node::Heading {
+            level,
+            number,
+            title,
+            ..
+        } = node
+        {
             if *level == 1 {
                 h1 += 1;
             }
@@ -970,13 +1077,68 @@ fn section_level(nodes: &[Node]) -> u32 {
                         summary = None;
                     }
                     if *level > 1 {
-                        best = best.min(*level);
+                        heads.push((i, *level, number.is_some()));
                     }
                 }
             }
         }
     }
-    if h1 > 1 || best == u32::MAX { 1 } else { best }
+    if h1 > 1 || heads.is_empty() {
+        return Plan {
+            level: 1,
+            ..Plan::default()
+        };
+    }
+    let mut levels: Vec<u32> = heads.iter().map(|h| h.1).collect();
+    levels.sort_unstable();
+    levels.dedup();
+    let numbered = levels
+        .iter()
+        .copied()
+        .find(|&l| heads.iter().filter(|h| h.1 == l && h.2).count() >= 2);
+    let level = numbered.unwrap_or_else(|| {
+        let mut level = levels[0];
+        loop {
+            let at: Vec<usize> = (0..heads.len()).filter(|&k| heads[k].1 == level).collect();
+            let inside = match at.as_slice() {
+                [k] => &heads[k + 1..][..span(&heads, *k)],
+                _ => break level,
+            };
+            match inside.iter().map(|h| h.1).min() {
+                Some(deeper) if inside.len() >= 2 => level = deeper,
+                _ => break level,
+            }
+        }
+    });
+    let containers = (0..heads.len())
+        .filter(|&k| {
+            heads[k].1 < level
+                && heads[k + 1..][..span(&heads, k)]
+                    .iter()
+                    .any(|h| h.1 == level)
+        })
+        .map(|k| heads[k].0)
+        .collect();
+    Plan { level, containers }
+}
+
+/// How many of the headings after `heads[k]` stand under it (are deeper, up to the next heading
+/// at its level or shallower).
+fn span(heads: &[(usize, u32, bool)], k: usize) -> usize {
+    heads[k + 1..]
+        .iter()
+        .take_while(|h| h.1 > heads[k].1)
+        .count()
+}
+
+/// The speaker a `## Name, Role` line names: `Priya Raman, Staff Engineer at Fathom`,
+/// `陈默，架构师`, `Mira Okafor — SRE lead`.
+fn speaker_line(text: &str) -> Option<String> {
+    let (name, role) = text.split_once([',', '，', '|', '｜', '—', '–'])?;
+    if role.trim().is_empty() {
+        return None;
+    }
+    looks_like_name(name)
 }
 
 #[cfg(test)]

@@ -385,3 +385,38 @@ pub fn plain_text(events: &[Ev<'_>]) -> String {
     }
     out.trim().to_string()
 }
+
+/// Takes Obsidian's image embeds (`![[diagram.png]]`, `![[diagram.png|300]]`) out of rendered
+/// Markdown and returns them as images; CommonMark reads them as text. Embeds of notes (no
+/// image extension) stay as they are.
+pub fn wiki_embeds(markdown: &mut String) -> Vec<Image> {
+    const IMAGE: &[&str] = &[".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".avif"];
+    if !markdown.contains("![[") {
+        return Vec::new();
+    }
+    let mut images = Vec::new();
+    let mut out = String::with_capacity(markdown.len());
+    let mut rest = markdown.as_str();
+    while let Some(start) = rest.find("![[") {
+        let after = &rest[start + 3..];
+        let Some(end) = after.find("]]") else { break };
+        // Rendering escaped the text (`my\_chart.png`): the target is the unescaped name.
+        let target = after[..end].replace('\\', "");
+        let target = target.split('|').next().unwrap_or("").trim();
+        let lower = target.to_lowercase();
+        out.push_str(&rest[..start]);
+        if !target.is_empty() && !target.contains('\n') && IMAGE.iter().any(|e| lower.ends_with(e))
+        {
+            images.push(Image {
+                alt: target.rsplit('/').next().unwrap_or(target).to_string(),
+                url: target.to_string(),
+            });
+        } else {
+            out.push_str(&rest[start..start + 3 + end + 2]);
+        }
+        rest = &after[end + 2..];
+    }
+    out.push_str(rest);
+    *markdown = out.trim().to_string();
+    images
+}

@@ -154,6 +154,8 @@ impl Index {
             if let Some(one) = &talk.summary.one_liner {
                 b.add(Field::Summary, &plain(one));
             }
+            // Tags and related topics make the talk findable by its subjects (issue 11).
+            b.add(Field::Summary, &talk.tags().collect::<Vec<_>>().join(" · "));
             for q in talk.quotes.iter().filter(|q| q.section.is_none()) {
                 b.add(Field::Quote, &q.text);
             }

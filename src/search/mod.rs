@@ -225,6 +225,7 @@ fn doc_texts(lib: Corpus<'_>, doc: u32) -> Vec<String> {
         HitKind::Summary => {
             let mut v = vec![talk.title.clone()];
             v.extend(talk.summary.one_liner.clone());
+            v.push(talk.tags().collect::<Vec<_>>().join(" · "));
             v.extend(
                 talk.quotes
                     .iter()

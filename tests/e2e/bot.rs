@@ -6,6 +6,8 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 
+use lectern::discord::custom_id::talk_key;
+
 use super::fake_discord::{APP_ID, FakeDiscord, Registration};
 use super::process::Served;
 use super::*;
@@ -173,7 +175,9 @@ async fn topics_lists_the_sections_with_a_menu_in_the_users_language() {
     assert_eq!(menu["placeholder"], "Open a section…");
     let options = menu["options"].as_array().unwrap();
     assert_eq!(options.len(), talk.sections.len());
-    assert_eq!(options[12]["label"], S13);
+    // Section 0 is the intro (issue 11).
+    assert_eq!(options[0]["label"], "开场");
+    assert_eq!(options[13]["label"], S13);
 
     let zh = h.command(&LI, "topics", &[]).await;
     assert_eq!(embed(&zh)["title"], "话题");
@@ -183,7 +187,7 @@ async fn topics_lists_the_sections_with_a_menu_in_the_users_language() {
     assert_eq!(embed(&tw)["title"], "話題");
     assert_eq!(select_menu(&tw)["placeholder"], "開啟一節…");
     assert_eq!(
-        select_menu(&tw)["options"][12]["label"],
+        select_menu(&tw)["options"][13]["label"],
         "13 · 生物安全與韌性策略"
     );
     h.stop().await;
@@ -224,9 +228,12 @@ async fn topic_opens_a_section_with_image_link_footer_and_buttons() {
     let en = h.command(&ALICE, "topic", &[("section", "生物安全")]).await;
     assert_eq!(embed(&en)["title"], S13);
     assert_eq!(button(&en, "Next ▶")["disabled"], false);
-    // The first section cannot go back; the closing one (尾声) cannot go on.
-    let first = h.command(&ALICE, "topic", &[("section", "1")]).await;
+    // The first section (the intro, 开场) cannot go back; the closing one (尾声) cannot go on.
+    let first = h.command(&ALICE, "topic", &[("section", "开场")]).await;
+    assert_eq!(embed(&first)["title"], "开场");
     assert_eq!(button(&first, "◀ Previous")["disabled"], true);
+    let one = h.command(&ALICE, "topic", &[("section", "1")]).await;
+    assert_eq!(button(&one, "◀ Previous")["disabled"], false);
     let last = h.command(&ALICE, "topic", &[("section", "尾声")]).await;
     assert_eq!(embed(&last)["title"], "尾声");
     assert_eq!(button(&last, "Next ▶")["disabled"], true);
@@ -342,7 +349,8 @@ async fn the_topics_menu_opens_a_section_for_its_invoker_only() {
     let h = Harness::start().await;
     let topics = h.command(&ALICE, "topics", &[]).await;
     let options = select_menu(&topics)["options"].as_array().unwrap().clone();
-    let fifth = options[4]["value"].as_str().unwrap();
+    // Option 0 is the intro; option 5 is section 5.
+    let fifth = options[5]["value"].as_str().unwrap();
     let opened = h.choose(&ALICE, &topics, fifth).await;
     assert_eq!(
         opened["type"], 4,
@@ -365,10 +373,27 @@ async fn stale_or_foreign_buttons_fail_politely() {
     let h = Harness::start().await;
     let reply = h.command(&ALICE, "topic", &[("section", "13")]).await;
     // A talk that is no longer loaded (after a reload that removed it).
-    let gone = format!("l1:b0:{}:s.0123456789abcdef.0.0", ALICE.id);
+    let gone = format!("l2:b0:{}:s.0123456789abcdef.0.0", ALICE.id);
     let answer = h.press(&ALICE, &reply, &gone).await;
     assert!(is_ephemeral(&answer));
     assert!(description(&answer).contains("no longer in the library"));
+    // A button posted by version 1, before the intro became section 0 (issue 11): its
+    // ordinal 12 meant section 13 then and means section 12 now. It must not open either.
+    let talk = h.bot.library().talks()[0].id.clone();
+    let old = format!("l1:b0:{}:s.{:016x}.c.0", ALICE.id, talk_key(&talk));
+    let answer = h.press(&ALICE, &reply, &old).await;
+    assert!(is_ephemeral(&answer), "{answer}");
+    assert!(
+        description(&answer).contains("older version of lectern"),
+        "{answer}"
+    );
+    assert!(
+        embed(&answer)["title"].is_null(),
+        "no section opened: {answer}"
+    );
+    let old_menu = format!("l1:m0:{}", ALICE.id);
+    let answer = h.press(&LI, &reply, &old_menu).await;
+    assert!(description(&answer).contains("旧版本"), "{answer}");
     // Something this version never wrote.
     let answer = h.press(&LI, &reply, "some-other-bot:42").await;
     assert!(is_ephemeral(&answer));
@@ -532,7 +557,13 @@ async fn about_tells_what_is_served_in_english_and_chinese() {
     assert_eq!(field("Talks"), counts.talks.to_string());
     assert_eq!(field("Sections"), counts.sections.to_string());
     assert_eq!(field("Quotes"), counts.quotes.to_string());
-    assert!(field("Source").contains(SOURCE));
+    // Each talk: a field named after it with its source and one-line summary, then its key
+    // points, risks and related topics (issue 11).
+    let seed = seed_library();
+    assert!(field(&seed.talks()[0].title).contains(SOURCE));
+    assert!(field("Key points").contains("承认 GPT-5 偏科失误"));
+    assert!(field("Risks").contains("生物安全威胁"));
+    assert!(field("Related topics").contains("memory"));
     assert_eq!(
         field("Version"),
         format!("lectern {}", env!("CARGO_PKG_VERSION"))
@@ -912,4 +943,72 @@ async fn the_binary_serves_with_a_token_file_and_exits_0_on_sigterm() {
     })
     .await;
     assert_eq!(fake.problems(), Vec::<String>::new());
+}
+
+/// Discord rejects a whole message with 50035 "Not a well formed URL" when one embed URL is no
+/// absolute http(s) URL (issue 11); the fake does the same, so a bad URL cannot pass a test.
+#[tokio::test(flavor = "current_thread")]
+async fn the_fake_rejects_a_malformed_url_as_discord_does() {
+    let fake = FakeDiscord::start(TOKEN, Registration::Accept).await;
+    let client = reqwest::Client::new();
+    let post = |url: &str, image: &str| {
+        let body = json!({"type": 4, "data": {
+            "embeds": [{"title": "t", "url": url, "image": {"url": image}}],
+            "allowed_mentions": {"parse": []}
+        }});
+        client
+            .post(format!(
+                "{}/api/v10/interactions/1/t/callback",
+                fake.api_base
+            ))
+            .json(&body)
+            .send()
+    };
+    let ok = post("https://example.org/a", "https://example.org/i.png")
+        .await
+        .unwrap();
+    assert_eq!(ok.status().as_u16(), 204);
+    assert_eq!(fake.problems(), Vec::<String>::new());
+    for (url, image) in [
+        ("某播客第 42 期", "https://example.org/i.png"),
+        ("https://example.org/a", "images/latency.png"),
+    ] {
+        let bad = post(url, image).await.unwrap();
+        assert_eq!(bad.status().as_u16(), 400);
+        let answer: Value = bad.json().await.unwrap();
+        assert_eq!(answer["code"], 50035, "{answer}");
+    }
+    assert_eq!(fake.problems().len(), 2, "{:?}", fake.problems());
+}
+
+/// The interview with relative images and a source that is no URL: every section opens, and
+/// Discord (the fake) accepts every message.
+#[tokio::test(flavor = "current_thread")]
+async fn a_write_up_with_relative_images_and_a_text_source_is_served() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = "chinese-podcast-interview.md";
+    std::fs::copy(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/layouts")
+            .join(name),
+        dir.path().join(name),
+    )
+    .unwrap();
+    let h = Harness::start_on(dir.path()).await;
+    for s in ["开场", "1", "2", "3", "4", "结语"] {
+        let reply = h.command(&LI, "topic", &[("section", s)]).await;
+        let e = embed(&reply);
+        assert!(e["url"].is_null(), "{s}: {reply}");
+        assert!(e["image"].is_null(), "{s}: {reply}");
+        assert!(
+            e["footer"]["text"]
+                .as_str()
+                .unwrap()
+                .contains("某播客第 42 期"),
+            "{s}: {reply}"
+        );
+    }
+    let quote = h.command(&LI, "quote", &[]).await;
+    assert!(embed(&quote)["url"].is_null(), "{quote}");
+    h.stop().await;
 }

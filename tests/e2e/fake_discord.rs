@@ -349,10 +349,21 @@ async fn rest_api(
             *fault
         })
     };
-    let check = |template: &str, body: &Value| {
-        for e in shared.spec.check_request(&m, template, body) {
+    // Every error is a problem for the test; a malformed URL also gets Discord's answer, 50035
+    // for the whole message (nothing of it is shown).
+    let check = |template: &str, body: &Value| -> Option<Answer> {
+        let errors = shared.spec.check_request(&m, template, body);
+        let bad_url = errors.iter().any(|e| e.contains(super::openapi::NOT_A_URL));
+        for e in errors {
             shared.problem(format!("{method} {path}: {e}"));
         }
+        bad_url.then(|| {
+            Status(
+                StatusCode::BAD_REQUEST,
+                json!({"message": "Invalid Form Body", "code": 50035, "errors": {"embeds": {"0": {"url": {"_errors": [
+                    {"code": "URL_TYPE_INVALID_URL", "message": "Not a well formed URL."}]}}}}}),
+            )
+        })
     };
     let answer = match (m.as_str(), segments.as_slice()) {
         ("get", ["gateway"]) => Json(json!({ "url": shared.gateway_url })),
@@ -396,7 +407,7 @@ async fn rest_api(
                     }
                 }
             }
-            check(template, &typed);
+            let _ = check(template, &typed);
             if shared.registration == Registration::Fail {
                 Status(
                     StatusCode::INTERNAL_SERVER_ERROR,
@@ -423,7 +434,7 @@ async fn rest_api(
             }
         }
         ("post", ["interactions", _, _, "callback"]) => {
-            check(
+            let rejected = check(
                 "/interactions/{interaction_id}/{interaction_token}/callback",
                 &body,
             );
@@ -433,10 +444,10 @@ async fn rest_api(
             if matches!(body["type"].as_u64(), Some(4 | 7)) {
                 no_pings(&shared, &method, &path, &body["data"]);
             }
-            Status(StatusCode::NO_CONTENT, Value::Null)
+            rejected.unwrap_or(Status(StatusCode::NO_CONTENT, Value::Null))
         }
         ("patch", ["webhooks", _, _, "messages", "@original"]) => {
-            check(
+            let rejected = check(
                 "/webhooks/{webhook_id}/{webhook_token}/messages/@original",
                 &body,
             );
@@ -444,15 +455,15 @@ async fn rest_api(
                 shared.problem(format!("{method} {path}: {e}"));
             }
             no_pings(&shared, &method, &path, &body);
-            Json(message_json(&body))
+            rejected.unwrap_or_else(|| Json(message_json(&body)))
         }
         ("post", ["webhooks", _, _]) => {
-            check("/webhooks/{webhook_id}/{webhook_token}", &body);
+            let rejected = check("/webhooks/{webhook_id}/{webhook_token}", &body);
             for e in super::limits::message(&body) {
                 shared.problem(format!("{method} {path}: {e}"));
             }
             no_pings(&shared, &method, &path, &body);
-            Json(message_json(&body))
+            rejected.unwrap_or_else(|| Json(message_json(&body)))
         }
         _ => {
             shared.problem(format!("unexpected request: {method} {path}"));

@@ -312,22 +312,22 @@ async fn unknown_or_mistyped_options_never_panic() {
 async fn forged_or_old_custom_ids_are_refused_politely() {
     let h = Harness::start().await;
     let reply = h.command(&ALICE, "topic", &[("section", "13")]).await;
-    let long = "l1:b0:2001:".to_string() + &"9".repeat(5000);
+    let long = "l2:b0:2001:".to_string() + &"9".repeat(5000);
     let forged = [
         // An older format, and a newer one.
         "l0:b0:2001:s.0123456789abcdef.0.0",
-        "l2:b0:2001:q",
+        "l3:b0:2001:q",
         // Numbers that overflow, negative, empty parts.
-        "l1:b0:99999999999999999999999999:q",
-        "l1:b0:2001:s.ffffffffffffffffff.0.0",
-        "l1:b0:2001:s.0123456789abcdef.-1.0",
-        "l1:b0:2001:s...",
-        "l1:b:2001:q",
-        "l1::::",
+        "l2:b0:99999999999999999999999999:q",
+        "l2:b0:2001:s.ffffffffffffffffff.0.0",
+        "l2:b0:2001:s.0123456789abcdef.-1.0",
+        "l2:b0:2001:s...",
+        "l2:b:2001:q",
+        "l2::::",
         "",
         long.as_str(),
         // Not ASCII.
-        "l1:b0:2001:q.生物安全.0",
+        "l2:b0:2001:q.生物安全.0",
     ];
     assert_gone(&h, &ALICE, &reply, forged).await;
     // A select menu press whose value was forged, or that has no value at all.

@@ -8,7 +8,9 @@
 //! It checks what JSON Schema 2020-12 keywords the subset uses: `$ref`, `allOf`, `anyOf`,
 //! `oneOf`, `type`, `enum`, `const`, `properties`, `required`, `additionalProperties`, `items`,
 //! `minItems`/`maxItems`, `minLength`/`maxLength` (in characters), `minimum`/`maximum`,
-//! `maxProperties`, `uniqueItems` and `pattern`; `format` is not checked. One rule is stricter
+//! `maxProperties`, `uniqueItems`, `pattern` and `format: uri` (as Discord applies it: an
+//! absolute `http(s)` URL, or `attachment://`; anything else is [`NOT_A_URL`], which Discord
+//! answers with 50035 for the whole message); other formats are not checked. One rule is stricter
 //! than the spec: a property the schema does not name is an error when it has a value, so that
 //! a misspelt field cannot slip through. Exempt are empty values and `false` (serenity and
 //! poise serialise absent fields as `null` or `[]`, and `autocomplete: false` on every option,
@@ -22,6 +24,26 @@ const MISSING_FROM_SPEC: &[&str] = &[
     // Application commands: "Indicates whether the command is age-restricted".
     "nsfw",
 ];
+
+/// Discord's words for a URL it rejects (error 50035, `BASE_TYPE_BAD_URL`... "Not a well formed
+/// URL."); the fake answers a body with such an error as Discord does.
+pub const NOT_A_URL: &str = "Not a well formed URL";
+
+/// Whether Discord takes `s` where the spec says `format: uri`: an absolute http(s) URL with a
+/// host, or an attachment reference, written out without spaces or control characters.
+pub fn well_formed_url(s: &str) -> bool {
+    if s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return false;
+    }
+    if s.strip_prefix("attachment://")
+        .is_some_and(|n| !n.is_empty())
+    {
+        return true;
+    }
+    url::Url::parse(s).is_ok_and(|u| {
+        matches!(u.scheme(), "http" | "https") && u.host_str().is_some_and(|h| !h.is_empty())
+    })
+}
 
 pub struct Spec {
     doc: Value,
@@ -187,6 +209,10 @@ impl Spec {
                         errors.push(format!("{at}: {n} characters, at least {min}"));
                     }
                 }
+                if s.get("format").and_then(Value::as_str) == Some("uri") && !well_formed_url(text)
+                {
+                    errors.push(format!("{at}: {NOT_A_URL}: {text:?}"));
+                }
                 if let Some(p) = s.get("pattern").and_then(Value::as_str) {
                     if !Regex::new(p)
                         .expect("the spec's patterns compile")
@@ -261,6 +287,27 @@ fn the_validator_rejects_what_discord_would() {
         serde_json::json!({"data": {}}),
         serde_json::json!({"type": 4, "data": {"components": [{"type": 1, "components": [
             {"type": 2, "style": 2, "custom_id": "x".repeat(101), "label": "a"}]}]}}),
+    ] {
+        assert!(!spec.check_request("post", path, &bad).is_empty(), "{bad}");
+    }
+    // Embed URLs: what a write-up gave before issue 11, and what Discord accepts.
+    let embed = |url: &str, image: &str| serde_json::json!({"type": 4, "data": {"embeds": [{"title": "t", "url": url, "image": {"url": image}}]}});
+    assert_eq!(
+        spec.check_request(
+            "post",
+            path,
+            &embed("https://example.org/a", "https://example.org/i.png")
+        ),
+        Vec::<String>::new()
+    );
+    let long = format!("https://example.org/{}", "a".repeat(2048));
+    for bad in [
+        embed("某播客第 42 期", "https://example.org/i.png"),
+        embed("https://example.org/a", "images/latency.png"),
+        embed("https://example.org/a", "diagram.png"),
+        embed("https://example.org/a b", "https://example.org/i.png"),
+        embed("javascript:alert(1)", "https://example.org/i.png"),
+        embed(&long, "https://example.org/i.png"),
     ] {
         assert!(!spec.check_request("post", path, &bad).is_empty(), "{bad}");
     }

@@ -160,7 +160,7 @@ async fn the_example_poise_host_serves_its_own_command_and_lecterns() {
     );
     let next = button(&section, "Next ▶");
     let id = next["custom_id"].as_str().unwrap();
-    assert!(id.starts_with("talk1:b"), "{id}");
+    assert!(id.starts_with("talk2:b"), "{id}");
     let pressed = h.press(&ALICE, &section, id).await;
     assert_eq!(pressed["type"], 7, "lectern pages in place");
     assert!(
@@ -175,7 +175,7 @@ async fn the_example_poise_host_serves_its_own_command_and_lecterns() {
     let wave = h.press(&BOB, &hello, poise_host::WAVE).await;
     assert_eq!(wave["data"]["content"], "bob waves back.");
     // A standalone lectern's id is not this plugin's either (another prefix): not answered.
-    let standalone = format!("l1:b0:{}:q", ALICE.id);
+    let standalone = format!("l2:b0:{}:q", ALICE.id);
     h.dispatch(
         "INTERACTION_CREATE",
         h.press_payload(&ALICE, &section, &standalone),
@@ -258,7 +258,7 @@ async fn a_serenity_host_without_poise_mounts_lectern_with_its_own_policy() {
         select_menu(&talks)["custom_id"]
             .as_str()
             .unwrap()
-            .starts_with("t1:m")
+            .starts_with("t2:m")
     );
     let choices = h.autocomplete(&ALICE, "quote", "topic", "13").await;
     assert!(

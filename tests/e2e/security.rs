@@ -205,11 +205,11 @@ async fn a_custom_id_cannot_open_a_path_outside_the_library() {
     let mut ids = Vec::new();
     for name in &names {
         let key = format!("{:016x}", talk_key(name));
-        ids.push(format!("l1:b0:{}:s.{key}.0.0", ALICE.id));
-        ids.push(format!("l1:b0:{}:q.{key}.0", ALICE.id));
+        ids.push(format!("l2:b0:{}:s.{key}.0.0", ALICE.id));
+        ids.push(format!("l2:b0:{}:q.{key}.0", ALICE.id));
         // The path itself where the hash goes.
-        ids.push(format!("l1:b0:{}:s.{name}.0.0", ALICE.id));
-        ids.push(format!("l1:b0:{}:q.{name}.0", ALICE.id));
+        ids.push(format!("l2:b0:{}:s.{name}.0.0", ALICE.id));
+        ids.push(format!("l2:b0:{}:q.{name}.0", ALICE.id));
     }
     assert_gone(&h, &ALICE, &reply, ids.iter().map(String::as_str)).await;
     // And as a select menu value.

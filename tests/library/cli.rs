@@ -39,9 +39,11 @@ fn ask_topics_lists_the_sections() {
     let talk = &v["talks"][0];
     assert_eq!(talk["id"], "2026-01-27-sam-altman-developer-townhall");
     let sections = talk["sections"].as_array().unwrap();
-    assert_eq!(sections.len(), 24);
-    assert_eq!(sections[12]["number"], 13);
-    assert_eq!(sections[12]["title"], "生物安全与韧性策略");
+    // Section 0 is the intro (issue 11).
+    assert_eq!(sections.len(), 25);
+    assert_eq!(sections[0]["title"], "开场");
+    assert_eq!(sections[13]["number"], 13);
+    assert_eq!(sections[13]["title"], "生物安全与韧性策略");
 }
 
 #[test]
@@ -94,7 +96,7 @@ fn ask_search_json_has_ranked_hits_or_none() {
 fn seeds_option_and_check_exit_codes() {
     let (code, out, _) = lectern(&["check", "seeds"]);
     assert_eq!(code, 0);
-    assert!(out.starts_with("seeds: 1 talks, 24 sections, "), "{out}");
+    assert!(out.starts_with("seeds: 1 talks, 25 sections, "), "{out}");
 
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("bad.md"), b"\xff\xfe").unwrap();

@@ -28,14 +28,18 @@ fn english_with_front_matter_code_tables_lists_and_html() {
     assert_eq!(
         section_titles(t),
         [
+            (None, "Opening"),
             (Some(1), "Why reliability matters"),
             (Some(2), "Tools of the trade"),
             (None, "Closing thoughts")
         ]
     );
-    assert_eq!(t.intro, "Opening remarks before the first section.");
+    assert_eq!(
+        t.sections[0].body,
+        "Opening remarks before the first section."
+    );
 
-    let s1 = &t.sections[0];
+    let s1 = &t.sections[1];
     assert!(
         s1.body
             .contains("- clear ownership\n  - one team per service\n  - a named on-call person"),
@@ -48,7 +52,7 @@ fn english_with_front_matter_code_tables_lists_and_html() {
     assert_eq!(img.alt, "Reliability pyramid");
     assert!(!s1.body.contains("pyramid.png"));
 
-    let s2 = &t.sections[1];
+    let s2 = &t.sections[2];
     assert!(s2.body.contains("```rust\nfn main() {"), "{}", s2.body);
     assert!(s2.body.contains("| tracing | logs |"), "table kept as text");
     assert!(!s2.body.contains("<div"), "raw HTML dropped");
@@ -58,7 +62,7 @@ fn english_with_front_matter_code_tables_lists_and_html() {
     );
     assert!(s2.infographic.is_none());
 
-    let s3 = &t.sections[2];
+    let s3 = &t.sections[3];
     assert!(s3.body.contains("[the slides](https://example.com/slides)"));
 
     let quotes: Vec<(&str, Option<usize>)> = t
@@ -68,9 +72,9 @@ fn english_with_front_matter_code_tables_lists_and_html() {
         .collect();
     assert!(quotes.contains(&(
         "Every outage is a lesson you paid for in advance, so write the lesson down.",
-        Some(0)
+        Some(1)
     )));
-    assert!(quotes.contains(&("Simplicity is prerequisite for reliability.", Some(1))));
+    assert!(quotes.contains(&("Simplicity is prerequisite for reliability.", Some(2))));
     let dashboards = t
         .quotes
         .iter()

@@ -6,6 +6,7 @@ mod cli;
 mod fixtures;
 mod hostile;
 mod json_views;
+mod layouts;
 mod loading;
 mod props;
 mod quotes;

@@ -312,6 +312,7 @@ fn talk(id: usize) -> impl Strategy<Value = Talk> {
                         url: "https://x.invalid/i.png".into(),
                         alt: String::new(),
                     }),
+                    intro: false,
                 })
                 .collect();
             let quotes = quotes
@@ -335,7 +336,6 @@ fn talk(id: usize) -> impl Strategy<Value = Talk> {
                     tags: Vec::new(),
                 },
                 summary: Summary::default(),
-                intro: String::new(),
                 sections,
                 quotes,
                 related: Vec::new(),
@@ -499,13 +499,13 @@ fn one_section_library(body: &str) -> Library {
         title: "T".into(),
         meta: Meta::default(),
         summary: Summary::default(),
-        intro: String::new(),
         sections: vec![Section {
             ordinal: 0,
             number: Some(1),
             title: "S".into(),
             body: body.into(),
             infographic: None,
+            intro: false,
         }],
         quotes: Vec::new(),
         related: Vec::new(),

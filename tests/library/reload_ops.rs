@@ -68,7 +68,7 @@ async fn an_empty_folder_never_replaces_the_library_even_forced() {
     for force in [false, true] {
         let report = content.reload(force).await;
         assert_eq!(report.verdict, Verdict::Failed);
-        assert_eq!(content.library().counts().sections, 24);
+        assert_eq!(content.library().counts().sections, 25);
     }
 }
 
@@ -146,7 +146,7 @@ async fn replies_stay_whole_while_reloads_run() {
     }
     for r in readers {
         let seen = r.await.expect("no reader panicked");
-        assert!(seen.iter().all(|n| *n == 24 || *n == 25), "{seen:?}");
+        assert!(seen.iter().all(|n| *n == 25 || *n == 26), "{seen:?}");
     }
 }
 
@@ -231,7 +231,7 @@ async fn health_readiness_and_metrics_over_http() {
         ),
         4.0
     );
-    assert_eq!(value("lectern_library_sections", &[]), 24.0);
+    assert_eq!(value("lectern_library_sections", &[]), 25.0);
     assert_eq!(
         value("lectern_reloads_total", &[("outcome", "applied")]),
         1.0

@@ -59,7 +59,7 @@ fn section_reply_has_title_text_image_link_footer_and_buttons() {
         targets.first(),
         Some(&&Action::Section {
             talk: talk.clone(),
-            section: 11,
+            section: 12,
             page: 0
         })
     );
@@ -67,7 +67,7 @@ fn section_reply_has_title_text_image_link_footer_and_buttons() {
         targets.last(),
         Some(&&Action::Section {
             talk,
-            section: 13,
+            section: 14,
             page: 0
         })
     );
@@ -95,11 +95,14 @@ fn first_and_last_sections_disable_the_missing_neighbour() {
     };
     assert!(buttons[0].disabled);
     assert!(!buttons.last().unwrap().disabled);
+    // Section 0 is the intro (issue 11): it opens like any other.
+    assert_eq!(first.title.as_deref(), Some("开场"));
+    assert!(first.description.contains("自嘲"));
     let last = reply::section(
         &lib,
         SectionRef {
             talk: 0,
-            section: 23,
+            section: 24,
         },
         0,
         Lang::En,
@@ -115,13 +118,14 @@ fn first_and_last_sections_disable_the_missing_neighbour() {
 fn topics_lists_every_section_with_a_menu() {
     let lib = seed_library();
     let r = reply::topics(&lib, Lang::En);
-    assert!(r.description.contains("1 · 软件工程的杰文斯悖论\n"));
+    assert!(r.description.contains("开场\n1 · 软件工程的杰文斯悖论\n"));
     assert!(r.description.contains("23 · AI 时代最重要的技能\n尾声"));
     let Component::Select { options, .. } = &r.components[0] else {
         panic!()
     };
-    assert_eq!(options.len(), 24);
-    assert_eq!(options[12].label, "13 · 生物安全与韧性策略");
+    assert_eq!(options.len(), 25);
+    assert_eq!(options[0].label, "开场");
+    assert_eq!(options[13].label, "13 · 生物安全与韧性策略");
 }
 
 #[test]
@@ -132,7 +136,7 @@ fn quote_reply_names_its_section_and_offers_another() {
         scope,
         QuoteScope::Section(SectionRef {
             talk: 0,
-            section: 12,
+            section: 13,
         })
     );
     let pool = scope.pool(&lib);
@@ -150,7 +154,7 @@ fn quote_reply_names_its_section_and_offers_another() {
         buttons[0].action,
         Action::Quote {
             talk: Some("2026-01-27-sam-altman-developer-townhall".into()),
-            section: Some(12)
+            section: Some(13)
         }
     );
     // A topic that matches nothing is an error reply, not an empty pool.
@@ -180,6 +184,7 @@ fn huge_talk() -> Talk {
             title: format!("{long_title}{i}"),
             body: vec!["这是一段很长的中文段落，用来测试分页。".repeat(40); 12].join("\n\n"),
             infographic: None,
+            intro: false,
         })
         .collect();
     Talk {
@@ -190,7 +195,6 @@ fn huge_talk() -> Talk {
             ..Meta::default()
         },
         summary: Summary::default(),
-        intro: String::new(),
         sections,
         quotes: Vec::new(),
         related: Vec::new(),
@@ -250,6 +254,7 @@ fn interface_strings_snapshot() {
             title: "S".repeat(50),
             body: body.into(),
             infographic: None,
+            intro: false,
         }],
         ..huge_talk()
     };

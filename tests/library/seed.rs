@@ -76,10 +76,17 @@ fn all_23_numbered_sections_in_order_then_the_closing_section() {
         .collect();
     let expected: Vec<(u32, &str)> = (1..=23).zip(TITLES).collect();
     assert_eq!(numbered, expected);
-    assert_eq!(t.sections.len(), 24);
+    // The intro is section 0 (issue 11), then the 23 numbered sections and the closing.
+    assert_eq!(t.sections.len(), 25);
+    let first = &t.sections[0];
+    assert_eq!(
+        (first.number, first.title.as_str(), first.intro),
+        (None, "开场", true)
+    );
+    assert!(t.sections[1..].iter().all(|s| !s.intro));
     let last = t.sections.last().unwrap();
     assert_eq!((last.number, last.title.as_str()), (None, "尾声"));
-    assert_eq!(t.sections[12].label(), "13 · 生物安全与韧性策略");
+    assert_eq!(t.sections[13].label(), "13 · 生物安全与韧性策略");
     for (i, s) in t.sections.iter().enumerate() {
         assert_eq!(s.ordinal, i);
     }
@@ -93,7 +100,8 @@ fn each_section_has_its_own_text_and_infographic() {
         assert!(!s.body.contains("!["), "images removed from {}", s.label());
         assert!(!s.body.contains("s.baoyu.io/imgs"), "{}", s.label());
         let img = s.infographic.as_ref().expect("infographic");
-        let n = i + 1;
+        // Section 0 is the intro, with the opening infographic (`00-…`).
+        let n = i;
         assert!(
             img.url.contains(&format!("/{n:02}-infographic-")),
             "section {} has its own image, got {}",
@@ -101,7 +109,7 @@ fn each_section_has_its_own_text_and_infographic() {
             img.url
         );
     }
-    let s13 = &t.sections[12];
+    let s13 = &t.sections[13];
     assert_eq!(
         s13.infographic.as_ref().unwrap().alt,
         "Image 15: 生物安全与韧性策略"
@@ -110,21 +118,30 @@ fn each_section_has_its_own_text_and_infographic() {
     assert!(s13.body.contains("\"**我不认为这能持续太久。**\""));
     assert!(!s13.body.contains("一位参加过 ChatGPT 教育实验室"));
     assert!(
-        t.sections[0]
+        t.sections[1]
             .body
             .starts_with("Altman 以一个 Twitter 问题开场")
     );
-    assert!(t.sections[23].body.contains("100 倍更强的模型"));
+    assert!(t.sections[24].body.contains("100 倍更强的模型"));
 }
 
 #[test]
 fn intro_and_related_topics() {
     let t = talk();
+    let intro = &t.sections[0];
     assert!(
-        t.intro
+        intro
+            .body
             .contains("这是 Sam Altman 在 OpenAI 开发者 Town Hall 上的自嘲")
     );
-    assert!(!t.intro.contains("!["));
+    assert!(!intro.body.contains("!["));
+    // The cover stands before any text; the opening infographic is the intro's image.
+    assert!(
+        intro
+            .infographic
+            .as_ref()
+            .is_some_and(|i| i.url.ends_with("/00-infographic-opening.png"))
+    );
     assert_eq!(t.related.len(), 13, "{:?}", t.related);
     assert_eq!(&t.related[..3], ["OpenAI", "ChatGPT", "Codex"]);
     assert!(t.related.contains(&"软件工程".to_string()));
@@ -171,7 +188,8 @@ fn known_quotes_are_in_the_pool_with_their_section() {
             None if text.starts_with("告诉我们") => {
                 assert_eq!(section.map(|s| s.title.as_str()), Some("尾声"))
             }
-            None => assert_eq!(q.section, None, "{text}"),
+            // The intro's pull quote belongs to section 0 (issue 11).
+            None => assert_eq!(q.section, Some(0), "{text}"),
         }
     }
     let pull =
