@@ -69,7 +69,7 @@ impl Lang {
 }
 
 /// Every string of the interface. A string that takes values has a helper that fills them in
-/// (`Msg::more_talks`, `Msg::unknown_topic`, `Msg::no_close_match`).
+/// (`Msg::n_sections`, `Msg::unknown`, `Msg::unknown_topic`, `Msg::no_close_match`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Msg {
     Topics,
@@ -117,6 +117,10 @@ pub enum Msg {
     SectionsRemoved,
     SectionsChanged,
     Problems,
+    OpenTalk,
+    UnknownTalk,
+    UnknownSpeaker,
+    UnknownTag,
 }
 
 impl Msg {
@@ -197,16 +201,26 @@ impl Msg {
             SectionsRemoved => ("Sections removed", "移除章节"),
             SectionsChanged => ("Sections changed", "修改章节"),
             Problems => ("Problems", "问题"),
+            OpenTalk => ("Open a talk…", "打开一个演讲…"),
+            UnknownTalk => ("No talk matches", "没有匹配的演讲："),
+            UnknownSpeaker => ("No speaker matches", "没有匹配的讲者："),
+            UnknownTag => ("No tag matches", "没有匹配的标签："),
         };
         lang.pick(en, zh)
     }
 
-    /// The last line of `/topics` when `n` talks did not fit.
-    pub fn more_talks(n: usize, lang: Lang) -> String {
-        if lang.is_chinese() {
-            format!("……还有 {n} 个演讲，请使用 /search 或 /topic。")
-        } else {
-            format!("…and {n} more talks: use /search or /topic.")
+    /// Nothing matches `shown` (the user's words, already escaped): `what` is
+    /// [`Msg::UnknownTalk`], [`Msg::UnknownSpeaker`] or [`Msg::UnknownTag`].
+    pub fn unknown(what: Msg, shown: &str, lang: Lang) -> String {
+        format!("{} “{shown}”. {}", what.get(lang), Msg::TryTopics.get(lang))
+    }
+
+    /// `n` sections.
+    pub fn n_sections(n: usize, lang: Lang) -> String {
+        match (lang.is_chinese(), n) {
+            (true, _) => format!("{n} 节"),
+            (false, 1) => "1 section".to_string(),
+            (false, _) => format!("{n} sections"),
         }
     }
 
