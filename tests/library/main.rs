@@ -7,6 +7,7 @@ mod fixtures;
 mod hostile;
 mod json_views;
 mod loading;
+mod many;
 mod props;
 mod quotes;
 mod reload_ops;
