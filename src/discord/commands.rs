@@ -174,12 +174,12 @@ pub(crate) async fn topic<U: Send + Sync + 'static, E: 'static>(
 #[poise::command(slash_command)]
 pub(crate) async fn quote<U: Send + Sync + 'static, E: 'static>(
     ctx: poise::Context<'_, U, E>,
-    #[description = "Only quotes from this talk (optional)"]
-    #[autocomplete = "complete_option"]
-    talk: Option<String>,
     #[description = "Only quotes from this section (optional)"]
     #[autocomplete = "complete_option"]
     topic: Option<String>,
+    #[description = "Only quotes from this talk (optional)"]
+    #[autocomplete = "complete_option"]
+    talk: Option<String>,
     #[description = "Only this speaker's words (optional)"]
     #[autocomplete = "complete_option"]
     speaker: Option<String>,
