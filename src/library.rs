@@ -921,6 +921,82 @@ mod tests {
     }
 
     #[test]
+    fn picks_round_trip_and_typed_text_is_no_pick() {
+        let long = "演讲".repeat(500);
+        for pick in [
+            Pick::Talk(key(&long)),
+            Pick::Section(u64::MAX, usize::MAX),
+            Pick::Speaker(0),
+            Pick::Tag(key("ops")),
+        ] {
+            let value = pick.value();
+            assert!(value.chars().count() <= 38, "{value}");
+            assert_eq!(Pick::parse(&value), Some(pick));
+        }
+        for typed in [
+            "13",
+            "#t",
+            "#t.12",
+            "#s.0123456789abcdef",
+            "#s.0123456789abcdef.+1",
+        ] {
+            assert_eq!(Pick::parse(typed), None, "{typed}");
+        }
+    }
+
+    #[test]
+    fn talks_speakers_and_tags_resolve_from_ids_names_and_fuzzy_text() {
+        let talk = |id: &str, title: &str, speaker: &str, tag: &str| {
+            let (mut t, _) = parse_talk(id, &format!("# {title}\n\n## 1. One\n\nText.\n"));
+            t.meta.speakers = vec![speaker.into()];
+            t.meta.tags = vec![tag.into()];
+            t
+        };
+        let lib = Library::from_talks(vec![
+            talk("a", "Building Reliable Systems", "Ada Lovelace", "rust"),
+            talk("b", "Operating at Scale", "Grace Hopper", "ops"),
+        ]);
+        assert_eq!(lib.resolve_talk("b"), Lookup::Found(1));
+        assert_eq!(lib.resolve_talk("operating"), Lookup::Found(1));
+        assert_eq!(lib.resolve_talk("hopper"), Lookup::Found(1));
+        assert_eq!(
+            lib.resolve_talk(&Pick::Talk(key("a")).value()),
+            Lookup::Found(0)
+        );
+        assert_eq!(
+            lib.resolve_talk(&Pick::Talk(key("gone")).value()),
+            Lookup::Gone
+        );
+        assert_eq!(lib.resolve_talk("qqqq zzzz"), Lookup::NoMatch);
+        let speaker = |t: &str| match lib.resolve_speaker(t) {
+            Lookup::Found(n) => Some(n.name.clone()),
+            _ => None,
+        };
+        assert_eq!(speaker("grace").as_deref(), Some("Grace Hopper"));
+        assert_eq!(
+            speaker(&Pick::Speaker(key("Ada Lovelace")).value()).as_deref(),
+            Some("Ada Lovelace")
+        );
+        assert!(matches!(
+            lib.resolve_tag(&Pick::Tag(key("gone")).value()),
+            Lookup::Gone
+        ));
+        assert!(lib.has_tag(1, "ops") && !lib.has_tag(0, "ops"));
+        let labels: Vec<String> = lib
+            .talk_choices("", 25)
+            .into_iter()
+            .map(|c| c.label)
+            .collect();
+        assert_eq!(
+            labels,
+            [
+                "Building Reliable Systems · Ada Lovelace",
+                "Operating at Scale · Grace Hopper"
+            ]
+        );
+    }
+
+    #[test]
     fn a_read_is_capped_even_when_the_source_never_ends() {
         // `repeat` never ends, like a file that keeps growing after its size was checked.
         let mut endless = std::io::repeat(b'a');

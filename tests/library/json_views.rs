@@ -123,3 +123,29 @@ fn about_json() {
     let text = text.replace(env!("CARGO_PKG_VERSION"), "[version]");
     insta::assert_snapshot!(text);
 }
+
+#[test]
+fn ask_topic_and_quote_take_a_talk_and_a_speaker() {
+    let lib = crate::load_dir(&crate::root().join("tests/fixtures/formats")).library;
+    let value = |q| serde_json::from_str::<serde_json::Value>(&printed(&lib, q)).unwrap();
+    let topic = value(Question::Topic {
+        section: words("1"),
+        talk: Some("building reliable".into()),
+        page: 1,
+    });
+    assert_eq!(topic["talk"], "english-front-matter");
+    for _ in 0..5 {
+        let quote = value(Question::Quote {
+            topic: Vec::new(),
+            talk: Some("english-front-matter".into()),
+            speaker: None,
+        });
+        assert_eq!(quote["quote"]["talk"], "english-front-matter", "{quote}");
+        let by = value(Question::Quote {
+            topic: Vec::new(),
+            talk: None,
+            speaker: Some("Ada Lovelace".into()),
+        });
+        assert_eq!(by["quote"]["speaker"], "Ada Lovelace", "{by}");
+    }
+}
