@@ -69,7 +69,7 @@ impl Lang {
 }
 
 /// Every string of the interface. A string that takes values has a helper that fills them in
-/// (`Msg::more_talks`, `Msg::unknown_topic`, `Msg::no_close_match`).
+/// (`Msg::n_sections`, `Msg::unknown`, `Msg::unknown_topic`, `Msg::no_close_match`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Msg {
     Topics,
@@ -120,6 +120,10 @@ pub enum Msg {
     Opening,
     OldButton,
     Related,
+    OpenTalk,
+    UnknownTalk,
+    UnknownSpeaker,
+    UnknownTag,
 }
 
 impl Msg {
@@ -207,16 +211,35 @@ impl Msg {
                 "这个按钮来自旧版本的 lectern，已经失效。请重新运行命令。",
             ),
             Related => ("Related topics", "关联主题"),
+            OpenTalk => ("Open a talk…", "打开一个演讲…"),
+            UnknownTalk => ("No talk matches", "没有匹配的演讲："),
+            UnknownSpeaker => ("No speaker matches", "没有匹配的讲者："),
+            UnknownTag => ("No tag matches", "没有匹配的标签："),
         };
         lang.pick(en, zh)
     }
 
-    /// The last line of `/topics` when `n` talks did not fit.
+    /// Nothing matches `shown` (the user's words, already escaped): `what` is
+    /// [`Msg::UnknownTalk`], [`Msg::UnknownSpeaker`] or [`Msg::UnknownTag`].
+    pub fn unknown(what: Msg, shown: &str, lang: Lang) -> String {
+        format!("{} “{shown}”. {}", what.get(lang), Msg::TryTopics.get(lang))
+    }
+
+    /// `n` sections.
+    pub fn n_sections(n: usize, lang: Lang) -> String {
+        match (lang.is_chinese(), n) {
+            (true, _) => format!("{n} 节"),
+            (false, 1) => "1 section".to_string(),
+            (false, _) => format!("{n} sections"),
+        }
+    }
+
+    /// The last line of `/about` when `n` talks did not fit.
     pub fn more_talks(n: usize, lang: Lang) -> String {
         if lang.is_chinese() {
-            format!("……还有 {n} 个演讲，请使用 /search 或 /topic。")
+            format!("……还有 {n} 个演讲，请使用 /topics 或 /search。")
         } else {
-            format!("…and {n} more talks: use /search or /topic.")
+            format!("…and {n} more talks: use /topics or /search.")
         }
     }
 

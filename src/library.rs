@@ -95,11 +95,17 @@ pub enum QuoteScope {
     All,
     /// The quotes of one section.
     Section(SectionRef),
+    /// The quotes of one talk (an index into the library's talks).
+    Talk(usize),
+    /// The words of one speaker (the [`key`] of their name), in one talk or in all. Unlike the
+    /// other scopes it is not limited to each talk's own speakers: whoever is named, a
+    /// questioner as well, is drawn from.
+    Speaker { speaker: u64, talk: Option<usize> },
 }
 
 impl QuoteScope {
-    /// The scope a button names: a talk id and a section ordinal, or neither for all quotes.
-    /// `None` when the talk or section is no longer in `lib`.
+    /// The scope a button names: a talk id and a section ordinal, a talk id alone, or neither
+    /// for all quotes. `None` when the talk or section is no longer in `lib`.
     pub fn from_ids(lib: &Library, talk: Option<&str>, section: Option<usize>) -> Option<Self> {
         match (talk, section) {
             (Some(id), Some(section)) => {
@@ -107,6 +113,7 @@ impl QuoteScope {
                 let r = SectionRef { talk, section };
                 lib.section(r).map(|_| QuoteScope::Section(r))
             }
+            (Some(id), None) => Some(QuoteScope::Talk(lib.talk_by_id(id)?.0)),
             _ => Some(QuoteScope::All),
         }
     }
@@ -114,27 +121,43 @@ impl QuoteScope {
     /// The section the scope is limited to, if any.
     pub fn section(self) -> Option<SectionRef> {
         match self {
-            QuoteScope::All => None,
             QuoteScope::Section(r) => Some(r),
+            QuoteScope::All | QuoteScope::Talk(_) | QuoteScope::Speaker { .. } => None,
+        }
+    }
+
+    /// The talk the scope is limited to, if any.
+    pub fn talk(self) -> Option<usize> {
+        match self {
+            QuoteScope::All => None,
+            QuoteScope::Section(r) => Some(r.talk),
+            QuoteScope::Talk(t) => Some(t),
+            QuoteScope::Speaker { talk, .. } => talk,
         }
     }
 
     /// The quotes in the scope, in library order: the words of each talk's own speakers
-    /// ([`Talk::is_speakers_own`]), not those of questioners or of people they report.
+    /// ([`Talk::is_speakers_own`]), not those of questioners or of people they report; or,
+    /// for [`QuoteScope::Speaker`], every quote given to that speaker.
     pub fn pool(self, lib: &Library) -> Vec<QuoteRef> {
-        let talks = match self {
-            QuoteScope::All => 0..lib.talks.len(),
-            QuoteScope::Section(r) => r.talk..(r.talk + 1).min(lib.talks.len()),
+        let talks = match self.talk() {
+            None => 0..lib.talks.len(),
+            Some(t) => t..(t + 1).min(lib.talks.len()),
         };
         let mut pool = Vec::new();
         for t in talks {
             let talk = &lib.talks[t];
             for (i, q) in talk.quotes.iter().enumerate() {
                 let in_scope = match self {
-                    QuoteScope::All => true,
-                    QuoteScope::Section(r) => q.section == Some(r.section),
+                    QuoteScope::All | QuoteScope::Talk(_) => talk.is_speakers_own(q),
+                    QuoteScope::Section(r) => {
+                        q.section == Some(r.section) && talk.is_speakers_own(q)
+                    }
+                    QuoteScope::Speaker { speaker, .. } => {
+                        q.speaker.as_deref().map(key) == Some(speaker)
+                    }
                 };
-                if in_scope && talk.is_speakers_own(q) {
+                if in_scope {
                     pool.push(QuoteRef { talk: t, quote: i });
                 }
             }
@@ -143,11 +166,195 @@ impl QuoteScope {
     }
 }
 
+/// The stable key of a name (a talk id, a speaker, a tag): its 64-bit FNV-1a hash. Buttons and
+/// autocomplete values carry keys, since names can be long; a key never changes, so what a
+/// message or a choice names survives restarts and reloads.
+pub fn key(name: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in name.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+/// What an autocomplete choice names, by stable keys: its value is [`Pick::value`], which
+/// [`Pick::parse`] reads back. A value names one thing even when two talks have a section of
+/// the same title, stays short (at most 38 characters) whatever the names, and still means the
+/// same thing after a reload, or nothing (then the command says so politely).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pick {
+    /// `#t.<talk key>`.
+    Talk(u64),
+    /// `#s.<talk key>.<section ordinal>`.
+    Section(u64, usize),
+    /// `#p.<speaker key>`.
+    Speaker(u64),
+    /// `#g.<tag key>`.
+    Tag(u64),
+}
+
+impl Pick {
+    /// The choice's value: keys in 16 lowercase hex digits, the ordinal in hex.
+    pub fn value(self) -> String {
+        match self {
+            Pick::Talk(k) => format!("#t.{k:016x}"),
+            Pick::Section(k, s) => format!("#s.{k:016x}.{s:x}"),
+            Pick::Speaker(k) => format!("#p.{k:016x}"),
+            Pick::Tag(k) => format!("#g.{k:016x}"),
+        }
+    }
+
+    /// Reads a value [`Pick::value`] wrote; `None` for anything else (text a user typed).
+    pub fn parse(text: &str) -> Option<Pick> {
+        let hex = |s: &str| {
+            (s.len() == 16 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
+                .then(|| u64::from_str_radix(s, 16).ok())
+                .flatten()
+        };
+        let parts: Vec<&str> = text.trim().split('.').collect();
+        match parts.as_slice() {
+            ["#t", k] => Some(Pick::Talk(hex(k)?)),
+            ["#p", k] => Some(Pick::Speaker(hex(k)?)),
+            ["#g", k] => Some(Pick::Tag(hex(k)?)),
+            ["#s", k, s] if (1..=16).contains(&s.len()) => Some(Pick::Section(
+                hex(k)?,
+                usize::from_str_radix(s, 16)
+                    .ok()
+                    .filter(|_| !s.starts_with('+'))?,
+            )),
+            _ => None,
+        }
+    }
+}
+
+/// What a name a user gave (typed, or picked from autocomplete) comes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lookup<T> {
+    Found(T),
+    /// A picked value whose target the library no longer has (a reload removed it).
+    Gone,
+    /// Typed text that matches nothing.
+    NoMatch,
+}
+
+/// A name shared by talks: a speaker or a tag, with its key and folded form.
+#[derive(Debug, Clone)]
+pub struct Name {
+    pub name: String,
+    pub key: u64,
+    folded: String,
+}
+
+/// An autocomplete choice of a talk, a speaker or a tag: a label and the value to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NameChoice {
+    /// At most [`crate::search::MAX_LABEL_CHARS`] characters.
+    pub label: String,
+    /// [`Pick::value`].
+    pub value: String,
+}
+
+/// What the talk lookups and autocomplete compare, folded once per load: each talk's title,
+/// id, speakers, date and tags; and every speaker and tag of the library.
+#[derive(Debug, Default)]
+struct Names {
+    /// Per talk: the folded title first, then the id, speakers, date and tags.
+    talks: Vec<Vec<String>>,
+    speakers: Vec<Name>,
+    tags: Vec<Name>,
+}
+
+impl Names {
+    fn build(talks: &[Talk]) -> Names {
+        use crate::search::normalize::compact;
+        let mut names = Names::default();
+        let add = |list: &mut Vec<Name>, seen: &mut rustc_hash::FxHashSet<u64>, n: &str| {
+            let n = n.trim();
+            if !n.is_empty() && seen.insert(key(n)) {
+                list.push(Name {
+                    name: n.to_string(),
+                    key: key(n),
+                    folded: compact(n),
+                });
+            }
+        };
+        let (mut seen_speakers, mut seen_tags) = Default::default();
+        for talk in talks {
+            let mut folded = vec![compact(&talk.title), compact(&talk.id)];
+            folded.extend(talk.meta.speakers.iter().map(|s| compact(s)));
+            folded.extend(talk.meta.date.iter().map(|d| compact(d)));
+            folded.extend(talk.meta.tags.iter().map(|t| compact(t)));
+            names.talks.push(folded);
+            for s in &talk.meta.speakers {
+                add(&mut names.speakers, &mut seen_speakers, s);
+            }
+            for q in &talk.quotes {
+                if let Some(s) = &q.speaker {
+                    add(&mut names.speakers, &mut seen_speakers, s);
+                }
+            }
+            for t in talk.meta.tags.iter().chain(&talk.related) {
+                add(&mut names.tags, &mut seen_tags, t);
+            }
+        }
+        names
+    }
+}
+
+/// How well the folded `typed` text matches the folded `name`: 4 equal, 3 a prefix, 2 inside
+/// it, 1 holding at least half of its character pairs, 0 not at all.
+fn name_tier(typed: &str, typed_pairs: &[String], name: &str) -> u8 {
+    if name == typed {
+        4
+    } else if name.starts_with(typed) {
+        3
+    } else if name.contains(typed) {
+        2
+    } else if crate::search::complete::overlap(typed_pairs, name) >= 0.5 {
+        1
+    } else {
+        0
+    }
+}
+
+/// The indices of `candidates` that match `typed`, best first (ties in order), at most
+/// `max`; every candidate, in order, for empty text. `names(i)` are the folded names of
+/// candidate `i`, the first of which (a talk's title) wins ties of tier.
+fn rank_names<'a>(
+    typed: &str,
+    candidates: usize,
+    names: impl Fn(usize) -> &'a [String],
+    max: usize,
+) -> Vec<usize> {
+    let t = crate::search::normalize::compact(typed.trim());
+    if t.is_empty() {
+        return (0..candidates.min(max)).collect();
+    }
+    let pairs = crate::search::complete::pairs(&t);
+    let mut ranked: Vec<(u8, bool, usize)> = (0..candidates)
+        .filter_map(|i| {
+            let names = names(i);
+            let first = names.first().map_or(0, |n| name_tier(&t, &pairs, n));
+            let best = names
+                .iter()
+                .map(|n| name_tier(&t, &pairs, n))
+                .max()
+                .unwrap_or(0);
+            (best > 0).then_some((best, first == best, i))
+        })
+        .collect();
+    // Stable: ties keep library order.
+    ranked.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)));
+    ranked.into_iter().take(max).map(|(.., i)| i).collect()
+}
+
 /// All loaded talks, in file-name order, with their search index.
 #[derive(Debug)]
 pub struct Library {
     talks: Vec<Talk>,
     index: Index,
+    names: Names,
 }
 
 /// What a load produced.
@@ -276,7 +483,12 @@ impl Library {
     /// Builds a library (and its index) from parsed talks.
     pub fn from_talks(talks: Vec<Talk>) -> Library {
         let index = Index::build(&talks);
-        Library { talks, index }
+        let names = Names::build(&talks);
+        Library {
+            talks,
+            index,
+            names,
+        }
     }
 
     pub fn talks(&self) -> &[Talk] {
@@ -297,6 +509,110 @@ impl Library {
 
     pub fn talk_by_id(&self, id: &str) -> Option<(usize, &Talk)> {
         self.talks.iter().enumerate().find(|(_, t)| t.id == id)
+    }
+
+    /// The talk whose id has the [`key`] `k`.
+    pub fn talk_by_key(&self, k: u64) -> Option<usize> {
+        self.talks.iter().position(|t| key(&t.id) == k)
+    }
+
+    /// The talk a user means by `text`: a picked value ([`Pick::Talk`]), an id, else the best
+    /// of [`Library::talk_choices`] (a title, a speaker, a date, fuzzily).
+    pub fn resolve_talk(&self, text: &str) -> Lookup<usize> {
+        let text = text.trim();
+        if let Some(pick) = Pick::parse(text) {
+            return match pick {
+                Pick::Talk(k) | Pick::Section(k, _) => {
+                    self.talk_by_key(k).map_or(Lookup::Gone, Lookup::Found)
+                }
+                Pick::Speaker(_) | Pick::Tag(_) => Lookup::NoMatch,
+            };
+        }
+        if text.is_empty() {
+            return Lookup::NoMatch;
+        }
+        if let Some((t, _)) = self.talk_by_id(text) {
+            return Lookup::Found(t);
+        }
+        let best = rank_names(
+            text,
+            self.talks.len(),
+            |i| self.names.talks[i].as_slice(),
+            1,
+        );
+        best.first().map_or(Lookup::NoMatch, |&t| Lookup::Found(t))
+    }
+
+    /// Talks for the text typed so far (titles, ids, speakers, dates and tags, fuzzily), best
+    /// first, at most `max`: each labelled with its title, main speaker and date.
+    pub fn talk_choices(&self, typed: &str, max: usize) -> Vec<NameChoice> {
+        rank_names(
+            typed,
+            self.talks.len(),
+            |i| self.names.talks[i].as_slice(),
+            max,
+        )
+        .into_iter()
+        .map(|t| {
+            let talk = &self.talks[t];
+            NameChoice {
+                label: crate::text::truncate_chars(
+                    &talk_line(talk),
+                    crate::search::MAX_LABEL_CHARS,
+                ),
+                value: Pick::Talk(key(&talk.id)).value(),
+            }
+        })
+        .collect()
+    }
+
+    /// Whether talk `t` carries the tag `tag` (among its tags or related topics).
+    pub fn has_tag(&self, t: usize, tag: &str) -> bool {
+        self.talks.get(t).is_some_and(|talk| {
+            talk.meta
+                .tags
+                .iter()
+                .chain(&talk.related)
+                .any(|x| x.trim() == tag)
+        })
+    }
+
+    /// Every speaker of the library (the talks' speakers and whoever quotes are given to), in
+    /// order of first appearance.
+    pub fn speakers(&self) -> &[Name] {
+        &self.names.speakers
+    }
+
+    /// Every tag of the library (the talks' tags and related topics), in order of first
+    /// appearance.
+    pub fn tags(&self) -> &[Name] {
+        &self.names.tags
+    }
+
+    /// The speaker a user means: a picked value, else the best of the speaker choices.
+    pub fn resolve_speaker(&self, text: &str) -> Lookup<&Name> {
+        resolve_name(&self.names.speakers, text, |p| match p {
+            Pick::Speaker(k) => Some(k),
+            _ => None,
+        })
+    }
+
+    /// The tag a user means: a picked value, else the best of the tag choices.
+    pub fn resolve_tag(&self, text: &str) -> Lookup<&Name> {
+        resolve_name(&self.names.tags, text, |p| match p {
+            Pick::Tag(k) => Some(k),
+            _ => None,
+        })
+    }
+
+    /// Speakers for the text typed so far, best first, at most `max`.
+    pub fn speaker_choices(&self, typed: &str, max: usize) -> Vec<NameChoice> {
+        name_choices(&self.names.speakers, typed, max, Pick::Speaker)
+    }
+
+    /// Tags for the text typed so far, best first, at most `max`.
+    pub fn tag_choices(&self, typed: &str, max: usize) -> Vec<NameChoice> {
+        name_choices(&self.names.tags, typed, max, Pick::Tag)
     }
 
     pub fn section(&self, r: SectionRef) -> Option<(&Talk, &Section)> {
@@ -327,6 +643,59 @@ impl Library {
             quotes: self.talks.iter().map(|t| t.quotes.len()).sum(),
         }
     }
+}
+
+/// A talk in one line: its title, speakers and date.
+pub fn talk_line(talk: &Talk) -> String {
+    let mut line = talk.title.clone();
+    if !talk.meta.speakers.is_empty() {
+        line.push_str(&format!(" · {}", talk.meta.speakers.join(", ")));
+    }
+    if let Some(date) = &talk.meta.date {
+        line.push_str(&format!(" · {date}"));
+    }
+    line
+}
+
+fn resolve_name<'a>(
+    list: &'a [Name],
+    text: &str,
+    key_of: impl Fn(Pick) -> Option<u64>,
+) -> Lookup<&'a Name> {
+    if let Some(pick) = Pick::parse(text) {
+        return match key_of(pick) {
+            Some(k) => list
+                .iter()
+                .find(|n| n.key == k)
+                .map_or(Lookup::Gone, Lookup::Found),
+            None => Lookup::NoMatch,
+        };
+    }
+    let best = rank_names(
+        text,
+        list.len(),
+        |i| std::slice::from_ref(&list[i].folded),
+        1,
+    );
+    match best.first() {
+        Some(&i) if !text.trim().is_empty() => Lookup::Found(&list[i]),
+        _ => Lookup::NoMatch,
+    }
+}
+
+fn name_choices(list: &[Name], typed: &str, max: usize, pick: fn(u64) -> Pick) -> Vec<NameChoice> {
+    rank_names(
+        typed,
+        list.len(),
+        |i| std::slice::from_ref(&list[i].folded),
+        max,
+    )
+    .into_iter()
+    .map(|i| NameChoice {
+        label: crate::text::truncate_chars(&list[i].name, crate::search::MAX_LABEL_CHARS),
+        value: pick(list[i].key).value(),
+    })
+    .collect()
 }
 
 impl<'a> From<&'a Library> for Corpus<'a> {
@@ -598,6 +967,82 @@ mod tests {
         for (warning, want) in cases {
             assert_eq!(warning.public(root), want);
         }
+    }
+
+    #[test]
+    fn picks_round_trip_and_typed_text_is_no_pick() {
+        let long = "演讲".repeat(500);
+        for pick in [
+            Pick::Talk(key(&long)),
+            Pick::Section(u64::MAX, usize::MAX),
+            Pick::Speaker(0),
+            Pick::Tag(key("ops")),
+        ] {
+            let value = pick.value();
+            assert!(value.chars().count() <= 38, "{value}");
+            assert_eq!(Pick::parse(&value), Some(pick));
+        }
+        for typed in [
+            "13",
+            "#t",
+            "#t.12",
+            "#s.0123456789abcdef",
+            "#s.0123456789abcdef.+1",
+        ] {
+            assert_eq!(Pick::parse(typed), None, "{typed}");
+        }
+    }
+
+    #[test]
+    fn talks_speakers_and_tags_resolve_from_ids_names_and_fuzzy_text() {
+        let talk = |id: &str, title: &str, speaker: &str, tag: &str| {
+            let (mut t, _) = parse_talk(id, &format!("# {title}\n\n## 1. One\n\nText.\n"));
+            t.meta.speakers = vec![speaker.into()];
+            t.meta.tags = vec![tag.into()];
+            t
+        };
+        let lib = Library::from_talks(vec![
+            talk("a", "Building Reliable Systems", "Ada Lovelace", "rust"),
+            talk("b", "Operating at Scale", "Grace Hopper", "ops"),
+        ]);
+        assert_eq!(lib.resolve_talk("b"), Lookup::Found(1));
+        assert_eq!(lib.resolve_talk("operating"), Lookup::Found(1));
+        assert_eq!(lib.resolve_talk("hopper"), Lookup::Found(1));
+        assert_eq!(
+            lib.resolve_talk(&Pick::Talk(key("a")).value()),
+            Lookup::Found(0)
+        );
+        assert_eq!(
+            lib.resolve_talk(&Pick::Talk(key("gone")).value()),
+            Lookup::Gone
+        );
+        assert_eq!(lib.resolve_talk("qqqq zzzz"), Lookup::NoMatch);
+        let speaker = |t: &str| match lib.resolve_speaker(t) {
+            Lookup::Found(n) => Some(n.name.clone()),
+            _ => None,
+        };
+        assert_eq!(speaker("grace").as_deref(), Some("Grace Hopper"));
+        assert_eq!(
+            speaker(&Pick::Speaker(key("Ada Lovelace")).value()).as_deref(),
+            Some("Ada Lovelace")
+        );
+        assert!(matches!(
+            lib.resolve_tag(&Pick::Tag(key("gone")).value()),
+            Lookup::Gone
+        ));
+        assert!(lib.has_tag(1, "ops") && !lib.has_tag(0, "ops"));
+        let labels: Vec<String> = lib
+            .talk_choices("", 25)
+            .into_iter()
+            .map(|c| c.label)
+            .collect();
+        assert_eq!(
+            labels,
+            [
+                "Building Reliable Systems · Ada Lovelace",
+                "Operating at Scale · Grace Hopper"
+            ]
+        );
     }
 
     #[test]

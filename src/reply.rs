@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use crate::changes::ReloadReport;
 use crate::i18n::{Lang, Msg};
-use crate::library::{Library, QuoteRef, QuoteScope, SectionRef};
+use crate::library::{Library, Lookup, Pick, QuoteRef, QuoteScope, SectionRef};
 use crate::model::{Quote, Talk};
 use crate::search::{self, Outcome};
 use crate::text::{MAX_EMBED_URL, char_len, escape_markdown, is_web_url, truncate_chars};
@@ -51,11 +51,20 @@ pub enum Action {
         section: usize,
         page: usize,
     },
-    /// Draw another quote, from the whole pool or from one section.
+    /// Draw another quote, from the whole pool, one talk (`section` is `None`) or one section.
     Quote {
         talk: Option<String>,
         section: Option<usize>,
     },
+    /// Draw another quote of one speaker, from all the talks or one.
+    QuoteBy {
+        speaker: String,
+        talk: Option<String>,
+    },
+    /// Show a page of the list of talks, all of them or those with one tag.
+    Talks { page: usize, tag: Option<String> },
+    /// Show a page of one talk's sections.
+    Contents { talk: String, page: usize },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -239,64 +248,255 @@ fn section_action(lib: &Library, r: SectionRef, page: usize) -> Action {
     }
 }
 
-/// `/topics`: every talk with its sections, and a menu that opens one.
+/// Talks listed on one page of `/topics`.
+pub const TALKS_PER_PAGE: usize = 20;
+/// Sections listed on one page of a talk's contents: as many as a menu holds.
+pub const SECTIONS_PER_PAGE: usize = limits::SELECT_OPTIONS;
+/// Longest line of a list of talks or sections, in characters: a full page stays under the
+/// description's limit.
+const LIST_LINE: usize = 180;
+
+/// `/topics` without options: the talk's sections when one talk is loaded, else the first page
+/// of the list of talks.
 pub fn topics(lib: &Library, lang: Lang) -> Reply {
-    if lib.talks().is_empty() {
+    match lib.talks().len() {
+        0 => Reply::notice(Msg::NoTalks.get(lang)),
+        1 => contents(lib, 0, 0, lang),
+        _ => talks(lib, 0, None, lang),
+    }
+}
+
+/// `/topics` with its options: a talk (`talk:`, its sections) or a tag (`tag:`, the talks that
+/// carry it), each a picked value or typed text; neither is [`topics`]. `Err` is a polite note
+/// for a name that matches nothing, or a picked one that is gone.
+pub fn topics_for(
+    lib: &Library,
+    talk: Option<&str>,
+    tag: Option<&str>,
+    lang: Lang,
+) -> Result<Reply, Box<Reply>> {
+    if let Some(t) = talk_option(lib, talk, lang)? {
+        return Ok(contents(lib, t, 0, lang));
+    }
+    match nonempty(tag) {
+        None => Ok(topics(lib, lang)),
+        Some(text) => match lib.resolve_tag(text) {
+            Lookup::Found(tag) => Ok(talks(lib, 0, Some(&tag.name), lang)),
+            Lookup::Gone => Err(Box::new(Reply::notice(Msg::Gone.get(lang)))),
+            Lookup::NoMatch => Err(Box::new(Reply::notice(&Msg::unknown(
+                Msg::UnknownTag,
+                &shown(text),
+                lang,
+            )))),
+        },
+    }
+}
+
+/// What a user typed, as echoed back: cut and escaped.
+fn shown(text: &str) -> String {
+    escape_markdown(&truncate_chars(text, 100))
+}
+
+fn nonempty(text: Option<&str>) -> Option<&str> {
+    text.map(str::trim).filter(|t| !t.is_empty())
+}
+
+/// The talk a `talk:` option names: `None` without one; `Err` with the note for a name that
+/// matches no talk, or a picked talk that is gone.
+pub fn talk_option(
+    lib: &Library,
+    talk: Option<&str>,
+    lang: Lang,
+) -> Result<Option<usize>, Box<Reply>> {
+    let Some(text) = nonempty(talk) else {
+        return Ok(None);
+    };
+    match lib.resolve_talk(text) {
+        Lookup::Found(t) => Ok(Some(t)),
+        Lookup::Gone => Err(Box::new(Reply::notice(Msg::Gone.get(lang)))),
+        Lookup::NoMatch => Err(Box::new(Reply::notice(&Msg::unknown(
+            Msg::UnknownTalk,
+            &shown(text),
+            lang,
+        )))),
+    }
+}
+
+/// One page of the list of talks (those with `tag`, or all): each with its speakers, date and
+/// number of sections, a menu that opens one, and buttons to the other pages.
+pub fn talks(lib: &Library, page: usize, tag: Option<&str>, lang: Lang) -> Reply {
+    let listed: Vec<usize> = (0..lib.talks().len())
+        .filter(|&t| tag.is_none_or(|tag| lib.has_tag(t, tag)))
+        .collect();
+    if listed.is_empty() {
         return Reply::notice(Msg::NoTalks.get(lang));
     }
+    let pages = listed.len().div_ceil(TALKS_PER_PAGE);
+    let page = page.min(pages - 1);
+    let on_page = &listed[page * TALKS_PER_PAGE..listed.len().min((page + 1) * TALKS_PER_PAGE)];
     let mut description = String::new();
-    let mut omitted = 0usize;
-    for talk in lib.talks() {
-        let mut block = format!("**{}**", talk.title);
-        if let Some(date) = &talk.meta.date {
-            block.push_str(&format!(" · {date}"));
-        }
-        block.push('\n');
-        for s in &talk.sections {
-            block.push_str(&s.label());
-            block.push('\n');
-        }
-        block.push('\n');
-        // Leave room for the "and N more" line.
-        if char_len(&description) + char_len(&block) > limits::DESCRIPTION - 100 {
-            omitted += 1;
-            continue;
-        }
-        description.push_str(&block);
+    let mut options = Vec::new();
+    for &t in on_page {
+        let talk = &lib.talks()[t];
+        let line = format!(
+            "{} · {}",
+            crate::library::talk_line(talk),
+            Msg::n_sections(talk.sections.len(), lang)
+        );
+        description.push_str(&format!("- {}\n", truncate_chars(&line, LIST_LINE)));
+        options.push(SelectOption {
+            label: truncate_chars(&talk.title, limits::SELECT_LABEL),
+            description: Some(truncate_chars(
+                &Msg::n_sections(talk.sections.len(), lang),
+                limits::SELECT_DESCRIPTION,
+            )),
+            action: Action::Contents {
+                talk: talk.id.clone(),
+                page: 0,
+            },
+        });
     }
-    if omitted > 0 {
-        description.push_str(&Msg::more_talks(omitted, lang));
+    let mut footer = format!("{}: {}", Msg::Talks.get(lang), listed.len());
+    if pages > 1 {
+        footer.push_str(&format!(" · {} {}/{pages}", Msg::Page.get(lang), page + 1));
     }
-    let options: Vec<SelectOption> = lib
-        .section_refs()
-        .take(limits::SELECT_OPTIONS)
-        .filter_map(|r| {
-            let (talk, s) = lib.section(r)?;
-            Some(SelectOption {
-                label: truncate_chars(&s.label(), limits::SELECT_LABEL),
-                description: (lib.talks().len() > 1)
-                    .then(|| truncate_chars(&talk.title, limits::SELECT_DESCRIPTION)),
-                action: section_action(lib, r, 0),
-            })
-        })
-        .collect();
-    let counts = lib.counts();
+    let title = match tag {
+        Some(tag) => format!("{} · {}", Msg::Talks.get(lang), tag),
+        None => Msg::Talks.get(lang).to_string(),
+    };
+    let mut components = vec![Component::Select {
+        placeholder: Msg::OpenTalk.get(lang).to_string(),
+        options,
+    }];
+    if pages > 1 {
+        let go = |p: usize| Action::Talks {
+            page: p,
+            tag: tag.map(str::to_string),
+        };
+        components.push(Component::Buttons {
+            buttons: page_buttons(page, pages, go, lang),
+        });
+    }
     Reply {
-        title: Some(Msg::Topics.get(lang).to_string()),
-        description: description.trim_end().to_string(),
-        footer: Some(format!(
-            "{}: {} · {}: {}",
-            Msg::Talks.get(lang),
-            counts.talks,
-            Msg::Sections.get(lang),
-            counts.sections
-        )),
-        components: vec![Component::Select {
-            placeholder: Msg::OpenSection.get(lang).to_string(),
-            options,
-        }],
+        title: Some(truncate_chars(&title, limits::TITLE)),
+        description: truncate_chars(description.trim_end(), limits::DESCRIPTION),
+        footer: Some(footer),
+        components,
         ..Reply::default()
     }
+}
+
+/// The "◁ Page" and "Page ▷" buttons of a list of `pages` pages, on page `page`.
+fn page_buttons(
+    page: usize,
+    pages: usize,
+    go: impl Fn(usize) -> Action,
+    lang: Lang,
+) -> Vec<Button> {
+    vec![
+        Button {
+            label: Msg::PrevPage.get(lang).into(),
+            action: go(page.saturating_sub(1)),
+            disabled: page == 0,
+        },
+        Button {
+            label: Msg::NextPage.get(lang).into(),
+            action: go((page + 1).min(pages - 1)),
+            disabled: page + 1 >= pages,
+        },
+    ]
+}
+
+/// One page of talk `t`'s sections ([`SECTIONS_PER_PAGE`] of them) with a menu that opens
+/// one, and buttons to the other pages when the talk has more.
+pub fn contents(lib: &Library, t: usize, page: usize, lang: Lang) -> Reply {
+    let Some(talk) = lib.talks().get(t) else {
+        return Reply::notice(Msg::Gone.get(lang));
+    };
+    let n = talk.sections.len();
+    let pages = n.div_ceil(SECTIONS_PER_PAGE).max(1);
+    let page = page.min(pages - 1);
+    let shown = page * SECTIONS_PER_PAGE..n.min((page + 1) * SECTIONS_PER_PAGE);
+    let mut description = format!("**{}**", truncate_chars(&talk.title, LIST_LINE));
+    if let Some(date) = &talk.meta.date {
+        description.push_str(&format!(" · {}", truncate_chars(date, 40)));
+    }
+    description.push('\n');
+    let mut options = Vec::new();
+    for s in &talk.sections[shown.clone()] {
+        description.push_str(&truncate_chars(&s.label(), LIST_LINE));
+        description.push('\n');
+        options.push(SelectOption {
+            label: truncate_chars(&s.label(), limits::SELECT_LABEL),
+            description: (lib.talks().len() > 1)
+                .then(|| truncate_chars(&talk.title, limits::SELECT_DESCRIPTION)),
+            action: section_action(
+                lib,
+                SectionRef {
+                    talk: t,
+                    section: s.ordinal,
+                },
+                0,
+            ),
+        });
+    }
+    let mut footer = format!(
+        "{}: {} · {}: {n}",
+        Msg::Talks.get(lang),
+        lib.talks().len(),
+        Msg::Sections.get(lang),
+    );
+    if pages > 1 {
+        footer.push_str(&format!(" · {} {}/{pages}", Msg::Page.get(lang), page + 1));
+    }
+    let mut components = Vec::new();
+    if !options.is_empty() {
+        components.push(Component::Select {
+            placeholder: Msg::OpenSection.get(lang).to_string(),
+            options,
+        });
+    }
+    if pages > 1 {
+        let go = |p: usize| Action::Contents {
+            talk: talk.id.clone(),
+            page: p,
+        };
+        components.push(Component::Buttons {
+            buttons: page_buttons(page, pages, go, lang),
+        });
+    }
+    Reply {
+        title: Some(Msg::Topics.get(lang).to_string()),
+        description: truncate_chars(description.trim_end(), limits::DESCRIPTION),
+        footer: Some(footer),
+        components,
+        ..Reply::default()
+    }
+}
+
+/// The section `/topic` opens: `text` is a picked value ([`Pick::Section`]) or what the user
+/// typed (a number, a title or a fuzzy title), within the talk of the `talk:` option if
+/// given. `Err` is the note for a talk or section that matches nothing or is gone.
+pub fn find_topic(
+    lib: &Library,
+    talk: Option<&str>,
+    text: &str,
+    lang: Lang,
+) -> Result<SectionRef, Box<Reply>> {
+    let within = talk_option(lib, talk, lang)?;
+    if let Some(Pick::Section(k, section)) = Pick::parse(text) {
+        let found = lib
+            .talk_by_key(k)
+            .map(|talk| SectionRef { talk, section })
+            .filter(|&r| lib.section(r).is_some());
+        return found.ok_or_else(|| Box::new(Reply::notice(Msg::Gone.get(lang))));
+    }
+    search::resolve_section_in(lib, within, text).ok_or_else(|| {
+        Box::new(Reply::notice(&Msg::unknown_topic(
+            &escape_markdown(&truncate_chars(text, 100)),
+            lang,
+        )))
+    })
 }
 
 /// `/topic`: the section the user means (a number, a title or a fuzzy title), first page.
@@ -441,18 +641,83 @@ pub fn quote_scope(
     typed: Option<&str>,
     lang: Lang,
 ) -> Result<QuoteScope, Box<Reply>> {
-    match typed.map(str::trim).filter(|t| !t.is_empty()) {
-        None => Ok(QuoteScope::All),
-        Some(t) => match search::resolve_section(lib, t) {
-            Some(r) => Ok(QuoteScope::Section(r)),
-            None => Err(Box::new(topic(lib, t, lang))),
+    quote_scope_for(
+        lib,
+        QuoteOptions {
+            topic: typed,
+            ..QuoteOptions::default()
+        },
+        lang,
+    )
+}
+
+/// The options of `/quote` (and `lectern ask quote`), each a picked value or typed text.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct QuoteOptions<'a> {
+    pub talk: Option<&'a str>,
+    pub topic: Option<&'a str>,
+    pub speaker: Option<&'a str>,
+}
+
+/// The scope `/quote` draws from: a speaker's words (in the talk, or the topic's talk, when
+/// one is given too), a section, a talk, or every quote. `Err` carries the note for an option
+/// that matches nothing or names something gone.
+pub fn quote_scope_for(
+    lib: &Library,
+    options: QuoteOptions<'_>,
+    lang: Lang,
+) -> Result<QuoteScope, Box<Reply>> {
+    let talk = talk_option(lib, options.talk, lang)?;
+    let section = match nonempty(options.topic) {
+        Some(t) => Some(find_topic(lib, options.talk, t, lang)?),
+        None => None,
+    };
+    if let Some(text) = nonempty(options.speaker) {
+        return match lib.resolve_speaker(text) {
+            Lookup::Found(name) => Ok(QuoteScope::Speaker {
+                speaker: name.key,
+                talk: talk.or(section.map(|r| r.talk)),
+            }),
+            Lookup::Gone => Err(Box::new(Reply::notice(Msg::Gone.get(lang)))),
+            Lookup::NoMatch => Err(Box::new(Reply::notice(&Msg::unknown(
+                Msg::UnknownSpeaker,
+                &shown(text),
+                lang,
+            )))),
+        };
+    }
+    Ok(match (section, talk) {
+        (Some(r), _) => QuoteScope::Section(r),
+        (None, Some(t)) => QuoteScope::Talk(t),
+        (None, None) => QuoteScope::All,
+    })
+}
+
+/// The action of the "another quote" button of `scope`.
+fn another_quote(lib: &Library, scope: QuoteScope) -> Action {
+    let id = |t: usize| lib.talks().get(t).map(|talk| talk.id.clone());
+    match scope {
+        QuoteScope::Speaker { speaker, talk } => {
+            match lib.speakers().iter().find(|n| n.key == speaker) {
+                Some(name) => Action::QuoteBy {
+                    speaker: name.name.clone(),
+                    talk: talk.and_then(id),
+                },
+                None => Action::Quote {
+                    talk: None,
+                    section: None,
+                },
+            }
+        }
+        other => Action::Quote {
+            talk: other.talk().and_then(id),
+            section: other.section().map(|r| r.section),
         },
     }
 }
 
 /// One quote with where it was said, and a button for another one from the same `scope`.
 pub fn quote(lib: &Library, q: QuoteRef, scope: QuoteScope, lang: Lang) -> Reply {
-    let from_section = scope.section();
     let Some((talk, quote)) = lib.quote(q) else {
         return Reply::notice(Msg::NoQuotes.get(lang));
     };
@@ -466,10 +731,7 @@ pub fn quote(lib: &Library, q: QuoteRef, scope: QuoteScope, lang: Lang) -> Reply
     }
     let mut buttons = vec![Button {
         label: Msg::AnotherQuote.get(lang).into(),
-        action: Action::Quote {
-            talk: from_section.map(|r| lib.talks()[r.talk].id.clone()),
-            section: from_section.map(|r| r.section),
-        },
+        action: another_quote(lib, scope),
         disabled: false,
     }];
     if let Some(s) = section {

@@ -13,7 +13,7 @@ use super::args::{AskArgs, Question};
 use super::json::{self, View};
 use crate::config::Config;
 use crate::i18n::{Lang, Msg};
-use crate::library::Library;
+use crate::library::{Library, Lookup};
 use crate::reply::{self, AboutInfo, Reply};
 use crate::search;
 
@@ -68,19 +68,57 @@ pub fn ask(config: &Config, args: AskArgs, out: &mut dyn Write) -> anyhow::Resul
 /// The reply to a question, and the data behind it for `--json`.
 pub fn answer<'a>(lib: &'a Library, q: &Question, lang: Lang) -> (Reply, View<'a>) {
     match q {
-        Question::Topics => (reply::topics(lib, lang), View::Topics(json::topics(lib))),
-        Question::Topic { section, page } => {
-            let text = section.join(" ");
-            let found = search::resolve_section(lib, &text);
-            let reply = match found {
-                Some(r) => reply::section(lib, r, page.saturating_sub(1), lang),
-                None => reply::topic(lib, &text, lang),
+        Question::Topics { talk, tag, page } => {
+            let none = View::Topics(json::TopicsView { talks: Vec::new() });
+            let page = page.saturating_sub(1);
+            let talk = match reply::talk_option(lib, talk.as_deref(), lang) {
+                Ok(talk) => talk,
+                Err(note) => return (*note, none),
             };
-            (reply, View::Topic(json::topic(lib, found)))
+            let tag = match tag.as_deref().map(|t| lib.resolve_tag(t)) {
+                None => None,
+                Some(Lookup::Found(tag)) => Some(tag.name.as_str()),
+                Some(_) => {
+                    let note = reply::topics_for(lib, None, tag.as_deref(), lang);
+                    return (note.unwrap_or_else(|e| *e), none);
+                }
+            };
+            let reply = match (talk, tag) {
+                (Some(t), _) => reply::contents(lib, t, page, lang),
+                (None, Some(tag)) => reply::talks(lib, page, Some(tag), lang),
+                (None, None) if lib.talks().len() == 1 => reply::contents(lib, 0, page, lang),
+                (None, None) if lib.talks().is_empty() => reply::topics(lib, lang),
+                (None, None) => reply::talks(lib, page, None, lang),
+            };
+            (reply, View::Topics(json::topics_of(lib, talk, tag)))
         }
-        Question::Quote { topic } => {
+        Question::Topic {
+            section,
+            talk,
+            page,
+        } => {
+            let text = section.join(" ");
+            let found = reply::find_topic(lib, talk.as_deref(), &text, lang);
+            let data = View::Topic(json::topic(lib, found.as_ref().ok().copied()));
+            let reply = match found {
+                Ok(r) => reply::section(lib, r, page.saturating_sub(1), lang),
+                Err(note) => *note,
+            };
+            (reply, data)
+        }
+        Question::Quote {
+            topic,
+            talk,
+            speaker,
+        } => {
             let none = View::Quote(json::quote(lib, None));
-            let scope = match reply::quote_scope(lib, Some(&topic.join(" ")), lang) {
+            let topic = topic.join(" ");
+            let options = reply::QuoteOptions {
+                talk: talk.as_deref(),
+                topic: Some(&topic),
+                speaker: speaker.as_deref(),
+            };
+            let scope = match reply::quote_scope_for(lib, options, lang) {
                 Ok(scope) => scope,
                 Err(reply) => return (*reply, none),
             };

@@ -73,22 +73,41 @@ pub struct AskArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Question {
-    /// The talks and their sections.
-    Topics,
+    /// The talks (or one talk's sections, or the talks with a tag).
+    Topics {
+        /// Only this talk's sections: its id, or (fuzzy) title, speaker or date.
+        #[arg(long)]
+        talk: Option<String>,
+        /// Only the talks with this tag.
+        #[arg(long)]
+        tag: Option<String>,
+        /// Page of the list, from 1.
+        #[arg(long, default_value_t = 1)]
+        page: usize,
+    },
     /// One section, by number or (fuzzy) title.
     Topic {
         /// A number (`13`) or title words (`生物安全`).
         #[arg(required = true, num_args = 1..)]
         section: Vec<String>,
+        /// The talk: its id, or (fuzzy) title, speaker or date.
+        #[arg(long)]
+        talk: Option<String>,
         /// Page of a long section, from 1.
         #[arg(long, default_value_t = 1)]
         page: usize,
     },
-    /// A random quote, optionally from one section.
+    /// A random quote, optionally from one talk, section or speaker.
     Quote {
         /// Limit to this section (number or title).
         #[arg(num_args = 0..)]
         topic: Vec<String>,
+        /// Limit to this talk: its id, or (fuzzy) title, speaker or date.
+        #[arg(long)]
+        talk: Option<String>,
+        /// Only this speaker's words.
+        #[arg(long)]
+        speaker: Option<String>,
     },
     /// The whole quote pool, for review.
     Quotes,

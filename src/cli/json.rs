@@ -88,8 +88,21 @@ pub struct SectionHeading<'a> {
 }
 
 pub fn topics(lib: &Library) -> TopicsView<'_> {
+    topics_of(lib, None, None)
+}
+
+/// `ask topics --talk ID` (that talk alone) or `--tag TAG` (the talks with that tag): the same
+/// shape as [`topics`], fewer talks.
+pub fn topics_of<'a>(lib: &'a Library, only: Option<usize>, tag: Option<&str>) -> TopicsView<'a> {
     TopicsView {
-        talks: lib.talks().iter().map(talk).collect(),
+        talks: lib
+            .talks()
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| only.is_none_or(|t| t == *i))
+            .filter(|(i, _)| tag.is_none_or(|tag| lib.has_tag(*i, tag)))
+            .map(|(_, t)| talk(t))
+            .collect(),
     }
 }
 

@@ -27,7 +27,7 @@ use super::plugin::{Plugin, Slash};
 use super::respond::{Kind, Outcome, Responder, Track};
 use super::retry;
 use crate::i18n::{Lang, Msg};
-use crate::library::Library;
+use crate::library::{Library, Lookup, Pick};
 use crate::reply::{self, Reply};
 use crate::search;
 
@@ -50,12 +50,26 @@ pub(crate) fn all<U: Send + Sync + 'static, E: 'static>() -> Vec<(Slash, poise::
 /// One invocation of a command, its options read, whichever front end received it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Invocation {
-    Topics,
-    Topic { section: String },
-    Quote { topic: Option<String> },
-    Search { query: String },
+    Topics {
+        talk: Option<String>,
+        tag: Option<String>,
+    },
+    Topic {
+        section: String,
+        talk: Option<String>,
+    },
+    Quote {
+        talk: Option<String>,
+        topic: Option<String>,
+        speaker: Option<String>,
+    },
+    Search {
+        query: String,
+    },
     About,
-    Reload { force: bool },
+    Reload {
+        force: bool,
+    },
 }
 
 impl Invocation {
@@ -72,12 +86,18 @@ impl Invocation {
                 })
         };
         match slash {
-            Slash::Topics => Invocation::Topics,
+            Slash::Topics => Invocation::Topics {
+                talk: string("talk"),
+                tag: string("tag"),
+            },
             Slash::Topic => Invocation::Topic {
                 section: string("section").unwrap_or_default(),
+                talk: string("talk"),
             },
             Slash::Quote => Invocation::Quote {
+                talk: string("talk"),
                 topic: string("topic"),
+                speaker: string("speaker"),
             },
             Slash::Search => Invocation::Search {
                 query: string("query").unwrap_or_default(),
@@ -126,8 +146,14 @@ async fn via_poise<U, E>(ctx: poise::Context<'_, U, E>, invocation: Invocation) 
 #[poise::command(slash_command)]
 pub(crate) async fn topics<U: Send + Sync + 'static, E: 'static>(
     ctx: poise::Context<'_, U, E>,
+    #[description = "Only this talk's sections: a title, speaker or date (autocompletes)"]
+    #[autocomplete = "complete_option"]
+    talk: Option<String>,
+    #[description = "Only the talks with this tag (autocompletes)"]
+    #[autocomplete = "complete_option"]
+    tag: Option<String>,
 ) -> Result<(), E> {
-    via_poise(ctx, Invocation::Topics).await
+    via_poise(ctx, Invocation::Topics { talk, tag }).await
 }
 
 /// Open one section of a talk
@@ -135,21 +161,38 @@ pub(crate) async fn topics<U: Send + Sync + 'static, E: 'static>(
 pub(crate) async fn topic<U: Send + Sync + 'static, E: 'static>(
     ctx: poise::Context<'_, U, E>,
     #[description = "A section number or title (autocompletes)"]
-    #[autocomplete = "complete_section"]
+    #[autocomplete = "complete_option"]
     section: String,
+    #[description = "The talk: a title, speaker or date (autocompletes; optional)"]
+    #[autocomplete = "complete_option"]
+    talk: Option<String>,
 ) -> Result<(), E> {
-    via_poise(ctx, Invocation::Topic { section }).await
+    via_poise(ctx, Invocation::Topic { section, talk }).await
 }
 
-/// A random quote, from all the talks or from one section
+/// A random quote, from all the talks or from one talk, section or speaker
 #[poise::command(slash_command)]
 pub(crate) async fn quote<U: Send + Sync + 'static, E: 'static>(
     ctx: poise::Context<'_, U, E>,
     #[description = "Only quotes from this section (optional)"]
-    #[autocomplete = "complete_section"]
+    #[autocomplete = "complete_option"]
     topic: Option<String>,
+    #[description = "Only quotes from this talk (optional)"]
+    #[autocomplete = "complete_option"]
+    talk: Option<String>,
+    #[description = "Only this speaker's words (optional)"]
+    #[autocomplete = "complete_option"]
+    speaker: Option<String>,
 ) -> Result<(), E> {
-    via_poise(ctx, Invocation::Quote { topic }).await
+    via_poise(
+        ctx,
+        Invocation::Quote {
+            talk,
+            topic,
+            speaker,
+        },
+    )
+    .await
 }
 
 /// Search what was said
@@ -240,23 +283,34 @@ fn build(
     lang: Lang,
 ) -> (Reply, Outcome) {
     match invocation {
-        Invocation::Topics => {
-            let outcome = if lib.talks().is_empty() {
-                Outcome::Notice
-            } else {
-                Outcome::Ok
-            };
-            (reply::topics(lib, lang), outcome)
+        Invocation::Topics { talk, tag } => {
+            match reply::topics_for(lib, talk.as_deref(), tag.as_deref(), lang) {
+                Ok(reply) if !lib.talks().is_empty() => (reply, Outcome::Ok),
+                Ok(reply) => (reply, Outcome::Notice),
+                Err(note) => (*note, Outcome::Notice),
+            }
         }
-        Invocation::Topic { section } => match search::resolve_section(lib, &section) {
-            Some(r) => (reply::section(lib, r, 0, lang), Outcome::Ok),
-            // `reply::topic` words the miss.
-            None => (reply::topic(lib, &section, lang), Outcome::Notice),
-        },
-        Invocation::Quote { topic } => match reply::quote_scope(lib, topic.as_deref(), lang) {
-            Ok(scope) => plugin.bot().draw_quote(lib, channel, scope, lang),
-            Err(no_such_topic) => (*no_such_topic, Outcome::Notice),
-        },
+        Invocation::Topic { section, talk } => {
+            match reply::find_topic(lib, talk.as_deref(), &section, lang) {
+                Ok(r) => (reply::section(lib, r, 0, lang), Outcome::Ok),
+                Err(note) => (*note, Outcome::Notice),
+            }
+        }
+        Invocation::Quote {
+            talk,
+            topic,
+            speaker,
+        } => {
+            let options = reply::QuoteOptions {
+                talk: talk.as_deref(),
+                topic: topic.as_deref(),
+                speaker: speaker.as_deref(),
+            };
+            match reply::quote_scope_for(lib, options, lang) {
+                Ok(scope) => plugin.bot().draw_quote(lib, channel, scope, lang),
+                Err(note) => (*note, Outcome::Notice),
+            }
+        }
         Invocation::Search { query } => {
             // A miss is an answer ("no close match"); only an empty query is the user's
             // mistake.
@@ -310,9 +364,11 @@ async fn reload_now(
     })
 }
 
-/// Autocomplete for section options: the search's ranking, at most 25 labels of ≤ 100
-/// characters. The value sent back is the label, which `resolve_section` reads exactly.
-async fn complete_section<U, E>(
+/// Autocomplete for every option that has it (which one is focused decides what is offered):
+/// at most 25 labels of ≤ 100 characters. The value sent back is a stable id
+/// ([`Pick::value`]): a talk, a section, a speaker or a tag, which the command reads back, so
+/// two sections of the same title in two talks are two different choices.
+async fn complete_option<U, E>(
     ctx: poise::Context<'_, U, E>,
     partial: &str,
 ) -> Vec<AutocompleteChoice> {
@@ -333,10 +389,8 @@ pub(crate) fn complete(
 ) -> Vec<AutocompleteChoice> {
     let started = Instant::now();
     let lib = plugin.bot().library();
-    let choices = search::autocomplete(&lib, partial)
-        .into_iter()
-        .map(|c| AutocompleteChoice::new(c.label.clone(), c.label))
-        .collect();
+    let focused = i.data.autocomplete().map(|o| o.name.to_string());
+    let choices = choices(&lib, focused.as_deref(), i, partial);
     // The front end sends the choices after this returns (without waiting out a 429): the
     // interaction is only tracked here, and its latency is the time to rank them.
     let metrics = Arc::clone(&plugin.bot().ops().metrics);
@@ -344,6 +398,51 @@ pub(crate) fn complete(
         .since(started)
         .finish(Outcome::Ok);
     choices
+}
+
+/// The choices for the focused option `focused` with `partial` typed: talks, speakers, tags or
+/// sections (of the talk the `talk` option names when it does, else of every talk, labelled
+/// with their talk).
+fn choices(
+    lib: &Library,
+    focused: Option<&str>,
+    i: &CommandInteraction,
+    partial: &str,
+) -> Vec<AutocompleteChoice> {
+    let max = search::MAX_CHOICES;
+    let names = |list: Vec<crate::library::NameChoice>| {
+        list.into_iter()
+            .map(|c| AutocompleteChoice::new(c.label, c.value))
+            .collect()
+    };
+    match focused {
+        Some("talk") => names(lib.talk_choices(partial, max)),
+        Some("speaker") => names(lib.speaker_choices(partial, max)),
+        Some("tag") => names(lib.tag_choices(partial, max)),
+        _ => {
+            let talk = i
+                .data
+                .options()
+                .iter()
+                .find_map(|o| match (&o.value, o.name) {
+                    (ResolvedValue::String(s), "talk") => Some(s.to_string()),
+                    _ => None,
+                });
+            // A talk that matches nothing (yet) does not narrow the choices.
+            let within = match talk.map(|t| lib.resolve_talk(&t)) {
+                Some(Lookup::Found(t)) => Some(t),
+                _ => None,
+            };
+            search::autocomplete_in(lib, within, partial)
+                .into_iter()
+                .map(|c| {
+                    let key = crate::library::key(&lib.talks()[c.section.talk].id);
+                    let value = Pick::Section(key, c.section.section).value();
+                    AutocompleteChoice::new(c.label, value)
+                })
+                .collect()
+        }
+    }
 }
 
 /// Logs a failed command with the interaction's id and answers the user with a short

@@ -103,6 +103,24 @@ fn answer(bot: &Bot, ids: &Ids, i: &ComponentInteraction) -> (Answer, Outcome) {
                 None => return notice(Msg::Gone, Outcome::Stale),
             }
         }
+        Action::QuoteBy { speaker, talk } => {
+            let talk = match talk.map(|id| lib.talk_by_id(&id).map(|(t, _)| t)) {
+                Some(None) => return notice(Msg::Gone, Outcome::Stale),
+                Some(found) => found,
+                None => None,
+            };
+            let scope = QuoteScope::Speaker {
+                speaker: crate::library::key(&speaker),
+                talk,
+            };
+            let (reply, outcome) = bot.draw_quote(lib, i.channel_id.get(), scope, lang);
+            (reply, outcome == Outcome::Ok)
+        }
+        Action::Talks { page, tag } => (reply::talks(lib, page, tag.as_deref(), lang), true),
+        Action::Contents { talk, page } => match lib.talk_by_id(&talk) {
+            Some((t, _)) => (reply::contents(lib, t, page, lang), true),
+            None => return notice(Msg::Gone, Outcome::Stale),
+        },
     };
     if !found {
         (Answer::New(reply), Outcome::Stale)

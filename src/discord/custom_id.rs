@@ -14,7 +14,13 @@
 //!   different prefixes never claim the same id (the first `:` ends the tag), so two plugins,
 //!   or lectern and the host's own components, cannot mistake each other's ids;
 //! - `<action>` is `s.<talk>.<section>.<page>` (a page of a section), `q` (a quote from the
-//!   whole pool) or `q.<talk>.<section>` (a quote from one section);
+//!   whole pool), `q.<talk>.<section>` (a quote from one section), `q.<talk>` (a quote from one
+//!   talk), `p.<speaker>` or `p.<speaker>.<talk>` (a quote of one speaker, from all the talks or
+//!   one), `l.<page>` or `l.<page>.<tag>` (a page of the list of talks, all or those with one
+//!   tag) or `c.<talk>.<page>` (a page of a talk's sections); the kinds after `q.<talk>.<section>`
+//!   were added without changing the older ones, which read as they always have;
+//! - `<speaker>` and `<tag>` are hashed like talk ids ([`crate::library::key`]), in 16 hex
+//!   digits;
 //! - `<talk>` is the 64-bit FNV-1a hash of the talk id in 16 hex digits: talk ids are file
 //!   names and can be long, a hash is short and stays the same across restarts and reloads;
 //! - `<slot>` is the component's position in its message: Discord rejects a message in which
@@ -150,6 +156,25 @@ pub enum Target {
     Quote {
         within: Option<(u64, usize)>,
     },
+    /// A quote from one talk.
+    QuoteTalk {
+        talk: u64,
+    },
+    /// A quote of one speaker, from one talk or all.
+    QuoteBy {
+        speaker: u64,
+        talk: Option<u64>,
+    },
+    /// A page of the list of talks, those with one tag or all.
+    Talks {
+        page: usize,
+        tag: Option<u64>,
+    },
+    /// A page of a talk's sections.
+    Contents {
+        talk: u64,
+        page: usize,
+    },
 }
 
 /// A decoded `custom_id`.
@@ -161,14 +186,9 @@ pub struct Press {
     pub target: Option<Target>,
 }
 
-/// The stable hash of a talk id (64-bit FNV-1a).
+/// The stable hash of a talk id (64-bit FNV-1a), [`crate::library::key`].
 pub fn talk_key(id: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in id.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    h
+    crate::library::key(id)
 }
 
 /// The `<action>` part of an id, also the value of a select option.
@@ -183,7 +203,20 @@ pub fn encode_action(action: &Action) -> String {
             talk: Some(talk),
             section: Some(section),
         } => format!("q.{:016x}.{section:x}", talk_key(talk)),
+        Action::Quote {
+            talk: Some(talk),
+            section: None,
+        } => format!("q.{:016x}", talk_key(talk)),
         Action::Quote { .. } => "q".to_string(),
+        Action::QuoteBy { speaker, talk } => match talk {
+            Some(talk) => format!("p.{:016x}.{:016x}", talk_key(speaker), talk_key(talk)),
+            None => format!("p.{:016x}", talk_key(speaker)),
+        },
+        Action::Talks { page, tag } => match tag {
+            Some(tag) => format!("l.{page:x}.{:016x}", talk_key(tag)),
+            None => format!("l.{page:x}"),
+        },
+        Action::Contents { talk, page } => format!("c.{:016x}.{page:x}", talk_key(talk)),
     }
 }
 
@@ -200,6 +233,27 @@ pub fn decode_action(s: &str) -> Option<Target> {
         ["q", talk, section] if talk.len() == 16 => Some(Target::Quote {
             within: Some((hex(talk)?, usize::try_from(hex(section)?).ok()?)),
         }),
+        ["q", talk] if talk.len() == 16 => Some(Target::QuoteTalk { talk: hex(talk)? }),
+        ["p", speaker] if speaker.len() == 16 => Some(Target::QuoteBy {
+            speaker: hex(speaker)?,
+            talk: None,
+        }),
+        ["p", speaker, talk] if speaker.len() == 16 && talk.len() == 16 => Some(Target::QuoteBy {
+            speaker: hex(speaker)?,
+            talk: Some(hex(talk)?),
+        }),
+        ["l", page] => Some(Target::Talks {
+            page: usize::try_from(hex(page)?).ok()?,
+            tag: None,
+        }),
+        ["l", page, tag] if tag.len() == 16 => Some(Target::Talks {
+            page: usize::try_from(hex(page)?).ok()?,
+            tag: Some(hex(tag)?),
+        }),
+        ["c", talk, page] if talk.len() == 16 => Some(Target::Contents {
+            talk: hex(talk)?,
+            page: usize::try_from(hex(page)?).ok()?,
+        }),
         _ => None,
     }
 }
@@ -212,7 +266,8 @@ fn hex(s: &str) -> Option<u64> {
         .flatten()
 }
 
-/// The action a target means in this library, or `None` when its talk is gone.
+/// The action a target means in this library, or `None` when its talk (or speaker, or tag) is
+/// gone.
 pub fn resolve(lib: &Library, target: Target) -> Option<Action> {
     let talk_id = |key: u64| {
         lib.talks()
@@ -240,7 +295,34 @@ pub fn resolve(lib: &Library, target: Target) -> Option<Action> {
             talk: Some(talk_id(talk)?),
             section: Some(section),
         },
+        Target::QuoteTalk { talk } => Action::Quote {
+            talk: Some(talk_id(talk)?),
+            section: None,
+        },
+        Target::QuoteBy { speaker, talk } => Action::QuoteBy {
+            speaker: name_of(lib.speakers(), speaker)?,
+            talk: match talk {
+                Some(t) => Some(talk_id(t)?),
+                None => None,
+            },
+        },
+        Target::Talks { page, tag } => Action::Talks {
+            page,
+            tag: match tag {
+                Some(t) => Some(name_of(lib.tags(), t)?),
+                None => None,
+            },
+        },
+        Target::Contents { talk, page } => Action::Contents {
+            talk: talk_id(talk)?,
+            page,
+        },
     })
+}
+
+/// The name whose key is `key` in `names`.
+fn name_of(names: &[crate::library::Name], key: u64) -> Option<String> {
+    names.iter().find(|n| n.key == key).map(|n| n.name.clone())
 }
 
 #[cfg(test)]
@@ -313,6 +395,72 @@ mod tests {
             decode(&button(1, 7, &all)).unwrap().target,
             Some(Target::Quote { within: None })
         );
+    }
+
+    #[test]
+    fn the_kinds_added_for_many_talks_round_trip_and_fit() {
+        let long = "演讲".repeat(500);
+        let cases = [
+            (
+                Action::Quote {
+                    talk: Some(long.clone()),
+                    section: None,
+                },
+                Target::QuoteTalk {
+                    talk: talk_key(&long),
+                },
+            ),
+            (
+                Action::QuoteBy {
+                    speaker: "Sam Altman".into(),
+                    talk: Some(long.clone()),
+                },
+                Target::QuoteBy {
+                    speaker: talk_key("Sam Altman"),
+                    talk: Some(talk_key(&long)),
+                },
+            ),
+            (
+                Action::QuoteBy {
+                    speaker: "Sam Altman".into(),
+                    talk: None,
+                },
+                Target::QuoteBy {
+                    speaker: talk_key("Sam Altman"),
+                    talk: None,
+                },
+            ),
+            (
+                Action::Talks {
+                    page: usize::MAX,
+                    tag: Some(long.clone()),
+                },
+                Target::Talks {
+                    page: usize::MAX,
+                    tag: Some(talk_key(&long)),
+                },
+            ),
+            (
+                Action::Talks { page: 3, tag: None },
+                Target::Talks { page: 3, tag: None },
+            ),
+            (
+                Action::Contents {
+                    talk: long.clone(),
+                    page: usize::MAX,
+                },
+                Target::Contents {
+                    talk: talk_key(&long),
+                    page: usize::MAX,
+                },
+            ),
+        ];
+        let host = Ids::new("lectern").unwrap();
+        for (action, target) in cases {
+            let id = host.button(usize::MAX, u64::MAX, &action);
+            assert!(char_len(&id) <= MAX_LEN, "{id}");
+            assert_eq!(host.decode(&id).unwrap().target, Some(target), "{id}");
+        }
     }
 
     #[test]
@@ -401,8 +549,8 @@ mod tests {
             assert!(!Ids::LECTERN.owns(foreign), "{foreign}");
         }
         // A malformed id under lectern's prefix is still lectern's to answer (politely).
-        assert!(Ids::LECTERN.owns("l1:garbage"));
-        assert_eq!(Ids::LECTERN.decode("l1:garbage"), None);
+        assert!(Ids::LECTERN.owns("l2:garbage"));
+        assert_eq!(Ids::LECTERN.decode("l2:garbage"), None);
     }
 
     #[test]
@@ -429,7 +577,11 @@ mod tests {
             "l2:b0:12:s.0123456789abcdef.+1.0",
             "l2:b0:12:s.0123456789ABCDEF.1.0",
             "l2:b+0:12:q",
-            "l2:b0:12:q.0123456789abcdef",
+            "l2:b0:12:q.0123456789abcde",
+            "l2:b0:12:p.0123456789abcdef.1",
+            "l2:b0:12:l.-1",
+            "l2:b0:12:l.1.abc",
+            "l2:b0:12:c.0123456789abcdef",
             "l2:é:12:q",
             "l2:b0:99999999999999999999999:q",
         ] {

@@ -10,8 +10,10 @@ use crate::i18n::Lang;
 use crate::library::{Library, QuoteRef, QuoteScope, SectionRef};
 
 /// Every reply `lib` gives, in every language and script (as sent: through [`in_script`]): `/topics`, `/about`, every page of every section
-/// (and a page past the last), every quote (alone and drawn from its section), references that
-/// are gone (after a reload), and [`query_replies`] for each of `queries`.
+/// (and a page past the last), every page of the list of talks and of each talk's sections
+/// (and one past the last), every quote (alone and drawn from its section), the first quote of
+/// each talk drawn from its talk and from its speaker, references that are gone (after a
+/// reload), and [`query_replies`] for each of `queries`.
 pub fn every_reply(lib: &Library, queries: &[&str]) -> Vec<(String, Reply)> {
     Lang::ALL
         .into_iter()
@@ -58,6 +60,27 @@ fn content_replies(lib: &Library, lang: Lang) -> Vec<(String, Reply)> {
             ));
         }
     }
+    all.extend(lists(lib, lang));
+    for (t, talk) in lib.talks().iter().enumerate() {
+        let Some(first) = talk.quotes.first() else {
+            continue;
+        };
+        let q = QuoteRef { talk: t, quote: 0 };
+        all.push((
+            format!("quote {q:?} from its talk"),
+            super::quote(lib, q, QuoteScope::Talk(t), lang),
+        ));
+        if let Some(speaker) = &first.speaker {
+            let scope = QuoteScope::Speaker {
+                speaker: crate::library::key(speaker),
+                talk: None,
+            };
+            all.push((
+                format!("quote {q:?} from its speaker"),
+                super::quote(lib, q, scope, lang),
+            ));
+        }
+    }
     for q in lib.quote_refs() {
         let from = match lib.quote(q).and_then(|(_, quote)| quote.section) {
             Some(s) => QuoteScope::Section(SectionRef {
@@ -92,6 +115,35 @@ fn content_replies(lib: &Library, lang: Lang) -> Vec<(String, Reply)> {
         "gone quote".to_string(),
         super::quote(lib, gone_quote, QuoteScope::All, lang),
     ));
+    all
+}
+
+/// Every page of the list of talks (all, and those with the library's first tag) and of each
+/// talk's sections, each with one page past the last.
+pub fn lists(lib: &Library, lang: Lang) -> Vec<(String, Reply)> {
+    let mut all = Vec::new();
+    let pages = lib.talks().len().div_ceil(super::TALKS_PER_PAGE);
+    for page in 0..=pages {
+        all.push((
+            format!("talks page {page}"),
+            super::talks(lib, page, None, lang),
+        ));
+    }
+    if let Some(tag) = lib.tags().first() {
+        all.push((
+            format!("talks tagged {:?}", tag.name),
+            super::talks(lib, 0, Some(&tag.name), lang),
+        ));
+    }
+    for (t, talk) in lib.talks().iter().enumerate() {
+        let pages = talk.sections.len().div_ceil(super::SECTIONS_PER_PAGE);
+        for page in 0..=pages {
+            all.push((
+                format!("contents of {:?} page {page}", talk.id),
+                super::contents(lib, t, page, lang),
+            ));
+        }
+    }
     all
 }
 

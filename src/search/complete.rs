@@ -18,12 +18,26 @@ const MIN_PAIR_OVERLAP: f32 = 0.5;
 
 /// Sections for the text typed so far, best first, at most [`MAX_CHOICES`].
 pub fn autocomplete<'a>(lib: impl Into<Corpus<'a>>, typed: &str) -> Vec<Choice> {
+    autocomplete_in(lib, None, typed)
+}
+
+/// [`autocomplete`] within one talk (an index into the corpus's talks), or across all of them
+/// for `None`. Across several talks each label names its talk (`13 · 标题 · Talk title`), so
+/// that two sections of the same title can be told apart.
+pub fn autocomplete_in<'a>(
+    lib: impl Into<Corpus<'a>>,
+    talk: Option<usize>,
+    typed: &str,
+) -> Vec<Choice> {
     let lib = lib.into();
-    let mut out = title_choices(lib, typed);
+    let mut out = title_choices_in(lib, talk, typed);
     if out.len() < MAX_CHOICES && !compact(typed).is_empty() {
         let have: FxHashSet<SectionRef> = out.iter().map(|c| c.section).collect();
-        let mut extra: Vec<SectionRef> = super::find(lib, typed, MAX_CHOICES)
+        // Within one talk, look further down the hits: other talks' come first.
+        let limit = if talk.is_some() { 4 } else { 1 } * MAX_CHOICES;
+        let mut extra: Vec<SectionRef> = super::find(lib, typed, limit)
             .iter()
+            .filter(|h| talk.is_none_or(|t| t == h.talk))
             .filter_map(|h| {
                 h.section.map(|s| SectionRef {
                     talk: h.talk,
@@ -34,7 +48,7 @@ pub fn autocomplete<'a>(lib: impl Into<Corpus<'a>>, typed: &str) -> Vec<Choice> 
             .collect();
         extra.dedup();
         for r in extra.into_iter().take(MAX_CHOICES - out.len()) {
-            out.extend(choice(lib, r));
+            out.extend(choice(lib, talk, r));
         }
     }
     out
@@ -42,12 +56,26 @@ pub fn autocomplete<'a>(lib: impl Into<Corpus<'a>>, typed: &str) -> Vec<Choice> 
 
 /// The title tiers of [`autocomplete`] alone (no search): what "did you mean" offers.
 pub fn title_choices<'a>(lib: impl Into<Corpus<'a>>, typed: &str) -> Vec<Choice> {
+    title_choices_in(lib, None, typed)
+}
+
+fn title_choices_in<'a>(
+    lib: impl Into<Corpus<'a>>,
+    talk: Option<usize>,
+    typed: &str,
+) -> Vec<Choice> {
     let lib = lib.into();
     let titles = &lib.index.titles;
+    let in_scope = |i: &usize| talk.is_none_or(|t| titles[*i].0.talk == t);
     let t = compact(typed.trim().trim_start_matches('§'));
     let mut ranked: Vec<(u8, f32, usize)> = Vec::new();
     if t.is_empty() {
-        ranked.extend((0..titles.len().min(MAX_CHOICES)).map(|i| (0, 0.0, i)));
+        ranked.extend(
+            (0..titles.len())
+                .filter(in_scope)
+                .take(MAX_CHOICES)
+                .map(|i| (0, 0.0, i)),
+        );
     } else {
         let typed_pairs = pairs(&t);
         // `13生物` is the number 13 and the title prefix `生物`.
@@ -57,7 +85,10 @@ pub fn title_choices<'a>(lib: impl Into<Corpus<'a>>, typed: &str) -> Vec<Choice>
         let typed_mask = char_mask(&t);
         let pair_bits: Vec<u64> = typed_pairs.iter().map(|p| pair_mask(p)).collect();
         let need = (typed_pairs.len() as f32 * MIN_PAIR_OVERLAP).ceil() as usize;
-        for (i, (_, number, title, mask)) in titles.iter().enumerate() {
+        for (i, (r, number, title, mask)) in titles.iter().enumerate() {
+            if talk.is_some_and(|t| r.talk != t) {
+                continue;
+            }
             let same_number = typed_number.is_some() && *number == typed_number;
             let may_contain = typed_mask & !mask == 0;
             let tier = if same_number && after_number.is_empty() {
@@ -87,20 +118,26 @@ pub fn title_choices<'a>(lib: impl Into<Corpus<'a>>, typed: &str) -> Vec<Choice>
     }
     ranked
         .into_iter()
-        .filter_map(|(_, _, i)| choice(lib, titles[i].0))
+        .filter_map(|(_, _, i)| choice(lib, talk, titles[i].0))
         .collect()
 }
 
-fn choice(lib: Corpus<'_>, r: SectionRef) -> Option<Choice> {
-    let (_, s) = lib.section(r)?;
+/// The choice of a section; its label names the talk too when the choices range over several.
+fn choice(lib: Corpus<'_>, within: Option<usize>, r: SectionRef) -> Option<Choice> {
+    let (talk, s) = lib.section(r)?;
+    let label = if within.is_none() && lib.talks.len() > 1 {
+        format!("{} · {}", s.label(), talk.title)
+    } else {
+        s.label()
+    };
     Some(Choice {
         section: r,
-        label: truncate_chars(&s.label(), MAX_LABEL_CHARS),
+        label: truncate_chars(&label, MAX_LABEL_CHARS),
     })
 }
 
 /// Neighbouring character pairs of `s` (the single character for a one-character string).
-fn pairs(s: &str) -> Vec<String> {
+pub(crate) fn pairs(s: &str) -> Vec<String> {
     let chars: Vec<char> = s.chars().collect();
     if chars.len() == 1 {
         return vec![s.to_string()];
@@ -118,7 +155,7 @@ fn pair_mask(pair: &str) -> u64 {
 }
 
 /// Share of `typed` pairs found in `title`.
-fn overlap(typed: &[String], title: &str) -> f32 {
+pub(crate) fn overlap(typed: &[String], title: &str) -> f32 {
     if typed.is_empty() {
         return 0.0;
     }
@@ -129,15 +166,27 @@ fn overlap(typed: &[String], title: &str) -> f32 {
 /// The section a user means by `text`: a number, an exact label or title, or the best choice
 /// of [`autocomplete`].
 pub fn resolve_section<'a>(lib: impl Into<Corpus<'a>>, text: &str) -> Option<SectionRef> {
+    resolve_section_in(lib, None, text)
+}
+
+/// [`resolve_section`] within one talk, or across all of them for `None`.
+pub fn resolve_section_in<'a>(
+    lib: impl Into<Corpus<'a>>,
+    talk: Option<usize>,
+    text: &str,
+) -> Option<SectionRef> {
     let lib = lib.into();
     let t = text.trim().trim_start_matches('§').trim();
     if t.is_empty() {
         return None;
     }
-    let exact = lib.section_refs().find(|&r| {
-        lib.section(r).is_some_and(|(_, s)| {
-            s.label() == t || s.title == t || s.number.is_some_and(|n| n.to_string() == t)
-        })
-    });
-    exact.or_else(|| autocomplete(lib, t).first().map(|c| c.section))
+    let exact = lib
+        .section_refs()
+        .filter(|r| talk.is_none_or(|t| r.talk == t))
+        .find(|&r| {
+            lib.section(r).is_some_and(|(_, s)| {
+                s.label() == t || s.title == t || s.number.is_some_and(|n| n.to_string() == t)
+            })
+        });
+    exact.or_else(|| autocomplete_in(lib, talk, t).first().map(|c| c.section))
 }

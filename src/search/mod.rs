@@ -22,7 +22,7 @@ pub mod tokenize;
 
 use rustc_hash::FxHashSet;
 
-pub use complete::{autocomplete, resolve_section};
+pub use complete::{autocomplete, autocomplete_in, resolve_section, resolve_section_in};
 pub use index::Index;
 
 use crate::model::{Section, SectionRef, Talk};

@@ -95,6 +95,20 @@ async fn registration_sends_every_command_with_chinese_localizations_and_an_admi
         (Some("topic"), Some(false))
     );
     assert_eq!(topic["autocomplete"], true);
+    // The options added for many talks: optional, autocompleted, after the older ones.
+    for (name, options) in [
+        ("topics", ["talk", "tag"].as_slice()),
+        ("topic", &["section", "talk"]),
+        ("quote", &["topic", "talk", "speaker"]),
+    ] {
+        let found = command(&commands, name)["options"]
+            .as_array()
+            .unwrap()
+            .clone();
+        let names: Vec<&str> = found.iter().map(|o| o["name"].as_str().unwrap()).collect();
+        assert_eq!(names, options, "{name}");
+        assert!(found.iter().all(|o| o["autocomplete"] == true), "{name}");
+    }
     let query = &command(&commands, "search")["options"][0];
     assert_eq!(
         (query["name"].as_str(), query["required"].as_bool()),

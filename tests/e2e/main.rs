@@ -13,6 +13,7 @@ mod bot;
 mod fake_discord;
 mod faults;
 mod limits;
+mod many;
 mod openapi;
 mod operators;
 mod plugin;

@@ -22,7 +22,34 @@ fn words(s: &str) -> Vec<String> {
 #[test]
 fn topics_json() {
     let lib = seed_library();
-    insta::assert_snapshot!(printed(&lib, Question::Topics));
+    let all = Question::Topics {
+        talk: None,
+        tag: None,
+        page: 1,
+    };
+    insta::assert_snapshot!(printed(&lib, all));
+}
+
+#[test]
+fn topics_json_of_one_talk_has_the_same_shape_with_that_talk_alone() {
+    let lib = crate::load_dir(&crate::root().join("tests/fixtures/formats")).library;
+    let one = |talk: &str| {
+        let q = Question::Topics {
+            talk: Some(talk.into()),
+            tag: None,
+            page: 1,
+        };
+        let v: serde_json::Value = serde_json::from_str(&printed(&lib, q)).unwrap();
+        let talks = v["talks"].as_array().unwrap().clone();
+        talks
+            .iter()
+            .map(|t| t["id"].to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(one("english-front-matter"), ["\"english-front-matter\""]);
+    assert_eq!(one("building reliable"), ["\"english-front-matter\""]);
+    // A talk that matches nothing lists nothing.
+    assert_eq!(one("qqqq zzzz"), Vec::<String>::new());
 }
 
 #[test]
@@ -30,11 +57,13 @@ fn topic_json_of_a_section_and_of_no_match() {
     let lib = seed_library();
     let section = Question::Topic {
         section: words("13"),
+        talk: None,
         page: 1,
     };
     insta::assert_snapshot!("topic_13", printed(&lib, section));
     let none = Question::Topic {
         section: words("qqqq zzzz"),
+        talk: None,
         page: 1,
     };
     assert_eq!(printed(&lib, none), "{\n  \"section\": null\n}\n");
@@ -68,6 +97,8 @@ fn quote_json_with_and_without_a_section() {
     // A topic that matches nothing draws nothing.
     let none = Question::Quote {
         topic: words("qqqq zzzz"),
+        talk: None,
+        speaker: None,
     };
     assert_eq!(printed(&lib, none), "{\n  \"quote\": null\n}\n");
 }
@@ -92,4 +123,30 @@ fn about_json() {
     // The version is the crate's: keep the snapshot from changing with every release.
     let text = text.replace(env!("CARGO_PKG_VERSION"), "[version]");
     insta::assert_snapshot!(text);
+}
+
+#[test]
+fn ask_topic_and_quote_take_a_talk_and_a_speaker() {
+    let lib = crate::load_dir(&crate::root().join("tests/fixtures/formats")).library;
+    let value = |q| serde_json::from_str::<serde_json::Value>(&printed(&lib, q)).unwrap();
+    let topic = value(Question::Topic {
+        section: words("1"),
+        talk: Some("building reliable".into()),
+        page: 1,
+    });
+    assert_eq!(topic["talk"], "english-front-matter");
+    for _ in 0..5 {
+        let quote = value(Question::Quote {
+            topic: Vec::new(),
+            talk: Some("english-front-matter".into()),
+            speaker: None,
+        });
+        assert_eq!(quote["quote"]["talk"], "english-front-matter", "{quote}");
+        let by = value(Question::Quote {
+            topic: Vec::new(),
+            talk: None,
+            speaker: Some("Ada Lovelace".into()),
+        });
+        assert_eq!(by["quote"]["speaker"], "Ada Lovelace", "{by}");
+    }
 }

@@ -8,6 +8,7 @@ mod hostile;
 mod json_views;
 mod layouts;
 mod loading;
+mod many;
 mod props;
 mod quotes;
 mod reload_ops;

@@ -265,10 +265,33 @@ fn interface_strings_snapshot() {
     let mut out = String::new();
     for lang in [Lang::En, Lang::Zh] {
         let topics = reply::topics(&many, lang);
-        let last_line = topics.description.lines().last().unwrap_or_default();
+        fn unknown<T>(o: Result<T, Box<reply::Reply>>) -> Option<String> {
+            o.err().map(|r| r.description)
+        }
         let mut shown = vec![
             ("no talks", reply::topics(&empty, lang).description),
-            ("more talks", last_line.to_string()),
+            ("more talks", topics.footer.clone().unwrap_or_default()),
+            (
+                "unknown talk",
+                unknown(reply::talk_option(&many, Some("qqqq zzzz"), lang)).unwrap_or_default(),
+            ),
+            (
+                "unknown tag",
+                unknown(reply::topics_for(&many, None, Some("qqqq zzzz"), lang))
+                    .unwrap_or_default(),
+            ),
+            (
+                "unknown speaker",
+                unknown(reply::quote_scope_for(
+                    &many,
+                    reply::QuoteOptions {
+                        speaker: Some("qqqq zzzz"),
+                        ..Default::default()
+                    },
+                    lang,
+                ))
+                .unwrap_or_default(),
+            ),
             (
                 "unknown topic",
                 reply::topic(&many, "qqqq zzzz", lang).description,
