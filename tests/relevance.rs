@@ -287,7 +287,43 @@ fn asked_table() {
     let lib = seed();
     assert!(ASKED.iter().filter(|c| !matches!(c.2, Miss)).count() >= 30);
     let f = run_table(&lib, "asked (issue 16)", ASKED);
+    assert!(f.hit3() >= 0.85, "hit@3 {:.3}", f.hit3());
     assert!(f.dishonest.is_empty(), "{:?}", f.dishonest);
+}
+
+/// A section found through the dictionary or a synonym scores less than the same section found
+/// by its own words.
+#[test]
+fn expansions_weigh_less_than_exact_matches() {
+    let lib = seed();
+    for (exact, expanded) in [
+        ("幼儿园", "kindergarten"),
+        ("成本下降", "降价"),
+        ("通缩", "通货紧缩"),
+    ] {
+        let a = &search::search(&lib, exact, 5).hits[0];
+        let b = &search::search(&lib, expanded, 5).hits[0];
+        assert_eq!(
+            (a.talk, a.section),
+            (b.talk, b.section),
+            "{exact} / {expanded}"
+        );
+        assert!(
+            b.score < a.score,
+            "{expanded} {} >= {exact} {}",
+            b.score,
+            a.score
+        );
+    }
+}
+
+/// Issue 16: `路线图` bolds the whole term, not a lone character of the body.
+#[test]
+fn a_term_is_bolded_whole() {
+    let lib = seed();
+    for hit in search::search(&lib, "路线图", 5).hits {
+        assert!(hit.snippet.contains("**路线图**"), "{}", hit.snippet);
+    }
 }
 
 #[test]

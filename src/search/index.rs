@@ -752,6 +752,18 @@ mod tests {
     }
 
     #[test]
+    fn image_alias_keeps_the_words_of_the_file_name_and_the_alt_text() {
+        assert_eq!(
+            image_alias(
+                "https://s.io/imgs/01-infographic-jevons-paradox.png",
+                "Image 3: 软件工程的杰文斯悖论"
+            ),
+            "jevons paradox 软件工程的杰文斯悖论"
+        );
+        assert_eq!(image_alias("cover.png", "Image 1"), "");
+    }
+
+    #[test]
     fn varints_round_trip() {
         for v in [0u32, 1, 127, 128, 300, 70_000, u32::MAX] {
             let mut buf = Vec::new();

@@ -271,16 +271,27 @@ impl Query {
             let mut step = 1;
             for n in (1..=bilingual.max_words.min(plain_words.len() - i)).rev() {
                 let key = dict::english_key(plain_words[i..i + n].iter().copied());
-                let mut found: Vec<(Expansion, f32)> = bilingual
-                    .lookup(&key)
-                    .map(|(head, how)| {
-                        let f = match how {
-                            dict::Match::Sense => DICT_FACTOR,
-                            dict::Match::Prefix => DICT_PREFIX_FACTOR,
-                        };
-                        (Expansion::Phrase(head.to_string()), f)
-                    })
-                    .collect();
+                let lookup = |key: &str, scale: f32| -> Vec<(Expansion, f32)> {
+                    bilingual
+                        .lookup(key)
+                        .map(|(head, how)| {
+                            let f = match how {
+                                dict::Match::Sense => DICT_FACTOR,
+                                dict::Match::Prefix => DICT_PREFIX_FACTOR,
+                            };
+                            (Expansion::Phrase(head.to_string()), f * scale)
+                        })
+                        .collect()
+                };
+                let mut found = lookup(&key, 1.0);
+                if found.is_empty() && n == 1 {
+                    // An agent noun the dictionary lacks (`investor`): its verb (`invest`), at
+                    // less weight.
+                    if let Some(root) = agent_root(plain_words[i]) {
+                        found =
+                            lookup(&dict::english_key([root]), DICT_PREFIX_FACTOR / DICT_FACTOR);
+                    }
+                }
                 if found.is_empty() {
                     continue;
                 }
@@ -434,6 +445,15 @@ fn word_expansions(index: &Index, word: &str) -> Vec<(Expansion, f32)> {
     }
     out.truncate(MAX_EXPANSIONS);
     out
+}
+
+/// The verb of an English agent noun: `investor` → `invest`, `programmers` → `programm` (the
+/// stemmer then makes it `program`). None for short words.
+fn agent_root(w: &str) -> Option<&str> {
+    let root = ["ors", "ers", "or", "er"]
+        .iter()
+        .find_map(|s| w.strip_suffix(s))?;
+    (root.len() >= 4).then_some(root)
 }
 
 /// Whether `w` is the hyphen-joined form of words before it (`gotomarket` after `go`, `to`,
@@ -656,4 +676,24 @@ pub fn best_coverage<'a>(lib: impl Into<super::Corpus<'a>>, query: &str) -> f32 
         .take(PHRASE_CANDIDATES)
         .map(|s| s.coverage)
         .fold(0.0, f32::max)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn agent_nouns_give_their_verb() {
+        assert_eq!(agent_root("investor"), Some("invest"));
+        assert_eq!(agent_root("programmers"), Some("programm"));
+        assert_eq!(agent_root("user"), None);
+        assert_eq!(agent_root("moat"), None);
+    }
+
+    #[test]
+    fn joined_forms_are_recognised() {
+        let words = ["go", "to", "market", "gotomarket"];
+        assert!(is_joined("gotomarket", &words));
+        assert!(!is_joined("market", &words));
+    }
 }
