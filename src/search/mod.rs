@@ -5,7 +5,10 @@
 //!   simplified, Markdown removed);
 //! - [`tokenize`]: words (`GPT-6`, `4.5`, `3D` kept usable) and CJK unigrams and bigrams;
 //! - [`index`]: the inverted index over every searchable field, built once per load;
-//! - [`rank`]: BM25F with field boosts, typo alternatives, coverage and the miss threshold;
+//! - [`dict`]: the bilingual dictionary (a CC-CEDICT subset) and the part of it a library uses;
+//! - [`expand`]: Chinese segmentation of queries, particles, synonyms, Taiwan vocabulary;
+//! - [`rank`]: BM25F with field boosts, typo, dictionary and synonym alternatives, coverage and
+//!   the miss threshold;
 //! - [`snippet`]: the text around the best match, matches in bold;
 //! - [`complete`]: autocomplete and section lookup.
 //!

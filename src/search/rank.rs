@@ -6,6 +6,14 @@
 //!   typo distance ([`max_typos`]), each worth less than an exact match ([`FUZZY_FACTOR`]).
 //!   Unigrams of a longer CJK run are worth [`UNIGRAM_FACTOR`] of a bigram: they only help when
 //!   a typo broke the bigrams around it;
+//! - issue 16: English stop words and Chinese particles standing alone are dropped; a Chinese
+//!   run is segmented into dictionary words ([`expand::segment`]) and a pair across two words
+//!   of which one is a dictionary word is a helper ([`CROSS_FACTOR`]); a group may also be
+//!   matched by a *phrase* (a Chinese word whose character pairs must all occur in a document):
+//!   the dictionary's Chinese for English words ([`DICT_FACTOR`]), synonyms of a Chinese word
+//!   ([`SYNONYM_FACTOR`]); and a word by another of the same English stem ([`STEM_FACTOR`]).
+//!   Every expansion is worth less than the word itself. A Taiwan or Hong Kong spelling is
+//!   searched beside its mainland conversion ([`score_text`]);
 //! - a document's score for a group is the best of its alternatives:
 //!   `factor · idf · tf' (k1 + 1) / (tf' + k1)` where `tf'` sums the term's counts over fields,
 //!   each weighted by the field's boost and divided by its length normalisation (BM25F);
