@@ -8,7 +8,7 @@
 //!   a typo broke the bigrams around it;
 //! - issue 16: English stop words and Chinese particles standing alone are dropped; a Chinese
 //!   run is segmented into dictionary words ([`expand::segment`]) and a pair across two words
-//!   of which one is a dictionary word is a helper ([`CROSS_FACTOR`]); a group may also be
+//!   is a helper ([`CROSS_FACTOR`]); a group may also be
 //!   matched by a *phrase* (a Chinese word whose character pairs must all occur in a document):
 //!   the dictionary's Chinese for English words ([`DICT_FACTOR`]), synonyms of a Chinese word
 //!   ([`SYNONYM_FACTOR`]); and a word by another of the same English stem ([`STEM_FACTOR`]).
@@ -32,6 +32,8 @@ use super::index::{Index, N_FIELDS, Posting};
 use super::normalize::compact;
 use super::tokenize::{Term, tokenize};
 use super::{dict, expand};
+use rustc_hash::FxHashMap;
+use std::sync::Arc;
 
 /// BM25 term-frequency saturation.
 const K1: f32 = 1.2;
@@ -39,8 +41,10 @@ const K1: f32 = 1.2;
 pub const FUZZY_FACTOR: [f32; 2] = [0.7, 0.5];
 /// What a CJK unigram is worth next to a bigram, when the query has bigrams.
 pub const UNIGRAM_FACTOR: f32 = 0.3;
-/// What a character pair across two words of the query is worth when one of them is a
-/// dictionary word of two or more characters (程的 in 编程的未来): a helper, like a unigram.
+/// What a character pair across two words of the query is worth (低成 in 降低成本, 最担 in
+/// 最担心), a word being a dictionary word or a lone character between words: a helper, like
+/// a unigram. A pair into a row of characters that start no word keeps its full weight: in the
+/// typo `生物安荃`, 物安 still carries the meaning.
 pub const CROSS_FACTOR: f32 = 0.3;
 /// What a Chinese word found through the dictionary for English words is worth.
 pub const DICT_FACTOR: f32 = 0.6;
@@ -85,7 +89,7 @@ pub struct Alt {
     pub df: u32,
     /// For a phrase: the documents holding all its terms, with per field the least count of
     /// its terms.
-    phrase: Option<Vec<Posting>>,
+    phrase: Option<Arc<[Posting]>>,
 }
 
 impl Alt {
@@ -137,7 +141,7 @@ impl Alt {
             terms,
             factor,
             df: list.len() as u32,
-            phrase: Some(list),
+            phrase: Some(list.into()),
         })
     }
 
@@ -245,6 +249,12 @@ impl Query {
                 .flat_map(|&s| std::iter::repeat_n(s, s.1))
                 .collect();
             let dropped = |i: usize| drop_stops && seg_of[i].2;
+            // A character that is a word of its own between words (最 in 最担心, 更 in
+            // 经济更平等), not one of several in a row (安荃 in the typo 生物安荃).
+            let single = |j: usize| seg_of[j].1 == 1 && !dropped(j);
+            let lone = |j: usize| {
+                single(j) && (j == 0 || !single(j - 1)) && (j + 1 >= run.len() || !single(j + 1))
+            };
             for (i, &c) in run.iter().enumerate() {
                 if dropped(i) {
                     continue;
@@ -258,7 +268,7 @@ impl Query {
                 let (factor, extra) = if s0 == s1 {
                     let word: String = run[s1.0..s1.0 + s1.1].iter().collect();
                     (1.0, word_expansions(index, &word))
-                } else if s0.1 >= 2 || s1.1 >= 2 {
+                } else if (s0.1 >= 2 || lone(i - 1)) && (s1.1 >= 2 || lone(i)) {
                     (CROSS_FACTOR, Vec::new())
                 } else {
                     (1.0, Vec::new())
@@ -324,6 +334,9 @@ impl Query {
     }
 
     fn from_raw(index: &Index, raw: Vec<Raw>, compact: String) -> Query {
+        // A word's expansions are attached to each of its character pairs: intersect the
+        // posting lists of each phrase once.
+        let mut phrases: FxHashMap<String, Option<Alt>> = FxHashMap::default();
         let mut groups: Vec<Group> = Vec::new();
         let mut missing: Vec<f32> = Vec::new();
         for Raw {
@@ -363,7 +376,11 @@ impl Query {
             }
             for (e, f) in extra {
                 let alt = match &e {
-                    Expansion::Phrase(p) => Alt::phrase(index, p, f),
+                    Expansion::Phrase(p) => phrases
+                        .entry(p.clone())
+                        .or_insert_with(|| Alt::phrase(index, p, 1.0))
+                        .clone()
+                        .map(|a| Alt { factor: f, ..a }),
                     Expansion::Word(w) => index
                         .term_id(Term::Word(w))
                         .map(|id| Alt::term(index, id, f)),
