@@ -574,7 +574,9 @@ pub fn score(index: &Index, q: &Query, texts: &impl Fn(u32) -> Vec<String>) -> V
     }
     let mut score = vec![0f32; n];
     let mut cover = vec![0f32; n];
-    let mut best: Vec<(u32, f32, f32)> = Vec::new();
+    let mut group_score = vec![0f32; n];
+    let mut group_cover = vec![0f32; n];
+    let mut touched: Vec<u32> = Vec::new();
     for g in &q.groups {
         if g.alts.len() == 1 {
             let a = &g.alts[0];
@@ -585,26 +587,26 @@ pub fn score(index: &Index, q: &Query, texts: &impl Fn(u32) -> Vec<String>) -> V
                 cover[d] += g.weight;
             });
         } else if !g.alts.is_empty() {
-            best.clear();
+            // The best alternative per document, in dense arrays reset through `touched`: no
+            // sort of the postings of every alternative.
             for a in &g.alts {
                 let idf = index.idf(a.df);
                 a.for_each_posting(index, |p| {
+                    let d = p.doc as usize;
                     let s = a.factor * idf * saturate(tf(index, p.doc, &p.counts));
-                    best.push((p.doc, s, a.factor * idf));
+                    if group_score[d] == 0.0 {
+                        touched.push(p.doc);
+                    }
+                    group_score[d] = group_score[d].max(s);
+                    group_cover[d] = group_cover[d].max(a.factor * idf);
                 });
             }
-            best.sort_unstable_by_key(|b| b.0);
-            let mut i = 0;
-            while i < best.len() {
-                let d = best[i].0;
-                let (mut s, mut c) = (0f32, 0f32);
-                while i < best.len() && best[i].0 == d {
-                    s = s.max(best[i].1);
-                    c = c.max(best[i].2);
-                    i += 1;
-                }
-                score[d as usize] += s;
-                cover[d as usize] += c.min(g.weight);
+            for d in touched.drain(..) {
+                let d = d as usize;
+                score[d] += group_score[d];
+                cover[d] += group_cover[d].min(g.weight);
+                group_score[d] = 0.0;
+                group_cover[d] = 0.0;
             }
         }
     }
