@@ -149,6 +149,10 @@ pub fn segment(run: &[char]) -> Vec<usize> {
 
 /// The query with Taiwan and Hong Kong vocabulary converted by phrase to mainland usage, when
 /// that differs from folding it character by character.
+///
+/// Read as Taiwan usage, a mainland word can turn into another (程序 is "process" in Taiwan,
+/// so 程序员 becomes 进程员): [`super::rank::score_text`] searches the variant only when the
+/// query has traditional characters or the variant finds more of itself in the library.
 pub fn regional_variant(query: &str) -> Option<String> {
     if !query.chars().any(crate::text::is_cjk) {
         return None;
@@ -157,6 +161,17 @@ pub fn regional_variant(query: &str) -> Option<String> {
     [hanconv::tw2sp(query), hanconv::hk2s(query)]
         .into_iter()
         .find(|converted| compact(converted) != folded)
+}
+
+/// Whether the text has a character that folding changes to simplified Chinese.
+pub fn has_traditional(text: &str) -> bool {
+    text.chars().any(|c| {
+        let mut folded = None;
+        super::normalize::fold_char(c, |f| {
+            folded.get_or_insert(f);
+        });
+        crate::text::is_cjk(c) && folded != Some(c)
+    })
 }
 
 #[cfg(test)]
@@ -198,6 +213,7 @@ mod tests {
             ("軟體工程師", "软件工程师"),
             ("人工智慧", "人工智能"),
             ("資料中心", "数据中心"),
+            ("網路安全", "网络安全"),
         ];
         for (input, want) in cases {
             assert_eq!(regional_variant(input).as_deref(), Some(want), "{input}");
@@ -206,6 +222,7 @@ mod tests {
         assert_eq!(regional_variant("软件工程师"), None);
         assert_eq!(regional_variant("幼兒園"), None);
         assert_eq!(regional_variant("kindergarten"), None);
+        assert!(has_traditional("軟體") && !has_traditional("程序员 AI"));
     }
 
     #[test]

@@ -417,6 +417,17 @@ impl Query {
         Query { groups, compact }
     }
 
+    /// The share of the query's weight the index has nothing for.
+    fn missing_share(&self) -> f32 {
+        let missing: f32 = self
+            .groups
+            .iter()
+            .filter(|g| g.alts.is_empty())
+            .map(|g| g.weight)
+            .sum();
+        missing / self.total_weight().max(f32::MIN_POSITIVE)
+    }
+
     fn total_weight(&self) -> f32 {
         self.groups.iter().map(|g| g.weight).sum()
     }
@@ -684,6 +695,9 @@ pub fn score_text(
     let mut queries = vec![q];
     if let Some(variant) = expand::regional_variant(text) {
         let v = Query::parse(index, &variant);
+        if !expand::has_traditional(text) && v.missing_share() >= queries[0].missing_share() {
+            return (out, queries);
+        }
         out.extend(score(index, &v, &texts));
         out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.doc.cmp(&b.doc)));
         let mut seen = rustc_hash::FxHashSet::default();
