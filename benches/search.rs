@@ -55,6 +55,20 @@ const MIX: &[(&str, &str, Option<&str>)] = &[
     ("miss", "天气预报", None),
 ];
 
+/// Issue 16's kinds of query (English, questions, synonyms, Taiwan vocabulary), timed apart
+/// from [`MIX`] so that the before/after comparison of the mix stays like for like.
+const ASKED_MIX: &[&str] = &[
+    "Jevons",
+    "kindergarten",
+    "soft skills",
+    "should I drop out of college",
+    "AI 会取代程序员吗",
+    "编程的未来",
+    "降价",
+    "軟體工程師",
+    "recipe for pizza",
+];
+
 /// The queries of [`MIX`] with their kinds.
 const QUERIES: [(&str, &str); MIX.len()] = {
     let mut out = [("", ""); MIX.len()];
@@ -242,9 +256,16 @@ fn rss() -> usize {
         .map_or(0, |kb| kb * 1024)
 }
 
-/// In a child process: load the folder and print the RSS before and after.
+/// In a child process: load the folder and print the RSS before and after, and the part of it
+/// the dictionary's embedded text takes (read once before the load, as a load reads it).
 fn rss_child(dir: &str) {
     let before = rss();
+    // The folding tables first (a load builds them anyway), so that the difference is the
+    // dictionary's text alone.
+    black_box(search::normalize::fold("軟體"));
+    let warm = rss();
+    black_box(search::dict::Bilingual::build(&search::Index::default()));
+    let dict_text = rss().saturating_sub(warm);
     let lib = load(Path::new(dir));
     let after = rss();
     let talks_heap: usize = lib
@@ -259,11 +280,17 @@ fn rss_child(dir: &str) {
                 + t.quotes.iter().map(|q| q.text.len()).sum::<usize>()
         })
         .sum();
-    println!("{before} {after} {} {talks_heap}", lib.index().heap_bytes());
+    println!(
+        "{before} {after} {} {talks_heap} {dict_text} {}",
+        lib.index().heap_bytes(),
+        lib.index().bilingual().heap_bytes()
+    );
     black_box(&lib);
 }
 
-fn rss_of_load(dir: &Path) -> (usize, usize, usize, usize) {
+/// RSS before and after a load, the index heap, the talks' text heap, the dictionary text's
+/// resident size and the dictionary heap, in bytes.
+fn rss_of_load(dir: &Path) -> (usize, usize, usize, usize, usize, usize) {
     let out = std::process::Command::new(std::env::current_exe().expect("own path"))
         .env("LECTERN_BENCH_RSS_DIR", dir)
         .output()
@@ -277,7 +304,7 @@ fn rss_of_load(dir: &Path) -> (usize, usize, usize, usize) {
         .filter_map(|x| x.parse().ok())
         .collect();
     match v[..] {
-        [a, b, c, d] => (a, b, c, d),
+        [a, b, c, d, e, f] => (a, b, c, d, e, f),
         _ => panic!("memory child said: {text}"),
     }
 }
@@ -295,13 +322,14 @@ fn report(sizes: &[usize]) {
             .join(" ")
     );
     println!(
-        "| talks | corpus MB | sections | bare parse ms (CPU) | load+index ms (CPU) | index only ms (CPU) | load ÷ parse (CPU) | index ÷ parse (CPU) | RSS after load MB | RSS ÷ corpus | search p50 ms | search p99 ms | search p99 CPU ms | slowest query, median ms | naive p50 ms | naive p99 ms | naive p99 ÷ search p99 |"
+        "| talks | corpus MB | sections | bare parse ms (CPU) | load+index ms (CPU) | index only ms (CPU) | load ÷ parse (CPU) | index ÷ parse (CPU) | RSS after load MB | RSS ÷ corpus | search p50 ms | search p99 ms | search p50 CPU ms | search p99 CPU ms | slowest query, median ms | naive p50 ms | naive p99 ms | naive p99 ÷ search p99 |"
     );
     println!(
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     );
     let mut per_kind = Vec::new();
     let mut relevances = Vec::new();
+    let mut dict_rows = Vec::new();
     for &n in sizes {
         let c = corpus(n);
         let runs = if n >= 1000 { 3 } else { 7 };
@@ -314,7 +342,37 @@ fn report(sizes: &[usize]) {
         let (index_t, index_cpu) = timed(runs, || {
             black_box(search::Index::build(lib.talks()));
         });
-        let (before, after, index_heap, talks_heap) = rss_of_load(&c.path);
+        let (before, after, index_heap, talks_heap, dict_text, dict_heap) = rss_of_load(&c.path);
+        let mut kept = 0;
+        let (dict_t, dict_cpu) = timed(runs, || {
+            kept = black_box(search::dict::Bilingual::build(lib.index())).len();
+        });
+        let mut asked = Vec::new();
+        let mut asked_cpu = Vec::new();
+        for q in ASKED_MIX {
+            black_box(search::search(&lib, q, 5));
+        }
+        for _ in 0..100 {
+            for q in ASKED_MIX {
+                let (t, c) = (Instant::now(), thread_cpu_time());
+                black_box(search::search(&lib, black_box(q), 5));
+                asked.push(t.elapsed());
+                asked_cpu.push(thread_cpu_time().saturating_sub(c));
+            }
+        }
+        asked.sort();
+        asked_cpu.sort();
+        dict_rows.push(format!(
+            "| {n} | {kept} | {:.1} ({:.1}) | {:.2} | {:.1} | {:.3} | {:.3} | {:.3} | {:.3} |",
+            ms(dict_t),
+            ms(dict_cpu),
+            dict_heap as f64 / 1e6,
+            dict_text as f64 / 1e6,
+            ms(percentile(&asked, 0.5)),
+            ms(percentile(&asked, 0.99)),
+            ms(percentile(&asked_cpu, 0.5)),
+            ms(percentile(&asked_cpu, 0.99)),
+        ));
         let rss_load = after.saturating_sub(before);
         // Search latency: every query of the mix, many rounds; warm once first.
         for (_, q) in QUERIES {
@@ -368,7 +426,7 @@ fn report(sizes: &[usize]) {
         let (n50, n99) = (percentile(&naive, 0.5), percentile(&naive, 0.99));
         let mb = |b: usize| b as f64 / 1e6;
         println!(
-            "| {n} | {:.1} | {} | {:.1} ({:.1}) | {:.1} ({:.1}) | {:.1} ({:.1}) | {:.2}× ({:.2}×) | {:.2}× | {:.1} | {:.2}× | {:.3} | {:.3} | {:.3} | {:.3} | {:.2} | {:.2} | {:.0}× |",
+            "| {n} | {:.1} | {} | {:.1} ({:.1}) | {:.1} ({:.1}) | {:.1} ({:.1}) | {:.2}× ({:.2}×) | {:.2}× | {:.1} | {:.2}× | {:.3} | {:.3} | {:.3} | {:.3} | {:.3} | {:.2} | {:.2} | {:.0}× |",
             mb(c.bytes),
             lib.counts().sections,
             ms(parse),
@@ -384,6 +442,7 @@ fn report(sizes: &[usize]) {
             rss_load as f64 / c.bytes as f64,
             ms(p50),
             ms(p99),
+            ms(percentile(&lat_cpu, 0.5)),
             ms(percentile(&lat_cpu, 0.99)),
             ms(slowest_typical),
             ms(n50),
@@ -438,6 +497,18 @@ fn report(sizes: &[usize]) {
             *index_heap as f64 / 1e6,
             *talks_heap as f64 / 1e6
         );
+    }
+    println!(
+        "\nDictionary (issue 16): entries kept for the library, `Bilingual::build` time (part of \
+         load+index above), its heap (part of the index heap), the embedded text's resident \
+         pages (part of the RSS above), and latency of the asked mix (p50 / p99, wall and CPU):\n"
+    );
+    println!(
+        "| talks | entries kept | build ms (CPU) | heap MB (est.) | text resident MB | asked p50 ms | asked p99 ms | asked p50 CPU ms | asked p99 CPU ms |"
+    );
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for row in &dict_rows {
+        println!("{row}");
     }
     println!();
 }

@@ -19,6 +19,7 @@
 use rustc_hash::FxHashMap;
 
 use super::HitKind;
+use super::dict::{self, Bilingual};
 use super::normalize::{compact, plain};
 use super::tokenize::{Term, tokenize};
 use crate::model::{SectionRef, Talk};
@@ -36,12 +37,16 @@ pub enum Field {
     Body = 3,
     /// The talk's title.
     TalkTitle = 4,
+    /// English the write-up gives a section besides its text: the words of its infographic's
+    /// file name (`01-infographic-jevons-paradox.png`) and the image's alt text.
+    Alias = 5,
 }
 
-pub const N_FIELDS: usize = 5;
+pub const N_FIELDS: usize = 6;
 
-/// How much a match in each field counts, in [`Field`] order.
-pub const BOOSTS: [f32; N_FIELDS] = [4.0, 2.0, 1.5, 1.0, 1.0];
+/// How much a match in each field counts, in [`Field`] order. An alias counts less than the
+/// body: it names the section's topic, but in a few words chosen for a file name.
+pub const BOOSTS: [f32; N_FIELDS] = [4.0, 2.0, 1.5, 1.0, 1.0, 0.8];
 
 /// BM25 length normalisation strength.
 const B: f32 = 0.75;
@@ -81,6 +86,10 @@ pub struct Index {
     /// Every section with its number, its title folded by [`compact`] and the
     /// [`char_mask`] of that title, in library order: for autocomplete.
     pub(super) titles: Vec<(SectionRef, Option<u32>, String, u64)>,
+    /// Words of the vocabulary by their English stem (words without digits only).
+    stems: FxHashMap<Box<str>, Vec<u32>>,
+    /// The dictionary entries the library uses.
+    bilingual: Bilingual,
 }
 
 /// One entry of a posting list.
@@ -115,6 +124,9 @@ impl Index {
                 b.add_with_quotes(Field::Body, &body, &inside);
                 for q in elsewhere {
                     b.add(Field::Quote, q);
+                }
+                if let Some(image) = &s.infographic {
+                    b.add(Field::Alias, &image_alias(&image.url, &image.alt));
                 }
                 b.end_doc();
                 let title = compact(&s.title);
@@ -154,8 +166,6 @@ impl Index {
             if let Some(one) = &talk.summary.one_liner {
                 b.add(Field::Summary, &plain(one));
             }
-            // Tags and related topics make the talk findable by its subjects (issue 11).
-            b.add(Field::Summary, &talk.tags().collect::<Vec<_>>().join(" · "));
             for q in talk.quotes.iter().filter(|q| q.section.is_none()) {
                 b.add(Field::Quote, &q.text);
             }
@@ -163,7 +173,24 @@ impl Index {
         }
         let mut index = b.finish();
         index.titles = titles;
+        index.bilingual = Bilingual::build(&index);
         index
+    }
+
+    /// The dictionary entries the library uses.
+    pub fn bilingual(&self) -> &Bilingual {
+        &self.bilingual
+    }
+
+    /// Words of the vocabulary other than `word` with the same English stem.
+    pub fn same_stem<'s>(&'s self, word: &'s str) -> impl Iterator<Item = u32> + 's {
+        let own = self.words.get(word).copied();
+        let stem = (!word.chars().any(|c| c.is_ascii_digit())).then(|| dict::stem(word));
+        stem.and_then(|s| self.stems.get(s.as_str()))
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(move |&id| Some(id) != own)
     }
 
     pub fn n_docs(&self) -> usize {
@@ -245,7 +272,37 @@ impl Index {
             + self.terms.capacity() * std::mem::size_of::<TermInfo>()
             + self.postings.capacity()
             + titles
+            + self.stems.capacity() * 48
+            + self.bilingual.heap_bytes()
     }
+}
+
+/// The alias text of a section's image: the words of its file name without the numbering and
+/// the boilerplate (`01-infographic-jevons-paradox.png` gives `jevons paradox`), and its alt text
+/// without the `Image 3:` label.
+fn image_alias(url: &str, alt: &str) -> String {
+    let file = url.rsplit('/').next().unwrap_or("");
+    let stem = file.rsplit_once('.').map_or(file, |(s, _)| s);
+    let mut out: Vec<&str> = stem
+        .split(['-', '_'])
+        .filter(|w| !w.is_empty() && !w.chars().all(|c| c.is_ascii_digit()))
+        .filter(|w| {
+            !matches!(
+                *w,
+                "infographic" | "image" | "img" | "cover" | "fig" | "figure"
+            )
+        })
+        .collect();
+    let alt = alt.trim();
+    let alt = match alt.strip_prefix("Image") {
+        Some(rest) => rest
+            .trim_start_matches(|c: char| c.is_ascii_digit() || c == ' ')
+            .trim_start_matches([':', '：'])
+            .trim(),
+        None => alt,
+    };
+    out.push(alt);
+    out.join(" ")
 }
 
 /// Where each quote stands in `body`, as character ranges sorted by start, and the quotes it
@@ -601,6 +658,12 @@ impl Builder {
         for bucket in &mut words_by_len {
             bucket.sort();
         }
+        let mut stems: FxHashMap<Box<str>, Vec<u32>> = FxHashMap::default();
+        for (w, &id) in &self.words {
+            if w.chars().all(|c| c.is_ascii_alphabetic()) && w.len() > 3 {
+                stems.entry(dict::stem(w).into()).or_default().push(id);
+            }
+        }
         Index {
             docs: self.docs,
             field_weight,
@@ -610,6 +673,8 @@ impl Builder {
             terms,
             postings,
             titles: Vec::new(),
+            stems,
+            bilingual: Bilingual::default(),
         }
     }
 }
@@ -645,14 +710,14 @@ mod tests {
         assert_eq!(
             list(Term::Bi('深', '蓝')),
             vec![
-                (0, [0, 0, 0, 1, 0]),
-                (1, [0, 0, 0, 2, 0]),
-                (3, [1, 0, 0, 1, 0])
+                (0, [0, 0, 0, 1, 0, 0]),
+                (1, [0, 0, 0, 2, 0, 0]),
+                (3, [1, 0, 0, 1, 0, 0])
             ]
         );
         assert_eq!(
             list(Term::Word("gpt")),
-            vec![(0, [0, 0, 0, 1, 0]), (3, [0, 0, 0, 1, 0])]
+            vec![(0, [0, 0, 0, 1, 0, 0]), (3, [0, 0, 0, 1, 0, 0])]
         );
         assert_eq!(index.df(index.term_id(Term::Uni('别')).unwrap()), 1);
     }
@@ -680,10 +745,22 @@ mod tests {
                 .unwrap()
                 .counts
         };
-        assert_eq!(counts(Term::Bi('深', '蓝')), [0, 1, 0, 1, 0]);
-        assert_eq!(counts(Term::Word("gpt")), [0, 0, 0, 1, 0]);
+        assert_eq!(counts(Term::Bi('深', '蓝')), [0, 1, 0, 1, 0, 0]);
+        assert_eq!(counts(Term::Word("gpt")), [0, 0, 0, 1, 0, 0]);
         // A bigram across the quote's edge is not quoted.
-        assert_eq!(counts(Term::Bi('夫', '然')), [0, 0, 0, 1, 0]);
+        assert_eq!(counts(Term::Bi('夫', '然')), [0, 0, 0, 1, 0, 0]);
+    }
+
+    #[test]
+    fn image_alias_keeps_the_words_of_the_file_name_and_the_alt_text() {
+        assert_eq!(
+            image_alias(
+                "https://s.io/imgs/01-infographic-jevons-paradox.png",
+                "Image 3: 软件工程的杰文斯悖论"
+            ),
+            "jevons paradox 软件工程的杰文斯悖论"
+        );
+        assert_eq!(image_alias("cover.png", "Image 1"), "");
     }
 
     #[test]

@@ -5,7 +5,10 @@
 //!   simplified, Markdown removed);
 //! - [`tokenize`]: words (`GPT-6`, `4.5`, `3D` kept usable) and CJK unigrams and bigrams;
 //! - [`index`]: the inverted index over every searchable field, built once per load;
-//! - [`rank`]: BM25F with field boosts, typo alternatives, coverage and the miss threshold;
+//! - [`dict`]: the bilingual dictionary (a CC-CEDICT subset) and the part of it a library uses;
+//! - [`expand`]: Chinese segmentation of queries, particles, synonyms, Taiwan vocabulary;
+//! - [`rank`]: BM25F with field boosts, typo, dictionary and synonym alternatives, coverage and
+//!   the miss threshold;
 //! - [`snippet`]: the text around the best match, matches in bold;
 //! - [`complete`]: autocomplete and section lookup.
 //!
@@ -14,6 +17,8 @@
 //! at most three suggestions, never weak random hits.
 
 pub mod complete;
+pub mod dict;
+pub mod expand;
 pub mod index;
 pub mod normalize;
 pub mod rank;
@@ -139,43 +144,44 @@ fn find_with_weak(lib: Corpus<'_>, query: &str, limit: usize) -> (Vec<Hit>, Vec<
         None => query,
     };
     let index = lib.index;
-    let q = Query::parse(index, query);
-    let mut scored = rank::score(index, &q, |doc| doc_texts(lib, doc));
+    let (mut scored, queries) = rank::score_text(index, query, |doc| doc_texts(lib, doc));
     let weak: Vec<Scored> = scored.iter().take(3).copied().collect();
     rank::keep_good(&mut scored);
     if scored.is_empty() {
         return (Vec::new(), weak);
     }
     // Terms worth bolding: exact and typo matches; CJK helpers only if nothing else shows.
-    let strong: FxHashSet<u32> = q
-        .groups
+    let strong: FxHashSet<u32> = queries
         .iter()
-        .flat_map(|g| g.alts.iter())
+        .flat_map(Query::terms)
         .filter(|(_, f)| *f > rank::UNIGRAM_FACTOR)
-        .map(|(id, _)| *id)
+        .map(|(id, _)| id)
         .collect();
-    let all: FxHashSet<u32> = q
-        .groups
+    let all: FxHashSet<u32> = queries
         .iter()
-        .flat_map(|g| g.alts.iter().map(|a| a.0))
+        .flat_map(Query::terms)
+        .map(|(id, _)| id)
         .collect();
     let hits = scored
         .iter()
         .take(limit)
         .map(|s| {
             let doc = &index.docs[s.doc as usize];
+            // The body (or item) before the title, and whole terms anywhere before helper
+            // characters: `路线图` bolds the title's 路线图, not a lone 线 of the body.
+            let texts: Vec<String> = doc_texts(lib, s.doc)
+                .iter()
+                .rev()
+                .map(|t| normalize::plain(t))
+                .collect();
             let mut snippet = None;
-            for text in doc_texts(lib, s.doc).iter().rev() {
-                let text = normalize::plain(text);
-                for terms in [&strong, &all] {
-                    let marks = snippet::marks(index, &text, terms);
+            'found: for terms in [&strong, &all] {
+                for text in &texts {
+                    let marks = snippet::marks(index, text, terms);
                     if marks.contains(&true) {
-                        snippet = Some(snippet::render(&text, &marks));
-                        break;
+                        snippet = Some(snippet::render(text, &marks));
+                        break 'found;
                     }
-                }
-                if snippet.is_some() {
-                    break;
                 }
             }
             let snippet = snippet.unwrap_or_else(|| {
@@ -225,7 +231,6 @@ fn doc_texts(lib: Corpus<'_>, doc: u32) -> Vec<String> {
         HitKind::Summary => {
             let mut v = vec![talk.title.clone()];
             v.extend(talk.summary.one_liner.clone());
-            v.push(talk.tags().collect::<Vec<_>>().join(" · "));
             v.extend(
                 talk.quotes
                     .iter()

@@ -6,6 +6,14 @@
 //!   typo distance ([`max_typos`]), each worth less than an exact match ([`FUZZY_FACTOR`]).
 //!   Unigrams of a longer CJK run are worth [`UNIGRAM_FACTOR`] of a bigram: they only help when
 //!   a typo broke the bigrams around it;
+//! - issue 16: English stop words and Chinese particles standing alone are dropped; a Chinese
+//!   run is segmented into dictionary words ([`expand::segment`]) and a pair across two words
+//!   is a helper ([`CROSS_FACTOR`]); a group may also be
+//!   matched by a *phrase* (a Chinese word whose character pairs must all occur in a document):
+//!   the dictionary's Chinese for English words ([`DICT_FACTOR`]), synonyms of a Chinese word
+//!   ([`SYNONYM_FACTOR`]); and a word by another of the same English stem ([`STEM_FACTOR`]).
+//!   Every expansion is worth less than the word itself. A Taiwan or Hong Kong spelling is
+//!   searched beside its mainland conversion ([`score_text`]);
 //! - a document's score for a group is the best of its alternatives:
 //!   `factor · idf · tf' (k1 + 1) / (tf' + k1)` where `tf'` sums the term's counts over fields,
 //!   each weighted by the field's boost and divided by its length normalisation (BM25F);
@@ -20,9 +28,12 @@
 //! Invariant: scoring only reads the index; nothing here allocates per document of the library
 //! except two dense score arrays per query.
 
-use super::index::{Index, N_FIELDS};
+use super::index::{Index, N_FIELDS, Posting};
 use super::normalize::compact;
 use super::tokenize::{Term, tokenize};
+use super::{dict, expand};
+use rustc_hash::FxHashMap;
+use std::sync::Arc;
 
 /// BM25 term-frequency saturation.
 const K1: f32 = 1.2;
@@ -30,6 +41,22 @@ const K1: f32 = 1.2;
 pub const FUZZY_FACTOR: [f32; 2] = [0.7, 0.5];
 /// What a CJK unigram is worth next to a bigram, when the query has bigrams.
 pub const UNIGRAM_FACTOR: f32 = 0.3;
+/// What a character pair across two words of the query is worth (低成 in 降低成本, 最担 in
+/// 最担心), a word being a dictionary word or a lone character between words: a helper, like
+/// a unigram. A pair into a row of characters that start no word keeps its full weight: in the
+/// typo `生物安荃`, 物安 still carries the meaning.
+pub const CROSS_FACTOR: f32 = 0.3;
+/// What a Chinese word found through the dictionary for English words is worth.
+pub const DICT_FACTOR: f32 = 0.6;
+/// The same, when the English words are only the start of the sense (`drop out` for
+/// "drop out of school").
+pub const DICT_PREFIX_FACTOR: f32 = 0.45;
+/// What a synonym of a query word is worth.
+pub const SYNONYM_FACTOR: f32 = 0.6;
+/// What another word of the vocabulary with the same English stem is worth (`hire`, `hiring`).
+pub const STEM_FACTOR: f32 = 0.8;
+/// At most this many dictionary words or synonyms per query term.
+const MAX_EXPANSIONS: usize = 6;
 /// Score multiplier for a document holding the whole query contiguously.
 pub const PHRASE_BONUS: f32 = 1.5;
 /// How many of the best candidates the phrase check reads.
@@ -52,10 +79,85 @@ pub fn max_typos(word: &str) -> usize {
     }
 }
 
-/// One part of a query: alternatives (term id, factor), and its weight in the coverage.
+/// One way of matching a group: a term, or a phrase (several character pairs that must all
+/// occur in a document: a Chinese word reached through a synonym or the dictionary).
+#[derive(Debug, Clone)]
+pub struct Alt {
+    pub terms: Vec<u32>,
+    pub factor: f32,
+    /// In how many documents the alternative occurs.
+    pub df: u32,
+    /// For a phrase: the documents holding all its terms, with per field the least count of
+    /// its terms.
+    phrase: Option<Arc<[Posting]>>,
+}
+
+impl Alt {
+    fn term(index: &Index, id: u32, factor: f32) -> Alt {
+        Alt {
+            terms: vec![id],
+            factor,
+            df: index.df(id),
+            phrase: None,
+        }
+    }
+
+    /// The phrase of the (folded) CJK word `word`, if the index holds it.
+    fn phrase(index: &Index, word: &str, factor: f32) -> Option<Alt> {
+        let chars: Vec<char> = word.chars().collect();
+        if chars.len() < 2 {
+            return None;
+        }
+        let terms: Vec<u32> = chars
+            .windows(2)
+            .map(|p| index.term_id(Term::Bi(p[0], p[1])))
+            .collect::<Option<_>>()?;
+        if terms.len() == 1 {
+            return Some(Alt::term(index, terms[0], factor));
+        }
+        let mut list: Vec<Posting> = index.postings(terms[0]).collect();
+        for &t in &terms[1..] {
+            let mut other = index.postings(t).peekable();
+            list.retain_mut(|p| {
+                while other.peek().is_some_and(|o| o.doc < p.doc) {
+                    other.next();
+                }
+                match other.peek() {
+                    Some(o) if o.doc == p.doc => {
+                        for (c, oc) in p.counts.iter_mut().zip(o.counts) {
+                            *c = (*c).min(oc);
+                        }
+                        true
+                    }
+                    _ => false,
+                }
+            });
+        }
+        list.retain(|p| p.counts.iter().any(|&c| c > 0));
+        if list.is_empty() {
+            return None;
+        }
+        Some(Alt {
+            terms,
+            factor,
+            df: list.len() as u32,
+            phrase: Some(list.into()),
+        })
+    }
+
+    /// Calls `f` for every posting of the alternative.
+    fn for_each_posting(&self, index: &Index, mut f: impl FnMut(Posting)) {
+        match &self.phrase {
+            Some(list) => list.iter().copied().for_each(f),
+            None => index.postings(self.terms[0]).for_each(&mut f),
+        }
+    }
+}
+
+/// One part of a query: alternatives, and its weight in the coverage.
 #[derive(Debug, Clone)]
 pub struct Group {
-    pub alts: Vec<(u32, f32)>,
+    pub alts: Vec<Alt>,
     pub weight: f32,
 }
 
@@ -67,64 +169,227 @@ pub struct Query {
     pub compact: String,
 }
 
+/// Something a query term may also match, before the index is asked.
+#[derive(Debug, Clone, PartialEq)]
+enum Expansion {
+    /// A Chinese word (folded), matched as a phrase.
+    Phrase(String),
+    /// A word of the vocabulary.
+    Word(String),
+}
+
+/// A term of the query with its factor and its expansions.
+struct Raw {
+    term: RawTerm,
+    factor: f32,
+    extra: Vec<(Expansion, f32)>,
+}
+
+/// A token of the query, in order.
+enum Tok {
+    Word(String),
+    Uni(char, u32),
+}
+
 impl Query {
     pub fn parse(index: &Index, text: &str) -> Query {
-        let mut raw: Vec<(RawTerm, f32)> = Vec::new();
-        let mut cjk_run = 0usize;
-        let mut run_unigrams: Vec<usize> = Vec::new();
-        let finish_run = |raw: &mut Vec<(RawTerm, f32)>, run: &mut Vec<usize>, len: usize| {
-            if len > 1 {
-                for &i in run.iter() {
-                    raw[i].1 = UNIGRAM_FACTOR;
-                }
-            }
-            run.clear();
-        };
-        tokenize(text, |t, _| match t {
-            Term::Uni(c) => {
-                cjk_run += 1;
-                run_unigrams.push(raw.len());
-                raw.push((RawTerm::Cjk(t.cjk_key().unwrap_or(c as u64)), 1.0));
-            }
-            Term::Bi(..) => {
-                raw.push((RawTerm::Cjk(t.cjk_key().unwrap_or(0)), 1.0));
-            }
-            Term::Word(w) => {
-                finish_run(&mut raw, &mut run_unigrams, cjk_run);
-                cjk_run = 0;
-                raw.push((RawTerm::Word(w.to_string()), 1.0));
-            }
+        let mut toks = Vec::new();
+        let mut bigram_at: Vec<u32> = Vec::new();
+        tokenize(text, |t, span| match t {
+            Term::Word(w) => toks.push(Tok::Word(w.to_string())),
+            Term::Uni(c) => toks.push(Tok::Uni(c, span.start)),
+            Term::Bi(..) => bigram_at.push(span.start),
         });
-        finish_run(&mut raw, &mut run_unigrams, cjk_run);
-        // CJK runs end at a word or the end; a run broken by a space is still one run above,
-        // which is fine: the unigrams are then scored as helpers.
+        let mut raw: Vec<Raw> = Vec::new();
+        let words: Vec<&str> = toks
+            .iter()
+            .filter_map(|t| match t {
+                Tok::Word(w) => Some(w.as_str()),
+                Tok::Uni(..) => None,
+            })
+            .collect();
+        let runs = cjk_runs(&toks, &bigram_at);
+        // Stop words and particles count for nothing, unless the query is nothing else.
+        let content_words: Vec<&str> = words
+            .iter()
+            .copied()
+            .filter(|w| !dict::is_stop_en(w))
+            .collect();
+        let segmented: Vec<Vec<(usize, usize, bool)>> = runs
+            .iter()
+            .map(|run| {
+                let mut at = 0;
+                expand::segment(run)
+                    .into_iter()
+                    .map(|len| {
+                        let w: String = run[at..at + len].iter().collect();
+                        at += len;
+                        (at - len, len, expand::is_particle(&w))
+                    })
+                    .collect()
+            })
+            .collect();
+        let content_cjk: usize = segmented
+            .iter()
+            .flatten()
+            .filter(|s| !s.2)
+            .map(|s| s.1)
+            .sum();
+        let drop_stops = !content_words.is_empty() || content_cjk > 0;
+        let n_cjk = if drop_stops {
+            content_cjk
+        } else {
+            runs.iter().map(Vec::len).sum()
+        };
+        let uni_factor = if n_cjk > 1 { UNIGRAM_FACTOR } else { 1.0 };
+        for (run, segs) in runs.iter().zip(&segmented) {
+            // Per character: its segment (start, len, particle).
+            let seg_of: Vec<(usize, usize, bool)> = segs
+                .iter()
+                .flat_map(|&s| std::iter::repeat_n(s, s.1))
+                .collect();
+            let dropped = |i: usize| drop_stops && seg_of[i].2;
+            // A character that is a word of its own between words (最 in 最担心, 更 in
+            // 经济更平等), not one of several in a row (安荃 in the typo 生物安荃).
+            let single = |j: usize| seg_of[j].1 == 1 && !dropped(j);
+            let lone = |j: usize| {
+                single(j) && (j == 0 || !single(j - 1)) && (j + 1 >= run.len() || !single(j + 1))
+            };
+            for (i, &c) in run.iter().enumerate() {
+                if dropped(i) {
+                    continue;
+                }
+                push_raw(&mut raw, RawTerm::Cjk(c as u64), uni_factor, Vec::new());
+                if i == 0 || dropped(i - 1) {
+                    continue;
+                }
+                let (s0, s1) = (seg_of[i - 1], seg_of[i]);
+                let key = Term::Bi(run[i - 1], c).cjk_key().unwrap_or(0);
+                let (factor, extra) = if s0 == s1 {
+                    let word: String = run[s1.0..s1.0 + s1.1].iter().collect();
+                    (1.0, word_expansions(index, &word))
+                } else if (s0.1 >= 2 || lone(i - 1)) && (s1.1 >= 2 || lone(i)) {
+                    (CROSS_FACTOR, Vec::new())
+                } else {
+                    (1.0, Vec::new())
+                };
+                push_raw(&mut raw, RawTerm::Cjk(key), factor, extra);
+            }
+        }
+        // Latin words: the dictionary is read over runs of content words, longest match first.
+        let plain_words: Vec<&str> = (if drop_stops { &content_words } else { &words })
+            .iter()
+            .copied()
+            .filter(|w| !is_joined(w, &words))
+            .collect();
+        let mut dict_extra: Vec<Vec<(Expansion, f32)>> = vec![Vec::new(); plain_words.len()];
+        let bilingual = index.bilingual();
+        let mut i = 0;
+        while i < plain_words.len() {
+            let mut step = 1;
+            for n in (1..=bilingual.max_words.min(plain_words.len() - i)).rev() {
+                let key = dict::english_key(plain_words[i..i + n].iter().copied());
+                let lookup = |key: &str, scale: f32| -> Vec<(Expansion, f32)> {
+                    bilingual
+                        .lookup(key)
+                        .map(|(head, how)| {
+                            let f = match how {
+                                dict::Match::Sense => DICT_FACTOR,
+                                dict::Match::Prefix => DICT_PREFIX_FACTOR,
+                            };
+                            (Expansion::Phrase(head.to_string()), f * scale)
+                        })
+                        .collect()
+                };
+                let mut found = lookup(&key, 1.0);
+                if found.is_empty() && n == 1 {
+                    // An agent noun the dictionary lacks (`investor`): its verb (`invest`), at
+                    // less weight.
+                    if let Some(root) = agent_root(plain_words[i]) {
+                        found =
+                            lookup(&dict::english_key([root]), DICT_PREFIX_FACTOR / DICT_FACTOR);
+                    }
+                }
+                if found.is_empty() {
+                    continue;
+                }
+                found.truncate(MAX_EXPANSIONS);
+                for e in &mut dict_extra[i..i + n] {
+                    e.extend(found.iter().cloned());
+                }
+                step = n;
+                break;
+            }
+            i += step;
+        }
+        for w in (if drop_stops { &content_words } else { &words }).iter() {
+            let extra = plain_words
+                .iter()
+                .position(|p| p == w)
+                .map(|k| dict_extra[k].clone())
+                .unwrap_or_default();
+            push_raw(&mut raw, RawTerm::Word(w.to_string()), 1.0, extra);
+        }
+        Query::from_raw(index, raw, compact(text))
+    }
+
+    fn from_raw(index: &Index, raw: Vec<Raw>, compact: String) -> Query {
+        // A word's expansions are attached to each of its character pairs: intersect the
+        // posting lists of each phrase once.
+        let mut phrases: FxHashMap<String, Option<Alt>> = FxHashMap::default();
         let mut groups: Vec<Group> = Vec::new();
         let mut missing: Vec<f32> = Vec::new();
-        let mut seen: Vec<RawTerm> = Vec::new();
-        for (term, factor) in raw {
-            if seen.contains(&term) {
-                continue;
-            }
-            seen.push(term.clone());
-            let alts = match &term {
+        for Raw {
+            term,
+            factor,
+            extra,
+        } in raw
+        {
+            let mut alts: Vec<Alt> = match &term {
                 RawTerm::Cjk(key) => index
                     .term_id_cjk(*key)
-                    .map(|id| vec![(id, factor)])
+                    .map(|id| vec![Alt::term(index, id, factor)])
                     .unwrap_or_default(),
                 RawTerm::Word(w) => match index.term_id(Term::Word(w)) {
-                    Some(id) => vec![(id, factor)],
-                    None => fuzzy_alternatives(index, w),
+                    Some(id) => vec![Alt::term(index, id, factor)],
+                    None => fuzzy_alternatives(index, w)
+                        .into_iter()
+                        .map(|(id, f)| Alt::term(index, id, f))
+                        .collect(),
                 },
             };
             // A helper unigram found in a quarter of the documents says nothing and costs the
             // longest posting lists: leave it out.
             if factor < 1.0
                 && matches!(term, RawTerm::Cjk(_))
-                && alts
-                    .iter()
-                    .any(|&(id, _)| index.df(id) as usize * 4 > index.n_docs())
+                && extra.is_empty()
+                && alts.iter().any(|a| a.df as usize * 4 > index.n_docs())
             {
                 continue;
+            }
+            if let RawTerm::Word(w) = &term {
+                for id in index.same_stem(w) {
+                    if !alts.iter().any(|a| a.terms == [id]) {
+                        alts.push(Alt::term(index, id, STEM_FACTOR));
+                    }
+                }
+            }
+            for (e, f) in extra {
+                let alt = match &e {
+                    Expansion::Phrase(p) => phrases
+                        .entry(p.clone())
+                        .or_insert_with(|| Alt::phrase(index, p, 1.0))
+                        .clone()
+                        .map(|a| Alt { factor: f, ..a }),
+                    Expansion::Word(w) => index
+                        .term_id(Term::Word(w))
+                        .map(|id| Alt::term(index, id, f)),
+                };
+                if let Some(alt) = alt {
+                    if !alts.iter().any(|a| a.terms == alt.terms) {
+                        alts.push(alt);
+                    }
+                }
             }
             if alts.is_empty() {
                 missing.push(factor);
@@ -132,7 +397,7 @@ impl Query {
             }
             let weight = alts
                 .iter()
-                .map(|&(id, f)| f * index.idf(index.df(id)))
+                .map(|a| a.factor * index.idf(a.df))
                 .fold(0.0, f32::max);
             groups.push(Group { alts, weight });
         }
@@ -142,22 +407,119 @@ impl Query {
         let rarest_found = groups
             .iter()
             .flat_map(|g| g.alts.iter())
-            .map(|&(id, _)| index.idf(index.df(id)))
+            .map(|a| index.idf(a.df))
             .fold(None, |m: Option<f32>, x| Some(m.map_or(x, |m| m.max(x))))
             .unwrap_or_else(|| index.idf(1));
         groups.extend(missing.into_iter().map(|factor| Group {
             alts: Vec::new(),
             weight: factor * rarest_found,
         }));
-        Query {
-            groups,
-            compact: compact(text),
-        }
+        Query { groups, compact }
+    }
+
+    /// The share of the query's weight the index has nothing for.
+    fn missing_share(&self) -> f32 {
+        let missing: f32 = self
+            .groups
+            .iter()
+            .filter(|g| g.alts.is_empty())
+            .map(|g| g.weight)
+            .sum();
+        missing / self.total_weight().max(f32::MIN_POSITIVE)
     }
 
     fn total_weight(&self) -> f32 {
         self.groups.iter().map(|g| g.weight).sum()
     }
+
+    /// The term ids of the query's alternatives with their factors, for the snippet.
+    pub fn terms(&self) -> impl Iterator<Item = (u32, f32)> + '_ {
+        self.groups
+            .iter()
+            .flat_map(|g| g.alts.iter())
+            .flat_map(|a| a.terms.iter().map(move |&t| (t, a.factor)))
+    }
+}
+
+/// Adds a term, or merges it with the same term seen before (the larger factor, both
+/// expansions).
+fn push_raw(raw: &mut Vec<Raw>, term: RawTerm, factor: f32, extra: Vec<(Expansion, f32)>) {
+    match raw.iter_mut().find(|r| r.term == term) {
+        Some(r) => {
+            r.factor = r.factor.max(factor);
+            for e in extra {
+                if !r.extra.contains(&e) {
+                    r.extra.push(e);
+                }
+            }
+        }
+        None => raw.push(Raw {
+            term,
+            factor,
+            extra,
+        }),
+    }
+}
+
+/// Synonyms of a Chinese word of the query: the synonym list's, then the dictionary's words of
+/// the library that share a whole sense with it.
+fn word_expansions(index: &Index, word: &str) -> Vec<(Expansion, f32)> {
+    let mut out: Vec<(Expansion, f32)> = Vec::new();
+    for s in expand::synonyms(word) {
+        let e = if s.chars().all(crate::text::is_cjk) {
+            Expansion::Phrase(s.clone())
+        } else {
+            Expansion::Word(s.clone())
+        };
+        out.push((e, SYNONYM_FACTOR));
+    }
+    for s in index.bilingual().same_sense(word) {
+        let e = (Expansion::Phrase(s.to_string()), SYNONYM_FACTOR);
+        if !out.contains(&e) {
+            out.push(e);
+        }
+    }
+    out.truncate(MAX_EXPANSIONS);
+    out
+}
+
+/// The verb of an English agent noun: `investor` → `invest`, `programmers` → `programm` (the
+/// stemmer then makes it `program`). None for short words.
+fn agent_root(w: &str) -> Option<&str> {
+    let root = ["ors", "ers", "or", "er"]
+        .iter()
+        .find_map(|s| w.strip_suffix(s))?;
+    (root.len() >= 4).then_some(root)
+}
+
+/// Whether `w` is the hyphen-joined form of words before it (`gotomarket` after `go`, `to`,
+/// `market`): the dictionary reads the parts.
+fn is_joined(w: &str, words: &[&str]) -> bool {
+    let Some(at) = words.iter().position(|x| *x == w) else {
+        return false;
+    };
+    (2..=at).any(|k| words[at - k..at].concat() == w)
+}
+
+/// The runs of neighbouring CJK characters of the query, from its unigrams and the starts of
+/// its bigrams.
+fn cjk_runs(toks: &[Tok], bigram_at: &[u32]) -> Vec<Vec<char>> {
+    let mut runs: Vec<Vec<char>> = Vec::new();
+    let mut prev: Option<u32> = None;
+    for t in toks {
+        match *t {
+            Tok::Uni(c, at) => {
+                let joined = prev.is_some_and(|p| bigram_at.contains(&p));
+                match runs.last_mut() {
+                    Some(run) if joined => run.push(c),
+                    _ => runs.push(vec![c]),
+                }
+                prev = Some(at);
+            }
+            Tok::Word(_) => prev = None,
+        }
+    }
+    runs
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -215,7 +577,7 @@ pub struct Scored {
 }
 
 /// Scores every document the query touches, best first, without thresholds.
-pub fn score(index: &Index, q: &Query, texts: impl Fn(u32) -> Vec<String>) -> Vec<Scored> {
+pub fn score(index: &Index, q: &Query, texts: &impl Fn(u32) -> Vec<String>) -> Vec<Scored> {
     let n = index.n_docs();
     let total = q.total_weight();
     if n == 0 || total <= 0.0 {
@@ -223,38 +585,39 @@ pub fn score(index: &Index, q: &Query, texts: impl Fn(u32) -> Vec<String>) -> Ve
     }
     let mut score = vec![0f32; n];
     let mut cover = vec![0f32; n];
-    let mut best: Vec<(u32, f32, f32)> = Vec::new();
+    let mut group_score = vec![0f32; n];
+    let mut group_cover = vec![0f32; n];
+    let mut touched: Vec<u32> = Vec::new();
     for g in &q.groups {
         if g.alts.len() == 1 {
-            let (id, factor) = g.alts[0];
-            let idf = index.idf(index.df(id));
-            for p in index.postings(id) {
+            let a = &g.alts[0];
+            let idf = index.idf(a.df);
+            a.for_each_posting(index, |p| {
                 let d = p.doc as usize;
-                score[d] += factor * idf * saturate(tf(index, p.doc, &p.counts));
+                score[d] += a.factor * idf * saturate(tf(index, p.doc, &p.counts));
                 cover[d] += g.weight;
-            }
+            });
         } else if !g.alts.is_empty() {
-            best.clear();
-            for &(id, factor) in &g.alts {
-                let idf = index.idf(index.df(id));
-                for p in index.postings(id) {
-                    let s = factor * idf * saturate(tf(index, p.doc, &p.counts));
-                    let c = factor * idf;
-                    best.push((p.doc, s, c));
-                }
+            // The best alternative per document, in dense arrays reset through `touched`: no
+            // sort of the postings of every alternative.
+            for a in &g.alts {
+                let idf = index.idf(a.df);
+                a.for_each_posting(index, |p| {
+                    let d = p.doc as usize;
+                    let s = a.factor * idf * saturate(tf(index, p.doc, &p.counts));
+                    if group_score[d] == 0.0 {
+                        touched.push(p.doc);
+                    }
+                    group_score[d] = group_score[d].max(s);
+                    group_cover[d] = group_cover[d].max(a.factor * idf);
+                });
             }
-            best.sort_unstable_by_key(|b| b.0);
-            let mut i = 0;
-            while i < best.len() {
-                let d = best[i].0;
-                let (mut s, mut c) = (0f32, 0f32);
-                while i < best.len() && best[i].0 == d {
-                    s = s.max(best[i].1);
-                    c = c.max(best[i].2);
-                    i += 1;
-                }
-                score[d as usize] += s;
-                cover[d as usize] += c.min(g.weight);
+            for d in touched.drain(..) {
+                let d = d as usize;
+                score[d] += group_score[d];
+                cover[d] += group_cover[d].min(g.weight);
+                group_score[d] = 0.0;
+                group_cover[d] = 0.0;
             }
         }
     }
@@ -319,14 +682,59 @@ fn saturate(tf: f32) -> f32 {
     tf * (K1 + 1.0) / (tf + K1)
 }
 
+/// Parses and scores a query, and its Taiwan or Hong Kong variant when it has one
+/// ([`expand::regional_variant`]); a document found by both keeps its better score. Returns the
+/// scored documents, best first, and the parsed queries (for the snippet's bold).
+pub fn score_text(
+    index: &Index,
+    text: &str,
+    texts: impl Fn(u32) -> Vec<String>,
+) -> (Vec<Scored>, Vec<Query>) {
+    let q = Query::parse(index, text);
+    let mut out = score(index, &q, &texts);
+    let mut queries = vec![q];
+    if let Some(variant) = expand::regional_variant(text) {
+        let v = Query::parse(index, &variant);
+        if !expand::has_traditional(text) && v.missing_share() >= queries[0].missing_share() {
+            return (out, queries);
+        }
+        out.extend(score(index, &v, &texts));
+        out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.doc.cmp(&b.doc)));
+        let mut seen = rustc_hash::FxHashSet::default();
+        out.retain(|s| seen.insert(s.doc));
+        queries.push(v);
+    }
+    (out, queries)
+}
+
 /// The coverage of the best candidate for `query`, before any threshold: what the miss
 /// threshold is measured against (the relevance test prints it for every query).
 pub fn best_coverage<'a>(lib: impl Into<super::Corpus<'a>>, query: &str) -> f32 {
     let index = lib.into().index;
-    let q = Query::parse(index, query);
-    score(index, &q, |_| Vec::new())
+    score_text(index, query, |_| Vec::new())
+        .0
         .iter()
         .take(PHRASE_CANDIDATES)
         .map(|s| s.coverage)
         .fold(0.0, f32::max)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn agent_nouns_give_their_verb() {
+        assert_eq!(agent_root("investor"), Some("invest"));
+        assert_eq!(agent_root("programmers"), Some("programm"));
+        assert_eq!(agent_root("user"), None);
+        assert_eq!(agent_root("moat"), None);
+    }
+
+    #[test]
+    fn joined_forms_are_recognised() {
+        let words = ["go", "to", "market", "gotomarket"];
+        assert!(is_joined("gotomarket", &words));
+        assert!(!is_joined("market", &words));
+    }
 }
