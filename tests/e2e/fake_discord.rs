@@ -96,6 +96,22 @@ struct Shared {
 }
 
 impl Shared {
+    /// A snowflake with the current time, rising strictly.
+    fn next_id(&self) -> u64 {
+        let now_ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis() as u64;
+        let made_now = (now_ms - 1_420_070_400_000) << 22;
+        let previous = self
+            .ids
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |last| {
+                Some(made_now.max(last + 1))
+            })
+            .unwrap();
+        made_now.max(previous + 1)
+    }
+
     fn bump(&self) {
         self.changed.send_modify(|n| *n += 1);
     }
@@ -144,7 +160,7 @@ impl FakeDiscord {
             closed: AtomicUsize::new(0),
             refused: AtomicUsize::new(0),
             seq: AtomicU64::new(0),
-            ids: AtomicU64::new(1_200_000_000_000_000_000),
+            ids: AtomicU64::new(0),
             changed: watch::channel(0).0,
         });
         let app = axum::Router::new()
@@ -172,9 +188,10 @@ impl FakeDiscord {
         }
     }
 
-    /// A fresh snowflake.
+    /// A fresh snowflake, made now: its timestamp is the current time, as Discord's are (the
+    /// bot's first-response deadline counts from it).
     pub fn next_id(&self) -> u64 {
-        self.shared.ids.fetch_add(1, Ordering::SeqCst)
+        self.shared.next_id()
     }
 
     /// Waits until `find` returns something from the state of the fake.
@@ -409,7 +426,7 @@ async fn rest_api(
                     .flatten()
                     .map(|c| {
                         let mut c = c.clone();
-                        let id = shared.ids.fetch_add(1, Ordering::SeqCst);
+                        let id = shared.next_id();
                         c["id"] = json!(id.to_string());
                         c["application_id"] = json!(APP_ID.to_string());
                         c["version"] = json!("1");
