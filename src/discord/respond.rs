@@ -376,6 +376,17 @@ impl<'a> Responder<'a> {
             .await
     }
 
+    /// The first response to a menu pick: the message the menu is on, its components sent
+    /// again as they are ([`convert::rows_of`]), which resets the menu; the answer follows
+    /// with [`Responder::follow_up`].
+    pub async fn reset_components(&mut self, on: &serenity::Message) -> serenity::Result<()> {
+        let message = serenity::CreateInteractionResponseMessage::new()
+            .components(convert::rows_of(on))
+            .allowed_mentions(convert::no_pings());
+        self.first(CreateInteractionResponse::UpdateMessage(message))
+            .await
+    }
+
     /// The first response: "thinking…", seen only by the user; the answer comes by
     /// [`Responder::edit`].
     pub async fn defer_ephemeral(&mut self) -> serenity::Result<()> {
@@ -399,10 +410,13 @@ impl<'a> Responder<'a> {
         sent
     }
 
-    /// Another message after the first response, ephemeral when `reply` is.
+    /// Another message after the first response, with its components, ephemeral when
+    /// `reply` is.
     pub async fn follow_up(&mut self, reply: &Reply) -> serenity::Result<()> {
+        let shown = self.to.shown(reply);
         let followup = CreateInteractionResponseFollowup::new()
-            .embeds(vec![convert::embed(&self.to.shown(reply))])
+            .embeds(vec![convert::embed(&shown)])
+            .components(convert::rows(&shown, self.to.user, self.ids))
             .allowed_mentions(convert::no_pings())
             .ephemeral(reply.ephemeral);
         let (http, to) = (self.http, self.to);
