@@ -931,3 +931,67 @@ async fn the_binary_serves_with_a_token_file_and_exits_0_on_sigterm() {
     .await;
     assert_eq!(fake.problems(), Vec::<String>::new());
 }
+
+#[tokio::test(flavor = "current_thread")]
+async fn two_processes_with_shard_ranges_serve_one_deployment() {
+    let fake = FakeDiscord::start(TOKEN, Registration::Accept).await;
+    let seeds = seeds_copy();
+    let seeds_dir = seeds.path().to_str().unwrap().to_string();
+    let process = |shard: &'static str| {
+        vec![
+            ("DISCORD_TOKEN", TOKEN.to_string()),
+            ("LECTERN__DISCORD__SHARD_START", shard.to_string()),
+            ("LECTERN__DISCORD__SHARD_RUN", "1".to_string()),
+            ("LECTERN__DISCORD__SHARD_TOTAL", "2".to_string()),
+            ("LECTERN__CONTENT__SEEDS_DIR", seeds_dir.clone()),
+            ("LECTERN__CONTENT__WATCH", "true".to_string()),
+        ]
+    };
+    let mut first = Served::start(&fake, process("0")).await;
+    let mut second = Served::start(&fake, process("1")).await;
+    fake.wait_for("a session for each shard", |f| {
+        let shards = f.shards();
+        (shards.contains(&(0, 2)) && shards.contains(&(1, 2))).then_some(())
+    })
+    .await;
+    // Discord routes a guild to shard (guild_id >> 22) % 2: one guild for each process.
+    for shard in [0u64, 1] {
+        let guild = ((((GUILD >> 22) & !1) | shard) << 22) | (GUILD & ((1 << 22) - 1));
+        assert_eq!((guild >> 22) % 2, shard);
+        let mut p = fake.slash(&ALICE, "about", &[]);
+        p["guild_id"] = json!(guild.to_string());
+        let path = super::callback_path(&p);
+        fake.dispatch_to_guild(guild, "INTERACTION_CREATE", p);
+        fake.wait_request(&format!("the answer on shard {shard}"), |r| {
+            r.path == path && r.status < 300
+        })
+        .await;
+    }
+    // One seeds folder, watched by both: an edit reloads both.
+    let file = std::fs::read_dir(seeds.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "md"))
+        .unwrap();
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, format!("{text}\n")).unwrap();
+    let reloaded = tokio::time::timeout(PATIENCE, async {
+        while !(first.stderr().contains("content reloaded")
+            && second.stderr().contains("content reloaded"))
+        {
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    })
+    .await;
+    assert!(
+        reloaded.is_ok(),
+        "both reload: {}\n---\n{}",
+        first.stderr(),
+        second.stderr()
+    );
+    for served in [&mut first, &mut second] {
+        let status = served.terminate().await;
+        assert_eq!(status.code(), Some(0), "{}", served.stderr());
+    }
+    assert_eq!(fake.problems(), Vec::<String>::new());
+}
