@@ -143,7 +143,11 @@ async fn via_poise<U, E>(ctx: poise::Context<'_, U, E>, invocation: Invocation) 
 }
 
 /// The talks and their sections
-#[poise::command(slash_command)]
+#[poise::command(
+    slash_command,
+    interaction_context = "Guild|BotDm",
+    install_context = "Guild"
+)]
 pub(crate) async fn topics<U: Send + Sync + 'static, E: 'static>(
     ctx: poise::Context<'_, U, E>,
     #[description = "Only this talk's sections: a title, speaker or date (autocompletes)"]
@@ -157,7 +161,11 @@ pub(crate) async fn topics<U: Send + Sync + 'static, E: 'static>(
 }
 
 /// Open one section of a talk
-#[poise::command(slash_command)]
+#[poise::command(
+    slash_command,
+    interaction_context = "Guild|BotDm",
+    install_context = "Guild"
+)]
 pub(crate) async fn topic<U: Send + Sync + 'static, E: 'static>(
     ctx: poise::Context<'_, U, E>,
     #[description = "A section number or title (autocompletes)"]
@@ -171,7 +179,11 @@ pub(crate) async fn topic<U: Send + Sync + 'static, E: 'static>(
 }
 
 /// A random quote, from all the talks or from one talk, section or speaker
-#[poise::command(slash_command)]
+#[poise::command(
+    slash_command,
+    interaction_context = "Guild|BotDm",
+    install_context = "Guild"
+)]
 pub(crate) async fn quote<U: Send + Sync + 'static, E: 'static>(
     ctx: poise::Context<'_, U, E>,
     #[description = "Only quotes from this section (optional)"]
@@ -196,7 +208,11 @@ pub(crate) async fn quote<U: Send + Sync + 'static, E: 'static>(
 }
 
 /// Search what was said
-#[poise::command(slash_command)]
+#[poise::command(
+    slash_command,
+    interaction_context = "Guild|BotDm",
+    install_context = "Guild"
+)]
 pub(crate) async fn search<U: Send + Sync + 'static, E: 'static>(
     ctx: poise::Context<'_, U, E>,
     #[description = "Words to look for"] query: String,
@@ -205,7 +221,11 @@ pub(crate) async fn search<U: Send + Sync + 'static, E: 'static>(
 }
 
 /// What lectern serves and how to use it
-#[poise::command(slash_command)]
+#[poise::command(
+    slash_command,
+    interaction_context = "Guild|BotDm",
+    install_context = "Guild"
+)]
 pub(crate) async fn about<U: Send + Sync + 'static, E: 'static>(
     ctx: poise::Context<'_, U, E>,
 ) -> Result<(), E> {

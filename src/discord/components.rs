@@ -3,8 +3,13 @@
 //! Everything a press needs is in its `custom_id` (see [`custom_id`]), so presses work after a
 //! restart or a reload. Invariants: only the user named in the id gets an answer that changes
 //! anything, everyone else a short ephemeral note; a press on something the library no longer
-//! has gets a polite ephemeral note, and so does a button of an older version of lectern; a button edits its own message in place (paging, another
-//! quote), a select menu answers with a new message so that the list it came from stays.
+//! has gets a polite ephemeral note, and so does a button of an older version of lectern; a
+//! button edits its own message in place (paging, another quote). A select menu pick, whoever made it and whatever the answer, is answered with
+//! UPDATE_MESSAGE re-sending the list's own components, which resets the menu (a menu left on
+//! the picked option sends nothing when that option is picked again), and the answer comes as
+//! a follow-up: the section as a normal message of the channel, as the list itself is, that
+//! anyone there can read and its invoker can page; a note (not yours, gone, too fast)
+//! ephemeral.
 
 use std::sync::Arc;
 
@@ -24,7 +29,8 @@ use crate::reply::{self, Action, Reply};
 enum Answer {
     /// Replace the pressed message.
     Update(Reply),
-    /// Post a new message (ephemeral when the reply says so).
+    /// Post a new message (ephemeral when the reply says so); for a menu pick, after the
+    /// menu is reset, as a follow-up.
     New(Reply),
 }
 
@@ -38,8 +44,16 @@ pub async fn handle(http: &serenity::Http, plugin: &Plugin, i: &ComponentInterac
         Some(wait) => (Answer::New(wait), Outcome::Throttled),
         None => r.span().in_scope(|| answer(bot, ids, i)),
     };
+    let is_select = matches!(
+        i.data.kind,
+        ComponentInteractionDataKind::StringSelect { .. }
+    );
     let sent = match &answer {
         Answer::Update(reply) => r.update(reply).await,
+        Answer::New(reply) if is_select => match r.reset_components(&i.message).await {
+            Ok(()) => r.follow_up(reply).await,
+            Err(e) => Err(e),
+        },
         Answer::New(reply) => r.respond(reply).await,
     };
     if let Err(e) = &sent {

@@ -106,6 +106,59 @@ pub fn rows(reply: &Reply, invoker: UserId, ids: &custom_id::Ids) -> Vec<CreateA
     rows
 }
 
+/// The components of a message lectern sent, to send again as they are: answering a menu pick
+/// with UPDATE_MESSAGE and these resets the menu (Discord rebuilds it with nothing picked, so
+/// the same option can be picked again). Buttons and string menus are kept; anything else
+/// (lectern sends nothing else) is left out.
+pub fn rows_of(message: &serenity::Message) -> Vec<CreateActionRow> {
+    use serenity::{ActionRowComponent, ComponentType};
+    let mut rows = Vec::new();
+    for row in &message.components {
+        let mut buttons = Vec::new();
+        for c in &row.components {
+            match c {
+                ActionRowComponent::Button(b) => buttons.push(CreateButton::from(b.clone())),
+                ActionRowComponent::SelectMenu(m) if m.kind == ComponentType::StringSelect => {
+                    let options = m
+                        .options
+                        .iter()
+                        .map(|o| {
+                            let opt = CreateSelectMenuOption::new(&o.label, &o.value);
+                            let opt = match &o.description {
+                                Some(d) => opt.description(d),
+                                None => opt,
+                            };
+                            match &o.emoji {
+                                Some(e) => opt.emoji(e.clone()),
+                                None => opt,
+                            }
+                        })
+                        .collect();
+                    let custom_id = m.custom_id.clone().unwrap_or_default();
+                    let mut menu =
+                        CreateSelectMenu::new(custom_id, CreateSelectMenuKind::String { options })
+                            .disabled(m.disabled);
+                    if let Some(p) = &m.placeholder {
+                        menu = menu.placeholder(p);
+                    }
+                    if let Some(n) = m.min_values {
+                        menu = menu.min_values(n);
+                    }
+                    if let Some(n) = m.max_values {
+                        menu = menu.max_values(n);
+                    }
+                    rows.push(CreateActionRow::SelectMenu(menu));
+                }
+                _ => {}
+            }
+        }
+        if !buttons.is_empty() {
+            rows.push(CreateActionRow::Buttons(buttons));
+        }
+    }
+    rows
+}
+
 /// The whole message of a reply: one embed, its components (ids under `ids`), no pings,
 /// ephemeral if asked.
 pub fn message(

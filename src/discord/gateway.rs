@@ -10,8 +10,9 @@
 //! - no privileged intents, no cache: interactions carry all the commands need;
 //! - with an API base URL (a ratelimiting proxy, or the fake Discord of the tests), every
 //!   request goes there and serenity's own ratelimiter is off (it would bypass the base URL);
-//! - registration happens once, in poise's setup; a failure is logged as an error and the bot
-//!   keeps running (poise would hold every event forever if setup failed);
+//! - registration is spawned from poise's setup and never awaited there (poise holds every
+//!   event until setup returns): see [`registration`]; a failure is logged as an error and the
+//!   bot keeps running;
 //! - [`run_bot`] returns only after the gateway is closed, and marks it disconnected.
 
 use std::future::Future;
@@ -24,7 +25,7 @@ use serenity::{
     ClientBuilder, ConnectionStage, FullEvent, GatewayIntents, GuildId, HttpBuilder, Interaction,
 };
 
-use super::{Plugin, Token, commands, components, convert, operators};
+use super::{Plugin, Token, commands, components, convert, operators, registration};
 use crate::config::Config;
 
 /// How the shards of this process are chosen.
@@ -105,11 +106,21 @@ pub async fn run_bot(
                     operators::learn_owners(http, learning.operators()).await;
                 });
                 let operator_guilds = bot.operators().guild_ids().to_vec();
-                for (scope, set) in
-                    operators::scopes(&framework.options().commands, guild, &operator_guilds)
-                {
-                    register(ctx, set, scope).await;
-                }
+                let commands = &framework.options().commands;
+                let plan = registration::Plan {
+                    sets: operators::scopes(commands, guild, &operator_guilds),
+                    named: std::iter::once(operators::Scope::Global)
+                        .chain(guild.map(operators::Scope::Guild))
+                        .chain(
+                            operator_guilds
+                                .iter()
+                                .map(|&g| operators::Scope::Guild(GuildId::new(g))),
+                        )
+                        .collect(),
+                    names: commands.iter().map(|c| c.name.clone()).collect(),
+                };
+                let http = Arc::clone(&ctx.http);
+                tokio::spawn(async move { registration::run(&http, plan).await });
                 Ok(plugin)
             })
         })
@@ -235,38 +246,6 @@ async fn on_event(ctx: &serenity::Context, event: &FullEvent, plugin: &Plugin) {
             status.report_shard(event.shard_id.0, &event.new.to_string(), connected, None);
         }
         _ => {}
-    }
-}
-
-/// Registers a set of commands, globally or in one guild. Failures are logged, loudly.
-async fn register(
-    ctx: &serenity::Context,
-    create: Vec<serenity::CreateCommand>,
-    scope: operators::Scope,
-) {
-    let guild = match scope {
-        operators::Scope::Guild(g) => Some(g),
-        operators::Scope::Global => None,
-    };
-    let n = create.len();
-    let result = match guild {
-        Some(g) => g.set_commands(&ctx.http, create).await.map(|_| ()),
-        None => serenity::Command::set_global_commands(&ctx.http, create)
-            .await
-            .map(|_| ()),
-    };
-    match result {
-        Ok(()) => tracing::info!(
-            commands = n,
-            scope = if guild.is_some() { "guild" } else { "global" },
-            guild_id = guild.map(|g| g.get()),
-            "slash commands registered"
-        ),
-        Err(e) => tracing::error!(
-            error = %e,
-            guild_id = guild.map(|g| g.get()),
-            "COMMAND REGISTRATION FAILED: the slash commands may be missing or outdated in Discord"
-        ),
     }
 }
 

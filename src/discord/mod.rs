@@ -40,6 +40,7 @@ pub mod i18n;
 pub mod operators;
 pub mod plugin;
 pub mod quote_bag;
+pub mod registration;
 pub mod respond;
 pub mod retry;
 pub mod token;

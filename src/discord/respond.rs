@@ -10,8 +10,10 @@
 //! - an interaction's outcome is recorded exactly once: [`Responder::finish`] states it; a
 //!   responder dropped without it (an early `?`) records [`Outcome::Error`], and so does any
 //!   send that failed, whatever the caller states;
-//! - the first response is retried until [`retry::FIRST_RESPONSE`] after the interaction
-//!   arrived, edits and follow-ups for [`retry::FOLLOW_UP`] after they are asked for;
+//! - the first response is retried until [`retry::FIRST_RESPONSE`] after the interaction was
+//!   created, by its id's snowflake timestamp ([`first_response_deadline`]), never later than
+//!   that long after it arrived (a clock ahead of Discord's would otherwise stretch it); edits
+//!   and follow-ups for [`retry::FOLLOW_UP`] after they are asked for;
 //! - every message pings no one ([`convert::no_pings`]);
 //! - every reply goes out in its reader's script ([`in_script`]: Traditional for zh-TW and
 //!   zh-HK), converted before Discord's limits are applied;
@@ -237,6 +239,30 @@ impl<'a> To<'a> {
     }
 }
 
+/// Until when the first response to interaction `id` may be tried: [`retry::FIRST_RESPONSE`]
+/// after Discord created it (the timestamp in its snowflake, read against the wall clock
+/// `now_wall`, which is `now` on the monotonic clock), and never later than
+/// [`retry::FIRST_RESPONSE`] after `now`: a wall clock behind Discord's must not stretch the
+/// deadline past what a handler starting now could have. A clock ahead of Discord's shortens
+/// it, down to `now` (one try, no retry).
+pub fn first_response_deadline(
+    id: InteractionId,
+    now_wall: std::time::SystemTime,
+    now: Instant,
+) -> Instant {
+    let created = std::time::UNIX_EPOCH + Duration::from_millis(snowflake_unix_ms(id.get()));
+    let age = now_wall.duration_since(created).unwrap_or(Duration::ZERO);
+    now + retry::FIRST_RESPONSE.saturating_sub(age)
+}
+
+/// Discord's epoch (2015-01-01T00:00:00Z), in milliseconds since the Unix epoch.
+const DISCORD_EPOCH_MS: u64 = 1_420_070_400_000;
+
+/// The Unix time, in milliseconds, at which the snowflake `id` was made.
+fn snowflake_unix_ms(id: u64) -> u64 {
+    (id >> 22) + DISCORD_EPOCH_MS
+}
+
 /// Answers one interaction: respond, defer, edit, follow up; then [`Responder::finish`].
 pub struct Responder<'a> {
     http: &'a serenity::Http,
@@ -283,11 +309,12 @@ impl<'a> Responder<'a> {
     }
 
     fn tracked(http: &'a serenity::Http, to: To<'a>, track: Track, ids: &'a Ids) -> Responder<'a> {
+        let deadline = first_response_deadline(to.id, std::time::SystemTime::now(), track.started);
         Responder {
             http,
             to,
             ids,
-            deadline: track.started + retry::FIRST_RESPONSE,
+            deadline,
             responded: false,
             shared: None,
             track: Some(track),
@@ -349,6 +376,17 @@ impl<'a> Responder<'a> {
             .await
     }
 
+    /// The first response to a menu pick: the message the menu is on, its components sent
+    /// again as they are ([`convert::rows_of`]), which resets the menu; the answer follows
+    /// with [`Responder::follow_up`].
+    pub async fn reset_components(&mut self, on: &serenity::Message) -> serenity::Result<()> {
+        let message = serenity::CreateInteractionResponseMessage::new()
+            .components(convert::rows_of(on))
+            .allowed_mentions(convert::no_pings());
+        self.first(CreateInteractionResponse::UpdateMessage(message))
+            .await
+    }
+
     /// The first response: "thinking…", seen only by the user; the answer comes by
     /// [`Responder::edit`].
     pub async fn defer_ephemeral(&mut self) -> serenity::Result<()> {
@@ -372,10 +410,13 @@ impl<'a> Responder<'a> {
         sent
     }
 
-    /// Another message after the first response, ephemeral when `reply` is.
+    /// Another message after the first response, with its components, ephemeral when
+    /// `reply` is.
     pub async fn follow_up(&mut self, reply: &Reply) -> serenity::Result<()> {
+        let shown = self.to.shown(reply);
         let followup = CreateInteractionResponseFollowup::new()
-            .embeds(vec![convert::embed(&self.to.shown(reply))])
+            .embeds(vec![convert::embed(&shown)])
+            .components(convert::rows(&shown, self.to.user, self.ids))
             .allowed_mentions(convert::no_pings())
             .ephemeral(reply.ephemeral);
         let (http, to) = (self.http, self.to);
@@ -433,5 +474,63 @@ impl<'a> Responder<'a> {
         retry::on_rate_limit(Instant::now() + budget, attempt)
             .instrument(self.span())
             .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::{SystemTime, UNIX_EPOCH};
+
+    /// A snowflake made at `unix_ms`.
+    fn snowflake(unix_ms: u64) -> InteractionId {
+        InteractionId::new(((unix_ms - DISCORD_EPOCH_MS) << 22) | 0x1_2345)
+    }
+
+    #[test]
+    fn the_deadline_counts_from_the_interactions_creation() {
+        let created_ms = 1_769_472_000_000; // 2026-01-27T00:00:00Z
+        let id = snowflake(created_ms);
+        assert_eq!(snowflake_unix_ms(id.get()), created_ms);
+        let created = UNIX_EPOCH + Duration::from_millis(created_ms);
+        let now = Instant::now();
+        // Handled the moment it was made: the whole budget.
+        assert_eq!(
+            first_response_deadline(id, created, now),
+            now + retry::FIRST_RESPONSE
+        );
+        // Handled 2 s after it was made (a queue, a slow setup): what is left of it.
+        assert_eq!(
+            first_response_deadline(id, created + Duration::from_secs(2), now),
+            now + retry::FIRST_RESPONSE - Duration::from_secs(2)
+        );
+        // Older than the budget: one try, no retry.
+        assert_eq!(
+            first_response_deadline(id, created + Duration::from_secs(10), now),
+            now
+        );
+    }
+
+    #[test]
+    fn a_clock_behind_discords_never_stretches_the_deadline() {
+        let created_ms = 1_769_472_000_000;
+        let now = Instant::now();
+        // Our clock says the interaction was made in the future: the budget from now, no more.
+        let behind = UNIX_EPOCH + Duration::from_millis(created_ms - 60_000);
+        assert_eq!(
+            first_response_deadline(snowflake(created_ms), behind, now),
+            now + retry::FIRST_RESPONSE
+        );
+        // And the deadline of a real interaction made now is within the budget of now.
+        let made_now = snowflake(
+            SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .unwrap()
+                .as_millis() as u64,
+        );
+        assert!(
+            first_response_deadline(made_now, SystemTime::now(), now)
+                <= now + retry::FIRST_RESPONSE
+        );
     }
 }

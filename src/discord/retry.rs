@@ -16,8 +16,8 @@ use std::time::{Duration, Instant};
 
 use poise::serenity_prelude as serenity;
 
-/// How long after an interaction arrives its first response may still be retried: Discord
-/// wants it within 3 s; keep a margin for the request itself.
+/// How long after an interaction was created (its snowflake's timestamp) its first response
+/// may still be retried: Discord wants it within 3 s of that; keep a margin for the request.
 pub const FIRST_RESPONSE: Duration = Duration::from_millis(2_500);
 
 /// How long a follow-up or an edit may be retried (the token lasts 15 minutes; a user waiting

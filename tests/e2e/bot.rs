@@ -366,10 +366,9 @@ async fn the_topics_menu_opens_a_section_for_its_invoker_only() {
     // Option 0 is the intro; option 5 is section 5.
     let fifth = options[5]["value"].as_str().unwrap();
     let opened = h.choose(&ALICE, &topics, fifth).await;
-    assert_eq!(
-        opened["type"], 4,
-        "the list stays, the section comes as a new message"
-    );
+    // `choose` checked that the list was re-sent (its menu reset); the section follows.
+    assert_eq!(opened["type"], "follow-up");
+    assert!(!buttons(&opened).is_empty(), "the section can be paged");
     assert!(!is_ephemeral(&opened));
     assert!(
         embed(&opened)["title"]
@@ -379,6 +378,26 @@ async fn the_topics_menu_opens_a_section_for_its_invoker_only() {
     );
     let other = h.choose(&BOB, &topics, fifth).await;
     assert!(is_ephemeral(&other));
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_menu_picked_twice() {
+    let h = Harness::start().await;
+    let topics = h.command(&ALICE, "topics", &[]).await;
+    let options = select_menu(&topics)["options"].as_array().unwrap().clone();
+    // The options start with the opening (section 0): the sixth is section 5.
+    let fifth = options[5]["value"].as_str().unwrap();
+    // The fake sends a pick of the option a menu rests on only if the message was updated
+    // since: `choose` fails otherwise.
+    let first = h.choose(&ALICE, &topics, fifth).await;
+    let second = h.choose(&ALICE, &topics, fifth).await;
+    for opened in [&first, &second] {
+        assert!(!is_ephemeral(opened));
+        let title = embed(opened)["title"].as_str().unwrap();
+        assert!(title.starts_with("5 · "), "{title}");
+    }
+    assert_eq!(embed(&first), embed(&second));
     h.stop().await;
 }
 
@@ -1025,4 +1044,68 @@ async fn a_write_up_with_relative_images_and_a_text_source_is_served() {
     let quote = h.command(&LI, "quote", &[]).await;
     assert!(embed(&quote)["url"].is_null(), "{quote}");
     h.stop().await;
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn two_processes_with_shard_ranges_serve_one_deployment() {
+    let fake = FakeDiscord::start(TOKEN, Registration::Accept).await;
+    let seeds = seeds_copy();
+    let seeds_dir = seeds.path().to_str().unwrap().to_string();
+    let process = |shard: &'static str| {
+        vec![
+            ("DISCORD_TOKEN", TOKEN.to_string()),
+            ("LECTERN__DISCORD__SHARD_START", shard.to_string()),
+            ("LECTERN__DISCORD__SHARD_RUN", "1".to_string()),
+            ("LECTERN__DISCORD__SHARD_TOTAL", "2".to_string()),
+            ("LECTERN__CONTENT__SEEDS_DIR", seeds_dir.clone()),
+            ("LECTERN__CONTENT__WATCH", "true".to_string()),
+        ]
+    };
+    let mut first = Served::start(&fake, process("0")).await;
+    let mut second = Served::start(&fake, process("1")).await;
+    fake.wait_for("a session for each shard", |f| {
+        let shards = f.shards();
+        (shards.contains(&(0, 2)) && shards.contains(&(1, 2))).then_some(())
+    })
+    .await;
+    // Discord routes a guild to shard (guild_id >> 22) % 2: one guild for each process.
+    for shard in [0u64, 1] {
+        let guild = ((((GUILD >> 22) & !1) | shard) << 22) | (GUILD & ((1 << 22) - 1));
+        assert_eq!((guild >> 22) % 2, shard);
+        let mut p = fake.slash(&ALICE, "about", &[]);
+        p["guild_id"] = json!(guild.to_string());
+        let path = super::callback_path(&p);
+        fake.dispatch_to_guild(guild, "INTERACTION_CREATE", p);
+        fake.wait_request(&format!("the answer on shard {shard}"), |r| {
+            r.path == path && r.status < 300
+        })
+        .await;
+    }
+    // One seeds folder, watched by both: an edit reloads both.
+    let file = std::fs::read_dir(seeds.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "md"))
+        .unwrap();
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, format!("{text}\n")).unwrap();
+    let reloaded = tokio::time::timeout(PATIENCE, async {
+        while !(first.stderr().contains("content reloaded")
+            && second.stderr().contains("content reloaded"))
+        {
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    })
+    .await;
+    assert!(
+        reloaded.is_ok(),
+        "both reload: {}\n---\n{}",
+        first.stderr(),
+        second.stderr()
+    );
+    for served in [&mut first, &mut second] {
+        let status = served.terminate().await;
+        assert_eq!(status.code(), Some(0), "{}", served.stderr());
+    }
+    assert_eq!(fake.problems(), Vec::<String>::new());
 }

@@ -76,7 +76,15 @@ struct Shared {
     requests: Mutex<Vec<Request>>,
     identifies: Mutex<Vec<Value>>,
     problems: Mutex<Vec<String>>,
-    sockets: Mutex<Vec<mpsc::UnboundedSender<Frame>>>,
+    /// Each session's connection, with the shard IDENTIFY named (`[id, total]`).
+    sockets: Mutex<Vec<(u64, u64, mpsc::UnboundedSender<Frame>)>>,
+    /// The commands registered in each scope (`None`: global), as Discord keeps them.
+    commands: Mutex<std::collections::HashMap<Option<u64>, Vec<Value>>>,
+    /// Select menus left on a picked option, per user: `(user, menu custom_id)` → the value.
+    /// Discord sends nothing when that option is picked again, until the message is updated.
+    menus: Mutex<std::collections::HashMap<(u64, String), String>>,
+    /// Picks waiting for their answer: interaction id → `(user, menu custom_id)`.
+    picks: Mutex<std::collections::HashMap<String, (u64, String)>>,
     resumes: Mutex<Vec<Value>>,
     /// `(path fragment, times left, fault)`: the next requests whose path contains the
     /// fragment get the fault.
@@ -96,6 +104,22 @@ struct Shared {
 }
 
 impl Shared {
+    /// A snowflake with the current time, rising strictly.
+    fn next_id(&self) -> u64 {
+        let now_ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis() as u64;
+        let made_now = (now_ms - 1_420_070_400_000) << 22;
+        let previous = self
+            .ids
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |last| {
+                Some(made_now.max(last + 1))
+            })
+            .unwrap();
+        made_now.max(previous + 1)
+    }
+
     fn bump(&self) {
         self.changed.send_modify(|n| *n += 1);
     }
@@ -135,6 +159,9 @@ impl FakeDiscord {
             identifies: Mutex::default(),
             problems: Mutex::default(),
             sockets: Mutex::default(),
+            commands: Mutex::default(),
+            menus: Mutex::default(),
+            picks: Mutex::default(),
             resumes: Mutex::default(),
             faults: Mutex::default(),
             refuse_resume: std::sync::atomic::AtomicBool::new(false),
@@ -144,7 +171,7 @@ impl FakeDiscord {
             closed: AtomicUsize::new(0),
             refused: AtomicUsize::new(0),
             seq: AtomicU64::new(0),
-            ids: AtomicU64::new(1_200_000_000_000_000_000),
+            ids: AtomicU64::new(0),
             changed: watch::channel(0).0,
         });
         let app = axum::Router::new()
@@ -172,9 +199,10 @@ impl FakeDiscord {
         }
     }
 
-    /// A fresh snowflake.
+    /// A fresh snowflake, made now: its timestamp is the current time, as Discord's are (the
+    /// bot's first-response deadline counts from it).
     pub fn next_id(&self) -> u64 {
-        self.shared.ids.fetch_add(1, Ordering::SeqCst)
+        self.shared.next_id()
     }
 
     /// Waits until `find` returns something from the state of the fake.
@@ -278,8 +306,70 @@ impl FakeDiscord {
 
     fn to_gateway(&self, frame: Frame) {
         let sockets = self.shared.sockets.lock().unwrap();
-        let socket = sockets.last().expect("the bot is connected");
+        let (.., socket) = sockets.last().expect("the bot is connected");
         socket.send(frame).expect("the connection is open");
+    }
+
+    /// The shards (`[id, total]`) that have started sessions, in order.
+    pub fn shards(&self) -> Vec<(u64, u64)> {
+        let sockets = self.shared.sockets.lock().unwrap();
+        sockets.iter().map(|(id, total, _)| (*id, *total)).collect()
+    }
+
+    /// The commands registered in a scope (`None`: global).
+    pub fn commands_in(&self, guild: Option<u64>) -> Vec<Value> {
+        let commands = self.shared.commands.lock().unwrap();
+        commands.get(&guild).cloned().unwrap_or_default()
+    }
+
+    /// Adds a command to a scope as if registered earlier (by an older lectern, or by another
+    /// of the application's commands); returns its id.
+    pub fn add_command(&self, guild: Option<u64>, mut command: Value) -> String {
+        let id = self.next_id().to_string();
+        command["id"] = json!(id);
+        command["application_id"] = json!(APP_ID.to_string());
+        command["version"] = json!("1");
+        command["type"] = json!(1);
+        if let Some(g) = guild {
+            command["guild_id"] = json!(g.to_string());
+        }
+        let mut commands = self.shared.commands.lock().unwrap();
+        commands.entry(guild).or_default().push(command);
+        id
+    }
+
+    /// A user picks `value` in the select menu `menu`, in interaction `interaction`: `false`
+    /// when Discord would send nothing, because that user's menu still rests on that value
+    /// (the message was not updated since the same pick).
+    pub fn pick(&self, user: u64, menu: &str, value: &str, interaction: &str) -> bool {
+        let key = (user, menu.to_string());
+        let mut menus = self.shared.menus.lock().unwrap();
+        if menus.get(&key).map(String::as_str) == Some(value) {
+            return false;
+        }
+        menus.insert(key.clone(), value.to_string());
+        self.shared
+            .picks
+            .lock()
+            .unwrap()
+            .insert(interaction.to_string(), key);
+        true
+    }
+
+    /// Sends a dispatch over the connection of the shard Discord routes `guild` to
+    /// (`(guild >> 22) % total`), the latest such session.
+    pub fn dispatch_to_guild(&self, guild: u64, event: &str, d: Value) {
+        let s = self.shared.seq.fetch_add(1, Ordering::SeqCst) + 1;
+        let frame = json!({"op": 0, "t": event, "s": s, "d": d}).to_string();
+        let sockets = self.shared.sockets.lock().unwrap();
+        let (.., socket) = sockets
+            .iter()
+            .rev()
+            .find(|(id, total, _)| (guild >> 22) % total.max(&1) == *id)
+            .expect("a session for the guild's shard");
+        socket
+            .send(Frame::Text(frame))
+            .expect("the connection is open");
     }
 
     /// Every schema, limit or protocol problem seen so far.
@@ -420,7 +510,7 @@ async fn rest_api(
                     .flatten()
                     .map(|c| {
                         let mut c = c.clone();
-                        let id = shared.ids.fetch_add(1, Ordering::SeqCst);
+                        let id = shared.next_id();
                         c["id"] = json!(id.to_string());
                         c["application_id"] = json!(APP_ID.to_string());
                         c["version"] = json!("1");
@@ -430,7 +520,40 @@ async fn rest_api(
                         c
                     })
                     .collect();
+                let guild = segments.get(3).and_then(|g| g.parse::<u64>().ok());
+                shared
+                    .commands
+                    .lock()
+                    .unwrap()
+                    .insert(guild, echoed.clone());
                 Json(Value::Array(echoed))
+            }
+        }
+        ("get", ["applications", _, "commands"])
+        | ("get", ["applications", _, "guilds", _, "commands"]) => {
+            let guild = segments.get(3).and_then(|g| g.parse::<u64>().ok());
+            let commands = shared.commands.lock().unwrap();
+            Json(Value::Array(
+                commands.get(&guild).cloned().unwrap_or_default(),
+            ))
+        }
+        ("delete", ["applications", _, "commands", id])
+        | ("delete", ["applications", _, "guilds", _, "commands", id]) => {
+            let guild = (segments.len() == 6)
+                .then(|| segments[3].parse::<u64>().ok())
+                .flatten();
+            let mut commands = shared.commands.lock().unwrap();
+            let scope = commands.entry(guild).or_default();
+            let before = scope.len();
+            scope.retain(|c| c["id"].as_str() != Some(id));
+            if scope.len() == before {
+                shared.problem(format!("{method} {path}: no such command"));
+                Status(
+                    StatusCode::NOT_FOUND,
+                    json!({"message": "Unknown application command", "code": 10063}),
+                )
+            } else {
+                Status(StatusCode::NO_CONTENT, Value::Null)
             }
         }
         ("post", ["interactions", _, _, "callback"]) => {
@@ -444,7 +567,26 @@ async fn rest_api(
             if matches!(body["type"].as_u64(), Some(4 | 7)) {
                 no_pings(&shared, &method, &path, &body["data"]);
             }
-            rejected.unwrap_or(Status(StatusCode::NO_CONTENT, Value::Null))
+            if let Some(rejected) = rejected {
+                rejected
+            } else {
+                // UPDATE_MESSAGE re-sending a menu rebuilds it: the picker's menu rests on nothing.
+                if let Some(key) = shared.picks.lock().unwrap().remove(segments[1]) {
+                    let resent = body["type"] == 7
+                        && body["data"]["components"]
+                            .as_array()
+                            .into_iter()
+                            .flatten()
+                            .flat_map(|row| {
+                                row["components"].as_array().cloned().unwrap_or_default()
+                            })
+                            .any(|c| c["type"] == 3 && c["custom_id"].as_str() == Some(&key.1));
+                    if resent {
+                        shared.menus.lock().unwrap().remove(&key);
+                    }
+                }
+                Status(StatusCode::NO_CONTENT, Value::Null)
+            }
         }
         ("patch", ["webhooks", _, _, "messages", "@original"]) => {
             let rejected = check(
@@ -613,7 +755,11 @@ async fn connection(tcp: tokio::net::TcpStream, shared: Arc<Shared>) {
                             if sink.send(Message::Text(ready.to_string())).await.is_err() {
                                 break;
                             }
-                            shared.sockets.lock().unwrap().push(out.clone());
+                            let shard = (d["shard"][0].as_u64().unwrap_or(0), d["shard"][1].as_u64().unwrap_or(1));
+                            if shard.0 >= shard.1 {
+                                shared.problem(format!("IDENTIFY with shard {shard:?}"));
+                            }
+                            shared.sockets.lock().unwrap().push((shard.0, shard.1, out.clone()));
                             shared.bump();
                         }
                         Some(6) => {
@@ -636,7 +782,9 @@ async fn connection(tcp: tokio::net::TcpStream, shared: Arc<Shared>) {
                                 break;
                             }
                             if !shared.refuse_resume.load(Ordering::SeqCst) {
-                                shared.sockets.lock().unwrap().push(out.clone());
+                                let mut sockets = shared.sockets.lock().unwrap();
+                                let shard = sockets.last().map_or((0, 1), |(id, total, _)| (*id, *total));
+                                sockets.push((shard.0, shard.1, out.clone()));
                             }
                             shared.bump();
                         }

@@ -338,8 +338,19 @@ async fn forged_or_old_custom_ids_are_refused_politely() {
         p["type"] = json!(3);
         p["data"] = json!({"custom_id": menu["custom_id"], "component_type": 3, "values": values});
         p["message"] = super::fake_discord::message_json(&topics["data"]);
-        let answer = h.interact(p).await;
-        assert!(is_ephemeral(&answer), "{values}: {answer}");
+        let token = p["token"].as_str().unwrap().to_string();
+        // The menu is reset (UPDATE_MESSAGE), the note follows, seen only by the picker.
+        let first = h.interact(p).await;
+        assert_eq!(first["type"], 7, "{values}: {first}");
+        let path = format!("/webhooks/{}/{token}", super::fake_discord::APP_ID);
+        let note = h
+            .wait_request("the note", |r| r.method == "POST" && r.path == path)
+            .await;
+        assert_eq!(
+            note.body["flags"].as_u64().unwrap_or(0) & 64,
+            64,
+            "{values}"
+        );
     }
     h.stop().await;
 }

@@ -18,6 +18,7 @@ mod openapi;
 mod operators;
 mod plugin;
 mod process;
+mod registration;
 mod security;
 
 use std::io::Write;
@@ -192,6 +193,33 @@ impl Harness {
             .finish();
         let log_guard = tracing::subscriber::set_default(subscriber);
         let fake = FakeDiscord::start(TOKEN, registration).await;
+        let (bot, tx, task) = Harness::spawn_bot(&fake, tweak);
+        let h = Harness {
+            fake,
+            bot,
+            logs,
+            shutdown: Some(tx),
+            task: Some(task),
+            _log_guard: log_guard,
+        };
+        h.fake
+            .wait_request("command registration", |r| {
+                r.method == "PUT" && r.path.ends_with("/commands")
+            })
+            .await;
+        h
+    }
+
+    /// Starts a bot on `fake` with the harness's configuration changed by `tweak`.
+    #[allow(clippy::type_complexity)]
+    fn spawn_bot(
+        fake: &FakeDiscord,
+        tweak: impl FnOnce(&mut Config),
+    ) -> (
+        Arc<Bot>,
+        oneshot::Sender<()>,
+        tokio::task::JoinHandle<anyhow::Result<()>>,
+    ) {
         let mut config = Config::default();
         config.discord.api_base = Some(fake.api_base.clone());
         config.content.seeds_dir = seeds();
@@ -217,20 +245,27 @@ impl Harness {
             };
             lectern::discord::run_bot(&config, &Token::new(TOKEN), plugin, shutdown).await
         });
-        let h = Harness {
-            fake,
-            bot,
-            logs,
-            shutdown: Some(tx),
-            task: Some(task),
-            _log_guard: log_guard,
-        };
-        h.fake
-            .wait_request("command registration", |r| {
-                r.method == "PUT" && r.path.ends_with("/commands")
+        (bot, tx, task)
+    }
+
+    /// Stops the bot (cleanly) and starts another on the same fake Discord, with the
+    /// configuration changed by `tweak`, as a restart of the process would; waits until it
+    /// has a gateway session.
+    pub async fn restart_bot(&mut self, tweak: impl FnOnce(&mut Config)) {
+        let _ = self.shutdown.take().unwrap().send(());
+        tokio::time::timeout(PATIENCE, self.task.take().unwrap())
+            .await
+            .expect("the bot stops in time")
+            .expect("the bot's task does not panic")
+            .expect("the bot stops cleanly");
+        let sessions = self.fake.sessions();
+        let (bot, tx, task) = Harness::spawn_bot(&self.fake, tweak);
+        (self.bot, self.shutdown, self.task) = (bot, Some(tx), Some(task));
+        self.fake
+            .wait_for("a new gateway session", |f| {
+                (f.sessions() > sessions).then_some(())
             })
             .await;
-        h
     }
 
     /// Waits until the bot's log has a line containing `text`.
@@ -383,7 +418,10 @@ impl FakeDiscord {
         p
     }
 
-    /// Picks `value` in the select menu of the message a callback created.
+    /// Picks `value` in the select menu of the message a callback created, and returns the
+    /// answer: the follow-up after the pick's UPDATE_MESSAGE, as `{"type": "follow-up", "data":
+    /// <message>}`. Checks that the first response re-sent the menu (which resets it). Fails
+    /// if Discord would send nothing: the user's menu still rests on `value` ([`FakeDiscord::pick`]).
     pub async fn choose(&self, user: &User, on: &Value, value: &str) -> Value {
         let menu = select_menu(on);
         let mut p = self.payload(
@@ -392,7 +430,28 @@ impl FakeDiscord {
             json!({"custom_id": menu["custom_id"], "component_type": 3, "values": [value]}),
         );
         p["message"] = fake_discord::message_json(&on["data"]);
-        self.interact(p).await
+        let interaction = p["id"].as_str().unwrap().to_string();
+        let custom_id = menu["custom_id"].as_str().unwrap();
+        assert!(
+            self.pick(user.id, custom_id, value, &interaction),
+            "Discord sends nothing: the menu still rests on {value}"
+        );
+        let token = p["token"].as_str().unwrap().to_string();
+        let first = self.interact(p).await;
+        assert_eq!(first["type"], 7, "a pick updates its message: {first}");
+        assert_eq!(
+            select_menu(&first)["custom_id"],
+            menu["custom_id"],
+            "the menu is sent again"
+        );
+        let path = format!("/webhooks/{APP_ID}/{token}");
+        let follow_up = self
+            .wait_request("the pick's follow-up", |r| {
+                r.method == "POST" && r.path == path && r.status < 300
+            })
+            .await;
+        assert_eq!(self.problems(), Vec::<String>::new());
+        json!({"type": "follow-up", "data": follow_up.body})
     }
 
     /// Sends an interaction and waits for its first callback the fake accepted; fails on any

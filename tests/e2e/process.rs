@@ -37,8 +37,8 @@ impl Drop for Served {
 }
 
 impl Served {
-    /// Starts `lectern serve` against `fake` with `envs` set, and waits until it has
-    /// registered its commands.
+    /// Starts `lectern serve` against `fake` with `envs` set, and waits until a process has
+    /// started registering its commands.
     pub async fn start<K, V>(fake: &FakeDiscord, envs: impl IntoIterator<Item = (K, V)>) -> Served
     where
         K: AsRef<OsStr>,
@@ -53,8 +53,11 @@ impl Served {
             .spawn()
             .expect("the lectern binary starts");
         let served = Served { child, logs };
-        fake.wait_request("command registration", |r| r.method == "PUT")
-            .await;
+        // Registration reads what Discord has first (and writes only if it differs).
+        fake.wait_request("command registration", |r| {
+            r.method == "GET" && r.path.ends_with("/commands")
+        })
+        .await;
         served
     }
 
