@@ -234,8 +234,13 @@ impl<'a> To<'a> {
     }
 
     /// `reply` as this reader sees it: in their script, within Discord's limits.
-    fn shown(&self, reply: &Reply) -> Reply {
-        in_script(reply.clone(), self.lang)
+    /// Borrowed as it is unless the script changes, so most answers are not copied.
+    fn shown<'r>(&self, reply: &'r Reply) -> std::borrow::Cow<'r, Reply> {
+        if self.lang.converts_script() {
+            std::borrow::Cow::Owned(in_script(reply.clone(), self.lang))
+        } else {
+            std::borrow::Cow::Borrowed(reply)
+        }
     }
 }
 
