@@ -7,8 +7,12 @@
 //! runs its own statistically sampled benchmarks of the same operations.
 //!
 //! `LECTERN_BENCH_SIZES=1,100` limits the sizes (the default is `1,100,1000`).
+//! `LECTERN_BENCH_WRITE_DIR=/tmp/corpus cargo bench --bench search` only writes each size's
+//! corpus to `/tmp/corpus/<size>/`, for measuring whole `lectern check` processes.
 
 mod corpus;
+#[path = "corpus/mix.rs"]
+mod mix;
 
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
@@ -19,55 +23,7 @@ use lectern::library::{Library, LoadOptions};
 use lectern::search;
 use pulldown_cmark::Parser;
 
-/// The fixed query mix: (kind, query, title of the section it must find first, or none for a
-/// query that must miss). Every generated talk has the seed's section titles, so the check
-/// holds at any size.
-const MIX: &[(&str, &str, Option<&str>)] = &[
-    ("exact", "生物安全", Some("生物安全与韧性策略")),
-    (
-        "exact",
-        "卡斯帕罗夫",
-        Some("AI 做科研：从无限博士后到自动湿实验室"),
-    ),
-    ("exact", "Paul Graham", Some("帮人想出好点子的工具")),
-    ("exact", "护城河", Some("创业公司的护城河")),
-    ("exact", "GPT-6", Some("创业公司的护城河")),
-    ("typo", "Grahm", Some("帮人想出好点子的工具")),
-    ("typo", "Photshop", Some("创意身份与 AI 生成艺术")),
-    ("typo", "杰文斯悖轮", Some("软件工程的杰文斯悖论")),
-    ("typo", "生物安荃", Some("生物安全与韧性策略")),
-    ("typo", "Voychek", Some("生物安全与韧性策略")),
-    ("mixed", "token 预算", Some("身份认证与个性化")),
-    ("mixed", "3D 推理", Some("3D 推理与生物医药")),
-    (
-        "mixed",
-        "深蓝 卡斯帕罗夫",
-        Some("AI 做科研：从无限博士后到自动湿实验室"),
-    ),
-    (
-        "mixed",
-        "Agent 失败模式",
-        Some("Agent 在生产环境的失败模式"),
-    ),
-    ("miss", "量子计算", None),
-    ("miss", "kubernetes", None),
-    ("miss", "Elon Musk", None),
-    ("miss", "天气预报", None),
-];
-
-/// Issue 16's kinds of query (English, questions, synonyms, Taiwan vocabulary), timed apart
-/// from [`MIX`] so that the before/after comparison of the mix stays like for like.
-const ASKED_MIX: &[&str] = &[
-    "Jevons",
-    "kindergarten",
-    "soft skills",
-    "should I drop out of college",
-    "AI 会取代程序员吗",
-    "编程的未来",
-    "降价",
-    "軟體工程師",
-    "recipe for pizza",
-];
+use mix::{ASKED_MIX, MIX};
 
 /// The queries of [`MIX`] with their kinds.
 const QUERIES: [(&str, &str); MIX.len()] = {
@@ -562,6 +518,21 @@ fn breakdown() {
     }
 }
 
+/// Writes the generated corpus of each size to `dir/<size>/`, for measuring whole processes
+/// (`lectern check`'s wall time and peak memory under `/usr/bin/time`, profilers).
+fn write_corpora(dir: &Path, sizes: &[usize]) {
+    for &n in sizes {
+        let out = dir.join(n.to_string());
+        std::fs::create_dir_all(&out).expect("creating the corpus folder");
+        let mut bytes = 0;
+        for (name, md) in corpus::generate(SEED, n) {
+            bytes += md.len();
+            std::fs::write(out.join(name), md).expect("writing the corpus");
+        }
+        println!("{}: {n} talks, {bytes} bytes", out.display());
+    }
+}
+
 fn sizes() -> Vec<usize> {
     std::env::var("LECTERN_BENCH_SIZES")
         .ok()
@@ -572,6 +543,10 @@ fn sizes() -> Vec<usize> {
 fn main() {
     if let Ok(dir) = std::env::var("LECTERN_BENCH_RSS_DIR") {
         rss_child(&dir);
+        return;
+    }
+    if let Ok(dir) = std::env::var("LECTERN_BENCH_WRITE_DIR") {
+        write_corpora(Path::new(&dir), &sizes());
         return;
     }
     if std::env::var("LECTERN_BENCH_BREAKDOWN").is_ok() {
