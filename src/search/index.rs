@@ -379,8 +379,10 @@ impl<'p> Reused<'p> {
                 }
             }
         }
-        for d in 1..starts.len() {
-            starts[d] += starts[d - 1];
+        let mut total = 0;
+        for s in &mut starts {
+            total += *s;
+            *s = total;
         }
         let mut entries = vec![0u8; starts[previous.docs.len()]];
         let mut cursor = starts.clone();
