@@ -77,6 +77,9 @@ pub struct Index {
     /// Per document and field: boost / (1 - b + b · len / avg_len), the BM25F weight of one
     /// occurrence before saturation.
     pub(super) field_weight: Vec<[f32; N_FIELDS]>,
+    /// Per document and field: its length in tokens (unigrams not counted), which
+    /// [`Index::build_reusing`] carries over for the documents it reuses.
+    lens: Vec<[u32; N_FIELDS]>,
     cjk: CjkIds,
     words: FxHashMap<Box<str>, u32>,
     /// Every word of the vocabulary with its term id, by length in characters, for typo lookup.
@@ -101,34 +104,25 @@ pub struct Posting {
 
 impl Index {
     pub fn build(talks: &[Talk]) -> Index {
+        Index::build_reusing(talks, None)
+    }
+
+    /// `previous`: the index in service and, for each talk of `talks`, the index of the identical
+    /// talk in it, if any; their part of the index is reused instead of tokenised again.
+    ///
+    /// The result holds the same documents, field weights and postings (by term) as
+    /// [`Index::build`] of `talks`; only the numbering of the terms may differ.
+    pub fn build_reusing(talks: &[Talk], previous: Option<(&Index, &[Option<usize>])>) -> Index {
+        let mut reused = previous.map(|(index, map)| Reused::new(index, map));
         let mut b = Builder::default();
         let mut titles = Vec::new();
         for (t, talk) in talks.iter().enumerate() {
-            let t32 = t as u32;
+            let old = reused.as_ref().and_then(|r| r.docs_of(t));
+            match (old, reused.as_mut()) {
+                (Some(docs), Some(r)) => r.copy(&mut b, docs, t as u32),
+                _ => index_talk(&mut b, t as u32, talk),
+            }
             for s in &talk.sections {
-                b.start_doc(Doc {
-                    talk: t32,
-                    section: Some(s.ordinal as u32),
-                    kind: HitKind::Section,
-                    item: 0,
-                });
-                b.add(Field::Title, &s.title);
-                let body = plain(&s.body);
-                let quotes: Vec<&str> = talk
-                    .quotes
-                    .iter()
-                    .filter(|q| q.section == Some(s.ordinal))
-                    .map(|q| q.text.as_str())
-                    .collect();
-                let (inside, elsewhere) = quote_spans(&body, &quotes);
-                b.add_with_quotes(Field::Body, &body, &inside);
-                for q in elsewhere {
-                    b.add(Field::Quote, q);
-                }
-                if let Some(image) = &s.infographic {
-                    b.add(Field::Alias, &image_alias(&image.url, &image.alt));
-                }
-                b.end_doc();
                 let title = compact(&s.title);
                 let mask = char_mask(&title);
                 titles.push((
@@ -141,36 +135,8 @@ impl Index {
                     mask,
                 ));
             }
-            for (kind, items) in [
-                (HitKind::KeyPoint, &talk.summary.key_points),
-                (HitKind::Risk, &talk.summary.risks),
-            ] {
-                for (i, item) in items.iter().enumerate() {
-                    b.start_doc(Doc {
-                        talk: t32,
-                        section: None,
-                        kind,
-                        item: i as u32,
-                    });
-                    b.add(Field::Summary, &plain(item));
-                    b.end_doc();
-                }
-            }
-            b.start_doc(Doc {
-                talk: t32,
-                section: None,
-                kind: HitKind::Summary,
-                item: 0,
-            });
-            b.add(Field::TalkTitle, &talk.title);
-            if let Some(one) = &talk.summary.one_liner {
-                b.add(Field::Summary, &plain(one));
-            }
-            for q in talk.quotes.iter().filter(|q| q.section.is_none()) {
-                b.add(Field::Quote, &q.text);
-            }
-            b.end_doc();
         }
+        drop(reused);
         let mut index = b.finish();
         index.titles = titles;
         index.bilingual = Bilingual::build(&index);
@@ -252,6 +218,12 @@ impl Index {
         })
     }
 
+    /// Every term with its id.
+    fn vocabulary(&self) -> impl Iterator<Item = (Key<'_>, u32)> {
+        let words = self.words.iter().map(|(w, &id)| (Key::Word(w), id));
+        words.chain(self.cjk.iter().map(|(k, id)| (Key::Cjk(k), id)))
+    }
+
     /// Approximate heap bytes held by the index, for the benchmark's memory report.
     pub fn heap_bytes(&self) -> usize {
         let words: usize = self
@@ -267,6 +239,7 @@ impl Index {
             .sum();
         self.docs.capacity() * std::mem::size_of::<Doc>()
             + self.field_weight.capacity() * std::mem::size_of::<[f32; N_FIELDS]>()
+            + self.lens.capacity() * std::mem::size_of::<[u32; N_FIELDS]>()
             + self.cjk.heap_bytes()
             + words
             + self.terms.capacity() * std::mem::size_of::<TermInfo>()
@@ -274,6 +247,213 @@ impl Index {
             + titles
             + self.stems.capacity() * 48
             + self.bilingual.heap_bytes()
+    }
+}
+
+/// Tokenises the documents of one talk into `b`: its sections, then its key points and risks,
+/// then its summary document.
+fn index_talk(b: &mut Builder, t: u32, talk: &Talk) {
+    for s in &talk.sections {
+        b.start_doc(Doc {
+            talk: t,
+            section: Some(s.ordinal as u32),
+            kind: HitKind::Section,
+            item: 0,
+        });
+        b.add(Field::Title, &s.title);
+        let body = plain(&s.body);
+        let quotes: Vec<&str> = talk
+            .quotes
+            .iter()
+            .filter(|q| q.section == Some(s.ordinal))
+            .map(|q| q.text.as_str())
+            .collect();
+        let (inside, elsewhere) = quote_spans(&body, &quotes);
+        b.add_with_quotes(Field::Body, &body, &inside);
+        for q in elsewhere {
+            b.add(Field::Quote, q);
+        }
+        if let Some(image) = &s.infographic {
+            b.add(Field::Alias, &image_alias(&image.url, &image.alt));
+        }
+        b.end_doc();
+    }
+    for (kind, items) in [
+        (HitKind::KeyPoint, &talk.summary.key_points),
+        (HitKind::Risk, &talk.summary.risks),
+    ] {
+        for (i, item) in items.iter().enumerate() {
+            b.start_doc(Doc {
+                talk: t,
+                section: None,
+                kind,
+                item: i as u32,
+            });
+            b.add(Field::Summary, &plain(item));
+            b.end_doc();
+        }
+    }
+    b.start_doc(Doc {
+        talk: t,
+        section: None,
+        kind: HitKind::Summary,
+        item: 0,
+    });
+    b.add(Field::TalkTitle, &talk.title);
+    if let Some(one) = &talk.summary.one_liner {
+        b.add(Field::Summary, &plain(one));
+    }
+    for q in talk.quotes.iter().filter(|q| q.section.is_none()) {
+        b.add(Field::Quote, &q.text);
+    }
+    b.end_doc();
+}
+
+/// What a term is keyed on: its folded text for a word, [`Term::cjk_key`] for a CJK token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum Key<'a> {
+    Word(&'a str),
+    Cjk(u64),
+}
+
+impl<'a> From<Term<'a>> for Key<'a> {
+    fn from(term: Term<'a>) -> Key<'a> {
+        match term {
+            Term::Word(w) => Key::Word(w),
+            _ => Key::Cjk(term.cjk_key().expect("not a word")),
+        }
+    }
+}
+
+/// The part of a previous index that a new one keeps: the postings of the reused talks'
+/// documents, turned back into document order (each document's terms with their field mask and
+/// counts), which is the order [`Builder`] takes them in.
+struct Reused<'p> {
+    previous: &'p Index,
+    /// Per new talk: the previous index's documents of the identical talk, if any.
+    docs: Vec<Option<std::ops::Range<usize>>>,
+    /// Per document of the previous index: where its entries start in `entries` (one more
+    /// than there are documents; a document that is not reused has none).
+    starts: Vec<usize>,
+    /// Per reused document: varint old term id, field mask, the non-zero counts.
+    entries: Vec<u8>,
+    /// Old term id → what it is keyed on, and the id the new builder gave it (or [`NONE`]).
+    keys: Vec<Key<'p>>,
+    new_ids: Vec<u32>,
+}
+
+impl<'p> Reused<'p> {
+    fn new(previous: &'p Index, map: &[Option<usize>]) -> Reused<'p> {
+        let mut talk_docs: Vec<std::ops::Range<usize>> = Vec::new();
+        for (d, doc) in previous.docs.iter().enumerate() {
+            let t = doc.talk as usize;
+            if talk_docs.len() <= t {
+                talk_docs.resize(t + 1, 0..0);
+            }
+            let r = &mut talk_docs[t];
+            if r.start == r.end {
+                *r = d..d + 1;
+            } else {
+                r.end = d + 1;
+            }
+        }
+        let docs: Vec<_> = map
+            .iter()
+            .map(|old| {
+                old.and_then(|j| talk_docs.get(j).cloned())
+                    .filter(|r| !r.is_empty())
+            })
+            .collect();
+        let mut reused = vec![false; previous.docs.len()];
+        for r in docs.iter().flatten() {
+            reused[r.clone()].fill(true);
+        }
+        // Two passes over the previous postings: the size of each document's entries, then the
+        // entries themselves.
+        let mut starts = vec![0usize; previous.docs.len() + 1];
+        for term in 0..previous.terms.len() as u32 {
+            for p in previous.postings(term) {
+                if reused[p.doc as usize] {
+                    let n = p.counts.iter().filter(|&&c| c > 0).count();
+                    starts[p.doc as usize + 1] += varint_len(term) as usize + 1 + n;
+                }
+            }
+        }
+        let mut total = 0;
+        for s in &mut starts {
+            total += *s;
+            *s = total;
+        }
+        let mut entries = vec![0u8; starts[previous.docs.len()]];
+        let mut cursor = starts.clone();
+        for term in 0..previous.terms.len() as u32 {
+            for p in previous.postings(term) {
+                let d = p.doc as usize;
+                if reused[d] {
+                    let mut at = cursor[d];
+                    at = put_varint(&mut entries, at, term);
+                    entries[at] = field_mask(&p.counts);
+                    at += 1;
+                    for &c in p.counts.iter().filter(|&&c| c > 0) {
+                        entries[at] = c;
+                        at += 1;
+                    }
+                    cursor[d] = at;
+                }
+            }
+        }
+        let mut keys = vec![Key::Cjk(0); previous.terms.len()];
+        for (key, id) in previous.vocabulary() {
+            keys[id as usize] = key;
+        }
+        Reused {
+            previous,
+            docs,
+            starts,
+            entries,
+            new_ids: vec![NONE; keys.len()],
+            keys,
+        }
+    }
+
+    /// The previous index's documents of new talk `t`, when it is reused.
+    fn docs_of(&self, t: usize) -> Option<std::ops::Range<usize>> {
+        self.docs.get(t).cloned().flatten()
+    }
+
+    /// Adds the previous documents `docs` to `b` as documents of talk `t`.
+    fn copy(&mut self, b: &mut Builder, docs: std::ops::Range<usize>, t: u32) {
+        for d in docs {
+            b.start_doc(Doc {
+                talk: t,
+                ..self.previous.docs[d].clone()
+            });
+            let mut bytes = &self.entries[self.starts[d]..self.starts[d + 1]];
+            while !bytes.is_empty() {
+                let (old, rest) = read_varint(bytes);
+                let mask = rest[0];
+                let mut counts = [0u8; N_FIELDS];
+                let mut at = 1;
+                for (f, c) in counts.iter_mut().enumerate() {
+                    if mask & (1 << f) != 0 {
+                        *c = rest[at];
+                        at += 1;
+                    }
+                }
+                bytes = &rest[at..];
+                let id = match self.new_ids[old as usize] {
+                    NONE => {
+                        let id = b.key_id(self.keys[old as usize]);
+                        self.new_ids[old as usize] = id;
+                        id
+                    }
+                    id => id,
+                };
+                b.put(id, counts);
+            }
+            b.doc_lens = self.previous.lens[d];
+            b.end_doc();
+        }
     }
 }
 
@@ -413,6 +593,14 @@ impl CjkIds {
         }
     }
 
+    /// Every key with its id.
+    fn iter(&self) -> impl Iterator<Item = (u64, u32)> + '_ {
+        let uni = (self.uni.iter().enumerate())
+            .filter(|&(_, &id)| id != NONE)
+            .map(|(k, &id)| (UNI_FIRST + k as u64, id));
+        uni.chain(self.other.iter().map(|(&k, &id)| (k, id)))
+    }
+
     fn heap_bytes(&self) -> usize {
         self.uni.capacity() * 4 + self.other.capacity() * 16
     }
@@ -439,28 +627,69 @@ fn write_varint(out: &mut Vec<u8>, mut v: u32) {
     out.push(v as u8);
 }
 
+/// Writes `v` as a varint into `out` at `at`; returns where it ends.
+fn put_varint(out: &mut [u8], mut at: usize, mut v: u32) -> usize {
+    while v >= 0x80 {
+        out[at] = (v as u8) | 0x80;
+        v >>= 7;
+        at += 1;
+    }
+    out[at] = v as u8;
+    at + 1
+}
+
+/// The bit mask of the fields with a non-zero count.
+fn field_mask(counts: &[u8; N_FIELDS]) -> u8 {
+    let mut mask = 0u8;
+    for (f, &c) in counts.iter().enumerate() {
+        mask |= u8::from(c > 0) << f;
+    }
+    mask
+}
+
+/// What the builder keeps per term, in one place: a token touches one cache line, not three.
+#[derive(Debug, Clone, Copy, Default)]
+struct Slot {
+    /// Counts in the current document; all zero when the term is not in it yet.
+    counts: [u8; N_FIELDS],
+    /// Bytes of its posting list so far.
+    bytes: u32,
+    /// The last document it was in.
+    last: u32,
+    df: u32,
+}
+
+/// Bytes per chunk of the builder's stream: large enough for the allocator to map each chunk on
+/// its own, so that a chunk freed during the scatter goes back to the system at once. Small in
+/// unit tests, so that they cross chunks.
+#[cfg(not(test))]
+const CHUNK: usize = 4 << 20;
+#[cfg(test)]
+const CHUNK: usize = 64;
+
 /// Accumulates documents.
 ///
 /// Postings are first written in document order to one sequential stream (term id, field mask,
 /// counts), and scattered into per-term lists once at the end, when every list's size is known.
 /// Appending to one growing buffer per term instead touches a random cache line for every
 /// posting, which made the build several times slower at 1,000 talks.
+///
+/// The stream is as large as the postings. It is kept in chunks that the scatter frees as it
+/// goes, so the two are not both whole in memory at the peak of a load: the scatter fills every
+/// long posting list from its start, so the pages it has written grow with its progress too.
 #[derive(Default)]
 struct Builder {
     docs: Vec<Doc>,
     lens: Vec<[u32; N_FIELDS]>,
     cjk: CjkIds,
     words: FxHashMap<Box<str>, u32>,
-    /// Per term: bytes of its posting list so far, the last document it was in, its df.
-    sizes: Vec<(u32, u32, u32)>,
+    slots: Vec<Slot>,
     /// Postings in document order: per document, per term, the varint term id, the mask and
-    /// the counts.
-    stream: Vec<u8>,
-    /// Where each document's postings end in `stream`.
+    /// the counts; in chunks of about [`CHUNK`] bytes that end at a document's end.
+    stream: Vec<Vec<u8>>,
+    /// Where each document's postings end in `stream`, counted over all chunks.
     doc_ends: Vec<usize>,
-    /// Per term: the counts in the current document, and whether it is in `current`.
-    counts: Vec<[u8; N_FIELDS]>,
-    seen: Vec<bool>,
+    /// The terms of the current document, in order of first occurrence.
     current: Vec<u32>,
     doc_lens: [u32; N_FIELDS],
 }
@@ -481,27 +710,34 @@ impl Builder {
         self.doc_lens = [0; N_FIELDS];
     }
 
-    fn term(&mut self, term: Term<'_>) -> u32 {
-        let next = self.sizes.len() as u32;
-        let id = match term {
-            Term::Word(w) => match self.words.get(w) {
+    /// The id of a term, given the next free one when it is new.
+    fn key_id(&mut self, key: Key<'_>) -> u32 {
+        let next = self.slots.len() as u32;
+        let id = match key {
+            Key::Word(w) => match self.words.get(w) {
                 Some(&id) => id,
                 None => {
                     self.words.insert(w.into(), next);
                     next
                 }
             },
-            _ => {
-                let key = term.cjk_key().expect("not a word");
-                self.cjk.get_or_insert(key, next)
-            }
+            Key::Cjk(key) => self.cjk.get_or_insert(key, next),
         };
         if id == next {
-            self.sizes.push((0, 0, 0));
-            self.counts.push([0; N_FIELDS]);
-            self.seen.push(false);
+            self.slots.push(Slot::default());
         }
         id
+    }
+
+    /// Adds `counts` to term `id` in the current document.
+    fn put(&mut self, id: u32, counts: [u8; N_FIELDS]) {
+        let slot = &mut self.slots[id as usize];
+        if slot.counts == [0; N_FIELDS] {
+            self.current.push(id);
+        }
+        for (s, c) in slot.counts.iter_mut().zip(counts) {
+            *s = s.saturating_add(c);
+        }
     }
 
     fn add(&mut self, field: Field, text: &str) {
@@ -515,7 +751,6 @@ impl Builder {
         let f = field as usize;
         let q = Field::Quote as usize;
         let (mut len, mut quote_len) = (0u32, 0u32);
-        let mut ids = std::mem::take(&mut self.current);
         // `reach[k]`: the furthest end among the first k + 1 quote ranges (sorted by start). A
         // token lies inside a quote when some range starting at or before it reaches past its
         // end: a binary search per token, not a scan of every quote.
@@ -530,98 +765,86 @@ impl Builder {
             // Unigrams are not counted in the length: they double every CJK run.
             let counted = u32::from(!matches!(term, Term::Uni(_)));
             len += counted;
-            let id = self.term(term);
-            let i = id as usize;
-            if !self.seen[i] {
-                self.seen[i] = true;
-                ids.push(id);
+            let id = self.key_id(term.into());
+            let slot = &mut self.slots[id as usize];
+            if slot.counts == [0; N_FIELDS] {
+                self.current.push(id);
             }
-            self.counts[i][f] = self.counts[i][f].saturating_add(1);
+            slot.counts[f] = slot.counts[f].saturating_add(1);
             let starts = quotes.partition_point(|r| r.0 <= span.start);
-            let quoted = starts > 0 && span.end <= reach[starts - 1];
-            if quoted {
+            if starts > 0 && span.end <= reach[starts - 1] {
                 quote_len += counted;
-                self.counts[i][q] = self.counts[i][q].saturating_add(1);
+                slot.counts[q] = slot.counts[q].saturating_add(1);
             }
         });
-        self.current = ids;
         self.doc_lens[f] += len;
         self.doc_lens[q] += quote_len;
     }
 
     fn end_doc(&mut self) {
         let doc = (self.docs.len() - 1) as u32;
+        if self.stream.last().is_none_or(|c| c.len() >= CHUNK) {
+            self.stream.push(Vec::with_capacity(CHUNK));
+        }
+        let stream = self.stream.last_mut().expect("a chunk");
+        let before = stream.len();
         for &id in &self.current {
-            let i = id as usize;
-            let counts = std::mem::take(&mut self.counts[i]);
-            self.seen[i] = false;
-            let mut mask = 0u8;
-            for (f, &c) in counts.iter().enumerate() {
-                mask |= u8::from(c > 0) << f;
-            }
-            write_varint(&mut self.stream, id);
-            self.stream.push(mask);
-            for &c in &counts {
-                if c > 0 {
-                    self.stream.push(c);
-                }
-            }
-            let n_counts = mask.count_ones();
-            let (bytes, last, df) = &mut self.sizes[i];
-            let gap = if *df == 0 { doc } else { doc - *last };
-            *bytes += varint_len(gap) + 1 + n_counts;
-            *last = doc;
-            *df += 1;
+            let slot = &mut self.slots[id as usize];
+            let counts = std::mem::take(&mut slot.counts);
+            let mask = field_mask(&counts);
+            write_varint(stream, id);
+            stream.push(mask);
+            stream.extend(counts.iter().copied().filter(|&c| c > 0));
+            let gap = if slot.df == 0 { doc } else { doc - slot.last };
+            slot.bytes += varint_len(gap) + 1 + mask.count_ones();
+            slot.last = doc;
+            slot.df += 1;
         }
         self.current.clear();
         self.lens.push(self.doc_lens);
-        self.doc_ends.push(self.stream.len());
+        let end = self.doc_ends.last().map_or(0, |&e| e) + stream.len() - before;
+        self.doc_ends.push(end);
     }
 
     /// Scatters the stream into one packed array of posting lists.
     fn pack(&mut self) -> (Vec<TermInfo>, Vec<u8>) {
-        let mut terms = Vec::with_capacity(self.sizes.len());
+        let mut terms = Vec::with_capacity(self.slots.len());
         let mut at = 0u32;
-        for &(bytes, _, df) in &self.sizes {
+        for slot in &self.slots {
             terms.push(TermInfo {
-                df,
+                df: slot.df,
                 start: at,
-                end: at + bytes,
+                end: at + slot.bytes,
             });
-            at += bytes;
+            at += slot.bytes;
         }
         let mut postings = vec![0u8; at as usize];
-        let mut cursor: Vec<u32> = terms.iter().map(|t| t.start).collect();
-        let mut last: Vec<u32> = vec![0; terms.len()];
-        let mut first: Vec<bool> = vec![true; terms.len()];
-        let mut from = 0;
-        for (doc, &end) in self.doc_ends.iter().enumerate() {
-            let doc = doc as u32;
-            let mut bytes = &self.stream[from..end];
-            while !bytes.is_empty() {
-                let (id, rest) = read_varint(bytes);
-                let i = id as usize;
-                let mask = rest[0];
-                let n = mask.count_ones() as usize;
-                let gap = if first[i] { doc } else { doc - last[i] };
-                first[i] = false;
-                last[i] = doc;
-                let mut c = cursor[i] as usize;
-                let mut v = gap;
-                while v >= 0x80 {
-                    postings[c] = (v as u8) | 0x80;
-                    v >>= 7;
-                    c += 1;
+        // Per term: where its list continues, and its last document so far ([`NONE`] before the
+        // first, whose gap is the document itself).
+        let mut cursor: Vec<(u32, u32)> = terms.iter().map(|t| (t.start, NONE)).collect();
+        let mut ends = self.doc_ends.iter().enumerate().peekable();
+        let mut base = 0;
+        // Each chunk is dropped as soon as it is scattered.
+        for chunk in std::mem::take(&mut self.stream) {
+            let mut from = 0;
+            while let Some((doc, &end)) = ends.next_if(|&(_, &end)| end - base <= chunk.len()) {
+                let doc = doc as u32;
+                let mut bytes = &chunk[from..end - base];
+                while !bytes.is_empty() {
+                    let (id, rest) = read_varint(bytes);
+                    let n = 1 + rest[0].count_ones() as usize;
+                    let (c, last) = &mut cursor[id as usize];
+                    let gap = if *last == NONE { doc } else { doc - *last };
+                    *last = doc;
+                    let at = put_varint(&mut postings, *c as usize, gap);
+                    postings[at..at + n].copy_from_slice(&rest[..n]);
+                    *c = (at + n) as u32;
+                    bytes = &rest[n..];
                 }
-                postings[c] = v as u8;
-                c += 1;
-                postings[c..c + 1 + n].copy_from_slice(&rest[..1 + n]);
-                cursor[i] = (c + 1 + n) as u32;
-                bytes = &rest[1 + n..];
+                from = end - base;
             }
-            from = end;
+            base += chunk.len();
         }
-        self.stream = Vec::new();
         (terms, postings)
     }
 
@@ -666,6 +889,7 @@ impl Builder {
         }
         Index {
             docs: self.docs,
+            lens: self.lens,
             field_weight,
             cjk: self.cjk,
             words: self.words,
@@ -749,6 +973,96 @@ mod tests {
         assert_eq!(counts(Term::Word("gpt")), [0, 0, 0, 1, 0, 0]);
         // A bigram across the quote's edge is not quoted.
         assert_eq!(counts(Term::Bi('夫', '然')), [0, 0, 0, 1, 0, 0]);
+    }
+
+    type Postings = Vec<(u32, [u8; N_FIELDS])>;
+
+    /// Every term of an index by what it is keyed on, with its df and posting list.
+    fn by_key(index: &Index) -> Vec<(String, u32, Postings)> {
+        let mut terms: Vec<_> = index
+            .vocabulary()
+            .map(|(key, id)| {
+                let list = index.postings(id).map(|p| (p.doc, p.counts)).collect();
+                (format!("{key:?}"), index.df(id), list)
+            })
+            .collect();
+        terms.sort();
+        terms
+    }
+
+    /// Each stem with the words it gathers.
+    fn stems(index: &Index) -> Vec<(String, Vec<String>)> {
+        let word_of: FxHashMap<u32, &str> = index.words.iter().map(|(w, &id)| (id, &**w)).collect();
+        let mut stems: Vec<_> = index
+            .stems
+            .iter()
+            .map(|(s, ids)| {
+                let mut words: Vec<String> = ids.iter().map(|id| word_of[id].to_string()).collect();
+                words.sort();
+                (s.to_string(), words)
+            })
+            .collect();
+        stems.sort();
+        stems
+    }
+
+    #[test]
+    fn reusing_a_previous_index_gives_the_same_index_as_a_fresh_build() {
+        let read = |path: &str| {
+            std::fs::read_to_string(format!("{}/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+        };
+        let fixture = |name: &str| read(&format!("tests/fixtures/formats/{name}.md"));
+        let parse = |id: &str, src: &str| crate::parse::parse_talk(id, src).0;
+        let seed = read("seeds/2026-01-27-sam-altman-developer-townhall.md");
+        let before = [
+            parse("seed", &seed),
+            parse("a", &fixture("chinese-interview")),
+            parse("b", &fixture("english-quotes")),
+            parse("c", &fixture("chinese-setext")),
+            parse("d", &fixture("h1-sections")),
+        ];
+        // `a` changes, `b` is removed, `e` is added, and the seed moves.
+        let changed =
+            fixture("chinese-interview") + "\n\n他说：“深蓝打败了卡斯帕罗夫，reuse-test 也是。”\n";
+        let after = [
+            parse("a", &changed),
+            parse("c", &fixture("chinese-setext")),
+            parse("seed", &seed),
+            parse("d", &fixture("h1-sections")),
+            parse("e", &fixture("numbered-underlined")),
+        ];
+        let map = [None, Some(3), Some(0), Some(4), None];
+        let previous = Index::build(&before);
+        assert_eq!(
+            Reused::new(&previous, &map).docs_of(2),
+            Some(0..previous.docs.iter().filter(|d| d.talk == 0).count())
+        );
+
+        let fresh = Index::build(&after);
+        let reused = Index::build_reusing(&after, Some((&previous, &map)));
+        assert_eq!(format!("{:?}", reused.docs), format!("{:?}", fresh.docs));
+        assert_eq!(reused.lens, fresh.lens);
+        assert_eq!(reused.field_weight, fresh.field_weight);
+        assert_eq!(by_key(&reused), by_key(&fresh));
+        assert!(
+            by_key(&fresh)
+                .iter()
+                .any(|(k, _, _)| k == "Word(\"reusetest\")")
+        );
+        let words = |index: &Index| -> Vec<Vec<Box<str>>> {
+            let by_len = index.words_by_len.iter();
+            by_len
+                .map(|b| b.iter().map(|(w, _)| w.clone()).collect())
+                .collect()
+        };
+        assert_eq!(words(&reused), words(&fresh));
+        assert_eq!(stems(&reused), stems(&fresh));
+        assert_eq!(
+            format!("{:?}", reused.titles),
+            format!("{:?}", fresh.titles)
+        );
+        assert_eq!(reused.bilingual.len(), fresh.bilingual.len());
+        assert_eq!(reused.heap_bytes(), fresh.heap_bytes());
     }
 
     #[test]
