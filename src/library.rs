@@ -404,7 +404,7 @@ impl Loaded {
 /// What reading one file came to, before the load decides whether it keeps the talk.
 enum FileOutcome {
     Talk {
-        talk: Talk,
+        talk: Box<Talk>,
         source: Source,
         /// The talk of `previous` it is a copy of, when the file had not changed.
         reused: Option<usize>,
@@ -488,7 +488,7 @@ impl Library {
                     talk,
                     source,
                     reused,
-                } => (talk, source, reused),
+                } => (*talk, source, reused),
                 FileOutcome::Skipped(reason) => {
                     warnings.push(LoadWarning {
                         file: path.clone(),
@@ -874,7 +874,7 @@ fn load_one(
     });
     if let Some((j, p)) = same {
         return FileOutcome::Talk {
-            talk: p.talks[j].clone(),
+            talk: Box::new(p.talks[j].clone()),
             source: p.sources[j].clone(),
             reused: Some(j),
         };
@@ -887,7 +887,7 @@ fn load_one(
         .chain(media_warnings)
         .collect();
     FileOutcome::Talk {
-        talk,
+        talk: Box::new(talk),
         source: Source {
             file,
             hash,
