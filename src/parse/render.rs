@@ -353,7 +353,7 @@ impl Renderer<'_> {
     }
 }
 
-/// Escapes text so Discord shows it as written, leaving bare URLs intact.
+/// Appends `t` to `out`, escaped so Discord shows it as written, leaving bare URLs intact.
 fn escape_text(t: &str, out: &mut String) {
     let has_url = t.contains("://");
     let special = |b: u8| matches!(b, b'*' | b'`' | b'~' | b'|' | b'\\') || (b == b'_' && !has_url);
