@@ -355,6 +355,33 @@ pub struct Library {
     talks: Vec<Talk>,
     index: Index,
     names: Names,
+    /// Where each talk came from, for a reload to tell which files did not change; empty for
+    /// a library built from talks by hand ([`Library::from_talks`]).
+    sources: Vec<Source>,
+    /// The `media_base_url` the talks were loaded with: it changes what a parse produces.
+    media_base_url: Option<String>,
+}
+
+/// The file a loaded talk came from: its name, the hash of its text and the warnings its parse
+/// gave, so that a reload can keep the talk of a file whose text is the same.
+#[derive(Debug, Clone)]
+struct Source {
+    file: std::ffi::OsString,
+    hash: u64,
+    /// The reasons of the file's warnings, in order (none of them skipped it).
+    warnings: Vec<String>,
+}
+
+/// The hash a reload compares files by: SipHash-1-3 (std's `DefaultHasher`, fixed keys) of the
+/// file's text. A content hash, not a security one: the files are the operator's own, and 64
+/// bits make a chance collision between two versions of one file negligible. It runs at over a
+/// gigabyte a second, a few percent of a parse (see `benches/reload.rs`), so no other hash
+/// crate is needed.
+pub fn content_hash(text: &str) -> u64 {
+    use std::hash::Hasher;
+    let mut h = std::hash::DefaultHasher::new();
+    h.write(text.as_bytes());
+    h.finish()
 }
 
 /// What a load produced.
@@ -362,6 +389,9 @@ pub struct Library {
 pub struct Loaded {
     pub library: Library,
     pub warnings: Vec<LoadWarning>,
+    /// How many files were parsed; the rest of the talks were kept from the library a reload
+    /// started from ([`Library::load_reusing`]).
+    pub parsed: usize,
 }
 
 impl Loaded {
@@ -369,6 +399,24 @@ impl Loaded {
     pub fn is_degraded(&self) -> bool {
         self.library.talks.is_empty() || self.warnings.iter().any(|w| w.skipped)
     }
+}
+
+/// What reading one file came to, before the load decides whether it keeps the talk.
+enum FileOutcome {
+    Talk {
+        talk: Box<Talk>,
+        source: Source,
+        /// The talk of `previous` it is a copy of, when the file had not changed.
+        reused: Option<usize>,
+    },
+    Skipped(String),
+}
+
+/// Builds the index of `talks`; `previous` names, for each new talk, the identical talk of the
+/// library in service, if any, so that its part of the index can be reused.
+fn build_index(talks: &[Talk], previous: Option<(&Index, &[Option<usize>])>) -> Index {
+    let _ = previous; // wired to Index::build_reusing once it exists
+    Index::build(talks)
 }
 
 impl Library {
@@ -379,8 +427,18 @@ impl Library {
     /// `opts.max_file_bytes` (checked before reading, and the read is capped too), changing
     /// while it is read, empty, binary (a NUL byte), not UTF-8, or without sections.
     pub fn load(dir: &Path, opts: &LoadOptions) -> Loaded {
+        Library::load_reusing(dir, opts, None)
+    }
+
+    /// [`Library::load`], keeping the parsed talk of every file of `previous` (the library in
+    /// service) whose name and text are the same and that was loaded with the same
+    /// `media_base_url`: such a file is read and hashed, not parsed again. The result is the
+    /// same as a fresh load's, warnings included.
+    ///
+    /// Files are read and parsed on as many threads as there are cores (at most one per
+    /// file); the talks and warnings come out in file-name order whatever thread read them.
+    pub fn load_reusing(dir: &Path, opts: &LoadOptions, previous: Option<&Library>) -> Loaded {
         let mut warnings = Vec::new();
-        let mut talks = Vec::new();
         let entries = match std::fs::read_dir(dir) {
             Ok(e) => e,
             Err(e) => {
@@ -390,8 +448,9 @@ impl Library {
                     reason: format!("cannot read the folder: {e}"),
                 });
                 return Loaded {
-                    library: Library::from_talks(talks),
+                    library: Library::from_talks(Vec::new()),
                     warnings,
+                    parsed: 0,
                 };
             }
         };
@@ -407,57 +466,75 @@ impl Library {
             })
             .collect();
         paths.sort();
-        for path in paths {
-            match read_one(&path, root.as_deref(), opts) {
-                Ok(src) => {
-                    let id = talk_id(&path);
-                    let (mut talk, parse_warnings) = parse_talk(&id, &src);
-                    let media_warnings = resolve_media(&mut talk, opts.media_base_url.as_deref());
-                    // A skipped file gets one warning, the reason it was skipped.
-                    if !talk.sections.is_empty() {
-                        for w in parse_warnings {
-                            warnings.push(LoadWarning {
-                                file: path.clone(),
-                                skipped: false,
-                                reason: format!("byte {}: {}", w.offset, w.message),
-                            });
-                        }
-                        for reason in media_warnings {
-                            warnings.push(LoadWarning {
-                                file: path.clone(),
-                                skipped: false,
-                                reason,
-                            });
-                        }
-                    }
-                    if talk.sections.is_empty() {
-                        warnings.push(LoadWarning {
-                            file: path.clone(),
-                            skipped: true,
-                            reason: "no sections found (a talk needs headings)".into(),
-                        });
-                    } else if talks.iter().any(|t: &Talk| t.id == talk.id) {
-                        warnings.push(LoadWarning {
-                            file: path.clone(),
-                            skipped: true,
-                            reason: format!("a talk with id `{}` is already loaded", talk.id),
-                        });
-                    } else {
-                        talks.push(talk);
-                    }
+        // Only a library loaded with the same media base can lend its talks.
+        let previous = previous.filter(|p| p.media_base_url == opts.media_base_url);
+        let by_file: rustc_hash::FxHashMap<&std::ffi::OsStr, usize> = previous
+            .map(|p| p.sources.iter().enumerate())
+            .into_iter()
+            .flatten()
+            .map(|(j, s)| (s.file.as_os_str(), j))
+            .collect();
+        let outcomes = in_parallel(&paths, |path| {
+            load_one(path, root.as_deref(), opts, previous.map(|p| (p, &by_file)))
+        });
+        let mut talks = Vec::new();
+        let mut sources = Vec::new();
+        let mut reused = Vec::new();
+        let mut ids = rustc_hash::FxHashSet::default();
+        let mut parsed = 0;
+        for (path, outcome) in paths.iter().zip(outcomes) {
+            let (talk, source, from) = match outcome {
+                FileOutcome::Talk {
+                    talk,
+                    source,
+                    reused,
+                } => (*talk, source, reused),
+                FileOutcome::Skipped(reason) => {
+                    warnings.push(LoadWarning {
+                        file: path.clone(),
+                        skipped: true,
+                        reason,
+                    });
+                    continue;
                 }
-                Err(reason) => warnings.push(LoadWarning {
+            };
+            parsed += usize::from(from.is_none());
+            // A skipped file gets one warning, the reason it was skipped.
+            if talk.sections.is_empty() {
+                warnings.push(LoadWarning {
                     file: path.clone(),
                     skipped: true,
-                    reason,
-                }),
+                    reason: "no sections found (a talk needs headings)".into(),
+                });
+                continue;
             }
+            warnings.extend(source.warnings.iter().map(|reason| LoadWarning {
+                file: path.clone(),
+                skipped: false,
+                reason: reason.clone(),
+            }));
+            if !ids.insert(talk.id.clone()) {
+                warnings.push(LoadWarning {
+                    file: path.clone(),
+                    skipped: true,
+                    reason: format!("a talk with id `{}` is already loaded", talk.id),
+                });
+                continue;
+            }
+            talks.push(talk);
+            sources.push(source);
+            reused.push(from);
         }
-        let library = Library::from_talks(talks);
+        let index = build_index(&talks, previous.map(|p| (&p.index, reused.as_slice())));
+        let library = Library::assemble(talks, index, sources, opts.media_base_url.clone());
         if opts.release_memory {
             release_free_memory();
         }
-        Loaded { library, warnings }
+        Loaded {
+            library,
+            warnings,
+            parsed,
+        }
     }
 
     /// [`Library::load`], then one log line per warning and one with the counts and the time
@@ -482,12 +559,23 @@ impl Library {
 
     /// Builds a library (and its index) from parsed talks.
     pub fn from_talks(talks: Vec<Talk>) -> Library {
-        let index = Index::build(&talks);
+        let index = build_index(&talks, None);
+        Library::assemble(talks, index, Vec::new(), None)
+    }
+
+    fn assemble(
+        talks: Vec<Talk>,
+        index: Index,
+        sources: Vec<Source>,
+        media_base_url: Option<String>,
+    ) -> Library {
         let names = Names::build(&talks);
         Library {
             talks,
             index,
             names,
+            sources,
+            media_base_url,
         }
     }
 
@@ -765,6 +853,90 @@ fn release_free_memory() {
     }
 }
 
+/// Reads one file and parses it, or takes its talk from `previous` when the file is the one
+/// `previous` loaded (same name, same text): `previous` was loaded with the same options, and
+/// its talks are found by file name.
+fn load_one(
+    path: &Path,
+    root: Option<&Path>,
+    opts: &LoadOptions,
+    previous: Option<(&Library, &rustc_hash::FxHashMap<&std::ffi::OsStr, usize>)>,
+) -> FileOutcome {
+    let src = match read_one(path, root, opts) {
+        Ok(src) => src,
+        Err(reason) => return FileOutcome::Skipped(reason),
+    };
+    let file = path.file_name().unwrap_or_default().to_os_string();
+    let hash = content_hash(&src);
+    let same = previous.and_then(|(p, by_file)| {
+        let &j = by_file.get(file.as_os_str())?;
+        (p.sources[j].hash == hash).then_some((j, p))
+    });
+    if let Some((j, p)) = same {
+        return FileOutcome::Talk {
+            talk: Box::new(p.talks[j].clone()),
+            source: p.sources[j].clone(),
+            reused: Some(j),
+        };
+    }
+    let (mut talk, parse_warnings) = parse_talk(&talk_id(path), &src);
+    let media_warnings = resolve_media(&mut talk, opts.media_base_url.as_deref());
+    let warnings = parse_warnings
+        .into_iter()
+        .map(|w| format!("byte {}: {}", w.offset, w.message))
+        .chain(media_warnings)
+        .collect();
+    FileOutcome::Talk {
+        talk: Box::new(talk),
+        source: Source {
+            file,
+            hash,
+            warnings,
+        },
+        reused: None,
+    }
+}
+
+/// `work` applied to every item, on up to as many threads as there are cores, with the
+/// results in the items' order. Threads take the next item as they finish one, so a large
+/// file does not hold up the others. Scoped std threads are enough here: one fan-out per load
+/// needs no pool.
+fn in_parallel<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(items.len());
+    if threads <= 1 {
+        return items.iter().map(work).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let worker = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(item) = items.get(i) else {
+                return done;
+            };
+            done.push((i, work(item)));
+        }
+    };
+    let mut done: Vec<(usize, R)> = std::thread::scope(|s| {
+        let others: Vec<_> = (1..threads).map(|_| s.spawn(worker)).collect();
+        let mut done = worker();
+        for t in others {
+            // A panic in a worker is a bug in the parser; it reaches the caller as it would
+            // have without threads.
+            match t.join() {
+                Ok(d) => done.extend(d),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        done
+    });
+    done.sort_unstable_by_key(|&(i, _)| i);
+    done.into_iter().map(|(_, r)| r).collect()
+}
+
 /// The talk id: the file name without its extension.
 pub fn talk_id(path: &Path) -> String {
     path.file_stem()
@@ -921,6 +1093,106 @@ fn text_of(bytes: Vec<u8>) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A talk with one section whose text is `body`, an image with a relative path, and no
+    /// title heading (a parse warning every load must report).
+    fn write_talk(dir: &Path, file: &str, body: &str) {
+        let md = format!("## 1. Section\n\n{body}\n\n![chart](images/chart.png)\n");
+        std::fs::write(dir.join(file), md).expect("write");
+    }
+
+    fn with_base(base: Option<&str>) -> LoadOptions {
+        LoadOptions {
+            media_base_url: base.map(str::to_string),
+            ..LoadOptions::default()
+        }
+    }
+
+    /// Reloads `dir` from `previous` and checks that the result is what a fresh load gives;
+    /// returns it.
+    fn reload(dir: &Path, opts: &LoadOptions, previous: &Library) -> Loaded {
+        let again = Library::load_reusing(dir, opts, Some(previous));
+        let fresh = Library::load(dir, opts);
+        assert_eq!(again.library.talks(), fresh.library.talks());
+        assert_eq!(again.warnings, fresh.warnings);
+        again
+    }
+
+    fn ids(loaded: &Loaded) -> Vec<&str> {
+        loaded
+            .library
+            .talks()
+            .iter()
+            .map(|t| t.id.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn a_reload_parses_only_the_files_that_changed() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let opts = with_base(Some("https://cdn.example.com/talks/"));
+        for (file, body) in [("a.md", "alpha"), ("b.md", "beta"), ("c.md", "gamma")] {
+            write_talk(dir.path(), file, body);
+        }
+        let first = Library::load(dir.path(), &opts);
+        assert_eq!((first.parsed, ids(&first)), (3, vec!["a", "b", "c"]));
+        // Each file's warnings (no title heading) come back with its reused talk.
+        assert_eq!(first.warnings.len(), 3);
+
+        let same = reload(dir.path(), &opts, &first.library);
+        assert_eq!(same.parsed, 0);
+        assert_eq!(same.warnings, first.warnings);
+
+        write_talk(dir.path(), "b.md", "beta, rewritten");
+        let changed = reload(dir.path(), &opts, &same.library);
+        assert_eq!(changed.parsed, 1);
+        assert_eq!(
+            changed.library.talks()[1].sections[0].body,
+            "beta, rewritten"
+        );
+
+        // Renamed (a talk of a new id), removed and added files are parsed or dropped; the
+        // file that stayed is kept.
+        std::fs::rename(dir.path().join("a.md"), dir.path().join("z.md")).expect("rename");
+        std::fs::remove_file(dir.path().join("c.md")).expect("remove");
+        write_talk(dir.path(), "d.md", "delta");
+        let moved = reload(dir.path(), &opts, &changed.library);
+        assert_eq!((moved.parsed, ids(&moved)), (2, vec!["b", "d", "z"]));
+    }
+
+    #[test]
+    fn a_changed_media_base_url_parses_every_file_again() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        write_talk(dir.path(), "a.md", "alpha");
+        let first = Library::load(dir.path(), &with_base(Some("https://one.example.com/")));
+        let opts = with_base(Some("https://two.example.com/"));
+        let again = reload(dir.path(), &opts, &first.library);
+        assert_eq!(again.parsed, 1);
+        let image = again.library.talks()[0].sections[0].infographic.as_ref();
+        assert_eq!(
+            image.map(|i| i.url.as_str()),
+            Some("https://two.example.com/images/chart.png")
+        );
+    }
+
+    #[test]
+    fn a_library_built_from_talks_lends_none_and_skipped_files_stay_skipped() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        write_talk(dir.path(), "a.md", "alpha");
+        std::fs::write(dir.path().join("b.md"), "no heading at all\n").expect("write");
+        // `a.markdown` has the id of `a.md`: skipped as a duplicate on every load.
+        write_talk(dir.path(), "a.markdown", "alpha again");
+        let opts = LoadOptions::default();
+        let first = Library::load(dir.path(), &opts);
+        assert_eq!((first.parsed, ids(&first)), (3, vec!["a"]));
+        let skipped: Vec<_> = first.warnings.iter().filter(|w| w.skipped).collect();
+        assert_eq!(skipped.len(), 2, "{:?}", first.warnings);
+        let again = reload(dir.path(), &opts, &first.library);
+        // The skipped files are read again (they may have been fixed); the talk is kept.
+        assert_eq!(again.parsed, 2);
+        let by_hand = Library::from_talks(first.library.talks().to_vec());
+        assert_eq!(reload(dir.path(), &opts, &by_hand).parsed, 3);
+    }
 
     #[test]
     fn public_warnings_name_files_in_the_seeds_folder_and_no_server_detail() {

@@ -43,7 +43,9 @@ impl Content {
     /// Loads the library for the first time. A degraded first load is still put in service
     /// (there is nothing older to keep); the warnings say what is missing.
     pub fn load(seeds_dir: PathBuf, opts: LoadOptions) -> (Content, Vec<LoadWarning>) {
-        let Loaded { library, warnings } = Library::load(&seeds_dir, &opts);
+        let Loaded {
+            library, warnings, ..
+        } = Library::load(&seeds_dir, &opts);
         (Content::new(library, seeds_dir, opts), warnings)
     }
 
@@ -79,7 +81,12 @@ impl Content {
         let old = self.library();
         let dir = self.seeds_dir.clone();
         let opts = self.opts.clone();
-        let result = tokio::task::spawn_blocking(move || Library::load(&dir, &opts)).await;
+        // The files that did not change keep their talks from the library in service.
+        let previous = Arc::clone(&old);
+        let result = tokio::task::spawn_blocking(move || {
+            Library::load_reusing(&dir, &opts, Some(&previous))
+        })
+        .await;
         let loaded = match result {
             Ok(loaded) => loaded,
             Err(e) => {

@@ -223,15 +223,15 @@ fn strip_subject(subject: &str) -> &str {
 fn subject_of(clause: &str) -> Option<&str> {
     let lower = clause.to_lowercase();
     // Lower-casing keeps byte offsets for the ASCII verbs; CJK verbs are not affected.
-    let (at, _) = SPEECH_VERBS
-        .iter()
-        .filter_map(|v| {
-            lower
-                .match_indices(v)
-                .find(|&(i, _)| !starts_noun(&lower[i + v.len()..]))
-                .map(|(i, _)| (i, v.len()))
-        })
-        .min()?;
+    // One pass over the clause, trying every verb at each character: the first position where
+    // one stands (and is no noun) is the earliest verb. A search per verb set up a substring
+    // searcher thirty times per clause, a tenth of the parser's time.
+    let at = lower.char_indices().map(|(i, _)| i).find(|&i| {
+        let rest = &lower[i..];
+        SPEECH_VERBS
+            .iter()
+            .any(|v| rest.starts_with(v) && !starts_noun(&rest[v.len()..]))
+    })?;
     let subject = clause.get(..at)?.trim();
     (!subject.is_empty()).then_some(subject)
 }
@@ -372,10 +372,12 @@ fn paragraph_lead(text: &str) -> Option<&str> {
 /// The person a paragraph introduces: `一位做身份认证的公司创始人提了个功能请求` gives
 /// `做身份认证的公司创始人`; `A founder asked …` gives `founder`.
 fn introduced_person(text: &str) -> Option<String> {
-    let lower = text.to_lowercase();
+    // Only the opening is compared with the articles: lower-casing the whole paragraph cost
+    // more than the rest of this function.
+    let opening: String = text.chars().take(4).flat_map(char::to_lowercase).collect();
     let article = ["一位", "一名", "a ", "an ", "one "]
         .iter()
-        .find(|a| lower.starts_with(**a))?;
+        .find(|a| opening.starts_with(**a))?;
     let rest = &text[article.len()..];
     let end = rest
         .find(|c: char| is_sentence_punct(c) || matches!(c, '，' | ','))

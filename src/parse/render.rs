@@ -146,7 +146,7 @@ impl Renderer<'_> {
                         self.out.markdown.push_str(line);
                     }
                 } else {
-                    self.out.markdown.push_str(&escape_text(t));
+                    escape_text(t, &mut self.out.markdown);
                     self.plain(t);
                 }
             }
@@ -353,21 +353,21 @@ impl Renderer<'_> {
     }
 }
 
-/// Escapes text so Discord shows it as written, leaving bare URLs intact.
-fn escape_text(t: &str) -> String {
+/// Appends `t` to `out`, escaped so Discord shows it as written, leaving bare URLs intact.
+fn escape_text(t: &str, out: &mut String) {
     let has_url = t.contains("://");
-    let mut out = String::with_capacity(t.len());
-    for c in t.chars() {
-        match c {
-            '*' | '`' | '~' | '|' | '\\' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '_' if !has_url => out.push_str("\\_"),
-            _ => out.push(c),
+    let special = |b: u8| matches!(b, b'*' | b'`' | b'~' | b'|' | b'\\') || (b == b'_' && !has_url);
+    // The marks are ASCII, so the runs between them are copied whole (they end on character
+    // boundaries): most text has no mark at all.
+    let mut from = 0;
+    for (i, &b) in t.as_bytes().iter().enumerate() {
+        if special(b) {
+            out.push_str(&t[from..i]);
+            out.push('\\');
+            from = i;
         }
     }
-    out
+    out.push_str(&t[from..]);
 }
 
 /// Plain text of inline events (heading titles, list items): no markup, no image alt text.
