@@ -182,9 +182,8 @@ fn outcomes(engine: Engine, lib: &Library) -> Vec<Outcome> {
                 (None, Some(_)) => Outcome::Hits,
                 (Some(_), None) => Outcome::Nothing,
                 (Some(title), Some(first)) => {
-                    let section = first.and_then(|(talk, section)| {
-                        lib.section(SectionRef { talk, section })
-                    });
+                    let section =
+                        first.and_then(|(talk, section)| lib.section(SectionRef { talk, section }));
                     if section.is_some_and(|(_, s)| s.title == *title) {
                         Outcome::First
                     } else {
@@ -304,7 +303,11 @@ fn report(sizes: &[usize]) {
         let (lib_rss, _) = rss_of("lectern", dir.path());
         let (peer_rss, peer_space) = rss_of("tantivy", dir.path());
         let sections = lib.talks().iter().map(|t| t.sections.len()).sum::<usize>();
-        assert_eq!(peer.segments(), 1, "the tantivy index is merged into one segment");
+        assert_eq!(
+            peer.segments(),
+            1,
+            "the tantivy index is merged into one segment"
+        );
         let mix: Vec<&str> = MIX.iter().map(|(_, q, _)| *q).collect();
         let engines = [
             Engine::Lectern(&lib),
@@ -330,7 +333,7 @@ fn report(sizes: &[usize]) {
                 _ => ("same index".to_string(), "same index".to_string()),
             };
             println!(
-                "| {n} | {:.1} | {sections} | {} | {build} | {memory} | {} | {:.3} | {:.3} | {}/{to_find} | {} / {} | {:.3} | {:.3} |",
+                "| {n} | {:.2} | {sections} | {} | {build} | {memory} | {} | {:.3} | {:.3} | {}/{to_find} | {} / {} | {:.3} | {:.3} |",
                 mb(bytes),
                 engine.name(),
                 if i == 0 {
@@ -351,7 +354,9 @@ fn report(sizes: &[usize]) {
         last_outcomes = per_engine;
     }
     if let Some(&n) = sizes.last() {
-        println!("\nEach query of the mix at {n} talks (first hit against the expected section):\n");
+        println!(
+            "\nEach query of the mix at {n} talks (first hit against the expected section):\n"
+        );
         print!("| kind | query |");
         for (name, _) in &last_outcomes {
             print!(" {name} |");

@@ -18,9 +18,7 @@ use tantivy::collector::TopDocs;
 use tantivy::query::{
     BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, QueryParser, TermQuery,
 };
-use tantivy::schema::{
-    FAST, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions,
-};
+use tantivy::schema::{FAST, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
 use tantivy::tokenizer::{
     Language, RemoveLongFilter, Stemmer, TextAnalyzer, Token, TokenStream, Tokenizer,
 };
@@ -164,10 +162,8 @@ impl Peer {
         }
         writer.wait_merging_threads()?;
         let searcher = index.reader()?.searcher();
-        let mut parser = QueryParser::for_index(
-            &index,
-            fields.text().iter().map(|&(f, _)| f).collect(),
-        );
+        let mut parser =
+            QueryParser::for_index(&index, fields.text().iter().map(|&(f, _)| f).collect());
         for (f, boost) in fields.text() {
             parser.set_field_boost(f, boost);
         }
@@ -210,7 +206,8 @@ impl Peer {
                     for (f, boost) in self.fields.text() {
                         let term = tantivy::Term::from_field_text(f, t);
                         let q = TermQuery::new(term, IndexRecordOption::WithFreqs);
-                        clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost))));
+                        clauses
+                            .push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost))));
                     }
                 }
             }
