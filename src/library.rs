@@ -415,8 +415,7 @@ enum FileOutcome {
 /// Builds the index of `talks`; `previous` names, for each new talk, the identical talk of the
 /// library in service, if any, so that its part of the index can be reused.
 fn build_index(talks: &[Talk], previous: Option<(&Index, &[Option<usize>])>) -> Index {
-    let _ = previous; // wired to Index::build_reusing once it exists
-    Index::build(talks)
+    Index::build_reusing(talks, previous)
 }
 
 impl Library {
