@@ -629,8 +629,12 @@ pub fn score(index: &Index, q: &Query, texts: &impl Fn(u32) -> Vec<String>) -> V
         out.select_nth_unstable_by(k - 1, by_score);
         out[..k].sort_by(by_score);
         if q.compact.chars().count() >= 2 {
+            let mut buf = String::new();
             for s in &mut out[..k] {
-                if texts(s.doc).iter().any(|t| compact(t).contains(&q.compact)) {
+                if texts(s.doc)
+                    .iter()
+                    .any(|t| holds_compact(t, &q.compact, &mut buf))
+                {
                     s.score *= PHRASE_BONUS;
                 }
             }
@@ -638,6 +642,24 @@ pub fn score(index: &Index, q: &Query, texts: &impl Fn(u32) -> Vec<String>) -> V
         out[..k].sort_by(by_score);
     }
     out
+}
+
+/// Whether `compact(text)` contains `needle`, folded into `buf` (reused across calls). The
+/// common ideographs, all letters, skip `char::is_alphanumeric`, whose table search was the
+/// largest cost of the phrase check.
+fn holds_compact(text: &str, needle: &str, buf: &mut String) -> bool {
+    buf.clear();
+    for c in text.chars() {
+        super::normalize::fold_char(c, |f| {
+            if f.is_ascii_alphanumeric()
+                || ('\u{4E00}'..='\u{9FFF}').contains(&f)
+                || (!f.is_ascii() && f.is_alphanumeric())
+            {
+                buf.push(f);
+            }
+        });
+    }
+    buf.contains(needle)
 }
 
 /// Adds every group's BM25F score and coverage weight to the scratch arrays, listing each
@@ -835,6 +857,25 @@ mod tests {
         assert_eq!(agent_root("programmers"), Some("programm"));
         assert_eq!(agent_root("user"), None);
         assert_eq!(agent_root("moat"), None);
+    }
+
+    #[test]
+    fn the_phrase_check_folds_like_compact() {
+        let mut buf = String::new();
+        for (text, needle) in [
+            ("“GPT-5” 的寫作變差了", "gpt5的写作"),
+            ("Paul  Graham, YC", "paulgraham"),
+            ("ｔｏｋｅｎ 预算", "token预算"),
+            ("生物 安全", "物安全"),
+        ] {
+            assert_eq!(
+                holds_compact(text, needle, &mut buf),
+                compact(text).contains(needle),
+                "{text}"
+            );
+            assert!(holds_compact(text, needle, &mut buf), "{text}");
+        }
+        assert!(!holds_compact("生物安全", "安全生物", &mut buf));
     }
 
     #[test]
