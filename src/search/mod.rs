@@ -164,6 +164,7 @@ fn find_with_weak(lib: Corpus<'_>, query: &str, limit: usize) -> (Vec<Hit>, Vec<
         .collect();
     let hits = scored
         .iter()
+        .take(limit)
         .map(|s| {
             let doc = &index.docs[s.doc as usize];
             // The body (or item) before the title, and whole terms anywhere before helper

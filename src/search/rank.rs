@@ -750,8 +750,8 @@ fn collect(s: &mut Scratch, total: f32) -> Vec<Scored> {
     out
 }
 
-/// Keeps the hits worth showing, best first, at most `limit`: none when the best coverage is
-/// under [`MIN_COVERAGE`]. `scored` comes from [`score_text`]: its best
+/// Keeps the hits worth showing, the best `limit` of them first and in order: none when the
+/// best coverage is under [`MIN_COVERAGE`]. `scored` comes from [`score_text`]: its best
 /// [`PHRASE_CANDIDATES`] in order, the rest in no particular order.
 pub fn keep_good(scored: &mut Vec<Scored>, limit: usize) {
     let Some(top) = scored.first().copied() else {
@@ -772,7 +772,6 @@ pub fn keep_good(scored: &mut Vec<Scored>, limit: usize) {
         scored.select_nth_unstable_by(k - 1, by_score);
         scored[..k].sort_by(by_score);
     }
-    scored.truncate(k);
 }
 
 fn tf(index: &Index, doc: u32, counts: &[u8; N_FIELDS]) -> f32 {
