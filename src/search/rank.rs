@@ -605,7 +605,8 @@ fn by_score(a: &Scored, b: &Scored) -> std::cmp::Ordering {
 }
 
 /// Scores every document the query touches, without thresholds: the best
-/// [`PHRASE_CANDIDATES`] first and in order, the rest after them in no particular order.
+/// ten (the phrase check's candidates) first and in order, the rest after them in no particular
+/// order.
 pub fn score(index: &Index, q: &Query, texts: &impl Fn(u32) -> Vec<String>) -> Vec<Scored> {
     let n = index.n_docs();
     let total = q.total_weight();
@@ -751,8 +752,8 @@ fn collect(s: &mut Scratch, total: f32) -> Vec<Scored> {
 }
 
 /// Keeps the hits worth showing, the best `limit` of them first and in order: none when the
-/// best coverage is under [`MIN_COVERAGE`]. `scored` comes from [`score_text`]: its best
-/// [`PHRASE_CANDIDATES`] in order, the rest in no particular order.
+/// best coverage is under [`MIN_COVERAGE`]. `scored` comes from [`score_text`]: its best ten
+/// in order, the rest in no particular order.
 pub fn keep_good(scored: &mut Vec<Scored>, limit: usize) {
     let Some(top) = scored.first().copied() else {
         return;
