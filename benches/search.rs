@@ -9,6 +9,9 @@
 //! `LECTERN_BENCH_SIZES=1,100` limits the sizes (the default is `1,100,1000`).
 //! `LECTERN_BENCH_WRITE_DIR=/tmp/corpus cargo bench --bench search` only writes each size's
 //! corpus to `/tmp/corpus/<size>/`, for measuring whole `lectern check` processes.
+//! `LECTERN_BENCH_QUERY_LOOP=/tmp/corpus/1000 cargo bench --bench search` only loads that
+//! folder and runs the query mixes in a loop (`LECTERN_BENCH_ROUNDS`, default 200), printing
+//! each query's median CPU time: the process to profile searching with.
 
 mod corpus;
 #[path = "corpus/mix.rs"]
@@ -338,18 +341,23 @@ fn report(sizes: &[usize]) {
         let mut lat = Vec::new();
         let mut lat_cpu = Vec::new();
         let mut lat_by_query = Vec::new();
-        let mut kinds: Vec<(&str, Vec<Duration>)> = Vec::new();
+        // Per kind of query: wall times and CPU times.
+        let mut kinds: Vec<(&str, Vec<Duration>, Vec<Duration>)> = Vec::new();
         for _ in 0..rounds {
             for (kind, q) in QUERIES {
                 let (t, c) = (Instant::now(), thread_cpu_time());
                 black_box(search::search(&lib, black_box(q), 5));
                 let e = t.elapsed();
-                lat_cpu.push(thread_cpu_time().saturating_sub(c));
+                let e_cpu = thread_cpu_time().saturating_sub(c);
+                lat_cpu.push(e_cpu);
                 lat.push(e);
                 lat_by_query.push(e);
                 match kinds.iter_mut().find(|e| e.0 == kind) {
-                    Some((_, v)) => v.push(e),
-                    None => kinds.push((kind, vec![e])),
+                    Some((_, v, v_cpu)) => {
+                        v.push(e);
+                        v_cpu.push(e_cpu);
+                    }
+                    None => kinds.push((kind, vec![e], vec![e_cpu])),
                 }
             }
         }
@@ -408,32 +416,34 @@ fn report(sizes: &[usize]) {
         per_kind.push((n, kinds, index_heap, talks_heap, before));
         relevances.push((n, relevance(&lib)));
     }
-    println!("\nSearch latency by kind of query (p50 / p99, ms):\n");
-    println!("| talks | exact | typo | mixed | miss |");
-    println!("|---:|---:|---:|---:|---:|");
-    for (n, kinds, _, _, _) in &per_kind {
-        let cell = |k: &str| {
-            kinds
-                .iter()
-                .find(|(x, _)| *x == k)
-                .map(|(_, v)| {
-                    let mut v = v.clone();
-                    v.sort();
-                    format!(
-                        "{:.3} / {:.3}",
-                        ms(percentile(&v, 0.5)),
-                        ms(percentile(&v, 0.99))
-                    )
-                })
-                .unwrap_or_default()
-        };
-        println!(
-            "| {n} | {} | {} | {} | {} |",
-            cell("exact"),
-            cell("typo"),
-            cell("mixed"),
-            cell("miss")
-        );
+    for (title, cpu) in [("wall", false), ("the searching thread's CPU time", true)] {
+        println!("\nSearch latency by kind of query, {title} (p50 / p99, ms):\n");
+        println!("| talks | exact | typo | mixed | miss |");
+        println!("|---:|---:|---:|---:|---:|");
+        for (n, kinds, _, _, _) in &per_kind {
+            let cell = |k: &str| {
+                kinds
+                    .iter()
+                    .find(|(x, _, _)| *x == k)
+                    .map(|(_, wall, on_cpu)| {
+                        let mut v = if cpu { on_cpu.clone() } else { wall.clone() };
+                        v.sort();
+                        format!(
+                            "{:.3} / {:.3}",
+                            ms(percentile(&v, 0.5)),
+                            ms(percentile(&v, 0.99))
+                        )
+                    })
+                    .unwrap_or_default()
+            };
+            println!(
+                "| {n} | {} | {} | {} | {} |",
+                cell("exact"),
+                cell("typo"),
+                cell("mixed"),
+                cell("miss")
+            );
+        }
     }
     println!(
         "\nRelevance of the mix at each size (first hit is the expected section; misses stay misses):\n"
@@ -518,6 +528,33 @@ fn breakdown() {
     }
 }
 
+/// Loads the corpus folder `dir` once, then runs both query mixes `LECTERN_BENCH_ROUNDS` times
+/// (default 200) and prints each query's median CPU time: a process that is almost nothing
+/// but searching, for `perf record` and for comparing one change query by query.
+fn query_loop(dir: &Path) {
+    let lib = load(dir);
+    let rounds: usize = std::env::var("LECTERN_BENCH_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(200);
+    let queries: Vec<(&str, &str)> = QUERIES
+        .iter()
+        .copied()
+        .chain(ASKED_MIX.iter().map(|q| ("asked", *q)))
+        .collect();
+    let mut cpu = vec![Vec::with_capacity(rounds); queries.len()];
+    for _ in 0..rounds {
+        for ((_, q), times) in queries.iter().zip(&mut cpu) {
+            let c = thread_cpu_time();
+            black_box(search::search(&lib, black_box(q), 5));
+            times.push(thread_cpu_time().saturating_sub(c));
+        }
+    }
+    for ((kind, q), times) in queries.iter().zip(cpu) {
+        println!("{kind:6} {:8.3} ms CPU  {q}", ms(median(times)));
+    }
+}
+
 /// Writes the generated corpus of each size to `dir/<size>/`, for measuring whole processes
 /// (`lectern check`'s wall time and peak memory under `/usr/bin/time`, profilers).
 fn write_corpora(dir: &Path, sizes: &[usize]) {
@@ -551,6 +588,10 @@ fn main() {
     }
     if std::env::var("LECTERN_BENCH_BREAKDOWN").is_ok() {
         breakdown();
+        return;
+    }
+    if let Ok(dir) = std::env::var("LECTERN_BENCH_QUERY_LOOP") {
+        query_loop(Path::new(&dir));
         return;
     }
     // `cargo bench -- <filter>` skips the report unless the filter names it.

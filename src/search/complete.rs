@@ -84,6 +84,7 @@ fn title_choices_in<'a>(
         let after_number = &t[digits..];
         let typed_mask = char_mask(&t);
         let pair_bits: Vec<u64> = typed_pairs.iter().map(|p| pair_mask(p)).collect();
+        let typed_chars = Pairs::new(&typed_pairs);
         let need = (typed_pairs.len() as f32 * MIN_PAIR_OVERLAP).ceil() as usize;
         for (i, (r, number, title, mask)) in titles.iter().enumerate() {
             if talk.is_some_and(|t| r.talk != t) {
@@ -104,7 +105,7 @@ fn title_choices_in<'a>(
                 if pair_bits.iter().filter(|&&b| b & mask != 0).count() < need.max(1) {
                     continue;
                 }
-                let overlap = overlap(&typed_pairs, title);
+                let overlap = typed_chars.share_in(title);
                 if overlap >= MIN_PAIR_OVERLAP {
                     ranked.push((1, overlap, i));
                 }
@@ -156,11 +157,57 @@ fn pair_mask(pair: &str) -> u64 {
 
 /// Share of `typed` pairs found in `title`.
 pub(crate) fn overlap(typed: &[String], title: &str) -> f32 {
-    if typed.is_empty() {
-        return 0.0;
+    Pairs::new(typed).share_in(title)
+}
+
+/// The pairs of [`pairs`] as characters, to be looked for in many titles: one walk over a
+/// title's characters finds them all, where a substring search per pair sets up a searcher
+/// each time (a miss offers "did you mean" titles, which compares every title of the library).
+struct Pairs {
+    /// Each pair's first character, and its second (none for a lone character).
+    chars: Vec<(char, Option<char>)>,
+}
+
+impl Pairs {
+    fn new(typed: &[String]) -> Pairs {
+        let chars = typed
+            .iter()
+            .filter_map(|p| {
+                let mut cs = p.chars();
+                Some((cs.next()?, cs.next()))
+            })
+            .collect();
+        Pairs { chars }
     }
-    let found = typed.iter().filter(|p| title.contains(p.as_str())).count();
-    found as f32 / typed.len() as f32
+
+    /// Share of the pairs found in `title` (each counted once however often it occurs).
+    fn share_in(&self, title: &str) -> f32 {
+        let n = self.chars.len();
+        if n == 0 {
+            return 0.0;
+        }
+        // One bit per pair in a word of 64 bits, or a flag per pair for longer typed text.
+        let mut word = 0u64;
+        let mut flags = vec![false; if n > 64 { n } else { 0 }];
+        let mut prev: Option<char> = None;
+        for c in title.chars() {
+            for (i, &(a, b)) in self.chars.iter().enumerate() {
+                let hit = match b {
+                    Some(b) => prev == Some(a) && c == b,
+                    None => c == a,
+                };
+                if hit {
+                    match flags.get_mut(i) {
+                        Some(f) => *f = true,
+                        None => word |= 1 << i,
+                    }
+                }
+            }
+            prev = Some(c);
+        }
+        let found = word.count_ones() as usize + flags.iter().filter(|&&f| f).count();
+        found as f32 / n as f32
+    }
 }
 
 /// The section a user means by `text`: a number, an exact label or title, or the best choice

@@ -146,7 +146,7 @@ fn find_with_weak(lib: Corpus<'_>, query: &str, limit: usize) -> (Vec<Hit>, Vec<
     let index = lib.index;
     let (mut scored, queries) = rank::score_text(index, query, |doc| doc_texts(lib, doc));
     let weak: Vec<Scored> = scored.iter().take(3).copied().collect();
-    rank::keep_good(&mut scored);
+    rank::keep_good(&mut scored, limit);
     if scored.is_empty() {
         return (Vec::new(), weak);
     }

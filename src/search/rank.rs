@@ -25,8 +25,8 @@
 //!   [`PHRASE_BONUS`];
 //! - a query whose best coverage is under [`MIN_COVERAGE`] is a miss: no weak random hits.
 //!
-//! Invariant: scoring only reads the index; nothing here allocates per document of the library
-//! except two dense score arrays per query.
+//! Invariant: scoring only reads the index; the per-document score arrays are allocated once
+//! per thread and reused (zeroed through the list of documents a query touched).
 
 use super::index::{Index, N_FIELDS, Posting};
 use super::normalize::compact;
@@ -115,8 +115,13 @@ impl Alt {
         if terms.len() == 1 {
             return Some(Alt::term(index, terms[0], factor));
         }
-        let mut list: Vec<Posting> = index.postings(terms[0]).collect();
-        for &t in &terms[1..] {
+        // From the shortest list: the intersection is the same, the list kept while the others
+        // are read is the shortest possible.
+        let first = (0..terms.len())
+            .min_by_key(|&i| index.df(terms[i]))
+            .unwrap_or(0);
+        let mut list: Vec<Posting> = index.postings(terms[first]).collect();
+        for (_, &t) in terms.iter().enumerate().filter(|&(i, _)| i != first) {
             let mut other = index.postings(t).peekable();
             list.retain_mut(|p| {
                 while other.peek().is_some_and(|o| o.doc < p.doc) {
@@ -576,73 +581,61 @@ pub struct Scored {
     pub coverage: f32,
 }
 
-/// Scores every document the query touches, best first, without thresholds.
+/// Per-document score arrays reused from one query to the next: allocating and zeroing four
+/// arrays of the library's size per query cost more than scoring a short posting list. Every
+/// entry is zero between queries; the documents a query touched are listed in `touched` and
+/// reset through it.
+#[derive(Default)]
+struct Scratch {
+    score: Vec<f32>,
+    cover: Vec<f32>,
+    group_score: Vec<f32>,
+    group_cover: Vec<f32>,
+    touched: Vec<u32>,
+    group_touched: Vec<u32>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
+}
+
+/// Best first: higher score, then lower document number. A total order on distinct documents.
+fn by_score(a: &Scored, b: &Scored) -> std::cmp::Ordering {
+    b.score.total_cmp(&a.score).then(a.doc.cmp(&b.doc))
+}
+
+/// Scores every document the query touches, without thresholds: the best
+/// ten (the phrase check's candidates) first and in order, the rest after them in no particular
+/// order.
 pub fn score(index: &Index, q: &Query, texts: &impl Fn(u32) -> Vec<String>) -> Vec<Scored> {
     let n = index.n_docs();
     let total = q.total_weight();
     if n == 0 || total <= 0.0 {
         return Vec::new();
     }
-    let mut score = vec![0f32; n];
-    let mut cover = vec![0f32; n];
-    let mut group_score = vec![0f32; n];
-    let mut group_cover = vec![0f32; n];
-    let mut touched: Vec<u32> = Vec::new();
-    for g in &q.groups {
-        if g.alts.len() == 1 {
-            let a = &g.alts[0];
-            let idf = index.idf(a.df);
-            a.for_each_posting(index, |p| {
-                let d = p.doc as usize;
-                score[d] += a.factor * idf * saturate(tf(index, p.doc, &p.counts));
-                cover[d] += g.weight;
-            });
-        } else if !g.alts.is_empty() {
-            // The best alternative per document, in dense arrays reset through `touched`: no
-            // sort of the postings of every alternative.
-            for a in &g.alts {
-                let idf = index.idf(a.df);
-                a.for_each_posting(index, |p| {
-                    let d = p.doc as usize;
-                    let s = a.factor * idf * saturate(tf(index, p.doc, &p.counts));
-                    if group_score[d] == 0.0 {
-                        touched.push(p.doc);
-                    }
-                    group_score[d] = group_score[d].max(s);
-                    group_cover[d] = group_cover[d].max(a.factor * idf);
-                });
-            }
-            for d in touched.drain(..) {
-                let d = d as usize;
-                score[d] += group_score[d];
-                cover[d] += group_cover[d].min(g.weight);
-                group_score[d] = 0.0;
-                group_cover[d] = 0.0;
-            }
+    let mut out = SCRATCH.with_borrow_mut(|s| {
+        for v in [
+            &mut s.score,
+            &mut s.cover,
+            &mut s.group_score,
+            &mut s.group_cover,
+        ] {
+            v.resize(n, 0.0);
         }
-    }
-    let mut out: Vec<Scored> = score
-        .iter()
-        .zip(&cover)
-        .enumerate()
-        .filter(|(_, (s, _))| **s > 0.0)
-        .map(|(d, (&s, &c))| {
-            let coverage = (c / total).min(1.0);
-            Scored {
-                doc: d as u32,
-                score: s * coverage,
-                coverage,
-            }
-        })
-        .collect();
-    let by_score = |a: &Scored, b: &Scored| b.score.total_cmp(&a.score).then(a.doc.cmp(&b.doc));
+        accumulate(index, q, s);
+        collect(s, total)
+    });
     let k = PHRASE_CANDIDATES.min(out.len());
     if k > 0 {
         out.select_nth_unstable_by(k - 1, by_score);
         out[..k].sort_by(by_score);
         if q.compact.chars().count() >= 2 {
+            let mut buf = String::new();
             for s in &mut out[..k] {
-                if texts(s.doc).iter().any(|t| compact(t).contains(&q.compact)) {
+                if texts(s.doc)
+                    .iter()
+                    .any(|t| holds_compact(t, &q.compact, &mut buf))
+                {
                     s.score *= PHRASE_BONUS;
                 }
             }
@@ -652,8 +645,116 @@ pub fn score(index: &Index, q: &Query, texts: &impl Fn(u32) -> Vec<String>) -> V
     out
 }
 
-/// Keeps the hits worth showing: none when the best coverage is under [`MIN_COVERAGE`].
-pub fn keep_good(scored: &mut Vec<Scored>) {
+/// Whether `compact(text)` contains `needle`, folded into `buf` (reused across calls). The
+/// common ideographs, all letters, skip `char::is_alphanumeric`, whose table search was the
+/// largest cost of the phrase check.
+fn holds_compact(text: &str, needle: &str, buf: &mut String) -> bool {
+    buf.clear();
+    for c in text.chars() {
+        super::normalize::fold_char(c, |f| {
+            if f.is_ascii_alphanumeric()
+                || ('\u{4E00}'..='\u{9FFF}').contains(&f)
+                || (!f.is_ascii() && f.is_alphanumeric())
+            {
+                buf.push(f);
+            }
+        });
+    }
+    buf.contains(needle)
+}
+
+/// Adds every group's BM25F score and coverage weight to the scratch arrays, listing each
+/// document the first time it is touched (its coverage is still zero then: every group that
+/// touches a document adds a positive weight).
+fn accumulate(index: &Index, q: &Query, s: &mut Scratch) {
+    let Scratch {
+        score,
+        cover,
+        group_score,
+        group_cover,
+        touched,
+        group_touched,
+    } = s;
+    for g in &q.groups {
+        if g.alts.len() == 1 {
+            let a = &g.alts[0];
+            let idf = index.idf(a.df);
+            a.for_each_posting(index, |p| {
+                let d = p.doc as usize;
+                if cover[d] == 0.0 {
+                    touched.push(p.doc);
+                }
+                score[d] += a.factor * idf * saturate(tf(index, p.doc, &p.counts));
+                cover[d] += g.weight;
+            });
+        } else if !g.alts.is_empty() {
+            // The best alternative per document, reset through `group_touched`: no sort of the
+            // postings of every alternative.
+            for a in &g.alts {
+                let idf = index.idf(a.df);
+                a.for_each_posting(index, |p| {
+                    let d = p.doc as usize;
+                    let s = a.factor * idf * saturate(tf(index, p.doc, &p.counts));
+                    if group_score[d] == 0.0 {
+                        group_touched.push(p.doc);
+                    }
+                    group_score[d] = group_score[d].max(s);
+                    group_cover[d] = group_cover[d].max(a.factor * idf);
+                });
+            }
+            for d in group_touched.drain(..) {
+                let d = d as usize;
+                if cover[d] == 0.0 {
+                    touched.push(d as u32);
+                }
+                score[d] += group_score[d];
+                cover[d] += group_cover[d].min(g.weight);
+                group_score[d] = 0.0;
+                group_cover[d] = 0.0;
+            }
+        }
+    }
+}
+
+/// The touched documents with a positive score, in document order, and the scratch arrays
+/// zeroed again.
+fn collect(s: &mut Scratch, total: f32) -> Vec<Scored> {
+    let Scratch {
+        score,
+        cover,
+        touched,
+        ..
+    } = s;
+    // Few documents: sort their numbers. Many: walk the arrays in order, which is cheaper
+    // than sorting and reads memory in sequence.
+    if touched.len() * 8 < score.len() {
+        touched.sort_unstable();
+    } else {
+        touched.clear();
+        touched.extend((0..score.len() as u32).filter(|&d| cover[d as usize] != 0.0));
+    }
+    let mut out = Vec::with_capacity(touched.len());
+    for d in touched.drain(..) {
+        let d = d as usize;
+        let (s, c) = (score[d], cover[d]);
+        score[d] = 0.0;
+        cover[d] = 0.0;
+        if s > 0.0 {
+            let coverage = (c / total).min(1.0);
+            out.push(Scored {
+                doc: d as u32,
+                score: s * coverage,
+                coverage,
+            });
+        }
+    }
+    out
+}
+
+/// Keeps the hits worth showing, the best `limit` of them first and in order: none when the
+/// best coverage is under [`MIN_COVERAGE`]. `scored` comes from [`score_text`]: its best ten
+/// in order, the rest in no particular order.
+pub fn keep_good(scored: &mut Vec<Scored>, limit: usize) {
     let Some(top) = scored.first().copied() else {
         return;
     };
@@ -667,6 +768,11 @@ pub fn keep_good(scored: &mut Vec<Scored>) {
         return;
     }
     scored.retain(|s| s.coverage >= MIN_COVERAGE && s.score >= MIN_RELATIVE_SCORE * top.score);
+    let k = limit.min(scored.len());
+    if k > 0 {
+        scored.select_nth_unstable_by(k - 1, by_score);
+        scored[..k].sort_by(by_score);
+    }
 }
 
 fn tf(index: &Index, doc: u32, counts: &[u8; N_FIELDS]) -> f32 {
@@ -698,13 +804,35 @@ pub fn score_text(
         if !expand::has_traditional(text) && v.missing_share() >= queries[0].missing_share() {
             return (out, queries);
         }
-        out.extend(score(index, &v, &texts));
-        out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.doc.cmp(&b.doc)));
-        let mut seen = rustc_hash::FxHashSet::default();
-        out.retain(|s| seen.insert(s.doc));
+        out = merge(out, score(index, &v, &texts));
         queries.push(v);
     }
     (out, queries)
+}
+
+/// The documents of both lists, a document found by both with its better score (the first
+/// list's on a tie), in the order [`score`] gives.
+fn merge(mut first: Vec<Scored>, second: Vec<Scored>) -> Vec<Scored> {
+    let mut at: FxHashMap<u32, usize> = first.iter().enumerate().map(|(i, s)| (s.doc, i)).collect();
+    for s in second {
+        match at.get(&s.doc) {
+            Some(&i) => {
+                if s.score > first[i].score {
+                    first[i] = s;
+                }
+            }
+            None => {
+                at.insert(s.doc, first.len());
+                first.push(s);
+            }
+        }
+    }
+    let k = PHRASE_CANDIDATES.min(first.len());
+    if k > 0 {
+        first.select_nth_unstable_by(k - 1, by_score);
+        first[..k].sort_by(by_score);
+    }
+    first
 }
 
 /// The coverage of the best candidate for `query`, before any threshold: what the miss
@@ -729,6 +857,25 @@ mod tests {
         assert_eq!(agent_root("programmers"), Some("programm"));
         assert_eq!(agent_root("user"), None);
         assert_eq!(agent_root("moat"), None);
+    }
+
+    #[test]
+    fn the_phrase_check_folds_like_compact() {
+        let mut buf = String::new();
+        for (text, needle) in [
+            ("“GPT-5” 的寫作變差了", "gpt5的写作"),
+            ("Paul  Graham, YC", "paulgraham"),
+            ("ｔｏｋｅｎ 预算", "token预算"),
+            ("生物 安全", "物安全"),
+        ] {
+            assert_eq!(
+                holds_compact(text, needle, &mut buf),
+                compact(text).contains(needle),
+                "{text}"
+            );
+            assert!(holds_compact(text, needle, &mut buf), "{text}");
+        }
+        assert!(!holds_compact("生物安全", "安全生物", &mut buf));
     }
 
     #[test]
