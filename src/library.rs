@@ -1114,6 +1114,25 @@ mod tests {
         let fresh = Library::load(dir, opts);
         assert_eq!(again.library.talks(), fresh.library.talks());
         assert_eq!(again.warnings, fresh.warnings);
+        // The index built from the reused talks' postings answers exactly as a fresh one.
+        let queries = fresh.library.talks().iter().flat_map(|t| {
+            t.sections.iter().flat_map(|s| {
+                [s.title.clone()].into_iter().chain(
+                    s.body
+                        .split_whitespace()
+                        .take(3)
+                        .map(str::to_string)
+                        .collect::<Vec<_>>(),
+                )
+            })
+        });
+        for q in queries {
+            assert_eq!(
+                crate::search::search(&again.library, &q, 10),
+                crate::search::search(&fresh.library, &q, 10),
+                "{q}"
+            );
+        }
         again
     }
 
