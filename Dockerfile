@@ -27,13 +27,13 @@ COPY benches ./benches
 RUN mkdir src \
     && echo 'fn main() {}' > src/main.rs \
     && touch src/lib.rs \
-    && cargo build --release --locked --target "${TARGET}" --bin lectern \
+    && cargo build --profile image --locked --target "${TARGET}" --bin lectern \
     && rm -rf src
 COPY src ./src
 RUN touch src/main.rs src/lib.rs \
-    && cargo build --release --locked --target "${TARGET}" --bin lectern \
+    && cargo build --profile image --locked --target "${TARGET}" --bin lectern \
     && mkdir -p /out \
-    && cp "target/${TARGET}/release/lectern" /out/lectern
+    && cp "target/${TARGET}/image/lectern" /out/lectern
 
 FROM debian:bookworm-slim AS certs
 # DL3008 ignored for the same reason: ca-certificates follows the base image's release.
