@@ -204,16 +204,8 @@ impl Index {
             let (gap, rest) = read_varint(bytes);
             doc = if first { gap } else { doc + gap };
             first = false;
-            let mask = rest[0];
-            let mut counts = [0u8; N_FIELDS];
-            let mut at = 1;
-            for (f, c) in counts.iter_mut().enumerate() {
-                if mask & (1 << f) != 0 {
-                    *c = rest[at];
-                    at += 1;
-                }
-            }
-            bytes = &rest[at..];
+            let (counts, rest) = read_counts(rest);
+            bytes = rest;
             Some(Posting { doc, counts })
         })
     }
@@ -431,16 +423,8 @@ impl<'p> Reused<'p> {
             let mut bytes = &self.entries[self.starts[d]..self.starts[d + 1]];
             while !bytes.is_empty() {
                 let (old, rest) = read_varint(bytes);
-                let mask = rest[0];
-                let mut counts = [0u8; N_FIELDS];
-                let mut at = 1;
-                for (f, c) in counts.iter_mut().enumerate() {
-                    if mask & (1 << f) != 0 {
-                        *c = rest[at];
-                        at += 1;
-                    }
-                }
-                bytes = &rest[at..];
+                let (counts, rest) = read_counts(rest);
+                bytes = rest;
                 let id = match self.new_ids[old as usize] {
                     NONE => {
                         let id = b.key_id(self.keys[old as usize]);
@@ -617,6 +601,21 @@ fn read_varint(bytes: &[u8]) -> (u32, &[u8]) {
         shift += 7;
     }
     (v, &[])
+}
+
+/// The field mask and counts of one posting entry (what follows its varint): the counts of
+/// the fields the mask names, zero for the others; and the bytes after them.
+fn read_counts(bytes: &[u8]) -> ([u8; N_FIELDS], &[u8]) {
+    let mask = bytes[0];
+    let mut counts = [0u8; N_FIELDS];
+    let mut at = 1;
+    for (f, c) in counts.iter_mut().enumerate() {
+        if mask & (1 << f) != 0 {
+            *c = bytes[at];
+            at += 1;
+        }
+    }
+    (counts, &bytes[at..])
 }
 
 fn write_varint(out: &mut Vec<u8>, mut v: u32) {
