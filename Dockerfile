@@ -22,15 +22,19 @@ RUN apt-get update \
     && rustup target add "${TARGET}"
 WORKDIR /src
 # Dependencies first, in their own layer: rebuilt only when Cargo.toml or Cargo.lock change.
+# The workspace's manifests (the binary, the core, the plugin) with empty sources.
 COPY Cargo.toml Cargo.lock ./
 COPY benches ./benches
-RUN mkdir src \
+COPY crates/lectern-core/Cargo.toml ./crates/lectern-core/
+COPY crates/lectern-discord/Cargo.toml ./crates/lectern-discord/
+RUN mkdir -p src crates/lectern-core/src crates/lectern-discord/src \
     && echo 'fn main() {}' > src/main.rs \
-    && touch src/lib.rs \
+    && touch src/lib.rs crates/lectern-core/src/lib.rs crates/lectern-discord/src/lib.rs \
     && cargo build --profile image --locked --target "${TARGET}" --bin lectern \
-    && rm -rf src
+    && rm -rf src crates/lectern-core/src crates/lectern-discord/src
 COPY src ./src
-RUN touch src/main.rs src/lib.rs \
+COPY crates ./crates
+RUN touch src/main.rs src/lib.rs crates/lectern-core/src/lib.rs crates/lectern-discord/src/lib.rs \
     && cargo build --profile image --locked --target "${TARGET}" --bin lectern \
     && mkdir -p /out \
     && cp "target/${TARGET}/image/lectern" /out/lectern

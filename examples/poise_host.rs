@@ -10,7 +10,7 @@
 //! `DISCORD_API_BASE=http://…` it talks to another API base (the end-to-end tests' fake
 //! Discord). The end-to-end tests drive [`framework`] and [`client`] as they are here.
 
-use lectern::{Plugin, PluginOptions};
+use lectern_discord::{Plugin, PluginOptions};
 use poise::serenity_prelude as serenity;
 use serenity::{
     ButtonStyle, CreateActionRow, CreateAllowedMentions, CreateButton, CreateInteractionResponse,

@@ -1,263 +1,53 @@
-//! Configuration, layered with the `config` crate.
+//! Configuration, layered with the `config` crate: the types are the core's
+//! ([`lectern_core::config`]), reading them is the binary's.
 //!
 //! Later layers win: built-in defaults, `config/default.toml`, `config/local.toml` (optional,
 //! not committed), then environment variables `LECTERN__SECTION__KEY` (double underscore between
-//! levels, e.g. `LECTERN__CONTENT__SEEDS_DIR`). The Discord token is *not* configuration: it is
-//! read from `DISCORD_TOKEN` or `DISCORD_TOKEN_FILE` only when serving, and never stored here,
-//! so that printing a `Config` can never leak it.
+//! levels, e.g. `LECTERN__CONTENT__SEEDS_DIR`).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use serde::{Deserialize, Serialize};
-
-/// The whole configuration. Every field has a default, so an empty configuration is valid.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[serde(default)]
-pub struct Config {
-    pub content: ContentConfig,
-    pub log: LogConfig,
-    pub discord: DiscordConfig,
-    pub admin: AdminConfig,
-    pub reload: ReloadConfig,
-    pub cooldown: CooldownConfig,
-    pub ops: OpsConfig,
-    pub http: HttpConfig,
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(default)]
-pub struct ContentConfig {
-    /// Folder of Markdown write-ups.
-    pub seeds_dir: PathBuf,
-    /// Files larger than this are skipped with a warning.
-    pub max_file_bytes: u64,
-    /// Reload when the seeds folder changes.
-    pub watch: bool,
-    /// Where relative image paths of the write-ups resolve (`images/a.png` against
-    /// `https://cdn.example.org/talks/`). Without it, such images are dropped with a warning:
-    /// Discord accepts only absolute http(s) URLs.
-    pub media_base_url: Option<String>,
-}
-
-impl ContentConfig {
-    /// The options of [`crate::library::Library::load`] for the `lectern` binary, which owns
-    /// its process: the configured limits, and free memory given back after each load.
-    pub fn load_options(&self) -> crate::library::LoadOptions {
-        crate::library::LoadOptions {
-            max_file_bytes: self.max_file_bytes,
-            release_memory: true,
-            media_base_url: self.media_base_url.clone(),
-        }
-    }
-}
-
-impl Default for ContentConfig {
-    fn default() -> Self {
-        ContentConfig {
-            seeds_dir: PathBuf::from("seeds"),
-            max_file_bytes: 4 * 1024 * 1024,
-            watch: false,
-            media_base_url: None,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(default)]
-pub struct LogConfig {
-    /// `text` or `json`.
-    pub format: LogFormat,
-    /// A `tracing` filter used when `RUST_LOG` is not set.
-    pub filter: String,
-}
-
-impl Default for LogConfig {
-    fn default() -> Self {
-        LogConfig {
-            format: LogFormat::Text,
-            filter: "info,serenity=warn,poise=warn".into(),
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, clap::ValueEnum)]
-#[serde(rename_all = "lowercase")]
-pub enum LogFormat {
-    #[default]
-    Text,
-    Json,
-}
-
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[serde(default)]
-pub struct DiscordConfig {
-    /// Base URL of Discord's HTTP API (or of a ratelimit proxy in front of it). Empty: Discord.
-    pub api_base: Option<String>,
-    /// Register commands in this guild only (instant; for trying a setup).
-    pub guild_id: Option<u64>,
-    /// First shard this process runs; with `shard_count`.
-    pub shard_start: Option<u32>,
-    /// How many shards this process runs, starting at `shard_start`.
-    pub shard_run: Option<u32>,
-    /// Total shards across all processes. Empty: Discord's recommendation, all in this process.
-    pub shard_total: Option<u32>,
-}
-
-/// Who operates lectern (may `/reload`), besides the application's owner or team.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[serde(default)]
-pub struct AdminConfig {
-    /// Users who are operators wherever they are.
-    #[serde(deserialize_with = "ids")]
-    pub user_ids: Vec<u64>,
-    /// Guilds whose members with Manage Server are operators; `/reload` is registered only
-    /// there when set.
-    #[serde(deserialize_with = "ids")]
-    pub guild_ids: Vec<u64>,
-}
-
-/// A list of Discord ids as people write them: `[1, 2]` in TOML, `1,2` or `1, 2` in the
-/// environment (the `config` crate splits on commas and leaves the spaces), or one id alone.
-fn ids<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<u64>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Id {
-        Number(u64),
-        Text(String),
-    }
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Ids {
-        List(Vec<Id>),
-        One(Id),
-    }
-    let items = match Ids::deserialize(d)? {
-        Ids::List(items) => items,
-        Ids::One(item) => vec![item],
-    };
-    let mut out = Vec::new();
-    for item in items {
-        match item {
-            Id::Number(n) => out.push(n),
-            Id::Text(text) => {
-                for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-                    let n = part.parse().map_err(|_| {
-                        serde::de::Error::custom(format!("{part:?} is not a Discord id"))
-                    })?;
-                    out.push(n);
-                }
-            }
-        }
-    }
-    Ok(out)
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(default)]
-pub struct ReloadConfig {
-    /// Seconds that must pass between two `/reload`s from Discord; 0 turns the limit off.
-    /// SIGHUP, the watcher and `lectern reload` are not limited.
-    pub min_interval_secs: u64,
-}
-
-impl Default for ReloadConfig {
-    fn default() -> Self {
-        ReloadConfig {
-            min_interval_secs: 5,
-        }
-    }
-}
-
-/// Flood control: at most `commands` answers per user in any `seconds` window.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(default)]
-pub struct CooldownConfig {
-    /// Answers a user may get in a window; 0 turns flood control off.
-    pub commands: u32,
-    /// The window's length in seconds.
-    pub seconds: u64,
-}
-
-impl Default for CooldownConfig {
-    fn default() -> Self {
-        CooldownConfig {
-            commands: 5,
-            seconds: 10,
-        }
-    }
-}
-
-impl CooldownConfig {
-    /// No flood control (tests and benchmarks that send many commands as one user).
-    pub fn off() -> CooldownConfig {
-        CooldownConfig {
-            commands: 0,
-            ..CooldownConfig::default()
-        }
-    }
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(default)]
-pub struct OpsConfig {
-    /// A shard that reconnects within this many seconds does not make `/readyz` fail.
-    pub readiness_grace_secs: u64,
-}
-
-impl Default for OpsConfig {
-    fn default() -> Self {
-        OpsConfig {
-            readiness_grace_secs: 5,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[serde(default)]
-pub struct HttpConfig {
-    /// Address of the health and metrics listener; empty turns it off.
-    pub bind: String,
-}
+pub use lectern_core::config::*;
 
 /// What went wrong reading the configuration.
 #[derive(Debug, thiserror::Error)]
 #[error("configuration: {0}")]
-pub struct ConfigError(#[from] config::ConfigError);
+pub struct ConfigError(#[from] ::config::ConfigError);
 
-impl Config {
-    /// Reads `DIR/default.toml`, `DIR/local.toml` (both optional) and `LECTERN__*` variables.
-    pub fn load(dir: &Path) -> Result<Config, ConfigError> {
-        Self::load_with_env(dir, None)
-    }
+/// Reads `DIR/default.toml`, `DIR/local.toml` (both optional) and `LECTERN__*` variables.
+pub fn load(dir: &Path) -> Result<Config, ConfigError> {
+    load_with_env(dir, None)
+}
 
-    /// Like [`Config::load`], with the environment given explicitly (for tests).
-    pub fn load_with_env(
-        dir: &Path,
-        env: Option<std::collections::HashMap<String, String>>,
-    ) -> Result<Config, ConfigError> {
-        let file = |name: &str| config::File::from(dir.join(name)).required(false);
-        let mut env_source = config::Environment::with_prefix("LECTERN")
-            .prefix_separator("__")
-            .separator("__")
-            .list_separator(",")
-            .with_list_parse_key("admin.user_ids")
-            .with_list_parse_key("admin.guild_ids")
-            .try_parsing(true);
-        if let Some(vars) = env {
-            env_source = env_source.source(Some(vars));
-        }
-        let cfg = config::Config::builder()
-            .add_source(file("default.toml"))
-            .add_source(file("local.toml"))
-            .add_source(env_source)
-            .build()?
-            .try_deserialize()?;
-        Ok(cfg)
+/// Like [`load`], with the environment given explicitly (for tests).
+pub fn load_with_env(
+    dir: &Path,
+    env: Option<std::collections::HashMap<String, String>>,
+) -> Result<Config, ConfigError> {
+    let file = |name: &str| ::config::File::from(dir.join(name)).required(false);
+    let mut env_source = ::config::Environment::with_prefix("LECTERN")
+        .prefix_separator("__")
+        .separator("__")
+        .list_separator(",")
+        .with_list_parse_key("admin.user_ids")
+        .with_list_parse_key("admin.guild_ids")
+        .try_parsing(true);
+    if let Some(vars) = env {
+        env_source = env_source.source(Some(vars));
     }
+    let cfg = ::config::Config::builder()
+        .add_source(file("default.toml"))
+        .add_source(file("local.toml"))
+        .add_source(env_source)
+        .build()?
+        .try_deserialize()?;
+    Ok(cfg)
 }
 
 #[cfg(test)]
 mod tests {
+    use std::path::PathBuf;
+
     use super::*;
 
     #[test]
@@ -274,7 +64,7 @@ mod tests {
         )]
         .into_iter()
         .collect();
-        let cfg = Config::load_with_env(dir.path(), Some(env)).unwrap();
+        let cfg = load_with_env(dir.path(), Some(env)).unwrap();
         assert_eq!(cfg.content.seeds_dir, PathBuf::from("/from/env"));
         assert_eq!(cfg.content.max_file_bytes, 10);
         assert_eq!(cfg.log.format, LogFormat::Text);
@@ -297,7 +87,7 @@ mod tests {
         .into_iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
-        let cfg = Config::load_with_env(dir.path(), Some(env)).unwrap();
+        let cfg = load_with_env(dir.path(), Some(env)).unwrap();
         assert_eq!(cfg.admin.user_ids, [11, 12]);
         assert_eq!(
             cfg.admin.guild_ids,
@@ -310,14 +100,14 @@ mod tests {
         let env = [("LECTERN__ADMIN__GUILD_IDS".to_string(), "7".to_string())]
             .into_iter()
             .collect();
-        let cfg = Config::load_with_env(dir.path(), Some(env)).unwrap();
+        let cfg = load_with_env(dir.path(), Some(env)).unwrap();
         assert_eq!(cfg.admin.guild_ids, [7]);
     }
 
     #[test]
     fn the_committed_default_file_parses() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("config");
-        let cfg = Config::load_with_env(&dir, Some(Default::default())).unwrap();
+        let cfg = load_with_env(&dir, Some(Default::default())).unwrap();
         assert_eq!(cfg.content.seeds_dir, PathBuf::from("seeds"));
         assert_eq!(cfg.cooldown.commands, CooldownConfig::default().commands);
         assert_eq!(cfg.reload.min_interval_secs, 5);

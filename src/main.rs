@@ -4,11 +4,10 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use lectern::cli::{self, Cli, Command};
-use lectern::config::Config;
 
 fn main() -> ExitCode {
     let args = Cli::parse();
-    let config = match Config::load(&args.config) {
+    let config = match lectern::config::load(&args.config) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("lectern: {e}");

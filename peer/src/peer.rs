@@ -38,7 +38,7 @@ pub struct SectionDoc {
 }
 
 /// Every section of the library, with the text lectern's index puts in its section document
-/// (`Index::build` in src/search/index.rs).
+/// (`Index::build` in crates/lectern-core/src/search/index.rs).
 pub fn section_docs(lib: &Library) -> Vec<SectionDoc> {
     lib.talks()
         .iter()
@@ -85,7 +85,7 @@ struct Fields {
 }
 
 impl Fields {
-    /// Text fields with lectern's boosts (`BOOSTS` in src/search/index.rs).
+    /// Text fields with lectern's boosts (`BOOSTS` in crates/lectern-core/src/search/index.rs).
     fn text(&self) -> [(Field, f32); 4] {
         [
             (self.title, 4.0),

@@ -21,7 +21,7 @@ pub struct Cli {
     )]
     pub config: PathBuf,
     /// Log format (overrides log.format).
-    #[arg(long, global = true, value_enum)]
+    #[arg(long, global = true, value_parser = log_format())]
     pub log_format: Option<LogFormat>,
     #[command(subcommand)]
     pub command: Command,
@@ -118,4 +118,11 @@ pub enum Question {
     },
     /// What lectern serves.
     About,
+}
+
+/// `--log-format`: the names the configuration uses, listed in `--help`.
+fn log_format() -> impl clap::builder::TypedValueParser<Value = LogFormat> {
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(LogFormat::ALL.map(|(name, _)| name))
+        .map(|name| name.parse::<LogFormat>().expect("a listed name parses"))
 }

@@ -16,7 +16,7 @@ use serenity::{
 };
 
 use super::custom_id;
-use crate::reply::{Component, Reply, limits};
+use lectern_core::reply::{Component, Reply, limits};
 
 /// The colour of lectern's embeds.
 const COLOUR: u32 = 0x5865F2;
@@ -176,7 +176,7 @@ pub fn message(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::reply::{Action, Button};
+    use lectern_core::reply::{Action, Button};
     use serde_json::json;
 
     #[test]

@@ -21,8 +21,8 @@ use std::time::Duration;
 use poise::serenity_prelude as serenity;
 use serenity::{CreateCommand, GuildId, Permissions};
 
-use crate::config::AdminConfig;
-use crate::i18n::Lang;
+use lectern_core::config::AdminConfig;
+use lectern_core::i18n::Lang;
 
 /// The policy: who is an operator.
 #[derive(Debug, Default)]
@@ -81,7 +81,11 @@ impl Operators {
 
     /// The refusal: who may.
     pub fn refusal(&self, lang: Lang) -> String {
-        crate::i18n::Msg::not_operator(!self.user_ids.is_empty(), !self.guild_ids.is_empty(), lang)
+        lectern_core::i18n::Msg::not_operator(
+            !self.user_ids.is_empty(),
+            !self.guild_ids.is_empty(),
+            lang,
+        )
     }
 
     /// The guilds whose managers are operators.

@@ -19,12 +19,12 @@ use poise::serenity_prelude::Permissions;
 use super::operators::Operators;
 use super::quote_bag::QuoteBag;
 use super::respond::Outcome;
-use crate::config::Config;
-use crate::cooldown::Cooldown;
-use crate::i18n::{Lang, Msg};
-use crate::library::{Library, QuoteScope};
 use crate::ops::Ops;
-use crate::reply::{self, AboutInfo, Reply};
+use lectern_core::config::Config;
+use lectern_core::cooldown::Cooldown;
+use lectern_core::i18n::{Lang, Msg};
+use lectern_core::library::{Library, QuoteScope};
+use lectern_core::reply::{self, AboutInfo, Reply};
 
 /// The state every handler shares (poise's user data).
 #[derive(Debug)]

@@ -1,6 +1,6 @@
 //! What a reload did: the verdict, the difference between two libraries, and the report.
 //!
-//! Pure data and functions, apart from the service that reloads ([`crate::reload::Content`]):
+//! Pure data and functions, apart from the service that reloads (`lectern_discord::reload::Content`):
 //! the replies, the log and the operations endpoint all read a [`ReloadReport`] without
 //! depending on how it was made. Sections are matched across loads by their number, or their
 //! title when they have none, so a section that only moved is not reported as changed.

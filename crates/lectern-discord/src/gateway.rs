@@ -26,7 +26,7 @@ use serenity::{
 };
 
 use super::{Plugin, Token, commands, components, convert, operators, registration};
-use crate::config::Config;
+use lectern_core::config::Config;
 
 /// How the shards of this process are chosen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,7 +41,7 @@ pub enum Shards {
 
 impl Shards {
     /// Reads `discord.shard_*`.
-    pub fn from_config(c: &crate::config::DiscordConfig) -> anyhow::Result<Shards> {
+    pub fn from_config(c: &lectern_core::config::DiscordConfig) -> anyhow::Result<Shards> {
         match (c.shard_start, c.shard_run, c.shard_total) {
             (None, None, None) => Ok(Shards::Auto),
             (None, None, Some(total)) if total > 0 => Ok(Shards::All { total }),
@@ -272,7 +272,7 @@ mod tests {
 
     #[test]
     fn shard_configuration() {
-        let mut c = crate::config::DiscordConfig::default();
+        let mut c = lectern_core::config::DiscordConfig::default();
         assert_eq!(Shards::from_config(&c).unwrap(), Shards::Auto);
         c.shard_total = Some(4);
         assert_eq!(Shards::from_config(&c).unwrap(), Shards::All { total: 4 });

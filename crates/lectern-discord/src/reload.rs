@@ -18,8 +18,8 @@ use std::time::{Instant, SystemTime};
 
 use arc_swap::ArcSwap;
 
-pub use crate::changes::{LibraryDiff, ReloadReport, Verdict, diff};
-use crate::library::{Counts, Library, LoadOptions, LoadWarning, Loaded};
+pub use lectern_core::changes::{LibraryDiff, ReloadReport, Verdict, diff};
+use lectern_core::library::{Counts, Library, LoadOptions, LoadWarning, Loaded};
 
 /// The library in service and how to load it again.
 pub struct Content {

@@ -139,7 +139,7 @@ impl Index {
         drop(reused);
         let mut index = b.finish();
         index.titles = titles;
-        index.bilingual = Bilingual::build(&index);
+        index.bilingual = Bilingual::build(|a, b| index.has_pair(a, b));
         index
     }
 
@@ -161,6 +161,12 @@ impl Index {
 
     pub fn n_docs(&self) -> usize {
         self.docs.len()
+    }
+
+    /// Whether the library has the characters `a` and `b` side by side somewhere (a bigram
+    /// term): what [`Bilingual::build`] asks of each dictionary headword.
+    pub fn has_pair(&self, a: char, b: char) -> bool {
+        self.term_id(Term::Bi(a, b)).is_some()
     }
 
     /// The term id of a token, if the index has it.
@@ -1008,7 +1014,7 @@ mod tests {
     #[test]
     fn reusing_a_previous_index_gives_the_same_index_as_a_fresh_build() {
         let read = |path: &str| {
-            std::fs::read_to_string(format!("{}/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+            std::fs::read_to_string(format!("{}/../../{path}", env!("CARGO_MANIFEST_DIR"))).unwrap()
         };
         let fixture = |name: &str| read(&format!("tests/fixtures/formats/{name}.md"));
         let parse = |id: &str, src: &str| crate::parse::parse_talk(id, src).0;

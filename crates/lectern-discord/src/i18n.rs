@@ -141,14 +141,12 @@ pub fn localize<U, E>(commands: &mut [poise::Command<U, E>]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::text::char_len;
+    use lectern_core::text::char_len;
 
     #[test]
     fn every_command_and_option_has_both_chinese_locales() {
-        let mut commands: Vec<poise::Command<(), ()>> = crate::discord::commands::all()
-            .into_iter()
-            .map(|(_, c)| c)
-            .collect();
+        let mut commands: Vec<poise::Command<(), ()>> =
+            crate::commands::all().into_iter().map(|(_, c)| c).collect();
         localize(&mut commands);
         for c in &commands {
             let ok = |m: &HashMap<String, String>, max: usize| {

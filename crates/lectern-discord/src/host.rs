@@ -1,4 +1,4 @@
-//! lectern as a plugin: its commands, autocomplete, buttons and menus mounted in a bot someone
+//! lectern as a plugin, from the host's side: how it is built, its commands, autocomplete, buttons and menus mounted in a bot someone
 //! else runs, without lectern's token or gateway. Written for serenity 0.12 and poise 0.6
 //! (poise 0.7 changes the command API).
 //!
@@ -37,7 +37,7 @@
 //! [`Plugin::handle`], or they would be answered twice. A plain serenity host passes every
 //! interaction to [`Plugin::handle`]. A command is lectern's when its name is one of the
 //! plugin's ([`Plugin::command_names`]), a component when its `custom_id` starts with the
-//! plugin's prefix and the format's version (see [`custom_id`]).
+//! plugin's prefix and the format's version (see [`crate::custom_id`]).
 //!
 //! Invariants: the plugin never registers commands (the host does, so nothing of the host's is
 //! overwritten); it keeps no global state and has no process-wide effect (no allocator
@@ -52,224 +52,18 @@ use std::sync::atomic::AtomicBool;
 
 use poise::serenity_prelude as serenity;
 use serenity::{
-    CommandInteraction, ComponentInteraction, CreateAutocompleteResponse, CreateCommand,
-    CreateInteractionResponse, Interaction,
+    ComponentInteraction, CreateAutocompleteResponse, CreateCommand, CreateInteractionResponse,
+    Interaction,
 };
 
-use super::commands::{self, Invocation};
-use super::custom_id::{self, Ids};
-use super::{Bot, components};
-use crate::config::Config;
-use crate::i18n::{Lang, Msg};
-use crate::library::{Library, LoadOptions};
+use crate::commands::{self, Invocation};
+use crate::custom_id::Ids;
 use crate::ops::Ops;
+use crate::plugin::{Plugin, PluginError, PluginOptions, Shared, Slash};
 use crate::reload::Content;
-
-/// One of lectern's slash commands, by what it does (its name is the host's choice).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Slash {
-    /// `/topics`: the talks and their sections.
-    Topics,
-    /// `/topic`: one section.
-    Topic,
-    /// `/quote`: a random quote.
-    Quote,
-    /// `/search`: search what was said.
-    Search,
-    /// `/about`: what lectern serves.
-    About,
-    /// `/reload`: load the content folder again (operators only).
-    Reload,
-}
-
-impl Slash {
-    /// Every command, in the order Discord lists them.
-    pub const ALL: [Slash; 6] = [
-        Slash::Topics,
-        Slash::Topic,
-        Slash::Quote,
-        Slash::Search,
-        Slash::About,
-        Slash::Reload,
-    ];
-
-    /// The command's name in the standalone bot: `topics`, `topic`, …
-    pub fn default_name(self) -> &'static str {
-        match self {
-            Slash::Topics => "topics",
-            Slash::Topic => "topic",
-            Slash::Quote => "quote",
-            Slash::Search => "search",
-            Slash::About => "about",
-            Slash::Reload => "reload",
-        }
-    }
-}
-
-/// A check of the host's: whether the user of an interaction may run `/reload`.
-pub type HostCheck = Arc<dyn Fn(&CommandInteraction) -> bool + Send + Sync>;
-
-/// Who may run `/reload`.
-#[derive(Clone, Default)]
-pub enum OperatorPolicy {
-    /// lectern's rule: users in `admin.user_ids` of the configuration, and members with
-    /// Manage Server or Administrator in the channel.
-    #[default]
-    Lectern,
-    /// The host's rule, asked for every `/reload`. (A poise host may instead, or as well, push
-    /// its own `checks` onto the command [`Plugin::commands`] hands out.)
-    Host(HostCheck),
-}
-
-impl std::fmt::Debug for OperatorPolicy {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            OperatorPolicy::Lectern => "Lectern",
-            OperatorPolicy::Host(_) => "Host(..)",
-        })
-    }
-}
-
-/// Whose flood control applies to lectern's commands.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum CooldownPolicy {
-    /// lectern's own (the standalone bot's `[cooldown]`, when configured).
-    #[default]
-    Lectern,
-    /// The host's: lectern applies none of its own, and the host limits as it likes (a poise
-    /// host, for example, with `cooldown_config` on the commands [`Plugin::commands`] hands
-    /// out, or in its `command_check`).
-    Host,
-}
-
-/// How a [`Plugin`] fits in its host: command names, `/reload` and who may use it, whose
-/// cooldown, the `custom_id` prefix. Built by chaining from [`PluginOptions::default`], which
-/// is what `lectern serve` uses.
-///
-/// ```
-/// use lectern::{PluginOptions, Slash};
-/// let options = PluginOptions::default()
-///     .command_prefix("talk-") // /talk-topic, /talk-quote, …
-///     .rename(Slash::Search, "talk-find")
-///     .without_reload()
-///     .custom_id_prefix("talk");
-/// ```
-#[derive(Debug, Clone)]
-pub struct PluginOptions {
-    command_prefix: String,
-    renames: HashMap<Slash, String>,
-    reload: bool,
-    operators: OperatorPolicy,
-    cooldown: CooldownPolicy,
-    custom_id_prefix: String,
-}
-
-impl Default for PluginOptions {
-    fn default() -> PluginOptions {
-        PluginOptions {
-            command_prefix: String::new(),
-            renames: HashMap::new(),
-            reload: true,
-            operators: OperatorPolicy::Lectern,
-            cooldown: CooldownPolicy::Lectern,
-            custom_id_prefix: "l".to_string(),
-        }
-    }
-}
-
-impl PluginOptions {
-    /// Put `prefix` before every command's name (and its Chinese names): `"talk-"` gives
-    /// `/talk-topic`. Not applied to a command given its own name by [`PluginOptions::rename`].
-    pub fn command_prefix(mut self, prefix: impl Into<String>) -> PluginOptions {
-        self.command_prefix = prefix.into();
-        self
-    }
-
-    /// Name `command` `name` (lowercase letters, digits, `-` and `_`, at most 32 characters),
-    /// in every language: its Chinese names are dropped.
-    pub fn rename(mut self, command: Slash, name: impl Into<String>) -> PluginOptions {
-        self.renames.insert(command, name.into());
-        self
-    }
-
-    /// Leave `/reload` out: the host reloads (or never does).
-    pub fn without_reload(mut self) -> PluginOptions {
-        self.reload = false;
-        self
-    }
-
-    /// Who may run `/reload` ([`OperatorPolicy::Lectern`] by default).
-    pub fn operators(mut self, policy: OperatorPolicy) -> PluginOptions {
-        self.operators = policy;
-        self
-    }
-
-    /// Gate `/reload` with the host's own check (see [`OperatorPolicy::Host`]).
-    pub fn reload_check(
-        self,
-        check: impl Fn(&CommandInteraction) -> bool + Send + Sync + 'static,
-    ) -> PluginOptions {
-        self.operators(OperatorPolicy::Host(Arc::new(check)))
-    }
-
-    /// Whose flood control applies ([`CooldownPolicy::Lectern`] by default).
-    pub fn cooldown(mut self, policy: CooldownPolicy) -> PluginOptions {
-        self.cooldown = policy;
-        self
-    }
-
-    /// Start the `custom_id` of every button and menu with `prefix` (1 to 7 ASCII letters,
-    /// digits, `-` or `_`; `l` by default, as the standalone bot), so that the plugin
-    /// recognises its components and leaves the host's alone. Two plugins in one bot need two
-    /// prefixes.
-    pub fn custom_id_prefix(mut self, prefix: impl Into<String>) -> PluginOptions {
-        self.custom_id_prefix = prefix.into();
-        self
-    }
-}
-
-/// Why a [`Plugin`] could not be built: options Discord would reject.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
-pub enum PluginError {
-    #[error(
-        "command name {0:?} is not valid on Discord (1 to 32 lowercase letters, digits, - or _)"
-    )]
-    CommandName(String),
-    #[error("two commands would both be named {0:?}")]
-    DuplicateName(String),
-    #[error(
-        "custom_id prefix {0:?} is not valid (1 to {max} ASCII letters, digits, - or _)",
-        max = custom_id::MAX_PREFIX_LEN
-    )]
-    CustomIdPrefix(String),
-}
-
-/// lectern mounted in a host bot: its commands, and the interactions that are its own. Cheap
-/// to clone (all clones share one state). See the [module documentation](self).
-#[derive(Clone)]
-pub struct Plugin {
-    shared: Arc<Shared>,
-}
-
-struct Shared {
-    bot: Arc<Bot>,
-    ids: Ids,
-    /// The commands handed out, in order, by their names.
-    names: Vec<(Slash, String)>,
-    /// Per command, whether it keeps its Chinese names (not renamed by the host).
-    localized: HashMap<Slash, bool>,
-    options: PluginOptions,
-}
-
-impl std::fmt::Debug for Plugin {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Plugin")
-            .field("names", &self.shared.names)
-            .field("ids", &self.shared.ids)
-            .field("options", &self.shared.options)
-            .finish()
-    }
-}
+use crate::{Bot, components};
+use lectern_core::config::Config;
+use lectern_core::library::{Library, LoadOptions};
 
 impl Plugin {
     /// A plugin serving the write-ups in `dir`, read now (bad files are skipped and logged,
@@ -285,7 +79,7 @@ impl Plugin {
 
     /// A plugin serving `config.content` (folder and limits) with `config.admin` as lectern's
     /// operators: a host that keeps a lectern configuration (files and `LECTERN__…`
-    /// variables, see [`Config::load`]). The allocator is never trimmed after a load, whatever
+    /// variables, read by the `lectern` binary's `config::load`). The allocator is never trimmed after a load, whatever
     /// the configuration says: that is the standalone bot's business.
     pub fn from_config(config: &Config, options: PluginOptions) -> Result<Plugin, PluginError> {
         let load = LoadOptions {
@@ -382,20 +176,6 @@ impl Plugin {
         poise::builtins::create_application_commands(&self.commands::<(), ()>())
     }
 
-    /// The names of the commands this plugin answers, in order.
-    pub fn command_names(&self) -> impl Iterator<Item = &str> {
-        self.shared.names.iter().map(|(_, n)| n.as_str())
-    }
-
-    /// The name `command` has in this plugin; `None` when it is left out.
-    pub fn name(&self, command: Slash) -> Option<&str> {
-        self.shared
-            .names
-            .iter()
-            .find(|(s, _)| *s == command)
-            .map(|(_, n)| n.as_str())
-    }
-
     /// Whether `interaction` is this plugin's: one of its commands (or their autocomplete),
     /// or a component whose `custom_id` has its prefix.
     pub fn owns(&self, interaction: &Interaction) -> bool {
@@ -454,49 +234,6 @@ impl Plugin {
         }
         components::handle(http.as_ref(), self, press).await;
         true
-    }
-
-    /// The shared state: the content in service (and reloading it), metrics, quote bags.
-    pub fn bot(&self) -> &Arc<Bot> {
-        &self.shared.bot
-    }
-
-    /// Whose flood control applies.
-    pub fn cooldown_policy(&self) -> CooldownPolicy {
-        self.shared.options.cooldown
-    }
-
-    /// The `custom_id` format of this plugin's components.
-    pub(crate) fn ids(&self) -> &Ids {
-        &self.shared.ids
-    }
-
-    /// Whether the user of `i` may run `/reload`, by the plugin's [`OperatorPolicy`]; `Err`
-    /// holds the polite refusal, in `lang`, saying who may.
-    pub(crate) fn may_reload(&self, i: &CommandInteraction, lang: Lang) -> Result<(), String> {
-        match &self.shared.options.operators {
-            OperatorPolicy::Lectern => {
-                let permissions = i.member.as_ref().and_then(|m| m.permissions);
-                let guild = i.guild_id.map(|g| g.get());
-                let operators = self.shared.bot.operators();
-                if operators.is_operator(i.user.id.get(), guild, permissions) {
-                    Ok(())
-                } else {
-                    Err(operators.refusal(lang))
-                }
-            }
-            OperatorPolicy::Host(check) if check(i) => Ok(()),
-            OperatorPolicy::Host(_) => Err(Msg::NotAllowedToReload.get(lang).to_string()),
-        }
-    }
-
-    /// Which command of this plugin `i` invokes, by its name.
-    fn slash(&self, i: &CommandInteraction) -> Option<Slash> {
-        self.shared
-            .names
-            .iter()
-            .find(|(_, n)| *n == i.data.name)
-            .map(|(s, _)| *s)
     }
 }
 

@@ -19,7 +19,7 @@
 //!   one), `l.<page>` or `l.<page>.<tag>` (a page of the list of talks, all or those with one
 //!   tag) or `c.<talk>.<page>` (a page of a talk's sections); the kinds after `q.<talk>.<section>`
 //!   were added without changing the older ones, which read as they always have;
-//! - `<speaker>` and `<tag>` are hashed like talk ids ([`crate::library::key`]), in 16 hex
+//! - `<speaker>` and `<tag>` are hashed like talk ids ([`lectern_core::library::key`]), in 16 hex
 //!   digits;
 //! - `<talk>` is the 64-bit FNV-1a hash of the talk id in 16 hex digits: talk ids are file
 //!   names and can be long, a hash is short and stays the same across restarts and reloads;
@@ -43,8 +43,8 @@
 //! versions; a talk hash that no loaded talk has any more resolves to `None`, and the caller
 //! answers politely.
 
-use crate::library::Library;
-use crate::reply::Action;
+use lectern_core::library::Library;
+use lectern_core::reply::Action;
 
 /// Discord's limit for a `custom_id` and for a select option's value, in characters.
 pub const MAX_LEN: usize = 100;
@@ -186,9 +186,9 @@ pub struct Press {
     pub target: Option<Target>,
 }
 
-/// The stable hash of a talk id (64-bit FNV-1a), [`crate::library::key`].
+/// The stable hash of a talk id (64-bit FNV-1a), [`lectern_core::library::key`].
 pub fn talk_key(id: &str) -> u64 {
-    crate::library::key(id)
+    lectern_core::library::key(id)
 }
 
 /// The `<action>` part of an id, also the value of a select option.
@@ -321,14 +321,14 @@ pub fn resolve(lib: &Library, target: Target) -> Option<Action> {
 }
 
 /// The name whose key is `key` in `names`.
-fn name_of(names: &[crate::library::Name], key: u64) -> Option<String> {
+fn name_of(names: &[lectern_core::library::Name], key: u64) -> Option<String> {
     names.iter().find(|n| n.key == key).map(|n| n.name.clone())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::text::char_len;
+    use lectern_core::text::char_len;
 
     fn button(slot: usize, invoker: u64, action: &Action) -> String {
         Ids::LECTERN.button(slot, invoker, action)

@@ -19,10 +19,10 @@ use serenity::{ComponentInteraction, ComponentInteractionDataKind};
 use super::custom_id::{self, Ids};
 use super::plugin::Plugin;
 use super::respond::{Outcome, Responder};
-use super::{Bot, gate, retry};
-use crate::i18n::{Lang, Msg};
-use crate::library::{QuoteScope, SectionRef};
-use crate::reply::{self, Action, Reply};
+use super::{Bot, retry};
+use lectern_core::i18n::{Lang, Msg};
+use lectern_core::library::{QuoteScope, SectionRef};
+use lectern_core::reply::{self, Action, Reply};
 
 /// How a press is answered.
 #[derive(Debug)]
@@ -40,7 +40,7 @@ pub async fn handle(http: &serenity::Http, plugin: &Plugin, i: &ComponentInterac
     let (bot, ids) = (plugin.bot(), plugin.ids());
     let mut r = Responder::component(http, i, Arc::clone(&bot.ops().metrics), ids);
     // Flood control first (select menus only): a throttled user gets a note, nothing else.
-    let (answer, outcome) = match gate::component(plugin, i) {
+    let (answer, outcome) = match plugin.throttle_component(i) {
         Some(wait) => (Answer::New(wait), Outcome::Throttled),
         None => r.span().in_scope(|| answer(bot, ids, i)),
     };
@@ -124,7 +124,7 @@ fn answer(bot: &Bot, ids: &Ids, i: &ComponentInteraction) -> (Answer, Outcome) {
                 None => None,
             };
             let scope = QuoteScope::Speaker {
-                speaker: crate::library::key(&speaker),
+                speaker: lectern_core::library::key(&speaker),
                 talk,
             };
             let (reply, outcome) = bot.draw_quote(lib, i.channel_id.get(), scope, lang);

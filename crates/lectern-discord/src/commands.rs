@@ -26,10 +26,10 @@ use tracing::Instrument;
 use super::plugin::{Plugin, Slash};
 use super::respond::{Kind, Outcome, Responder, Track};
 use super::retry;
-use crate::i18n::{Lang, Msg};
-use crate::library::{Library, Lookup, Pick};
-use crate::reply::{self, Reply};
-use crate::search;
+use lectern_core::i18n::{Lang, Msg};
+use lectern_core::library::{Library, Lookup, Pick};
+use lectern_core::reply::{self, Reply};
+use lectern_core::search;
 
 /// Errors of the standalone bot's framework; shown to users only as an apology.
 pub type Error = anyhow::Error;
@@ -263,7 +263,7 @@ pub(crate) async fn run(
     let mut r = Responder::command(http, i, metrics, plugin.ids()).sharing_first_response(sent);
     let lang = Lang::from_locale(&i.locale);
     // Flood control first: a throttled user gets a note and no work is done.
-    if let Some(wait) = super::gate::command(plugin, i) {
+    if let Some(wait) = plugin.throttle_command(i) {
         match r.respond(&wait).await {
             Ok(()) => r.finish(Outcome::Throttled),
             Err(_) => r.finish(Outcome::Error),
@@ -362,7 +362,7 @@ async fn reload_now(
         return Ok(Outcome::Refused);
     }
     if let Err(wait) = plugin.bot().admit_reload() {
-        let secs = crate::cooldown::seconds_left(wait);
+        let secs = lectern_core::cooldown::seconds_left(wait);
         r.respond(&Reply::notice(&Msg::reload_too_soon(secs, lang)))
             .await?;
         return Ok(Outcome::Refused);
@@ -430,7 +430,7 @@ fn choices(
     partial: &str,
 ) -> Vec<AutocompleteChoice> {
     let max = search::MAX_CHOICES;
-    let names = |list: Vec<crate::library::NameChoice>| {
+    let names = |list: Vec<lectern_core::library::NameChoice>| {
         list.into_iter()
             .map(|c| AutocompleteChoice::new(c.label, c.value))
             .collect()
@@ -456,7 +456,7 @@ fn choices(
             search::autocomplete_in(lib, within, partial)
                 .into_iter()
                 .map(|c| {
-                    let key = crate::library::key(&lib.talks()[c.section.talk].id);
+                    let key = lectern_core::library::key(&lib.talks()[c.section.talk].id);
                     let value = Pick::Section(key, c.section.section).value();
                     AutocompleteChoice::new(c.label, value)
                 })

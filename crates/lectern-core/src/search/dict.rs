@@ -20,9 +20,7 @@ use std::sync::LazyLock;
 use rust_stemmers::{Algorithm, Stemmer};
 use rustc_hash::FxHashMap;
 
-use super::index::Index;
 use super::normalize::{fold, fold_char};
-use super::tokenize::Term;
 
 /// The dictionary text; see the module header.
 static TEXT: &str = include_str!("cedict/cedict-en.txt");
@@ -164,25 +162,17 @@ fn entries() -> impl Iterator<Item = (&'static str, &'static str)> {
     TEXT.lines().filter_map(|l| l.split_once('\t'))
 }
 
-/// Whether every character pair of `word` (folded) is in the index: the cheap test for "the
-/// library uses this word" (a false positive only costs an alternative that scores nothing).
-pub fn in_index(index: &Index, word: &str) -> bool {
-    let chars: Vec<char> = word.chars().collect();
-    chars.len() >= 2
-        && chars
-            .windows(2)
-            .all(|p| index.term_id(Term::Bi(p[0], p[1])).is_some())
-}
-
-/// [`in_index`] of `fold(word)`, without building the folded string: [`Bilingual::build`] asks
-/// it of all 97,550 headwords, and keeps only a few thousand.
-fn folded_in_index(index: &Index, word: &str) -> bool {
+/// Whether `has_pair` holds for every pair of adjacent characters of `fold(word)`, without
+/// building the folded string: [`Bilingual::build`] asks it of all 97,550 headwords, and keeps
+/// only a few thousand. (With the index's character pairs, the cheap test for "the library
+/// uses this word": a false positive only costs an alternative that scores nothing.)
+fn every_folded_pair(word: &str, has_pair: &impl Fn(char, char) -> bool) -> bool {
     let (mut prev, mut pairs, mut all) = (None, 0, true);
     for c in word.chars() {
         fold_char(c, |f| {
             if let Some(p) = prev {
                 pairs += 1;
-                all = all && index.term_id(Term::Bi(p, f)).is_some();
+                all = all && has_pair(p, f);
             }
             prev = Some(f);
         });
@@ -212,11 +202,12 @@ pub struct Bilingual {
 }
 
 impl Bilingual {
-    /// Keeps the dictionary entries whose headword the index holds.
-    pub fn build(index: &Index) -> Bilingual {
+    /// Keeps the dictionary entries whose headword the library may use: every pair of adjacent
+    /// characters of it (folded) passes `has_pair`, which the index answers from its bigrams.
+    pub fn build(has_pair: impl Fn(char, char) -> bool) -> Bilingual {
         let mut b = Bilingual::default();
         for (head, senses) in entries() {
-            if !folded_in_index(index, head) {
+            if !every_folded_pair(head, &has_pair) {
                 continue;
             }
             let head = fold(head);

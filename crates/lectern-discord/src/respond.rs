@@ -34,10 +34,10 @@ use tracing::Instrument;
 
 use super::custom_id::Ids;
 use super::{convert, retry};
-use crate::i18n::Lang;
 use crate::ops::Metrics;
-use crate::reply::Reply;
-use crate::reply::script::in_script;
+use lectern_core::i18n::Lang;
+use lectern_core::reply::Reply;
+use lectern_core::reply::script::in_script;
 
 /// How an interaction ended, for the log and the metrics.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,24 +1,29 @@
-//! The Discord adapter: interactions in, calls of the core ([`crate::reply`],
-//! [`crate::search`]) and [`crate::reply::Reply`]s out, with serenity for the gateway and HTTP
+//! The Discord adapter: interactions in, calls of the core ([`lectern_core::reply`],
+//! [`lectern_core::search`]) and [`lectern_core::reply::Reply`]s out, with serenity for the gateway and HTTP
 //! and poise for the slash commands.
 //!
 //! This module is the only part of the crate that knows Discord, and it knows nothing else
 //! about the process: what runs beside the bot (the content load, the ops listener, the
-//! watcher, signals) is wired in [`crate::serve`]. Map:
+//! watcher, signals) is wired in the `lectern` binary's `serve`. Map:
 //! - [`gateway`]: [`run_bot`] connects with a configuration, a [`Token`] and a [`Bot`] until
 //!   `shutdown` resolves; sharding ([`Shards`]), registration, gateway state and latency;
 //! - [`bot`]: [`Bot`], the state every handler shares (the content, status and metrics through
-//!   [`crate::ops::Ops`], the [`operators::Operators`] policy and the flood control, quote
-//!   drawing); [`gate`]: the one check before every command and menu choice (flood control);
-//! - [`plugin`]: [`Plugin`], lectern mounted in a host bot (poise or plain serenity): its
-//!   commands, and the interactions that are its own; the standalone bot is its first host;
+//!   [`ops::Ops`], the [`operators::Operators`] policy and the flood control, quote
+//!   drawing);
+//! - [`plugin`]: [`Plugin`], the state a host holds of lectern, and the one check before every
+//!   command and menu choice (flood control); [`host`]: how a host (poise or plain serenity)
+//!   builds a plugin and mounts it: its commands, and the interactions that are its own; the
+//!   standalone bot is its first host;
 //! - [`commands`]: one small function per slash command, and the one error handler;
 //!   [`components`]: button presses and select menus;
 //! - [`respond`]: the [`Responder`] every answer goes through (span, metrics, outcome, the
 //!   deadline and 429s); [`retry`]: waiting out a 429;
 //! - [`convert`]: `Reply` → serenity builders; [`custom_id`]: what a button carries;
 //!   [`quote_bag`]: no-repeat quotes per channel; [`i18n`]: Chinese command names;
-//!   [`token`]: the bot token, never shown.
+//!   [`token`]: the bot token, never shown;
+//! - [`reload`]: [`reload::Content`], the library in service behind an `ArcSwap`, reloads that
+//!   build aside and swap atomically or keep the old library; [`ops`]: the process's state
+//!   (shards, readiness, metrics) that the binary serves over HTTP.
 //!
 //! Invariants:
 //! - the token lives in a [`Token`] and is never logged, nor put in an error;
@@ -34,13 +39,15 @@ pub mod commands;
 pub mod components;
 pub mod convert;
 pub mod custom_id;
-pub mod gate;
 pub mod gateway;
+pub mod host;
 pub mod i18n;
 pub mod operators;
+pub mod ops;
 pub mod plugin;
 pub mod quote_bag;
 pub mod registration;
+pub mod reload;
 pub mod respond;
 pub mod retry;
 pub mod token;

@@ -1,0 +1,240 @@
+//! The configuration's types: plain structs with defaults, which the plugin takes as they are.
+//! Reading them from files and the environment is the binary's job (`lectern::config::load`,
+//! with the `config` crate).
+//!
+//! Later layers win there: built-in defaults, `config/default.toml`, `config/local.toml` (optional,
+//! not committed), then environment variables `LECTERN__SECTION__KEY` (double underscore between
+//! levels, e.g. `LECTERN__CONTENT__SEEDS_DIR`). The Discord token is *not* configuration: it is
+//! read from `DISCORD_TOKEN` or `DISCORD_TOKEN_FILE` only when serving, and never stored here,
+//! so that printing a `Config` can never leak it.
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+/// The whole configuration. Every field has a default, so an empty configuration is valid.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct Config {
+    pub content: ContentConfig,
+    pub log: LogConfig,
+    pub discord: DiscordConfig,
+    pub admin: AdminConfig,
+    pub reload: ReloadConfig,
+    pub cooldown: CooldownConfig,
+    pub ops: OpsConfig,
+    pub http: HttpConfig,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default)]
+pub struct ContentConfig {
+    /// Folder of Markdown write-ups.
+    pub seeds_dir: PathBuf,
+    /// Files larger than this are skipped with a warning.
+    pub max_file_bytes: u64,
+    /// Reload when the seeds folder changes.
+    pub watch: bool,
+    /// Where relative image paths of the write-ups resolve (`images/a.png` against
+    /// `https://cdn.example.org/talks/`). Without it, such images are dropped with a warning:
+    /// Discord accepts only absolute http(s) URLs.
+    pub media_base_url: Option<String>,
+}
+
+impl ContentConfig {
+    /// The options of [`crate::library::Library::load`] for the `lectern` binary, which owns
+    /// its process: the configured limits, and free memory given back after each load.
+    pub fn load_options(&self) -> crate::library::LoadOptions {
+        crate::library::LoadOptions {
+            max_file_bytes: self.max_file_bytes,
+            release_memory: true,
+            media_base_url: self.media_base_url.clone(),
+        }
+    }
+}
+
+impl Default for ContentConfig {
+    fn default() -> Self {
+        ContentConfig {
+            seeds_dir: PathBuf::from("seeds"),
+            max_file_bytes: 4 * 1024 * 1024,
+            watch: false,
+            media_base_url: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default)]
+pub struct LogConfig {
+    /// `text` or `json`.
+    pub format: LogFormat,
+    /// A `tracing` filter used when `RUST_LOG` is not set.
+    pub filter: String,
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        LogConfig {
+            format: LogFormat::Text,
+            filter: "info,serenity=warn,poise=warn".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+impl LogFormat {
+    /// Every format, by the name the configuration and `--log-format` use.
+    pub const ALL: [(&'static str, LogFormat); 2] =
+        [("text", LogFormat::Text), ("json", LogFormat::Json)];
+}
+
+impl std::str::FromStr for LogFormat {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<LogFormat, String> {
+        LogFormat::ALL
+            .iter()
+            .find(|(name, _)| *name == s)
+            .map(|&(_, f)| f)
+            .ok_or_else(|| format!("unknown log format {s:?} (text or json)"))
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct DiscordConfig {
+    /// Base URL of Discord's HTTP API (or of a ratelimit proxy in front of it). Empty: Discord.
+    pub api_base: Option<String>,
+    /// Register commands in this guild only (instant; for trying a setup).
+    pub guild_id: Option<u64>,
+    /// First shard this process runs; with `shard_count`.
+    pub shard_start: Option<u32>,
+    /// How many shards this process runs, starting at `shard_start`.
+    pub shard_run: Option<u32>,
+    /// Total shards across all processes. Empty: Discord's recommendation, all in this process.
+    pub shard_total: Option<u32>,
+}
+
+/// Who operates lectern (may `/reload`), besides the application's owner or team.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct AdminConfig {
+    /// Users who are operators wherever they are.
+    #[serde(deserialize_with = "ids")]
+    pub user_ids: Vec<u64>,
+    /// Guilds whose members with Manage Server are operators; `/reload` is registered only
+    /// there when set.
+    #[serde(deserialize_with = "ids")]
+    pub guild_ids: Vec<u64>,
+}
+
+/// A list of Discord ids as people write them: `[1, 2]` in TOML, `1,2` or `1, 2` in the
+/// environment (the `config` crate splits on commas and leaves the spaces), or one id alone.
+fn ids<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<u64>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Id {
+        Number(u64),
+        Text(String),
+    }
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Ids {
+        List(Vec<Id>),
+        One(Id),
+    }
+    let items = match Ids::deserialize(d)? {
+        Ids::List(items) => items,
+        Ids::One(item) => vec![item],
+    };
+    let mut out = Vec::new();
+    for item in items {
+        match item {
+            Id::Number(n) => out.push(n),
+            Id::Text(text) => {
+                for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+                    let n = part.parse().map_err(|_| {
+                        serde::de::Error::custom(format!("{part:?} is not a Discord id"))
+                    })?;
+                    out.push(n);
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default)]
+pub struct ReloadConfig {
+    /// Seconds that must pass between two `/reload`s from Discord; 0 turns the limit off.
+    /// SIGHUP, the watcher and `lectern reload` are not limited.
+    pub min_interval_secs: u64,
+}
+
+impl Default for ReloadConfig {
+    fn default() -> Self {
+        ReloadConfig {
+            min_interval_secs: 5,
+        }
+    }
+}
+
+/// Flood control: at most `commands` answers per user in any `seconds` window.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default)]
+pub struct CooldownConfig {
+    /// Answers a user may get in a window; 0 turns flood control off.
+    pub commands: u32,
+    /// The window's length in seconds.
+    pub seconds: u64,
+}
+
+impl Default for CooldownConfig {
+    fn default() -> Self {
+        CooldownConfig {
+            commands: 5,
+            seconds: 10,
+        }
+    }
+}
+
+impl CooldownConfig {
+    /// No flood control (tests and benchmarks that send many commands as one user).
+    pub fn off() -> CooldownConfig {
+        CooldownConfig {
+            commands: 0,
+            ..CooldownConfig::default()
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default)]
+pub struct OpsConfig {
+    /// A shard that reconnects within this many seconds does not make `/readyz` fail.
+    pub readiness_grace_secs: u64,
+}
+
+impl Default for OpsConfig {
+    fn default() -> Self {
+        OpsConfig {
+            readiness_grace_secs: 5,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct HttpConfig {
+    /// Address of the health and metrics listener; empty turns it off.
+    pub bind: String,
+}

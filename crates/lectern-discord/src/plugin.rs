@@ -1,0 +1,339 @@
+//! The plugin's state: [`Plugin`], what a host holds of lectern (the content in service, the
+//! names it gave lectern's commands, the `custom_id` format, the [`PluginOptions`]), and the
+//! checks every command and menu choice passes first (flood control, who may `/reload`).
+//! Policy (the options) and mechanism (the [`Bot`]'s cooldowns) meet here.
+//!
+//! How a host builds and mounts a plugin, and which interactions are its own, is in
+//! [`crate::host`].
+//!
+//! # Flood control
+//!
+//! `Plugin::throttle_command` is run before every slash command of the plugin, whichever front
+//! end received it, `Plugin::throttle_component` before every component interaction. Both ask
+//! [`Bot::admit`] (the [`lectern_core::cooldown::Cooldown`] per user, operators exempt) and, when
+//! the user must wait, answer with an ephemeral note saying for how long, count it in
+//! `lectern_throttled_total` and do nothing else.
+//!
+//! What is counted: every slash command, and every select menu choice (it posts a new message
+//! to the channel, as a command does). Not counted: autocompletes (Discord sends one per
+//! keystroke, and their answers are only suggestions), and button presses, which page through
+//! a section or draw another quote by editing the presser's own message in place: paging
+//! quickly is normal use, adds nothing to the channel, and each press costs what rendering one
+//! page costs.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use poise::serenity_prelude as serenity;
+use serenity::{CommandInteraction, ComponentInteraction, ComponentInteractionDataKind};
+
+use crate::Bot;
+use crate::custom_id::{self, Ids};
+use lectern_core::cooldown::seconds_left;
+use lectern_core::i18n::{Lang, Msg};
+use lectern_core::reply::Reply;
+
+/// One of lectern's slash commands, by what it does (its name is the host's choice).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Slash {
+    /// `/topics`: the talks and their sections.
+    Topics,
+    /// `/topic`: one section.
+    Topic,
+    /// `/quote`: a random quote.
+    Quote,
+    /// `/search`: search what was said.
+    Search,
+    /// `/about`: what lectern serves.
+    About,
+    /// `/reload`: load the content folder again (operators only).
+    Reload,
+}
+
+impl Slash {
+    /// Every command, in the order Discord lists them.
+    pub const ALL: [Slash; 6] = [
+        Slash::Topics,
+        Slash::Topic,
+        Slash::Quote,
+        Slash::Search,
+        Slash::About,
+        Slash::Reload,
+    ];
+
+    /// The command's name in the standalone bot: `topics`, `topic`, …
+    pub fn default_name(self) -> &'static str {
+        match self {
+            Slash::Topics => "topics",
+            Slash::Topic => "topic",
+            Slash::Quote => "quote",
+            Slash::Search => "search",
+            Slash::About => "about",
+            Slash::Reload => "reload",
+        }
+    }
+}
+
+/// A check of the host's: whether the user of an interaction may run `/reload`.
+pub type HostCheck = Arc<dyn Fn(&CommandInteraction) -> bool + Send + Sync>;
+
+/// Who may run `/reload`.
+#[derive(Clone, Default)]
+pub enum OperatorPolicy {
+    /// lectern's rule: users in `admin.user_ids` of the configuration, and members with
+    /// Manage Server or Administrator in the channel.
+    #[default]
+    Lectern,
+    /// The host's rule, asked for every `/reload`. (A poise host may instead, or as well, push
+    /// its own `checks` onto the command [`Plugin::commands`] hands out.)
+    Host(HostCheck),
+}
+
+impl std::fmt::Debug for OperatorPolicy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            OperatorPolicy::Lectern => "Lectern",
+            OperatorPolicy::Host(_) => "Host(..)",
+        })
+    }
+}
+
+/// Whose flood control applies to lectern's commands.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum CooldownPolicy {
+    /// lectern's own (the standalone bot's `[cooldown]`, when configured).
+    #[default]
+    Lectern,
+    /// The host's: lectern applies none of its own, and the host limits as it likes (a poise
+    /// host, for example, with `cooldown_config` on the commands [`Plugin::commands`] hands
+    /// out, or in its `command_check`).
+    Host,
+}
+
+/// How a [`Plugin`] fits in its host: command names, `/reload` and who may use it, whose
+/// cooldown, the `custom_id` prefix. Built by chaining from [`PluginOptions::default`], which
+/// is what `lectern serve` uses.
+///
+/// ```
+/// use lectern_discord::{PluginOptions, Slash};
+/// let options = PluginOptions::default()
+///     .command_prefix("talk-") // /talk-topic, /talk-quote, …
+///     .rename(Slash::Search, "talk-find")
+///     .without_reload()
+///     .custom_id_prefix("talk");
+/// ```
+#[derive(Debug, Clone)]
+pub struct PluginOptions {
+    pub(crate) command_prefix: String,
+    pub(crate) renames: HashMap<Slash, String>,
+    pub(crate) reload: bool,
+    pub(crate) operators: OperatorPolicy,
+    pub(crate) cooldown: CooldownPolicy,
+    pub(crate) custom_id_prefix: String,
+}
+
+impl Default for PluginOptions {
+    fn default() -> PluginOptions {
+        PluginOptions {
+            command_prefix: String::new(),
+            renames: HashMap::new(),
+            reload: true,
+            operators: OperatorPolicy::Lectern,
+            cooldown: CooldownPolicy::Lectern,
+            custom_id_prefix: "l".to_string(),
+        }
+    }
+}
+
+impl PluginOptions {
+    /// Put `prefix` before every command's name (and its Chinese names): `"talk-"` gives
+    /// `/talk-topic`. Not applied to a command given its own name by [`PluginOptions::rename`].
+    pub fn command_prefix(mut self, prefix: impl Into<String>) -> PluginOptions {
+        self.command_prefix = prefix.into();
+        self
+    }
+
+    /// Name `command` `name` (lowercase letters, digits, `-` and `_`, at most 32 characters),
+    /// in every language: its Chinese names are dropped.
+    pub fn rename(mut self, command: Slash, name: impl Into<String>) -> PluginOptions {
+        self.renames.insert(command, name.into());
+        self
+    }
+
+    /// Leave `/reload` out: the host reloads (or never does).
+    pub fn without_reload(mut self) -> PluginOptions {
+        self.reload = false;
+        self
+    }
+
+    /// Who may run `/reload` ([`OperatorPolicy::Lectern`] by default).
+    pub fn operators(mut self, policy: OperatorPolicy) -> PluginOptions {
+        self.operators = policy;
+        self
+    }
+
+    /// Gate `/reload` with the host's own check (see [`OperatorPolicy::Host`]).
+    pub fn reload_check(
+        self,
+        check: impl Fn(&CommandInteraction) -> bool + Send + Sync + 'static,
+    ) -> PluginOptions {
+        self.operators(OperatorPolicy::Host(Arc::new(check)))
+    }
+
+    /// Whose flood control applies ([`CooldownPolicy::Lectern`] by default).
+    pub fn cooldown(mut self, policy: CooldownPolicy) -> PluginOptions {
+        self.cooldown = policy;
+        self
+    }
+
+    /// Start the `custom_id` of every button and menu with `prefix` (1 to 7 ASCII letters,
+    /// digits, `-` or `_`; `l` by default, as the standalone bot), so that the plugin
+    /// recognises its components and leaves the host's alone. Two plugins in one bot need two
+    /// prefixes.
+    pub fn custom_id_prefix(mut self, prefix: impl Into<String>) -> PluginOptions {
+        self.custom_id_prefix = prefix.into();
+        self
+    }
+}
+
+/// Why a [`Plugin`] could not be built: options Discord would reject.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum PluginError {
+    #[error(
+        "command name {0:?} is not valid on Discord (1 to 32 lowercase letters, digits, - or _)"
+    )]
+    CommandName(String),
+    #[error("two commands would both be named {0:?}")]
+    DuplicateName(String),
+    #[error(
+        "custom_id prefix {0:?} is not valid (1 to {max} ASCII letters, digits, - or _)",
+        max = custom_id::MAX_PREFIX_LEN
+    )]
+    CustomIdPrefix(String),
+}
+
+/// lectern mounted in a host bot: its commands, and the interactions that are its own. Cheap
+/// to clone (all clones share one state). See the [module documentation](self).
+#[derive(Clone)]
+pub struct Plugin {
+    pub(crate) shared: Arc<Shared>,
+}
+
+pub(crate) struct Shared {
+    pub(crate) bot: Arc<Bot>,
+    pub(crate) ids: Ids,
+    /// The commands handed out, in order, by their names.
+    pub(crate) names: Vec<(Slash, String)>,
+    /// Per command, whether it keeps its Chinese names (not renamed by the host).
+    pub(crate) localized: HashMap<Slash, bool>,
+    pub(crate) options: PluginOptions,
+}
+
+impl std::fmt::Debug for Plugin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Plugin")
+            .field("names", &self.shared.names)
+            .field("ids", &self.shared.ids)
+            .field("options", &self.shared.options)
+            .finish()
+    }
+}
+
+impl Plugin {
+    /// The names of the commands this plugin answers, in order.
+    pub fn command_names(&self) -> impl Iterator<Item = &str> {
+        self.shared.names.iter().map(|(_, n)| n.as_str())
+    }
+
+    /// The name `command` has in this plugin; `None` when it is left out.
+    pub fn name(&self, command: Slash) -> Option<&str> {
+        self.shared
+            .names
+            .iter()
+            .find(|(s, _)| *s == command)
+            .map(|(_, n)| n.as_str())
+    }
+
+    /// The shared state: the content in service (and reloading it), metrics, quote bags.
+    pub fn bot(&self) -> &Arc<Bot> {
+        &self.shared.bot
+    }
+
+    /// Whose flood control applies.
+    pub fn cooldown_policy(&self) -> CooldownPolicy {
+        self.shared.options.cooldown
+    }
+
+    /// The `custom_id` format of this plugin's components.
+    pub(crate) fn ids(&self) -> &Ids {
+        &self.shared.ids
+    }
+
+    /// Whether the user of `i` may run `/reload`, by the plugin's [`OperatorPolicy`]; `Err`
+    /// holds the polite refusal, in `lang`, saying who may.
+    pub(crate) fn may_reload(&self, i: &CommandInteraction, lang: Lang) -> Result<(), String> {
+        match &self.shared.options.operators {
+            OperatorPolicy::Lectern => {
+                let permissions = i.member.as_ref().and_then(|m| m.permissions);
+                let guild = i.guild_id.map(|g| g.get());
+                let operators = self.shared.bot.operators();
+                if operators.is_operator(i.user.id.get(), guild, permissions) {
+                    Ok(())
+                } else {
+                    Err(operators.refusal(lang))
+                }
+            }
+            OperatorPolicy::Host(check) if check(i) => Ok(()),
+            OperatorPolicy::Host(_) => Err(Msg::NotAllowedToReload.get(lang).to_string()),
+        }
+    }
+
+    /// The note for a slash command that must wait, if it must; counted as throttled. `None`
+    /// when the host keeps its own flood control ([`CooldownPolicy::Host`]).
+    pub(crate) fn throttle_command(&self, i: &CommandInteraction) -> Option<Reply> {
+        let permissions = i.member.as_ref().and_then(|m| m.permissions);
+        self.throttled("command", i.user.id, i.guild_id, permissions, &i.locale)
+    }
+
+    /// The note for a component interaction that must wait, if it must; counted as throttled.
+    /// Only select menu choices count (see the module's documentation).
+    pub(crate) fn throttle_component(&self, i: &ComponentInteraction) -> Option<Reply> {
+        if !matches!(
+            i.data.kind,
+            ComponentInteractionDataKind::StringSelect { .. }
+        ) {
+            return None;
+        }
+        let permissions = i.member.as_ref().and_then(|m| m.permissions);
+        self.throttled("component", i.user.id, i.guild_id, permissions, &i.locale)
+    }
+
+    fn throttled(
+        &self,
+        kind: &str,
+        user: serenity::UserId,
+        guild: Option<serenity::GuildId>,
+        permissions: Option<serenity::Permissions>,
+        locale: &str,
+    ) -> Option<Reply> {
+        if self.cooldown_policy() == CooldownPolicy::Host {
+            return None;
+        }
+        let bot = self.bot();
+        let wait = bot
+            .admit(user.get(), guild.map(|g| g.get()), permissions)
+            .err()?;
+        bot.ops().metrics.record_throttled(kind);
+        let lang = Lang::from_locale(locale);
+        Some(Reply::notice(&Msg::slow_down(seconds_left(wait), lang)))
+    }
+
+    /// Which command of this plugin `i` invokes, by its name.
+    pub(crate) fn slash(&self, i: &CommandInteraction) -> Option<Slash> {
+        self.shared
+            .names
+            .iter()
+            .find(|(_, n)| *n == i.data.name)
+            .map(|(s, _)| *s)
+    }
+}
