@@ -20,7 +20,9 @@
 //! - [`serve`]: `lectern serve`, the process's wiring: content, ops listener, watcher, SIGHUP
 //!   and the bot, started and shut down in order.
 
-pub use lectern_core::{changes, cooldown, i18n, library, model, parse, reply, search, text};
+pub use lectern_core::{
+    changes, commands, cooldown, i18n, library, model, parse, reply, search, text,
+};
 pub use lectern_discord as discord;
 pub use lectern_discord::reload;
 

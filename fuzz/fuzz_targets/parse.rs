@@ -1,5 +1,5 @@
 //! Any bytes, read as (lossy) UTF-8, through the parser, then into every reply the talk gives
-//! (`reply::catalog::every_reply`, in both languages) with two queries: what follows a 0xFF
+//! (`commands::catalog::every_reply`, in both languages) with two queries: what follows a 0xFF
 //! byte in the input, if any (0xFF is never part of UTF-8 text), and a few characters of the
 //! talk's own text.
 //!
@@ -9,7 +9,7 @@
 
 use lectern::library::Library;
 use lectern::parse::{MAX_QUOTE_CHARS, MAX_TITLE_CHARS, MIN_QUOTE_CHARS, parse_talk};
-use lectern::reply::catalog;
+use lectern::commands::catalog;
 use lectern::search;
 use lectern::text::char_len;
 use libfuzzer_sys::fuzz_target;

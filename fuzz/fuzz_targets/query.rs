@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 
 use lectern::library::Library;
 use lectern::parse::parse_talk;
-use lectern::reply::catalog;
+use lectern::commands::catalog;
 use lectern::search;
 use libfuzzer_sys::fuzz_target;
 

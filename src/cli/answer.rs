@@ -1,19 +1,20 @@
 //! `lectern ask` and `lectern check`: answers from the content, as text or as JSON.
 //!
-//! `ask` answers with the same reply functions the bot uses, so what it prints is what the bot
+//! `ask` runs the bot's own commands ([`crate::commands`]), so what it prints is what the bot
 //! would send; `--json` prints the data behind the reply instead ([`super::json`]). Output goes
 //! to stdout, logs to stderr.
 
 use std::io::Write;
 use std::path::PathBuf;
 
-use rand::seq::IndexedRandom;
-
 use super::args::{AskArgs, Question};
 use super::json::{self, View};
+use crate::commands::topic::Topic;
+use crate::commands::topics::{Listing, Topics};
+use crate::commands::{self, Command, Context};
 use crate::config::Config;
-use crate::i18n::{Lang, Msg};
-use crate::library::{Library, Lookup};
+use crate::i18n::Lang;
+use crate::library::Library;
 use crate::reply::{self, AboutInfo, Reply};
 use crate::search;
 
@@ -65,70 +66,54 @@ pub fn ask(config: &Config, args: AskArgs, out: &mut dyn Write) -> anyhow::Resul
     Ok(0)
 }
 
-/// The reply to a question, and the data behind it for `--json`.
+/// The reply to a question, and the data behind it for `--json`: each question is the bot's
+/// command of that name ([`crate::commands`]), answered as the bot answers it.
 pub fn answer<'a>(lib: &'a Library, q: &Question, lang: Lang) -> (Reply, View<'a>) {
+    let about = AboutInfo::of_this_build();
+    let cx = Context::with_random(lib, lang, &about);
     match q {
         Question::Topics { talk, tag, page } => {
-            let none = View::Topics(json::TopicsView { talks: Vec::new() });
-            let page = page.saturating_sub(1);
-            let talk = match reply::talk_option(lib, talk.as_deref(), lang) {
-                Ok(talk) => talk,
-                Err(note) => return (*note, none),
+            let command = Topics {
+                talk: talk.clone(),
+                tag: tag.clone(),
+                page: page.saturating_sub(1),
             };
-            let tag = match tag.as_deref().map(|t| lib.resolve_tag(t)) {
-                None => None,
-                Some(Lookup::Found(tag)) => Some(tag.name.as_str()),
-                Some(_) => {
-                    let note = reply::topics_for(lib, None, tag.as_deref(), lang);
-                    return (note.unwrap_or_else(|e| *e), none);
-                }
+            let data = match command.resolve(lib, lang) {
+                Ok(Listing::Talk(t)) => json::topics_of(lib, Some(t), None),
+                Ok(Listing::Tag(tag)) => json::topics_of(lib, None, Some(&tag)),
+                Ok(Listing::All) => json::topics_of(lib, None, None),
+                Err(_) => json::TopicsView { talks: Vec::new() },
             };
-            let reply = match (talk, tag) {
-                (Some(t), _) => reply::contents(lib, t, page, lang),
-                (None, Some(tag)) => reply::talks(lib, page, Some(tag), lang),
-                (None, None) if lib.talks().len() == 1 => reply::contents(lib, 0, page, lang),
-                (None, None) if lib.talks().is_empty() => reply::topics(lib, lang),
-                (None, None) => reply::talks(lib, page, None, lang),
-            };
-            (reply, View::Topics(json::topics_of(lib, talk, tag)))
+            (command.answer(&cx).reply, View::Topics(data))
         }
         Question::Topic {
             section,
             talk,
             page,
         } => {
-            let text = section.join(" ");
-            let found = reply::find_topic(lib, talk.as_deref(), &text, lang);
-            let data = View::Topic(json::topic(lib, found.as_ref().ok().copied()));
-            let reply = match found {
-                Ok(r) => reply::section(lib, r, page.saturating_sub(1), lang),
-                Err(note) => *note,
+            let command = Topic {
+                section: section.join(" "),
+                talk: talk.clone(),
+                page: page.saturating_sub(1),
             };
-            (reply, data)
+            let found = command.resolve(lib, lang).ok();
+            (
+                command.answer(&cx).reply,
+                View::Topic(json::topic(lib, found)),
+            )
         }
         Question::Quote {
             topic,
             talk,
             speaker,
         } => {
-            let none = View::Quote(json::quote(lib, None));
-            let topic = topic.join(" ");
-            let options = reply::QuoteOptions {
-                talk: talk.as_deref(),
-                topic: Some(&topic),
-                speaker: speaker.as_deref(),
+            let command = commands::quote::Quote {
+                talk: talk.clone(),
+                topic: Some(topic.join(" ")),
+                speaker: speaker.clone(),
             };
-            let scope = match reply::quote_scope_for(lib, options, lang) {
-                Ok(scope) => scope,
-                Err(reply) => return (*reply, none),
-            };
-            match scope.pool(lib).choose(&mut rand::rng()) {
-                None => (Reply::notice(Msg::NoQuotes.get(lang)), none),
-                Some(&q) => (
-                    reply::quote(lib, q, scope, lang),
-                    View::Quote(json::quote(lib, Some(q))),
-                ),
-            }
+            let (answer, drawn) = command.answer_drawn(&cx);
+            (answer.reply, View::Quote(json::quote(lib, drawn)))
         }
         Question::Quotes => {
             let data = json::quotes(lib);
@@ -137,18 +122,17 @@ pub fn answer<'a>(lib: &'a Library, q: &Question, lang: Lang) -> (Reply, View<'a
         Question::Search { query } => {
             let query = query.join(" ");
             let outcome = search::search(lib, &query, 10);
-            let reply = reply::search(lib, &query, lang);
+            let reply = Command::Search(commands::search::Search {
+                query: query.clone(),
+            })
+            .answer(&cx)
+            .reply;
             (reply, View::Search(json::search(lib, query, outcome)))
         }
-        Question::About => {
-            let info = AboutInfo {
-                version: env!("CARGO_PKG_VERSION").to_string(),
-            };
-            (
-                reply::about(lib, &info, lang),
-                View::About(json::about(lib, &info)),
-            )
-        }
+        Question::About => (
+            Command::About.answer(&cx).reply,
+            View::About(json::about(lib, &about)),
+        ),
     }
 }
 

@@ -137,8 +137,8 @@ pub fn message(m: &Value) -> Vec<String> {
 /// no-ping rule here, not only as the commands of the other tests happen to reach it.
 #[test]
 fn every_reply_of_the_seed_as_sent_is_within_discords_limits() {
+    use lectern::commands::catalog;
     use lectern::discord::convert;
-    use lectern::reply::catalog;
     use poise::serenity_prelude::{CreateInteractionResponse, UserId};
 
     let lib = crate::seed_library();

@@ -179,7 +179,7 @@ fn no_reply_over_any_layout_carries_a_malformed_url() {
         let lib = &loaded.library;
         assert_eq!(lib.talks().len(), 3);
         let queries = ["陈默", "restore drill", "paging", "backups", "延迟"];
-        for (what, reply) in lectern::reply::catalog::every_reply(lib, &queries) {
+        for (what, reply) in lectern::commands::catalog::every_reply(lib, &queries) {
             let v = reply.limit_violations();
             assert!(v.is_empty(), "{base:?} {what}: {v:?}");
         }

@@ -17,7 +17,33 @@ mod seed;
 
 use std::path::{Path, PathBuf};
 
-use lectern::library::{Library, LoadOptions, Loaded};
+use lectern::commands::Context;
+use lectern::commands::quote::Quote;
+use lectern::commands::topic::Topic;
+use lectern::i18n::Lang;
+use lectern::library::{Library, LoadOptions, Loaded, QuoteScope};
+use lectern::reply::{AboutInfo, Reply};
+
+/// `/topic` with `text` typed, answered as the bot answers it.
+pub fn topic(lib: &Library, text: &str, lang: Lang) -> Reply {
+    let about = AboutInfo::of_this_build();
+    let cx = Context::with_random(lib, lang, &about);
+    Topic {
+        section: text.into(),
+        ..Topic::default()
+    }
+    .answer(&cx)
+    .reply
+}
+
+/// The scope `/quote topic:` draws from for `topic` typed.
+pub fn quote_scope(lib: &Library, topic: &str, lang: Lang) -> Result<QuoteScope, Box<Reply>> {
+    Quote {
+        topic: Some(topic.into()),
+        ..Quote::default()
+    }
+    .scope(lib, lang)
+}
 
 /// The project's own folder.
 pub fn root() -> PathBuf {

@@ -4,10 +4,12 @@
 
 use std::time::Instant;
 
+use lectern::commands::catalog;
+use lectern::commands::quote::Quote;
 use lectern::i18n::Lang;
 use lectern::library::{Library, Lookup, Pick, QuoteScope};
 use lectern::parse::parse_talk;
-use lectern::reply::{self, Reply, catalog};
+use lectern::reply::{self, Reply};
 use lectern::search;
 
 #[path = "../../benches/corpus/mod.rs"]
@@ -57,14 +59,11 @@ fn every_command_answers_within_discords_limits_with_1000_talks() {
         let scopes = [
             QuoteScope::All,
             QuoteScope::Talk(500),
-            reply::quote_scope_for(
-                &lib,
-                reply::QuoteOptions {
-                    speaker: Some("Lisa Su"),
-                    ..Default::default()
-                },
-                lang,
-            )
+            Quote {
+                speaker: Some("Lisa Su".into()),
+                ..Quote::default()
+            }
+            .scope(&lib, lang)
             .unwrap(),
         ];
         for scope in scopes {
@@ -113,7 +112,7 @@ fn every_command_answers_within_discords_limits_with_1000_talks() {
     };
     assert_eq!(lib.talks()[t].id, "0500-talk", "{issue}");
     let title = &lib.talks()[t].sections[3].title;
-    let r = reply::find_topic(&lib, Some(issue), title, Lang::En).unwrap();
+    let r = lectern::commands::topic::find_topic(&lib, Some(issue), title, Lang::En).unwrap();
     assert_eq!((r.talk, r.section), (t, 3));
     println!(
         "1,000 talks: built in {loaded:?}; {n} list, query and quote replies in {replies:?}; \

@@ -7,12 +7,13 @@
 
 use std::time::Duration;
 
+use lectern::commands::catalog;
 use lectern::i18n::Lang;
 use lectern::library::Library;
 use lectern::model::{Image, Meta, Quote, QuoteKind, Section, Summary, Talk};
 use lectern::parse::{MAX_QUOTE_CHARS, MAX_TITLE_CHARS, MIN_QUOTE_CHARS, parse_talk};
 use lectern::reload::{LibraryDiff, ReloadReport, Verdict};
-use lectern::reply::{self, Reply, catalog};
+use lectern::reply::{self, Reply};
 use lectern::search;
 use lectern::text::char_len;
 use proptest::prelude::*;

@@ -129,7 +129,7 @@ async fn replies_stay_whole_while_reloads_run() {
                         n => n.min(20),
                     };
                     assert_eq!(options.len(), expected, "reply from one library");
-                    let s = reply::topic(&lib, &format!("{}", i % 23 + 1), Lang::En);
+                    let s = crate::topic(&lib, &format!("{}", i % 23 + 1), Lang::En);
                     assert!(s.title.is_some() && !s.ephemeral, "section found");
                     seen.insert(sections);
                     tokio::task::yield_now().await;

@@ -1,9 +1,13 @@
 //! Replies: real content from the seed, within Discord's limits counted in characters.
 
+use lectern::commands;
+use lectern::commands::catalog;
+use lectern::commands::quote::Quote;
+use lectern::commands::topics::Topics;
 use lectern::i18n::Lang;
 use lectern::library::{Library, QuoteScope, SectionRef};
 use lectern::model::{Meta, Section, Summary, Talk};
-use lectern::reply::{self, Action, Component, PAGE_CHARS, Reply, catalog};
+use lectern::reply::{self, Action, Component, PAGE_CHARS, Reply};
 use lectern::text::char_len;
 
 use crate::seed_library;
@@ -35,7 +39,7 @@ fn every_reply_on_the_seed_is_within_limits() {
 #[test]
 fn section_reply_has_title_text_image_link_footer_and_buttons() {
     let lib = seed_library();
-    let r = reply::topic(&lib, "13", Lang::Zh);
+    let r = crate::topic(&lib, "13", Lang::Zh);
     assert_eq!(r.title.as_deref(), Some("13 · 生物安全与韧性策略"));
     assert!(r.description.starts_with("一位斯坦福学生在做生物安全创业"));
     assert!(
@@ -73,7 +77,7 @@ fn section_reply_has_title_text_image_link_footer_and_buttons() {
     );
     assert_eq!(buttons[0].label, "◀ 上一节");
     // The same section by fuzzy title, in English.
-    let by_title = reply::topic(&lib, "生物安全", Lang::En);
+    let by_title = crate::topic(&lib, "生物安全", Lang::En);
     assert_eq!(by_title.title, r.title);
     assert_eq!(by_title.components.len(), 1);
 }
@@ -131,7 +135,7 @@ fn topics_lists_every_section_with_a_menu() {
 #[test]
 fn quote_reply_names_its_section_and_offers_another() {
     let lib = seed_library();
-    let scope = reply::quote_scope(&lib, Some("13"), Lang::En).unwrap();
+    let scope = crate::quote_scope(&lib, "13", Lang::En).unwrap();
     assert_eq!(
         scope,
         QuoteScope::Section(SectionRef {
@@ -158,7 +162,7 @@ fn quote_reply_names_its_section_and_offers_another() {
         }
     );
     // A topic that matches nothing is an error reply, not an empty pool.
-    assert!(reply::quote_scope(&lib, Some("qqqqzzzz"), Lang::En).is_err());
+    assert!(crate::quote_scope(&lib, "qqqqzzzz", Lang::En).is_err());
 }
 
 #[test]
@@ -233,7 +237,7 @@ fn oversized_content_is_paged_and_cut_within_limits() {
 #[test]
 fn rendered_section_snapshot() {
     let lib = seed_library();
-    let r = reply::topic(&lib, "17", Lang::Zh);
+    let r = crate::topic(&lib, "17", Lang::Zh);
     insta::assert_snapshot!(reply::to_text(&r));
 }
 
@@ -273,32 +277,37 @@ fn interface_strings_snapshot() {
             ("more talks", topics.footer.clone().unwrap_or_default()),
             (
                 "unknown talk",
-                unknown(reply::talk_option(&many, Some("qqqq zzzz"), lang)).unwrap_or_default(),
+                unknown(commands::talk_option(&many, Some("qqqq zzzz"), lang)).unwrap_or_default(),
             ),
             (
                 "unknown tag",
-                unknown(reply::topics_for(&many, None, Some("qqqq zzzz"), lang))
-                    .unwrap_or_default(),
+                unknown(
+                    Topics {
+                        tag: Some("qqqq zzzz".into()),
+                        ..Topics::default()
+                    }
+                    .resolve(&many, lang),
+                )
+                .unwrap_or_default(),
             ),
             (
                 "unknown speaker",
-                unknown(reply::quote_scope_for(
-                    &many,
-                    reply::QuoteOptions {
-                        speaker: Some("qqqq zzzz"),
-                        ..Default::default()
-                    },
-                    lang,
-                ))
+                unknown(
+                    Quote {
+                        speaker: Some("qqqq zzzz".into()),
+                        ..Quote::default()
+                    }
+                    .scope(&many, lang),
+                )
                 .unwrap_or_default(),
             ),
             (
                 "unknown topic",
-                reply::topic(&many, "qqqq zzzz", lang).description,
+                crate::topic(&many, "qqqq zzzz", lang).description,
             ),
             (
                 "empty section",
-                reply::topic(&empty_section, "1", lang).description,
+                crate::topic(&empty_section, "1", lang).description,
             ),
             (
                 "no close match",

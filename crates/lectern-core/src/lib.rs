@@ -11,13 +11,16 @@
 //!   from the file system; loading skips bad files with warnings and never fails as a whole.
 //! - [`search`]: the search index, ranked hits, autocomplete and fuzzy section lookup.
 //! - [`changes`]: what a reload did: its verdict, report, and the diff between two libraries.
-//! - [`reply`]: one function per command building a transport-independent [`reply::Reply`].
+//! - [`commands`]: each slash command as one unit (its options, their resolution, its answer),
+//!   which every front end runs.
+//! - [`reply`]: the builders that render a transport-independent [`reply::Reply`].
 //! - [`i18n`]: the interface's words in English and Chinese.
 //! - [`text`]: character-counted truncation and escaping.
 //! - [`cooldown`]: flood control, at most N admissions per user in any window.
 //! - [`config`]: the configuration's types, plain structs with defaults.
 
 pub mod changes;
+pub mod commands;
 pub mod config;
 pub mod cooldown;
 pub mod i18n;

@@ -7,14 +7,13 @@
 //! limits, counted in characters ([`Reply::limit_violations`] is empty); user text echoed back
 //! is escaped, so it cannot format or ping.
 
-pub mod catalog;
 pub mod script;
 
 use serde::Serialize;
 
 use crate::changes::ReloadReport;
 use crate::i18n::{Lang, Msg};
-use crate::library::{Library, Lookup, Pick, QuoteRef, QuoteScope, SectionRef};
+use crate::library::{Library, QuoteRef, QuoteScope, SectionRef};
 use crate::model::{Quote, Talk};
 use crate::search::{self, Outcome};
 use crate::text::{MAX_EMBED_URL, char_len, escape_markdown, is_web_url, truncate_chars};
@@ -266,62 +265,6 @@ pub fn topics(lib: &Library, lang: Lang) -> Reply {
     }
 }
 
-/// `/topics` with its options: a talk (`talk:`, its sections) or a tag (`tag:`, the talks that
-/// carry it), each a picked value or typed text; neither is [`topics`]. `Err` is a polite note
-/// for a name that matches nothing, or a picked one that is gone.
-pub fn topics_for(
-    lib: &Library,
-    talk: Option<&str>,
-    tag: Option<&str>,
-    lang: Lang,
-) -> Result<Reply, Box<Reply>> {
-    if let Some(t) = talk_option(lib, talk, lang)? {
-        return Ok(contents(lib, t, 0, lang));
-    }
-    match nonempty(tag) {
-        None => Ok(topics(lib, lang)),
-        Some(text) => match lib.resolve_tag(text) {
-            Lookup::Found(tag) => Ok(talks(lib, 0, Some(&tag.name), lang)),
-            Lookup::Gone => Err(Box::new(Reply::notice(Msg::Gone.get(lang)))),
-            Lookup::NoMatch => Err(Box::new(Reply::notice(&Msg::unknown(
-                Msg::UnknownTag,
-                &shown(text),
-                lang,
-            )))),
-        },
-    }
-}
-
-/// What a user typed, as echoed back: cut and escaped.
-fn shown(text: &str) -> String {
-    escape_markdown(&truncate_chars(text, 100))
-}
-
-fn nonempty(text: Option<&str>) -> Option<&str> {
-    text.map(str::trim).filter(|t| !t.is_empty())
-}
-
-/// The talk a `talk:` option names: `None` without one; `Err` with the note for a name that
-/// matches no talk, or a picked talk that is gone.
-pub fn talk_option(
-    lib: &Library,
-    talk: Option<&str>,
-    lang: Lang,
-) -> Result<Option<usize>, Box<Reply>> {
-    let Some(text) = nonempty(talk) else {
-        return Ok(None);
-    };
-    match lib.resolve_talk(text) {
-        Lookup::Found(t) => Ok(Some(t)),
-        Lookup::Gone => Err(Box::new(Reply::notice(Msg::Gone.get(lang)))),
-        Lookup::NoMatch => Err(Box::new(Reply::notice(&Msg::unknown(
-            Msg::UnknownTalk,
-            &shown(text),
-            lang,
-        )))),
-    }
-}
-
 /// One page of the list of talks (those with `tag`, or all): each with its speakers, date and
 /// number of sections, a menu that opens one, and buttons to the other pages.
 pub fn talks(lib: &Library, page: usize, tag: Option<&str>, lang: Lang) -> Reply {
@@ -474,42 +417,6 @@ pub fn contents(lib: &Library, t: usize, page: usize, lang: Lang) -> Reply {
     }
 }
 
-/// The section `/topic` opens: `text` is a picked value ([`Pick::Section`]) or what the user
-/// typed (a number, a title or a fuzzy title), within the talk of the `talk:` option if
-/// given. `Err` is the note for a talk or section that matches nothing or is gone.
-pub fn find_topic(
-    lib: &Library,
-    talk: Option<&str>,
-    text: &str,
-    lang: Lang,
-) -> Result<SectionRef, Box<Reply>> {
-    let within = talk_option(lib, talk, lang)?;
-    if let Some(Pick::Section(k, section)) = Pick::parse(text) {
-        let found = lib
-            .talk_by_key(k)
-            .map(|talk| SectionRef { talk, section })
-            .filter(|&r| lib.section(r).is_some());
-        return found.ok_or_else(|| Box::new(Reply::notice(Msg::Gone.get(lang))));
-    }
-    search::resolve_section_in(lib, within, text).ok_or_else(|| {
-        Box::new(Reply::notice(&Msg::unknown_topic(
-            &escape_markdown(&truncate_chars(text, 100)),
-            lang,
-        )))
-    })
-}
-
-/// `/topic`: the section the user means (a number, a title or a fuzzy title), first page.
-pub fn topic(lib: &Library, query: &str, lang: Lang) -> Reply {
-    match search::resolve_section(lib, query) {
-        Some(r) => section(lib, r, 0, lang),
-        None => Reply::notice(&Msg::unknown_topic(
-            &escape_markdown(&truncate_chars(query, 100)),
-            lang,
-        )),
-    }
-}
-
 /// Splits a section's text into pages of at most [`PAGE_CHARS`] characters, at paragraph
 /// boundaries where possible (a paragraph longer than a page is cut at a line, then a
 /// character, boundary).
@@ -632,65 +539,6 @@ pub fn section(lib: &Library, r: SectionRef, page: usize, lang: Lang) -> Reply {
         components: vec![Component::Buttons { buttons }],
         ..Reply::default()
     }
-}
-
-/// The scope `/quote` draws from for the `topic` a user typed: all quotes without one, else
-/// the section it names. `Err` carries the reply for a topic that matches nothing.
-pub fn quote_scope(
-    lib: &Library,
-    typed: Option<&str>,
-    lang: Lang,
-) -> Result<QuoteScope, Box<Reply>> {
-    quote_scope_for(
-        lib,
-        QuoteOptions {
-            topic: typed,
-            ..QuoteOptions::default()
-        },
-        lang,
-    )
-}
-
-/// The options of `/quote` (and `lectern ask quote`), each a picked value or typed text.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct QuoteOptions<'a> {
-    pub talk: Option<&'a str>,
-    pub topic: Option<&'a str>,
-    pub speaker: Option<&'a str>,
-}
-
-/// The scope `/quote` draws from: a speaker's words (in the talk, or the topic's talk, when
-/// one is given too), a section, a talk, or every quote. `Err` carries the note for an option
-/// that matches nothing or names something gone.
-pub fn quote_scope_for(
-    lib: &Library,
-    options: QuoteOptions<'_>,
-    lang: Lang,
-) -> Result<QuoteScope, Box<Reply>> {
-    let talk = talk_option(lib, options.talk, lang)?;
-    let section = match nonempty(options.topic) {
-        Some(t) => Some(find_topic(lib, options.talk, t, lang)?),
-        None => None,
-    };
-    if let Some(text) = nonempty(options.speaker) {
-        return match lib.resolve_speaker(text) {
-            Lookup::Found(name) => Ok(QuoteScope::Speaker {
-                speaker: name.key,
-                talk: talk.or(section.map(|r| r.talk)),
-            }),
-            Lookup::Gone => Err(Box::new(Reply::notice(Msg::Gone.get(lang)))),
-            Lookup::NoMatch => Err(Box::new(Reply::notice(&Msg::unknown(
-                Msg::UnknownSpeaker,
-                &shown(text),
-                lang,
-            )))),
-        };
-    }
-    Ok(match (section, talk) {
-        (Some(r), _) => QuoteScope::Section(r),
-        (None, Some(t)) => QuoteScope::Talk(t),
-        (None, None) => QuoteScope::All,
-    })
 }
 
 /// The action of the "another quote" button of `scope`.
@@ -964,6 +812,15 @@ fn summary_label(talk: &Talk, kind: search::HitKind, lang: Lang) -> String {
 #[derive(Debug, Clone, Default)]
 pub struct AboutInfo {
     pub version: String,
+}
+
+impl AboutInfo {
+    /// What this build of lectern says of itself.
+    pub fn of_this_build() -> AboutInfo {
+        AboutInfo {
+            version: env!("CARGO_PKG_VERSION").to_string(),
+        }
+    }
 }
 
 /// `/about`: what the bot serves and how to use it.

@@ -2,9 +2,9 @@
 //!
 //! It holds the operations surface ([`Ops`]: the content in service, readiness status and
 //! metrics), who operates the bot ([`Operators`]), flood control ([`Cooldown`], per user, and
-//! the minimum interval between `/reload`s), the per-channel quote bags and what `/about` says. It is poise's
-//! user data for lectern's commands, and a plain value otherwise: nothing here reaches outside
-//! the bot (no globals, no process-wide state), so a host could hold several.
+//! the minimum interval between `/reload`s), the per-channel quote bags and what `/about` says.
+//! A [`crate::Plugin`] holds one; nothing here reaches outside the bot (no globals, no
+//! process-wide state), so a host could hold several.
 //!
 //! Invariants: each interaction answers from one snapshot of the library ([`Bot::library`]);
 //! operator rights are checked at run time, since server admins can change Discord's defaults;
@@ -17,16 +17,15 @@ use std::time::Duration;
 use poise::serenity_prelude::Permissions;
 
 use super::operators::Operators;
-use super::quote_bag::QuoteBag;
-use super::respond::Outcome;
 use crate::ops::Ops;
+use lectern_core::commands::Draw;
+use lectern_core::commands::quote_bag::QuoteBag;
 use lectern_core::config::Config;
 use lectern_core::cooldown::Cooldown;
-use lectern_core::i18n::{Lang, Msg};
 use lectern_core::library::{Library, QuoteScope};
-use lectern_core::reply::{self, AboutInfo, Reply};
+use lectern_core::reply::AboutInfo;
 
-/// The state every handler shares (poise's user data).
+/// The state every handler shares, held by the [`crate::Plugin`].
 #[derive(Debug)]
 pub struct Bot {
     ops: Ops,
@@ -98,28 +97,29 @@ impl Bot {
         self.reload_interval.admit(0)
     }
 
-    /// Draws a quote no one in `channel` has seen this round, from the whole library or one
-    /// section of `lib` (the snapshot the interaction answers from). The outcome is
-    /// [`Outcome::Notice`] when the pool is empty.
-    pub fn draw_quote(
-        &self,
-        lib: &Arc<Library>,
-        channel: u64,
-        scope: QuoteScope,
-        lang: Lang,
-    ) -> (Reply, Outcome) {
-        let pool = scope.pool(lib);
-        // A reload swaps in a new `Arc<Library>`: its address tells the bags to start afresh.
-        // (Were an address ever reused, the bag would only keep its round; indices stay in the
-        // pool, whose size it also checks.)
-        let generation = Arc::as_ptr(lib) as usize as u64;
-        let drawn = self
+    /// The draw of `/quote` and its button in `channel`: a quote no one there has seen this
+    /// round, from the pool the command names.
+    pub fn draw_in(&self, channel: u64) -> ChannelDraw<'_> {
+        ChannelDraw { bot: self, channel }
+    }
+}
+
+/// The no-repeat draw of one channel ([`Bot::draw_in`]).
+#[derive(Debug)]
+pub struct ChannelDraw<'a> {
+    bot: &'a Bot,
+    channel: u64,
+}
+
+impl Draw for ChannelDraw<'_> {
+    fn draw(&self, lib: &Library, scope: QuoteScope, pool: usize) -> Option<usize> {
+        // A reload swaps in a new library: its address tells the bags to start afresh. (Were
+        // an address ever reused, the bag would only keep its round; indices stay in the pool,
+        // whose size it also checks.)
+        let generation = std::ptr::from_ref(lib) as usize as u64;
+        self.bot
             .quotes
-            .draw((channel, scope), generation, pool.len(), &mut rand::rng());
-        match drawn {
-            Some(i) => (reply::quote(lib, pool[i], scope, lang), Outcome::Ok),
-            None => (Reply::notice(Msg::NoQuotes.get(lang)), Outcome::Notice),
-        }
+            .draw((self.channel, scope), generation, pool, &mut rand::rng())
     }
 }
 

@@ -5,110 +5,138 @@
 //! [`Outcome`]: answered, or a polite notice) and answers through a [`Responder`], which sends
 //! it and records the outcome.
 //!
-//! Each command is an `Invocation` run by `run`, whichever front end received it: poise
-//! (the `#[poise::command]` functions, generic over the host's user data `U` and error `E`,
-//! which find their [`Plugin`] in poise's `Command::custom_data`), or a plain serenity host
-//! (`Invocation::parse`, through [`Plugin::handle`]).
-//! The `///` doc of each command is its English description in Discord; the Chinese ones are
-//! in [`i18n`](super::i18n). Invariants: every command answers once, within Discord's
+//! Each command is one unit of the core ([`lectern_core::commands`]: its options, their
+//! resolution, its answer); this file only carries it to and from Discord. Whichever front end
+//! received the interaction, its options are read by [`Command::read`] and it is run by `run`:
+//! poise (commands built here from the core's [`Spec`]s, generic over the host's user data `U`
+//! and error `E`, each finding its [`Plugin`] in poise's `Command::custom_data`), or a plain
+//! serenity host (through [`Plugin::handle`]). The English descriptions and the Chinese
+//! localisations are the specs' ([`i18n`](super::i18n) applies the latter). Invariants: every command answers once, within Discord's
 //! 3-second deadline (`/reload` defers first, since loading may be slow); a command never
 //! hands an error to the host: `run` logs it with the interaction's id and the user gets a
 //! short ephemeral apology.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
+use poise::BoxFuture;
 use poise::serenity_prelude as serenity;
-use serenity::{AutocompleteChoice, CommandInteraction, ResolvedValue};
+use serenity::{AutocompleteChoice, CommandInteraction, ResolvedOption, ResolvedValue};
 use tracing::Instrument;
 
 use super::plugin::{Plugin, Slash};
 use super::respond::{Kind, Outcome, Responder, Track};
 use super::retry;
+use lectern_core::commands::reload::Reload;
+use lectern_core::commands::{Command, Context, Opt, OptKind, Options, ReadError, Spec};
 use lectern_core::i18n::{Lang, Msg};
 use lectern_core::library::{Library, Lookup, Pick};
-use lectern_core::reply::{self, Reply};
+use lectern_core::reply::Reply;
 use lectern_core::search;
 
 /// Errors of the standalone bot's framework; shown to users only as an apology.
 pub type Error = anyhow::Error;
 
-/// Every command, in the order Discord lists them, for any poise user data and error type;
-/// unnamed, unlocalized and without a plugin: [`Plugin::commands`] finishes them.
+/// Every command, in the order Discord lists them, for any poise user data and error type,
+/// built from the core's [`Spec`]s; unnamed, unlocalized and without a plugin:
+/// [`Plugin::commands`] finishes them.
 pub(crate) fn all<U: Send + Sync + 'static, E: 'static>() -> Vec<(Slash, poise::Command<U, E>)> {
-    vec![
-        (Slash::Topics, topics()),
-        (Slash::Topic, topic()),
-        (Slash::Quote, quote()),
-        (Slash::Search, search()),
-        (Slash::About, about()),
-        (Slash::Reload, reload()),
-    ]
+    Slash::ALL
+        .into_iter()
+        .map(|name| (name, poise_command(name.spec())))
+        .collect()
 }
 
-/// One invocation of a command, its options read, whichever front end received it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Invocation {
-    Topics {
-        talk: Option<String>,
-        tag: Option<String>,
-    },
-    Topic {
-        section: String,
-        talk: Option<String>,
-    },
-    Quote {
-        talk: Option<String>,
-        topic: Option<String>,
-        speaker: Option<String>,
-    },
-    Search {
-        query: String,
-    },
-    About,
-    Reload {
-        force: bool,
-    },
+/// One command for poise: every command has the same action ([`slash_action`]), which reads
+/// the options with [`Command::read`] as a plain serenity host does ([`Plugin::handle`]), so
+/// both front ends run the same path.
+fn poise_command<U: Send + Sync + 'static, E: 'static>(spec: &Spec) -> poise::Command<U, E> {
+    let operators = spec.operators_only;
+    poise::Command {
+        slash_action: Some(slash_action::<U, E>),
+        name: spec.name.to_string(),
+        qualified_name: spec.name.to_string(),
+        identifying_name: spec.name.to_string(),
+        source_code_name: spec.name.to_string(),
+        description: Some(spec.description.to_string()),
+        category: operators.then(|| "operators".to_string()),
+        default_member_permissions: if operators {
+            serenity::Permissions::MANAGE_GUILD
+        } else {
+            serenity::Permissions::empty()
+        },
+        interaction_context: Some(if operators {
+            vec![serenity::InteractionContext::Guild]
+        } else {
+            vec![
+                serenity::InteractionContext::Guild,
+                serenity::InteractionContext::BotDm,
+            ]
+        }),
+        install_context: Some(vec![serenity::InstallationContext::Guild]),
+        parameters: spec.options.iter().map(parameter::<U, E>).collect(),
+        ..Default::default()
+    }
 }
 
-impl Invocation {
-    /// Reads the options of `slash` from an interaction, for hosts without poise. A missing
-    /// or mistyped option reads as empty (Discord sends what the registered command declares).
-    pub(crate) fn parse(slash: Slash, i: &CommandInteraction) -> Invocation {
-        let options = i.data.options();
-        let string = |name: &str| {
-            options
-                .iter()
-                .find_map(|o| match (&o.value, o.name == name) {
-                    (ResolvedValue::String(s), true) => Some(s.to_string()),
-                    _ => None,
-                })
+fn parameter<U: Send + Sync + 'static, E: 'static>(opt: &Opt) -> poise::CommandParameter<U, E> {
+    fn text(o: serenity::CreateCommandOption) -> serenity::CreateCommandOption {
+        o.kind(serenity::CommandOptionType::String)
+    }
+    fn flag(o: serenity::CreateCommandOption) -> serenity::CreateCommandOption {
+        o.kind(serenity::CommandOptionType::Boolean)
+    }
+    let type_setter: fn(serenity::CreateCommandOption) -> serenity::CreateCommandOption =
+        match opt.kind {
+            OptKind::Text => text,
+            OptKind::Flag => flag,
         };
-        match slash {
-            Slash::Topics => Invocation::Topics {
-                talk: string("talk"),
-                tag: string("tag"),
-            },
-            Slash::Topic => Invocation::Topic {
-                section: string("section").unwrap_or_default(),
-                talk: string("talk"),
-            },
-            Slash::Quote => Invocation::Quote {
-                talk: string("talk"),
-                topic: string("topic"),
-                speaker: string("speaker"),
-            },
-            Slash::Search => Invocation::Search {
-                query: string("query").unwrap_or_default(),
-            },
-            Slash::About => Invocation::About,
-            Slash::Reload => Invocation::Reload {
-                force: options
-                    .iter()
-                    .any(|o| o.name == "force" && matches!(o.value, ResolvedValue::Boolean(true))),
-            },
-        }
+    poise::CommandParameter {
+        name: opt.name.to_string(),
+        name_localizations: HashMap::new(),
+        description: Some(opt.description.to_string()),
+        description_localizations: HashMap::new(),
+        required: opt.required,
+        channel_types: None,
+        choices: Vec::new(),
+        type_setter: Some(type_setter),
+        autocomplete_callback: if opt.autocomplete {
+            Some(autocomplete::<U, E>)
+        } else {
+            None
+        },
+        __non_exhaustive: (),
+    }
+}
+
+/// The options of an interaction, as the core reads them.
+pub(crate) struct Resolved<'a>(Vec<ResolvedOption<'a>>);
+
+impl<'a> Resolved<'a> {
+    pub(crate) fn of(i: &'a CommandInteraction) -> Resolved<'a> {
+        Resolved(i.data.options())
+    }
+}
+
+impl Options for Resolved<'_> {
+    fn text(&self, name: &str) -> Option<String> {
+        self.0
+            .iter()
+            .find_map(|o| match (&o.value, o.name == name) {
+                (ResolvedValue::String(s), true) => Some(s.to_string()),
+                _ => None,
+            })
+    }
+
+    fn flag(&self, name: &str) -> Option<bool> {
+        self.0
+            .iter()
+            .find_map(|o| match (&o.value, o.name == name) {
+                (ResolvedValue::Boolean(b), true) => Some(*b),
+                _ => None,
+            })
     }
 }
 
@@ -124,128 +152,45 @@ fn plugin_of<U, E>(command: &poise::Command<U, E>) -> Option<&Plugin> {
     plugin
 }
 
-/// Runs `invocation` for a poise command; lectern has no prefix commands.
-async fn via_poise<U, E>(ctx: poise::Context<'_, U, E>, invocation: Invocation) -> Result<(), E> {
-    if let poise::Context::Application(a) = ctx {
-        if let Some(plugin) = plugin_of(a.command) {
-            let http = &a.serenity_context.http;
-            run(
-                plugin,
-                http,
-                a.interaction,
-                a.has_sent_initial_response,
-                invocation,
-            )
-            .await;
-        }
-    }
-    Ok(())
+/// What poise runs for every lectern command: the command its plugin knows by the
+/// interaction's name, read and run as for a plain serenity host. lectern's commands never
+/// hand an error to the host.
+fn slash_action<U: Send + Sync + 'static, E: 'static>(
+    ctx: poise::ApplicationContext<'_, U, E>,
+) -> BoxFuture<'_, Result<(), poise::FrameworkError<'_, U, E>>> {
+    Box::pin(async move {
+        let Some(plugin) = plugin_of(ctx.command) else {
+            return Ok(());
+        };
+        let Some(name) = plugin.slash(ctx.interaction) else {
+            return Ok(());
+        };
+        let command = Command::read(name, &Resolved::of(ctx.interaction));
+        let http = &ctx.serenity_context.http;
+        run(
+            plugin,
+            http,
+            ctx.interaction,
+            ctx.has_sent_initial_response,
+            command,
+        )
+        .await;
+        Ok(())
+    })
 }
 
-/// The talks and their sections
-#[poise::command(
-    slash_command,
-    interaction_context = "Guild|BotDm",
-    install_context = "Guild"
-)]
-pub(crate) async fn topics<U: Send + Sync + 'static, E: 'static>(
-    ctx: poise::Context<'_, U, E>,
-    #[description = "Only this talk's sections: a title, speaker or date (autocompletes)"]
-    #[autocomplete = "complete_option"]
-    talk: Option<String>,
-    #[description = "Only the talks with this tag (autocompletes)"]
-    #[autocomplete = "complete_option"]
-    tag: Option<String>,
-) -> Result<(), E> {
-    via_poise(ctx, Invocation::Topics { talk, tag }).await
-}
-
-/// Open one section of a talk
-#[poise::command(
-    slash_command,
-    interaction_context = "Guild|BotDm",
-    install_context = "Guild"
-)]
-pub(crate) async fn topic<U: Send + Sync + 'static, E: 'static>(
-    ctx: poise::Context<'_, U, E>,
-    #[description = "A section number or title (autocompletes)"]
-    #[autocomplete = "complete_option"]
-    section: String,
-    #[description = "The talk: a title, speaker or date (autocompletes; optional)"]
-    #[autocomplete = "complete_option"]
-    talk: Option<String>,
-) -> Result<(), E> {
-    via_poise(ctx, Invocation::Topic { section, talk }).await
-}
-
-/// A random quote, from all the talks or from one talk, section or speaker
-#[poise::command(
-    slash_command,
-    interaction_context = "Guild|BotDm",
-    install_context = "Guild"
-)]
-pub(crate) async fn quote<U: Send + Sync + 'static, E: 'static>(
-    ctx: poise::Context<'_, U, E>,
-    #[description = "Only quotes from this section (optional)"]
-    #[autocomplete = "complete_option"]
-    topic: Option<String>,
-    #[description = "Only quotes from this talk (optional)"]
-    #[autocomplete = "complete_option"]
-    talk: Option<String>,
-    #[description = "Only this speaker's words (optional)"]
-    #[autocomplete = "complete_option"]
-    speaker: Option<String>,
-) -> Result<(), E> {
-    via_poise(
-        ctx,
-        Invocation::Quote {
-            talk,
-            topic,
-            speaker,
-        },
-    )
-    .await
-}
-
-/// Search what was said
-#[poise::command(
-    slash_command,
-    interaction_context = "Guild|BotDm",
-    install_context = "Guild"
-)]
-pub(crate) async fn search<U: Send + Sync + 'static, E: 'static>(
-    ctx: poise::Context<'_, U, E>,
-    #[description = "Words to look for"] query: String,
-) -> Result<(), E> {
-    via_poise(ctx, Invocation::Search { query }).await
-}
-
-/// What lectern serves and how to use it
-#[poise::command(
-    slash_command,
-    interaction_context = "Guild|BotDm",
-    install_context = "Guild"
-)]
-pub(crate) async fn about<U: Send + Sync + 'static, E: 'static>(
-    ctx: poise::Context<'_, U, E>,
-) -> Result<(), E> {
-    via_poise(ctx, Invocation::About).await
-}
-
-/// Reload the talks from the seeds folder (operators only)
-#[poise::command(
-    slash_command,
-    category = "operators",
-    default_member_permissions = "MANAGE_GUILD",
-    interaction_context = "Guild",
-    install_context = "Guild"
-)]
-pub(crate) async fn reload<U: Send + Sync + 'static, E: 'static>(
-    ctx: poise::Context<'_, U, E>,
-    #[description = "Put what loaded in service even if some files failed"] force: Option<bool>,
-) -> Result<(), E> {
-    let force = force.unwrap_or(false);
-    via_poise(ctx, Invocation::Reload { force }).await
+/// Autocomplete for every option that has it, for poise (which sends the choices).
+fn autocomplete<'a, U: Send + Sync + 'static, E: 'static>(
+    ctx: poise::ApplicationContext<'a, U, E>,
+    partial: &'a str,
+) -> BoxFuture<'a, Result<serenity::CreateAutocompleteResponse, poise::SlashArgError>> {
+    Box::pin(async move {
+        let choices = match plugin_of(ctx.command) {
+            Some(plugin) => complete(plugin, ctx.interaction, partial),
+            None => Vec::new(),
+        };
+        Ok(serenity::CreateAutocompleteResponse::new().set_choices(choices))
+    })
 }
 
 /// Runs one invocation of a command of `plugin` and answers it. `sent` is the front end's
@@ -256,7 +201,7 @@ pub(crate) async fn run(
     http: &serenity::Http,
     i: &CommandInteraction,
     sent: &AtomicBool,
-    invocation: Invocation,
+    command: Result<Command, ReadError>,
 ) {
     let bot = plugin.bot();
     let metrics = Arc::clone(&bot.ops().metrics);
@@ -270,15 +215,33 @@ pub(crate) async fn run(
         }
         return;
     }
-    let result = match invocation {
-        Invocation::Reload { force } => reload_now(plugin, &mut r, i, force, lang).await,
-        other => {
+    let command = match command {
+        Ok(command) => command,
+        Err(e) => {
+            r.finish(Outcome::Error);
+            apologize(
+                http,
+                i,
+                sent.load(Ordering::SeqCst),
+                &anyhow::Error::from(e),
+            )
+            .await;
+            return;
+        }
+    };
+    let result = match command {
+        Command::Reload(reload) => reload_now(plugin, &mut r, i, reload.force, lang).await,
+        command => {
             let lib = bot.library();
-            let channel = i.channel_id.get();
-            let (reply, outcome) = r
-                .span()
-                .in_scope(|| build(plugin, &lib, channel, other, lang));
-            r.respond(&reply).await.map(|()| outcome)
+            let draw = bot.draw_in(i.channel_id.get());
+            let cx = Context {
+                library: &lib,
+                lang,
+                about: bot.about(),
+                draw: &draw,
+            };
+            let answer = r.span().in_scope(|| command.answer(&cx));
+            r.respond(&answer.reply).await.map(|()| answer.outcome)
         }
     };
     let span = r.span();
@@ -291,59 +254,6 @@ pub(crate) async fn run(
                 .instrument(span)
                 .await;
         }
-    }
-}
-
-/// The reply of a command that answers at once, and what it means.
-fn build(
-    plugin: &Plugin,
-    lib: &Arc<Library>,
-    channel: u64,
-    invocation: Invocation,
-    lang: Lang,
-) -> (Reply, Outcome) {
-    match invocation {
-        Invocation::Topics { talk, tag } => {
-            match reply::topics_for(lib, talk.as_deref(), tag.as_deref(), lang) {
-                Ok(reply) if !lib.talks().is_empty() => (reply, Outcome::Ok),
-                Ok(reply) => (reply, Outcome::Notice),
-                Err(note) => (*note, Outcome::Notice),
-            }
-        }
-        Invocation::Topic { section, talk } => {
-            match reply::find_topic(lib, talk.as_deref(), &section, lang) {
-                Ok(r) => (reply::section(lib, r, 0, lang), Outcome::Ok),
-                Err(note) => (*note, Outcome::Notice),
-            }
-        }
-        Invocation::Quote {
-            talk,
-            topic,
-            speaker,
-        } => {
-            let options = reply::QuoteOptions {
-                talk: talk.as_deref(),
-                topic: topic.as_deref(),
-                speaker: speaker.as_deref(),
-            };
-            match reply::quote_scope_for(lib, options, lang) {
-                Ok(scope) => plugin.bot().draw_quote(lib, channel, scope, lang),
-                Err(note) => (*note, Outcome::Notice),
-            }
-        }
-        Invocation::Search { query } => {
-            // A miss is an answer ("no close match"); only an empty query is the user's
-            // mistake.
-            let outcome = if query.trim().is_empty() {
-                Outcome::Notice
-            } else {
-                Outcome::Ok
-            };
-            (reply::search(lib, &query, lang), outcome)
-        }
-        Invocation::About => (reply::about(lib, plugin.bot().about(), lang), Outcome::Ok),
-        // `run` answers it: it defers and edits.
-        Invocation::Reload { .. } => (Reply::notice(Msg::InternalError.get(lang)), Outcome::Error),
     }
 }
 
@@ -376,32 +286,15 @@ async fn reload_now(
         .reload(force, &by)
         .instrument(r.span())
         .await;
-    r.edit(&reply::reload_report(&report, lang)).await?;
-    Ok(if report.verdict.swapped() {
-        Outcome::Ok
-    } else {
-        Outcome::Notice
-    })
+    let answer = Reload::answer(&report, lang);
+    r.edit(&answer.reply).await?;
+    Ok(answer.outcome)
 }
 
-/// Autocomplete for every option that has it (which one is focused decides what is offered):
-/// at most 25 labels of ≤ 100 characters. The value sent back is a stable id
-/// ([`Pick::value`]): a talk, a section, a speaker or a tag, which the command reads back, so
-/// two sections of the same title in two talks are two different choices.
-async fn complete_option<U, E>(
-    ctx: poise::Context<'_, U, E>,
-    partial: &str,
-) -> Vec<AutocompleteChoice> {
-    match ctx {
-        poise::Context::Application(a) => match plugin_of(a.command) {
-            Some(plugin) => complete(plugin, a.interaction, partial),
-            None => Vec::new(),
-        },
-        poise::Context::Prefix(_) => Vec::new(),
-    }
-}
-
-/// The choices for `partial` in `plugin`'s library, for either front end, tracked.
+/// The choices for `partial` in `plugin`'s library, for either front end, tracked: at most 25
+/// labels of ≤ 100 characters. The value sent back is a stable id ([`Pick::value`]): a talk, a
+/// section, a speaker or a tag, which the command reads back, so two sections of the same title
+/// in two talks are two different choices.
 pub(crate) fn complete(
     plugin: &Plugin,
     i: &CommandInteraction,

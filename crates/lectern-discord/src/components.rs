@@ -20,8 +20,9 @@ use super::custom_id::{self, Ids};
 use super::plugin::Plugin;
 use super::respond::{Outcome, Responder};
 use super::{Bot, retry};
+use lectern_core::commands::{Context, quote};
 use lectern_core::i18n::{Lang, Msg};
-use lectern_core::library::{QuoteScope, SectionRef};
+use lectern_core::library::{Library, QuoteScope, SectionRef};
 use lectern_core::reply::{self, Action, Reply};
 
 /// How a press is answered.
@@ -110,10 +111,7 @@ fn answer(bot: &Bot, ids: &Ids, i: &ComponentInteraction) -> (Answer, Outcome) {
         },
         Action::Quote { talk, section } => {
             match QuoteScope::from_ids(lib, talk.as_deref(), section) {
-                Some(scope) => {
-                    let (reply, outcome) = bot.draw_quote(lib, i.channel_id.get(), scope, lang);
-                    (reply, outcome == Outcome::Ok)
-                }
+                Some(scope) => another_quote(bot, lib, i, scope, lang),
                 None => return notice(Msg::Gone, Outcome::Stale),
             }
         }
@@ -127,8 +125,7 @@ fn answer(bot: &Bot, ids: &Ids, i: &ComponentInteraction) -> (Answer, Outcome) {
                 speaker: lectern_core::library::key(&speaker),
                 talk,
             };
-            let (reply, outcome) = bot.draw_quote(lib, i.channel_id.get(), scope, lang);
-            (reply, outcome == Outcome::Ok)
+            another_quote(bot, lib, i, scope, lang)
         }
         Action::Talks { page, tag } => (reply::talks(lib, page, tag.as_deref(), lang), true),
         Action::Contents { talk, page } => match lib.talk_by_id(&talk) {
@@ -143,4 +140,25 @@ fn answer(bot: &Bot, ids: &Ids, i: &ComponentInteraction) -> (Answer, Outcome) {
     } else {
         (Answer::Update(reply), Outcome::Ok)
     }
+}
+
+/// The quote an "another quote" button draws from `scope`, in the presser's channel, as
+/// `/quote` draws it; `false` when the pool is empty.
+fn another_quote(
+    bot: &Bot,
+    lib: &Library,
+    i: &ComponentInteraction,
+    scope: QuoteScope,
+    lang: Lang,
+) -> (Reply, bool) {
+    let draw = bot.draw_in(i.channel_id.get());
+    let cx = Context {
+        library: lib,
+        lang,
+        about: bot.about(),
+        draw: &draw,
+    };
+    let (answer, _) = quote::draw(&cx, scope);
+    let found = answer.outcome == Outcome::Ok;
+    (answer.reply, found)
 }

@@ -56,12 +56,13 @@ use serenity::{
     Interaction,
 };
 
-use crate::commands::{self, Invocation};
+use crate::commands::{self, Resolved};
 use crate::custom_id::Ids;
 use crate::ops::Ops;
 use crate::plugin::{Plugin, PluginError, PluginOptions, Shared, Slash};
 use crate::reload::Content;
 use crate::{Bot, components};
+use lectern_core::commands::Command;
 use lectern_core::config::Config;
 use lectern_core::library::{Library, LoadOptions};
 
@@ -156,7 +157,7 @@ impl Plugin {
                 continue;
             };
             if self.shared.localized.get(&slash).copied().unwrap_or(false) {
-                super::i18n::localize(std::slice::from_mut(&mut command));
+                crate::i18n::localize(slash, &mut command);
                 let prefix = &self.shared.options.command_prefix;
                 for n in command.name_localizations.values_mut() {
                     *n = format!("{prefix}{n}");
@@ -201,7 +202,7 @@ impl Plugin {
                     return false;
                 };
                 let sent = AtomicBool::new(false);
-                commands::run(self, http, i, &sent, Invocation::parse(slash, i)).await;
+                commands::run(self, http, i, &sent, Command::read(slash, &Resolved::of(i))).await;
                 true
             }
             Interaction::Autocomplete(i) => {

@@ -19,7 +19,7 @@
 //! - [`respond`]: the [`Responder`] every answer goes through (span, metrics, outcome, the
 //!   deadline and 429s); [`retry`]: waiting out a 429;
 //! - [`convert`]: `Reply` → serenity builders; [`custom_id`]: what a button carries;
-//!   [`quote_bag`]: no-repeat quotes per channel; [`i18n`]: Chinese command names;
+//!   [`i18n`]: the commands' Chinese names on poise's commands;
 //!   [`token`]: the bot token, never shown;
 //! - [`reload`]: [`reload::Content`], the library in service behind an `ArcSwap`, reloads that
 //!   build aside and swap atomically or keep the old library; [`ops`]: the process's state
@@ -45,7 +45,6 @@ pub mod i18n;
 pub mod operators;
 pub mod ops;
 pub mod plugin;
-pub mod quote_bag;
 pub mod registration;
 pub mod reload;
 pub mod respond;

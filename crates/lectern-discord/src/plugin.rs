@@ -33,46 +33,9 @@ use lectern_core::cooldown::seconds_left;
 use lectern_core::i18n::{Lang, Msg};
 use lectern_core::reply::Reply;
 
-/// One of lectern's slash commands, by what it does (its name is the host's choice).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Slash {
-    /// `/topics`: the talks and their sections.
-    Topics,
-    /// `/topic`: one section.
-    Topic,
-    /// `/quote`: a random quote.
-    Quote,
-    /// `/search`: search what was said.
-    Search,
-    /// `/about`: what lectern serves.
-    About,
-    /// `/reload`: load the content folder again (operators only).
-    Reload,
-}
-
-impl Slash {
-    /// Every command, in the order Discord lists them.
-    pub const ALL: [Slash; 6] = [
-        Slash::Topics,
-        Slash::Topic,
-        Slash::Quote,
-        Slash::Search,
-        Slash::About,
-        Slash::Reload,
-    ];
-
-    /// The command's name in the standalone bot: `topics`, `topic`, …
-    pub fn default_name(self) -> &'static str {
-        match self {
-            Slash::Topics => "topics",
-            Slash::Topic => "topic",
-            Slash::Quote => "quote",
-            Slash::Search => "search",
-            Slash::About => "about",
-            Slash::Reload => "reload",
-        }
-    }
-}
+/// One of lectern's slash commands, by what it does (its name is the host's choice): the
+/// core's [`Name`](lectern_core::commands::Name), by the name hosts have known it by.
+pub use lectern_core::commands::Name as Slash;
 
 /// A check of the host's: whether the user of an interaction may run `/reload`.
 pub type HostCheck = Arc<dyn Fn(&CommandInteraction) -> bool + Send + Sync>;

@@ -39,45 +39,8 @@ use lectern_core::i18n::Lang;
 use lectern_core::reply::Reply;
 use lectern_core::reply::script::in_script;
 
-/// How an interaction ended, for the log and the metrics.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    Ok,
-    /// A polite ephemeral answer (no such section, nothing to search for, …).
-    Notice,
-    /// Someone pressed another person's button.
-    NotInvoker,
-    /// A button pointing at something the library no longer has.
-    Stale,
-    /// Not an operator, or a `/reload` sooner than `reload.min_interval_secs`.
-    Refused,
-    /// Flood control: the user must wait.
-    Throttled,
-    Error,
-}
-
-impl Outcome {
-    /// The `outcome` label of `lectern_commands_total`: `ok`, `user_error` or `error`.
-    fn metric(self) -> &'static str {
-        match self {
-            Outcome::Ok => "ok",
-            Outcome::Error => "error",
-            _ => "user_error",
-        }
-    }
-
-    fn as_str(self) -> &'static str {
-        match self {
-            Outcome::Ok => "ok",
-            Outcome::Notice => "notice",
-            Outcome::NotInvoker => "not_invoker",
-            Outcome::Stale => "stale",
-            Outcome::Refused => "refused",
-            Outcome::Throttled => "throttled",
-            Outcome::Error => "error",
-        }
-    }
-}
+/// How an interaction ended, for the log and the metrics: the core's, as its command states it.
+pub use lectern_core::commands::Outcome;
 
 /// The kinds of interaction lectern tracks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

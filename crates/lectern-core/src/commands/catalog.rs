@@ -1,13 +1,19 @@
 //! Every reply a library can give: the one enumeration that the limit tests, the property tests
-//! and the fuzz targets run [`Reply::limit_violations`] over.
+//! and the fuzz targets run [`Reply::limit_violations`] over. Command answers are asked of the
+//! commands ([`crate::commands`]), as every front end asks them.
 //!
 //! A new reply builder (or a new state of one) is added here, and every one of those checks
 //! covers it. Each reply comes with a label saying which it is, for failure messages.
 
-use super::script::in_script;
-use super::{AboutInfo, Reply};
+use crate::commands::quote::Quote;
+use crate::commands::search::Search;
+use crate::commands::topic::Topic;
+use crate::commands::topics::Topics;
+use crate::commands::{Command, Context};
 use crate::i18n::Lang;
 use crate::library::{Library, QuoteRef, QuoteScope, SectionRef};
+use crate::reply::script::in_script;
+use crate::reply::{self, AboutInfo, Reply};
 
 /// Every reply `lib` gives, in every language and script (as sent: through [`in_script`]): `/topics`, `/about`, every page of every section
 /// (and a page past the last), every page of the list of talks and of each talk's sections
@@ -42,21 +48,23 @@ pub fn query_replies(lib: &Library, query: &str) -> Vec<(String, Reply)> {
 }
 
 fn content_replies(lib: &Library, lang: Lang) -> Vec<(String, Reply)> {
-    let info = AboutInfo {
-        version: env!("CARGO_PKG_VERSION").to_string(),
-    };
+    let about = AboutInfo::of_this_build();
+    let cx = Context::with_random(lib, lang, &about);
     let mut all = vec![
-        ("topics".to_string(), super::topics(lib, lang)),
-        ("about".to_string(), super::about(lib, &info, lang)),
+        (
+            "topics".to_string(),
+            Command::Topics(Topics::default()).answer(&cx).reply,
+        ),
+        ("about".to_string(), Command::About.answer(&cx).reply),
     ];
     for r in lib.section_refs() {
         let n = lib
             .section(r)
-            .map_or(1, |(_, s)| super::pages(&s.body).len());
+            .map_or(1, |(_, s)| reply::pages(&s.body).len());
         for page in 0..=n {
             all.push((
                 format!("section {r:?} page {page}"),
-                super::section(lib, r, page, lang),
+                reply::section(lib, r, page, lang),
             ));
         }
     }
@@ -68,7 +76,7 @@ fn content_replies(lib: &Library, lang: Lang) -> Vec<(String, Reply)> {
         let q = QuoteRef { talk: t, quote: 0 };
         all.push((
             format!("quote {q:?} from its talk"),
-            super::quote(lib, q, QuoteScope::Talk(t), lang),
+            reply::quote(lib, q, QuoteScope::Talk(t), lang),
         ));
         if let Some(speaker) = &first.speaker {
             let scope = QuoteScope::Speaker {
@@ -77,7 +85,7 @@ fn content_replies(lib: &Library, lang: Lang) -> Vec<(String, Reply)> {
             };
             all.push((
                 format!("quote {q:?} from its speaker"),
-                super::quote(lib, q, scope, lang),
+                reply::quote(lib, q, scope, lang),
             ));
         }
     }
@@ -91,11 +99,11 @@ fn content_replies(lib: &Library, lang: Lang) -> Vec<(String, Reply)> {
         };
         all.push((
             format!("quote {q:?}"),
-            super::quote(lib, q, QuoteScope::All, lang),
+            reply::quote(lib, q, QuoteScope::All, lang),
         ));
         all.push((
             format!("quote {q:?} from its section"),
-            super::quote(lib, q, from, lang),
+            reply::quote(lib, q, from, lang),
         ));
     }
     let gone_talk = lib.talks().len();
@@ -109,11 +117,11 @@ fn content_replies(lib: &Library, lang: Lang) -> Vec<(String, Reply)> {
     };
     all.push((
         "gone section".to_string(),
-        super::section(lib, gone_section, 0, lang),
+        reply::section(lib, gone_section, 0, lang),
     ));
     all.push((
         "gone quote".to_string(),
-        super::quote(lib, gone_quote, QuoteScope::All, lang),
+        reply::quote(lib, gone_quote, QuoteScope::All, lang),
     ));
     all
 }
@@ -122,38 +130,52 @@ fn content_replies(lib: &Library, lang: Lang) -> Vec<(String, Reply)> {
 /// talk's sections, each with one page past the last.
 pub fn lists(lib: &Library, lang: Lang) -> Vec<(String, Reply)> {
     let mut all = Vec::new();
-    let pages = lib.talks().len().div_ceil(super::TALKS_PER_PAGE);
+    let pages = lib.talks().len().div_ceil(reply::TALKS_PER_PAGE);
     for page in 0..=pages {
         all.push((
             format!("talks page {page}"),
-            super::talks(lib, page, None, lang),
+            reply::talks(lib, page, None, lang),
         ));
     }
     if let Some(tag) = lib.tags().first() {
         all.push((
             format!("talks tagged {:?}", tag.name),
-            super::talks(lib, 0, Some(&tag.name), lang),
+            reply::talks(lib, 0, Some(&tag.name), lang),
         ));
     }
     for (t, talk) in lib.talks().iter().enumerate() {
-        let pages = talk.sections.len().div_ceil(super::SECTIONS_PER_PAGE);
+        let pages = talk.sections.len().div_ceil(reply::SECTIONS_PER_PAGE);
         for page in 0..=pages {
             all.push((
                 format!("contents of {:?} page {page}", talk.id),
-                super::contents(lib, t, page, lang),
+                reply::contents(lib, t, page, lang),
             ));
         }
     }
     all
 }
 
+/// The answers to a query typed by a user, through the commands every front end runs.
 fn replies_to(lib: &Library, query: &str, lang: Lang) -> Vec<(String, Reply)> {
+    let about = AboutInfo::of_this_build();
+    let cx = Context::with_random(lib, lang, &about);
+    let search = Command::Search(Search {
+        query: query.to_string(),
+    });
+    let topic = Command::Topic(Topic {
+        section: query.to_string(),
+        ..Topic::default()
+    });
     let mut all = vec![
-        (format!("search {query:?}"), super::search(lib, query, lang)),
-        (format!("topic {query:?}"), super::topic(lib, query, lang)),
+        (format!("search {query:?}"), search.answer(&cx).reply),
+        (format!("topic {query:?}"), topic.answer(&cx).reply),
     ];
-    if let Err(r) = super::quote_scope(lib, Some(query), lang) {
-        all.push((format!("quote topic {query:?}"), *r));
+    let quote = Quote {
+        topic: Some(query.to_string()),
+        ..Quote::default()
+    };
+    if quote.scope(lib, lang).is_err() {
+        all.push((format!("quote topic {query:?}"), quote.answer(&cx).reply));
     }
     all
 }
