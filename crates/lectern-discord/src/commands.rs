@@ -203,8 +203,7 @@ pub(crate) async fn run(
     sent: &AtomicBool,
     command: Result<Command, ReadError>,
 ) {
-    let bot = plugin.bot();
-    let metrics = Arc::clone(&bot.ops().metrics);
+    let metrics = Arc::clone(&plugin.ops().metrics);
     let mut r = Responder::command(http, i, metrics, plugin.ids()).sharing_first_response(sent);
     let lang = Lang::from_locale(&i.locale);
     // Flood control first: a throttled user gets a note and no work is done.
@@ -232,12 +231,12 @@ pub(crate) async fn run(
     let result = match command {
         Command::Reload(reload) => reload_now(plugin, &mut r, i, reload.force, lang).await,
         command => {
-            let lib = bot.library();
-            let draw = bot.draw_in(i.channel_id.get());
+            let lib = plugin.library();
+            let draw = plugin.draw_in(i.channel_id.get());
             let cx = Context {
                 library: &lib,
                 lang,
-                about: bot.about(),
+                about: plugin.about(),
                 draw: &draw,
             };
             let answer = r.span().in_scope(|| command.answer(&cx));
@@ -271,7 +270,7 @@ async fn reload_now(
         r.respond(&Reply::notice(&refusal)).await?;
         return Ok(Outcome::Refused);
     }
-    if let Err(wait) = plugin.bot().admit_reload() {
+    if let Err(wait) = plugin.admit_reload() {
         let secs = lectern_core::cooldown::seconds_left(wait);
         r.respond(&Reply::notice(&Msg::reload_too_soon(secs, lang)))
             .await?;
@@ -280,12 +279,7 @@ async fn reload_now(
     // Loading may take longer than the 3 s a first response has.
     r.defer_ephemeral().await?;
     let by = format!("discord user {}", i.user.id);
-    let report = plugin
-        .bot()
-        .ops()
-        .reload(force, &by)
-        .instrument(r.span())
-        .await;
+    let report = plugin.ops().reload(force, &by).instrument(r.span()).await;
     let answer = Reload::answer(&report, lang);
     r.edit(&answer.reply).await?;
     Ok(answer.outcome)
@@ -301,12 +295,12 @@ pub(crate) fn complete(
     partial: &str,
 ) -> Vec<AutocompleteChoice> {
     let started = Instant::now();
-    let lib = plugin.bot().library();
+    let lib = plugin.library();
     let focused = i.data.autocomplete().map(|o| o.name.to_string());
     let choices = choices(&lib, focused.as_deref(), i, partial);
     // The front end sends the choices after this returns (without waiting out a 429): the
     // interaction is only tracked here, and its latency is the time to rank them.
-    let metrics = Arc::clone(&plugin.bot().ops().metrics);
+    let metrics = Arc::clone(&plugin.ops().metrics);
     Track::command(Kind::Autocomplete, i, metrics)
         .since(started)
         .finish(Outcome::Ok);

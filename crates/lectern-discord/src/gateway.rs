@@ -62,7 +62,7 @@ impl Shards {
 }
 
 /// Runs the bot serving `plugin` (the caller keeps a handle on it, or on its
-/// [`Plugin::bot`], to reload or read the metrics from elsewhere) until `shutdown` resolves,
+/// [`Plugin::ops`], to reload or read the metrics from elsewhere) until `shutdown` resolves,
 /// then closes the gateway and returns.
 pub async fn run_bot(
     config: &Config,
@@ -79,7 +79,7 @@ pub async fn run_bot(
         http = http.proxy(base).ratelimiter_disabled(true);
     }
     let guild = config.discord.guild_id.map(GuildId::new);
-    let bot_for_latency = Arc::clone(plugin.bot());
+    let bot_for_latency = plugin.clone();
     let framework = poise::Framework::builder()
         .options(poise::FrameworkOptions {
             commands: plugin.commands(),
@@ -99,8 +99,8 @@ pub async fn run_bot(
         .setup(move |ctx, ready, framework| {
             Box::pin(async move {
                 tracing::info!(user = %ready.user.name, guilds = ready.guilds.len(), "connected to Discord");
-                let bot = Arc::clone(plugin.bot());
-                let learning = Arc::clone(&bot);
+                let bot = plugin.clone();
+                let learning = bot.clone();
                 let http = Arc::clone(&ctx.http);
                 tokio::spawn(async move {
                     operators::learn_owners(http, learning.operators()).await;
@@ -215,7 +215,7 @@ fn api_base(configured: Option<&str>) -> Option<String> {
 }
 
 async fn on_event(ctx: &serenity::Context, event: &FullEvent, plugin: &Plugin) {
-    let bot = plugin.bot();
+    let bot = plugin;
     match event {
         FullEvent::InteractionCreate {
             interaction: Interaction::Component(i),
