@@ -21,7 +21,7 @@
 //!   and the bot, started and shut down in order.
 
 pub use lectern_core::{
-    changes, commands, cooldown, i18n, library, model, parse, reply, search, text,
+    changes, commands, cooldown, i18n, key, library, model, parse, reply, search, text,
 };
 pub use lectern_discord as discord;
 pub use lectern_discord::{ops, reload};

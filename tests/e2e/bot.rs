@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 
-use lectern::discord::custom_id::talk_key;
+use lectern::key::TalkKey;
 
 use super::fake_discord::{APP_ID, FakeDiscord, Registration};
 use super::process::Served;
@@ -413,7 +413,7 @@ async fn stale_or_foreign_buttons_fail_politely() {
     // A button posted by version 1, before the intro became section 0 (issue 11): its
     // ordinal 12 meant section 13 then and means section 12 now. It must not open either.
     let talk = h.plugin.library().talks()[0].id.clone();
-    let old = format!("l1:b0:{}:s.{:016x}.c.0", ALICE.id, talk_key(&talk));
+    let old = format!("l1:b0:{}:s.{}.c.0", ALICE.id, TalkKey::of(&talk));
     let answer = h.press(&ALICE, &reply, &old).await;
     assert!(is_ephemeral(&answer), "{answer}");
     assert!(

@@ -7,7 +7,7 @@
 
 use std::path::PathBuf;
 
-use lectern::discord::custom_id::talk_key;
+use lectern::key::TalkKey;
 use serde_json::{Value, json};
 
 use super::fake_discord::{Fault, Registration};
@@ -204,7 +204,7 @@ async fn a_custom_id_cannot_open_a_path_outside_the_library() {
     ];
     let mut ids = Vec::new();
     for name in &names {
-        let key = format!("{:016x}", talk_key(name));
+        let key = TalkKey::of(name).to_string();
         ids.push(format!("l2:b0:{}:s.{key}.0.0", ALICE.id));
         ids.push(format!("l2:b0:{}:q.{key}.0", ALICE.id));
         // The path itself where the hash goes.

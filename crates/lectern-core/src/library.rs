@@ -10,6 +10,9 @@ use std::fmt;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use rustc_hash::FxHashMap;
+
+use crate::key::{SpeakerKey, TagKey, TalkKey};
 use crate::model::{Quote, Section, Talk};
 pub use crate::model::{QuoteRef, SectionRef};
 use crate::parse::parse_talk;
@@ -100,7 +103,10 @@ pub enum QuoteScope {
     /// The words of one speaker (the [`key`] of their name), in one talk or in all. Unlike the
     /// other scopes it is not limited to each talk's own speakers: whoever is named, a
     /// questioner as well, is drawn from.
-    Speaker { speaker: u64, talk: Option<usize> },
+    Speaker {
+        speaker: SpeakerKey,
+        talk: Option<usize>,
+    },
 }
 
 impl QuoteScope {
@@ -154,7 +160,7 @@ impl QuoteScope {
                         q.section == Some(r.section) && talk.is_speakers_own(q)
                     }
                     QuoteScope::Speaker { speaker, .. } => {
-                        q.speaker.as_deref().map(key) == Some(speaker)
+                        q.speaker.as_deref().map(SpeakerKey::of) == Some(speaker)
                     }
                 };
                 if in_scope {
@@ -166,17 +172,9 @@ impl QuoteScope {
     }
 }
 
-/// The stable key of a name (a talk id, a speaker, a tag): its 64-bit FNV-1a hash. Buttons and
-/// autocomplete values carry keys, since names can be long; a key never changes, so what a
-/// message or a choice names survives restarts and reloads.
-pub fn key(name: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in name.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    h
-}
+/// The stable key of a name (a talk id, a speaker, a tag): its 64-bit FNV-1a hash
+/// ([`crate::key`], where the typed keys are).
+pub use crate::key::hash as key;
 
 /// What an autocomplete choice names, by stable keys: its value is [`Pick::value`], which
 /// [`Pick::parse`] reads back. A value names one thing even when two talks have a section of
@@ -185,44 +183,34 @@ pub fn key(name: &str) -> u64 {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pick {
     /// `#t.<talk key>`.
-    Talk(u64),
+    Talk(TalkKey),
     /// `#s.<talk key>.<section ordinal>`.
-    Section(u64, usize),
+    Section(TalkKey, usize),
     /// `#p.<speaker key>`.
-    Speaker(u64),
+    Speaker(SpeakerKey),
     /// `#g.<tag key>`.
-    Tag(u64),
+    Tag(TagKey),
 }
 
 impl Pick {
     /// The choice's value: keys in 16 lowercase hex digits, the ordinal in hex.
     pub fn value(self) -> String {
         match self {
-            Pick::Talk(k) => format!("#t.{k:016x}"),
-            Pick::Section(k, s) => format!("#s.{k:016x}.{s:x}"),
-            Pick::Speaker(k) => format!("#p.{k:016x}"),
-            Pick::Tag(k) => format!("#g.{k:016x}"),
+            Pick::Talk(k) => format!("#t.{k}"),
+            Pick::Section(k, s) => format!("#s.{k}.{s:x}"),
+            Pick::Speaker(k) => format!("#p.{k}"),
+            Pick::Tag(k) => format!("#g.{k}"),
         }
     }
 
     /// Reads a value [`Pick::value`] wrote; `None` for anything else (text a user typed).
     pub fn parse(text: &str) -> Option<Pick> {
-        let hex = |s: &str| {
-            (s.len() == 16 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
-                .then(|| u64::from_str_radix(s, 16).ok())
-                .flatten()
-        };
         let parts: Vec<&str> = text.trim().split('.').collect();
         match parts.as_slice() {
-            ["#t", k] => Some(Pick::Talk(hex(k)?)),
-            ["#p", k] => Some(Pick::Speaker(hex(k)?)),
-            ["#g", k] => Some(Pick::Tag(hex(k)?)),
-            ["#s", k, s] if (1..=16).contains(&s.len()) => Some(Pick::Section(
-                hex(k)?,
-                usize::from_str_radix(s, 16)
-                    .ok()
-                    .filter(|_| !s.starts_with('+'))?,
-            )),
+            ["#t", k] => Some(Pick::Talk(TalkKey::parse(k)?)),
+            ["#p", k] => Some(Pick::Speaker(SpeakerKey::parse(k)?)),
+            ["#g", k] => Some(Pick::Tag(TagKey::parse(k)?)),
+            ["#s", k, s] => Some(Pick::Section(TalkKey::parse(k)?, crate::key::index(s)?)),
             _ => None,
         }
     }
@@ -355,6 +343,8 @@ pub struct Library {
     talks: Vec<Talk>,
     index: Index,
     names: Names,
+    /// Each talk's index by the key of its id.
+    by_key: FxHashMap<TalkKey, usize>,
     /// Where each talk came from, for a reload to tell which files did not change; empty for
     /// a library built from talks by hand ([`Library::from_talks`]).
     sources: Vec<Source>,
@@ -569,10 +559,16 @@ impl Library {
         media_base_url: Option<String>,
     ) -> Library {
         let names = Names::build(&talks);
+        let mut by_key = FxHashMap::default();
+        for (t, talk) in talks.iter().enumerate() {
+            // The first talk of a key wins, as a scan in order would find it.
+            by_key.entry(TalkKey::of(&talk.id)).or_insert(t);
+        }
         Library {
             talks,
             index,
             names,
+            by_key,
             sources,
             media_base_url,
         }
@@ -595,12 +591,14 @@ impl Library {
     }
 
     pub fn talk_by_id(&self, id: &str) -> Option<(usize, &Talk)> {
-        self.talks.iter().enumerate().find(|(_, t)| t.id == id)
+        let t = self.talk_by_key(TalkKey::of(id))?;
+        let talk = &self.talks[t];
+        (talk.id == id).then_some((t, talk))
     }
 
-    /// The talk whose id has the [`key`] `k`.
-    pub fn talk_by_key(&self, k: u64) -> Option<usize> {
-        self.talks.iter().position(|t| key(&t.id) == k)
+    /// The talk whose id has the key `k` (a lookup in the map built with the library).
+    pub fn talk_by_key(&self, k: TalkKey) -> Option<usize> {
+        self.by_key.get(&k).copied()
     }
 
     /// The talk a user means by `text`: a picked value ([`Pick::Talk`]), an id, else the best
@@ -647,7 +645,7 @@ impl Library {
                     &talk_line(talk),
                     crate::search::MAX_LABEL_CHARS,
                 ),
-                value: Pick::Talk(key(&talk.id)).value(),
+                value: Pick::Talk(TalkKey::of(&talk.id)).value(),
             }
         })
         .collect()
@@ -679,7 +677,7 @@ impl Library {
     /// The speaker a user means: a picked value, else the best of the speaker choices.
     pub fn resolve_speaker(&self, text: &str) -> Lookup<&Name> {
         resolve_name(&self.names.speakers, text, |p| match p {
-            Pick::Speaker(k) => Some(k),
+            Pick::Speaker(k) => Some(k.get()),
             _ => None,
         })
     }
@@ -687,19 +685,23 @@ impl Library {
     /// The tag a user means: a picked value, else the best of the tag choices.
     pub fn resolve_tag(&self, text: &str) -> Lookup<&Name> {
         resolve_name(&self.names.tags, text, |p| match p {
-            Pick::Tag(k) => Some(k),
+            Pick::Tag(k) => Some(k.get()),
             _ => None,
         })
     }
 
     /// Speakers for the text typed so far, best first, at most `max`.
     pub fn speaker_choices(&self, typed: &str, max: usize) -> Vec<NameChoice> {
-        name_choices(&self.names.speakers, typed, max, Pick::Speaker)
+        name_choices(&self.names.speakers, typed, max, |k| {
+            Pick::Speaker(SpeakerKey::from_raw(k))
+        })
     }
 
     /// Tags for the text typed so far, best first, at most `max`.
     pub fn tag_choices(&self, typed: &str, max: usize) -> Vec<NameChoice> {
-        name_choices(&self.names.tags, typed, max, Pick::Tag)
+        name_choices(&self.names.tags, typed, max, |k| {
+            Pick::Tag(TagKey::from_raw(k))
+        })
     }
 
     pub fn section(&self, r: SectionRef) -> Option<(&Talk, &Section)> {
@@ -1263,10 +1265,10 @@ mod tests {
     fn picks_round_trip_and_typed_text_is_no_pick() {
         let long = "演讲".repeat(500);
         for pick in [
-            Pick::Talk(key(&long)),
-            Pick::Section(u64::MAX, usize::MAX),
-            Pick::Speaker(0),
-            Pick::Tag(key("ops")),
+            Pick::Talk(TalkKey::of(&long)),
+            Pick::Section(TalkKey::from_raw(u64::MAX), usize::MAX),
+            Pick::Speaker(SpeakerKey::from_raw(0)),
+            Pick::Tag(TagKey::of("ops")),
         ] {
             let value = pick.value();
             assert!(value.chars().count() <= 38, "{value}");
@@ -1299,11 +1301,11 @@ mod tests {
         assert_eq!(lib.resolve_talk("operating"), Lookup::Found(1));
         assert_eq!(lib.resolve_talk("hopper"), Lookup::Found(1));
         assert_eq!(
-            lib.resolve_talk(&Pick::Talk(key("a")).value()),
+            lib.resolve_talk(&Pick::Talk(TalkKey::of("a")).value()),
             Lookup::Found(0)
         );
         assert_eq!(
-            lib.resolve_talk(&Pick::Talk(key("gone")).value()),
+            lib.resolve_talk(&Pick::Talk(TalkKey::of("gone")).value()),
             Lookup::Gone
         );
         assert_eq!(lib.resolve_talk("qqqq zzzz"), Lookup::NoMatch);
@@ -1313,11 +1315,11 @@ mod tests {
         };
         assert_eq!(speaker("grace").as_deref(), Some("Grace Hopper"));
         assert_eq!(
-            speaker(&Pick::Speaker(key("Ada Lovelace")).value()).as_deref(),
+            speaker(&Pick::Speaker(SpeakerKey::of("Ada Lovelace")).value()).as_deref(),
             Some("Ada Lovelace")
         );
         assert!(matches!(
-            lib.resolve_tag(&Pick::Tag(key("gone")).value()),
+            lib.resolve_tag(&Pick::Tag(TagKey::of("gone")).value()),
             Lookup::Gone
         ));
         assert!(lib.has_tag(1, "ops") && !lib.has_tag(0, "ops"));

@@ -7,6 +7,7 @@
 //! limits, counted in characters ([`Reply::limit_violations`] is empty); user text echoed back
 //! is escaped, so it cannot format or ping.
 
+pub mod codec;
 pub mod script;
 
 use serde::Serialize;
@@ -546,7 +547,7 @@ fn another_quote(lib: &Library, scope: QuoteScope) -> Action {
     let id = |t: usize| lib.talks().get(t).map(|talk| talk.id.clone());
     match scope {
         QuoteScope::Speaker { speaker, talk } => {
-            match lib.speakers().iter().find(|n| n.key == speaker) {
+            match lib.speakers().iter().find(|n| n.key == speaker.get()) {
                 Some(name) => Action::QuoteBy {
                     speaker: name.name.clone(),
                     talk: talk.and_then(id),

@@ -32,6 +32,7 @@ use super::retry;
 use lectern_core::commands::reload::Reload;
 use lectern_core::commands::{Command, Context, Opt, OptKind, Options, ReadError, Spec};
 use lectern_core::i18n::{Lang, Msg};
+use lectern_core::key::TalkKey;
 use lectern_core::library::{Library, Lookup, Pick};
 use lectern_core::reply::Reply;
 use lectern_core::search;
@@ -343,7 +344,7 @@ fn choices(
             search::autocomplete_in(lib, within, partial)
                 .into_iter()
                 .map(|c| {
-                    let key = lectern_core::library::key(&lib.talks()[c.section.talk].id);
+                    let key = TalkKey::of(&lib.talks()[c.section.talk].id);
                     let value = Pick::Section(key, c.section.section).value();
                     AutocompleteChoice::new(c.label, value)
                 })

@@ -122,7 +122,7 @@ fn answer(plugin: &Plugin, ids: &Ids, i: &ComponentInteraction) -> (Answer, Outc
                 None => None,
             };
             let scope = QuoteScope::Speaker {
-                speaker: lectern_core::library::key(&speaker),
+                speaker: lectern_core::key::SpeakerKey::of(&speaker),
                 talk,
             };
             another_quote(plugin, lib, i, scope, lang)

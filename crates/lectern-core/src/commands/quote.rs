@@ -7,6 +7,7 @@ use super::{
     talk_option_spec,
 };
 use crate::i18n::{Lang, Msg};
+use crate::key::SpeakerKey;
 use crate::library::{Library, Lookup, QuoteRef, QuoteScope};
 use crate::reply::{self, Reply};
 
@@ -71,7 +72,7 @@ impl Quote {
         if let Some(text) = nonempty(self.speaker.as_deref()) {
             return match lib.resolve_speaker(text) {
                 Lookup::Found(name) => Ok(QuoteScope::Speaker {
-                    speaker: name.key,
+                    speaker: SpeakerKey::from_raw(name.key),
                     talk: talk.or(section.map(|r| r.talk)),
                 }),
                 Lookup::Gone => Err(Box::new(Reply::notice(Msg::Gone.get(lang)))),
