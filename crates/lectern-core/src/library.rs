@@ -49,7 +49,58 @@ impl Default for LoadOptions {
 pub struct LoadWarning {
     pub file: PathBuf,
     pub skipped: bool,
+    /// What kind of problem: it decides what a reader who is not on the server may see.
+    pub kind: WarningKind,
+    /// The problem, said in full (for the operator: the log, `lectern check`).
     pub reason: String,
+}
+
+/// What kind of problem a [`LoadWarning`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WarningKind {
+    /// The seeds folder itself cannot be read; the reason holds the operating system's words.
+    Folder,
+    /// The file cannot be read; the reason holds the operating system's words.
+    Unreadable,
+    /// A symlink whose target does not exist.
+    BrokenSymlink,
+    /// A symlink to a path outside the seeds folder; the reason holds the server's path.
+    OutsideSymlink,
+    /// What the loader or the parser found in the file's text (too large, empty, binary, not
+    /// UTF-8, no sections, a duplicate id, a parse warning): said without server paths.
+    Content,
+}
+
+/// Why a file was not read: its kind and the reason in full.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Refusal {
+    kind: WarningKind,
+    reason: String,
+}
+
+impl Refusal {
+    fn unreadable(e: std::io::Error) -> Refusal {
+        Refusal {
+            kind: WarningKind::Unreadable,
+            reason: format!("cannot read: {e}"),
+        }
+    }
+}
+
+/// What the loader decides about a file's text is [`WarningKind::Content`].
+impl From<String> for Refusal {
+    fn from(reason: String) -> Refusal {
+        Refusal {
+            kind: WarningKind::Content,
+            reason,
+        }
+    }
+}
+
+impl From<&str> for Refusal {
+    fn from(reason: &str) -> Refusal {
+        Refusal::from(reason.to_string())
+    }
 }
 
 impl fmt::Display for LoadWarning {
@@ -62,8 +113,8 @@ impl fmt::Display for LoadWarning {
 impl LoadWarning {
     /// The warning as someone who is not on the server may read it (a Discord reply): the file
     /// relative to the seeds folder `root` (or its name alone), and the reason without the
-    /// server's paths or the operating system's words. The reasons that carry those are the
-    /// ones `read_one` and [`Library::load`] word with "cannot read" or "a symlink to".
+    /// server's paths or the operating system's words (which the kinds other than
+    /// [`WarningKind::Content`] carry).
     pub fn public(&self, root: &Path) -> String {
         let file = match self.file.strip_prefix(root) {
             Ok(rel) if rel.as_os_str().is_empty() => "the seeds folder".into(),
@@ -74,16 +125,12 @@ impl LoadWarning {
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_else(|| "the seeds folder".into()),
         };
-        let reason = if self.reason.starts_with("cannot read the folder") {
-            "cannot read the folder"
-        } else if self.reason.starts_with("cannot read: a broken symlink") {
-            "a broken symlink"
-        } else if self.reason.starts_with("cannot read") {
-            "cannot read the file"
-        } else if self.reason.starts_with("a symlink to") {
-            "a symlink outside the seeds folder"
-        } else {
-            &self.reason
+        let reason = match self.kind {
+            WarningKind::Folder => "cannot read the folder",
+            WarningKind::BrokenSymlink => "a broken symlink",
+            WarningKind::Unreadable => "cannot read the file",
+            WarningKind::OutsideSymlink => "a symlink outside the seeds folder",
+            WarningKind::Content => &self.reason,
         };
         let what = if self.skipped { "skipped" } else { "warning" };
         format!("{file}: {what}: {reason}")
@@ -399,7 +446,7 @@ enum FileOutcome {
         /// The talk of `previous` it is a copy of, when the file had not changed.
         reused: Option<usize>,
     },
-    Skipped(String),
+    Skipped(Refusal),
 }
 
 /// Builds the index of `talks`; `previous` names, for each new talk, the identical talk of the
@@ -434,6 +481,7 @@ impl Library {
                 warnings.push(LoadWarning {
                     file: dir.to_path_buf(),
                     skipped: true,
+                    kind: WarningKind::Folder,
                     reason: format!("cannot read the folder: {e}"),
                 });
                 return Loaded {
@@ -478,10 +526,11 @@ impl Library {
                     source,
                     reused,
                 } => (*talk, source, reused),
-                FileOutcome::Skipped(reason) => {
+                FileOutcome::Skipped(Refusal { kind, reason }) => {
                     warnings.push(LoadWarning {
                         file: path.clone(),
                         skipped: true,
+                        kind,
                         reason,
                     });
                     continue;
@@ -493,6 +542,7 @@ impl Library {
                 warnings.push(LoadWarning {
                     file: path.clone(),
                     skipped: true,
+                    kind: WarningKind::Content,
                     reason: "no sections found (a talk needs headings)".into(),
                 });
                 continue;
@@ -500,12 +550,14 @@ impl Library {
             warnings.extend(source.warnings.iter().map(|reason| LoadWarning {
                 file: path.clone(),
                 skipped: false,
+                kind: WarningKind::Content,
                 reason: reason.clone(),
             }));
             if !ids.insert(talk.id.clone()) {
                 warnings.push(LoadWarning {
                     file: path.clone(),
                     skipped: true,
+                    kind: WarningKind::Content,
                     reason: format!("a talk with id `{}` is already loaded", talk.id),
                 });
                 continue;
@@ -958,23 +1010,28 @@ const READ_ATTEMPTS: usize = 3;
 ///   swapped in after the checks cannot hang the load or lead it outside.
 /// - A file whose size or modification time changed while it was read is read again, and
 ///   skipped if it keeps changing: its bytes may be a mix of two versions.
-fn read_one(path: &Path, root: Option<&Path>, opts: &LoadOptions) -> Result<String, String> {
-    let link = std::fs::symlink_metadata(path).map_err(|e| format!("cannot read: {e}"))?;
+fn read_one(path: &Path, root: Option<&Path>, opts: &LoadOptions) -> Result<String, Refusal> {
+    let link = std::fs::symlink_metadata(path).map_err(Refusal::unreadable)?;
     let target = if link.file_type().is_symlink() {
-        let target = std::fs::canonicalize(path)
-            .map_err(|e| format!("cannot read: a broken symlink ({e})"))?;
+        let target = std::fs::canonicalize(path).map_err(|e| Refusal {
+            kind: WarningKind::BrokenSymlink,
+            reason: format!("cannot read: a broken symlink ({e})"),
+        })?;
         let inside = root.is_some_and(|root| target.starts_with(root));
         if !inside {
-            return Err(format!(
-                "a symlink to {}, outside the seeds folder",
-                target.display()
-            ));
+            return Err(Refusal {
+                kind: WarningKind::OutsideSymlink,
+                reason: format!(
+                    "a symlink to {}, outside the seeds folder",
+                    target.display()
+                ),
+            });
         }
         target
     } else {
         path.to_path_buf()
     };
-    let meta = std::fs::metadata(&target).map_err(|e| format!("cannot read: {e}"))?;
+    let meta = std::fs::metadata(&target).map_err(Refusal::unreadable)?;
     if !meta.is_file() {
         return Err("not a regular file".into());
     }
@@ -1010,29 +1067,30 @@ impl SeedFile for std::fs::File {
 fn read_stable<F: SeedFile>(
     mut open: impl FnMut() -> std::io::Result<F>,
     opts: &LoadOptions,
-) -> Result<String, String> {
-    let cannot = |e: std::io::Error| format!("cannot read: {e}");
+) -> Result<String, Refusal> {
+    let cannot = Refusal::unreadable;
     for _ in 0..READ_ATTEMPTS {
         let mut file = open().map_err(cannot)?;
-        let before = file.stamp().map_err(cannot)?.ok_or("not a regular file")?;
+        let before = file
+            .stamp()
+            .map_err(cannot)?
+            .ok_or_else(|| Refusal::from("not a regular file"))?;
         check_size(before.len, opts)?;
         let bytes = read_capped(&mut file, opts.max_file_bytes)
             .map_err(cannot)?
             .ok_or_else(|| {
-                format!(
+                Refusal::from(format!(
                     "too large: it grew past the limit of {} bytes while it was read \
                      (content.max_file_bytes)",
                     opts.max_file_bytes
-                )
+                ))
             })?;
         let after = file.stamp().map_err(cannot)?;
         if after == Some(before) && bytes.len() as u64 == before.len {
-            return text_of(bytes);
+            return Ok(text_of(bytes)?);
         }
     }
-    Err(format!(
-        "the file kept changing while it was read ({READ_ATTEMPTS} tries)"
-    ))
+    Err(format!("the file kept changing while it was read ({READ_ATTEMPTS} tries)").into())
 }
 
 fn check_size(len: u64, opts: &LoadOptions) -> Result<(), String> {
@@ -1217,15 +1275,17 @@ mod tests {
     #[test]
     fn public_warnings_name_files_in_the_seeds_folder_and_no_server_detail() {
         let root = Path::new("/srv/lectern/seeds");
-        let w = |file: &str, reason: &str| LoadWarning {
+        let w = |file: &str, kind: WarningKind, reason: &str| LoadWarning {
             file: PathBuf::from(file),
             skipped: true,
+            kind,
             reason: reason.into(),
         };
         let cases = [
             (
                 w(
                     "/srv/lectern/seeds/a.md",
+                    WarningKind::Unreadable,
                     "cannot read: Permission denied (os error 13)",
                 ),
                 "a.md: skipped: cannot read the file",
@@ -1233,6 +1293,7 @@ mod tests {
             (
                 w(
                     "/srv/lectern/seeds/l.md",
+                    WarningKind::OutsideSymlink,
                     "a symlink to /etc/passwd.md, outside the seeds folder",
                 ),
                 "l.md: skipped: a symlink outside the seeds folder",
@@ -1240,6 +1301,7 @@ mod tests {
             (
                 w(
                     "/srv/lectern/seeds/b.md",
+                    WarningKind::BrokenSymlink,
                     "cannot read: a broken symlink (No such file or directory (os error 2))",
                 ),
                 "b.md: skipped: a broken symlink",
@@ -1247,12 +1309,13 @@ mod tests {
             (
                 w(
                     "/srv/lectern/seeds",
+                    WarningKind::Folder,
                     "cannot read the folder: No such file or directory (os error 2)",
                 ),
                 "the seeds folder: skipped: cannot read the folder",
             ),
             (
-                w("/elsewhere/c.md", "empty file"),
+                w("/elsewhere/c.md", WarningKind::Content, "empty file"),
                 "c.md: skipped: empty file",
             ),
         ];
@@ -1392,7 +1455,7 @@ mod tests {
             },
             &LoadOptions::default(),
         );
-        (result, opens)
+        (result.map_err(|r| r.reason), opens)
     }
 
     #[test]
@@ -1429,7 +1492,7 @@ mod tests {
             max_file_bytes: 1000,
             ..LoadOptions::default()
         };
-        let err = read_stable(|| Ok(Growing), &opts).unwrap_err();
+        let err = read_stable(|| Ok(Growing), &opts).unwrap_err().reason;
         assert!(
             err.starts_with("too large: it grew past the limit of 1000 bytes"),
             "{err}"
