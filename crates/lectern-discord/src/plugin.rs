@@ -168,12 +168,17 @@ impl PluginOptions {
 /// Why a [`Plugin`] could not be built: options Discord would reject.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum PluginError {
+    /// A command's name (a rename, or the prefix and the default name, in any language) is not
+    /// one Discord accepts.
     #[error(
         "command name {0:?} is not valid on Discord (1 to 32 lowercase letters, digits, - or _)"
     )]
     CommandName(String),
+    /// Two commands would get the same name (a rename that clashes with another command).
     #[error("two commands would both be named {0:?}")]
     DuplicateName(String),
+    /// The prefix given to [`PluginOptions::custom_id_prefix`] is empty, too long or has other
+    /// characters than ASCII letters, digits, `-` and `_`.
     #[error(
         "custom_id prefix {0:?} is not valid (1 to {max} ASCII letters, digits, - or _)",
         max = custom_id::MAX_PREFIX_LEN

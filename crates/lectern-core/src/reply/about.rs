@@ -9,6 +9,7 @@ use crate::text::{char_len, escape_markdown, truncate_chars};
 /// Facts for `/about` that the library does not know.
 #[derive(Debug, Clone, Default)]
 pub struct AboutInfo {
+    /// The version `/about` shows, as `lectern 0.1.0` (for this build, the crate's version).
     pub version: String,
 }
 

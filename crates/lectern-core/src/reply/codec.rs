@@ -22,31 +22,44 @@ use crate::library::{Library, Name};
 /// What an action points at, by keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
+    /// A page of a section (`s.<talk>.<section>.<page>`).
     Section {
+        /// The talk's key.
         talk: TalkKey,
+        /// The section's position in the talk.
         section: usize,
+        /// The page of the section, from 0.
         page: usize,
     },
+    /// A quote from the whole pool (`q`) or from one section (`q.<talk>.<section>`).
     Quote {
+        /// The talk's key and the section's position in it; `None` for the whole pool.
         within: Option<(TalkKey, usize)>,
     },
     /// A quote from one talk.
     QuoteTalk {
+        /// The talk's key.
         talk: TalkKey,
     },
     /// A quote of one speaker, from one talk or all.
     QuoteBy {
+        /// The speaker's key.
         speaker: SpeakerKey,
+        /// The talk's key; `None` for all the talks.
         talk: Option<TalkKey>,
     },
     /// A page of the list of talks, those with one tag or all.
     Talks {
+        /// The page of the list, from 0.
         page: usize,
+        /// The tag's key; `None` for every talk.
         tag: Option<TagKey>,
     },
     /// A page of a talk's sections.
     Contents {
+        /// The talk's key.
         talk: TalkKey,
+        /// The page of the list of sections, from 0.
         page: usize,
     },
 }

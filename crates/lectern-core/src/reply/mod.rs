@@ -33,19 +33,33 @@ use crate::text::{MAX_EMBED_URL, char_len, escape_markdown, is_web_url, truncate
 
 /// Discord's limits, in characters.
 pub mod limits {
+    /// An embed's title.
     pub const TITLE: usize = 256;
+    /// An embed's description.
     pub const DESCRIPTION: usize = 4096;
+    /// How many fields one embed may have.
     pub const FIELDS: usize = 25;
+    /// A field's name.
     pub const FIELD_NAME: usize = 256;
+    /// A field's value.
     pub const FIELD_VALUE: usize = 1024;
+    /// An embed's footer.
     pub const FOOTER: usize = 2048;
+    /// An embed's title, description, footer and fields' names and values together.
     pub const EMBED_TOTAL: usize = 6000;
+    /// A button's label.
     pub const BUTTON_LABEL: usize = 80;
+    /// How many options one select menu may offer.
     pub const SELECT_OPTIONS: usize = 25;
+    /// A select option's label.
     pub const SELECT_LABEL: usize = 100;
+    /// A select option's description.
     pub const SELECT_DESCRIPTION: usize = 100;
+    /// The text a select menu shows before anything is picked.
     pub const SELECT_PLACEHOLDER: usize = 150;
+    /// How many buttons one row holds.
     pub const BUTTONS_PER_ROW: usize = 5;
+    /// How many rows of buttons or menus one message may have.
     pub const ROWS: usize = 5;
 }
 
@@ -59,37 +73,63 @@ pub const PAGE_CHARS: usize = 1800;
 pub enum Action {
     /// Show a page of a section.
     Section {
+        /// The talk's id.
         talk: String,
+        /// The section's position in the talk (0 is the first, the opening when it has one).
         section: usize,
+        /// The page of the section, from 0.
         page: usize,
     },
     /// Draw another quote, from the whole pool, one talk (`section` is `None`) or one section.
     Quote {
+        /// The talk's id; `None` for the whole pool.
         talk: Option<String>,
+        /// The section's position in `talk`; `None` for the whole talk.
         section: Option<usize>,
     },
     /// Draw another quote of one speaker, from all the talks or one.
     QuoteBy {
+        /// The speaker's name, as the library has it.
         speaker: String,
+        /// The talk's id; `None` for all the talks.
         talk: Option<String>,
     },
     /// Show a page of the list of talks, all of them or those with one tag.
-    Talks { page: usize, tag: Option<String> },
+    Talks {
+        /// The page of the list, from 0.
+        page: usize,
+        /// The tag's name, as the library has it; `None` for every talk.
+        tag: Option<String>,
+    },
     /// Show a page of one talk's sections.
-    Contents { talk: String, page: usize },
+    Contents {
+        /// The talk's id.
+        talk: String,
+        /// The page of the list of sections, from 0.
+        page: usize,
+    },
 }
 
+/// A button under a reply.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Button {
+    /// What the button says (`◀ Previous`).
     pub label: String,
+    /// What pressing it does.
     pub action: Action,
+    /// Shown greyed out, and cannot be pressed: there is nothing that way (the first page,
+    /// the last section).
     pub disabled: bool,
 }
 
+/// One choice of a select menu.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SelectOption {
+    /// What the choice says (a section's or a talk's label).
     pub label: String,
+    /// A second, smaller line under the label, if any.
     pub description: Option<String>,
+    /// What picking it does.
     pub action: Action,
 }
 
@@ -97,33 +137,47 @@ pub struct SelectOption {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Component {
+    /// A row of buttons (paging, neighbouring sections, another quote).
     Buttons {
+        /// The buttons, left to right; more than [`limits::BUTTONS_PER_ROW`] take more rows.
         buttons: Vec<Button>,
     },
+    /// A select menu, which takes a row of its own.
     Select {
+        /// What the menu shows before anything is picked (`Open a section…`).
         placeholder: String,
+        /// The choices, in the order shown.
         options: Vec<SelectOption>,
     },
 }
 
+/// A named block of a reply, under its description (`/about`'s counts, a talk's key points).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Field {
+    /// The field's heading.
     pub name: String,
+    /// The field's text.
     pub value: String,
+    /// Whether it may sit beside its neighbours rather than on a line of its own.
     pub inline: bool,
 }
 
 /// A reply to a command, ready to send anywhere.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Reply {
+    /// The heading, if any.
     pub title: Option<String>,
     /// Link of the title (the talk's source).
     pub url: Option<String>,
+    /// The main text (a section's page, a list, a quote, a note).
     pub description: String,
+    /// Named blocks under the description.
     pub fields: Vec<Field>,
+    /// The small line at the bottom (a section's `talk · §13/23 · date`, a list's page).
     pub footer: Option<String>,
     /// URL of the image (a section's infographic).
     pub image: Option<String>,
+    /// The rows of buttons and menus, top to bottom.
     pub components: Vec<Component>,
     /// Shown only to the person who asked.
     pub ephemeral: bool,
