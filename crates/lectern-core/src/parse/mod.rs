@@ -18,6 +18,7 @@
 mod front_matter;
 mod quotes;
 mod render;
+mod roster;
 
 use std::collections::HashSet;
 use std::ops::Range;
@@ -27,7 +28,8 @@ use pulldown_cmark::{Event, MetadataBlockKind, Options, Parser, Tag, TagEnd};
 use crate::i18n::{Lang, Msg};
 use crate::model::{Image, Meta, Quote, Section, Summary, Talk};
 use crate::text::{char_len, truncate_chars};
-use render::{Ev, plain_text, render};
+use render::{Ev, Rendered, plain_text, render};
+use roster::Role;
 
 pub use quotes::{MAX_CHARS as MAX_QUOTE_CHARS, MIN_CHARS as MIN_QUOTE_CHARS};
 
@@ -456,9 +458,14 @@ struct Builder<'s> {
     cover: Option<Image>,
     intro_image: Option<Image>,
     quote_texts: HashSet<String>,
-    /// Speakers and hosts the metadata names, in order.
-    guests: Vec<String>,
-    hosts: Vec<String>,
+    /// The people the metadata names, in order, with their roles.
+    named: Vec<(String, Role)>,
+    /// The writers the metadata names (`Meta::author` keeps the first, as written).
+    authors: Vec<String>,
+    /// What the whole body says about who speaks, read before the walk (see [`Cast`]).
+    cast: Cast,
+    /// Each content node rendered once, before the walk; taken when the walk reaches it.
+    rendered: Vec<Option<Rendered>>,
     /// Who speaks, settled when the body starts (the metadata comes before it).
     voices: Option<quotes::Voices>,
 }
@@ -482,8 +489,10 @@ impl<'s> Builder<'s> {
             cover: None,
             intro_image: None,
             quote_texts: HashSet::new(),
-            guests: Vec::new(),
-            hosts: Vec::new(),
+            named: Vec::new(),
+            authors: Vec::new(),
+            cast: Cast::default(),
+            rendered: Vec::new(),
             voices: None,
         }
     }
@@ -491,7 +500,14 @@ impl<'s> Builder<'s> {
     fn build(mut self, nodes: &[Node], events: &[Ev<'_>]) -> (Talk, Vec<ParseWarning>) {
         let plan = plan_sections(nodes);
         let section_level = plan.level;
-        let mut have_title = false;
+        self.rendered = nodes
+            .iter()
+            .map(|n| match n {
+                Node::Content(range) => Some(render(&events[range.clone()], self.src)),
+                _ => None,
+            })
+            .collect();
+        self.cast = Cast::read(nodes, &self.rendered, plan.title);
         for (i, node) in nodes.iter().enumerate() {
             match node {
                 Node::FrontMatter { text, offset } => self.front_matter(text, *offset),
@@ -502,10 +518,9 @@ impl<'s> Builder<'s> {
                     offset,
                 } => {
                     let title = &self.capped_title(title, *offset);
-                    // The first H1 is the title, unless H1s are how the document marks its
-                    // sections; then the title comes from front matter or the file name.
-                    if !have_title && *level == 1 && section_level > 1 {
-                        have_title = true;
+                    // The title heading (see `plan_sections`); without one, the title comes
+                    // from front matter or the file name.
+                    if plan.title == Some(i) {
                         self.talk.title = title.to_string();
                         continue;
                     }
@@ -515,7 +530,10 @@ impl<'s> Builder<'s> {
                     }
                     self.heading(*level, *number, title, *offset, section_level);
                 }
-                Node::Content(range) => self.content(&events[range.clone()]),
+                Node::Content(range) => {
+                    let rendered = self.rendered.get_mut(i).and_then(Option::take);
+                    self.content(&events[range.clone()], rendered);
+                }
             }
         }
         if self.talk.title.is_empty() {
@@ -532,7 +550,7 @@ impl<'s> Builder<'s> {
         for s in &mut self.talk.sections {
             s.body = s.body.trim().to_string();
         }
-        self.intro_section();
+        self.intro_section(plan.title.is_some());
         (self.talk, self.warnings)
     }
 
@@ -575,6 +593,7 @@ impl<'s> Builder<'s> {
                 }
                 _ => {
                     // A sub-heading inside a section stays in its text as a bold line.
+                    self.voices().end_turn();
                     let line = match number {
                         Some(n) => format!("**{n}. {title}**"),
                         None => format!("**{title}**"),
@@ -617,7 +636,7 @@ impl<'s> Builder<'s> {
         target.push_str(md);
     }
 
-    fn content(&mut self, evs: &[Ev<'_>]) {
+    fn content(&mut self, evs: &[Ev<'_>], rendered: Option<Rendered>) {
         match self.zone {
             Zone::Meta(_) => self.meta_block(evs),
             Zone::Summary(_, part) => self.summary_block(evs, part),
@@ -636,7 +655,8 @@ impl<'s> Builder<'s> {
                 {
                     return;
                 }
-                self.body_block(evs);
+                let r = rendered.unwrap_or_else(|| render(evs, self.src));
+                self.body_block(r);
             }
         }
     }
@@ -648,19 +668,25 @@ impl<'s> Builder<'s> {
         self.zone = Zone::Body;
         if !self.talk.sections.is_empty() {
             self.append_body(&format!("**{title}**"));
-        } else if self.guests.is_empty() && self.voices.is_none() {
-            self.guests.extend(speaker_line(title));
+        } else if self.voices.is_none() {
+            if let Some(name) = speaker_line(title) {
+                self.named.push((name, Role::Speaker));
+            }
         }
     }
 
     /// Makes what stood before the first section section 0, and shifts the ordinals (of the
     /// sections and of the quotes) by one. Only a talk with sections gets an intro: a document
     /// without headings stays one the loader skips.
-    fn intro_section(&mut self) {
+    fn intro_section(&mut self, has_title: bool) {
         let body = std::mem::take(&mut self.intro).trim().to_string();
         let image = self.intro_image.take().or_else(|| self.cover.take());
         let has_quotes = self.talk.quotes.iter().any(|q| q.section.is_none());
-        if self.talk.sections.is_empty() || (body.is_empty() && image.is_none() && !has_quotes) {
+        // A write-up whose only heading is its title is all intro; one with no heading at all
+        // has no intro either (issue 24 cuts headingless transcripts).
+        if (self.talk.sections.is_empty() && (!has_title || body.is_empty()))
+            || (body.is_empty() && image.is_none() && !has_quotes)
+        {
             return;
         }
         let lang = talk_lang(&self.talk.title, &body);
@@ -683,8 +709,7 @@ impl<'s> Builder<'s> {
         }
     }
 
-    fn body_block(&mut self, evs: &[Ev<'_>]) {
-        let mut r = render(evs, self.src);
+    fn body_block(&mut self, mut r: Rendered) {
         r.images.extend(render::wiki_embeds(&mut r.markdown));
         let section = self.talk.sections.len().checked_sub(1);
         for image in r.images {
@@ -709,8 +734,16 @@ impl<'s> Builder<'s> {
                 self.push_quote(f, section);
             }
         }
-        for q in &r.blockquotes {
+        // A block quote is a pull-quote, or a transcript (`> 学生提问：…` / `> Robert教授：…`)
+        // whose turns count; anything else is an editor's note.
+        let mut paragraphs = r.blockquote_paragraphs.iter();
+        for (q, &n) in r.blockquotes.iter().zip(&r.blockquote_sizes) {
+            let inner: Vec<_> = paragraphs.by_ref().take(n).collect();
             if let Some(f) = quotes::pull_quote(q, self.voices()) {
+                self.push_quote(f, section);
+                continue;
+            }
+            for f in quotes::quoted_turns(&inner, self.voices()) {
                 self.push_quote(f, section);
             }
         }
@@ -731,21 +764,16 @@ impl<'s> Builder<'s> {
         });
     }
 
-    /// The talk's voices, settled on first use: the speakers and hosts the metadata names
-    /// (speakers first), otherwise the speaker the title names. Also fills `meta.speakers`.
+    /// The talk's voices, settled on first use (the metadata comes before the body): the
+    /// roster (see [`Cast::roster`]). Also fills `meta.speakers`.
     fn voices(&mut self) -> &mut quotes::Voices {
         if self.voices.is_none() {
-            let mut speakers: Vec<String> = Vec::new();
-            for name in self.guests.iter().chain(&self.hosts) {
-                if !speakers.contains(name) {
-                    speakers.push(name.clone());
-                }
-            }
-            if speakers.is_empty() {
-                speakers.extend(speaker_from_title(&self.talk.title));
-            }
-            self.talk.meta.speakers = speakers.clone();
-            self.voices = Some(quotes::Voices::new(speakers, self.hosts.first().cloned()));
+            let roster = self
+                .cast
+                .roster(&self.named, &self.talk.title, &self.authors);
+            self.talk.meta.speakers = roster.names();
+            let monologue = self.cast.monologue && roster.main().is_some();
+            self.voices = Some(quotes::Voices::new(roster, monologue));
         }
         self.voices.get_or_insert_with(Default::default)
     }
@@ -834,10 +862,25 @@ impl<'s> Builder<'s> {
         let meta = &mut self.talk.meta;
         match meta_key(key) {
             Some(MetaKey::Source) => meta.source = Some(value),
-            Some(MetaKey::Date) => meta.date = Some(value),
-            Some(MetaKey::Author) => meta.author = Some(value),
-            Some(MetaKey::Speaker) => self.guests.extend(split_list(&value)),
-            Some(MetaKey::Host) => self.hosts.extend(split_list(&value)),
+            Some(MetaKey::Date) => {
+                if let Some(date) = normalise_date(&value) {
+                    meta.date = Some(date);
+                } else if !is_published_flag(key) && meta.date.is_none() {
+                    meta.date = Some(value);
+                }
+            }
+            Some(MetaKey::Author) => {
+                self.authors.push(value.clone());
+                if meta.author.is_none() {
+                    meta.author = Some(value);
+                }
+            }
+            Some(MetaKey::Speaker) => self
+                .named
+                .extend(split_list(&value).into_iter().map(|n| (n, Role::Speaker))),
+            Some(MetaKey::Host) => self
+                .named
+                .extend(split_list(&value).into_iter().map(|n| (n, Role::Host))),
             Some(MetaKey::Title) => self.talk.title = self.capped_title(&value, 0),
             Some(MetaKey::Tags) => meta.tags.extend(split_list(&value)),
             None => {}
@@ -891,12 +934,16 @@ fn meta_key(key: &str) -> Option<MetaKey> {
         "发布日期" | "日期" | "时间" | "发布时间" | "date" | "published" => {
             MetaKey::Date
         }
-        "作者" | "整理" | "撰文" | "编辑" | "author" | "writer" | "written by" | "by" => {
+        "作者" | "整理" | "撰文" | "编辑" | "author" | "authors" | "writer" | "written by"
+        | "by" => {
             MetaKey::Author
         }
-        "演讲者" | "主讲" | "主讲人" | "讲者" | "嘉宾" | "受访者" | "speaker" | "speakers"
-        | "guest" | "guests" => MetaKey::Speaker,
-        "主持人" | "主持" | "host" | "hosts" | "moderator" | "interviewer" => MetaKey::Host,
+        "演讲者" | "主讲" | "主讲人" | "讲者" | "嘉宾" | "受访者" | "分享嘉宾" | "演讲嘉宾"
+        | "讨论嘉宾" | "讲师" | "speaker" | "speakers" | "guest" | "guests" | "panelist"
+        | "panelists" | "presenter" | "presenters" | "interviewee" => MetaKey::Speaker,
+        "主持人" | "主持" | "host" | "hosts" | "moderator" | "moderators" | "interviewer" => {
+            MetaKey::Host
+        }
         "标题" | "title" => MetaKey::Title,
         "标签" | "关键词" | "tags" | "keywords" => MetaKey::Tags,
         _ => return None,
@@ -919,48 +966,6 @@ fn talk_lang(title: &str, intro: &str) -> Lang {
     } else {
         Lang::En
     }
-}
-
-/// A person's name: up to four capitalised Latin words, or two to four Chinese characters.
-fn looks_like_name(s: &str) -> Option<String> {
-    let s = s.trim();
-    let latin = !s.is_empty()
-        && s.split(' ').count() <= 4
-        && s.split(' ').all(|w| {
-            w.chars().next().is_some_and(char::is_uppercase)
-                && w.chars()
-                    .all(|c| c.is_alphabetic() || matches!(c, '.' | '-' | '\''))
-        });
-    let cjk = (2..=4).contains(&s.chars().count())
-        && s.chars()
-            .all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c) || c == '·')
-        && !s.contains('的');
-    (latin || cjk).then(|| s.to_string())
-}
-
-/// The speaker a title names: `Sam Altman 与开发者的一小时：…`, `对话林静：…`,
-/// `Mira Okafor at Systems Summit: …`, `"Title" by Name`.
-fn speaker_from_title(title: &str) -> Option<String> {
-    let t = title.trim();
-    for lead in ["对话", "专访", "访谈", "in conversation with "] {
-        if let Some(rest) = t.strip_prefix(lead) {
-            let end = rest
-                .find(['：', ':', '，', ',', '|', '｜'])
-                .unwrap_or(rest.len());
-            if let Some(name) = looks_like_name(&rest[..end]) {
-                return Some(name);
-            }
-        }
-    }
-    for sep in [" 与", "与", " 和", "和", "：", " at ", " on ", ": "] {
-        if let Some(i) = t.find(sep) {
-            if let Some(name) = looks_like_name(&t[..i]) {
-                return Some(name);
-            }
-        }
-    }
-    let (_, by) = t.rsplit_once(" by ")?;
-    looks_like_name(by)
 }
 
 fn split_list(value: &str) -> Vec<String> {
@@ -1038,6 +1043,31 @@ struct Plan {
     /// Node indices of the headings that only wrap the sections (`## Talk`, a `## Speaker,
     /// Role` line over `###` sections): neither a section nor a line of one.
     containers: HashSet<usize>,
+    /// The node index of the title heading, if the document has one.
+    title: Option<usize>,
+}
+
+/// Names of a part of a talk, which an H1 standing first may be instead of a title.
+fn is_part_name(title: &str) -> bool {
+    let t = title.trim().trim_end_matches([':', '：']).to_lowercase();
+    [
+        "introduction",
+        "intro",
+        "overview",
+        "background",
+        "abstract",
+        "preface",
+        "opening",
+        "welcome",
+        "前言",
+        "引言",
+        "简介",
+        "背景",
+        "概述",
+        "开场",
+        "序",
+    ]
+    .contains(&t.as_str())
 }
 
 /// Chooses the section level by the document's shape, not by a fixed level:
@@ -1051,22 +1081,36 @@ struct Plan {
 /// shallower heading (a closing, a Q&A a level up) is a section. Special headings (metadata,
 /// summary and its parts, related topics, body wrappers such as `正文` or `Talk`) never count.
 fn plan_sections(nodes: &[Node]) -> Plan {
+    let h1s: Vec<(usize, &str)> = nodes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, n)| match n {
+            Node::Heading {
+                level: 1, title, ..
+            } => Some((i, title.as_str())),
+            _ => None,
+        })
+        .collect();
+    let first_heading = nodes.iter().position(
+        |n| matches!(n, Node::Heading { title, .. } if special(title).is_none()),
+    );
+    let title = match h1s.as_slice() {
+        [] => None,
+        [(i, _)] => Some(*i),
+        [(i, t), ..] => (first_heading == Some(*i) && !is_part_name(t)).then_some(*i),
+    };
     // (node index, level, numbered) of every heading that may carry the body.
     let mut heads: Vec<(usize, u32, bool)> = Vec::new();
-    let mut h1 = 0;
     let mut summary: Option<u32> = None;
     for (i, node) in nodes.iter().enumerate() {
         if let Node::Heading {
             level,
             number,
-            title,
+            title: text,
             ..
         } = node
         {
-            if *level == 1 {
-                h1 += 1;
-            }
-            match special(title) {
+            match special(text) {
                 Some(Special::Summary) => summary = Some(*level),
                 Some(_) => summary = None,
                 None => {
@@ -1076,16 +1120,17 @@ fn plan_sections(nodes: &[Node]) -> Plan {
                         }
                         summary = None;
                     }
-                    if *level > 1 {
+                    if title != Some(i) {
                         heads.push((i, *level, number.is_some()));
                     }
                 }
             }
         }
     }
-    if h1 > 1 || heads.is_empty() {
+    if heads.is_empty() {
         return Plan {
             level: 1,
+            title,
             ..Plan::default()
         };
     }
@@ -1119,7 +1164,11 @@ fn plan_sections(nodes: &[Node]) -> Plan {
         })
         .map(|k| heads[k].0)
         .collect();
-    Plan { level, containers }
+    Plan {
+        level,
+        containers,
+        title,
+    }
 }
 
 /// How many of the headings after `heads[k]` stand under it (are deeper, up to the next heading
@@ -1138,7 +1187,76 @@ fn speaker_line(text: &str) -> Option<String> {
     if role.trim().is_empty() {
         return None;
     }
-    looks_like_name(name)
+    roster::clean_name(name).map(|(n, _)| n)
+}
+
+/// A date as `YYYY-MM-DD` when it parses (`2021-12-21T15:00:00+08:00`, `2022-03-17 14:00:00
+/// -0500`, `2018/6/13`, `2018年6月13日`); `None` otherwise.
+fn normalise_date(value: &str) -> Option<String> {
+    let mut parts = value
+        .trim()
+        .split(['-', '/', '.', '年', '月', '日', 'T', ' '])
+        .filter(|p| !p.is_empty());
+    let mut number = |max_len: usize| -> Option<u32> {
+        let p = parts.next()?;
+        (p.len() <= max_len && p.chars().all(|c| c.is_ascii_digit()))
+            .then(|| p.parse().ok())
+            .flatten()
+    };
+    let (y, m, d) = (number(4)?, number(2)?, number(2)?);
+    ((1900..=2100).contains(&y) && (1..=12).contains(&m) && (1..=31).contains(&d))
+        .then(|| format!("{y:04}-{m:02}-{d:02}"))
+}
+
+/// `published: true` is a flag, not a date.
+fn is_published_flag(key: &str) -> bool {
+    key.trim().eq_ignore_ascii_case("published")
+}
+
+/// What the whole body says about who speaks, read before any quote is: what
+/// [`Cast::roster`] needs besides the metadata.
+type Cast = roster::Cast;
+
+impl roster::Cast {
+    /// Reads every content node (rendered) in document order.
+    fn read(nodes: &[Node], rendered: &[Option<Rendered>], title: Option<usize>) -> Cast {
+        let mut cast = Cast::default();
+        let mut after = roster::After::Text;
+        let mut contents = 0;
+        for (i, node) in nodes.iter().enumerate() {
+            match node {
+                Node::Heading {
+                    title: t, level, ..
+                } => {
+                    after = if title == Some(i) {
+                        roster::After::Title
+                    } else {
+                        cast.heading(*level, t);
+                        roster::After::Heading
+                    };
+                }
+                Node::Content(_) => {
+                    let Some(r) = rendered.get(i).and_then(Option::as_ref) else {
+                        continue;
+                    };
+                    contents += 1;
+                    for p in &r.paragraphs {
+                        cast.paragraph(p, after, contents <= 6, false);
+                        after = roster::After::Text;
+                    }
+                    for q in &r.blockquote_paragraphs {
+                        cast.paragraph(q, roster::After::Text, contents <= 6, true);
+                    }
+                    // A block with no paragraph (a directive, an image) keeps what came before.
+                    if !r.paragraphs.is_empty() {
+                        after = roster::After::Text;
+                    }
+                }
+                Node::FrontMatter { .. } => {}
+            }
+        }
+        cast
+    }
 }
 
 #[cfg(test)]

@@ -27,6 +27,8 @@
 
 use std::collections::HashSet;
 
+use super::render::PlainText;
+use super::roster::{AUDIENCE, HOSTS, Roster, label_of};
 use crate::model::QuoteKind;
 
 /// Shortest quote kept, in characters. Context, not length, tells a term from an utterance;
@@ -34,13 +36,6 @@ use crate::model::QuoteKind;
 pub const MIN_CHARS: usize = 3;
 /// Longest quote kept, in characters.
 pub const MAX_CHARS: usize = 400;
-
-/// A paragraph as plain text, with the byte ranges of its bold spans.
-#[derive(Debug, Default, Clone)]
-pub struct PlainText {
-    pub text: String,
-    pub bold: Vec<(usize, usize)>,
-}
 
 /// A quote found in a paragraph, before it is tied to a section.
 #[derive(Debug, Clone, PartialEq)]
@@ -51,36 +46,50 @@ pub struct Found {
     pub emphasis: Vec<String>,
 }
 
-/// The people of a talk, and who spoke last in the current section.
+/// The people of a talk (its [`Roster`]), and who spoke last in the current section.
 #[derive(Debug, Clone, Default)]
 pub struct Voices {
-    /// The talk's speakers, the main one first.
-    speakers: Vec<String>,
-    host: Option<String>,
+    roster: Roster,
     /// The last person explicitly given words in this section.
     last: Option<String>,
     /// The person this section introduces (`一位…问`), whom `对方` refers back to.
     asker: Option<String>,
+    /// The speaker of the open turn: a labelled turn runs over the paragraphs after it until
+    /// the next label or heading.
+    turn: Option<String>,
+    /// The whole body is the main speaker's turn (a transcript of a talk in the first person).
+    monologue: bool,
 }
 
 impl Voices {
-    pub fn new(speakers: Vec<String>, host: Option<String>) -> Voices {
+    pub fn new(roster: Roster, monologue: bool) -> Voices {
         Voices {
-            speakers,
-            host,
+            roster,
             last: None,
             asker: None,
+            turn: None,
+            monologue,
         }
     }
 
-    /// A new section: who spoke last is forgotten.
+    /// A new section: who spoke last is forgotten, and the open turn ends.
     pub fn new_section(&mut self) {
         self.last = None;
         self.asker = None;
+        self.turn = None;
+    }
+
+    /// A heading inside a section ends the open turn.
+    pub fn end_turn(&mut self) {
+        self.turn = None;
     }
 
     fn main(&self) -> Option<String> {
-        self.speakers.first().cloned()
+        self.roster.main().map(str::to_string)
+    }
+
+    fn host(&self) -> Option<String> {
+        self.roster.host().map(str::to_string)
     }
 
     fn current(&self) -> Option<String> {
@@ -88,9 +97,10 @@ impl Voices {
     }
 
     /// The person a subject (`Altman`, `一位 OpenAI 员工`, `他`, `对方`, `the moderator`)
-    /// names; `None` when the words are no subject at all.
+    /// names: a pronoun or back reference, a role word, a person of the roster, a person the
+    /// text introduces with an article; `None` for anything else, which is no speaker.
     fn resolve(&mut self, subject: &str) -> Option<Subject> {
-        let s = strip_subject(subject);
+        let (s, introduced) = strip_subject(subject);
         if s.is_empty() || char_len(s) > 24 || s.contains(is_sentence_punct) {
             return None;
         }
@@ -103,17 +113,19 @@ impl Voices {
                 self.asker.clone().or_else(|| self.current()),
             ));
         }
-        let who = if HOSTS.contains(&lower.as_str()) {
-            self.host.clone().unwrap_or_else(|| s.to_string())
-        } else if let Some(known) = self.speakers.iter().find(|k| {
-            let k = k.to_lowercase();
-            k.contains(&lower) || (lower.contains(&k) && char_len(&k) >= 2)
-        }) {
-            known.clone()
-        } else {
-            s.to_string()
-        };
-        Some(Subject::Named(who))
+        if HOSTS.contains(&lower.as_str()) {
+            return Some(Subject::Named(self.host().unwrap_or_else(|| s.to_string())));
+        }
+        if AUDIENCE.contains(&lower.as_str()) {
+            return Some(Subject::Named(s.to_string()));
+        }
+        if let Some(i) = self.roster.find(s) {
+            return Some(Subject::Named(self.roster.name(i).to_string()));
+        }
+        if self.asker.as_deref().is_some_and(|a| a == s) || introduced {
+            return Some(Subject::Named(s.to_string()));
+        }
+        None
     }
 
     /// Resolves a subject and remembers a named one as the last speaker.
@@ -135,16 +147,6 @@ enum Subject {
 
 const PRONOUNS: &[&str] = &["他", "她", "他们", "她们", "he", "she", "they"];
 const BACK_REFERENCES: &[&str] = &["对方", "对方也", "the other"];
-const HOSTS: &[&str] = &[
-    "主持人",
-    "主持",
-    "主播",
-    "采访者",
-    "host",
-    "moderator",
-    "interviewer",
-];
-
 /// Verbs that give words to their subject.
 const SPEECH_VERBS: &[&str] = &[
     "回应道",
@@ -189,12 +191,18 @@ const SUBJECT_SUFFIXES: &[&str] = &[
     "直接", "笑着", "也", "还", "又", "再次", "则", "就", "当时", " then", " also", " later",
 ];
 
-fn strip_subject(subject: &str) -> &str {
+/// Indefinite articles: a subject that opens with one introduces a person (`一位 OpenAI
+/// 员工`, `One attendee`).
+const ARTICLES: &[&str] = &["一位", "一名", "有位", "one ", "a ", "an "];
+
+/// The subject without the words around it, and whether an indefinite article introduced it.
+fn strip_subject(subject: &str) -> (&str, bool) {
     let mut s = subject.trim_matches(|c: char| c.is_whitespace() || c == '*');
     // After the last comma: `关于协作，他` is `他`.
     if let Some(i) = s.rfind(['，', ',']) {
         s = s[i..].trim_start_matches(['，', ',']).trim();
     }
+    let mut introduced = false;
     loop {
         let before = s;
         for p in SUBJECT_PREFIXES {
@@ -202,6 +210,7 @@ fn strip_subject(subject: &str) -> &str {
                 && s.is_char_boundary(p.len())
                 && s[..p.len()].eq_ignore_ascii_case(p)
             {
+                introduced |= ARTICLES.contains(p);
                 s = s[p.len()..].trim_start();
             }
         }
@@ -214,7 +223,7 @@ fn strip_subject(subject: &str) -> &str {
             }
         }
         if s == before {
-            return s;
+            return (s, introduced && char_len(s) <= 16);
         }
     }
 }
@@ -268,8 +277,21 @@ fn is_lead_in(c: char) -> bool {
 /// Quotes in an ordinary paragraph.
 pub fn extract(p: &PlainText, voices: &mut Voices) -> Vec<Found> {
     if let Some(found) = transcript_line(p, voices) {
-        return found.into_iter().collect();
+        return found;
     }
+    let mut turn = continued_turn(p, voices);
+    if voices.turn.is_some() {
+        return turn.unwrap_or_default();
+    }
+    let mut found = quotations(p, voices);
+    if let Some(own) = turn.take() {
+        found.extend(own);
+    }
+    found
+}
+
+/// The quotations of a paragraph, in quotation marks, with their speakers.
+fn quotations(p: &PlainText, voices: &mut Voices) -> Vec<Found> {
     let text = p.text.as_str();
     if voices.asker.is_none() {
         voices.asker = introduced_person(text);
@@ -395,78 +417,208 @@ fn introduced_person(text: &str) -> Option<String> {
     (!person.is_empty() && char_len(person) <= 24).then(|| person.to_string())
 }
 
-/// Labels that open a paragraph in bold like a speaker's name but are not one.
-const NOT_NAMES: &[&str] = &[
-    "注",
-    "注意",
-    "提示",
-    "更新",
-    "背景",
-    "总结",
-    "编者按",
-    "编注",
-    "note",
-    "tip",
-    "update",
-    "summary",
-    "tl;dr",
-    "warning",
-    "edit",
-];
-
-/// A transcript line: `**林静**：…`, `**Q:** …`, `Q: …`, `主持人：…`, `Mira Okafor: …`.
-fn transcript_line(p: &PlainText, voices: &mut Voices) -> Option<Option<Found>> {
-    let text = p.text.as_str();
-    let colon = text.find(['：', ':'])?;
-    let label = text[..colon].trim();
-    let bold_label = p
-        .bold
-        .first()
-        .is_some_and(|&(bs, be)| bs == 0 && be + 4 >= colon && be > 0);
-    let lower = label.trim_matches('*').trim().to_lowercase();
-    let label = label.trim_matches('*').trim();
-    if label.is_empty() || char_len(label) > 24 || label.contains(is_sentence_punct) {
+/// A transcript line: `**林静**：…`, `**Q:** …`, `Q: …`, `主持人：…`, `Mira Okafor: …`. Its label
+/// must be a role or a person of the roster; the line opens a turn that runs over the next
+/// paragraphs until the next label or heading. `None` when the paragraph is no such line.
+fn transcript_line(p: &PlainText, voices: &mut Voices) -> Option<Vec<Found>> {
+    let label = label_of(p)?;
+    // `林静说：“…”`, `最后主持人问：…`: an attribution, not a label; the writer's sentence,
+    // which ends the open turn.
+    if subject_of(label.text).is_some() {
+        voices.turn = None;
         return None;
     }
+    let lower = label.text.to_lowercase();
     let speaker = match lower.as_str() {
-        "q" | "问" => voices.host.clone(),
-        "a" | "答" => voices.main(),
-        _ if NOT_NAMES.contains(&lower.as_str()) => return None,
-        _ => {
-            let known = HOSTS.contains(&lower.as_str())
-                || voices.speakers.iter().any(|s| s.to_lowercase() == lower);
-            // A bold label is a name when it is short and no sentence; a plain one only when
-            // the talk names that person, so `来源：` or `Update:` stay text.
-            let name_like = bold_label && !label.contains(['，', ',', '、', '的']);
-            if !(known || name_like) {
+        "q" | "问" | "问题" => voices.host(),
+        "a" | "答" | "回答" => voices.main(),
+        _ if HOSTS.contains(&lower.as_str()) => Some(voices.host().unwrap_or_else(|| label.text.to_string())),
+        _ if AUDIENCE.contains(&lower.as_str()) => Some(label.text.to_string()),
+        _ => match voices.roster.find(label.text) {
+            Some(i) => Some(voices.roster.name(i).to_string()),
+            None => {
+                // Another label (`来源：`, `**视频回放**：`) is no turn, and ends the open one.
+                if label.bold || super::meta_key(label.text).is_some() {
+                    voices.turn = None;
+                }
                 return None;
             }
-            match voices.resolve(label)? {
-                Subject::Named(who) | Subject::Pronoun(Some(who)) => Some(who),
-                Subject::Pronoun(None) => None,
+        },
+    };
+    voices.last.clone_from(&speaker);
+    voices.turn.clone_from(&speaker);
+    Some(match speaker {
+        Some(who) => utterances(p, label.words, Some(who)),
+        // A question of an interviewer the write-up does not name: nobody's words to serve.
+        None => Vec::new(),
+    })
+}
+
+/// The turns of a block quote that is a transcript: only paragraphs after a label count, and
+/// the turn ends with the block quote.
+pub fn quoted_turns(paragraphs: &[&PlainText], voices: &mut Voices) -> Vec<Found> {
+    let (outer, monologue) = (voices.turn.take(), voices.monologue);
+    voices.monologue = false;
+    let mut out = Vec::new();
+    for p in paragraphs {
+        if let Some(found) = transcript_line(p, voices) {
+            out.extend(found);
+        } else if voices.turn.is_some() {
+            out.extend(continued_turn(p, voices).unwrap_or_default());
+        }
+    }
+    voices.turn = outer;
+    voices.monologue = monologue;
+    out
+}
+
+/// A paragraph of the open turn (or of the monologue), unless it is the writer's narration:
+/// one that opens with a person of the roster or a third-person pronoun (`周末问她…`, `She
+/// paused.`), or a note (`注：`, `（备注：…）`, `图：…`).
+fn continued_turn(p: &PlainText, voices: &mut Voices) -> Option<Vec<Found>> {
+    let who = voices
+        .turn
+        .clone()
+        .or_else(|| voices.monologue.then(|| voices.main()).flatten())?;
+    let text = p.text.trim_start_matches(|c: char| c.is_whitespace() || c == '*');
+    let lower = text.to_lowercase();
+    let narration = NARRATION.iter().any(|w| lower.starts_with(w))
+        || voices.roster.people().iter().any(|person| {
+            std::iter::once(&person.name)
+                .chain(&person.aliases)
+                .any(|n| text.starts_with(n.as_str()) && !text[n.len()..].starts_with(['：', ':']))
+        });
+    if narration {
+        voices.turn = None;
+        return None;
+    }
+    if voices.turn.is_none() {
+        // The monologue: sentences quoting someone else are left to the quote finder.
+        return Some(utterances_without_quotations(p, who));
+    }
+    Some(utterances(p, 0, Some(who)))
+}
+
+/// Openings of the writer's narration and of notes, lower-cased.
+const NARRATION: &[&str] = &[
+    "他", "她", "注：", "注:", "备注", "（备注", "(备注", "编者按", "编注", "图：", "图片：", "he ", "she ",
+    "they ", "his ", "her ", "note:", "image:", "photo:", "[", "(", "（",
+];
+
+/// The words of a turn from byte `from` on, offered as quotable utterances: cut at sentence
+/// ends into pieces of at most [`MAX_CHARS`], never dropped for being long.
+fn utterances(p: &PlainText, from: usize, speaker: Option<String>) -> Vec<Found> {
+    let mut out = Collector::new();
+    for (start, end) in sentence_pieces(&p.text, from) {
+        let emphasis = p
+            .bold
+            .iter()
+            .filter(|&&(bs, be)| bs >= start && be <= end && be > bs)
+            .filter_map(|&(bs, be)| p.text.get(bs..be))
+            .map(clean)
+            .filter(|t| !t.is_empty())
+            .collect();
+        out.push(
+            &p.text[start..end],
+            QuoteKind::Transcript,
+            speaker.clone(),
+            emphasis,
+        );
+    }
+    out.found
+}
+
+/// [`utterances`] of a paragraph of the monologue, without the sentences that hold a
+/// quotation (the speaker quoting a saying, a slogan, someone else).
+fn utterances_without_quotations(p: &PlainText, speaker: String) -> Vec<Found> {
+    let mut out = Vec::new();
+    let mut run_start: Option<usize> = None;
+    let mut run_end = 0;
+    let flush = |out: &mut Vec<Found>, s: usize, e: usize| {
+        let part = PlainText {
+            item: p.item,
+            text: p.text[s..e].to_string(),
+            bold: p
+                .bold
+                .iter()
+                .filter(|&&(bs, be)| bs >= s && be <= e)
+                .map(|&(bs, be)| (bs - s, be - s))
+                .collect(),
+        };
+        out.extend(utterances(&part, 0, Some(speaker.clone())));
+    };
+    for (start, end) in sentences(&p.text, 0) {
+        let quoting = p.text[start..end]
+            .chars()
+            .any(|c| is_ambiguous_mark(c) || matches!(c, '「' | '」' | '《'));
+        if quoting {
+            if let Some(s) = run_start.take() {
+                flush(&mut out, s, run_end);
+            }
+        } else {
+            run_start.get_or_insert(start);
+            run_end = end;
+        }
+    }
+    if let Some(s) = run_start {
+        flush(&mut out, s, run_end);
+    }
+    out
+}
+
+/// The sentences of `text` from byte `from` on, as byte ranges: each ends after a sentence
+/// mark (`。！？!?…`, or `.` before a space).
+fn sentences(text: &str, from: usize) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = from;
+    let mut chars = text[from..].char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let at = from + i + c.len_utf8();
+        let end = is_sentence_end(c)
+            || (c == '.' && chars.peek().is_none_or(|&(_, n)| n.is_whitespace()));
+        if end && !chars.peek().is_some_and(|&(_, n)| is_sentence_end(n) || is_ambiguous_mark(n))
+        {
+            out.push((start, at));
+            start = at;
+        }
+    }
+    if start < text.len() && !text[start..].trim().is_empty() {
+        out.push((start, text.len()));
+    }
+    out
+}
+
+/// Sentences of `text` from `from` on, joined into pieces of at most [`MAX_CHARS`]; a sentence
+/// longer than that is cut at its last comma or space within the limit.
+fn sentence_pieces(text: &str, from: usize) -> Vec<(usize, usize)> {
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    let mut cur: Option<(usize, usize)> = None;
+    for (s, e) in sentences(text, from) {
+        let (s, e) = (s, e);
+        match cur {
+            Some((cs, _)) if char_len(&text[cs..e]) <= MAX_CHARS => cur = Some((cs, e)),
+            _ => {
+                out.extend(cur.take());
+                let mut s = s;
+                while char_len(&text[s..e]) > MAX_CHARS {
+                    let limit = text[s..]
+                        .char_indices()
+                        .nth(MAX_CHARS)
+                        .map_or(e, |(i, _)| s + i);
+                    let cut = text[s..limit]
+                        .rfind(['，', ',', '；', ';', ' '])
+                        .map_or(limit, |i| s + i + 1)
+                        .max(s + 1);
+                    let cut = (cut..=limit).find(|&i| text.is_char_boundary(i)).unwrap_or(limit);
+                    out.push((s, cut));
+                    s = cut;
+                }
+                cur = Some((s, e));
             }
         }
-    };
-    if let Some(who) = &speaker {
-        voices.last = Some(who.clone());
     }
-    let start = colon + text[colon..].chars().next().map_or(1, char::len_utf8);
-    let body_start = start + text[start..].len()
-        - text[start..]
-            .trim_start_matches(|c: char| c.is_whitespace() || c == '*')
-            .len();
-    let utterance = &text[body_start..];
-    let emphasis = p
-        .bold
-        .iter()
-        .filter(|&&(bs, be)| bs >= body_start && be >= bs)
-        .filter_map(|&(bs, be)| text.get(bs..be))
-        .map(clean)
-        .filter(|t| !t.is_empty())
-        .collect();
-    let mut out = Collector::new();
-    out.push(utterance, QuoteKind::Transcript, speaker, emphasis);
-    Some(out.found.pop())
+    out.extend(cur);
+    out
 }
 
 /// The quote a pull-quote blockquote holds, if the blockquote is one.
@@ -504,10 +656,13 @@ pub fn pull_quote(p: &PlainText, voices: &mut Voices) -> Option<Found> {
     if inner.chars().any(is_ambiguous_mark) {
         return None;
     }
+    // An attribution line names its speaker even when nothing else does (`— Steve Jobs`).
     let speaker = match attribution.filter(|a| !a.is_empty()) {
         Some(a) => match voices.resolve(a) {
             Some(Subject::Named(who)) => Some(who),
-            _ => voices.main(),
+            _ => super::roster::clean_name(a)
+                .map(|(n, _)| n)
+                .or_else(|| voices.main()),
         },
         None => voices.main(),
     };
@@ -623,17 +778,27 @@ impl Collector {
 
 #[cfg(test)]
 mod tests {
+    use super::super::roster::Role;
     use super::*;
 
     fn plain(text: &str) -> PlainText {
         PlainText {
             text: text.to_string(),
             bold: Vec::new(),
+            item: false,
         }
     }
 
+    fn roster(people: &[(&str, Role)]) -> Roster {
+        let mut r = Roster::default();
+        for (name, role) in people {
+            r.add(name, *role);
+        }
+        r
+    }
+
     fn altman() -> Voices {
-        Voices::new(vec!["Sam Altman".into()], None)
+        Voices::new(roster(&[("Sam Altman", Role::Speaker)]), false)
     }
 
     fn found(text: &str) -> Vec<(String, Option<String>)> {
@@ -730,6 +895,7 @@ mod tests {
         let p = PlainText {
             text: text.to_string(),
             bold: vec![(start, end)],
+            item: false,
         };
         let found = extract(&p, &mut altman());
         assert_eq!(found.len(), 1);
@@ -738,11 +904,15 @@ mod tests {
 
     #[test]
     fn a_transcript_line_is_its_speakers() {
-        let mut v = Voices::new(vec!["林静".into(), "周末".into()], Some("周末".into()));
+        let mut v = Voices::new(
+            roster(&[("林静", Role::Speaker), ("周末", Role::Host)]),
+            false,
+        );
         let text = "林静：当然有。有人提出所谓“渐进式重构”，听起来很稳。";
         let p = PlainText {
             text: text.to_string(),
             bold: vec![(0, "林静".len())],
+            item: false,
         };
         let f = extract(&p, &mut v);
         assert_eq!(f.len(), 1, "{f:?}");

@@ -10,7 +10,6 @@ use std::ops::Range;
 
 use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
 
-use super::quotes::PlainText;
 use crate::model::Image;
 
 pub type Ev<'a> = (Event<'a>, Range<usize>);
@@ -21,6 +20,15 @@ pub type Ev<'a> = (Event<'a>, Range<usize>);
 /// 10,000 nested `- ` would render to 100 MB).
 pub const MAX_NESTING: usize = 8;
 
+/// A paragraph as plain text, with the byte ranges of its bold spans.
+#[derive(Debug, Default, Clone)]
+pub struct PlainText {
+    pub text: String,
+    pub bold: Vec<(usize, usize)>,
+    /// The text of a list item.
+    pub item: bool,
+}
+
 /// What one block (or run of blocks) renders to.
 #[derive(Debug, Default)]
 pub struct Rendered {
@@ -30,6 +38,10 @@ pub struct Rendered {
     pub paragraphs: Vec<PlainText>,
     /// Each top-level block quote, as one plain text.
     pub blockquotes: Vec<PlainText>,
+    /// The paragraphs of each top-level block quote, one list per block quote.
+    pub blockquote_paragraphs: Vec<PlainText>,
+    /// For each top-level block quote, how many of `blockquote_paragraphs` it holds.
+    pub blockquote_sizes: Vec<usize>,
 }
 
 /// Renders `events` (whole blocks) taken from `src`.
@@ -42,6 +54,7 @@ pub fn render(events: &[Ev<'_>], src: &str) -> Rendered {
         lists: Vec::new(),
         image: None,
         para: None,
+        quote_para: None,
         quote: None,
         quote_depth: 0,
         skip_until_table_end: false,
@@ -69,6 +82,8 @@ struct Renderer<'s> {
     /// An image being read: its URL and the alt text so far.
     image: Option<(String, String)>,
     para: Option<PlainText>,
+    /// A paragraph inside a block quote being read.
+    quote_para: Option<PlainText>,
     quote: Option<PlainText>,
     quote_depth: usize,
     skip_until_table_end: bool,
@@ -97,15 +112,22 @@ impl Renderer<'_> {
         if let Some(p) = self.para.as_mut() {
             p.text.push_str(s);
         }
+        if let Some(p) = self.quote_para.as_mut() {
+            p.text.push_str(s);
+        }
         if let Some(q) = self.quote.as_mut() {
             q.text.push_str(s);
         }
     }
 
     fn bold_mark(&mut self, open: bool) {
-        for p in [self.para.as_mut(), self.quote.as_mut()]
-            .into_iter()
-            .flatten()
+        for p in [
+            self.para.as_mut(),
+            self.quote_para.as_mut(),
+            self.quote.as_mut(),
+        ]
+        .into_iter()
+        .flatten()
         {
             let at = p.text.len();
             if open {
@@ -189,8 +211,15 @@ impl Renderer<'_> {
                 if !self.prefixes_end_with_item_marker() {
                     self.block_break();
                 }
+                let item = self.para.as_ref().is_some_and(|p| p.item) || !self.lists.is_empty();
+                self.finish_paragraph();
                 if self.quote_depth == 0 {
-                    self.para = Some(PlainText::default());
+                    self.para = Some(PlainText {
+                        item,
+                        ..PlainText::default()
+                    });
+                } else {
+                    self.quote_para = Some(PlainText::default());
                 }
             }
             Tag::Heading { .. } => {
@@ -199,6 +228,7 @@ impl Renderer<'_> {
             }
             Tag::BlockQuote(_) => {
                 self.block_break();
+                self.finish_paragraph();
                 if self.quote_depth == 0 {
                     self.quote = Some(PlainText::default());
                 } else if let Some(q) = self.quote.as_mut() {
@@ -227,6 +257,14 @@ impl Renderer<'_> {
                 self.lists.push(*start);
             }
             Tag::Item => {
+                // The text of a tight item is a paragraph too: quotations in list items count.
+                self.finish_paragraph();
+                if self.quote_depth == 0 {
+                    self.para = Some(PlainText {
+                        item: true,
+                        ..PlainText::default()
+                    });
+                }
                 if !self.out.markdown.trim().is_empty() {
                     self.newline();
                 }
@@ -280,6 +318,16 @@ impl Renderer<'_> {
         }
     }
 
+    /// Ends the paragraph being read (in or out of a block quote), keeping it when it has text.
+    fn finish_paragraph(&mut self) {
+        if let Some(p) = self.para.take().filter(|p| !p.text.trim().is_empty()) {
+            self.out.paragraphs.push(p);
+        }
+        if let Some(p) = self.quote_para.take().filter(|p| !p.text.trim().is_empty()) {
+            self.out.blockquote_paragraphs.push(p);
+        }
+    }
+
     fn push_prefix(&mut self, own: &str) {
         self.prefix_ends.push(self.prefix.len());
         self.prefix.push_str(own);
@@ -307,18 +355,19 @@ impl Renderer<'_> {
 
     fn end(&mut self, tag: TagEnd) {
         match tag {
-            TagEnd::Paragraph => {
-                if let Some(p) = self.para.take() {
-                    self.out.paragraphs.push(p);
-                }
-            }
+            TagEnd::Paragraph => self.finish_paragraph(),
             TagEnd::Heading(_) => self.out.markdown.push_str("**"),
             TagEnd::BlockQuote(_) => {
                 self.pop_prefix();
                 self.quote_depth = self.quote_depth.saturating_sub(1);
                 if self.quote_depth == 0 {
+                    self.finish_paragraph();
                     if let Some(q) = self.quote.take() {
                         self.out.blockquotes.push(q);
+                        let before: usize = self.out.blockquote_sizes.iter().sum();
+                        self.out
+                            .blockquote_sizes
+                            .push(self.out.blockquote_paragraphs.len() - before);
                     }
                 }
             }
@@ -336,6 +385,7 @@ impl Renderer<'_> {
                 self.lists.pop();
             }
             TagEnd::Item => {
+                self.finish_paragraph();
                 self.pop_prefix();
             }
             TagEnd::Emphasis => self.out.markdown.push('*'),
