@@ -247,8 +247,35 @@ fn split_number(text: &str) -> (Option<u32>, String) {
     for (open, close) in [("（", "）"), ("(", ")")] {
         if let Some(rest) = text.strip_prefix(open) {
             if let Some((n, title)) = rest.split_once(close) {
-                if let Some(n) = parse_number(n.trim()) {
+                if let Some(n) = parse_number(n.trim()).or_else(|| letter_or_roman(n.trim())) {
                     return with_title(n, title).unwrap_or_else(whole);
+                }
+            }
+        }
+    }
+    // `A. Title`, `IV) Title`: a letter or a Roman numeral, a dot or parenthesis, a space.
+    if let Some(end) = text.find(['.', ')']) {
+        let after = &text[end + 1..];
+        if after.starts_with(' ') {
+            if let Some(n) = letter_or_roman(&text[..end]) {
+                return with_title(n, after).unwrap_or_else(whole);
+            }
+        }
+    }
+    // `议程 1 ：Title`, `圆桌1-Title`: a short Chinese word, a number, a separator.
+    let word_end = text
+        .find(|c: char| !('\u{4e00}'..='\u{9fff}').contains(&c))
+        .unwrap_or(0);
+    if (1..=12).contains(&word_end) && chinese_digit(text.chars().next().unwrap_or(' ')).is_none() {
+        let rest = text[word_end..].trim_start();
+        let digits = rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        if (1..=3).contains(&digits) {
+            let after = rest[digits..].trim_start();
+            if after.starts_with(['：', ':', '-', '—', '、']) {
+                if let Ok(n) = rest[..digits].parse() {
+                    return with_title(n, after).unwrap_or_else(whole);
                 }
             }
         }
@@ -307,8 +334,11 @@ fn split_number(text: &str) -> (Option<u32>, String) {
     let mut chars = rest.chars();
     let sep = chars.next();
     let after = chars.next();
-    let is_sep = matches!(sep, Some('.' | ')' | '、' | ':' | '：' | '．' | '）'))
-        && !matches!(after, Some(c) if c.is_ascii_digit());
+    let is_sep = (matches!(sep, Some('.' | ')' | '、' | ':' | '：' | '．' | '）'))
+        && !matches!(after, Some(c) if c.is_ascii_digit()))
+        // `1- Title`; `01 Title`, a zero-padded number before a space.
+        || (sep == Some('-') && after == Some(' '))
+        || (text.starts_with('0') && digits_end == 2 && sep == Some(' '));
     let dotted = rest.trim_start().starts_with('·');
     if !(is_sep || dotted) {
         return whole();
@@ -326,6 +356,34 @@ fn with_title(n: u32, rest: &str) -> Option<(Option<u32>, String)> {
         .trim_start_matches(['.', ')', '、', ':', '：', '．', '）', '·', '—', '-'])
         .trim();
     (!title.is_empty()).then(|| (Some(n), title.to_string()))
+}
+
+/// `A` → 1, `b` → 2 (one letter); `IV` → 4 (a Roman numeral in capitals, up to 39).
+fn letter_or_roman(s: &str) -> Option<u32> {
+    let mut chars = s.chars();
+    if let (Some(c), None) = (chars.next(), chars.next()) {
+        if c.is_ascii_alphabetic() && c != 'I' {
+            return Some(u32::from(c.to_ascii_lowercase() as u8 - b'a' + 1));
+        }
+    }
+    if s.is_empty() || s.len() > 6 || !s.chars().all(|c| matches!(c, 'I' | 'V' | 'X')) {
+        return None;
+    }
+    let value = |c| match c {
+        'I' => 1,
+        'V' => 5,
+        _ => 10,
+    };
+    let digits: Vec<u32> = s.chars().map(value).collect();
+    let mut n = 0;
+    for (i, &d) in digits.iter().enumerate() {
+        if digits.get(i + 1).is_some_and(|&next| next > d) {
+            n -= d as i32;
+        } else {
+            n += d as i32;
+        }
+    }
+    u32::try_from(n).ok().filter(|&n| n > 0 && n < 40)
 }
 
 fn chinese_digit(c: char) -> Option<u32> {
@@ -393,8 +451,9 @@ fn special(title: &str) -> Option<Special> {
         | "document info"
         | "about this document" => Special::Meta,
         "摘要" | "概要" | "要点摘要" | "summary" | "tl;dr" | "tldr" => Special::Summary,
-        "正文" | "全文" | "实录" | "演讲实录" | "访谈实录" | "文字实录" | "body" | "transcript"
-        | "full text" | "talk" | "the talk" => Special::BodyStart,
+        "正文" | "全文" | "实录" | "演讲实录" | "访谈实录" | "文字实录" | "访谈正文"
+        | "访谈内容" | "body" | "transcript" | "the transcript" | "full text" | "talk"
+        | "the talk" | "interview" | "the interview" => Special::BodyStart,
         "关联主题" | "相关主题" | "相关" | "标签" | "related" | "related topics" | "see also"
         | "tags" => Special::Related,
         _ => return None,
@@ -528,7 +587,12 @@ impl<'s> Builder<'s> {
                         self.container(title);
                         continue;
                     }
-                    self.heading(*level, *number, title, *offset, section_level);
+                    let level = if plan.sections.contains(&i) {
+                        section_level.min(*level)
+                    } else {
+                        *level
+                    };
+                    self.heading(level, *number, title, *offset, section_level);
                 }
                 Node::Content(range) => {
                     let rendered = self.rendered.get_mut(i).and_then(Option::take);
@@ -882,6 +946,12 @@ impl<'s> Builder<'s> {
                 .named
                 .extend(split_list(&value).into_iter().map(|n| (n, Role::Host))),
             Some(MetaKey::Title) => self.talk.title = self.capped_title(&value, 0),
+            // A subtitle that is nothing but names names the speakers.
+            Some(MetaKey::Subtitle) => self.named.extend(
+                roster::split_people(&value)
+                    .into_iter()
+                    .map(|n| (n, Role::Speaker)),
+            ),
             Some(MetaKey::Tags) => meta.tags.extend(split_list(&value)),
             None => {}
         }
@@ -922,6 +992,7 @@ enum MetaKey {
     Speaker,
     Host,
     Title,
+    Subtitle,
     Tags,
 }
 
@@ -935,9 +1006,7 @@ fn meta_key(key: &str) -> Option<MetaKey> {
             MetaKey::Date
         }
         "作者" | "整理" | "撰文" | "编辑" | "author" | "authors" | "writer" | "written by"
-        | "by" => {
-            MetaKey::Author
-        }
+        | "by" => MetaKey::Author,
         "演讲者" | "主讲" | "主讲人" | "讲者" | "嘉宾" | "受访者" | "分享嘉宾" | "演讲嘉宾"
         | "讨论嘉宾" | "讲师" | "speaker" | "speakers" | "guest" | "guests" | "panelist"
         | "panelists" | "presenter" | "presenters" | "interviewee" => MetaKey::Speaker,
@@ -945,6 +1014,7 @@ fn meta_key(key: &str) -> Option<MetaKey> {
             MetaKey::Host
         }
         "标题" | "title" => MetaKey::Title,
+        "副标题" | "subtitle" => MetaKey::Subtitle,
         "标签" | "关键词" | "tags" | "keywords" => MetaKey::Tags,
         _ => return None,
     })
@@ -1045,6 +1115,9 @@ struct Plan {
     containers: HashSet<usize>,
     /// The node index of the title heading, if the document has one.
     title: Option<usize>,
+    /// Node indices of deeper headings that open sections all the same (the children of a
+    /// wrapper, headings before the first one at the section level).
+    sections: HashSet<usize>,
 }
 
 /// Names of a part of a talk, which an H1 standing first may be instead of a title.
@@ -1091,9 +1164,9 @@ fn plan_sections(nodes: &[Node]) -> Plan {
             _ => None,
         })
         .collect();
-    let first_heading = nodes.iter().position(
-        |n| matches!(n, Node::Heading { title, .. } if special(title).is_none()),
-    );
+    let first_heading = nodes
+        .iter()
+        .position(|n| matches!(n, Node::Heading { title, .. } if special(title).is_none()));
     let title = match h1s.as_slice() {
         [] => None,
         [(i, _)] => Some(*i),
@@ -1155,7 +1228,7 @@ fn plan_sections(nodes: &[Node]) -> Plan {
             }
         }
     });
-    let containers = (0..heads.len())
+    let mut containers: HashSet<usize> = (0..heads.len())
         .filter(|&k| {
             heads[k].1 < level
                 && heads[k + 1..][..span(&heads, k)]
@@ -1164,9 +1237,28 @@ fn plan_sections(nodes: &[Node]) -> Plan {
         })
         .map(|k| heads[k].0)
         .collect();
+    let mut sections = HashSet::new();
+    // Deeper headings before the first one at the section level are sections too (at the
+    // shallowest of their levels), except a speaker line under the title, which is metadata.
+    let first = heads
+        .iter()
+        .position(|h| h.1 <= level)
+        .unwrap_or(heads.len());
+    if let Some(early) = heads[..first].iter().map(|h| h.1).min() {
+        for h in heads[..first].iter().filter(|h| h.1 == early) {
+            let speaker =
+                matches!(&nodes[h.0], Node::Heading { title, .. } if speaker_line(title).is_some());
+            if speaker && h.0 == heads[0].0 {
+                containers.insert(h.0);
+            } else {
+                sections.insert(h.0);
+            }
+        }
+    }
     Plan {
         level,
         containers,
+        sections,
         title,
     }
 }
@@ -1293,6 +1385,21 @@ mod tests {
         ("Partners", None, "Partners"),
         ("第一", None, "第一"),
         ("一、", None, "一、"),
+        ("A. Keynotes", Some(1), "Keynotes"),
+        ("(b) Method", Some(2), "Method"),
+        ("IV. Results", Some(4), "Results"),
+        ("I. Intro", Some(1), "Intro"),
+        ("01 项目创造的思考与哲学", Some(1), "项目创造的思考与哲学"),
+        ("1- Meet the team", Some(1), "Meet the team"),
+        ("议程 3 ：讨论 @baiyutang", Some(3), "讨论 @baiyutang"),
+        (
+            "圆桌1-Rust编程语言应用前景",
+            Some(1),
+            "Rust编程语言应用前景",
+        ),
+        ("A Tale of Two Cities", None, "A Tale of Two Cities"),
+        ("Web3.0时代背景下", None, "Web3.0时代背景下"),
+        ("10 reasons to test", None, "10 reasons to test"),
     ];
 
     #[test]

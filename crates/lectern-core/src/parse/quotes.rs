@@ -28,7 +28,7 @@
 use std::collections::HashSet;
 
 use super::render::PlainText;
-use super::roster::{AUDIENCE, HOSTS, Roster, label_of};
+use super::roster::{AUDIENCE, HOSTS, Roster, is_role_word, label_of};
 use crate::model::QuoteKind;
 
 /// Shortest quote kept, in characters. Context, not length, tells a term from an utterance;
@@ -117,6 +117,10 @@ impl Voices {
             return Some(Subject::Named(self.host().unwrap_or_else(|| s.to_string())));
         }
         if AUDIENCE.contains(&lower.as_str()) {
+            return Some(Subject::Named(audience(s)));
+        }
+        // Someone the text describes by role (`字节跳动 CloudWeGo 技术专家`, `a staff engineer`).
+        if PERSON_NOUNS.iter().any(|n| lower.ends_with(n)) && char_len(s) >= 3 {
             return Some(Subject::Named(s.to_string()));
         }
         if let Some(i) = self.roster.find(s) {
@@ -147,6 +151,38 @@ enum Subject {
 
 const PRONOUNS: &[&str] = &["他", "她", "他们", "她们", "he", "she", "they"];
 const BACK_REFERENCES: &[&str] = &["对方", "对方也", "the other"];
+/// Nouns for a person described by role, which make a subject someone.
+const PERSON_NOUNS: &[&str] = &[
+    "专家",
+    "工程师",
+    "负责人",
+    "创始人",
+    "经理",
+    "架构师",
+    "总监",
+    "教授",
+    "员工",
+    "研究员",
+    "开发者",
+    "engineer",
+    "founder",
+    "manager",
+    "architect",
+    "director",
+    "professor",
+    "developer",
+    "researcher",
+];
+
+/// The audience as a quote names it: the role word, without `提问` (`学生提问` → `学生`).
+fn audience(label: &str) -> String {
+    let t = label.trim();
+    t.strip_suffix("提问")
+        .filter(|s| !s.is_empty())
+        .unwrap_or(t)
+        .to_string()
+}
+
 /// Verbs that give words to their subject.
 const SPEECH_VERBS: &[&str] = &[
     "回应道",
@@ -277,6 +313,9 @@ fn is_lead_in(c: char) -> bool {
 /// Quotes in an ordinary paragraph.
 pub fn extract(p: &PlainText, voices: &mut Voices) -> Vec<Found> {
     if let Some(found) = transcript_line(p, voices) {
+        return found;
+    }
+    if let Some(found) = bold_question(p, voices) {
         return found;
     }
     let mut turn = continued_turn(p, voices);
@@ -423,8 +462,8 @@ fn introduced_person(text: &str) -> Option<String> {
 fn transcript_line(p: &PlainText, voices: &mut Voices) -> Option<Vec<Found>> {
     let label = label_of(p)?;
     // `林静说：“…”`, `最后主持人问：…`: an attribution, not a label; the writer's sentence,
-    // which ends the open turn.
-    if subject_of(label.text).is_some() {
+    // which ends the open turn. (`学生提问：` is the audience's label.)
+    if !is_role_word(label.text) && subject_of(label.text).is_some() {
         voices.turn = None;
         return None;
     }
@@ -432,8 +471,10 @@ fn transcript_line(p: &PlainText, voices: &mut Voices) -> Option<Vec<Found>> {
     let speaker = match lower.as_str() {
         "q" | "问" | "问题" => voices.host(),
         "a" | "答" | "回答" => voices.main(),
-        _ if HOSTS.contains(&lower.as_str()) => Some(voices.host().unwrap_or_else(|| label.text.to_string())),
-        _ if AUDIENCE.contains(&lower.as_str()) => Some(label.text.to_string()),
+        _ if HOSTS.contains(&lower.as_str()) => {
+            Some(voices.host().unwrap_or_else(|| label.text.to_string()))
+        }
+        _ if AUDIENCE.contains(&lower.as_str()) => Some(audience(label.text)),
         _ => match voices.roster.find(label.text) {
             Some(i) => Some(voices.roster.name(i).to_string()),
             None => {
@@ -450,6 +491,22 @@ fn transcript_line(p: &PlainText, voices: &mut Voices) -> Option<Vec<Found>> {
     Some(match speaker {
         Some(who) => utterances(p, label.words, Some(who)),
         // A question of an interviewer the write-up does not name: nobody's words to serve.
+        None => Vec::new(),
+    })
+}
+
+/// A question standing alone in bold (`**How did you start with Rust?**`): the host's, when the
+/// write-up names one; the paragraphs after it are the main speaker's answer.
+fn bold_question(p: &PlainText, voices: &mut Voices) -> Option<Vec<Found>> {
+    let text = p.text.trim().trim_end_matches(is_stray_punct);
+    if !p.is_all_bold() || !text.ends_with(['?', '？']) {
+        return None;
+    }
+    let host = voices.host();
+    voices.last.clone_from(&host);
+    voices.turn = voices.main();
+    Some(match host {
+        Some(h) => utterances(p, 0, Some(h)),
         None => Vec::new(),
     })
 }
@@ -480,7 +537,9 @@ fn continued_turn(p: &PlainText, voices: &mut Voices) -> Option<Vec<Found>> {
         .turn
         .clone()
         .or_else(|| voices.monologue.then(|| voices.main()).flatten())?;
-    let text = p.text.trim_start_matches(|c: char| c.is_whitespace() || c == '*');
+    let text = p
+        .text
+        .trim_start_matches(|c: char| c.is_whitespace() || c == '*');
     let lower = text.to_lowercase();
     let narration = NARRATION.iter().any(|w| lower.starts_with(w))
         || voices.roster.people().iter().any(|person| {
@@ -501,8 +560,28 @@ fn continued_turn(p: &PlainText, voices: &mut Voices) -> Option<Vec<Found>> {
 
 /// Openings of the writer's narration and of notes, lower-cased.
 const NARRATION: &[&str] = &[
-    "他", "她", "注：", "注:", "备注", "（备注", "(备注", "编者按", "编注", "图：", "图片：", "he ", "she ",
-    "they ", "his ", "her ", "note:", "image:", "photo:", "[", "(", "（",
+    "他",
+    "她",
+    "注：",
+    "注:",
+    "备注",
+    "（备注",
+    "(备注",
+    "编者按",
+    "编注",
+    "图：",
+    "图片：",
+    "he ",
+    "she ",
+    "they ",
+    "his ",
+    "her ",
+    "note:",
+    "image:",
+    "photo:",
+    "[",
+    "(",
+    "（",
 ];
 
 /// The words of a turn from byte `from` on, offered as quotable utterances: cut at sentence
@@ -576,7 +655,10 @@ fn sentences(text: &str, from: usize) -> Vec<(usize, usize)> {
         let at = from + i + c.len_utf8();
         let end = is_sentence_end(c)
             || (c == '.' && chars.peek().is_none_or(|&(_, n)| n.is_whitespace()));
-        if end && !chars.peek().is_some_and(|&(_, n)| is_sentence_end(n) || is_ambiguous_mark(n))
+        if end
+            && !chars
+                .peek()
+                .is_some_and(|&(_, n)| is_sentence_end(n) || is_ambiguous_mark(n))
         {
             out.push((start, at));
             start = at;
@@ -609,7 +691,9 @@ fn sentence_pieces(text: &str, from: usize) -> Vec<(usize, usize)> {
                         .rfind(['，', ',', '；', ';', ' '])
                         .map_or(limit, |i| s + i + 1)
                         .max(s + 1);
-                    let cut = (cut..=limit).find(|&i| text.is_char_boundary(i)).unwrap_or(limit);
+                    let cut = (cut..=limit)
+                        .find(|&i| text.is_char_boundary(i))
+                        .unwrap_or(limit);
                     out.push((s, cut));
                     s = cut;
                 }

@@ -29,6 +29,22 @@ pub struct PlainText {
     pub item: bool,
 }
 
+impl PlainText {
+    /// Whether the whole text is bold (`**How did you start with Rust?**`).
+    pub fn is_all_bold(&self) -> bool {
+        let start = self.text.len() - self.text.trim_start().len();
+        let end = self.text.trim_end().len();
+        end > start
+            && self.bold.first().is_some_and(|&(bs, _)| bs <= start)
+            && self.bold.last().is_some_and(|&(_, be)| be >= end)
+            && self.bold.windows(2).all(|w| {
+                self.text
+                    .get(w[0].1..w[1].0)
+                    .is_some_and(|gap| gap.trim().is_empty())
+            })
+    }
+}
+
 /// What one block (or run of blocks) renders to.
 #[derive(Debug, Default)]
 pub struct Rendered {

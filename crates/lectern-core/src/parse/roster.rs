@@ -333,27 +333,144 @@ fn strip_markup(s: &str) -> String {
 
 /// Words that open a bold label like a name but are not one.
 const NOT_NAMES: &[&str] = &[
-    "note", "notes", "tip", "update", "summary", "warning", "edit", "slide", "slides", "video",
-    "audio", "source", "link", "links", "q", "a", "qa", "q&a", "transcript", "agenda", "demo",
-    "tl;dr", "abstract", "bio", "event", "here", "the", "this", "what", "why", "how", "and",
-    "speaker", "speakers", "host", "guest", "moderator", "panel", "all",
+    "note",
+    "notes",
+    "tip",
+    "update",
+    "summary",
+    "warning",
+    "edit",
+    "slide",
+    "slides",
+    "video",
+    "audio",
+    "source",
+    "link",
+    "links",
+    "q",
+    "a",
+    "qa",
+    "q&a",
+    "transcript",
+    "agenda",
+    "demo",
+    "tl;dr",
+    "abstract",
+    "bio",
+    "event",
+    "here",
+    "the",
+    "this",
+    "what",
+    "why",
+    "how",
+    "and",
+    "speaker",
+    "speakers",
+    "host",
+    "guest",
+    "moderator",
+    "panel",
+    "all",
 ];
 
 /// Chinese words a label may hold that make it no name.
 const NOT_NAME_PARTS: &[&str] = &[
-    "问题", "回答", "题目", "内容", "主题", "地址", "回放", "视频", "链接", "时间", "地点", "注",
-    "提示", "更新", "背景", "总结", "编者", "编注", "备注", "参考", "简介", "介绍", "议程", "会议",
-    "提问", "观众", "主持", "嘉宾", "讲师", "演讲", "主讲", "本期", "文档", "来源", "作者", "整理",
-    "翻译", "校对", "审校", "摘要", "要点", "结论", "说明", "官方", "社区", "我们", "大家", "什么",
-    "如何", "为什么", "的", "编辑", "点评", "参见", "参会", "必读", "讨论", "预告", "公开课", "升级",
-    "第", "访谈", "采访", "对话", "专访", "原文",
+    "问题",
+    "回答",
+    "题目",
+    "内容",
+    "主题",
+    "地址",
+    "回放",
+    "视频",
+    "链接",
+    "时间",
+    "地点",
+    "注",
+    "提示",
+    "更新",
+    "背景",
+    "总结",
+    "编者",
+    "编注",
+    "备注",
+    "参考",
+    "简介",
+    "介绍",
+    "议程",
+    "会议",
+    "提问",
+    "观众",
+    "主持",
+    "嘉宾",
+    "讲师",
+    "演讲",
+    "主讲",
+    "本期",
+    "文档",
+    "来源",
+    "作者",
+    "整理",
+    "翻译",
+    "校对",
+    "审校",
+    "摘要",
+    "要点",
+    "结论",
+    "说明",
+    "官方",
+    "社区",
+    "我们",
+    "大家",
+    "什么",
+    "如何",
+    "为什么",
+    "的",
+    "编辑",
+    "点评",
+    "参见",
+    "参会",
+    "必读",
+    "讨论",
+    "预告",
+    "公开课",
+    "升级",
+    "第",
+    "访谈",
+    "采访",
+    "对话",
+    "专访",
+    "原文",
 ];
 
 /// Last words of an organisation's name, which is no person (`U.S. Web Design System`).
 const ORGANISATIONS: &[&str] = &[
-    "system", "team", "university", "inc", "inc.", "foundation", "group", "lab", "labs",
-    "community", "project", "conference", "summit", "meetup", "institute", "company", "corp",
-    "society", "association", "council", "office", "department", "agency", "eu", "conf",
+    "system",
+    "team",
+    "university",
+    "inc",
+    "inc.",
+    "foundation",
+    "group",
+    "lab",
+    "labs",
+    "community",
+    "project",
+    "conference",
+    "summit",
+    "meetup",
+    "institute",
+    "company",
+    "corp",
+    "society",
+    "association",
+    "council",
+    "office",
+    "department",
+    "agency",
+    "eu",
+    "conf",
 ];
 
 /// A person's name: up to four Latin words, each capitalised or all in capitals (`Mira
@@ -362,12 +479,20 @@ const ORGANISATIONS: &[&str] = &[
 /// [`NOT_NAMES`] or holding a part of [`NOT_NAME_PARTS`], never with digits.
 pub fn is_name(s: &str) -> bool {
     let s = s.trim();
-    if s.is_empty() || s.chars().any(|c| c.is_ascii_digit()) {
+    // A handle with digits: `Felix021`.
+    let handle = !s.contains(' ')
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && s.chars().filter(char::is_ascii_alphabetic).count() >= 3
+        && s.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
+    if s.is_empty() || (s.chars().any(|c| c.is_ascii_digit()) && !handle) {
         return false;
     }
     let lower = s.to_lowercase();
     if NOT_NAMES.contains(&lower.as_str())
-        || lower.split(' ').next().is_some_and(|w| NOT_NAMES.contains(&w))
+        || lower
+            .split(' ')
+            .next()
+            .is_some_and(|w| NOT_NAMES.contains(&w))
         || NOT_NAME_PARTS.iter().any(|p| s.contains(p))
     {
         return false;
@@ -489,6 +614,10 @@ pub struct Cast {
     speaks: bool,
     first_person: usize,
     third_person: usize,
+    /// Questions standing alone in bold: an interview whose answers carry no label.
+    questions: usize,
+    /// The first full name the opening mentions (the guest of such an interview).
+    mentioned: Option<String>,
     /// The body is the main speaker's own words (set by [`Cast::roster`]).
     pub monologue: bool,
 }
@@ -526,12 +655,28 @@ fn is_first_person(text: &str) -> bool {
 /// The writer reporting what someone said: `他说`, `she said`.
 fn is_reported(text: &str) -> bool {
     let lower = text.to_lowercase();
-    ["他说", "她说", "他表示", "她表示", "他认为", "她认为", "他提到", "她提到"]
+    [
+        "他说",
+        "她说",
+        "他表示",
+        "她表示",
+        "他认为",
+        "她认为",
+        "他提到",
+        "她提到",
+    ]
+    .iter()
+    .any(|w| text.contains(w))
+        || [
+            " he said",
+            " she said",
+            " he says",
+            " she says",
+            " he explained",
+            " she explained",
+        ]
         .iter()
-        .any(|w| text.contains(w))
-        || [" he said", " she said", " he says", " she says", " he explained", " she explained"]
-            .iter()
-            .any(|w| lower.contains(w))
+        .any(|w| lower.contains(w))
 }
 
 /// The text outside quotation marks.
@@ -620,10 +765,13 @@ impl Cast {
             }
             return;
         }
-        let whole_bold = p
-            .bold
-            .first()
-            .is_some_and(|&(bs, be)| bs == 0 && be >= p.text.trim_end().len());
+        let whole_bold = p.is_all_bold();
+        if whole_bold && text.ends_with(['?', '？']) {
+            self.questions += 1;
+        }
+        if opening && self.mentioned.is_none() {
+            self.mentioned = full_names(text).into_iter().next();
+        }
         // A speaker line: a bold line of full names under a heading (`**Stuart Frisby
         // (Booking.com)**`), or a line that is nothing but a name under the title.
         let line = match after {
@@ -642,7 +790,10 @@ impl Cast {
         // Short names a key defines: `**Qiir** 表示的是前海`.
         for &(bs, be) in &p.bold {
             let after = p.text[be..].trim_start();
-            if ["表示", "就是", "代表", "即"].iter().any(|w| after.starts_with(w)) {
+            if ["表示", "就是", "代表", "即"]
+                .iter()
+                .any(|w| after.starts_with(w))
+            {
                 if let Some(name) = p.text.get(bs..be).filter(|n| is_name(n)) {
                     self.defined.push(name.trim().to_string());
                 }
@@ -650,6 +801,8 @@ impl Cast {
         }
         if opening && self.source.is_none() {
             self.source = source_note_speaker(text);
+            // A note saying whose talk this is says the text is the talk.
+            self.speaks |= self.source.is_some();
         }
         let own = outside_quotes(text);
         if opening && !self.speaks {
@@ -688,14 +841,19 @@ impl Cast {
         for n in self.lines.iter().chain(&self.defined) {
             r.add(n, Role::Speaker);
         }
+        let has_speaker = r.people.iter().any(|p| p.role == Role::Speaker);
+        if self.questions >= 2 && !has_speaker {
+            if let Some(n) = &self.mentioned {
+                r.add(n, Role::Speaker);
+            }
+        }
         let mut labelled = 0;
         for seen in &self.labels {
             // A bold label is a turn's; a plain one, or one in list items (a term and its
             // definition, `- **Linux**：…`), only when it comes back.
             let bold_outside_items = seen.bold > 0 && seen.items < seen.bold;
-            let new_person = bold_outside_items
-                || seen.bold >= 2
-                || (seen.plain >= 2 && seen.items == 0);
+            let new_person =
+                bold_outside_items || seen.bold >= 2 || (seen.plain >= 2 && seen.items == 0);
             if is_role_word(&seen.label) {
                 continue;
             }
@@ -720,6 +878,35 @@ impl Cast {
             && self.first_person >= 2 * self.third_person;
         r
     }
+}
+
+/// Full Latin names in a text: runs of two or three capitalised words that make a name
+/// (`Michael Fey`).
+fn full_names(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut run: Vec<&str> = Vec::new();
+    let words = text
+        .split(|c: char| !(c.is_alphabetic() && !is_han(c) || c == ' ' || c == '-' || c == '.'))
+        .flat_map(|chunk| chunk.split(' ').chain(std::iter::once("")));
+    for w in words {
+        let capital = w.chars().next().is_some_and(char::is_uppercase)
+            && w.chars().skip(1).any(char::is_lowercase);
+        if capital && run.len() < 3 {
+            run.push(w);
+            continue;
+        }
+        if (2..=3).contains(&run.len()) {
+            let name = run.join(" ");
+            if is_name(&name) {
+                out.push(name);
+            }
+        }
+        run.clear();
+        if capital {
+            run.push(w);
+        }
+    }
+    out
 }
 
 /// A name written as a slug (`james-mejia`) as a name (`James Mejia`); anything else as it is.
@@ -749,7 +936,10 @@ fn source_note_speaker(text: &str) -> Option<String> {
     let rest = &text[from..];
     let end = rest.find('在')?;
     let before = rest[..end].trim();
-    if !["演讲", "分享", "讲座", "报告", "talk"].iter().any(|w| rest.contains(w)) {
+    if !["演讲", "分享", "讲座", "报告", "talk"]
+        .iter()
+        .any(|w| rest.contains(w))
+    {
         return None;
     }
     // The name is the last word, or the last Chinese characters after a title
@@ -861,9 +1051,8 @@ pub fn title_speakers(title: &str) -> Vec<String> {
     }
     for sep in [" 与", "与", " 和", "和", "：", " at ", " on ", ": ", ", "] {
         if let Some(i) = t.find(sep) {
-            let full = |n: &String| {
-                fold(n) == fold(t[..i].trim()) && (sep != ", " || n.contains(' '))
-            };
+            let full =
+                |n: &String| fold(n) == fold(t[..i].trim()) && (sep != ", " || n.contains(' '));
             if let Some((n, _)) = clean_name(&t[..i]).filter(|(n, _)| full(n)) {
                 return vec![n];
             }
@@ -876,6 +1065,12 @@ pub fn title_speakers(title: &str) -> Vec<String> {
 /// `Niko：Title`.
 fn heading_speakers(title: &str) -> Vec<String> {
     let t = title.trim();
+    // `议程 1 ：topic @presenter`.
+    if let Some((_, handle)) = t.rsplit_once(" @") {
+        if let Some((n, _)) = clean_name(handle) {
+            return vec![n];
+        }
+    }
     for sep in [" -- ", " — ", " – ", " - "] {
         if let Some(i) = t.rfind(sep) {
             let names = split_people(&t[i + sep.len()..]);
