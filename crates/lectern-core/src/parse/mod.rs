@@ -614,7 +614,8 @@ impl<'s> Builder<'s> {
         for s in &mut self.talk.sections {
             s.body = s.body.trim().to_string();
         }
-        self.intro_section(plan.title.is_some());
+        let turns = self.cast.has_turns();
+        self.intro_section(plan.title.is_some() || turns);
         (self.talk, self.warnings)
     }
 
@@ -626,6 +627,10 @@ impl<'s> Builder<'s> {
         offset: usize,
         section_level: u32,
     ) {
+        // A heading ends a part about the people; the next one may start another.
+        if self.voices.is_some() {
+            self.voices().quiet = false;
+        }
         match special(title) {
             Some(Special::Meta) => self.zone = Zone::Meta(level),
             Some(Special::Summary) => self.zone = Zone::Summary(level, None),
@@ -639,6 +644,7 @@ impl<'s> Builder<'s> {
                 _ if level <= section_level => {
                     self.zone = Zone::Body;
                     self.voices().new_section();
+                    self.voices().quiet = is_people_section(title);
                     let ordinal = self.talk.sections.len();
                     if title.is_empty() {
                         self.warnings.push(ParseWarning {
@@ -658,6 +664,7 @@ impl<'s> Builder<'s> {
                 _ => {
                     // A sub-heading inside a section stays in its text as a bold line.
                     self.voices().end_turn();
+                    self.voices().quiet = is_people_section(title);
                     let line = match number {
                         Some(n) => format!("**{n}. {title}**"),
                         None => format!("**{title}**"),
@@ -742,13 +749,14 @@ impl<'s> Builder<'s> {
     /// Makes what stood before the first section section 0, and shifts the ordinals (of the
     /// sections and of the quotes) by one. Only a talk with sections gets an intro: a document
     /// without headings stays one the loader skips.
-    fn intro_section(&mut self, has_title: bool) {
+    fn intro_section(&mut self, whole: bool) {
         let body = std::mem::take(&mut self.intro).trim().to_string();
         let image = self.intro_image.take().or_else(|| self.cover.take());
         let has_quotes = self.talk.quotes.iter().any(|q| q.section.is_none());
-        // A write-up whose only heading is its title is all intro; one with no heading at all
-        // has no intro either (issue 24 cuts headingless transcripts).
-        if (self.talk.sections.is_empty() && (!has_title || body.is_empty()))
+        // A write-up whose only heading is its title is all intro, and so is a transcript with
+        // no heading at all (its turns are labelled); headingless prose has no intro and is
+        // skipped by the loader. (Issue 24 cuts headingless transcripts into parts.)
+        if (self.talk.sections.is_empty() && (!whole || body.is_empty()))
             || (body.is_empty() && image.is_none() && !has_quotes)
         {
             return;
@@ -1118,6 +1126,37 @@ struct Plan {
     /// Node indices of deeper headings that open sections all the same (the children of a
     /// wrapper, headings before the first one at the section level).
     sections: HashSet<usize>,
+}
+
+/// Titles of a part that introduces the people (`本期人物`, `Bio`): nobody speaks there.
+fn is_people_section(title: &str) -> bool {
+    let t = title.trim().trim_end_matches([':', '：']).to_lowercase();
+    [
+        "本期人物",
+        "嘉宾",
+        "主持人",
+        "嘉宾介绍",
+        "讲师介绍",
+        "人物介绍",
+        "关于作者",
+        "作者简介",
+        "讲师",
+        "staff",
+        "bio",
+        "bios",
+        "biography",
+        "speakers",
+        "the speakers",
+        "guests",
+        "hosts",
+        "panelists",
+        "about the speaker",
+        "about the speakers",
+        "about the author",
+        "about the authors",
+        "speaker bio",
+    ]
+    .contains(&t.as_str())
 }
 
 /// Names of a part of a talk, which an H1 standing first may be instead of a title.

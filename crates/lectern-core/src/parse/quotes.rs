@@ -59,6 +59,8 @@ pub struct Voices {
     turn: Option<String>,
     /// The whole body is the main speaker's turn (a transcript of a talk in the first person).
     monologue: bool,
+    /// In a section that introduces the people (`本期人物`, `Bio`): no one speaks there.
+    pub quiet: bool,
 }
 
 impl Voices {
@@ -69,6 +71,7 @@ impl Voices {
             asker: None,
             turn: None,
             monologue,
+            quiet: false,
         }
     }
 
@@ -312,6 +315,9 @@ fn is_lead_in(c: char) -> bool {
 
 /// Quotes in an ordinary paragraph.
 pub fn extract(p: &PlainText, voices: &mut Voices) -> Vec<Found> {
+    if voices.quiet {
+        return Vec::new();
+    }
     if let Some(found) = transcript_line(p, voices) {
         return found;
     }
@@ -322,7 +328,7 @@ pub fn extract(p: &PlainText, voices: &mut Voices) -> Vec<Found> {
     if voices.turn.is_some() {
         return turn.unwrap_or_default();
     }
-    let mut found = quotations(p, voices);
+    let mut found = quotations(p, voices, turn.is_some());
     if let Some(own) = turn.take() {
         found.extend(own);
     }
@@ -330,7 +336,7 @@ pub fn extract(p: &PlainText, voices: &mut Voices) -> Vec<Found> {
 }
 
 /// The quotations of a paragraph, in quotation marks, with their speakers.
-fn quotations(p: &PlainText, voices: &mut Voices) -> Vec<Found> {
+fn quotations(p: &PlainText, voices: &mut Voices, own_words: bool) -> Vec<Found> {
     let text = p.text.as_str();
     if voices.asker.is_none() {
         voices.asker = introduced_person(text);
@@ -384,11 +390,16 @@ fn quotations(p: &PlainText, voices: &mut Voices) -> Vec<Found> {
             .rfind(is_sentence_end)
             .map_or(before, |i| &before[i..])
             .trim_start_matches(is_sentence_end);
-        let speaker = subject_of(after_clause)
+        let attributed = subject_of(after_clause)
             .and_then(|s| voices.attribute(s))
             .or_else(|| subject_of(sentence).and_then(|s| voices.attribute(s)))
-            .or_else(|| lead.and_then(|s| voices.attribute(s)))
-            .unwrap_or_else(|| voices.current());
+            .or_else(|| lead.and_then(|s| voices.attribute(s)));
+        // In the speaker's own words, a quotation nobody is named for is the speaker quoting
+        // a saying, a slogan, a question people ask: not an utterance of anyone's.
+        if attributed.is_none() && own_words {
+            continue;
+        }
+        let speaker = attributed.unwrap_or_else(|| voices.current());
         let first = bold.partition_point(|&(bs, _)| bs < start);
         let emphasis = bold[first..]
             .iter()
@@ -489,7 +500,19 @@ fn transcript_line(p: &PlainText, voices: &mut Voices) -> Option<Vec<Found>> {
     voices.last.clone_from(&speaker);
     voices.turn.clone_from(&speaker);
     Some(match speaker {
-        Some(who) => utterances(p, label.words, Some(who)),
+        Some(who) => {
+            let words = PlainText {
+                text: p.text[label.words..].to_string(),
+                bold: p
+                    .bold
+                    .iter()
+                    .filter(|&&(bs, _)| bs >= label.words)
+                    .map(|&(bs, be)| (bs - label.words, be - label.words))
+                    .collect(),
+                item: p.item,
+            };
+            utterances_without_quotations(&words, who)
+        }
         // A question of an interviewer the write-up does not name: nobody's words to serve.
         None => Vec::new(),
     })
@@ -514,6 +537,9 @@ fn bold_question(p: &PlainText, voices: &mut Voices) -> Option<Vec<Found>> {
 /// The turns of a block quote that is a transcript: only paragraphs after a label count, and
 /// the turn ends with the block quote.
 pub fn quoted_turns(paragraphs: &[&PlainText], voices: &mut Voices) -> Vec<Found> {
+    if voices.quiet {
+        return Vec::new();
+    }
     let (outer, monologue) = (voices.turn.take(), voices.monologue);
     voices.monologue = false;
     let mut out = Vec::new();
@@ -547,15 +573,34 @@ fn continued_turn(p: &PlainText, voices: &mut Voices) -> Option<Vec<Found>> {
                 .chain(&person.aliases)
                 .any(|n| text.starts_with(n.as_str()) && !text[n.len()..].starts_with(['：', ':']))
         });
-    if narration {
+    // The writer names the speaker; the speaker does not (`Thanks again to Aaron…`).
+    let named = voices.roster.find(&who).is_some_and(|i| {
+        let person = &voices.roster.people()[i];
+        std::iter::once(&person.name)
+            .chain(&person.aliases)
+            .flat_map(|n| n.split(' '))
+            .filter(|w| char_len(w) >= 2)
+            .any(|w| contains_word(text, w))
+    });
+    if narration || named {
         voices.turn = None;
         return None;
     }
-    if voices.turn.is_none() {
-        // The monologue: sentences quoting someone else are left to the quote finder.
-        return Some(utterances_without_quotations(p, who));
+    // Sentences quoting someone else (a saying, a slogan, an imagined reply) are not the
+    // speaker's own words.
+    Some(utterances_without_quotations(p, who))
+}
+
+/// Whether `word` stands in `text` as a word (Latin) or at all (Chinese).
+fn contains_word(text: &str, word: &str) -> bool {
+    if !word.is_ascii() {
+        return text.contains(word);
     }
-    Some(utterances(p, 0, Some(who)))
+    text.match_indices(word).any(|(i, _)| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + word.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
 }
 
 /// Openings of the writer's narration and of notes, lower-cased.
@@ -627,9 +672,7 @@ fn utterances_without_quotations(p: &PlainText, speaker: String) -> Vec<Found> {
         out.extend(utterances(&part, 0, Some(speaker.clone())));
     };
     for (start, end) in sentences(&p.text, 0) {
-        let quoting = p.text[start..end]
-            .chars()
-            .any(|c| is_ambiguous_mark(c) || matches!(c, '「' | '」' | '《'));
+        let quoting = quotes_someone(&p.text[start..end]);
         if quoting {
             if let Some(s) = run_start.take() {
                 flush(&mut out, s, run_end);
@@ -643,6 +686,28 @@ fn utterances_without_quotations(p: &PlainText, speaker: String) -> Vec<Found> {
         flush(&mut out, s, run_end);
     }
     out
+}
+
+/// Whether a sentence holds a quotation that stands alone (at its start, or after a colon or a
+/// comma: someone else's words, a saying); a term glued to the words before it (`所谓“…”`)
+/// keeps the sentence the speaker's.
+fn quotes_someone(sentence: &str) -> bool {
+    let mut inside = false;
+    for (i, c) in sentence.char_indices() {
+        if is_ambiguous_mark(c) || c == '「' {
+            if !inside {
+                let before =
+                    sentence[..i].trim_end_matches(|c: char| c.is_whitespace() || c == '*');
+                if before.chars().next_back().is_none_or(is_lead_in) {
+                    return true;
+                }
+            }
+            inside = if c == '「' { true } else { !inside };
+        } else if c == '」' {
+            inside = false;
+        }
+    }
+    false
 }
 
 /// The sentences of `text` from byte `from` on, as byte ranges: each ends after a sentence
@@ -711,6 +776,9 @@ fn sentence_pieces(text: &str, from: usize) -> Vec<(usize, usize)> {
 /// (`— Sam Altman`), which names its speaker. Anything else is an editor's note and yields
 /// nothing.
 pub fn pull_quote(p: &PlainText, voices: &mut Voices) -> Option<Found> {
+    if voices.quiet {
+        return None;
+    }
     let text = p.text.trim();
     let (body, attribution) = match text.rfind(['—', '–']) {
         Some(i) if i > 0 => (

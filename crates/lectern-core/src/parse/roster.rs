@@ -497,6 +497,9 @@ pub fn is_name(s: &str) -> bool {
     {
         return false;
     }
+    if handle {
+        return true;
+    }
     let words: Vec<&str> = s.split(' ').filter(|w| !w.is_empty()).collect();
     let latin_word = |w: &&str| {
         w.chars()
@@ -697,6 +700,18 @@ fn outside_quotes(text: &str) -> String {
 }
 
 impl Cast {
+    /// Whether the body is a transcript: two labelled turns or more of people (not of a
+    /// metadata field), or two questions standing alone in bold.
+    pub fn has_turns(&self) -> bool {
+        let turns: usize = self
+            .labels
+            .iter()
+            .filter(|s| s.bold > s.items || s.plain >= 2)
+            .map(|s| s.bold + s.plain)
+            .sum();
+        turns >= 2 || self.questions >= 2
+    }
+
     /// A section heading: the speaker it names, if any (`## Title - Speaker`, `## Niko：Title`).
     pub fn heading(&mut self, level: u32, title: &str) {
         let level = level.min(6);
@@ -729,19 +744,24 @@ impl Cast {
     pub fn paragraph(&mut self, p: &PlainText, after: After, opening: bool, quoted: bool) {
         let text = p.text.trim();
         if let Some(l) = label_of(p) {
+            // `**主讲人**：苏林老师`: a metadata field in the body, when its value is names.
+            let value = &p.text[l.words..];
+            let role = match super::meta_key(l.text) {
+                Some(super::MetaKey::Speaker) => Some(Role::Speaker),
+                Some(super::MetaKey::Host) => Some(Role::Host),
+                _ => None,
+            };
+            let names = match role {
+                Some(_) if value.chars().count() <= 60 => split_people(value),
+                _ => Vec::new(),
+            };
             match super::meta_key(l.text) {
-                Some(super::MetaKey::Speaker) => {
-                    let v = &p.text[l.words..];
-                    self.fields
-                        .extend(super::split_list(v).into_iter().map(|n| (n, Role::Speaker)));
+                Some(super::MetaKey::Speaker | super::MetaKey::Host) if !names.is_empty() => {
+                    let role = role.unwrap_or(Role::Speaker);
+                    self.fields.extend(names.into_iter().map(|n| (n, role)));
                 }
-                Some(super::MetaKey::Host) => {
-                    let v = &p.text[l.words..];
-                    self.fields
-                        .extend(super::split_list(v).into_iter().map(|n| (n, Role::Host)));
-                }
-                Some(_) => {}
-                None => {
+                Some(m) if !matches!(m, super::MetaKey::Speaker | super::MetaKey::Host) => {}
+                _ => {
                     let question = p.text[l.words..].trim_end().ends_with(['?', '？']);
                     let i = match self.labels.iter().position(|s| s.label == l.text) {
                         Some(i) => i,
@@ -864,13 +884,17 @@ impl Cast {
                 }
                 continue;
             }
-            labelled += 1;
-            if let Some(i) = r.find(&seen.label) {
-                r.alias(i, &seen.label);
-            } else {
-                let asks = seen.questions * 2 > seen.bold + seen.plain;
-                r.add(&seen.label, if asks { Role::Host } else { Role::Speaker });
-            }
+            let person = match r.find(&seen.label) {
+                Some(i) => {
+                    r.alias(i, &seen.label);
+                    Some(i)
+                }
+                None => {
+                    let asks = seen.questions * 2 > seen.bold + seen.plain;
+                    r.add(&seen.label, if asks { Role::Host } else { Role::Speaker })
+                }
+            };
+            labelled += usize::from(person.is_some());
         }
         self.monologue = self.speaks
             && labelled < 2
