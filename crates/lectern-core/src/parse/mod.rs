@@ -1277,6 +1277,33 @@ fn plan_sections(nodes: &[Node]) -> Plan {
         .map(|k| heads[k].0)
         .collect();
     let mut sections = HashSet::new();
+    // The headings a body wrapper (`## The interview`, `## 访谈正文`) holds are sections, at
+    // the shallowest of their levels, wherever the other headings put the section level.
+    for (i, node) in nodes.iter().enumerate() {
+        let Node::Heading {
+            level: wrap,
+            title: t,
+            ..
+        } = node
+        else {
+            continue;
+        };
+        if special(t) != Some(Special::BodyStart) {
+            continue;
+        }
+        let inside: Vec<(usize, u32)> = nodes[i + 1..]
+            .iter()
+            .enumerate()
+            .filter_map(|(j, n)| match n {
+                Node::Heading { level, .. } => Some((i + 1 + j, *level)),
+                _ => None,
+            })
+            .take_while(|&(_, l)| l > *wrap)
+            .collect();
+        if let Some(top) = inside.iter().map(|&(_, l)| l).min() {
+            sections.extend(inside.iter().filter(|&&(_, l)| l == top).map(|&(j, _)| j));
+        }
+    }
     // Deeper headings before the first one at the section level are sections too (at the
     // shallowest of their levels), except a speaker line under the title, which is metadata.
     let first = heads

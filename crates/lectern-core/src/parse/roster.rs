@@ -550,19 +550,42 @@ pub struct Label<'a> {
 /// no sentence (bold or not; the caller decides what a plain one may be).
 pub fn label_of(p: &PlainText) -> Option<Label<'_>> {
     let text = p.text.as_str();
-    let colon = text.find(['：', ':'])?;
+    // A timestamp before a turn (`\[0:00:31.9\] **Safia Abdalla** I’m Safia.`) is skipped.
+    let from = timestamp_end(text);
+    let bold_at = |at: usize| {
+        p.bold
+            .iter()
+            .find(|&&(bs, be)| bs == at && be > bs)
+            .copied()
+    };
+    // After a timestamp, a bold name with no colon after it: `**Adam Garrett-Harris** text`.
+    if let Some((bs, be)) = bold_at(from).filter(|_| from > 0) {
+        let name = text[bs..be].trim();
+        let after = text[be..].trim_start();
+        if !after.starts_with([':', '：']) && !after.is_empty() && is_name(name) {
+            let words = be + text[be..].len() - after.len();
+            return Some(Label {
+                text: name,
+                bold: true,
+                words,
+            });
+        }
+    }
+    let colon = from + text[from..].find(['：', ':'])?;
     if text[colon..].starts_with("://") {
         return None;
     }
-    let raw = text[..colon].trim();
-    let bold = p
-        .bold
-        .first()
-        .is_some_and(|&(bs, be)| bs == 0 && be + 4 >= colon && be > 0);
+    let raw = text[from..colon].trim();
+    let bold = bold_at(from).is_some_and(|(_, be)| be + 4 >= colon);
     let label = raw.trim_matches('*').trim();
+    // A nickname in quotation marks may open a label: `“红胡子”Brian Harrington：`.
+    let checked = match label.strip_prefix(['“', '"']) {
+        Some(rest) => rest.split_once(['”', '"']).map_or(label, |(_, name)| name),
+        None => label,
+    };
     if label.is_empty()
         || label.chars().count() > 24
-        || label.contains(|c: char| {
+        || checked.contains(|c: char| {
             matches!(
                 c,
                 '。' | '！' | '？' | '!' | '?' | '…' | '；' | ';' | '“' | '”' | '"' | '，' | ','
@@ -581,6 +604,33 @@ pub fn label_of(p: &PlainText) -> Option<Label<'_>> {
         bold,
         words,
     })
+}
+
+/// Where a leading timestamp (`[0:00:14.3]`, `\[12:34\]`, `(12:34)`) and the spaces after it
+/// end; 0 when the text opens with none.
+fn timestamp_end(text: &str) -> usize {
+    let Some(open) = text
+        .chars()
+        .next()
+        .filter(|c| matches!(c, '[' | '(' | '【'))
+    else {
+        return 0;
+    };
+    let inner_start = open.len_utf8();
+    let Some(close) = text.find([']', ')', '】']) else {
+        return 0;
+    };
+    let inner = &text[inner_start..close];
+    let stamp = !inner.is_empty()
+        && inner.contains(':')
+        && inner
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ':' | '.' | '*'));
+    if !stamp {
+        return 0;
+    }
+    let end = close + text[close..].chars().next().map_or(1, char::len_utf8);
+    end + text[end..].len() - text[end..].trim_start().len()
 }
 
 /// A label seen in the body, how often, and how often its words were a question.
@@ -621,6 +671,11 @@ pub struct Cast {
     questions: usize,
     /// The first full name the opening mentions (the guest of such an interview).
     mentioned: Option<String>,
+    /// Every full Latin name the text mentions, in order.
+    full_names: Vec<String>,
+    /// The subjects of English speech verbs (`Jacob says`, `Sugu Sougoumarane described`), as
+    /// often as they occur.
+    subjects: Vec<String>,
     /// The body is the main speaker's own words (set by [`Cast::roster`]).
     pub monologue: bool,
 }
@@ -789,9 +844,12 @@ impl Cast {
         if whole_bold && text.ends_with(['?', '？']) {
             self.questions += 1;
         }
+        let names = full_names(text);
         if opening && self.mentioned.is_none() {
-            self.mentioned = full_names(text).into_iter().next();
+            self.mentioned = names.first().cloned();
         }
+        self.full_names.extend(names);
+        self.subjects.extend(speech_subjects(text));
         // A speaker line: a bold line of full names under a heading (`**Stuart Frisby
         // (Booking.com)**`), or a line that is nothing but a name under the title.
         let line = match after {
@@ -862,12 +920,31 @@ impl Cast {
             r.add(n, Role::Speaker);
         }
         let has_speaker = r.people.iter().any(|p| p.role == Role::Speaker);
-        if self.questions >= 2 && !has_speaker {
+        if self.questions >= 3 && !has_speaker {
             if let Some(n) = &self.mentioned {
                 r.add(n, Role::Speaker);
             }
         }
+        // People the writer reports speaking (`Jacob says`, twice or more): a full name as
+        // written, a first or last name as the full name the text mentions.
+        for s in &self.subjects {
+            if self.subjects.iter().filter(|x| *x == s).count() < 2 || r.find(s).is_some() {
+                continue;
+            }
+            let full = if s.contains(' ') {
+                Some(s.clone())
+            } else {
+                self.full_names
+                    .iter()
+                    .find(|n| n.split(' ').any(|w| w == s))
+                    .cloned()
+            };
+            if let Some(n) = full.filter(|n| is_name(n)) {
+                r.add(&n, Role::Speaker);
+            }
+        }
         let mut labelled = 0;
+        let mut labelled_people = std::collections::HashSet::new();
         for seen in &self.labels {
             // A bold label is a turn's; a plain one, or one in list items (a term and its
             // definition, `- **Linux**：…`), only when it comes back.
@@ -875,6 +952,17 @@ impl Cast {
             let new_person =
                 bold_outside_items || seen.bold >= 2 || (seen.plain >= 2 && seen.items == 0);
             if is_role_word(&seen.label) {
+                // `**Moderator:**` turns where the write-up names no host: the person is the
+                // role as written.
+                let host_word = HOSTS.contains(&fold(&seen.label).as_str());
+                if host_word && r.host().is_none() && seen.bold + seen.plain >= 2 {
+                    r.people.push(Person {
+                        name: seen.label.clone(),
+                        role: Role::Host,
+                        aliases: Vec::new(),
+                    });
+                    labelled_people.insert(r.people.len() - 1);
+                }
                 continue;
             }
             if !new_person {
@@ -895,6 +983,21 @@ impl Cast {
                 }
             };
             labelled += usize::from(person.is_some());
+            labelled_people.extend(person);
+        }
+        // In a transcript of two labelled people or more, a host of the metadata who never
+        // labels a turn is the organiser (`host: U.S. Web Design System`), not a voice.
+        if labelled_people.len() >= 2 {
+            let hosts = named.iter().filter(|(_, role)| *role == Role::Host);
+            let silent: Vec<usize> = hosts
+                .filter_map(|(n, _)| r.find(n))
+                .filter(|i| !labelled_people.contains(i))
+                .collect();
+            let mut k = 0;
+            r.people.retain(|_| {
+                k += 1;
+                !silent.contains(&(k - 1))
+            });
         }
         self.monologue = self.speaks
             && labelled < 2
@@ -902,6 +1005,67 @@ impl Cast {
             && self.first_person >= 2 * self.third_person;
         r
     }
+}
+
+/// English verbs of speech after their subject.
+const SAYS: &[&str] = &[
+    " says",
+    " said",
+    " explains",
+    " explained",
+    " adds",
+    " added",
+    " notes",
+    " noted",
+    " told",
+    " tells",
+    " recalls",
+    " recalled",
+    " points out",
+    " pointed out",
+    " replied",
+    " describes",
+    " described",
+    " argues",
+    " argued",
+    " remembers",
+    " remarked",
+    " continued",
+    " continues",
+];
+
+/// The subjects of English speech verbs in a text: the one to three capitalised words right
+/// before the verb (`Jacob says`, `Sugu Sougoumarane described`).
+fn speech_subjects(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for verb in SAYS {
+        for (i, _) in text.match_indices(verb) {
+            let after = text[i + verb.len()..].chars().next();
+            if after.is_some_and(char::is_alphanumeric) {
+                continue;
+            }
+            let before: Vec<&str> = text[..i]
+                .split(' ')
+                .rev()
+                .take(3)
+                .take_while(|w| {
+                    w.chars().next().is_some_and(char::is_uppercase)
+                        && w.chars().all(|c| c.is_alphabetic() || c == '-')
+                })
+                .collect();
+            let pronoun = |w: &&str| {
+                matches!(
+                    *w,
+                    "He" | "She" | "They" | "It" | "We" | "I" | "You" | "This" | "That" | "There"
+                )
+            };
+            if !before.is_empty() && !before.iter().any(pronoun) {
+                let name: Vec<&str> = before.into_iter().rev().collect();
+                out.push(name.join(" "));
+            }
+        }
+    }
+    out
 }
 
 /// Full Latin names in a text: runs of two or three capitalised words that make a name
@@ -915,7 +1079,9 @@ fn full_names(text: &str) -> Vec<String> {
     for w in words {
         let capital = w.chars().next().is_some_and(char::is_uppercase)
             && w.chars().skip(1).any(char::is_lowercase);
-        if capital && run.len() < 3 {
+        // A word ending a sentence ends the run (an initial, `L.`, does not).
+        let ends = w.ends_with('.') && w.chars().count() > 2;
+        if capital && run.len() < 3 && !ends {
             run.push(w);
             continue;
         }
@@ -1130,7 +1296,10 @@ mod tests {
             ("Jane Roe, Acme", Some("Jane Roe")),
             ("敖小剑（蚂蚁金服）", Some("敖小剑")),
             ("“红胡子”Brian Harrington", Some("Brian Harrington")),
-            ("<a href=\"https://github.com/felix021\">Felix021</a>", None),
+            (
+                "<a href=\"https://github.com/felix021\">Felix021</a>",
+                Some("Felix021"),
+            ),
             ("@Nugine", Some("Nugine")),
             ("苏林老师", Some("苏林")),
             ("「开源之道」·适兕", Some("适兕")),
