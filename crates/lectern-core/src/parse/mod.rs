@@ -645,6 +645,11 @@ impl<'s> Builder<'s> {
                     self.zone = Zone::Body;
                     self.voices().new_section();
                     self.voices().quiet = is_people_section(title);
+                    // A report's heading naming its talk's speaker (`## Title - Speaker`): the
+                    // section's words are theirs unless the text says otherwise.
+                    let named = roster::heading_speakers(title);
+                    self.voices()
+                        .section_speaker(named.first().map(String::as_str));
                     let ordinal = self.talk.sections.len();
                     if title.is_empty() {
                         self.warnings.push(ParseWarning {
@@ -1399,6 +1404,16 @@ impl roster::Cast {
                     };
                     contents += 1;
                     for p in &r.paragraphs {
+                        // A directive or shortcode (`@Metadata {…}`, `{{< video >}}`) is not
+                        // text a reader sees: what comes after it still follows the heading.
+                        let t = p.text.trim_start();
+                        let directive = t.starts_with('@')
+                            && t.split_whitespace().nth(1) == Some("{")
+                            || t.starts_with("{{")
+                            || t.starts_with("{%");
+                        if directive {
+                            continue;
+                        }
                         cast.paragraph(p, after, contents <= 6, false);
                         after = roster::After::Text;
                     }
@@ -1406,9 +1421,6 @@ impl roster::Cast {
                         cast.paragraph(q, roster::After::Text, contents <= 6, true);
                     }
                     // A block with no paragraph (a directive, an image) keeps what came before.
-                    if !r.paragraphs.is_empty() {
-                        after = roster::After::Text;
-                    }
                 }
                 Node::FrontMatter { .. } => {}
             }

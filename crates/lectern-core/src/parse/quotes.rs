@@ -61,6 +61,8 @@ pub struct Voices {
     monologue: bool,
     /// In a section that introduces the people (`本期人物`, `Bio`): no one speaks there.
     pub quiet: bool,
+    /// The speaker the section's heading names, in a report of several talks.
+    section_main: Option<String>,
 }
 
 impl Voices {
@@ -72,6 +74,7 @@ impl Voices {
             turn: None,
             monologue,
             quiet: false,
+            section_main: None,
         }
     }
 
@@ -80,6 +83,14 @@ impl Voices {
         self.last = None;
         self.asker = None;
         self.turn = None;
+        self.section_main = None;
+    }
+
+    /// The speaker the section's heading names, when the roster has them.
+    pub fn section_speaker(&mut self, named: Option<&str>) {
+        self.section_main = named
+            .and_then(|n| self.roster.find(n))
+            .map(|i| self.roster.name(i).to_string());
     }
 
     /// A heading inside a section ends the open turn.
@@ -91,12 +102,27 @@ impl Voices {
         self.roster.main().map(str::to_string)
     }
 
+    fn sole_speaker(&self) -> Option<String> {
+        let mut speakers = self
+            .roster
+            .people()
+            .iter()
+            .filter(|p| p.role == super::roster::Role::Speaker);
+        match (speakers.next(), speakers.next()) {
+            (Some(p), None) => Some(p.name.clone()),
+            _ => None,
+        }
+    }
+
     fn host(&self) -> Option<String> {
         self.roster.host().map(str::to_string)
     }
 
     fn current(&self) -> Option<String> {
-        self.last.clone().or_else(|| self.main())
+        self.last
+            .clone()
+            .or_else(|| self.section_main.clone())
+            .or_else(|| self.main())
     }
 
     /// The person a subject (`Altman`, `一位 OpenAI 员工`, `他`, `对方`, `the moderator`)
@@ -381,7 +407,7 @@ fn quotations(p: &PlainText, voices: &mut Voices, own_words: bool) -> Vec<Found>
         let after_clause = clause_after(&text[close_end..]);
         prev_end = close_end;
         prev_kept = false;
-        if !stands_alone || (whole_paragraph && is_question(inner)) {
+        if !stands_alone || (whole_paragraph && is_question(inner)) || p.is_link_text(start, end) {
             continue;
         }
         prev_kept = true;
@@ -481,7 +507,9 @@ fn transcript_line(p: &PlainText, voices: &mut Voices) -> Option<Vec<Found>> {
     let lower = label.text.to_lowercase();
     let speaker = match lower.as_str() {
         "q" | "问" | "问题" => voices.host(),
-        "a" | "答" | "回答" => voices.main(),
+        // `A:` is the main speaker's only when the talk has one speaker; in notes of a meeting
+        // of several presenters the answerer is not named.
+        "a" | "答" | "回答" => voices.sole_speaker(),
         _ if HOSTS.contains(&lower.as_str()) => {
             Some(voices.host().unwrap_or_else(|| label.text.to_string()))
         }
@@ -501,16 +529,7 @@ fn transcript_line(p: &PlainText, voices: &mut Voices) -> Option<Vec<Found>> {
     voices.turn.clone_from(&speaker);
     Some(match speaker {
         Some(who) => {
-            let words = PlainText {
-                text: p.text[label.words..].to_string(),
-                bold: p
-                    .bold
-                    .iter()
-                    .filter(|&&(bs, _)| bs >= label.words)
-                    .map(|&(bs, be)| (bs - label.words, be - label.words))
-                    .collect(),
-                item: p.item,
-            };
+            let words = p.slice(label.words, p.text.len());
             utterances_without_quotations(&words, who)
         }
         // A question of an interviewer the write-up does not name: nobody's words to serve.
@@ -659,20 +678,12 @@ fn utterances_without_quotations(p: &PlainText, speaker: String) -> Vec<Found> {
     let mut run_start: Option<usize> = None;
     let mut run_end = 0;
     let flush = |out: &mut Vec<Found>, s: usize, e: usize| {
-        let part = PlainText {
-            item: p.item,
-            text: p.text[s..e].to_string(),
-            bold: p
-                .bold
-                .iter()
-                .filter(|&&(bs, be)| bs >= s && be <= e)
-                .map(|&(bs, be)| (bs - s, be - s))
-                .collect(),
-        };
+        let part = p.slice(s, e);
         out.extend(utterances(&part, 0, Some(speaker.clone())));
     };
     for (start, end) in sentences(&p.text, 0) {
-        let quoting = quotes_someone(&p.text[start..end]);
+        // The title of something linked is no utterance either.
+        let quoting = quotes_someone(&p.text[start..end]) || p.is_link_text(start, end);
         if quoting {
             if let Some(s) = run_start.take() {
                 flush(&mut out, s, run_end);
@@ -809,6 +820,10 @@ pub fn pull_quote(p: &PlainText, voices: &mut Voices) -> Option<Found> {
         return None;
     }
     // An attribution line names its speaker even when nothing else does (`— Steve Jobs`).
+    // An attribution citing a work (`———— 亚当.斯密《国富论》`) makes an epigraph: no one's words.
+    if attribution.is_some_and(|a| a.contains(['《', '“', '"'])) {
+        return None;
+    }
     let speaker = match attribution.filter(|a| !a.is_empty()) {
         Some(a) => match voices.resolve(a) {
             Some(Subject::Named(who)) => Some(who),
@@ -938,6 +953,7 @@ mod tests {
             text: text.to_string(),
             bold: Vec::new(),
             item: false,
+            links: Vec::new(),
         }
     }
 
@@ -1048,6 +1064,7 @@ mod tests {
             text: text.to_string(),
             bold: vec![(start, end)],
             item: false,
+            links: Vec::new(),
         };
         let found = extract(&p, &mut altman());
         assert_eq!(found.len(), 1);
@@ -1065,6 +1082,7 @@ mod tests {
             text: text.to_string(),
             bold: vec![(0, "林静".len())],
             item: false,
+            links: Vec::new(),
         };
         let f = extract(&p, &mut v);
         assert_eq!(f.len(), 1, "{f:?}");

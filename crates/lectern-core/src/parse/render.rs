@@ -27,9 +27,39 @@ pub struct PlainText {
     pub bold: Vec<(usize, usize)>,
     /// The text of a list item.
     pub item: bool,
+    /// Byte ranges of the text of its links.
+    pub links: Vec<(usize, usize)>,
 }
 
 impl PlainText {
+    /// The text from byte `start` to `end`, with the bold and link spans that lie in it.
+    pub fn slice(&self, start: usize, end: usize) -> PlainText {
+        let within = |spans: &[(usize, usize)]| {
+            spans
+                .iter()
+                .filter(|&&(s, e)| s >= start && e <= end)
+                .map(|&(s, e)| (s - start, e - start))
+                .collect()
+        };
+        PlainText {
+            text: self.text[start..end].to_string(),
+            bold: within(&self.bold),
+            item: self.item,
+            links: within(&self.links),
+        }
+    }
+
+    /// Whether the range `start..end` lies within the text of one link (the title of something
+    /// linked, not words said).
+    pub fn is_link_text(&self, start: usize, end: usize) -> bool {
+        let (start, end) = trim_range(&self.text, start, end);
+        end > start
+            && self
+                .links
+                .iter()
+                .any(|&(ls, le)| ls <= start + 3 && end <= le + 3 && le > ls)
+    }
+
     /// Whether the whole text is bold (`**How did you start with Rust?**`).
     pub fn is_all_bold(&self) -> bool {
         let start = self.text.len() - self.text.trim_start().len();
@@ -43,6 +73,34 @@ impl PlainText {
                     .is_some_and(|gap| gap.trim().is_empty())
             })
     }
+}
+
+/// Opens (`open`) or closes a span at the end of each text: one of its bold or link spans.
+fn mark<'p>(
+    texts: impl Iterator<Item = &'p mut PlainText>,
+    spans: impl Fn(&mut PlainText) -> &mut Vec<(usize, usize)>,
+    open: bool,
+) {
+    for p in texts {
+        let at = p.text.len();
+        let spans = spans(p);
+        if open {
+            spans.push((at, at));
+        } else if let Some(last) = spans.last_mut() {
+            last.1 = at;
+        }
+    }
+}
+
+/// `start..end` without the spaces and punctuation at either end.
+fn trim_range(text: &str, start: usize, end: usize) -> (usize, usize) {
+    let Some(s) = text.get(start..end) else {
+        return (start, start);
+    };
+    let keep = |c: char| c.is_alphanumeric();
+    let lead = s.len() - s.trim_start_matches(|c: char| !keep(c)).len();
+    let trail = s.len() - s.trim_end_matches(|c: char| !keep(c)).len();
+    (start + lead, (end - trail).max(start + lead))
 }
 
 /// What one block (or run of blocks) renders to.
@@ -136,22 +194,18 @@ impl Renderer<'_> {
         }
     }
 
+    fn link_mark(&mut self, open: bool) {
+        let texts = [self.para.as_mut(), self.quote_para.as_mut()];
+        mark(texts.into_iter().flatten(), |p| &mut p.links, open);
+    }
+
     fn bold_mark(&mut self, open: bool) {
-        for p in [
+        let texts = [
             self.para.as_mut(),
             self.quote_para.as_mut(),
             self.quote.as_mut(),
-        ]
-        .into_iter()
-        .flatten()
-        {
-            let at = p.text.len();
-            if open {
-                p.bold.push((at, at));
-            } else if let Some(last) = p.bold.last_mut() {
-                last.1 = at;
-            }
-        }
+        ];
+        mark(texts.into_iter().flatten(), |p| &mut p.bold, open);
     }
 
     fn event(&mut self, ev: &Event<'_>, range: Range<usize>) {
@@ -321,6 +375,7 @@ impl Renderer<'_> {
             Tag::Link { dest_url, .. } => {
                 self.out.markdown.push('[');
                 self.link_urls.push(dest_url.to_string());
+                self.link_mark(true);
             }
             Tag::Image { dest_url, .. } => {
                 self.image = Some((dest_url.to_string(), String::new()));
@@ -413,6 +468,7 @@ impl Renderer<'_> {
             TagEnd::Link => {
                 let url = self.link_urls.pop().unwrap_or_default();
                 self.out.markdown.push_str(&format!("]({url})"));
+                self.link_mark(false);
             }
             _ => {}
         }

@@ -669,8 +669,8 @@ pub struct Cast {
     third_person: usize,
     /// Questions standing alone in bold: an interview whose answers carry no label.
     questions: usize,
-    /// The first full name the opening mentions (the guest of such an interview).
-    mentioned: Option<String>,
+    /// The full names the opening mentions (the guest of such an interview among them).
+    opening_names: Vec<String>,
     /// Every full Latin name the text mentions, in order.
     full_names: Vec<String>,
     /// The subjects of English speech verbs (`Jacob says`, `Sugu Sougoumarane described`), as
@@ -699,6 +699,7 @@ const SPEAKS: &[&str] = &[
     "text of my",
     "transcript of my",
     "thank you all for",
+    "in this talk",
 ];
 
 /// Words a first-person talk uses outside quotations.
@@ -836,6 +837,9 @@ impl Cast {
                     }
                     seen.questions += usize::from(question);
                     seen.items += usize::from(p.item);
+                    if matches!(fold(l.text).as_str(), "q" | "问") {
+                        self.questions += 1;
+                    }
                 }
             }
             return;
@@ -845,8 +849,8 @@ impl Cast {
             self.questions += 1;
         }
         let names = full_names(text);
-        if opening && self.mentioned.is_none() {
-            self.mentioned = names.first().cloned();
+        if opening {
+            self.opening_names.extend(names.iter().cloned());
         }
         self.full_names.extend(names);
         self.subjects.extend(speech_subjects(text));
@@ -921,7 +925,16 @@ impl Cast {
         }
         let has_speaker = r.people.iter().any(|p| p.role == Role::Speaker);
         if self.questions >= 3 && !has_speaker {
-            if let Some(n) = &self.mentioned {
+            // The guest: of the full names the opening mentions, the one the text mentions most.
+            let count = |n: &String| self.full_names.iter().filter(|x| *x == n).count();
+            let guest = self
+                .opening_names
+                .iter()
+                .fold(None::<&String>, |best, n| match best {
+                    Some(b) if count(b) >= count(n) => Some(b),
+                    _ => Some(n),
+                });
+            if let Some(n) = guest {
                 r.add(n, Role::Speaker);
             }
         }
@@ -1073,18 +1086,7 @@ fn speech_subjects(text: &str) -> Vec<String> {
 fn full_names(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut run: Vec<&str> = Vec::new();
-    let words = text
-        .split(|c: char| !(c.is_alphabetic() && !is_han(c) || c == ' ' || c == '-' || c == '.'))
-        .flat_map(|chunk| chunk.split(' ').chain(std::iter::once("")));
-    for w in words {
-        let capital = w.chars().next().is_some_and(char::is_uppercase)
-            && w.chars().skip(1).any(char::is_lowercase);
-        // A word ending a sentence ends the run (an initial, `L.`, does not).
-        let ends = w.ends_with('.') && w.chars().count() > 2;
-        if capital && run.len() < 3 && !ends {
-            run.push(w);
-            continue;
-        }
+    let flush = |run: &mut Vec<&str>, out: &mut Vec<String>| {
         if (2..=3).contains(&run.len()) {
             let name = run.join(" ");
             if is_name(&name) {
@@ -1092,10 +1094,27 @@ fn full_names(text: &str) -> Vec<String> {
             }
         }
         run.clear();
+    };
+    let words = text
+        .split(|c: char| !(c.is_alphabetic() && !is_han(c) || c == ' ' || c == '-' || c == '.'))
+        .flat_map(|chunk| chunk.split(' ').chain(std::iter::once("")));
+    for w in words {
+        // A word ending a sentence ends the run, as its last word (an initial, `L.`, does not).
+        let ends = w.ends_with('.') && w.chars().count() > 2;
+        let w = if ends { w.trim_end_matches('.') } else { w };
+        let capital = w.chars().next().is_some_and(char::is_uppercase)
+            && w.chars().skip(1).any(char::is_lowercase);
+        if !capital || run.len() == 3 {
+            flush(&mut run, &mut out);
+        }
         if capital {
             run.push(w);
         }
+        if ends {
+            flush(&mut run, &mut out);
+        }
     }
+    flush(&mut run, &mut out);
     out
 }
 
@@ -1253,7 +1272,7 @@ pub fn title_speakers(title: &str) -> Vec<String> {
 
 /// The speakers a section heading names, in a report of several talks: `Title - Speaker`,
 /// `Niko：Title`.
-fn heading_speakers(title: &str) -> Vec<String> {
+pub fn heading_speakers(title: &str) -> Vec<String> {
     let t = title.trim();
     // `议程 1 ：topic @presenter`.
     if let Some((_, handle)) = t.rsplit_once(" @") {
