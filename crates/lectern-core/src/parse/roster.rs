@@ -287,11 +287,21 @@ pub fn clean_name(raw: &str) -> Option<(String, Option<String>)> {
             name = after.to_string();
         }
     }
+    let handle = name.trim().starts_with('@');
     let mut name = name
         .trim()
         .trim_start_matches(['@', '·'])
         .trim()
         .to_string();
+    // `@最帅的物理课代表`: a handle is a name as it is.
+    if handle
+        && !name.is_empty()
+        && name.chars().count() <= 20
+        && !name.contains(|c: char| c.is_whitespace() || c.is_ascii_punctuation())
+    {
+        let alias = (fold(&name) != fold(written)).then(|| written.to_string());
+        return Some((name, alias));
+    }
     for h in HONORIFICS {
         if let Some(stem) = name.strip_suffix(h) {
             if stem.chars().count() >= 2 {
@@ -637,6 +647,8 @@ fn timestamp_end(text: &str) -> usize {
 #[derive(Debug, Clone, Default)]
 struct Seen {
     label: String,
+    /// Seen in a part that introduces the people: a person, whatever the form.
+    introduced: bool,
     bold: usize,
     plain: usize,
     /// Of those, in list items.
@@ -667,8 +679,11 @@ pub struct Cast {
     speaks: bool,
     first_person: usize,
     third_person: usize,
-    /// Questions standing alone in bold: an interview whose answers carry no label.
+    /// Questions standing alone in bold or labelled `Q:`: an interview whose answers carry no
+    /// label.
     questions: usize,
+    /// Headings that are questions (`## 1. What components did you use?`).
+    question_headings: usize,
     /// The full names the opening mentions (the guest of such an interview among them).
     opening_names: Vec<String>,
     /// Every full Latin name the text mentions, in order.
@@ -678,6 +693,8 @@ pub struct Cast {
     subjects: Vec<String>,
     /// The body is the main speaker's own words (set by [`Cast::roster`]).
     pub monologue: bool,
+    /// The paragraphs read now stand in a part that introduces the people (`本期人物`).
+    in_people: bool,
 }
 
 /// Phrases of a talk given in the first person to an audience, in the opening of a write-up.
@@ -770,6 +787,10 @@ impl Cast {
 
     /// A section heading: the speaker it names, if any (`## Title - Speaker`, `## Niko：Title`).
     pub fn heading(&mut self, level: u32, title: &str) {
+        self.in_people = super::is_people_section(title);
+        if title.trim_end().ends_with(['?', '？']) {
+            self.question_headings += 1;
+        }
         let level = level.min(6);
         self.headings[level as usize] += 1;
         self.heading_names
@@ -790,6 +811,21 @@ impl Cast {
             if giving >= 2 && giving * 2 >= self.headings[level as usize] {
                 out.extend(named.into_iter().cloned());
             }
+        }
+        // Full names (`Title - David Mitchell`) are a layout wherever they stand, from two on.
+        let full: Vec<&String> = self
+            .heading_names
+            .iter()
+            .map(|(_, n)| n)
+            .filter(|n| n.contains(' '))
+            .collect();
+        if full.len() >= 2 {
+            out.extend(
+                full.into_iter()
+                    .filter(|n| !out.contains(n))
+                    .cloned()
+                    .collect::<Vec<_>>(),
+            );
         }
         out
     }
@@ -837,6 +873,7 @@ impl Cast {
                     }
                     seen.questions += usize::from(question);
                     seen.items += usize::from(p.item);
+                    seen.introduced |= self.in_people;
                     if matches!(fold(l.text).as_str(), "q" | "问") {
                         self.questions += 1;
                     }
@@ -906,7 +943,7 @@ impl Cast {
     pub fn roster(&mut self, named: &[(String, Role)], title: &str, authors: &[String]) -> Roster {
         let mut r = Roster::default();
         for (n, role) in named.iter().chain(&self.fields) {
-            r.add(n, *role);
+            r.add(&unslug(n), *role);
         }
         for n in self.heading_speakers().iter().chain(&title_speakers(title)) {
             r.add(n, Role::Speaker);
@@ -922,21 +959,6 @@ impl Cast {
         }
         for n in self.lines.iter().chain(&self.defined) {
             r.add(n, Role::Speaker);
-        }
-        let has_speaker = r.people.iter().any(|p| p.role == Role::Speaker);
-        if self.questions >= 3 && !has_speaker {
-            // The guest: of the full names the opening mentions, the one the text mentions most.
-            let count = |n: &String| self.full_names.iter().filter(|x| *x == n).count();
-            let guest = self
-                .opening_names
-                .iter()
-                .fold(None::<&String>, |best, n| match best {
-                    Some(b) if count(b) >= count(n) => Some(b),
-                    _ => Some(n),
-                });
-            if let Some(n) = guest {
-                r.add(n, Role::Speaker);
-            }
         }
         // People the writer reports speaking (`Jacob says`, twice or more): a full name as
         // written, a first or last name as the full name the text mentions.
@@ -962,8 +984,10 @@ impl Cast {
             // A bold label is a turn's; a plain one, or one in list items (a term and its
             // definition, `- **Linux**：…`), only when it comes back.
             let bold_outside_items = seen.bold > 0 && seen.items < seen.bold;
-            let new_person =
-                bold_outside_items || seen.bold >= 2 || (seen.plain >= 2 && seen.items == 0);
+            let new_person = bold_outside_items
+                || seen.bold >= 2
+                || (seen.plain >= 2 && seen.items == 0)
+                || (seen.introduced && seen.bold > 0);
             if is_role_word(&seen.label) {
                 // `**Moderator:**` turns where the write-up names no host: the person is the
                 // role as written.
@@ -991,12 +1015,38 @@ impl Cast {
                     Some(i)
                 }
                 None => {
-                    let asks = seen.questions * 2 > seen.bold + seen.plain;
+                    // `**适兕**（主持人）：…` says the role.
+                    let asks = seen.questions * 2 > seen.bold + seen.plain
+                        || HOSTS.iter().any(|h| seen.label.contains(h));
                     r.add(&seen.label, if asks { Role::Host } else { Role::Speaker })
                 }
             };
             labelled += usize::from(person.is_some());
             labelled_people.extend(person);
+        }
+        let has_speaker = r.people.iter().any(|p| p.role == Role::Speaker);
+        if self.questions >= 3 && !has_speaker {
+            // The guest: of the full names the opening mentions, the one the text mentions most.
+            let count = |n: &String| self.full_names.iter().filter(|x| *x == n).count();
+            let guest = self
+                .opening_names
+                .iter()
+                .fold(None::<&String>, |best, n| match best {
+                    Some(b) if count(b) >= count(n) => Some(b),
+                    _ => Some(n),
+                });
+            if let Some(n) = guest {
+                r.add(n, Role::Speaker);
+            }
+        }
+        // An interview whose questions name no asker was held by its writer.
+        let asked = self.questions + self.question_headings;
+        if asked >= 3 && r.host().is_none() && r.main().is_some() {
+            for a in authors.iter().flat_map(|a| split_people(&unslug(a))) {
+                if r.find(&a).is_none() {
+                    r.add(&a, Role::Host);
+                }
+            }
         }
         // In a transcript of two labelled people or more, a host of the metadata who never
         // labels a turn is the organiser (`host: U.S. Web Design System`), not a voice.
