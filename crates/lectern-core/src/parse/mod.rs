@@ -670,6 +670,7 @@ impl<'s> Builder<'s> {
                     // A sub-heading inside a section stays in its text as a bold line.
                     self.voices().end_turn();
                     self.voices().quiet = is_people_section(title);
+                    self.voices().heading_turn(title);
                     let line = match number {
                         Some(n) => format!("**{n}. {title}**"),
                         None => format!("**{title}**"),

@@ -86,6 +86,18 @@ impl Voices {
         self.section_main = None;
     }
 
+    /// A heading that is a label (`#### Stefano:`) opens that person's turn.
+    pub fn heading_turn(&mut self, title: &str) {
+        let Some(name) = title.trim().strip_suffix([':', '：']) else {
+            return;
+        };
+        if let Some(i) = self.roster.find(name.trim()) {
+            let who = self.roster.name(i).to_string();
+            self.last = Some(who.clone());
+            self.turn = Some(who);
+        }
+    }
+
     /// The speaker the section's heading names, when the roster has them.
     pub fn section_speaker(&mut self, named: Option<&str>) {
         self.section_main = named
@@ -178,7 +190,9 @@ enum Subject {
     Named(String),
 }
 
-const PRONOUNS: &[&str] = &["他", "她", "他们", "她们", "he", "she", "they"];
+/// References to the last speaker, or the section's: `作者` in a report of talks is the talk's
+/// speaker.
+const PRONOUNS: &[&str] = &["他", "她", "他们", "她们", "he", "she", "they", "作者"];
 const BACK_REFERENCES: &[&str] = &["对方", "对方也", "the other"];
 /// Nouns for a person described by role, which make a subject someone.
 const PERSON_NOUNS: &[&str] = &[
@@ -355,11 +369,83 @@ pub fn extract(p: &PlainText, voices: &mut Voices) -> Vec<Found> {
         return turn.unwrap_or_default();
     }
     let mut found = quotations(p, voices, turn.is_some());
-    if let Some(own) = turn.take() {
-        found.extend(own);
+    match turn.take() {
+        Some(own) => found.extend(own),
+        None => found.extend(reported_speech(p, voices)),
     }
     found
 }
+
+/// Words the writer reports without quotation marks: `他说，…`, `作者最后说，…`, `Lily Mara
+/// 认为：…` give the rest of the sentence to the subject, when the subject is someone (a
+/// pronoun, a person of the roster, `作者` for the section's speaker).
+fn reported_speech(p: &PlainText, voices: &mut Voices) -> Vec<Found> {
+    let mut out = Vec::new();
+    for (start, end) in sentences(&p.text, 0) {
+        let sentence = &p.text[start..end];
+        if sentence.contains(|c: char| is_ambiguous_mark(c) || c == '「') {
+            continue;
+        }
+        // The first clause that is a subject and a verb of speech (`他说`, `作者最后说`).
+        let mut from = 0;
+        let mut found = None;
+        for (sep, c) in sentence
+            .char_indices()
+            .filter(|&(_, c)| matches!(c, '：' | ':' | '，' | ','))
+        {
+            let clause = sentence[from..sep].trim();
+            from = sep + c.len_utf8();
+            let verb_ends = REPORTING_VERBS
+                .iter()
+                .any(|v| clause.to_lowercase().ends_with(v));
+            if !verb_ends {
+                continue;
+            }
+            // Only the talk's people (or a pronoun for them): a stranger's words reported
+            // without quotation marks are the writer's paraphrase.
+            let who = match subject_of(clause).and_then(|s| voices.resolve(s)) {
+                Some(Subject::Pronoun(who)) => who,
+                Some(Subject::Named(who)) if voices.roster.find(&who).is_some() => Some(who),
+                _ => None,
+            };
+            if let Some(who) = who {
+                voices.last = Some(who.clone());
+                found = Some((sep, who));
+                break;
+            }
+        }
+        let Some((sep, who)) = found else {
+            continue;
+        };
+        let words_start = start + sep + sentence[sep..].chars().next().map_or(1, char::len_utf8);
+        let words = p.slice(words_start, end);
+        if char_len(words.text.trim()) >= 8 {
+            out.extend(utterances(&words, 0, Some(who)));
+        }
+    }
+    out
+}
+
+/// Verbs that report what someone said when they end the clause before the words.
+const REPORTING_VERBS: &[&str] = &[
+    "说",
+    "说道",
+    "表示",
+    "认为",
+    "指出",
+    "提到",
+    "强调",
+    "坦言",
+    "补充",
+    "解释",
+    "透露",
+    "说到",
+    " said",
+    " says",
+    " added",
+    " noted",
+    " explained",
+];
 
 /// The quotations of a paragraph, in quotation marks, with their speakers.
 fn quotations(p: &PlainText, voices: &mut Voices, own_words: bool) -> Vec<Found> {
@@ -567,6 +653,8 @@ pub fn quoted_turns(paragraphs: &[&PlainText], voices: &mut Voices) -> Vec<Found
             out.extend(found);
         } else if voices.turn.is_some() {
             out.extend(continued_turn(p, voices).unwrap_or_default());
+        } else {
+            out.extend(reported_speech(p, voices));
         }
     }
     voices.turn = outer;
@@ -601,7 +689,8 @@ fn continued_turn(p: &PlainText, voices: &mut Voices) -> Option<Vec<Found>> {
             .filter(|w| char_len(w) >= 2)
             .any(|w| contains_word(text, w))
     });
-    if narration || named {
+    // (In the monologue the speaker may name themself: `Rick Hudson here.`)
+    if narration || (named && voices.turn.is_some()) {
         voices.turn = None;
         return None;
     }

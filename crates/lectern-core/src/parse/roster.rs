@@ -1062,7 +1062,14 @@ impl Cast {
                 !silent.contains(&(k - 1))
             });
         }
-        self.monologue = self.speaks
+        // The body is the main speaker's monologue when the opening says it is a talk in the
+        // first person, or when one person alone labels turns (a lecture with questions from
+        // the floor) and the paragraphs are in the first person throughout.
+        let lecture = labelled == 1
+            && self.questions < 2
+            && self.first_person >= 5
+            && self.first_person >= 3 * self.third_person;
+        self.monologue = (self.speaks || lecture)
             && labelled < 2
             && self.first_person >= 3
             && self.first_person >= 2 * self.third_person;
