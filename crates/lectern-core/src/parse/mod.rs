@@ -592,6 +592,10 @@ impl<'s> Builder<'s> {
                     } else {
                         *level
                     };
+                    if plan.sections.contains(&i) && special(title).is_some() {
+                        self.section(*number, title, *offset);
+                        continue;
+                    }
                     self.heading(level, *number, title, *offset, section_level);
                 }
                 Node::Content(range) => {
@@ -641,31 +645,7 @@ impl<'s> Builder<'s> {
                     self.zone = Zone::Summary(l, summary_part(title));
                 }
                 Zone::Meta(l) | Zone::Related(l) if level > l => {}
-                _ if level <= section_level => {
-                    self.zone = Zone::Body;
-                    self.voices().new_section();
-                    self.voices().quiet = is_people_section(title);
-                    // A report's heading naming its talk's speaker (`## Title - Speaker`): the
-                    // section's words are theirs unless the text says otherwise.
-                    let named = roster::heading_speakers(title);
-                    self.voices()
-                        .section_speaker(named.first().map(String::as_str));
-                    let ordinal = self.talk.sections.len();
-                    if title.is_empty() {
-                        self.warnings.push(ParseWarning {
-                            offset,
-                            message: "empty section heading".into(),
-                        });
-                    }
-                    self.talk.sections.push(Section {
-                        ordinal,
-                        number,
-                        title: title.to_string(),
-                        body: String::new(),
-                        infographic: None,
-                        intro: false,
-                    });
-                }
+                _ if level <= section_level => self.section(number, title, offset),
                 _ => {
                     // A sub-heading inside a section stays in its text as a bold line.
                     self.voices().end_turn();
@@ -685,6 +665,36 @@ impl<'s> Builder<'s> {
                 }
             },
         }
+    }
+
+    /// Opens a section.
+    fn section(&mut self, number: Option<u32>, title: &str, offset: usize) {
+        self.zone = Zone::Body;
+        if self.voices.is_some() {
+            self.voices().quiet = false;
+        }
+        self.voices().new_section();
+        self.voices().quiet = is_people_section(title);
+        // A report's heading naming its talk's speaker (`## Title - Speaker`): the section's
+        // words are theirs unless the text says otherwise.
+        let named = roster::heading_speakers(title);
+        self.voices()
+            .section_speaker(named.first().map(String::as_str));
+        let ordinal = self.talk.sections.len();
+        if title.is_empty() {
+            self.warnings.push(ParseWarning {
+                offset,
+                message: "empty section heading".into(),
+            });
+        }
+        self.talk.sections.push(Section {
+            ordinal,
+            number,
+            title: title.to_string(),
+            body: String::new(),
+            infographic: None,
+            intro: false,
+        });
     }
 
     /// A heading or title cut to [`MAX_TITLE_CHARS`], with a warning when it had to be cut.
@@ -1306,8 +1316,18 @@ fn plan_sections(nodes: &[Node]) -> Plan {
             })
             .take_while(|&(_, l)| l > *wrap)
             .collect();
-        if let Some(top) = inside.iter().map(|&(_, l)| l).min() {
-            sections.extend(inside.iter().filter(|&&(_, l)| l == top).map(|&(j, _)| j));
+        match inside.iter().map(|&(_, l)| l).min() {
+            Some(top) => {
+                sections.extend(inside.iter().filter(|&&(_, l)| l == top).map(|&(j, _)| j));
+            }
+            // A wrapper that no heading follows (`## The Transcript` last) is a section.
+            None if !nodes[i + 1..]
+                .iter()
+                .any(|n| matches!(n, Node::Heading { .. })) =>
+            {
+                sections.insert(i);
+            }
+            None => {}
         }
     }
     // Deeper headings before the first one at the section level are sections too (at the
