@@ -616,7 +616,7 @@ fn transcript_line(p: &PlainText, voices: &mut Voices) -> Option<Vec<Found>> {
     Some(match speaker {
         Some(who) => {
             let words = p.slice(label.words, p.text.len());
-            utterances_without_quotations(&words, who)
+            utterances_without_quotations(&words, who, false)
         }
         // A question of an interviewer the write-up does not name: nobody's words to serve.
         None => Vec::new(),
@@ -696,7 +696,10 @@ fn continued_turn(p: &PlainText, voices: &mut Voices) -> Option<Vec<Found>> {
     }
     // Sentences quoting someone else (a saying, a slogan, an imagined reply) are not the
     // speaker's own words.
-    Some(utterances_without_quotations(p, who))
+    // In the monologue, which no label confirms, a sentence with any quotation in it (a term,
+    // a title, a saying) is left out; a labelled turn keeps the speaker's terms.
+    let strict = voices.turn.is_none();
+    Some(utterances_without_quotations(p, who, strict))
 }
 
 /// Whether `word` stands in `text` as a word (Latin) or at all (Chinese).
@@ -762,7 +765,7 @@ fn utterances(p: &PlainText, from: usize, speaker: Option<String>) -> Vec<Found>
 
 /// [`utterances`] of a paragraph of the monologue, without the sentences that hold a
 /// quotation (the speaker quoting a saying, a slogan, someone else).
-fn utterances_without_quotations(p: &PlainText, speaker: String) -> Vec<Found> {
+fn utterances_without_quotations(p: &PlainText, speaker: String, strict: bool) -> Vec<Found> {
     let mut out = Vec::new();
     let mut run_start: Option<usize> = None;
     let mut run_end = 0;
@@ -772,7 +775,10 @@ fn utterances_without_quotations(p: &PlainText, speaker: String) -> Vec<Found> {
     };
     for (start, end) in sentences(&p.text, 0) {
         // The title of something linked is no utterance either.
-        let quoting = quotes_someone(&p.text[start..end]) || p.is_link_text(start, end);
+        let sentence = &p.text[start..end];
+        let quoting = quotes_someone(sentence)
+            || p.is_link_text(start, end)
+            || (strict && sentence.contains(|c: char| is_ambiguous_mark(c) || c == '「'));
         if quoting {
             if let Some(s) = run_start.take() {
                 flush(&mut out, s, run_end);
