@@ -161,6 +161,27 @@ fn a_chinese_interview_numbers_its_sections_so_topic_3_opens_the_third() {
     );
 }
 
+/// Issue 23: in a talk whose sections have no numbers, `/topic 2` opens the second section
+/// after the intro; a number a section has still wins, in the first talk that has it.
+#[test]
+fn topic_n_on_an_unnumbered_talk_opens_the_nth_section() {
+    let (plain, _) = lectern::parse::parse_talk(
+        "plain",
+        "# Notes\n\nOpening words.\n\n## Alpha\n\na\n\n## Beta\n\nb\n\n## Gamma\n\nc\n",
+    );
+    let (numbered, _) =
+        lectern::parse::parse_talk("numbered", "# N\n\n## 1. One\n\nx\n\n## 2. Two\n\ny\n");
+    let lib = Library::from_talks(vec![plain, numbered]);
+    let title = |q: &str| {
+        let r = lectern::search::resolve_section(&lib, q).expect(q);
+        lib.section(r).map(|(t, s)| (t.id.clone(), s.title.clone()))
+    };
+    assert_eq!(title("2"), Some(("numbered".into(), "Two".into())));
+    assert_eq!(title("3"), Some(("plain".into(), "Gamma".into())));
+    let r = lectern::search::resolve_section_in(&lib, Some(0), "2").unwrap();
+    assert_eq!(lib.section(r).unwrap().1.title, "Beta");
+}
+
 /// Loads the layout fixtures as the bot does, with `media_base_url` or without.
 fn load_layouts(media_base_url: Option<&str>) -> lectern::library::Loaded {
     Library::load(

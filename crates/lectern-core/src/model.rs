@@ -65,15 +65,32 @@ impl Talk {
     }
 }
 
+impl Talk {
+    /// The ordinal of the `n`-th section after the intro (from 1, in document order), in a talk
+    /// where no section has a number: what `/topic N` opens there.
+    pub fn nth_unnumbered(&self, n: usize) -> Option<usize> {
+        if n == 0 || self.sections.iter().any(|s| s.number.is_some()) {
+            return None;
+        }
+        self.sections
+            .iter()
+            .filter(|s| !s.intro)
+            .nth(n - 1)
+            .map(|s| s.ordinal)
+    }
+}
+
 /// Where a talk comes from.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Meta {
     pub source: Option<String>,
     pub date: Option<String>,
-    /// The writer of the write-up (`author`, `作者`, `整理`), never the speaker.
+    /// The writer of the write-up (`author`, `作者`, `整理`) as written. The writer is also a
+    /// speaker when the write-up says the talk is theirs; `speakers` says so, not this field.
     pub author: Option<String>,
-    /// Who speaks in the talk, the main speaker first: from the metadata (`speaker(s)`, `演讲者`,
-    /// `嘉宾`, `主讲`; then `host`, `主持人`, `moderator`), otherwise from the title.
+    /// Who speaks in the talk, the main speaker first: the talk's roster (the metadata, the
+    /// title, a source note, the author when the talk is theirs, speaker lines, the labels of
+    /// the turns; `parse/roster.rs`), speakers before hosts.
     pub speakers: Vec<String>,
     pub tags: Vec<String>,
 }

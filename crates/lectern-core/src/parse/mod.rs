@@ -18,6 +18,7 @@
 mod front_matter;
 mod quotes;
 mod render;
+mod roster;
 
 use std::collections::HashSet;
 use std::ops::Range;
@@ -27,7 +28,8 @@ use pulldown_cmark::{Event, MetadataBlockKind, Options, Parser, Tag, TagEnd};
 use crate::i18n::{Lang, Msg};
 use crate::model::{Image, Meta, Quote, Section, Summary, Talk};
 use crate::text::{char_len, truncate_chars};
-use render::{Ev, plain_text, render};
+use render::{Ev, Rendered, plain_text, render};
+use roster::Role;
 
 pub use quotes::{MAX_CHARS as MAX_QUOTE_CHARS, MIN_CHARS as MIN_QUOTE_CHARS};
 
@@ -245,8 +247,35 @@ fn split_number(text: &str) -> (Option<u32>, String) {
     for (open, close) in [("（", "）"), ("(", ")")] {
         if let Some(rest) = text.strip_prefix(open) {
             if let Some((n, title)) = rest.split_once(close) {
-                if let Some(n) = parse_number(n.trim()) {
+                if let Some(n) = parse_number(n.trim()).or_else(|| letter_or_roman(n.trim())) {
                     return with_title(n, title).unwrap_or_else(whole);
+                }
+            }
+        }
+    }
+    // `A. Title`, `IV) Title`: a letter or a Roman numeral, a dot or parenthesis, a space.
+    if let Some(end) = text.find(['.', ')']) {
+        let after = &text[end + 1..];
+        if after.starts_with(' ') {
+            if let Some(n) = letter_or_roman(&text[..end]) {
+                return with_title(n, after).unwrap_or_else(whole);
+            }
+        }
+    }
+    // `议程 1 ：Title`, `圆桌1-Title`: a short Chinese word, a number, a separator.
+    let word_end = text
+        .find(|c: char| !('\u{4e00}'..='\u{9fff}').contains(&c))
+        .unwrap_or(0);
+    if (1..=12).contains(&word_end) && chinese_digit(text.chars().next().unwrap_or(' ')).is_none() {
+        let rest = text[word_end..].trim_start();
+        let digits = rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        if (1..=3).contains(&digits) {
+            let after = rest[digits..].trim_start();
+            if after.starts_with(['：', ':', '-', '—', '、']) {
+                if let Ok(n) = rest[..digits].parse() {
+                    return with_title(n, after).unwrap_or_else(whole);
                 }
             }
         }
@@ -305,8 +334,11 @@ fn split_number(text: &str) -> (Option<u32>, String) {
     let mut chars = rest.chars();
     let sep = chars.next();
     let after = chars.next();
-    let is_sep = matches!(sep, Some('.' | ')' | '、' | ':' | '：' | '．' | '）'))
-        && !matches!(after, Some(c) if c.is_ascii_digit());
+    let is_sep = (matches!(sep, Some('.' | ')' | '、' | ':' | '：' | '．' | '）'))
+        && !matches!(after, Some(c) if c.is_ascii_digit()))
+        // `1- Title`; `01 Title`, a zero-padded number before a space.
+        || (sep == Some('-') && after == Some(' '))
+        || (text.starts_with('0') && digits_end == 2 && sep == Some(' '));
     let dotted = rest.trim_start().starts_with('·');
     if !(is_sep || dotted) {
         return whole();
@@ -324,6 +356,34 @@ fn with_title(n: u32, rest: &str) -> Option<(Option<u32>, String)> {
         .trim_start_matches(['.', ')', '、', ':', '：', '．', '）', '·', '—', '-'])
         .trim();
     (!title.is_empty()).then(|| (Some(n), title.to_string()))
+}
+
+/// `A` → 1, `b` → 2 (one letter); `IV` → 4 (a Roman numeral in capitals, up to 39).
+fn letter_or_roman(s: &str) -> Option<u32> {
+    let mut chars = s.chars();
+    if let (Some(c), None) = (chars.next(), chars.next()) {
+        if c.is_ascii_alphabetic() && c != 'I' {
+            return Some(u32::from(c.to_ascii_lowercase() as u8 - b'a' + 1));
+        }
+    }
+    if s.is_empty() || s.len() > 6 || !s.chars().all(|c| matches!(c, 'I' | 'V' | 'X')) {
+        return None;
+    }
+    let value = |c| match c {
+        'I' => 1,
+        'V' => 5,
+        _ => 10,
+    };
+    let digits: Vec<u32> = s.chars().map(value).collect();
+    let mut n = 0;
+    for (i, &d) in digits.iter().enumerate() {
+        if digits.get(i + 1).is_some_and(|&next| next > d) {
+            n -= d as i32;
+        } else {
+            n += d as i32;
+        }
+    }
+    u32::try_from(n).ok().filter(|&n| n > 0 && n < 40)
 }
 
 fn chinese_digit(c: char) -> Option<u32> {
@@ -391,8 +451,9 @@ fn special(title: &str) -> Option<Special> {
         | "document info"
         | "about this document" => Special::Meta,
         "摘要" | "概要" | "要点摘要" | "summary" | "tl;dr" | "tldr" => Special::Summary,
-        "正文" | "全文" | "实录" | "演讲实录" | "访谈实录" | "文字实录" | "body" | "transcript"
-        | "full text" | "talk" | "the talk" => Special::BodyStart,
+        "正文" | "全文" | "实录" | "演讲实录" | "访谈实录" | "文字实录" | "访谈正文"
+        | "访谈内容" | "body" | "transcript" | "the transcript" | "full text" | "talk"
+        | "the talk" | "interview" | "the interview" => Special::BodyStart,
         "关联主题" | "相关主题" | "相关" | "标签" | "related" | "related topics" | "see also"
         | "tags" => Special::Related,
         _ => return None,
@@ -456,9 +517,14 @@ struct Builder<'s> {
     cover: Option<Image>,
     intro_image: Option<Image>,
     quote_texts: HashSet<String>,
-    /// Speakers and hosts the metadata names, in order.
-    guests: Vec<String>,
-    hosts: Vec<String>,
+    /// The people the metadata names, in order, with their roles.
+    named: Vec<(String, Role)>,
+    /// The writers the metadata names (`Meta::author` keeps the first, as written).
+    authors: Vec<String>,
+    /// What the whole body says about who speaks, read before the walk (see [`Cast`]).
+    cast: Cast,
+    /// Each content node rendered once, before the walk; taken when the walk reaches it.
+    rendered: Vec<Option<Rendered>>,
     /// Who speaks, settled when the body starts (the metadata comes before it).
     voices: Option<quotes::Voices>,
 }
@@ -482,8 +548,10 @@ impl<'s> Builder<'s> {
             cover: None,
             intro_image: None,
             quote_texts: HashSet::new(),
-            guests: Vec::new(),
-            hosts: Vec::new(),
+            named: Vec::new(),
+            authors: Vec::new(),
+            cast: Cast::default(),
+            rendered: Vec::new(),
             voices: None,
         }
     }
@@ -491,7 +559,14 @@ impl<'s> Builder<'s> {
     fn build(mut self, nodes: &[Node], events: &[Ev<'_>]) -> (Talk, Vec<ParseWarning>) {
         let plan = plan_sections(nodes);
         let section_level = plan.level;
-        let mut have_title = false;
+        self.rendered = nodes
+            .iter()
+            .map(|n| match n {
+                Node::Content(range) => Some(render(&events[range.clone()], self.src)),
+                _ => None,
+            })
+            .collect();
+        self.cast = Cast::read(nodes, &self.rendered, plan.title);
         for (i, node) in nodes.iter().enumerate() {
             match node {
                 Node::FrontMatter { text, offset } => self.front_matter(text, *offset),
@@ -502,10 +577,9 @@ impl<'s> Builder<'s> {
                     offset,
                 } => {
                     let title = &self.capped_title(title, *offset);
-                    // The first H1 is the title, unless H1s are how the document marks its
-                    // sections; then the title comes from front matter or the file name.
-                    if !have_title && *level == 1 && section_level > 1 {
-                        have_title = true;
+                    // The title heading (see `plan_sections`); without one, the title comes
+                    // from front matter or the file name.
+                    if plan.title == Some(i) {
                         self.talk.title = title.to_string();
                         continue;
                     }
@@ -513,9 +587,21 @@ impl<'s> Builder<'s> {
                         self.container(title);
                         continue;
                     }
-                    self.heading(*level, *number, title, *offset, section_level);
+                    let level = if plan.sections.contains(&i) {
+                        section_level.min(*level)
+                    } else {
+                        *level
+                    };
+                    if plan.sections.contains(&i) && special(title).is_some() {
+                        self.section(*number, title, *offset);
+                        continue;
+                    }
+                    self.heading(level, *number, title, *offset, section_level);
                 }
-                Node::Content(range) => self.content(&events[range.clone()]),
+                Node::Content(range) => {
+                    let rendered = self.rendered.get_mut(i).and_then(Option::take);
+                    self.content(&events[range.clone()], rendered);
+                }
             }
         }
         if self.talk.title.is_empty() {
@@ -532,7 +618,8 @@ impl<'s> Builder<'s> {
         for s in &mut self.talk.sections {
             s.body = s.body.trim().to_string();
         }
-        self.intro_section();
+        let turns = self.cast.has_turns();
+        self.intro_section(plan.title.is_some() || turns);
         (self.talk, self.warnings)
     }
 
@@ -544,6 +631,10 @@ impl<'s> Builder<'s> {
         offset: usize,
         section_level: u32,
     ) {
+        // A heading ends a part about the people; the next one may start another.
+        if self.voices.is_some() {
+            self.voices().quiet = false;
+        }
         match special(title) {
             Some(Special::Meta) => self.zone = Zone::Meta(level),
             Some(Special::Summary) => self.zone = Zone::Summary(level, None),
@@ -554,27 +645,12 @@ impl<'s> Builder<'s> {
                     self.zone = Zone::Summary(l, summary_part(title));
                 }
                 Zone::Meta(l) | Zone::Related(l) if level > l => {}
-                _ if level <= section_level => {
-                    self.zone = Zone::Body;
-                    self.voices().new_section();
-                    let ordinal = self.talk.sections.len();
-                    if title.is_empty() {
-                        self.warnings.push(ParseWarning {
-                            offset,
-                            message: "empty section heading".into(),
-                        });
-                    }
-                    self.talk.sections.push(Section {
-                        ordinal,
-                        number,
-                        title: title.to_string(),
-                        body: String::new(),
-                        infographic: None,
-                        intro: false,
-                    });
-                }
+                _ if level <= section_level => self.section(number, title, offset),
                 _ => {
                     // A sub-heading inside a section stays in its text as a bold line.
+                    self.voices().end_turn();
+                    self.voices().quiet = is_people_section(title);
+                    self.voices().heading_turn(title);
                     let line = match number {
                         Some(n) => format!("**{n}. {title}**"),
                         None => format!("**{title}**"),
@@ -589,6 +665,36 @@ impl<'s> Builder<'s> {
                 }
             },
         }
+    }
+
+    /// Opens a section.
+    fn section(&mut self, number: Option<u32>, title: &str, offset: usize) {
+        self.zone = Zone::Body;
+        if self.voices.is_some() {
+            self.voices().quiet = false;
+        }
+        self.voices().new_section();
+        self.voices().quiet = is_people_section(title);
+        // A report's heading naming its talk's speaker (`## Title - Speaker`): the section's
+        // words are theirs unless the text says otherwise.
+        let named = roster::heading_speakers(title);
+        self.voices()
+            .section_speaker(named.first().map(String::as_str));
+        let ordinal = self.talk.sections.len();
+        if title.is_empty() {
+            self.warnings.push(ParseWarning {
+                offset,
+                message: "empty section heading".into(),
+            });
+        }
+        self.talk.sections.push(Section {
+            ordinal,
+            number,
+            title: title.to_string(),
+            body: String::new(),
+            infographic: None,
+            intro: false,
+        });
     }
 
     /// A heading or title cut to [`MAX_TITLE_CHARS`], with a warning when it had to be cut.
@@ -617,7 +723,7 @@ impl<'s> Builder<'s> {
         target.push_str(md);
     }
 
-    fn content(&mut self, evs: &[Ev<'_>]) {
+    fn content(&mut self, evs: &[Ev<'_>], rendered: Option<Rendered>) {
         match self.zone {
             Zone::Meta(_) => self.meta_block(evs),
             Zone::Summary(_, part) => self.summary_block(evs, part),
@@ -636,7 +742,8 @@ impl<'s> Builder<'s> {
                 {
                     return;
                 }
-                self.body_block(evs);
+                let r = rendered.unwrap_or_else(|| render(evs, self.src));
+                self.body_block(r);
             }
         }
     }
@@ -648,19 +755,26 @@ impl<'s> Builder<'s> {
         self.zone = Zone::Body;
         if !self.talk.sections.is_empty() {
             self.append_body(&format!("**{title}**"));
-        } else if self.guests.is_empty() && self.voices.is_none() {
-            self.guests.extend(speaker_line(title));
+        } else if self.voices.is_none() {
+            if let Some(name) = speaker_line(title) {
+                self.named.push((name, Role::Speaker));
+            }
         }
     }
 
     /// Makes what stood before the first section section 0, and shifts the ordinals (of the
     /// sections and of the quotes) by one. Only a talk with sections gets an intro: a document
     /// without headings stays one the loader skips.
-    fn intro_section(&mut self) {
+    fn intro_section(&mut self, whole: bool) {
         let body = std::mem::take(&mut self.intro).trim().to_string();
         let image = self.intro_image.take().or_else(|| self.cover.take());
         let has_quotes = self.talk.quotes.iter().any(|q| q.section.is_none());
-        if self.talk.sections.is_empty() || (body.is_empty() && image.is_none() && !has_quotes) {
+        // A write-up whose only heading is its title is all intro, and so is a transcript with
+        // no heading at all (its turns are labelled); headingless prose has no intro and is
+        // skipped by the loader. (Issue 24 cuts headingless transcripts into parts.)
+        if (self.talk.sections.is_empty() && (!whole || body.is_empty()))
+            || (body.is_empty() && image.is_none() && !has_quotes)
+        {
             return;
         }
         let lang = talk_lang(&self.talk.title, &body);
@@ -683,8 +797,7 @@ impl<'s> Builder<'s> {
         }
     }
 
-    fn body_block(&mut self, evs: &[Ev<'_>]) {
-        let mut r = render(evs, self.src);
+    fn body_block(&mut self, mut r: Rendered) {
         r.images.extend(render::wiki_embeds(&mut r.markdown));
         let section = self.talk.sections.len().checked_sub(1);
         for image in r.images {
@@ -709,8 +822,16 @@ impl<'s> Builder<'s> {
                 self.push_quote(f, section);
             }
         }
-        for q in &r.blockquotes {
+        // A block quote is a pull-quote, or a transcript (`> 学生提问：…` / `> Robert教授：…`)
+        // whose turns count; anything else is an editor's note.
+        let mut paragraphs = r.blockquote_paragraphs.iter();
+        for (q, &n) in r.blockquotes.iter().zip(&r.blockquote_sizes) {
+            let inner: Vec<_> = paragraphs.by_ref().take(n).collect();
             if let Some(f) = quotes::pull_quote(q, self.voices()) {
+                self.push_quote(f, section);
+                continue;
+            }
+            for f in quotes::quoted_turns(&inner, self.voices()) {
                 self.push_quote(f, section);
             }
         }
@@ -731,21 +852,16 @@ impl<'s> Builder<'s> {
         });
     }
 
-    /// The talk's voices, settled on first use: the speakers and hosts the metadata names
-    /// (speakers first), otherwise the speaker the title names. Also fills `meta.speakers`.
+    /// The talk's voices, settled on first use (the metadata comes before the body): the
+    /// roster (see [`Cast::roster`]). Also fills `meta.speakers`.
     fn voices(&mut self) -> &mut quotes::Voices {
         if self.voices.is_none() {
-            let mut speakers: Vec<String> = Vec::new();
-            for name in self.guests.iter().chain(&self.hosts) {
-                if !speakers.contains(name) {
-                    speakers.push(name.clone());
-                }
-            }
-            if speakers.is_empty() {
-                speakers.extend(speaker_from_title(&self.talk.title));
-            }
-            self.talk.meta.speakers = speakers.clone();
-            self.voices = Some(quotes::Voices::new(speakers, self.hosts.first().cloned()));
+            let roster = self
+                .cast
+                .roster(&self.named, &self.talk.title, &self.authors);
+            self.talk.meta.speakers = roster.names();
+            let monologue = self.cast.monologue && roster.main().is_some();
+            self.voices = Some(quotes::Voices::new(roster, monologue));
         }
         self.voices.get_or_insert_with(Default::default)
     }
@@ -834,11 +950,32 @@ impl<'s> Builder<'s> {
         let meta = &mut self.talk.meta;
         match meta_key(key) {
             Some(MetaKey::Source) => meta.source = Some(value),
-            Some(MetaKey::Date) => meta.date = Some(value),
-            Some(MetaKey::Author) => meta.author = Some(value),
-            Some(MetaKey::Speaker) => self.guests.extend(split_list(&value)),
-            Some(MetaKey::Host) => self.hosts.extend(split_list(&value)),
+            Some(MetaKey::Date) => {
+                if let Some(date) = normalise_date(&value) {
+                    meta.date = Some(date);
+                } else if !is_published_flag(key) && meta.date.is_none() {
+                    meta.date = Some(value);
+                }
+            }
+            Some(MetaKey::Author) => {
+                self.authors.push(value.clone());
+                if meta.author.is_none() {
+                    meta.author = Some(value);
+                }
+            }
+            Some(MetaKey::Speaker) => self
+                .named
+                .extend(split_list(&value).into_iter().map(|n| (n, Role::Speaker))),
+            Some(MetaKey::Host) => self
+                .named
+                .extend(split_list(&value).into_iter().map(|n| (n, Role::Host))),
             Some(MetaKey::Title) => self.talk.title = self.capped_title(&value, 0),
+            // A subtitle that is nothing but names names the speakers.
+            Some(MetaKey::Subtitle) => self.named.extend(
+                roster::split_people(&value)
+                    .into_iter()
+                    .map(|n| (n, Role::Speaker)),
+            ),
             Some(MetaKey::Tags) => meta.tags.extend(split_list(&value)),
             None => {}
         }
@@ -879,6 +1016,7 @@ enum MetaKey {
     Speaker,
     Host,
     Title,
+    Subtitle,
     Tags,
 }
 
@@ -891,13 +1029,16 @@ fn meta_key(key: &str) -> Option<MetaKey> {
         "发布日期" | "日期" | "时间" | "发布时间" | "date" | "published" => {
             MetaKey::Date
         }
-        "作者" | "整理" | "撰文" | "编辑" | "author" | "writer" | "written by" | "by" => {
-            MetaKey::Author
+        "作者" | "整理" | "撰文" | "编辑" | "author" | "authors" | "writer" | "written by"
+        | "by" => MetaKey::Author,
+        "演讲者" | "主讲" | "主讲人" | "讲者" | "嘉宾" | "受访者" | "分享嘉宾" | "演讲嘉宾"
+        | "讨论嘉宾" | "讲师" | "speaker" | "speakers" | "guest" | "guests" | "panelist"
+        | "panelists" | "presenter" | "presenters" | "interviewee" => MetaKey::Speaker,
+        "主持人" | "主持" | "host" | "hosts" | "moderator" | "moderators" | "interviewer" => {
+            MetaKey::Host
         }
-        "演讲者" | "主讲" | "主讲人" | "讲者" | "嘉宾" | "受访者" | "speaker" | "speakers"
-        | "guest" | "guests" => MetaKey::Speaker,
-        "主持人" | "主持" | "host" | "hosts" | "moderator" | "interviewer" => MetaKey::Host,
         "标题" | "title" => MetaKey::Title,
+        "副标题" | "subtitle" => MetaKey::Subtitle,
         "标签" | "关键词" | "tags" | "keywords" => MetaKey::Tags,
         _ => return None,
     })
@@ -919,48 +1060,6 @@ fn talk_lang(title: &str, intro: &str) -> Lang {
     } else {
         Lang::En
     }
-}
-
-/// A person's name: up to four capitalised Latin words, or two to four Chinese characters.
-fn looks_like_name(s: &str) -> Option<String> {
-    let s = s.trim();
-    let latin = !s.is_empty()
-        && s.split(' ').count() <= 4
-        && s.split(' ').all(|w| {
-            w.chars().next().is_some_and(char::is_uppercase)
-                && w.chars()
-                    .all(|c| c.is_alphabetic() || matches!(c, '.' | '-' | '\''))
-        });
-    let cjk = (2..=4).contains(&s.chars().count())
-        && s.chars()
-            .all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c) || c == '·')
-        && !s.contains('的');
-    (latin || cjk).then(|| s.to_string())
-}
-
-/// The speaker a title names: `Sam Altman 与开发者的一小时：…`, `对话林静：…`,
-/// `Mira Okafor at Systems Summit: …`, `"Title" by Name`.
-fn speaker_from_title(title: &str) -> Option<String> {
-    let t = title.trim();
-    for lead in ["对话", "专访", "访谈", "in conversation with "] {
-        if let Some(rest) = t.strip_prefix(lead) {
-            let end = rest
-                .find(['：', ':', '，', ',', '|', '｜'])
-                .unwrap_or(rest.len());
-            if let Some(name) = looks_like_name(&rest[..end]) {
-                return Some(name);
-            }
-        }
-    }
-    for sep in [" 与", "与", " 和", "和", "：", " at ", " on ", ": "] {
-        if let Some(i) = t.find(sep) {
-            if let Some(name) = looks_like_name(&t[..i]) {
-                return Some(name);
-            }
-        }
-    }
-    let (_, by) = t.rsplit_once(" by ")?;
-    looks_like_name(by)
 }
 
 fn split_list(value: &str) -> Vec<String> {
@@ -1038,6 +1137,65 @@ struct Plan {
     /// Node indices of the headings that only wrap the sections (`## Talk`, a `## Speaker,
     /// Role` line over `###` sections): neither a section nor a line of one.
     containers: HashSet<usize>,
+    /// The node index of the title heading, if the document has one.
+    title: Option<usize>,
+    /// Node indices of deeper headings that open sections all the same (the children of a
+    /// wrapper, headings before the first one at the section level).
+    sections: HashSet<usize>,
+}
+
+/// Titles of a part that introduces the people (`本期人物`, `Bio`): nobody speaks there.
+fn is_people_section(title: &str) -> bool {
+    let t = title.trim().trim_end_matches([':', '：']).to_lowercase();
+    [
+        "本期人物",
+        "嘉宾",
+        "主持人",
+        "嘉宾介绍",
+        "讲师介绍",
+        "人物介绍",
+        "关于作者",
+        "作者简介",
+        "讲师",
+        "staff",
+        "bio",
+        "bios",
+        "biography",
+        "speakers",
+        "the speakers",
+        "guests",
+        "hosts",
+        "panelists",
+        "about the speaker",
+        "about the speakers",
+        "about the author",
+        "about the authors",
+        "speaker bio",
+    ]
+    .contains(&t.as_str())
+}
+
+/// Names of a part of a talk, which an H1 standing first may be instead of a title.
+fn is_part_name(title: &str) -> bool {
+    let t = title.trim().trim_end_matches([':', '：']).to_lowercase();
+    [
+        "introduction",
+        "intro",
+        "overview",
+        "background",
+        "abstract",
+        "preface",
+        "opening",
+        "welcome",
+        "前言",
+        "引言",
+        "简介",
+        "背景",
+        "概述",
+        "开场",
+        "序",
+    ]
+    .contains(&t.as_str())
 }
 
 /// Chooses the section level by the document's shape, not by a fixed level:
@@ -1051,22 +1209,36 @@ struct Plan {
 /// shallower heading (a closing, a Q&A a level up) is a section. Special headings (metadata,
 /// summary and its parts, related topics, body wrappers such as `正文` or `Talk`) never count.
 fn plan_sections(nodes: &[Node]) -> Plan {
+    let h1s: Vec<(usize, &str)> = nodes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, n)| match n {
+            Node::Heading {
+                level: 1, title, ..
+            } => Some((i, title.as_str())),
+            _ => None,
+        })
+        .collect();
+    let first_heading = nodes
+        .iter()
+        .position(|n| matches!(n, Node::Heading { title, .. } if special(title).is_none()));
+    let title = match h1s.as_slice() {
+        [] => None,
+        [(i, _)] => Some(*i),
+        [(i, t), ..] => (first_heading == Some(*i) && !is_part_name(t)).then_some(*i),
+    };
     // (node index, level, numbered) of every heading that may carry the body.
     let mut heads: Vec<(usize, u32, bool)> = Vec::new();
-    let mut h1 = 0;
     let mut summary: Option<u32> = None;
     for (i, node) in nodes.iter().enumerate() {
         if let Node::Heading {
             level,
             number,
-            title,
+            title: text,
             ..
         } = node
         {
-            if *level == 1 {
-                h1 += 1;
-            }
-            match special(title) {
+            match special(text) {
                 Some(Special::Summary) => summary = Some(*level),
                 Some(_) => summary = None,
                 None => {
@@ -1076,16 +1248,17 @@ fn plan_sections(nodes: &[Node]) -> Plan {
                         }
                         summary = None;
                     }
-                    if *level > 1 {
+                    if title != Some(i) {
                         heads.push((i, *level, number.is_some()));
                     }
                 }
             }
         }
     }
-    if h1 > 1 || heads.is_empty() {
+    if heads.is_empty() {
         return Plan {
             level: 1,
+            title,
             ..Plan::default()
         };
     }
@@ -1110,7 +1283,7 @@ fn plan_sections(nodes: &[Node]) -> Plan {
             }
         }
     });
-    let containers = (0..heads.len())
+    let mut containers: HashSet<usize> = (0..heads.len())
         .filter(|&k| {
             heads[k].1 < level
                 && heads[k + 1..][..span(&heads, k)]
@@ -1119,7 +1292,67 @@ fn plan_sections(nodes: &[Node]) -> Plan {
         })
         .map(|k| heads[k].0)
         .collect();
-    Plan { level, containers }
+    let mut sections = HashSet::new();
+    // The headings a body wrapper (`## The interview`, `## 访谈正文`) holds are sections, at
+    // the shallowest of their levels, wherever the other headings put the section level.
+    for (i, node) in nodes.iter().enumerate() {
+        let Node::Heading {
+            level: wrap,
+            title: t,
+            ..
+        } = node
+        else {
+            continue;
+        };
+        if special(t) != Some(Special::BodyStart) {
+            continue;
+        }
+        let inside: Vec<(usize, u32)> = nodes[i + 1..]
+            .iter()
+            .enumerate()
+            .filter_map(|(j, n)| match n {
+                Node::Heading { level, .. } => Some((i + 1 + j, *level)),
+                _ => None,
+            })
+            .take_while(|&(_, l)| l > *wrap)
+            .collect();
+        match inside.iter().map(|&(_, l)| l).min() {
+            Some(top) => {
+                sections.extend(inside.iter().filter(|&&(_, l)| l == top).map(|&(j, _)| j));
+            }
+            // A wrapper that no heading follows (`## The Transcript` last) is a section.
+            None if !nodes[i + 1..]
+                .iter()
+                .any(|n| matches!(n, Node::Heading { .. })) =>
+            {
+                sections.insert(i);
+            }
+            None => {}
+        }
+    }
+    // Deeper headings before the first one at the section level are sections too (at the
+    // shallowest of their levels), except a speaker line under the title, which is metadata.
+    let first = heads
+        .iter()
+        .position(|h| h.1 <= level)
+        .unwrap_or(heads.len());
+    if let Some(early) = heads[..first].iter().map(|h| h.1).min() {
+        for h in heads[..first].iter().filter(|h| h.1 == early) {
+            let speaker =
+                matches!(&nodes[h.0], Node::Heading { title, .. } if speaker_line(title).is_some());
+            if speaker && h.0 == heads[0].0 {
+                containers.insert(h.0);
+            } else {
+                sections.insert(h.0);
+            }
+        }
+    }
+    Plan {
+        level,
+        containers,
+        sections,
+        title,
+    }
 }
 
 /// How many of the headings after `heads[k]` stand under it (are deeper, up to the next heading
@@ -1138,7 +1371,83 @@ fn speaker_line(text: &str) -> Option<String> {
     if role.trim().is_empty() {
         return None;
     }
-    looks_like_name(name)
+    roster::clean_name(name).map(|(n, _)| n)
+}
+
+/// A date as `YYYY-MM-DD` when it parses (`2021-12-21T15:00:00+08:00`, `2022-03-17 14:00:00
+/// -0500`, `2018/6/13`, `2018年6月13日`); `None` otherwise.
+fn normalise_date(value: &str) -> Option<String> {
+    let mut parts = value
+        .trim()
+        .split(['-', '/', '.', '年', '月', '日', 'T', ' '])
+        .filter(|p| !p.is_empty());
+    let mut number = |max_len: usize| -> Option<u32> {
+        let p = parts.next()?;
+        (p.len() <= max_len && p.chars().all(|c| c.is_ascii_digit()))
+            .then(|| p.parse().ok())
+            .flatten()
+    };
+    let (y, m, d) = (number(4)?, number(2)?, number(2)?);
+    ((1900..=2100).contains(&y) && (1..=12).contains(&m) && (1..=31).contains(&d))
+        .then(|| format!("{y:04}-{m:02}-{d:02}"))
+}
+
+/// `published: true` is a flag, not a date.
+fn is_published_flag(key: &str) -> bool {
+    key.trim().eq_ignore_ascii_case("published")
+}
+
+/// What the whole body says about who speaks, read before any quote is: what
+/// [`Cast::roster`] needs besides the metadata.
+type Cast = roster::Cast;
+
+impl roster::Cast {
+    /// Reads every content node (rendered) in document order.
+    fn read(nodes: &[Node], rendered: &[Option<Rendered>], title: Option<usize>) -> Cast {
+        let mut cast = Cast::default();
+        let mut after = roster::After::Text;
+        let mut contents = 0;
+        for (i, node) in nodes.iter().enumerate() {
+            match node {
+                Node::Heading {
+                    title: t, level, ..
+                } => {
+                    after = if title == Some(i) {
+                        roster::After::Title
+                    } else {
+                        cast.heading(*level, t);
+                        roster::After::Heading
+                    };
+                }
+                Node::Content(_) => {
+                    let Some(r) = rendered.get(i).and_then(Option::as_ref) else {
+                        continue;
+                    };
+                    contents += 1;
+                    for p in &r.paragraphs {
+                        // A directive or shortcode (`@Metadata {…}`, `{{< video >}}`) is not
+                        // text a reader sees: what comes after it still follows the heading.
+                        let t = p.text.trim_start();
+                        let directive = t.starts_with('@')
+                            && t.split_whitespace().nth(1) == Some("{")
+                            || t.starts_with("{{")
+                            || t.starts_with("{%");
+                        if directive {
+                            continue;
+                        }
+                        cast.paragraph(p, after, contents <= 6, false);
+                        after = roster::After::Text;
+                    }
+                    for q in &r.blockquote_paragraphs {
+                        cast.paragraph(q, roster::After::Text, contents <= 6, true);
+                    }
+                    // A block with no paragraph (a directive, an image) keeps what came before.
+                }
+                Node::FrontMatter { .. } => {}
+            }
+        }
+        cast
+    }
 }
 
 #[cfg(test)]
@@ -1175,6 +1484,21 @@ mod tests {
         ("Partners", None, "Partners"),
         ("第一", None, "第一"),
         ("一、", None, "一、"),
+        ("A. Keynotes", Some(1), "Keynotes"),
+        ("(b) Method", Some(2), "Method"),
+        ("IV. Results", Some(4), "Results"),
+        ("I. Intro", Some(1), "Intro"),
+        ("01 项目创造的思考与哲学", Some(1), "项目创造的思考与哲学"),
+        ("1- Meet the team", Some(1), "Meet the team"),
+        ("议程 3 ：讨论 @baiyutang", Some(3), "讨论 @baiyutang"),
+        (
+            "圆桌1-Rust编程语言应用前景",
+            Some(1),
+            "Rust编程语言应用前景",
+        ),
+        ("A Tale of Two Cities", None, "A Tale of Two Cities"),
+        ("Web3.0时代背景下", None, "Web3.0时代背景下"),
+        ("10 reasons to test", None, "10 reasons to test"),
     ];
 
     #[test]

@@ -27,6 +27,8 @@
 
 use std::collections::HashSet;
 
+use super::render::PlainText;
+use super::roster::{AUDIENCE, HOSTS, Roster, is_role_word, label_of};
 use crate::model::QuoteKind;
 
 /// Shortest quote kept, in characters. Context, not length, tells a term from an utterance;
@@ -34,13 +36,6 @@ use crate::model::QuoteKind;
 pub const MIN_CHARS: usize = 3;
 /// Longest quote kept, in characters.
 pub const MAX_CHARS: usize = 400;
-
-/// A paragraph as plain text, with the byte ranges of its bold spans.
-#[derive(Debug, Default, Clone)]
-pub struct PlainText {
-    pub text: String,
-    pub bold: Vec<(usize, usize)>,
-}
 
 /// A quote found in a paragraph, before it is tied to a section.
 #[derive(Debug, Clone, PartialEq)]
@@ -51,46 +46,102 @@ pub struct Found {
     pub emphasis: Vec<String>,
 }
 
-/// The people of a talk, and who spoke last in the current section.
+/// The people of a talk (its [`Roster`]), and who spoke last in the current section.
 #[derive(Debug, Clone, Default)]
 pub struct Voices {
-    /// The talk's speakers, the main one first.
-    speakers: Vec<String>,
-    host: Option<String>,
+    roster: Roster,
     /// The last person explicitly given words in this section.
     last: Option<String>,
     /// The person this section introduces (`一位…问`), whom `对方` refers back to.
     asker: Option<String>,
+    /// The speaker of the open turn: a labelled turn runs over the paragraphs after it until
+    /// the next label or heading.
+    turn: Option<String>,
+    /// The whole body is the main speaker's turn (a transcript of a talk in the first person).
+    monologue: bool,
+    /// In a section that introduces the people (`本期人物`, `Bio`): no one speaks there.
+    pub quiet: bool,
+    /// The speaker the section's heading names, in a report of several talks.
+    section_main: Option<String>,
 }
 
 impl Voices {
-    pub fn new(speakers: Vec<String>, host: Option<String>) -> Voices {
+    pub fn new(roster: Roster, monologue: bool) -> Voices {
         Voices {
-            speakers,
-            host,
+            roster,
             last: None,
             asker: None,
+            turn: None,
+            monologue,
+            quiet: false,
+            section_main: None,
         }
     }
 
-    /// A new section: who spoke last is forgotten.
+    /// A new section: who spoke last is forgotten, and the open turn ends.
     pub fn new_section(&mut self) {
         self.last = None;
         self.asker = None;
+        self.turn = None;
+        self.section_main = None;
+    }
+
+    /// A heading that is a label (`#### Stefano:`) opens that person's turn.
+    pub fn heading_turn(&mut self, title: &str) {
+        let Some(name) = title.trim().strip_suffix([':', '：']) else {
+            return;
+        };
+        if let Some(i) = self.roster.find(name.trim()) {
+            let who = self.roster.name(i).to_string();
+            self.last = Some(who.clone());
+            self.turn = Some(who);
+        }
+    }
+
+    /// The speaker the section's heading names, when the roster has them.
+    pub fn section_speaker(&mut self, named: Option<&str>) {
+        self.section_main = named
+            .and_then(|n| self.roster.find(n))
+            .map(|i| self.roster.name(i).to_string());
+    }
+
+    /// A heading inside a section ends the open turn.
+    pub fn end_turn(&mut self) {
+        self.turn = None;
     }
 
     fn main(&self) -> Option<String> {
-        self.speakers.first().cloned()
+        self.roster.main().map(str::to_string)
+    }
+
+    fn sole_speaker(&self) -> Option<String> {
+        let mut speakers = self
+            .roster
+            .people()
+            .iter()
+            .filter(|p| p.role == super::roster::Role::Speaker);
+        match (speakers.next(), speakers.next()) {
+            (Some(p), None) => Some(p.name.clone()),
+            _ => None,
+        }
+    }
+
+    fn host(&self) -> Option<String> {
+        self.roster.host().map(str::to_string)
     }
 
     fn current(&self) -> Option<String> {
-        self.last.clone().or_else(|| self.main())
+        self.last
+            .clone()
+            .or_else(|| self.section_main.clone())
+            .or_else(|| self.main())
     }
 
     /// The person a subject (`Altman`, `一位 OpenAI 员工`, `他`, `对方`, `the moderator`)
-    /// names; `None` when the words are no subject at all.
+    /// names: a pronoun or back reference, a role word, a person of the roster, a person the
+    /// text introduces with an article; `None` for anything else, which is no speaker.
     fn resolve(&mut self, subject: &str) -> Option<Subject> {
-        let s = strip_subject(subject);
+        let (s, introduced) = strip_subject(subject);
         if s.is_empty() || char_len(s) > 24 || s.contains(is_sentence_punct) {
             return None;
         }
@@ -103,17 +154,23 @@ impl Voices {
                 self.asker.clone().or_else(|| self.current()),
             ));
         }
-        let who = if HOSTS.contains(&lower.as_str()) {
-            self.host.clone().unwrap_or_else(|| s.to_string())
-        } else if let Some(known) = self.speakers.iter().find(|k| {
-            let k = k.to_lowercase();
-            k.contains(&lower) || (lower.contains(&k) && char_len(&k) >= 2)
-        }) {
-            known.clone()
-        } else {
-            s.to_string()
-        };
-        Some(Subject::Named(who))
+        if HOSTS.contains(&lower.as_str()) {
+            return Some(Subject::Named(self.host().unwrap_or_else(|| s.to_string())));
+        }
+        if AUDIENCE.contains(&lower.as_str()) {
+            return Some(Subject::Named(audience(s)));
+        }
+        // Someone the text describes by role (`字节跳动 CloudWeGo 技术专家`, `a staff engineer`).
+        if PERSON_NOUNS.iter().any(|n| lower.ends_with(n)) && char_len(s) >= 3 {
+            return Some(Subject::Named(s.to_string()));
+        }
+        if let Some(i) = self.roster.find(s) {
+            return Some(Subject::Named(self.roster.name(i).to_string()));
+        }
+        if self.asker.as_deref().is_some_and(|a| a == s) || introduced {
+            return Some(Subject::Named(s.to_string()));
+        }
+        None
     }
 
     /// Resolves a subject and remembers a named one as the last speaker.
@@ -133,17 +190,41 @@ enum Subject {
     Named(String),
 }
 
-const PRONOUNS: &[&str] = &["他", "她", "他们", "她们", "he", "she", "they"];
+/// References to the last speaker, or the section's: `作者` in a report of talks is the talk's
+/// speaker.
+const PRONOUNS: &[&str] = &["他", "她", "他们", "她们", "he", "she", "they", "作者"];
 const BACK_REFERENCES: &[&str] = &["对方", "对方也", "the other"];
-const HOSTS: &[&str] = &[
-    "主持人",
-    "主持",
-    "主播",
-    "采访者",
-    "host",
-    "moderator",
-    "interviewer",
+/// Nouns for a person described by role, which make a subject someone.
+const PERSON_NOUNS: &[&str] = &[
+    "专家",
+    "工程师",
+    "负责人",
+    "创始人",
+    "经理",
+    "架构师",
+    "总监",
+    "教授",
+    "员工",
+    "研究员",
+    "开发者",
+    "engineer",
+    "founder",
+    "manager",
+    "architect",
+    "director",
+    "professor",
+    "developer",
+    "researcher",
 ];
+
+/// The audience as a quote names it: the role word, without `提问` (`学生提问` → `学生`).
+fn audience(label: &str) -> String {
+    let t = label.trim();
+    t.strip_suffix("提问")
+        .filter(|s| !s.is_empty())
+        .unwrap_or(t)
+        .to_string()
+}
 
 /// Verbs that give words to their subject.
 const SPEECH_VERBS: &[&str] = &[
@@ -189,12 +270,18 @@ const SUBJECT_SUFFIXES: &[&str] = &[
     "直接", "笑着", "也", "还", "又", "再次", "则", "就", "当时", " then", " also", " later",
 ];
 
-fn strip_subject(subject: &str) -> &str {
+/// Indefinite articles: a subject that opens with one introduces a person (`一位 OpenAI
+/// 员工`, `One attendee`).
+const ARTICLES: &[&str] = &["一位", "一名", "有位", "one ", "a ", "an "];
+
+/// The subject without the words around it, and whether an indefinite article introduced it.
+fn strip_subject(subject: &str) -> (&str, bool) {
     let mut s = subject.trim_matches(|c: char| c.is_whitespace() || c == '*');
     // After the last comma: `关于协作，他` is `他`.
     if let Some(i) = s.rfind(['，', ',']) {
         s = s[i..].trim_start_matches(['，', ',']).trim();
     }
+    let mut introduced = false;
     loop {
         let before = s;
         for p in SUBJECT_PREFIXES {
@@ -202,6 +289,7 @@ fn strip_subject(subject: &str) -> &str {
                 && s.is_char_boundary(p.len())
                 && s[..p.len()].eq_ignore_ascii_case(p)
             {
+                introduced |= ARTICLES.contains(p);
                 s = s[p.len()..].trim_start();
             }
         }
@@ -214,7 +302,7 @@ fn strip_subject(subject: &str) -> &str {
             }
         }
         if s == before {
-            return s;
+            return (s, introduced && char_len(s) <= 16);
         }
     }
 }
@@ -267,9 +355,100 @@ fn is_lead_in(c: char) -> bool {
 
 /// Quotes in an ordinary paragraph.
 pub fn extract(p: &PlainText, voices: &mut Voices) -> Vec<Found> {
-    if let Some(found) = transcript_line(p, voices) {
-        return found.into_iter().collect();
+    if voices.quiet {
+        return Vec::new();
     }
+    if let Some(found) = transcript_line(p, voices) {
+        return found;
+    }
+    if let Some(found) = bold_question(p, voices) {
+        return found;
+    }
+    let mut turn = continued_turn(p, voices);
+    if voices.turn.is_some() {
+        return turn.unwrap_or_default();
+    }
+    let mut found = quotations(p, voices, turn.is_some());
+    match turn.take() {
+        Some(own) => found.extend(own),
+        None => found.extend(reported_speech(p, voices)),
+    }
+    found
+}
+
+/// Words the writer reports without quotation marks: `他说，…`, `作者最后说，…`, `Lily Mara
+/// 认为：…` give the rest of the sentence to the subject, when the subject is someone (a
+/// pronoun, a person of the roster, `作者` for the section's speaker).
+fn reported_speech(p: &PlainText, voices: &mut Voices) -> Vec<Found> {
+    let mut out = Vec::new();
+    for (start, end) in sentences(&p.text, 0) {
+        let sentence = &p.text[start..end];
+        if sentence.contains(|c: char| is_ambiguous_mark(c) || c == '「') {
+            continue;
+        }
+        // The first clause that is a subject and a verb of speech (`他说`, `作者最后说`).
+        let mut from = 0;
+        let mut found = None;
+        for (sep, c) in sentence
+            .char_indices()
+            .filter(|&(_, c)| matches!(c, '：' | ':' | '，' | ','))
+        {
+            let clause = sentence[from..sep].trim();
+            from = sep + c.len_utf8();
+            let verb_ends = REPORTING_VERBS
+                .iter()
+                .any(|v| clause.to_lowercase().ends_with(v));
+            if !verb_ends {
+                continue;
+            }
+            // Only the talk's people (or a pronoun for them): a stranger's words reported
+            // without quotation marks are the writer's paraphrase.
+            let who = match subject_of(clause).and_then(|s| voices.resolve(s)) {
+                Some(Subject::Pronoun(who)) => who,
+                Some(Subject::Named(who)) if voices.roster.find(&who).is_some() => Some(who),
+                _ => None,
+            };
+            if let Some(who) = who {
+                voices.last = Some(who.clone());
+                found = Some((sep, who));
+                break;
+            }
+        }
+        let Some((sep, who)) = found else {
+            continue;
+        };
+        let words_start = start + sep + sentence[sep..].chars().next().map_or(1, char::len_utf8);
+        let words = p.slice(words_start, end);
+        if char_len(words.text.trim()) >= 8 {
+            out.extend(utterances(&words, 0, Some(who)));
+        }
+    }
+    out
+}
+
+/// Verbs that report what someone said when they end the clause before the words.
+const REPORTING_VERBS: &[&str] = &[
+    "说",
+    "说道",
+    "表示",
+    "认为",
+    "指出",
+    "提到",
+    "强调",
+    "坦言",
+    "补充",
+    "解释",
+    "透露",
+    "说到",
+    " said",
+    " says",
+    " added",
+    " noted",
+    " explained",
+];
+
+/// The quotations of a paragraph, in quotation marks, with their speakers.
+fn quotations(p: &PlainText, voices: &mut Voices, own_words: bool) -> Vec<Found> {
     let text = p.text.as_str();
     if voices.asker.is_none() {
         voices.asker = introduced_person(text);
@@ -314,7 +493,7 @@ pub fn extract(p: &PlainText, voices: &mut Voices) -> Vec<Found> {
         let after_clause = clause_after(&text[close_end..]);
         prev_end = close_end;
         prev_kept = false;
-        if !stands_alone || (whole_paragraph && is_question(inner)) {
+        if !stands_alone || (whole_paragraph && is_question(inner)) || p.is_link_text(start, end) {
             continue;
         }
         prev_kept = true;
@@ -323,11 +502,16 @@ pub fn extract(p: &PlainText, voices: &mut Voices) -> Vec<Found> {
             .rfind(is_sentence_end)
             .map_or(before, |i| &before[i..])
             .trim_start_matches(is_sentence_end);
-        let speaker = subject_of(after_clause)
+        let attributed = subject_of(after_clause)
             .and_then(|s| voices.attribute(s))
             .or_else(|| subject_of(sentence).and_then(|s| voices.attribute(s)))
-            .or_else(|| lead.and_then(|s| voices.attribute(s)))
-            .unwrap_or_else(|| voices.current());
+            .or_else(|| lead.and_then(|s| voices.attribute(s)));
+        // In the speaker's own words, a quotation nobody is named for is the speaker quoting
+        // a saying, a slogan, a question people ask: not an utterance of anyone's.
+        if attributed.is_none() && own_words {
+            continue;
+        }
+        let speaker = attributed.unwrap_or_else(|| voices.current());
         let first = bold.partition_point(|&(bs, _)| bs < start);
         let emphasis = bold[first..]
             .iter()
@@ -395,78 +579,301 @@ fn introduced_person(text: &str) -> Option<String> {
     (!person.is_empty() && char_len(person) <= 24).then(|| person.to_string())
 }
 
-/// Labels that open a paragraph in bold like a speaker's name but are not one.
-const NOT_NAMES: &[&str] = &[
-    "注",
-    "注意",
-    "提示",
-    "更新",
-    "背景",
-    "总结",
-    "编者按",
-    "编注",
-    "note",
-    "tip",
-    "update",
-    "summary",
-    "tl;dr",
-    "warning",
-    "edit",
-];
-
-/// A transcript line: `**林静**：…`, `**Q:** …`, `Q: …`, `主持人：…`, `Mira Okafor: …`.
-fn transcript_line(p: &PlainText, voices: &mut Voices) -> Option<Option<Found>> {
-    let text = p.text.as_str();
-    let colon = text.find(['：', ':'])?;
-    let label = text[..colon].trim();
-    let bold_label = p
-        .bold
-        .first()
-        .is_some_and(|&(bs, be)| bs == 0 && be + 4 >= colon && be > 0);
-    let lower = label.trim_matches('*').trim().to_lowercase();
-    let label = label.trim_matches('*').trim();
-    if label.is_empty() || char_len(label) > 24 || label.contains(is_sentence_punct) {
+/// A transcript line: `**林静**：…`, `**Q:** …`, `Q: …`, `主持人：…`, `Mira Okafor: …`. Its label
+/// must be a role or a person of the roster; the line opens a turn that runs over the next
+/// paragraphs until the next label or heading. `None` when the paragraph is no such line.
+fn transcript_line(p: &PlainText, voices: &mut Voices) -> Option<Vec<Found>> {
+    let label = label_of(p)?;
+    // `林静说：“…”`, `最后主持人问：…`: an attribution, not a label; the writer's sentence,
+    // which ends the open turn. (`学生提问：` is the audience's label.)
+    if !is_role_word(label.text) && subject_of(label.text).is_some() {
+        voices.turn = None;
         return None;
     }
+    let lower = label.text.to_lowercase();
     let speaker = match lower.as_str() {
-        "q" | "问" => voices.host.clone(),
-        "a" | "答" => voices.main(),
-        _ if NOT_NAMES.contains(&lower.as_str()) => return None,
-        _ => {
-            let known = HOSTS.contains(&lower.as_str())
-                || voices.speakers.iter().any(|s| s.to_lowercase() == lower);
-            // A bold label is a name when it is short and no sentence; a plain one only when
-            // the talk names that person, so `来源：` or `Update:` stay text.
-            let name_like = bold_label && !label.contains(['，', ',', '、', '的']);
-            if !(known || name_like) {
+        "q" | "问" | "问题" => voices.host(),
+        // `A:` is the main speaker's only when the talk has one speaker; in notes of a meeting
+        // of several presenters the answerer is not named.
+        "a" | "答" | "回答" => voices.sole_speaker(),
+        _ if HOSTS.contains(&lower.as_str()) => {
+            Some(voices.host().unwrap_or_else(|| label.text.to_string()))
+        }
+        _ if AUDIENCE.contains(&lower.as_str()) => Some(audience(label.text)),
+        _ => match voices.roster.find(label.text) {
+            Some(i) => Some(voices.roster.name(i).to_string()),
+            None => {
+                // Another label (`来源：`, `**视频回放**：`) is no turn, and ends the open one.
+                if label.bold || super::meta_key(label.text).is_some() {
+                    voices.turn = None;
+                }
                 return None;
             }
-            match voices.resolve(label)? {
-                Subject::Named(who) | Subject::Pronoun(Some(who)) => Some(who),
-                Subject::Pronoun(None) => None,
+        },
+    };
+    voices.last.clone_from(&speaker);
+    voices.turn.clone_from(&speaker);
+    Some(match speaker {
+        Some(who) => {
+            let words = p.slice(label.words, p.text.len());
+            utterances_without_quotations(&words, who, false)
+        }
+        // A question of an interviewer the write-up does not name: nobody's words to serve.
+        None => Vec::new(),
+    })
+}
+
+/// A question standing alone in bold (`**How did you start with Rust?**`): the host's, when the
+/// write-up names one; the paragraphs after it are the main speaker's answer.
+fn bold_question(p: &PlainText, voices: &mut Voices) -> Option<Vec<Found>> {
+    let text = p.text.trim().trim_end_matches(is_stray_punct);
+    if !p.is_all_bold() || !text.ends_with(['?', '？']) {
+        return None;
+    }
+    let host = voices.host();
+    voices.last.clone_from(&host);
+    voices.turn = voices.main();
+    Some(match host {
+        Some(h) => utterances(p, 0, Some(h)),
+        None => Vec::new(),
+    })
+}
+
+/// The turns of a block quote that is a transcript: only paragraphs after a label count, and
+/// the turn ends with the block quote.
+pub fn quoted_turns(paragraphs: &[&PlainText], voices: &mut Voices) -> Vec<Found> {
+    if voices.quiet {
+        return Vec::new();
+    }
+    let (outer, monologue) = (voices.turn.take(), voices.monologue);
+    voices.monologue = false;
+    let mut out = Vec::new();
+    for p in paragraphs {
+        if let Some(found) = transcript_line(p, voices) {
+            out.extend(found);
+        } else if voices.turn.is_some() {
+            out.extend(continued_turn(p, voices).unwrap_or_default());
+        } else {
+            out.extend(reported_speech(p, voices));
+        }
+    }
+    voices.turn = outer;
+    voices.monologue = monologue;
+    out
+}
+
+/// A paragraph of the open turn (or of the monologue), unless it is the writer's narration:
+/// one that opens with a person of the roster or a third-person pronoun (`周末问她…`, `She
+/// paused.`), or a note (`注：`, `（备注：…）`, `图：…`).
+fn continued_turn(p: &PlainText, voices: &mut Voices) -> Option<Vec<Found>> {
+    let who = voices
+        .turn
+        .clone()
+        .or_else(|| voices.monologue.then(|| voices.main()).flatten())?;
+    let text = p
+        .text
+        .trim_start_matches(|c: char| c.is_whitespace() || c == '*');
+    let lower = text.to_lowercase();
+    let narration = NARRATION.iter().any(|w| lower.starts_with(w))
+        || voices.roster.people().iter().any(|person| {
+            std::iter::once(&person.name)
+                .chain(&person.aliases)
+                .any(|n| text.starts_with(n.as_str()) && !text[n.len()..].starts_with(['：', ':']))
+        });
+    // The writer names the speaker; the speaker does not (`Thanks again to Aaron…`).
+    let named = voices.roster.find(&who).is_some_and(|i| {
+        let person = &voices.roster.people()[i];
+        std::iter::once(&person.name)
+            .chain(&person.aliases)
+            .flat_map(|n| n.split(' '))
+            .filter(|w| char_len(w) >= 2)
+            .any(|w| contains_word(text, w))
+    });
+    // (In the monologue the speaker may name themself: `Rick Hudson here.`)
+    if narration || (named && voices.turn.is_some()) {
+        voices.turn = None;
+        return None;
+    }
+    // Sentences quoting someone else (a saying, a slogan, an imagined reply) are not the
+    // speaker's own words.
+    // In the monologue, which no label confirms, a sentence with any quotation in it (a term,
+    // a title, a saying) is left out; a labelled turn keeps the speaker's terms.
+    let strict = voices.turn.is_none();
+    Some(utterances_without_quotations(p, who, strict))
+}
+
+/// Whether `word` stands in `text` as a word (Latin) or at all (Chinese).
+fn contains_word(text: &str, word: &str) -> bool {
+    if !word.is_ascii() {
+        return text.contains(word);
+    }
+    text.match_indices(word).any(|(i, _)| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + word.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
+}
+
+/// Openings of the writer's narration and of notes, lower-cased.
+const NARRATION: &[&str] = &[
+    "他",
+    "她",
+    "注：",
+    "注:",
+    "备注",
+    "（备注",
+    "(备注",
+    "编者按",
+    "编注",
+    "图：",
+    "图片：",
+    "he ",
+    "she ",
+    "they ",
+    "his ",
+    "her ",
+    "note:",
+    "image:",
+    "photo:",
+    "[",
+    "(",
+    "（",
+];
+
+/// The words of a turn from byte `from` on, offered as quotable utterances: cut at sentence
+/// ends into pieces of at most [`MAX_CHARS`], never dropped for being long.
+fn utterances(p: &PlainText, from: usize, speaker: Option<String>) -> Vec<Found> {
+    let mut out = Collector::new();
+    for (start, end) in sentence_pieces(&p.text, from) {
+        let emphasis = p
+            .bold
+            .iter()
+            .filter(|&&(bs, be)| bs >= start && be <= end && be > bs)
+            .filter_map(|&(bs, be)| p.text.get(bs..be))
+            .map(clean)
+            .filter(|t| !t.is_empty())
+            .collect();
+        out.push(
+            &p.text[start..end],
+            QuoteKind::Transcript,
+            speaker.clone(),
+            emphasis,
+        );
+    }
+    out.found
+}
+
+/// [`utterances`] of a paragraph of the monologue, without the sentences that hold a
+/// quotation (the speaker quoting a saying, a slogan, someone else).
+fn utterances_without_quotations(p: &PlainText, speaker: String, strict: bool) -> Vec<Found> {
+    let mut out = Vec::new();
+    let mut run_start: Option<usize> = None;
+    let mut run_end = 0;
+    let flush = |out: &mut Vec<Found>, s: usize, e: usize| {
+        let part = p.slice(s, e);
+        out.extend(utterances(&part, 0, Some(speaker.clone())));
+    };
+    for (start, end) in sentences(&p.text, 0) {
+        // The title of something linked is no utterance either.
+        let sentence = &p.text[start..end];
+        let quoting = quotes_someone(sentence)
+            || p.is_link_text(start, end)
+            || (strict && sentence.contains(|c: char| is_ambiguous_mark(c) || c == '「'));
+        if quoting {
+            if let Some(s) = run_start.take() {
+                flush(&mut out, s, run_end);
+            }
+        } else {
+            run_start.get_or_insert(start);
+            run_end = end;
+        }
+    }
+    if let Some(s) = run_start {
+        flush(&mut out, s, run_end);
+    }
+    out
+}
+
+/// Whether a sentence holds a quotation that stands alone (at its start, or after a colon or a
+/// comma: someone else's words, a saying); a term glued to the words before it (`所谓“…”`)
+/// keeps the sentence the speaker's.
+fn quotes_someone(sentence: &str) -> bool {
+    let mut inside = false;
+    for (i, c) in sentence.char_indices() {
+        if is_ambiguous_mark(c) || c == '「' {
+            if !inside {
+                let before =
+                    sentence[..i].trim_end_matches(|c: char| c.is_whitespace() || c == '*');
+                if before.chars().next_back().is_none_or(is_lead_in) {
+                    return true;
+                }
+            }
+            inside = if c == '「' { true } else { !inside };
+        } else if c == '」' {
+            inside = false;
+        }
+    }
+    false
+}
+
+/// The sentences of `text` from byte `from` on, as byte ranges: each ends after a sentence
+/// mark (`。！？!?…`, or `.` before a space).
+fn sentences(text: &str, from: usize) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = from;
+    let mut chars = text[from..].char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let at = from + i + c.len_utf8();
+        let end = is_sentence_end(c)
+            || (c == '.' && chars.peek().is_none_or(|&(_, n)| n.is_whitespace()));
+        if end
+            && !chars
+                .peek()
+                .is_some_and(|&(_, n)| is_sentence_end(n) || is_ambiguous_mark(n))
+        {
+            out.push((start, at));
+            start = at;
+        }
+    }
+    if start < text.len() && !text[start..].trim().is_empty() {
+        out.push((start, text.len()));
+    }
+    out
+}
+
+/// Sentences of `text` from `from` on, joined into pieces of at most [`MAX_CHARS`]; a sentence
+/// longer than that is cut at its last comma or space within the limit.
+fn sentence_pieces(text: &str, from: usize) -> Vec<(usize, usize)> {
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    let mut cur: Option<(usize, usize)> = None;
+    for (s, e) in sentences(text, from) {
+        let (s, e) = (s, e);
+        match cur {
+            Some((cs, _)) if char_len(&text[cs..e]) <= MAX_CHARS => cur = Some((cs, e)),
+            _ => {
+                out.extend(cur.take());
+                let mut s = s;
+                while char_len(&text[s..e]) > MAX_CHARS {
+                    let limit = text[s..]
+                        .char_indices()
+                        .nth(MAX_CHARS)
+                        .map_or(e, |(i, _)| s + i);
+                    let cut = text[s..limit]
+                        .rfind(['，', ',', '；', ';', ' '])
+                        .map_or(limit, |i| s + i + 1)
+                        .max(s + 1);
+                    let cut = (cut..=limit)
+                        .find(|&i| text.is_char_boundary(i))
+                        .unwrap_or(limit);
+                    out.push((s, cut));
+                    s = cut;
+                }
+                cur = Some((s, e));
             }
         }
-    };
-    if let Some(who) = &speaker {
-        voices.last = Some(who.clone());
     }
-    let start = colon + text[colon..].chars().next().map_or(1, char::len_utf8);
-    let body_start = start + text[start..].len()
-        - text[start..]
-            .trim_start_matches(|c: char| c.is_whitespace() || c == '*')
-            .len();
-    let utterance = &text[body_start..];
-    let emphasis = p
-        .bold
-        .iter()
-        .filter(|&&(bs, be)| bs >= body_start && be >= bs)
-        .filter_map(|&(bs, be)| text.get(bs..be))
-        .map(clean)
-        .filter(|t| !t.is_empty())
-        .collect();
-    let mut out = Collector::new();
-    out.push(utterance, QuoteKind::Transcript, speaker, emphasis);
-    Some(out.found.pop())
+    out.extend(cur);
+    out
 }
 
 /// The quote a pull-quote blockquote holds, if the blockquote is one.
@@ -475,6 +882,9 @@ fn transcript_line(p: &PlainText, voices: &mut Voices) -> Option<Option<Found>> 
 /// (`— Sam Altman`), which names its speaker. Anything else is an editor's note and yields
 /// nothing.
 pub fn pull_quote(p: &PlainText, voices: &mut Voices) -> Option<Found> {
+    if voices.quiet {
+        return None;
+    }
     let text = p.text.trim();
     let (body, attribution) = match text.rfind(['—', '–']) {
         Some(i) if i > 0 => (
@@ -504,10 +914,17 @@ pub fn pull_quote(p: &PlainText, voices: &mut Voices) -> Option<Found> {
     if inner.chars().any(is_ambiguous_mark) {
         return None;
     }
+    // An attribution line names its speaker even when nothing else does (`— Steve Jobs`).
+    // An attribution citing a work (`———— 亚当.斯密《国富论》`) makes an epigraph: no one's words.
+    if attribution.is_some_and(|a| a.contains(['《', '“', '"'])) {
+        return None;
+    }
     let speaker = match attribution.filter(|a| !a.is_empty()) {
         Some(a) => match voices.resolve(a) {
             Some(Subject::Named(who)) => Some(who),
-            _ => voices.main(),
+            _ => super::roster::clean_name(a)
+                .map(|(n, _)| n)
+                .or_else(|| voices.main()),
         },
         None => voices.main(),
     };
@@ -623,17 +1040,28 @@ impl Collector {
 
 #[cfg(test)]
 mod tests {
+    use super::super::roster::Role;
     use super::*;
 
     fn plain(text: &str) -> PlainText {
         PlainText {
             text: text.to_string(),
             bold: Vec::new(),
+            item: false,
+            links: Vec::new(),
         }
     }
 
+    fn roster(people: &[(&str, Role)]) -> Roster {
+        let mut r = Roster::default();
+        for (name, role) in people {
+            r.add(name, *role);
+        }
+        r
+    }
+
     fn altman() -> Voices {
-        Voices::new(vec!["Sam Altman".into()], None)
+        Voices::new(roster(&[("Sam Altman", Role::Speaker)]), false)
     }
 
     fn found(text: &str) -> Vec<(String, Option<String>)> {
@@ -730,6 +1158,8 @@ mod tests {
         let p = PlainText {
             text: text.to_string(),
             bold: vec![(start, end)],
+            item: false,
+            links: Vec::new(),
         };
         let found = extract(&p, &mut altman());
         assert_eq!(found.len(), 1);
@@ -738,11 +1168,16 @@ mod tests {
 
     #[test]
     fn a_transcript_line_is_its_speakers() {
-        let mut v = Voices::new(vec!["林静".into(), "周末".into()], Some("周末".into()));
+        let mut v = Voices::new(
+            roster(&[("林静", Role::Speaker), ("周末", Role::Host)]),
+            false,
+        );
         let text = "林静：当然有。有人提出所谓“渐进式重构”，听起来很稳。";
         let p = PlainText {
             text: text.to_string(),
             bold: vec![(0, "林静".len())],
+            item: false,
+            links: Vec::new(),
         };
         let f = extract(&p, &mut v);
         assert_eq!(f.len(), 1, "{f:?}");

@@ -10,7 +10,6 @@ use std::ops::Range;
 
 use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
 
-use super::quotes::PlainText;
 use crate::model::Image;
 
 pub type Ev<'a> = (Event<'a>, Range<usize>);
@@ -21,6 +20,89 @@ pub type Ev<'a> = (Event<'a>, Range<usize>);
 /// 10,000 nested `- ` would render to 100 MB).
 pub const MAX_NESTING: usize = 8;
 
+/// A paragraph as plain text, with the byte ranges of its bold spans.
+#[derive(Debug, Default, Clone)]
+pub struct PlainText {
+    pub text: String,
+    pub bold: Vec<(usize, usize)>,
+    /// The text of a list item.
+    pub item: bool,
+    /// Byte ranges of the text of its links.
+    pub links: Vec<(usize, usize)>,
+}
+
+impl PlainText {
+    /// The text from byte `start` to `end`, with the bold and link spans that lie in it.
+    pub fn slice(&self, start: usize, end: usize) -> PlainText {
+        let within = |spans: &[(usize, usize)]| {
+            spans
+                .iter()
+                .filter(|&&(s, e)| s >= start && e <= end)
+                .map(|&(s, e)| (s - start, e - start))
+                .collect()
+        };
+        PlainText {
+            text: self.text[start..end].to_string(),
+            bold: within(&self.bold),
+            item: self.item,
+            links: within(&self.links),
+        }
+    }
+
+    /// Whether the range `start..end` lies within the text of one link (the title of something
+    /// linked, not words said).
+    pub fn is_link_text(&self, start: usize, end: usize) -> bool {
+        let (start, end) = trim_range(&self.text, start, end);
+        end > start
+            && self
+                .links
+                .iter()
+                .any(|&(ls, le)| ls <= start + 3 && end <= le + 3 && le > ls)
+    }
+
+    /// Whether the whole text is bold (`**How did you start with Rust?**`).
+    pub fn is_all_bold(&self) -> bool {
+        let start = self.text.len() - self.text.trim_start().len();
+        let end = self.text.trim_end().len();
+        end > start
+            && self.bold.first().is_some_and(|&(bs, _)| bs <= start)
+            && self.bold.last().is_some_and(|&(_, be)| be >= end)
+            && self.bold.windows(2).all(|w| {
+                self.text
+                    .get(w[0].1..w[1].0)
+                    .is_some_and(|gap| gap.trim().is_empty())
+            })
+    }
+}
+
+/// Opens (`open`) or closes a span at the end of each text: one of its bold or link spans.
+fn mark<'p>(
+    texts: impl Iterator<Item = &'p mut PlainText>,
+    spans: impl Fn(&mut PlainText) -> &mut Vec<(usize, usize)>,
+    open: bool,
+) {
+    for p in texts {
+        let at = p.text.len();
+        let spans = spans(p);
+        if open {
+            spans.push((at, at));
+        } else if let Some(last) = spans.last_mut() {
+            last.1 = at;
+        }
+    }
+}
+
+/// `start..end` without the spaces and punctuation at either end.
+fn trim_range(text: &str, start: usize, end: usize) -> (usize, usize) {
+    let Some(s) = text.get(start..end) else {
+        return (start, start);
+    };
+    let keep = |c: char| c.is_alphanumeric();
+    let lead = s.len() - s.trim_start_matches(|c: char| !keep(c)).len();
+    let trail = s.len() - s.trim_end_matches(|c: char| !keep(c)).len();
+    (start + lead, (end - trail).max(start + lead))
+}
+
 /// What one block (or run of blocks) renders to.
 #[derive(Debug, Default)]
 pub struct Rendered {
@@ -30,6 +112,10 @@ pub struct Rendered {
     pub paragraphs: Vec<PlainText>,
     /// Each top-level block quote, as one plain text.
     pub blockquotes: Vec<PlainText>,
+    /// The paragraphs of each top-level block quote, one list per block quote.
+    pub blockquote_paragraphs: Vec<PlainText>,
+    /// For each top-level block quote, how many of `blockquote_paragraphs` it holds.
+    pub blockquote_sizes: Vec<usize>,
 }
 
 /// Renders `events` (whole blocks) taken from `src`.
@@ -42,6 +128,7 @@ pub fn render(events: &[Ev<'_>], src: &str) -> Rendered {
         lists: Vec::new(),
         image: None,
         para: None,
+        quote_para: None,
         quote: None,
         quote_depth: 0,
         skip_until_table_end: false,
@@ -69,6 +156,8 @@ struct Renderer<'s> {
     /// An image being read: its URL and the alt text so far.
     image: Option<(String, String)>,
     para: Option<PlainText>,
+    /// A paragraph inside a block quote being read.
+    quote_para: Option<PlainText>,
     quote: Option<PlainText>,
     quote_depth: usize,
     skip_until_table_end: bool,
@@ -97,23 +186,26 @@ impl Renderer<'_> {
         if let Some(p) = self.para.as_mut() {
             p.text.push_str(s);
         }
+        if let Some(p) = self.quote_para.as_mut() {
+            p.text.push_str(s);
+        }
         if let Some(q) = self.quote.as_mut() {
             q.text.push_str(s);
         }
     }
 
+    fn link_mark(&mut self, open: bool) {
+        let texts = [self.para.as_mut(), self.quote_para.as_mut()];
+        mark(texts.into_iter().flatten(), |p| &mut p.links, open);
+    }
+
     fn bold_mark(&mut self, open: bool) {
-        for p in [self.para.as_mut(), self.quote.as_mut()]
-            .into_iter()
-            .flatten()
-        {
-            let at = p.text.len();
-            if open {
-                p.bold.push((at, at));
-            } else if let Some(last) = p.bold.last_mut() {
-                last.1 = at;
-            }
-        }
+        let texts = [
+            self.para.as_mut(),
+            self.quote_para.as_mut(),
+            self.quote.as_mut(),
+        ];
+        mark(texts.into_iter().flatten(), |p| &mut p.bold, open);
     }
 
     fn event(&mut self, ev: &Event<'_>, range: Range<usize>) {
@@ -189,8 +281,15 @@ impl Renderer<'_> {
                 if !self.prefixes_end_with_item_marker() {
                     self.block_break();
                 }
+                let item = self.para.as_ref().is_some_and(|p| p.item) || !self.lists.is_empty();
+                self.finish_paragraph();
                 if self.quote_depth == 0 {
-                    self.para = Some(PlainText::default());
+                    self.para = Some(PlainText {
+                        item,
+                        ..PlainText::default()
+                    });
+                } else {
+                    self.quote_para = Some(PlainText::default());
                 }
             }
             Tag::Heading { .. } => {
@@ -199,6 +298,7 @@ impl Renderer<'_> {
             }
             Tag::BlockQuote(_) => {
                 self.block_break();
+                self.finish_paragraph();
                 if self.quote_depth == 0 {
                     self.quote = Some(PlainText::default());
                 } else if let Some(q) = self.quote.as_mut() {
@@ -227,6 +327,14 @@ impl Renderer<'_> {
                 self.lists.push(*start);
             }
             Tag::Item => {
+                // The text of a tight item is a paragraph too: quotations in list items count.
+                self.finish_paragraph();
+                if self.quote_depth == 0 {
+                    self.para = Some(PlainText {
+                        item: true,
+                        ..PlainText::default()
+                    });
+                }
                 if !self.out.markdown.trim().is_empty() {
                     self.newline();
                 }
@@ -267,6 +375,7 @@ impl Renderer<'_> {
             Tag::Link { dest_url, .. } => {
                 self.out.markdown.push('[');
                 self.link_urls.push(dest_url.to_string());
+                self.link_mark(true);
             }
             Tag::Image { dest_url, .. } => {
                 self.image = Some((dest_url.to_string(), String::new()));
@@ -277,6 +386,16 @@ impl Renderer<'_> {
                 self.out.markdown.push_str(&format!("[{name}]: "));
             }
             _ => {}
+        }
+    }
+
+    /// Ends the paragraph being read (in or out of a block quote), keeping it when it has text.
+    fn finish_paragraph(&mut self) {
+        if let Some(p) = self.para.take().filter(|p| !p.text.trim().is_empty()) {
+            self.out.paragraphs.push(p);
+        }
+        if let Some(p) = self.quote_para.take().filter(|p| !p.text.trim().is_empty()) {
+            self.out.blockquote_paragraphs.push(p);
         }
     }
 
@@ -307,18 +426,19 @@ impl Renderer<'_> {
 
     fn end(&mut self, tag: TagEnd) {
         match tag {
-            TagEnd::Paragraph => {
-                if let Some(p) = self.para.take() {
-                    self.out.paragraphs.push(p);
-                }
-            }
+            TagEnd::Paragraph => self.finish_paragraph(),
             TagEnd::Heading(_) => self.out.markdown.push_str("**"),
             TagEnd::BlockQuote(_) => {
                 self.pop_prefix();
                 self.quote_depth = self.quote_depth.saturating_sub(1);
                 if self.quote_depth == 0 {
+                    self.finish_paragraph();
                     if let Some(q) = self.quote.take() {
                         self.out.blockquotes.push(q);
+                        let before: usize = self.out.blockquote_sizes.iter().sum();
+                        self.out
+                            .blockquote_sizes
+                            .push(self.out.blockquote_paragraphs.len() - before);
                     }
                 }
             }
@@ -336,6 +456,7 @@ impl Renderer<'_> {
                 self.lists.pop();
             }
             TagEnd::Item => {
+                self.finish_paragraph();
                 self.pop_prefix();
             }
             TagEnd::Emphasis => self.out.markdown.push('*'),
@@ -347,6 +468,7 @@ impl Renderer<'_> {
             TagEnd::Link => {
                 let url = self.link_urls.pop().unwrap_or_default();
                 self.out.markdown.push_str(&format!("]({url})"));
+                self.link_mark(false);
             }
             _ => {}
         }

@@ -235,5 +235,21 @@ pub fn resolve_section_in<'a>(
                 s.label() == t || s.title == t || s.number.is_some_and(|n| n.to_string() == t)
             })
         });
-    exact.or_else(|| autocomplete_in(lib, talk, t).first().map(|c| c.section))
+    // `/topic 3` in a talk whose sections have no numbers: its third section after the intro,
+    // in the first talk that has one.
+    let nth = || {
+        let n: usize = t.parse().ok()?;
+        let talks = lib.talks.iter().enumerate();
+        talks
+            .filter(|&(i, _)| talk.is_none_or(|t| i == t))
+            .find_map(|(i, x)| {
+                x.nth_unnumbered(n).map(|s| SectionRef {
+                    talk: i,
+                    section: s,
+                })
+            })
+    };
+    exact
+        .or_else(nth)
+        .or_else(|| autocomplete_in(lib, talk, t).first().map(|c| c.section))
 }
