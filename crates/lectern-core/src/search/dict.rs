@@ -15,98 +15,13 @@
 //! Invariants: keys are built by [`english_key`] on both sides (sense and query); headwords are
 //! stored folded by [`super::normalize::fold`], the form the index holds.
 
-use std::sync::LazyLock;
-
-use rust_stemmers::{Algorithm, Stemmer};
 use rustc_hash::FxHashMap;
 
 use super::normalize::{fold, fold_char};
+use super::tokenize::{is_stop_en, stem};
 
 /// The dictionary text; see the module header.
 static TEXT: &str = include_str!("cedict/cedict-en.txt");
-
-static STEMMER: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::English));
-
-/// English words that say nothing about a topic: question words, auxiliaries, articles,
-/// pronouns, prepositions. A query drops them, and so do dictionary keys.
-const STOP_EN: &[&str] = &[
-    "a",
-    "about",
-    "an",
-    "and",
-    "are",
-    "as",
-    "at",
-    "be",
-    "by",
-    "can",
-    "could",
-    "did",
-    "do",
-    "does",
-    "for",
-    "from",
-    "had",
-    "has",
-    "have",
-    "he",
-    "her",
-    "his",
-    "how",
-    "i",
-    "if",
-    "in",
-    "is",
-    "it",
-    "its",
-    "me",
-    "my",
-    "of",
-    "on",
-    "one",
-    "one's",
-    "or",
-    "our",
-    "she",
-    "should",
-    "so",
-    "some",
-    "someone",
-    "something",
-    "that",
-    "the",
-    "their",
-    "them",
-    "there",
-    "they",
-    "this",
-    "to",
-    "was",
-    "we",
-    "were",
-    "what",
-    "when",
-    "where",
-    "which",
-    "who",
-    "whom",
-    "why",
-    "will",
-    "with",
-    "would",
-    "you",
-    "your",
-];
-
-/// Whether an English word (lower case) is a stop word.
-pub fn is_stop_en(word: &str) -> bool {
-    STOP_EN.binary_search(&word).is_ok()
-}
-
-/// The stem of an English word (lower case): `pricing` and `price` give `price`.
-pub fn stem(word: &str) -> String {
-    STEMMER.stem(word).into_owned()
-}
 
 /// The key of a sequence of English words: their stems without stop words, joined by spaces.
 pub fn english_key<'w>(words: impl IntoIterator<Item = &'w str>) -> String {
@@ -294,11 +209,6 @@ impl Bilingual {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn stop_words_are_sorted_for_binary_search() {
-        assert!(STOP_EN.windows(2).all(|w| w[0] < w[1]));
-    }
 
     #[test]
     fn senses_are_found_by_binary_search() {

@@ -6,7 +6,7 @@
 //!   [`super::rank`] uses the words to weigh character pairs (a pair across two dictionary
 //!   words, like 程的 in 编程的未来, says little) and to attach synonyms to them.
 //! - **Particles.** Question words and particles (吗, 什么, 的, 怎么, …) standing as words of
-//!   their own are dropped, like English stop words ([`super::dict::is_stop_en`]).
+//!   their own are dropped, like English stop words ([`super::tokenize::is_stop_en`]).
 //! - **Synonyms.** `synonyms.txt`, hand-written: a query word of a group also finds the other
 //!   words of its group, at less weight.
 //! - **Taiwan and Hong Kong vocabulary.** [`regional_variant`] converts the query by phrase with

@@ -19,9 +19,9 @@
 use rustc_hash::FxHashMap;
 
 use super::HitKind;
-use super::dict::{self, Bilingual};
+use super::dict::Bilingual;
 use super::normalize::{compact, plain};
-use super::tokenize::{Term, tokenize};
+use super::tokenize::{Term, stem, tokenize};
 use crate::model::{SectionRef, Talk};
 
 /// Fields of a document, in boost order.
@@ -151,7 +151,7 @@ impl Index {
     /// Words of the vocabulary other than `word` with the same English stem.
     pub fn same_stem<'s>(&'s self, word: &'s str) -> impl Iterator<Item = u32> + 's {
         let own = self.words.get(word).copied();
-        let stem = (!word.chars().any(|c| c.is_ascii_digit())).then(|| dict::stem(word));
+        let stem = (!word.chars().any(|c| c.is_ascii_digit())).then(|| stem(word));
         stem.and_then(|s| self.stems.get(s.as_str()))
             .into_iter()
             .flatten()
@@ -889,7 +889,7 @@ impl Builder {
         let mut stems: FxHashMap<Box<str>, Vec<u32>> = FxHashMap::default();
         for (w, &id) in &self.words {
             if w.chars().all(|c| c.is_ascii_alphabetic()) && w.len() > 3 {
-                stems.entry(dict::stem(w).into()).or_default().push(id);
+                stems.entry(stem(w).into()).or_default().push(id);
             }
         }
         Index {

@@ -4,6 +4,7 @@
 //! - [`normalize`]: folding shared by index and query (NFKC, case, full-width, traditional →
 //!   simplified, Markdown removed);
 //! - [`tokenize`]: words (`GPT-6`, `4.5`, `3D` kept usable) and CJK unigrams and bigrams;
+//!   English stop words and stems;
 //! - [`index`]: the inverted index over every searchable field, built once per load;
 //! - [`dict`]: the bilingual dictionary (a CC-CEDICT subset) and the part of it a library uses;
 //! - [`expand`]: Chinese segmentation of queries, particles, synonyms, Taiwan vocabulary;

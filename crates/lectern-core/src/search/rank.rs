@@ -30,7 +30,7 @@
 
 use super::index::{Index, N_FIELDS, Posting};
 use super::normalize::compact;
-use super::tokenize::{Term, tokenize};
+use super::tokenize::{Term, is_stop_en, tokenize};
 use super::{dict, expand};
 use rustc_hash::FxHashMap;
 use std::sync::Arc;
@@ -196,206 +196,64 @@ enum Tok {
     Uni(char, u32),
 }
 
+/// The words and the CJK runs of a query.
+struct Tokens {
+    /// Every word token, in order (hyphen-joined forms included).
+    words: Vec<String>,
+    /// The runs of neighbouring CJK characters, in order.
+    runs: Vec<Vec<char>>,
+}
+
+/// A word of a CJK run: its first character, its length, and whether it is a particle.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Seg {
+    start: usize,
+    len: usize,
+    particle: bool,
+}
+
+/// What of the query counts, once stop words and particles are known.
+struct Counted<'w> {
+    /// Whether stop words and particles are dropped (they are, unless the query is nothing
+    /// else).
+    drop_stops: bool,
+    /// What a CJK unigram is worth: full weight when the query has one CJK character that
+    /// counts, [`UNIGRAM_FACTOR`] when it has more.
+    uni_factor: f32,
+    /// The words that count, in order.
+    words: Vec<&'w str>,
+}
+
 impl Query {
+    /// Parses a query against the index, in phases: tokens ([`Tokens::read`]), the words of
+    /// its CJK runs ([`segment_run`]), what counts ([`counted`]), the terms of its characters
+    /// and pairs ([`cjk_terms`]) and of its words ([`word_terms`]), then the groups the index
+    /// has ([`Query::from_raw`]).
     pub fn parse(index: &Index, text: &str) -> Query {
-        let mut toks = Vec::new();
-        let mut bigram_at: Vec<u32> = Vec::new();
-        tokenize(text, |t, span| match t {
-            Term::Word(w) => toks.push(Tok::Word(w.to_string())),
-            Term::Uni(c) => toks.push(Tok::Uni(c, span.start)),
-            Term::Bi(..) => bigram_at.push(span.start),
-        });
+        let tokens = Tokens::read(text);
+        let segmented: Vec<Vec<Seg>> = tokens.runs.iter().map(|r| segment_run(r)).collect();
+        let counted = counted(&tokens.words, &tokens.runs, &segmented);
         let mut raw: Vec<Raw> = Vec::new();
-        let words: Vec<&str> = toks
-            .iter()
-            .filter_map(|t| match t {
-                Tok::Word(w) => Some(w.as_str()),
-                Tok::Uni(..) => None,
-            })
-            .collect();
-        let runs = cjk_runs(&toks, &bigram_at);
-        // Stop words and particles count for nothing, unless the query is nothing else.
-        let content_words: Vec<&str> = words
-            .iter()
-            .copied()
-            .filter(|w| !dict::is_stop_en(w))
-            .collect();
-        let segmented: Vec<Vec<(usize, usize, bool)>> = runs
-            .iter()
-            .map(|run| {
-                let mut at = 0;
-                expand::segment(run)
-                    .into_iter()
-                    .map(|len| {
-                        let w: String = run[at..at + len].iter().collect();
-                        at += len;
-                        (at - len, len, expand::is_particle(&w))
-                    })
-                    .collect()
-            })
-            .collect();
-        let content_cjk: usize = segmented
-            .iter()
-            .flatten()
-            .filter(|s| !s.2)
-            .map(|s| s.1)
-            .sum();
-        let drop_stops = !content_words.is_empty() || content_cjk > 0;
-        let n_cjk = if drop_stops {
-            content_cjk
-        } else {
-            runs.iter().map(Vec::len).sum()
-        };
-        let uni_factor = if n_cjk > 1 { UNIGRAM_FACTOR } else { 1.0 };
-        for (run, segs) in runs.iter().zip(&segmented) {
-            // Per character: its segment (start, len, particle).
-            let seg_of: Vec<(usize, usize, bool)> = segs
-                .iter()
-                .flat_map(|&s| std::iter::repeat_n(s, s.1))
-                .collect();
-            let dropped = |i: usize| drop_stops && seg_of[i].2;
-            // A character that is a word of its own between words (最 in 最担心, 更 in
-            // 经济更平等), not one of several in a row (安荃 in the typo 生物安荃).
-            let single = |j: usize| seg_of[j].1 == 1 && !dropped(j);
-            let lone = |j: usize| {
-                single(j) && (j == 0 || !single(j - 1)) && (j + 1 >= run.len() || !single(j + 1))
-            };
-            for (i, &c) in run.iter().enumerate() {
-                if dropped(i) {
-                    continue;
-                }
-                push_raw(&mut raw, RawTerm::Cjk(c as u64), uni_factor, Vec::new());
-                if i == 0 || dropped(i - 1) {
-                    continue;
-                }
-                let (s0, s1) = (seg_of[i - 1], seg_of[i]);
-                let key = Term::Bi(run[i - 1], c).cjk_key().unwrap_or(0);
-                let (factor, extra) = if s0 == s1 {
-                    let word: String = run[s1.0..s1.0 + s1.1].iter().collect();
-                    (1.0, word_expansions(index, &word))
-                } else if (s0.1 >= 2 || lone(i - 1)) && (s1.1 >= 2 || lone(i)) {
-                    (CROSS_FACTOR, Vec::new())
-                } else {
-                    (1.0, Vec::new())
-                };
-                push_raw(&mut raw, RawTerm::Cjk(key), factor, extra);
-            }
+        for (run, segs) in tokens.runs.iter().zip(&segmented) {
+            cjk_terms(index, run, segs, &counted, &mut raw);
         }
-        // Latin words: the dictionary is read over runs of content words, longest match first.
-        let plain_words: Vec<&str> = (if drop_stops { &content_words } else { &words })
-            .iter()
-            .copied()
-            .filter(|w| !is_joined(w, &words))
-            .collect();
-        let mut dict_extra: Vec<Vec<(Expansion, f32)>> = vec![Vec::new(); plain_words.len()];
-        let bilingual = index.bilingual();
-        let mut i = 0;
-        while i < plain_words.len() {
-            let mut step = 1;
-            for n in (1..=bilingual.max_words.min(plain_words.len() - i)).rev() {
-                let key = dict::english_key(plain_words[i..i + n].iter().copied());
-                let lookup = |key: &str, scale: f32| -> Vec<(Expansion, f32)> {
-                    bilingual
-                        .lookup(key)
-                        .map(|(head, how)| {
-                            let f = match how {
-                                dict::Match::Sense => DICT_FACTOR,
-                                dict::Match::Prefix => DICT_PREFIX_FACTOR,
-                            };
-                            (Expansion::Phrase(head.to_string()), f * scale)
-                        })
-                        .collect()
-                };
-                let mut found = lookup(&key, 1.0);
-                if found.is_empty() && n == 1 {
-                    // An agent noun the dictionary lacks (`investor`): its verb (`invest`), at
-                    // less weight.
-                    if let Some(root) = agent_root(plain_words[i]) {
-                        found =
-                            lookup(&dict::english_key([root]), DICT_PREFIX_FACTOR / DICT_FACTOR);
-                    }
-                }
-                if found.is_empty() {
-                    continue;
-                }
-                found.truncate(MAX_EXPANSIONS);
-                for e in &mut dict_extra[i..i + n] {
-                    e.extend(found.iter().cloned());
-                }
-                step = n;
-                break;
-            }
-            i += step;
-        }
-        for w in (if drop_stops { &content_words } else { &words }).iter() {
-            let extra = plain_words
-                .iter()
-                .position(|p| p == w)
-                .map(|k| dict_extra[k].clone())
-                .unwrap_or_default();
-            push_raw(&mut raw, RawTerm::Word(w.to_string()), 1.0, extra);
-        }
+        word_terms(index, &tokens.words, &counted.words, &mut raw);
         Query::from_raw(index, raw, compact(text))
     }
 
+    /// The groups of the terms: each term with the alternatives the index has
+    /// ([`alternatives`]), and the terms it lacks at the weight [`weigh_missing`] gives them.
     fn from_raw(index: &Index, raw: Vec<Raw>, compact: String) -> Query {
         // A word's expansions are attached to each of its character pairs: intersect the
         // posting lists of each phrase once.
         let mut phrases: FxHashMap<String, Option<Alt>> = FxHashMap::default();
         let mut groups: Vec<Group> = Vec::new();
         let mut missing: Vec<f32> = Vec::new();
-        for Raw {
-            term,
-            factor,
-            extra,
-        } in raw
-        {
-            let mut alts: Vec<Alt> = match &term {
-                RawTerm::Cjk(key) => index
-                    .term_id_cjk(*key)
-                    .map(|id| vec![Alt::term(index, id, factor)])
-                    .unwrap_or_default(),
-                RawTerm::Word(w) => match index.term_id(Term::Word(w)) {
-                    Some(id) => vec![Alt::term(index, id, factor)],
-                    None => fuzzy_alternatives(index, w)
-                        .into_iter()
-                        .map(|(id, f)| Alt::term(index, id, f))
-                        .collect(),
-                },
-            };
-            // A helper unigram found in a quarter of the documents says nothing and costs the
-            // longest posting lists: leave it out.
-            if factor < 1.0
-                && matches!(term, RawTerm::Cjk(_))
-                && extra.is_empty()
-                && alts.iter().any(|a| a.df as usize * 4 > index.n_docs())
-            {
+        for r in raw {
+            let factor = r.factor;
+            let Some(alts) = alternatives(index, r, &mut phrases) else {
                 continue;
-            }
-            if let RawTerm::Word(w) = &term {
-                for id in index.same_stem(w) {
-                    if !alts.iter().any(|a| a.terms == [id]) {
-                        alts.push(Alt::term(index, id, STEM_FACTOR));
-                    }
-                }
-            }
-            for (e, f) in extra {
-                let alt = match &e {
-                    Expansion::Phrase(p) => phrases
-                        .entry(p.clone())
-                        .or_insert_with(|| Alt::phrase(index, p, 1.0))
-                        .clone()
-                        .map(|a| Alt { factor: f, ..a }),
-                    Expansion::Word(w) => index
-                        .term_id(Term::Word(w))
-                        .map(|id| Alt::term(index, id, f)),
-                };
-                if let Some(alt) = alt {
-                    if !alts.iter().any(|a| a.terms == alt.terms) {
-                        alts.push(alt);
-                    }
-                }
-            }
+            };
             if alts.is_empty() {
                 missing.push(factor);
                 continue;
@@ -406,19 +264,7 @@ impl Query {
                 .fold(0.0, f32::max);
             groups.push(Group { alts, weight });
         }
-        // A part of the query the index does not have counts as much as the rarest part it
-        // has (or the rarest possible term when it has none): it must weigh in the coverage, but
-        // not by an idf that grows with the size of the library.
-        let rarest_found = groups
-            .iter()
-            .flat_map(|g| g.alts.iter())
-            .map(|a| index.idf(a.df))
-            .fold(None, |m: Option<f32>, x| Some(m.map_or(x, |m| m.max(x))))
-            .unwrap_or_else(|| index.idf(1));
-        groups.extend(missing.into_iter().map(|factor| Group {
-            alts: Vec::new(),
-            weight: factor * rarest_found,
-        }));
+        weigh_missing(index, &mut groups, missing);
         Query { groups, compact }
     }
 
@@ -444,6 +290,266 @@ impl Query {
             .flat_map(|g| g.alts.iter())
             .flat_map(|a| a.terms.iter().map(move |&t| (t, a.factor)))
     }
+}
+
+impl Tokens {
+    /// Tokenises the query as the index does, keeping its words and regrouping its CJK
+    /// unigrams into runs.
+    fn read(text: &str) -> Tokens {
+        let mut toks = Vec::new();
+        let mut bigram_at: Vec<u32> = Vec::new();
+        tokenize(text, |t, span| match t {
+            Term::Word(w) => toks.push(Tok::Word(w.to_string())),
+            Term::Uni(c) => toks.push(Tok::Uni(c, span.start)),
+            Term::Bi(..) => bigram_at.push(span.start),
+        });
+        let runs = cjk_runs(&toks, &bigram_at);
+        let words = toks
+            .into_iter()
+            .filter_map(|t| match t {
+                Tok::Word(w) => Some(w),
+                Tok::Uni(..) => None,
+            })
+            .collect();
+        Tokens { words, runs }
+    }
+}
+
+/// Cuts a CJK run into dictionary words ([`expand::segment`]), marking the particles.
+fn segment_run(run: &[char]) -> Vec<Seg> {
+    let mut at = 0;
+    expand::segment(run)
+        .into_iter()
+        .map(|len| {
+            let w: String = run[at..at + len].iter().collect();
+            at += len;
+            Seg {
+                start: at - len,
+                len,
+                particle: expand::is_particle(&w),
+            }
+        })
+        .collect()
+}
+
+/// Decides what counts: stop words and particles count for nothing, unless the query is
+/// nothing else.
+fn counted<'w>(words: &'w [String], runs: &[Vec<char>], segmented: &[Vec<Seg>]) -> Counted<'w> {
+    let content_words: Vec<&str> = words
+        .iter()
+        .map(String::as_str)
+        .filter(|w| !is_stop_en(w))
+        .collect();
+    let content_cjk: usize = segmented
+        .iter()
+        .flatten()
+        .filter(|s| !s.particle)
+        .map(|s| s.len)
+        .sum();
+    let drop_stops = !content_words.is_empty() || content_cjk > 0;
+    let n_cjk = if drop_stops {
+        content_cjk
+    } else {
+        runs.iter().map(Vec::len).sum()
+    };
+    Counted {
+        drop_stops,
+        uni_factor: if n_cjk > 1 { UNIGRAM_FACTOR } else { 1.0 },
+        words: if drop_stops {
+            content_words
+        } else {
+            words.iter().map(String::as_str).collect()
+        },
+    }
+}
+
+/// The terms of a CJK run: a unigram per character and a pair per neighbours that count, a
+/// pair inside a word carrying the word's expansions, a pair across two words a helper
+/// ([`CROSS_FACTOR`]).
+fn cjk_terms(index: &Index, run: &[char], segs: &[Seg], counted: &Counted, raw: &mut Vec<Raw>) {
+    // Per character: its segment.
+    let seg_of: Vec<Seg> = segs
+        .iter()
+        .flat_map(|&s| std::iter::repeat_n(s, s.len))
+        .collect();
+    let dropped = |i: usize| counted.drop_stops && seg_of[i].particle;
+    // A character that is a word of its own between words (最 in 最担心, 更 in
+    // 经济更平等), not one of several in a row (安荃 in the typo 生物安荃).
+    let single = |j: usize| seg_of[j].len == 1 && !dropped(j);
+    let lone = |j: usize| {
+        single(j) && (j == 0 || !single(j - 1)) && (j + 1 >= run.len() || !single(j + 1))
+    };
+    for (i, &c) in run.iter().enumerate() {
+        if dropped(i) {
+            continue;
+        }
+        push_raw(raw, RawTerm::Cjk(c as u64), counted.uni_factor, Vec::new());
+        if i == 0 || dropped(i - 1) {
+            continue;
+        }
+        let (s0, s1) = (seg_of[i - 1], seg_of[i]);
+        let key = Term::Bi(run[i - 1], c).cjk_key().unwrap_or(0);
+        let (factor, extra) = if s0 == s1 {
+            let word: String = run[s1.start..s1.start + s1.len].iter().collect();
+            (1.0, word_expansions(index, &word))
+        } else if (s0.len >= 2 || lone(i - 1)) && (s1.len >= 2 || lone(i)) {
+            (CROSS_FACTOR, Vec::new())
+        } else {
+            (1.0, Vec::new())
+        };
+        push_raw(raw, RawTerm::Cjk(key), factor, extra);
+    }
+}
+
+/// The terms of the words that count, each with the dictionary's Chinese for it
+/// ([`dictionary_expansions`]); hyphen-joined forms are left to their parts there.
+fn word_terms(index: &Index, words: &[String], counted: &[&str], raw: &mut Vec<Raw>) {
+    let all: Vec<&str> = words.iter().map(String::as_str).collect();
+    let plain: Vec<&str> = counted
+        .iter()
+        .copied()
+        .filter(|w| !is_joined(w, &all))
+        .collect();
+    let dict_extra = dictionary_expansions(index, &plain);
+    for w in counted {
+        let extra = plain
+            .iter()
+            .position(|p| p == w)
+            .map(|k| dict_extra[k].clone())
+            .unwrap_or_default();
+        push_raw(raw, RawTerm::Word(w.to_string()), 1.0, extra);
+    }
+}
+
+/// Per word, the dictionary's Chinese words for it, read over runs of words longest match
+/// first: a word inside a matched run gets the run's words.
+fn dictionary_expansions(index: &Index, words: &[&str]) -> Vec<Vec<(Expansion, f32)>> {
+    let mut dict_extra: Vec<Vec<(Expansion, f32)>> = vec![Vec::new(); words.len()];
+    let bilingual = index.bilingual();
+    let mut i = 0;
+    while i < words.len() {
+        let mut step = 1;
+        for n in (1..=bilingual.max_words.min(words.len() - i)).rev() {
+            let key = dict::english_key(words[i..i + n].iter().copied());
+            let mut found = dictionary_lookup(bilingual, &key, 1.0);
+            if found.is_empty() && n == 1 {
+                // An agent noun the dictionary lacks (`investor`): its verb (`invest`), at
+                // less weight.
+                if let Some(root) = agent_root(words[i]) {
+                    found = dictionary_lookup(
+                        bilingual,
+                        &dict::english_key([root]),
+                        DICT_PREFIX_FACTOR / DICT_FACTOR,
+                    );
+                }
+            }
+            if found.is_empty() {
+                continue;
+            }
+            found.truncate(MAX_EXPANSIONS);
+            for e in &mut dict_extra[i..i + n] {
+                e.extend(found.iter().cloned());
+            }
+            step = n;
+            break;
+        }
+        i += step;
+    }
+    dict_extra
+}
+
+/// The library's Chinese words for an English key, as phrases weighed by how the key matched
+/// their sense, times `scale`.
+fn dictionary_lookup(bilingual: &dict::Bilingual, key: &str, scale: f32) -> Vec<(Expansion, f32)> {
+    bilingual
+        .lookup(key)
+        .map(|(head, how)| {
+            let f = match how {
+                dict::Match::Sense => DICT_FACTOR,
+                dict::Match::Prefix => DICT_PREFIX_FACTOR,
+            };
+            (Expansion::Phrase(head.to_string()), f * scale)
+        })
+        .collect()
+}
+
+/// The alternatives of a term the index has: itself (or its typo neighbours, for a word
+/// missing from the vocabulary), words of the same stem, and its expansions. `None` for a
+/// helper unigram too common to say anything; an empty list for a term the index lacks.
+fn alternatives(
+    index: &Index,
+    raw: Raw,
+    phrases: &mut FxHashMap<String, Option<Alt>>,
+) -> Option<Vec<Alt>> {
+    let Raw {
+        term,
+        factor,
+        extra,
+    } = raw;
+    let mut alts: Vec<Alt> = match &term {
+        RawTerm::Cjk(key) => index
+            .term_id_cjk(*key)
+            .map(|id| vec![Alt::term(index, id, factor)])
+            .unwrap_or_default(),
+        RawTerm::Word(w) => match index.term_id(Term::Word(w)) {
+            Some(id) => vec![Alt::term(index, id, factor)],
+            None => fuzzy_alternatives(index, w)
+                .into_iter()
+                .map(|(id, f)| Alt::term(index, id, f))
+                .collect(),
+        },
+    };
+    // A helper unigram found in a quarter of the documents says nothing and costs the
+    // longest posting lists: leave it out.
+    if factor < 1.0
+        && matches!(term, RawTerm::Cjk(_))
+        && extra.is_empty()
+        && alts.iter().any(|a| a.df as usize * 4 > index.n_docs())
+    {
+        return None;
+    }
+    if let RawTerm::Word(w) = &term {
+        for id in index.same_stem(w) {
+            if !alts.iter().any(|a| a.terms == [id]) {
+                alts.push(Alt::term(index, id, STEM_FACTOR));
+            }
+        }
+    }
+    for (e, f) in extra {
+        let alt = match &e {
+            Expansion::Phrase(p) => phrases
+                .entry(p.clone())
+                .or_insert_with(|| Alt::phrase(index, p, 1.0))
+                .clone()
+                .map(|a| Alt { factor: f, ..a }),
+            Expansion::Word(w) => index
+                .term_id(Term::Word(w))
+                .map(|id| Alt::term(index, id, f)),
+        };
+        if let Some(alt) = alt {
+            if !alts.iter().any(|a| a.terms == alt.terms) {
+                alts.push(alt);
+            }
+        }
+    }
+    Some(alts)
+}
+
+/// Adds a group without alternatives for each term the index lacks (`missing`, their
+/// factors). A part of the query the index does not have counts as much as the rarest part it
+/// has (or the rarest possible term when it has none): it must weigh in the coverage, but not
+/// by an idf that grows with the size of the library.
+fn weigh_missing(index: &Index, groups: &mut Vec<Group>, missing: Vec<f32>) {
+    let rarest_found = groups
+        .iter()
+        .flat_map(|g| g.alts.iter())
+        .map(|a| index.idf(a.df))
+        .fold(None, |m: Option<f32>, x| Some(m.map_or(x, |m| m.max(x))))
+        .unwrap_or_else(|| index.idf(1));
+    groups.extend(missing.into_iter().map(|factor| Group {
+        alts: Vec::new(),
+        weight: factor * rarest_found,
+    }));
 }
 
 /// Adds a term, or merges it with the same term seen before (the larger factor, both
