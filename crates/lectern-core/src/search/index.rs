@@ -21,6 +21,7 @@ use rustc_hash::FxHashMap;
 use super::HitKind;
 use super::dict::Bilingual;
 use super::normalize::{compact, plain};
+use super::pinyin::Readings;
 use super::tokenize::{Term, stem, tokenize};
 use crate::model::{SectionRef, Talk};
 
@@ -93,6 +94,11 @@ pub struct Index {
     stems: FxHashMap<Box<str>, Vec<u32>>,
     /// The dictionary entries the library uses.
     bilingual: Bilingual,
+    /// The readings of the words and characters the library uses.
+    readings: Readings,
+    /// Per entry of `titles`: the title spelled in pinyin and its initials
+    /// ([`Readings::spell`]), for titles with Chinese.
+    pub(super) title_pinyin: Vec<Option<(String, String)>>,
 }
 
 /// One entry of a posting list.
@@ -140,12 +146,26 @@ impl Index {
         let mut index = b.finish();
         index.titles = titles;
         index.bilingual = Bilingual::build(|a, b| index.has_pair(a, b));
+        index.readings = Readings::build(
+            |a, b| index.has_pair(a, b),
+            |c| index.term_id(Term::Uni(c)).is_some(),
+        );
+        index.title_pinyin = talks
+            .iter()
+            .flat_map(|t| &t.sections)
+            .map(|s| index.readings.spell(&s.title))
+            .collect();
         index
     }
 
     /// The dictionary entries the library uses.
     pub fn bilingual(&self) -> &Bilingual {
         &self.bilingual
+    }
+
+    /// The readings of the words and characters the library uses.
+    pub fn readings(&self) -> &Readings {
+        &self.readings
     }
 
     /// Words of the vocabulary other than `word` with the same English stem.
@@ -245,6 +265,13 @@ impl Index {
             + titles
             + self.stems.capacity() * 48
             + self.bilingual.heap_bytes()
+            + self.readings.heap_bytes()
+            + self
+                .title_pinyin
+                .iter()
+                .flatten()
+                .map(|(f, i)| f.capacity() + i.capacity() + 48)
+                .sum::<usize>()
     }
 }
 
@@ -904,6 +931,8 @@ impl Builder {
             titles: Vec::new(),
             stems,
             bilingual: Bilingual::default(),
+            readings: Readings::default(),
+            title_pinyin: Vec::new(),
         }
     }
 }

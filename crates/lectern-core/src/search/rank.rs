@@ -30,7 +30,8 @@
 
 use super::index::{Index, N_FIELDS, Posting};
 use super::normalize::compact;
-use super::tokenize::{Term, is_stop_en, tokenize};
+use super::pinyin::{self, How, Piece};
+use super::tokenize::{Term, is_stop_en, max_typos, tokenize};
 use super::{dict, expand};
 use rustc_hash::FxHashMap;
 use std::sync::Arc;
@@ -53,6 +54,10 @@ pub const DICT_FACTOR: f32 = 0.6;
 pub const DICT_PREFIX_FACTOR: f32 = 0.45;
 /// What a synonym of a query word is worth.
 pub const SYNONYM_FACTOR: f32 = 0.6;
+/// What a Chinese word of the library read from a query's pinyin is worth (`shengwu` for 生物).
+pub const PINYIN_FACTOR: f32 = 0.55;
+/// What a Chinese word found by the initials of its syllables is worth (`swaq` for 生物安全).
+pub const INITIALS_FACTOR: f32 = 0.4;
 /// What another word of the vocabulary with the same English stem is worth (`hire`, `hiring`).
 pub const STEM_FACTOR: f32 = 0.8;
 /// At most this many dictionary words or synonyms per query term.
@@ -66,18 +71,6 @@ const PHRASE_CANDIDATES: usize = 10;
 pub const MIN_COVERAGE: f32 = 0.45;
 /// Hits scoring under this share of the best hit are dropped as noise.
 const MIN_RELATIVE_SCORE: f32 = 0.2;
-
-/// How many typos a word of `len` characters may have: none for short words and numbers.
-pub fn max_typos(word: &str) -> usize {
-    if word.chars().any(|c| c.is_ascii_digit()) {
-        return 0;
-    }
-    match word.chars().count() {
-        0..=3 => 0,
-        4..=7 => 1,
-        _ => 2,
-    }
-}
 
 /// One way of matching a group: a term, or a phrase (several character pairs that must all
 /// occur in a document: a Chinese word reached through a synonym or the dictionary).
@@ -226,19 +219,28 @@ struct Counted<'w> {
 
 impl Query {
     /// Parses a query against the index, in phases: tokens ([`Tokens::read`]), the words of
-    /// its CJK runs ([`segment_run`]), what counts ([`counted`]), the terms of its characters
-    /// and pairs ([`cjk_terms`]) and of its words ([`word_terms`]), then the groups the index
-    /// has ([`Query::from_raw`]).
+    /// its CJK runs ([`segment_run`]), what counts ([`counted`]), the parts typed in pinyin
+    /// ([`pinyin_pieces`]), the terms of its characters and pairs ([`cjk_terms`]), of its words
+    /// ([`word_terms`]) and of its pinyin ([`pinyin_terms`]), then the groups the index has
+    /// ([`Query::from_raw`]).
     pub fn parse(index: &Index, text: &str) -> Query {
-        let tokens = Tokens::read(text);
+        let text = pinyin::join_umlaut(text);
+        let tokens = Tokens::read(&text);
         let segmented: Vec<Vec<Seg>> = tokens.runs.iter().map(|r| segment_run(r)).collect();
-        let counted = counted(&tokens.words, &tokens.runs, &segmented);
+        let mut counted = counted(&tokens.words, &tokens.runs, &segmented);
+        let pieces = pinyin_pieces(index, &tokens.words);
+        counted.words.retain(|w| {
+            !pieces
+                .iter()
+                .any(|p| p.replaces && p.words.clone().any(|k| tokens.words[k] == *w))
+        });
         let mut raw: Vec<Raw> = Vec::new();
         for (run, segs) in tokens.runs.iter().zip(&segmented) {
             cjk_terms(index, run, segs, &counted, &mut raw);
         }
-        word_terms(index, &tokens.words, &counted.words, &mut raw);
-        Query::from_raw(index, raw, compact(text))
+        word_terms(index, &tokens.words, &counted.words, &pieces, &mut raw);
+        pinyin_terms(&pieces, &mut raw);
+        Query::from_raw(index, raw, compact(&text))
     }
 
     /// The groups of the terms: each term with the alternatives the index has
@@ -402,8 +404,15 @@ fn cjk_terms(index: &Index, run: &[char], segs: &[Seg], counted: &Counted, raw: 
 }
 
 /// The terms of the words that count, each with the dictionary's Chinese for it
-/// ([`dictionary_expansions`]); hyphen-joined forms are left to their parts there.
-fn word_terms(index: &Index, words: &[String], counted: &[&str], raw: &mut Vec<Raw>) {
+/// ([`dictionary_expansions`]; hyphen-joined forms are left to their parts there) and the
+/// words its pinyin with a typo reads as.
+fn word_terms(
+    index: &Index,
+    words: &[String],
+    counted: &[&str],
+    pieces: &[Piece],
+    raw: &mut Vec<Raw>,
+) {
     let all: Vec<&str> = words.iter().map(String::as_str).collect();
     let plain: Vec<&str> = counted
         .iter()
@@ -412,13 +421,56 @@ fn word_terms(index: &Index, words: &[String], counted: &[&str], raw: &mut Vec<R
         .collect();
     let dict_extra = dictionary_expansions(index, &plain);
     for w in counted {
-        let extra = plain
+        let mut extra = plain
             .iter()
             .position(|p| p == w)
             .map(|k| dict_extra[k].clone())
             .unwrap_or_default();
+        for p in pieces
+            .iter()
+            .filter(|p| !p.replaces && words[p.words.start] == *w)
+        {
+            extra.extend(piece_phrases(p));
+        }
         push_raw(raw, RawTerm::Word(w.to_string()), 1.0, extra);
     }
+}
+
+/// The parts of the query typed in pinyin ([`pinyin::read_query`]); a word counts as English,
+/// and is not read as pinyin alone, when it is a stop word, a word of the vocabulary or an
+/// English word the dictionary has for the library.
+fn pinyin_pieces(index: &Index, words: &[String]) -> Vec<Piece> {
+    let bilingual = index.bilingual();
+    let is_english = |w: &str| {
+        is_stop_en(w)
+            || index.term_id(Term::Word(w)).is_some()
+            || bilingual.lookup(&dict::english_key([w])).next().is_some()
+    };
+    pinyin::read_query(index.readings(), words, &is_english, &|a, b| {
+        index.has_pair(a, b)
+    })
+}
+
+/// The terms of the pinyin pieces that stand in for their words: one group each, matched by
+/// the library's words they read as (none for pinyin it has no word for, which then weighs as
+/// a missing part of the query).
+fn pinyin_terms(pieces: &[Piece], raw: &mut Vec<Raw>) {
+    for p in pieces.iter().filter(|p| p.replaces) {
+        push_raw(raw, RawTerm::Pinyin(p.key.clone()), 1.0, piece_phrases(p));
+    }
+}
+
+/// A pinyin piece's words as phrases, worth what its reading is worth.
+fn piece_phrases(p: &Piece) -> Vec<(Expansion, f32)> {
+    let factor = match p.how {
+        How::Full | How::Unread => PINYIN_FACTOR,
+        How::Initials => INITIALS_FACTOR,
+        How::Typo(d) => PINYIN_FACTOR * FUZZY_FACTOR[d.clamp(1, 2) - 1],
+    };
+    p.heads
+        .iter()
+        .map(|h| (Expansion::Phrase(h.clone()), factor))
+        .collect()
 }
 
 /// Per word, the dictionary's Chinese words for it, read over runs of words longest match
@@ -498,6 +550,7 @@ fn alternatives(
                 .map(|(id, f)| Alt::term(index, id, f))
                 .collect(),
         },
+        RawTerm::Pinyin(_) => Vec::new(),
     };
     // A helper unigram found in a quarter of the documents says nothing and costs the
     // longest posting lists: leave it out.
@@ -637,6 +690,8 @@ fn cjk_runs(toks: &[Tok], bigram_at: &[u32]) -> Vec<Vec<char>> {
 enum RawTerm {
     Word(String),
     Cjk(u64),
+    /// Pinyin standing in for words of the query, named by its folded letters.
+    Pinyin(String),
 }
 
 /// Vocabulary words within [`max_typos`] of `w`, closest first, at most three.

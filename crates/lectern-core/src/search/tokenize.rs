@@ -270,6 +270,19 @@ pub fn stem(word: &str) -> String {
     STEMMER.stem(word).into_owned()
 }
 
+/// How many typos a word of `len` characters may have: none for short words and numbers
+/// (search and pinyin both read typos this way).
+pub fn max_typos(word: &str) -> usize {
+    if word.chars().any(|c| c.is_ascii_digit()) {
+        return 0;
+    }
+    match word.chars().count() {
+        0..=3 => 0,
+        4..=7 => 1,
+        _ => 2,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
