@@ -454,6 +454,41 @@ fn cross_language_table() {
     assert!(f.dishonest.is_empty(), "{:?}", f.dishonest);
 }
 
+/// Issue 26: every autocomplete takes pinyin: `/topic`'s sections (full pinyin, tone marks,
+/// initials, ü as v), and the talks and tags of `/quote` and `/topics`; English keeps its place.
+#[test]
+fn autocomplete_takes_pinyin() {
+    let lib = seed();
+    for (typed, want) in [
+        ("shengwu", "13 · 生物安全与韧性策略"),
+        ("shēngwù ānquán", "13 · 生物安全与韧性策略"),
+        ("swaq", "13 · 生物安全与韧性策略"),
+        ("huchenghe", "8 · 创业公司的护城河"),
+        ("renxing celve", "13 · 生物安全与韧性策略"),
+        ("youer", "16 · 幼儿与技术"),
+    ] {
+        let choices = search::autocomplete(&lib, typed);
+        assert_eq!(
+            choices.first().map(|c| c.label.as_str()),
+            Some(want),
+            "{typed}"
+        );
+    }
+    // The title's own letters come before pinyin that happens to match.
+    assert_eq!(
+        search::autocomplete(&lib, "AI")[0].label,
+        "2 · AI 时代的 GTM 挑战"
+    );
+    let talk = lib.talk_choices("kaifazhe", 5);
+    assert_eq!(talk.len(), 1, "{talk:?}");
+    let tags: Vec<String> = lib
+        .tag_choices("ruanjian", 5)
+        .into_iter()
+        .map(|c| c.label)
+        .collect();
+    assert!(tags.iter().any(|t| t.contains("软件工程")), "{tags:?}");
+}
+
 /// A section found through the dictionary or a synonym scores less than the same section found
 /// by its own words.
 #[test]
