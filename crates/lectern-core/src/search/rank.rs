@@ -98,7 +98,13 @@ impl Alt {
     /// The phrase of the (folded) CJK word `word`, if the index holds it.
     fn phrase(index: &Index, word: &str, factor: f32) -> Option<Alt> {
         let chars: Vec<char> = word.chars().collect();
-        if chars.len() < 2 {
+        if let [c] = chars[..] {
+            // One character (a curated meaning): its unigram.
+            return index
+                .term_id(Term::Uni(c))
+                .map(|id| Alt::term(index, id, factor));
+        }
+        if chars.is_empty() {
             return None;
         }
         let terms: Vec<u32> = chars
@@ -483,17 +489,20 @@ fn dictionary_expansions(index: &Index, words: &[&str]) -> Vec<Vec<(Expansion, f
         let mut step = 1;
         for n in (1..=bilingual.max_words.min(words.len() - i)).rev() {
             let key = dict::english_key(words[i..i + n].iter().copied());
-            let mut found = dictionary_lookup(bilingual, &key, 1.0);
+            let mut found = meanings(bilingual, &key, 1.0);
             if found.is_empty() && n == 1 {
                 // An agent noun the dictionary lacks (`investor`): its verb (`invest`), at
                 // less weight.
                 if let Some(root) = agent_root(words[i]) {
-                    found = dictionary_lookup(
+                    found = meanings(
                         bilingual,
                         &dict::english_key([root]),
                         DICT_PREFIX_FACTOR / DICT_FACTOR,
                     );
                 }
+            }
+            if found.is_empty() && n == 1 {
+                found = compound(index, words[i]);
             }
             if found.is_empty() {
                 continue;
@@ -508,6 +517,65 @@ fn dictionary_expansions(index: &Index, words: &[&str]) -> Vec<Vec<(Expansion, f
         i += step;
     }
     dict_extra
+}
+
+/// The library's Chinese words for an English key: the dictionary's ([`dictionary_lookup`]),
+/// then the curated list's ([`expand::english_meanings`]: Chinese as it is, at
+/// [`DICT_FACTOR`], English through the dictionary), times `scale`.
+fn meanings(bilingual: &dict::Bilingual, key: &str, scale: f32) -> Vec<(Expansion, f32)> {
+    let mut found = dictionary_lookup(bilingual, key, scale);
+    for m in expand::english_meanings(key) {
+        let more = match m {
+            expand::Meaning::Chinese(c) => {
+                vec![(Expansion::Phrase(c.clone()), DICT_FACTOR * scale)]
+            }
+            expand::Meaning::English(k) => dictionary_lookup(bilingual, k, scale),
+        };
+        for e in more {
+            if !found.iter().any(|f| f.0 == e.0) {
+                found.push(e);
+            }
+        }
+    }
+    found
+}
+
+/// A compound or an affixed word the dictionary lacks (`biosecurity`, `cybersecurity`): cut
+/// in two parts that both have meanings ([`meanings`]), the first part as long as possible,
+/// and read as their Chinese joined (生物 + 安全), where the library has the join; worth
+/// [`DICT_PREFIX_FACTOR`]. Words of fewer than six letters are not cut.
+fn compound(index: &Index, word: &str) -> Vec<(Expansion, f32)> {
+    let bilingual = index.bilingual();
+    if word.len() < 6 || !word.chars().all(|c| c.is_ascii_lowercase()) {
+        return Vec::new();
+    }
+    let chinese = |part: &str| -> Vec<String> {
+        meanings(bilingual, &dict::english_key([part]), 1.0)
+            .into_iter()
+            .filter_map(|(e, _)| match e {
+                Expansion::Phrase(p) => Some(p),
+                Expansion::Word(_) => None,
+            })
+            .collect()
+    };
+    for cut in (3..=word.len() - 3).rev() {
+        let (a, b) = word.split_at(cut);
+        let (ca, cb) = (chinese(a), chinese(b));
+        let mut joined = Vec::new();
+        for x in &ca {
+            for y in &cb {
+                let join = x.chars().last().zip(y.chars().next());
+                if join.is_some_and(|(l, f)| index.has_pair(l, f)) {
+                    joined.push((Expansion::Phrase(format!("{x}{y}")), DICT_PREFIX_FACTOR));
+                }
+            }
+        }
+        if !joined.is_empty() {
+            joined.truncate(MAX_EXPANSIONS);
+            return joined;
+        }
+    }
+    Vec::new()
 }
 
 /// The library's Chinese words for an English key, as phrases weighed by how the key matched
