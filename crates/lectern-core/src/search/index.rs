@@ -39,13 +39,14 @@ pub enum Field {
     /// The talk's title.
     TalkTitle = 4,
     /// English the write-up gives a section besides its text: the words of its infographic's
-    /// file name (`01-infographic-jevons-paradox.png`) and the image's alt text.
-    Alias = 5,
+    /// file name (`01-infographic-jevons-paradox.png`) and the image's alt text. (Not the
+    /// aliases a write-up may name for a talk or section, issue 26: those would weigh like titles.)
+    Gloss = 5,
 }
 
 pub const N_FIELDS: usize = 6;
 
-/// How much a match in each field counts, in [`Field`] order. An alias counts less than the
+/// How much a match in each field counts, in [`Field`] order. A gloss counts less than the
 /// body: it names the section's topic, but in a few words chosen for a file name.
 pub const BOOSTS: [f32; N_FIELDS] = [4.0, 2.0, 1.5, 1.0, 1.0, 0.8];
 
@@ -299,7 +300,7 @@ fn index_talk(b: &mut Builder, t: u32, talk: &Talk) {
             b.add(Field::Quote, q);
         }
         if let Some(image) = &s.infographic {
-            b.add(Field::Alias, &image_alias(&image.url, &image.alt));
+            b.add(Field::Gloss, &image_gloss(&image.url, &image.alt));
         }
         b.end_doc();
     }
@@ -474,10 +475,10 @@ impl<'p> Reused<'p> {
     }
 }
 
-/// The alias text of a section's image: the words of its file name without the numbering and
+/// The gloss text of a section's image: the words of its file name without the numbering and
 /// the boilerplate (`01-infographic-jevons-paradox.png` gives `jevons paradox`), and its alt text
 /// without the `Image 3:` label.
-fn image_alias(url: &str, alt: &str) -> String {
+fn image_gloss(url: &str, alt: &str) -> String {
     let file = url.rsplit('/').next().unwrap_or("");
     let stem = file.rsplit_once('.').map_or(file, |(s, _)| s);
     let mut out: Vec<&str> = stem
@@ -1100,15 +1101,15 @@ mod tests {
     }
 
     #[test]
-    fn image_alias_keeps_the_words_of_the_file_name_and_the_alt_text() {
+    fn image_gloss_keeps_the_words_of_the_file_name_and_the_alt_text() {
         assert_eq!(
-            image_alias(
+            image_gloss(
                 "https://s.io/imgs/01-infographic-jevons-paradox.png",
                 "Image 3: 软件工程的杰文斯悖论"
             ),
             "jevons paradox 软件工程的杰文斯悖论"
         );
-        assert_eq!(image_alias("cover.png", "Image 1"), "");
+        assert_eq!(image_gloss("cover.png", "Image 1"), "");
     }
 
     #[test]
