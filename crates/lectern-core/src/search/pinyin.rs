@@ -179,8 +179,9 @@ pub struct Readings {
     by_syllable: FxHashMap<Box<str>, Vec<char>>,
     /// The longest key of `by_pinyin`, in letters.
     max_key: usize,
-    /// The longest word, in characters.
-    max_chars: usize,
+    /// The longest word starting with each pair of characters, in characters: spelling text
+    /// only looks up the lengths a word could have at each position.
+    longest: FxHashMap<(char, char), usize>,
 }
 
 impl Readings {
@@ -214,7 +215,12 @@ impl Readings {
             }
             let head: Box<str> = fold(e.head).into();
             let id = r.words.len() as u32;
-            r.max_chars = r.max_chars.max(head.chars().count());
+            let mut cs = head.chars();
+            if let (Some(a), Some(b)) = (cs.next(), cs.next()) {
+                let len = head.chars().count();
+                let longest = r.longest.entry((a, b)).or_default();
+                *longest = (*longest).max(len);
+            }
             for reading in e.readings.split(',') {
                 let key = fold_letters(reading);
                 let initials: String = reading
@@ -262,7 +268,12 @@ impl Readings {
         while i < chars.len() {
             let mut step = 1;
             let mut reading: Option<&str> = None;
-            for l in (2..=self.max_chars.min(chars.len() - i)).rev() {
+            let longest = chars
+                .get(i + 1)
+                .and_then(|&b| self.longest.get(&(chars[i], b)))
+                .copied()
+                .unwrap_or(0);
+            for l in (2..=longest.min(chars.len() - i)).rev() {
                 buf.clear();
                 buf.extend(&chars[i..i + l]);
                 if let Some(r) = self.spelling.get(buf.as_str()) {
@@ -307,6 +318,7 @@ impl Readings {
             + spelling
             + self.chars.len() * 32
             + self.by_syllable.len() * 48
+            + self.longest.len() * 24
     }
 
     /// How many words of the library have a reading.
