@@ -16,6 +16,7 @@ use crate::key::{SpeakerKey, TagKey, TalkKey};
 use crate::model::{Quote, Section, Talk};
 pub use crate::model::{QuoteRef, SectionRef};
 use crate::parse::parse_talk;
+use crate::search::pinyin::Readings;
 use crate::search::{Corpus, Index};
 
 /// Limits applied while loading.
@@ -273,12 +274,13 @@ pub enum Lookup<T> {
     NoMatch,
 }
 
-/// A name shared by talks: a speaker or a tag, with its key and folded form.
+/// A name shared by talks: a speaker or a tag, with its key and folded forms.
 #[derive(Debug, Clone)]
 pub struct Name {
     pub name: String,
     pub key: u64,
-    folded: String,
+    /// The name folded, then its pinyin and initials ([`name_forms`]).
+    folded: Vec<String>,
 }
 
 /// An autocomplete choice of a talk, a speaker or a tag: a label and the value to send.
@@ -291,17 +293,19 @@ pub struct NameChoice {
 }
 
 /// What the talk lookups and autocomplete compare, folded once per load: each talk's title,
-/// id, speakers, date and tags; and every speaker and tag of the library.
+/// id, speakers, date and tags; and every speaker and tag of the library; with the pinyin of
+/// those that have Chinese.
 #[derive(Debug, Default)]
 struct Names {
-    /// Per talk: the folded title first, then the id, speakers, date and tags.
+    /// Per talk: the folded title first, then the id, speakers, date and tags, then the pinyin
+    /// forms of the title, speakers and tags.
     talks: Vec<Vec<String>>,
     speakers: Vec<Name>,
     tags: Vec<Name>,
 }
 
 impl Names {
-    fn build(talks: &[Talk]) -> Names {
+    fn build(talks: &[Talk], readings: &Readings) -> Names {
         use crate::search::normalize::compact;
         let mut names = Names::default();
         let add = |list: &mut Vec<Name>, seen: &mut rustc_hash::FxHashSet<u64>, n: &str| {
@@ -310,7 +314,7 @@ impl Names {
                 list.push(Name {
                     name: n.to_string(),
                     key: key(n),
-                    folded: compact(n),
+                    folded: name_forms(readings, n),
                 });
             }
         };
@@ -320,6 +324,10 @@ impl Names {
             folded.extend(talk.meta.speakers.iter().map(|s| compact(s)));
             folded.extend(talk.meta.date.iter().map(|d| compact(d)));
             folded.extend(talk.meta.tags.iter().map(|t| compact(t)));
+            let named = std::iter::once(&talk.title)
+                .chain(&talk.meta.speakers)
+                .chain(&talk.meta.tags);
+            folded.extend(named.flat_map(|n| name_forms(readings, n).into_iter().skip(1)));
             names.talks.push(folded);
             for s in &talk.meta.speakers {
                 add(&mut names.speakers, &mut seen_speakers, s);
@@ -335,6 +343,16 @@ impl Names {
         }
         names
     }
+}
+
+/// A name folded by [`compact`](crate::search::normalize::compact), then, when it has
+/// Chinese, spelled in pinyin and in initials, so that typed pinyin finds it.
+fn name_forms(readings: &Readings, name: &str) -> Vec<String> {
+    let mut forms = vec![crate::search::normalize::compact(name)];
+    if let Some((full, initials)) = readings.spell(name) {
+        forms.extend([full, initials]);
+    }
+    forms
 }
 
 /// How well the folded `typed` text matches the folded `name`: 4 equal, 3 a prefix, 2 inside
@@ -366,16 +384,24 @@ fn rank_names<'a>(
     if t.is_empty() {
         return (0..candidates.min(max)).collect();
     }
-    let pairs = crate::search::complete::pairs(&t);
+    // The typed text, and as pinyin when it reads differently (`shēngwù`, `lvse`).
+    let pinyin = crate::search::pinyin::fold_word(&t).filter(|p| *p != t);
+    let typed: Vec<(&str, Vec<String>)> = std::iter::once(t.as_str())
+        .chain(pinyin.as_deref())
+        .map(|x| (x, crate::search::complete::pairs(x)))
+        .collect();
+    let tier = |n: &str| {
+        typed
+            .iter()
+            .map(|(x, pairs)| name_tier(x, pairs, n))
+            .max()
+            .unwrap_or(0)
+    };
     let mut ranked: Vec<(u8, bool, usize)> = (0..candidates)
         .filter_map(|i| {
             let names = names(i);
-            let first = names.first().map_or(0, |n| name_tier(&t, &pairs, n));
-            let best = names
-                .iter()
-                .map(|n| name_tier(&t, &pairs, n))
-                .max()
-                .unwrap_or(0);
+            let first = names.first().map_or(0, |n| tier(n));
+            let best = names.iter().map(|n| tier(n)).max().unwrap_or(0);
             (best > 0).then_some((best, first == best, i))
         })
         .collect();
@@ -610,7 +636,7 @@ impl Library {
         sources: Vec<Source>,
         media_base_url: Option<String>,
     ) -> Library {
-        let names = Names::build(&talks);
+        let names = Names::build(&talks, index.readings());
         let mut by_key = FxHashMap::default();
         for (t, talk) in talks.iter().enumerate() {
             // The first talk of a key wins, as a scan in order would find it.
@@ -812,12 +838,7 @@ fn resolve_name<'a>(
             None => Lookup::NoMatch,
         };
     }
-    let best = rank_names(
-        text,
-        list.len(),
-        |i| std::slice::from_ref(&list[i].folded),
-        1,
-    );
+    let best = rank_names(text, list.len(), |i| list[i].folded.as_slice(), 1);
     match best.first() {
         Some(&i) if !text.trim().is_empty() => Lookup::Found(&list[i]),
         _ => Lookup::NoMatch,
@@ -825,18 +846,13 @@ fn resolve_name<'a>(
 }
 
 fn name_choices(list: &[Name], typed: &str, max: usize, pick: fn(u64) -> Pick) -> Vec<NameChoice> {
-    rank_names(
-        typed,
-        list.len(),
-        |i| std::slice::from_ref(&list[i].folded),
-        max,
-    )
-    .into_iter()
-    .map(|i| NameChoice {
-        label: crate::text::truncate_chars(&list[i].name, crate::search::MAX_LABEL_CHARS),
-        value: pick(list[i].key).value(),
-    })
-    .collect()
+    rank_names(typed, list.len(), |i| list[i].folded.as_slice(), max)
+        .into_iter()
+        .map(|i| NameChoice {
+            label: crate::text::truncate_chars(&list[i].name, crate::search::MAX_LABEL_CHARS),
+            value: pick(list[i].key).value(),
+        })
+        .collect()
 }
 
 impl<'a> From<&'a Library> for Corpus<'a> {

@@ -1,14 +1,17 @@
 //! Autocomplete and fuzzy section lookup, shared by `/topic`'s autocomplete and its lookup.
 //!
 //! Ranking, best first: the exact section number, a title (or label) starting with the typed
-//! text, a title containing it, a title sharing most of its character pairs, then the sections
-//! of the search hits for the typed text. Ties keep library order. All comparisons are made on
+//! text, a title containing it, a title whose pinyin starts with or holds typed pinyin, a title
+//! whose initials hold it (`swaq`), a title sharing most of its character pairs, then the
+//! sections of the search hits for the typed text (pinyin included). Ties keep library order. All comparisons are made on
 //! text folded by [`compact`], so `13`, `§13`, `韌性` and `ＧＴＭ` all work.
 
 use rustc_hash::FxHashSet;
 
 use super::index::{char_mask, pair_bit};
 use super::normalize::compact;
+use super::pinyin;
+use super::tokenize::{Term, is_stop_en};
 use super::{Choice, Corpus, MAX_CHOICES, MAX_LABEL_CHARS};
 use crate::model::SectionRef;
 use crate::text::truncate_chars;
@@ -85,6 +88,11 @@ fn title_choices_in<'a>(
         let typed_mask = char_mask(&t);
         let pair_bits: Vec<u64> = typed_pairs.iter().map(|p| pair_mask(p)).collect();
         let typed_chars = Pairs::new(&typed_pairs);
+        // Typed pinyin (`shengwu`, `shēngwù`, `swaq`), for the titles' pinyin tiers; not an
+        // English word of the library or a stop word (`AI`, `can`): English comes first.
+        let typed_pinyin = pinyin::fold_word(&t).filter(|p| {
+            p.len() >= 2 && !is_stop_en(&t) && lib.index.term_id(Term::Word(&t)).is_none()
+        });
         let need = (typed_pairs.len() as f32 * MIN_PAIR_OVERLAP).ceil() as usize;
         for (i, (r, number, title, mask)) in titles.iter().enumerate() {
             if talk.is_some_and(|t| r.talk != t) {
@@ -93,13 +101,18 @@ fn title_choices_in<'a>(
             let same_number = typed_number.is_some() && *number == typed_number;
             let may_contain = typed_mask & !mask == 0;
             let tier = if same_number && after_number.is_empty() {
-                4
+                7
             } else if (may_contain && title.starts_with(&t))
                 || (same_number && title.starts_with(after_number))
             {
-                3
+                6
             } else if may_contain && title.contains(&t) {
-                2
+                5
+            } else if let Some(tier) = typed_pinyin
+                .as_deref()
+                .and_then(|p| pinyin_tier(p, lib.index.title_pinyin.get(i)?.as_ref()?))
+            {
+                tier
             } else {
                 // The signature bounds the overlap from above: skip titles that cannot reach it.
                 if pair_bits.iter().filter(|&&b| b & mask != 0).count() < need.max(1) {
@@ -121,6 +134,23 @@ fn title_choices_in<'a>(
         .into_iter()
         .filter_map(|(_, _, i)| choice(lib, talk, titles[i].0))
         .collect()
+}
+
+/// How a title spelled in pinyin (`full`, `initials`: [`super::pinyin::Readings::spell`])
+/// matches typed pinyin: 4 its pinyin starts with it, 3 holds it, 2 its initials start with
+/// it or hold it; below the tiers of the title's own text, above the fuzzy tier. Two letters
+/// are only looked for at the start: inside a title's pinyin they are everywhere.
+fn pinyin_tier(typed: &str, (full, initials): &(String, String)) -> Option<u8> {
+    let inside = typed.len() >= 3;
+    if full.starts_with(typed) {
+        Some(4)
+    } else if inside && full.contains(typed) {
+        Some(3)
+    } else if initials.starts_with(typed) || (inside && initials.contains(typed)) {
+        Some(2)
+    } else {
+        None
+    }
 }
 
 /// The choice of a section; its label names the talk too when the choices range over several.

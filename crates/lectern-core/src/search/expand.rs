@@ -6,9 +6,13 @@
 //!   [`super::rank`] uses the words to weigh character pairs (a pair across two dictionary
 //!   words, like 程的 in 编程的未来, says little) and to attach synonyms to them.
 //! - **Particles.** Question words and particles (吗, 什么, 的, 怎么, …) standing as words of
-//!   their own are dropped, like English stop words ([`super::dict::is_stop_en`]).
+//!   their own are dropped, like English stop words ([`super::tokenize::is_stop_en`]).
 //! - **Synonyms.** `synonyms.txt`, hand-written: a query word of a group also finds the other
 //!   words of its group, at less weight.
+//! - **English the dictionary lacks.** `english.txt`, hand-written, a comment for each entry:
+//!   clipped forms (`lab`), prefixes of compounds (`bio`), and words of the talks' domain
+//!   CC-CEDICT has no sense for (`orchestration`), each with its Chinese or the English the
+//!   dictionary has ([`english_meanings`]).
 //! - **Taiwan and Hong Kong vocabulary.** [`regional_variant`] converts the query by phrase with
 //!   OpenCC's tables (`hanconv`): 軟體 → 软件, 人工智慧 → 人工智能, 程式 → 程序. Documents keep
 //!   their per-character folding (and with it the map that bolds matches); the converted query
@@ -115,6 +119,39 @@ static SYNONYMS: LazyLock<FxHashMap<String, Vec<String>>> = LazyLock::new(|| {
     }
     map
 });
+
+/// What a curated English word means ([`english_meanings`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Meaning {
+    /// Chinese (folded), matched as a phrase.
+    Chinese(String),
+    /// English the dictionary has, as a key ([`dict::english_key`]).
+    English(String),
+}
+
+static ENGLISH: LazyLock<FxHashMap<String, Vec<Meaning>>> = LazyLock::new(|| {
+    let mut map: FxHashMap<String, Vec<Meaning>> = FxHashMap::default();
+    for line in include_str!("english.txt").lines() {
+        let line = line.split('#').next().unwrap_or("");
+        let Some((english, meaning)) = line.split_once('\t') else {
+            continue;
+        };
+        let key = dict::english_key(english.split_whitespace());
+        let meaning = meaning.trim();
+        let m = if meaning.chars().all(crate::text::is_cjk) {
+            Meaning::Chinese(fold(meaning))
+        } else {
+            Meaning::English(dict::english_key(meaning.split_whitespace()))
+        };
+        map.entry(key).or_default().push(m);
+    }
+    map
+});
+
+/// The curated meanings of an English key ([`dict::english_key`]): `english.txt`.
+pub fn english_meanings(key: &str) -> &'static [Meaning] {
+    ENGLISH.get(key).map_or(&[], Vec::as_slice)
+}
 
 /// The other words of `word`'s synonym groups (folded).
 pub fn synonyms(word: &str) -> &'static [String] {
@@ -223,6 +260,26 @@ mod tests {
         assert_eq!(regional_variant("幼兒園"), None);
         assert_eq!(regional_variant("kindergarten"), None);
         assert!(has_traditional("軟體") && !has_traditional("程序员 AI"));
+    }
+
+    #[test]
+    fn curated_english_is_keyed_like_the_dictionary() {
+        let lab = english_meanings(&dict::english_key(["labs"]));
+        assert_eq!(lab, [Meaning::English(dict::english_key(["laboratory"]))]);
+        assert_eq!(
+            english_meanings(&dict::english_key(["wet", "lab"])),
+            [Meaning::Chinese("湿实验室".into())]
+        );
+        assert!(english_meanings("kindergarten").is_empty());
+        // Every line is an entry or a comment.
+        for line in include_str!("english.txt").lines() {
+            let (entry, why) = line.split_once('#').unwrap_or((line, ""));
+            let fields = entry.trim_end().split('\t').count();
+            assert!(
+                line.starts_with('#') || (fields == 2 && !why.trim().is_empty()),
+                "{line}"
+            );
+        }
     }
 
     #[test]

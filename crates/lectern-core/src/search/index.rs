@@ -19,9 +19,10 @@
 use rustc_hash::FxHashMap;
 
 use super::HitKind;
-use super::dict::{self, Bilingual};
+use super::dict::Bilingual;
 use super::normalize::{compact, plain};
-use super::tokenize::{Term, tokenize};
+use super::pinyin::Readings;
+use super::tokenize::{Term, stem, tokenize};
 use crate::model::{SectionRef, Talk};
 
 /// Fields of a document, in boost order.
@@ -38,13 +39,14 @@ pub enum Field {
     /// The talk's title.
     TalkTitle = 4,
     /// English the write-up gives a section besides its text: the words of its infographic's
-    /// file name (`01-infographic-jevons-paradox.png`) and the image's alt text.
-    Alias = 5,
+    /// file name (`01-infographic-jevons-paradox.png`) and the image's alt text. (Not the
+    /// aliases a write-up may name for a talk or section, issue 26: those would weigh like titles.)
+    Gloss = 5,
 }
 
 pub const N_FIELDS: usize = 6;
 
-/// How much a match in each field counts, in [`Field`] order. An alias counts less than the
+/// How much a match in each field counts, in [`Field`] order. A gloss counts less than the
 /// body: it names the section's topic, but in a few words chosen for a file name.
 pub const BOOSTS: [f32; N_FIELDS] = [4.0, 2.0, 1.5, 1.0, 1.0, 0.8];
 
@@ -93,6 +95,11 @@ pub struct Index {
     stems: FxHashMap<Box<str>, Vec<u32>>,
     /// The dictionary entries the library uses.
     bilingual: Bilingual,
+    /// The readings of the words and characters the library uses.
+    readings: Readings,
+    /// Per entry of `titles`: the title spelled in pinyin and its initials
+    /// ([`Readings::spell`]), for titles with Chinese.
+    pub(super) title_pinyin: Vec<Option<(String, String)>>,
 }
 
 /// One entry of a posting list.
@@ -140,6 +147,15 @@ impl Index {
         let mut index = b.finish();
         index.titles = titles;
         index.bilingual = Bilingual::build(|a, b| index.has_pair(a, b));
+        index.readings = Readings::build(
+            |a, b| index.has_pair(a, b),
+            |c| index.term_id(Term::Uni(c)).is_some(),
+        );
+        index.title_pinyin = talks
+            .iter()
+            .flat_map(|t| &t.sections)
+            .map(|s| index.readings.spell(&s.title))
+            .collect();
         index
     }
 
@@ -148,10 +164,15 @@ impl Index {
         &self.bilingual
     }
 
+    /// The readings of the words and characters the library uses.
+    pub fn readings(&self) -> &Readings {
+        &self.readings
+    }
+
     /// Words of the vocabulary other than `word` with the same English stem.
     pub fn same_stem<'s>(&'s self, word: &'s str) -> impl Iterator<Item = u32> + 's {
         let own = self.words.get(word).copied();
-        let stem = (!word.chars().any(|c| c.is_ascii_digit())).then(|| dict::stem(word));
+        let stem = (!word.chars().any(|c| c.is_ascii_digit())).then(|| stem(word));
         stem.and_then(|s| self.stems.get(s.as_str()))
             .into_iter()
             .flatten()
@@ -245,6 +266,13 @@ impl Index {
             + titles
             + self.stems.capacity() * 48
             + self.bilingual.heap_bytes()
+            + self.readings.heap_bytes()
+            + self
+                .title_pinyin
+                .iter()
+                .flatten()
+                .map(|(f, i)| f.capacity() + i.capacity() + 48)
+                .sum::<usize>()
     }
 }
 
@@ -272,7 +300,7 @@ fn index_talk(b: &mut Builder, t: u32, talk: &Talk) {
             b.add(Field::Quote, q);
         }
         if let Some(image) = &s.infographic {
-            b.add(Field::Alias, &image_alias(&image.url, &image.alt));
+            b.add(Field::Gloss, &image_gloss(&image.url, &image.alt));
         }
         b.end_doc();
     }
@@ -447,10 +475,10 @@ impl<'p> Reused<'p> {
     }
 }
 
-/// The alias text of a section's image: the words of its file name without the numbering and
+/// The gloss text of a section's image: the words of its file name without the numbering and
 /// the boilerplate (`01-infographic-jevons-paradox.png` gives `jevons paradox`), and its alt text
 /// without the `Image 3:` label.
-fn image_alias(url: &str, alt: &str) -> String {
+fn image_gloss(url: &str, alt: &str) -> String {
     let file = url.rsplit('/').next().unwrap_or("");
     let stem = file.rsplit_once('.').map_or(file, |(s, _)| s);
     let mut out: Vec<&str> = stem
@@ -889,7 +917,7 @@ impl Builder {
         let mut stems: FxHashMap<Box<str>, Vec<u32>> = FxHashMap::default();
         for (w, &id) in &self.words {
             if w.chars().all(|c| c.is_ascii_alphabetic()) && w.len() > 3 {
-                stems.entry(dict::stem(w).into()).or_default().push(id);
+                stems.entry(stem(w).into()).or_default().push(id);
             }
         }
         Index {
@@ -904,6 +932,8 @@ impl Builder {
             titles: Vec::new(),
             stems,
             bilingual: Bilingual::default(),
+            readings: Readings::default(),
+            title_pinyin: Vec::new(),
         }
     }
 }
@@ -1071,15 +1101,15 @@ mod tests {
     }
 
     #[test]
-    fn image_alias_keeps_the_words_of_the_file_name_and_the_alt_text() {
+    fn image_gloss_keeps_the_words_of_the_file_name_and_the_alt_text() {
         assert_eq!(
-            image_alias(
+            image_gloss(
                 "https://s.io/imgs/01-infographic-jevons-paradox.png",
                 "Image 3: 软件工程的杰文斯悖论"
             ),
             "jevons paradox 软件工程的杰文斯悖论"
         );
-        assert_eq!(image_alias("cover.png", "Image 1"), "");
+        assert_eq!(image_gloss("cover.png", "Image 1"), "");
     }
 
     #[test]

@@ -4,9 +4,11 @@
 //! - [`normalize`]: folding shared by index and query (NFKC, case, full-width, traditional →
 //!   simplified, Markdown removed);
 //! - [`tokenize`]: words (`GPT-6`, `4.5`, `3D` kept usable) and CJK unigrams and bigrams;
+//!   English stop words and stems;
 //! - [`index`]: the inverted index over every searchable field, built once per load;
 //! - [`dict`]: the bilingual dictionary (a CC-CEDICT subset) and the part of it a library uses;
 //! - [`expand`]: Chinese segmentation of queries, particles, synonyms, Taiwan vocabulary;
+//! - [`pinyin`]: the readings of the library's words, and queries typed in pinyin;
 //! - [`rank`]: BM25F with field boosts, typo, dictionary and synonym alternatives, coverage and
 //!   the miss threshold;
 //! - [`snippet`]: the text around the best match, matches in bold;
@@ -21,6 +23,7 @@ pub mod dict;
 pub mod expand;
 pub mod index;
 pub mod normalize;
+pub mod pinyin;
 pub mod rank;
 pub mod snippet;
 pub mod tokenize;

