@@ -464,11 +464,7 @@ async fn reload_edit(h: &Harness, user: &User) -> String {
 #[tokio::test(flavor = "current_thread")]
 async fn a_failed_autocomplete_is_logged_and_the_bot_goes_on() {
     let h = Harness::start().await;
-    let data = json!({"id": "1700000000000000001", "name": "topic", "type": 1,
-        "options": [{"name": "section", "type": 3, "value": "1", "focused": true}]});
-    let mut payload = h.slash(&ALICE, "topic", &[]);
-    payload["type"] = json!(4);
-    payload["data"] = data;
+    let payload = h.autocomplete_payload(&ALICE, "topic", "section", "1");
     // poise sends autocomplete answers itself, without waiting out a 429: it logs the failure
     // (without the interaction's id), and Discord shows no suggestions this time.
     h.fail_next(

@@ -10,6 +10,7 @@
 //! Timeouts are only guards against hanging.
 
 mod bot;
+mod discord_rules;
 mod fake_discord;
 mod faults;
 mod limits;
@@ -397,9 +398,21 @@ impl FakeDiscord {
         option: &str,
         partial: &str,
     ) -> Value {
+        self.interact(self.autocomplete_payload(user, name, option, partial))
+            .await
+    }
+
+    /// The interaction of an autocomplete of `option` of the command `name`, `partial` typed.
+    pub fn autocomplete_payload(
+        &self,
+        user: &User,
+        name: &str,
+        option: &str,
+        partial: &str,
+    ) -> Value {
         let data = json!({"id": "1700000000000000001", "name": name, "type": 1,
             "options": [{"name": option, "type": 3, "value": partial, "focused": true}]});
-        self.interact(self.payload(4, user, data)).await
+        self.payload(4, user, data)
     }
 
     /// Presses the button `custom_id` on the message a callback created.

@@ -8,8 +8,11 @@
 //!
 //! Invariants:
 //! - no privileged intents, no cache: interactions carry all the commands need;
-//! - with an API base URL (a ratelimiting proxy, or the fake Discord of the tests), every
-//!   request goes there and serenity's own ratelimiter is off (it would bypass the base URL);
+//! - serenity's own ratelimiter is off, in production as in the tests (it would bypass an API
+//!   base URL, sleep past an interaction's deadline, and keep a bucket per interaction
+//!   forever): what lectern sends goes through [`crate::rest`], which honours Discord's rate
+//!   limits itself; with an API base URL (a ratelimiting proxy, or the fake Discord of the
+//!   tests) every request goes there;
 //! - registration is spawned from poise's setup and never awaited there (poise holds every
 //!   event until setup returns): see [`registration`]; a failure is logged as an error and the
 //!   bot keeps running;
@@ -71,12 +74,15 @@ pub async fn run_bot(
     shutdown: impl Future<Output = ()>,
 ) -> anyhow::Result<()> {
     let shards = Shards::from_config(&config.discord)?;
-    let mut http = HttpBuilder::new(token.expose());
+    // One client for serenity and lectern's own requests; serenity's ratelimiter off (see
+    // the invariants above): `rest` does the ratelimiting.
+    let rest = Arc::clone(&plugin.bot().ops().rest);
+    let mut http = HttpBuilder::new(token.expose())
+        .client(rest.client().clone())
+        .ratelimiter_disabled(true);
     if let Some(base) = api_base(config.discord.api_base.as_deref()) {
-        // serenity's ratelimiter builds its requests without the proxy: turn it off, and let
-        // the proxy (or the fake Discord of the tests) do the ratelimiting.
         tracing::info!(api_base = %base, "using another Discord API base URL");
-        http = http.proxy(base).ratelimiter_disabled(true);
+        http = http.proxy(base);
     }
     let guild = config.discord.guild_id.map(GuildId::new);
     let bot_for_latency = Arc::clone(plugin.bot());
@@ -120,7 +126,8 @@ pub async fn run_bot(
                     names: commands.iter().map(|c| c.name.clone()).collect(),
                 };
                 let http = Arc::clone(&ctx.http);
-                tokio::spawn(async move { registration::run(&http, plan).await });
+                let rest = Arc::clone(&bot.ops().rest);
+                tokio::spawn(async move { registration::run(&http, &rest, plan).await });
                 Ok(plugin)
             })
         })

@@ -17,7 +17,9 @@
 //! - [`commands`]: one small function per slash command, and the one error handler;
 //!   [`components`]: button presses and select menus;
 //! - [`respond`]: the [`Responder`] every answer goes through (span, metrics, outcome, the
-//!   deadline and 429s); [`retry`]: waiting out a 429;
+//!   deadline and 429s); [`rest`]: lectern's one HTTP path for what it sends itself, with
+//!   Discord's rate limits (buckets from the headers, the global limit, `retry_after`);
+//!   [`retry`]: the deadlines and the reading of Discord's errors;
 //! - [`convert`]: `Reply` → serenity builders; [`custom_id`]: what a button carries;
 //!   [`i18n`]: the commands' Chinese names on poise's commands;
 //!   [`token`]: the bot token, never shown;
@@ -48,6 +50,7 @@ pub mod plugin;
 pub mod registration;
 pub mod reload;
 pub mod respond;
+pub mod rest;
 pub mod retry;
 pub mod token;
 

@@ -363,6 +363,8 @@ pub struct Ops {
     pub content: Arc<Content>,
     pub status: Arc<Status>,
     pub metrics: Arc<Metrics>,
+    /// lectern's HTTP path to Discord and the rate limits it learned ([`crate::rest`]).
+    pub rest: Arc<crate::rest::Rest>,
 }
 
 impl Ops {
@@ -373,6 +375,7 @@ impl Ops {
             content,
             status: Arc::new(Status::default()),
             metrics: Arc::new(metrics),
+            rest: Arc::default(),
         }
     }
 
