@@ -100,15 +100,17 @@ async fn a_bucket_the_headers_say_is_empty_is_waited_for_not_hit() {
         (f.requests().iter().filter(|r| r.method == "PUT").count() == 2).then_some(())
     })
     .await;
-    // One request per 700 ms to each scope's commands: the read says the bucket is empty,
-    // so the write that follows it must wait for the reset.
-    h.rate_limit("/commands", 1, Duration::from_millis(700));
+    // One request per 500 ms to each bucket of the commands: after the first of the removals
+    // of the old global commands, the headers say the bucket is empty until its reset.
+    h.rate_limit("/commands", 1, Duration::from_millis(500));
     h.restart_bot(|c| c.discord.guild_id = Some(GUILD)).await;
-    h.wait_for("the guild's new set", |f| {
-        f.requests()
+    h.wait_for("the old global commands removed", |f| {
+        let removed = f
+            .requests()
             .iter()
-            .any(|r| r.method == "PUT" && r.path.contains("/guilds/") && r.status == 200)
-            .then_some(())
+            .filter(|r| r.method == "DELETE" && r.status == 204)
+            .count();
+        (removed == 5).then_some(())
     })
     .await;
     let limited: Vec<_> = requests_to(&h, "/commands")

@@ -135,8 +135,9 @@ struct Shared {
     /// Rate limits: `(path fragment, limit, window)`; each bucket (the rule and the route's
     /// major parameter) admits `limit` requests per window, then answers 429.
     limits: Mutex<Vec<(String, u32, Duration)>>,
-    /// The state of each bucket: `(rule, major parameter)` → (window start in ms, requests).
-    buckets: Mutex<std::collections::HashMap<(usize, String), (u64, u32)>>,
+    /// The state of each bucket: `(rule, method, major parameter)` → (window start in ms,
+    /// requests).
+    buckets: Mutex<std::collections::HashMap<BucketKey, (u64, u32)>>,
     /// Until when (fake clock, ms) every request gets a global 429.
     global_until: AtomicU64,
     /// Path fragments a 429 fault closed, until when (fake clock, ms).
@@ -360,8 +361,9 @@ impl FakeDiscord {
     }
 
     /// From now on each bucket of the requests whose path contains `path` admits `limit`
-    /// requests per `window` (the bucket: the rule and the route's major parameter, as
-    /// Discord's), says so in its `X-RateLimit-*` headers, and answers 429 beyond.
+    /// requests per `window` (the bucket: the rule, the method and the route's major
+    /// parameter, as Discord's), says so in its `X-RateLimit-*` headers, and answers 429
+    /// beyond.
     pub fn rate_limit(&self, path: &str, limit: u32, window: Duration) {
         self.shared
             .limits
@@ -588,7 +590,7 @@ async fn rest_api(
     // Discord's rate limits: the global one, then the route's bucket. A limited request is
     // not acted on.
     let global_until = shared.global_until.load(Ordering::SeqCst);
-    let bucket = shared.take_bucket(&segments, &path, now);
+    let bucket = shared.take_bucket(&m, &segments, &path, now);
     let limited = if now < global_until {
         Some(RateLimited((global_until - now) as f64 / 1000.0, true))
     } else if let Some(left_ms) = closed {
@@ -838,6 +840,9 @@ async fn rest_api(
     response
 }
 
+/// A bucket of the fake's rate limits: the rule, the method, the route's major parameter.
+type BucketKey = (usize, String, String);
+
 /// Where a request's bucket stands after it, for the `X-RateLimit-*` headers.
 struct BucketState {
     bucket: String,
@@ -850,7 +855,13 @@ impl Shared {
     /// Counts a request in its bucket: where the bucket stands, or how many seconds until it
     /// admits one again. A route no rule names is in a roomy bucket of its own, never
     /// exhausted.
-    fn take_bucket(&self, segments: &[&str], path: &str, now: u64) -> Result<BucketState, f64> {
+    fn take_bucket(
+        &self,
+        method: &str,
+        segments: &[&str],
+        path: &str,
+        now: u64,
+    ) -> Result<BucketState, f64> {
         // The major parameter: Discord keeps a bucket per interaction, per webhook token, per
         // guild.
         let major = match segments {
@@ -874,7 +885,8 @@ impl Shared {
         };
         let window_ms = window.as_millis() as u64;
         let mut buckets = self.buckets.lock().unwrap();
-        let (start, count) = buckets.entry((rule, major)).or_insert((now, 0));
+        let key = (rule, method.to_string(), major);
+        let (start, count) = buckets.entry(key).or_insert((now, 0));
         if now >= *start + window_ms {
             (*start, *count) = (now, 0);
         }
