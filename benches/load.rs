@@ -37,8 +37,10 @@ const TOKEN: &str = "MTEwMDAw.fake-bot-token.only-for-the-load-benchmark";
 const USER: u64 = 2001;
 /// Interactions in flight at most (`LECTERN_LOAD_WINDOW`).
 const WINDOW: usize = 32;
-/// A guard against hanging, not a target.
-const GUARD: Duration = Duration::from_secs(150);
+/// A guard against hanging, not a target: 150 s per 10,000 interactions.
+fn guard(total: usize) -> Duration {
+    Duration::from_secs(150 * (total as u64).div_ceil(10_000).max(1))
+}
 
 fn vm_rss_kib(pid: u32) -> u64 {
     status_kib(pid, "VmRSS:")
@@ -203,7 +205,7 @@ async fn main() {
     let mut dispatched = 0;
     let mut rss_1000 = 0;
     let started = Instant::now();
-    let run = tokio::time::timeout(GUARD, async {
+    let run = tokio::time::timeout(guard(total), async {
         while latencies.len() < total {
             while dispatched < total && dispatched - latencies.len() < window {
                 let id = fake.next_id();
@@ -234,7 +236,8 @@ async fn main() {
     let elapsed = started.elapsed();
     assert!(
         run.is_ok(),
-        "gave up after {GUARD:?}: {} of {total} answered",
+        "gave up after {:?}: {} of {total} answered",
+        guard(total),
         latencies.len()
     );
     let rss_end = vm_rss_kib(pid);
