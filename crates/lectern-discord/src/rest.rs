@@ -248,6 +248,47 @@ impl Rest {
     }
 }
 
+/// For a host that keeps serenity's own ratelimiter on (lectern's standalone bot turns it
+/// off): forgets the buckets whose reset has passed, and returns how many.
+///
+/// serenity 0.12.5 keeps a bucket per route and major parameter, the interaction callback's
+/// keyed by the interaction's id, and never removes one: about 150–200 bytes for every
+/// interaction a bot ever answered. A bucket in use (locked) or whose reset is still ahead is
+/// kept, so nothing it protects is lost; one that is forgotten is learned again from the next
+/// answer's headers. Run it every few minutes ([`prune_serenity_ratelimiter_every`]).
+pub async fn prune_serenity_ratelimiter(http: &Http) -> usize {
+    let Some(ratelimiter) = &http.ratelimiter else {
+        return 0;
+    };
+    let routes = ratelimiter.routes();
+    let mut routes = routes.write().await;
+    let before = routes.len();
+    let now = std::time::SystemTime::now();
+    routes.retain(|_, bucket| match bucket.try_lock() {
+        Ok(b) => b.reset().is_some_and(|reset| reset > now),
+        Err(_) => true,
+    });
+    before - routes.len()
+}
+
+/// Spawns [`prune_serenity_ratelimiter`] every `every`, for as long as `http` lives elsewhere.
+pub fn prune_serenity_ratelimiter_every(
+    http: std::sync::Arc<Http>,
+    every: Duration,
+) -> tokio::task::JoinHandle<()> {
+    let http = std::sync::Arc::downgrade(&http);
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        tick.tick().await;
+        loop {
+            tick.tick().await;
+            let Some(http) = http.upgrade() else { return };
+            let pruned = prune_serenity_ratelimiter(&http).await;
+            tracing::debug!(pruned, "serenity's expired ratelimit buckets forgotten");
+        }
+    })
+}
+
 /// A header's value as a number.
 fn header(headers: &reqwest::header::HeaderMap, name: &str) -> Option<f64> {
     headers.get(name)?.to_str().ok()?.trim().parse().ok()
@@ -360,5 +401,28 @@ mod tests {
     async fn an_unsent_request_reads_as_a_429() {
         let e = unsent(LightMethod::Post).await;
         assert_eq!(super::super::retry::http_status(&e), Some(429));
+    }
+
+    #[tokio::test]
+    async fn serenitys_ratelimiter_buckets_without_a_reset_ahead_are_pruned() {
+        let http = serenity::HttpBuilder::new("Bot x").build();
+        let routes = http.ratelimiter.as_ref().expect("on by default").routes();
+        for n in 1..=3u64 {
+            let route = Route::InteractionResponse {
+                interaction_id: serenity::InteractionId::new(n),
+                token: "t",
+            };
+            routes
+                .write()
+                .await
+                .insert(route.ratelimiting_bucket(), Default::default());
+        }
+        // Never told a reset (as after a success with no bucket headers): nothing to protect.
+        assert_eq!(prune_serenity_ratelimiter(&http).await, 3);
+        assert!(routes.read().await.is_empty());
+        let off = serenity::HttpBuilder::new("Bot x")
+            .ratelimiter_disabled(true)
+            .build();
+        assert_eq!(prune_serenity_ratelimiter(&off).await, 0);
     }
 }
