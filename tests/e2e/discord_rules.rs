@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 
 use super::fake_discord::Fault;
 use super::*;
+use super::{fake_discord, process};
 
 /// The callbacks of an interaction, with the status the fake answered.
 fn callbacks(h: &Harness, payload: &Value) -> Vec<u16> {
@@ -185,4 +186,60 @@ async fn guild_commands_are_sent_without_global_only_fields() {
         assert!(c.get("integration_types").is_none(), "{c}");
     }
     h.stop().await;
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn two_processes_started_together_identify_in_turn() {
+    // The `sharded` profile: shards 0 and 1 of 2 in two processes, started at once, against a
+    // Discord that takes one IDENTIFY per 5 s (`max_concurrency` 1).
+    let fake = fake_discord::FakeDiscord::start(TOKEN, fake_discord::Registration::Accept).await;
+    fake.enforce_identify_concurrency(1);
+    let mut second = process::Served::spawn(&fake, sharded_process("1"));
+    let mut first = process::Served::spawn(&fake, sharded_process("0"));
+    fake.wait_for("a session for each shard", |f| {
+        let shards = f.shards();
+        (shards.contains(&(0, 2)) && shards.contains(&(1, 2))).then_some(())
+    })
+    .await;
+    assert_eq!(
+        fake.identifies().len(),
+        2,
+        "one IDENTIFY each, none refused"
+    );
+    assert!(
+        second.stderr().contains("turn to identify"),
+        "{}",
+        second.stderr()
+    );
+    for served in [&mut first, &mut second] {
+        let status = served.terminate().await;
+        assert_eq!(status.code(), Some(0), "{}", served.stderr());
+    }
+    assert_eq!(fake.problems(), Vec::<String>::new());
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn with_no_session_starts_left_the_bot_waits_and_says_why() {
+    let fake = fake_discord::FakeDiscord::start(TOKEN, fake_discord::Registration::Accept).await;
+    fake.set_session_starts_left(0);
+    let mut served = process::Served::spawn(&fake, [("DISCORD_TOKEN", TOKEN)]);
+    let logged = tokio::time::timeout(fake_discord::PATIENCE, async {
+        while !served.stderr().contains("SESSION START LIMIT IS SPENT") {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await;
+    assert!(logged.is_ok(), "{}", served.stderr());
+    assert_eq!(
+        fake.identifies().len(),
+        0,
+        "no IDENTIFY without a start left"
+    );
+    // Once the limit resets, it connects.
+    fake.set_session_starts_left(1000);
+    fake.wait_for("a session", |f| (f.sessions() == 1).then_some(()))
+        .await;
+    let status = served.terminate().await;
+    assert_eq!(status.code(), Some(0), "{}", served.stderr());
+    assert_eq!(fake.problems(), Vec::<String>::new());
 }

@@ -140,6 +140,13 @@ struct Shared {
     buckets: Mutex<std::collections::HashMap<BucketKey, (u64, u32)>>,
     /// Until when (fake clock, ms) every request gets a global 429.
     global_until: AtomicU64,
+    /// Identify concurrency Discord enforces (`max_concurrency`; 0: not enforced): within one
+    /// bucket (`shard % max_concurrency`), one IDENTIFY per 5 s, the next refused with op 9.
+    max_concurrency: AtomicU64,
+    /// When (fake clock, ms) each bucket last took an IDENTIFY.
+    last_identify: Mutex<std::collections::HashMap<u64, u64>>,
+    /// Session starts left today (`session_start_limit.remaining`).
+    starts_left: AtomicU64,
     /// Path fragments a 429 fault closed, until when (fake clock, ms).
     closed_paths: Mutex<Vec<(String, u64)>>,
     /// `(path fragment, times left, fault)`: the next requests whose path contains the
@@ -250,6 +257,9 @@ impl FakeDiscord {
             buckets: Mutex::default(),
             global_until: AtomicU64::new(0),
             closed_paths: Mutex::default(),
+            max_concurrency: AtomicU64::new(0),
+            last_identify: Mutex::default(),
+            starts_left: AtomicU64::new(999),
             faults: Mutex::default(),
             refuse_resume: std::sync::atomic::AtomicBool::new(false),
             refuse_connections: std::sync::atomic::AtomicBool::new(false),
@@ -370,6 +380,21 @@ impl FakeDiscord {
             .lock()
             .unwrap()
             .push((path.to_string(), limit, window));
+    }
+
+    /// From now on, IDENTIFYs are held to `max_concurrency` (and `GET /gateway/bot` says so):
+    /// within one bucket (`shard % max_concurrency`) one per 5 s; another is refused with an
+    /// invalid session (op 9), recorded as a problem.
+    pub fn enforce_identify_concurrency(&self, max_concurrency: u64) {
+        self.shared
+            .max_concurrency
+            .store(max_concurrency, Ordering::SeqCst);
+    }
+
+    /// Sets the session starts left today, as `GET /gateway/bot` reports them; an IDENTIFY
+    /// past them is a problem (Discord resets the token).
+    pub fn set_session_starts_left(&self, left: u64) {
+        self.shared.starts_left.store(left, Ordering::SeqCst);
     }
 
     /// Every request in the next `for_` gets a global 429 (`"global": true`).
@@ -623,7 +648,12 @@ async fn rest_api(
         ("get", ["gateway", "bot"]) => Json(json!({
             "url": shared.gateway_url,
             "shards": 1,
-            "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}
+            "session_start_limit": {
+                "total": 1000,
+                "remaining": shared.starts_left.load(Ordering::SeqCst),
+                "reset_after": 2_000,
+                "max_concurrency": shared.max_concurrency.load(Ordering::SeqCst).max(1)
+            }
         })),
         ("get", ["oauth2", "applications", "@me"]) => Json(json!({
             "id": APP_ID.to_string(), "name": "lectern", "icon": null, "description": "",
@@ -903,6 +933,30 @@ impl Shared {
         })
     }
 
+    /// Discord's identify rate limit, when enforced: one IDENTIFY per 5 s in each
+    /// `max_concurrency` bucket. `Some(op 9)` for one that comes too soon.
+    fn judge_identify(&self, d: &Value) -> Option<Value> {
+        let max = self.max_concurrency.load(Ordering::SeqCst);
+        if max == 0 {
+            return None;
+        }
+        let shard = d["shard"][0].as_u64().unwrap_or(0);
+        let now = self.now_ms();
+        let mut last = self.last_identify.lock().unwrap();
+        let bucket = shard % max;
+        if let Some(&at) = last.get(&bucket) {
+            if now < at + 5_000 {
+                self.problem(format!(
+                    "IDENTIFY of shard {shard} {} ms after another of its bucket: op 9",
+                    now - at
+                ));
+                return Some(json!({"op": 9, "d": false}));
+            }
+        }
+        last.insert(bucket, now);
+        None
+    }
+
     /// Discord's rules on an interaction's callback: within 3 s of the interaction, once, of a
     /// type its kind takes. `None`: accepted (and, when `acting`, the interaction is now
     /// acknowledged); an interaction the fake never sent is not judged.
@@ -1071,6 +1125,18 @@ async fn connection(tcp: tokio::net::TcpStream, shared: Arc<Shared>) {
                             let mut redacted = d.clone();
                             redacted["token"] = json!("[checked]");
                             shared.identifies.lock().unwrap().push(redacted);
+                            let left = shared.starts_left.load(Ordering::SeqCst);
+                            if left == 0 {
+                                shared.problem("IDENTIFY past the daily session start limit".into());
+                            }
+                            shared.starts_left.store(left.saturating_sub(1), Ordering::SeqCst);
+                            if let Some(refusal) = shared.judge_identify(d) {
+                                shared.bump();
+                                if sink.send(Message::Text(refusal.to_string())).await.is_err() {
+                                    break;
+                                }
+                                continue;
+                            }
                             // A new session: its dispatches count from 1 again.
                             shared.seq.store(1, Ordering::SeqCst);
                             let ready = json!({"op": 0, "t": "READY", "s": 1, "d": {

@@ -482,6 +482,16 @@ impl FakeDiscord {
     }
 }
 
+/// The environment of one process of the `sharded` profile: shard `shard` of 2.
+pub fn sharded_process(shard: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("DISCORD_TOKEN", TOKEN.to_string()),
+        ("LECTERN__DISCORD__SHARD_START", shard.to_string()),
+        ("LECTERN__DISCORD__SHARD_RUN", "1".to_string()),
+        ("LECTERN__DISCORD__SHARD_TOTAL", "2".to_string()),
+    ]
+}
+
 /// Checks that one line of `logs` contains every one of `parts`.
 pub fn assert_logged(logs: &str, parts: &[&str]) {
     assert!(

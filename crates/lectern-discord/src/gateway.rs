@@ -16,6 +16,12 @@
 //! - registration is spawned from poise's setup and never awaited there (poise holds every
 //!   event until setup returns): see [`registration`]; a failure is logged as an error and the
 //!   bot keeps running;
+//! - sessions are started as Discord asks (`GET /gateway/bot`): never while the daily
+//!   `session_start_limit` has no room for this process's shards (the bot waits for its
+//!   reset, and says so in the log and `/readyz`), and each process of a deployment waits its
+//!   turn by its shard range: the processes' first identifies in one `max_concurrency` bucket
+//!   are [`IDENTIFY_SPACING`] apart ([`identify_turn`]); within a process serenity spaces its
+//!   shards 5 s apart. A re-identify after an invalid session (op 9) stays serenity's;
 //! - [`run_bot`] returns only after the gateway is closed, and marks it disconnected.
 
 use std::future::Future;
@@ -74,6 +80,7 @@ pub async fn run_bot(
     shutdown: impl Future<Output = ()>,
 ) -> anyhow::Result<()> {
     let shards = Shards::from_config(&config.discord)?;
+    let mut shutdown = std::pin::pin!(shutdown);
     // One client for serenity and lectern's own requests; serenity's ratelimiter off (see
     // the invariants above): `rest` does the ratelimiting.
     let rest = Arc::clone(&plugin.bot().ops().rest);
@@ -136,6 +143,15 @@ pub async fn run_bot(
         .framework(framework)
         .await
         .context("cannot build the Discord client")?;
+    let status = Arc::clone(&bot_for_latency.ops().status);
+    tokio::select! {
+        () = wait_to_identify(&client.http, shards, &status) => {}
+        () = &mut shutdown => {
+            tracing::info!("shut down before the gateway was opened");
+            return Ok(());
+        }
+    }
+    status.set_gateway_note(None);
     let shard_manager = Arc::clone(&client.shard_manager);
     let latency = tokio::spawn(watch_shards(
         Arc::clone(&shard_manager),
@@ -159,7 +175,7 @@ pub async fn run_bot(
             Ok(()) => Err(anyhow::anyhow!("the gateway stopped on its own")),
             Err(e) => Err(e),
         },
-        () = shutdown => {
+        () = &mut shutdown => {
             tracing::info!("shutting down: closing the gateway");
             shard_manager.shutdown_all().await;
             gateway_ended(gateway.await)
@@ -178,6 +194,82 @@ fn gateway_ended(
     ended
         .context("the gateway task failed")?
         .context("the gateway stopped with an error")
+}
+
+/// How far apart two identifies of one `max_concurrency` bucket must be (Discord: one per
+/// 5 s), with a margin for processes that do not start at the same instant.
+pub const IDENTIFY_SPACING: Duration = Duration::from_millis(5_500);
+
+/// How long the process starting at shard `first` waits before it identifies, so that the
+/// processes of one deployment, started together, take turns: the shards before it identify
+/// `max_concurrency` at a time, one bucket round every [`IDENTIFY_SPACING`].
+pub fn identify_turn(first: u32, max_concurrency: u64) -> Duration {
+    let rounds = u64::from(first) / max_concurrency.max(1);
+    IDENTIFY_SPACING * u32::try_from(rounds).unwrap_or(u32::MAX)
+}
+
+/// Asks Discord how sessions may be started, then waits: for the daily limit's reset while it
+/// has no room for this process's shards, then for this process's turn. If Discord does not
+/// say, the process goes at once (serenity falls back the same way).
+async fn wait_to_identify(http: &serenity::Http, shards: Shards, status: &crate::ops::Status) {
+    let limit = loop {
+        let gateway = match http.get_bot_gateway().await {
+            Ok(g) => g,
+            Err(e) => {
+                tracing::warn!(error = %e, http_status = super::retry::http_status(&e),
+                    "cannot read the session start limit (GET /gateway/bot): identifying without it");
+                return;
+            }
+        };
+        let limit = gateway.session_start_limit;
+        let starting = match shards {
+            Shards::Auto => u64::from(gateway.shards),
+            Shards::All { total } => u64::from(total),
+            Shards::Range { run, .. } => u64::from(run),
+        };
+        if limit.remaining >= starting {
+            tracing::info!(
+                remaining = limit.remaining,
+                total = limit.total,
+                max_concurrency = limit.max_concurrency,
+                shards = starting,
+                "session start limit"
+            );
+            break limit;
+        }
+        // Spending the last starts in a loop of restarts would get the token reset: wait.
+        let wait = Duration::from_millis(limit.reset_after.max(1_000));
+        tracing::error!(
+            remaining = limit.remaining,
+            total = limit.total,
+            shards = starting,
+            wait_s = wait.as_secs(),
+            "THE DAILY SESSION START LIMIT IS SPENT: waiting for its reset before connecting"
+        );
+        status.set_gateway_note(Some(format!(
+            "the daily session start limit is spent; it resets in {} s",
+            wait.as_secs()
+        )));
+        tokio::time::sleep(wait).await;
+    };
+    let first = match shards {
+        Shards::Range { start, .. } => start,
+        _ => 0,
+    };
+    let turn = identify_turn(first, limit.max_concurrency);
+    if turn > Duration::ZERO {
+        tracing::info!(
+            first_shard = first,
+            max_concurrency = limit.max_concurrency,
+            wait_ms = turn.as_millis() as u64,
+            "waiting for this process's turn to identify"
+        );
+        status.set_gateway_note(Some(format!(
+            "waiting {} ms for its turn to identify",
+            turn.as_millis()
+        )));
+        tokio::time::sleep(turn).await;
+    }
 }
 
 /// Reports each shard's stage and heartbeat latency to the readiness status, every
@@ -275,6 +367,17 @@ mod tests {
                 Some("http://127.0.0.1:8081")
             );
         }
+    }
+
+    #[test]
+    fn processes_take_turns_to_identify_by_their_first_shard() {
+        assert_eq!(identify_turn(0, 1), Duration::ZERO);
+        assert_eq!(identify_turn(1, 1), IDENTIFY_SPACING);
+        assert_eq!(identify_turn(3, 1), IDENTIFY_SPACING * 3);
+        // Sixteen may identify at once: shards 0–15 in the first round, 16–31 in the next.
+        assert_eq!(identify_turn(15, 16), Duration::ZERO);
+        assert_eq!(identify_turn(16, 16), IDENTIFY_SPACING);
+        assert_eq!(identify_turn(4, 0), IDENTIFY_SPACING * 4);
     }
 
     #[test]
