@@ -243,3 +243,25 @@ async fn with_no_session_starts_left_the_bot_waits_and_says_why() {
     assert_eq!(status.code(), Some(0), "{}", served.stderr());
     assert_eq!(fake.problems(), Vec::<String>::new());
 }
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_gateway_that_stops_is_connected_again_after_a_pause_and_readiness_says_why() {
+    let h = Harness::start().await;
+    answers_about(&h).await;
+    // 4004 (authentication failed) is fatal: serenity stops every shard.
+    h.close_gateway(4004);
+    h.wait_log("THE GATEWAY STOPPED").await;
+    let reasons = h.bot.ops().not_ready_reasons();
+    assert!(
+        reasons.iter().any(|r| r.contains("the gateway stopped")),
+        "{reasons:?}"
+    );
+    // After the pause, one new session: not a loop of them.
+    h.wait_for("a second IDENTIFY", |f| {
+        (f.identifies().len() == 2).then_some(())
+    })
+    .await;
+    answers_about(&h).await;
+    assert_eq!(h.identifies().len(), 2);
+    h.stop().await;
+}

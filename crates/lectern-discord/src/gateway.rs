@@ -22,6 +22,9 @@
 //!   turn by its shard range: the processes' first identifies in one `max_concurrency` bucket
 //!   are [`IDENTIFY_SPACING`] apart ([`identify_turn`]); within a process serenity spaces its
 //!   shards 5 s apart. A re-identify after an invalid session (op 9) stays serenity's;
+//! - the gateway stopping on its own (a fatal close, every shard gone) does not end the
+//!   process: the bot connects again after a pause that doubles from 5 s to 10 minutes, logs
+//!   why, and `/readyz` says so; each attempt checks the session start limit first;
 //! - [`run_bot`] returns only after the gateway is closed, and marks it disconnected.
 
 use std::future::Future;
@@ -31,7 +34,8 @@ use std::time::Duration;
 use anyhow::Context as _;
 use poise::serenity_prelude as serenity;
 use serenity::{
-    ClientBuilder, ConnectionStage, FullEvent, GatewayIntents, GuildId, HttpBuilder, Interaction,
+    Client, ClientBuilder, ConnectionStage, FullEvent, GatewayIntents, GuildId, HttpBuilder,
+    Interaction,
 };
 
 use super::{Plugin, Token, commands, components, convert, operators, registration};
@@ -81,6 +85,63 @@ pub async fn run_bot(
 ) -> anyhow::Result<()> {
     let shards = Shards::from_config(&config.discord)?;
     let mut shutdown = std::pin::pin!(shutdown);
+    let status = Arc::clone(&plugin.bot().ops().status);
+    let mut pause = FIRST_PAUSE;
+    loop {
+        let client = client(config, token, plugin.clone()).await?;
+        tokio::select! {
+            () = wait_to_identify(&client.http, shards, &status) => {}
+            () = &mut shutdown => {
+                tracing::info!("shut down before the gateway was opened; gateway closed");
+                return Ok(());
+            }
+        }
+        status.set_gateway_note(None);
+        let why = match serve(client, shards, &status, &mut shutdown).await {
+            Ended::Shutdown(closed) => {
+                closed?;
+                tracing::info!("gateway closed");
+                return Ok(());
+            }
+            Ended::Stopped(why) => why,
+        };
+        // A stop on its own (a fatal close code, every shard gone): connect again after a
+        // pause that grows, so that a stop that repeats never spends the day's session starts.
+        tracing::error!(
+            error = %format!("{why:#}"),
+            pause_s = pause.as_secs(),
+            "THE GATEWAY STOPPED: connecting again after a pause"
+        );
+        status.set_gateway_note(Some(format!(
+            "the gateway stopped ({why:#}); connecting again in {} s",
+            pause.as_secs()
+        )));
+        tokio::select! {
+            () = tokio::time::sleep(pause) => {}
+            () = &mut shutdown => {
+                tracing::info!("gateway closed");
+                return Ok(());
+            }
+        }
+        pause = (pause * 2).min(LONGEST_PAUSE);
+    }
+}
+
+/// The first pause after the gateway stopped on its own, and the longest.
+const FIRST_PAUSE: Duration = Duration::from_secs(5);
+const LONGEST_PAUSE: Duration = Duration::from_secs(600);
+
+/// How a session of the client ended.
+enum Ended {
+    /// `shutdown` resolved and the gateway was closed (with what closing it returned).
+    Shutdown(anyhow::Result<()>),
+    /// The gateway stopped on its own, for this reason.
+    Stopped(anyhow::Error),
+}
+
+/// The serenity client with poise's framework hosting `plugin`: serenity's ratelimiter off,
+/// lectern's client and API base.
+async fn client(config: &Config, token: &Token, plugin: Plugin) -> anyhow::Result<Client> {
     // One client for serenity and lectern's own requests; serenity's ratelimiter off (see
     // the invariants above): `rest` does the ratelimiting.
     let rest = Arc::clone(&plugin.bot().ops().rest);
@@ -92,7 +153,6 @@ pub async fn run_bot(
         http = http.proxy(base);
     }
     let guild = config.discord.guild_id.map(GuildId::new);
-    let bot_for_latency = Arc::clone(plugin.bot());
     let framework = poise::Framework::builder()
         .options(poise::FrameworkOptions {
             commands: plugin.commands(),
@@ -139,24 +199,22 @@ pub async fn run_bot(
             })
         })
         .build();
-    let mut client = ClientBuilder::new_with_http(http.build(), GatewayIntents::empty())
+    ClientBuilder::new_with_http(http.build(), GatewayIntents::empty())
         .framework(framework)
         .await
-        .context("cannot build the Discord client")?;
-    let status = Arc::clone(&bot_for_latency.ops().status);
-    tokio::select! {
-        () = wait_to_identify(&client.http, shards, &status) => {}
-        () = &mut shutdown => {
-            tracing::info!("shut down before the gateway was opened");
-            return Ok(());
-        }
-    }
-    status.set_gateway_note(None);
+        .context("cannot build the Discord client")
+}
+
+/// Runs `client`'s shards until `shutdown` resolves (then closes the gateway) or the gateway
+/// stops on its own; readiness follows the shards meanwhile.
+async fn serve(
+    mut client: Client,
+    shards: Shards,
+    status: &Arc<crate::ops::Status>,
+    shutdown: &mut (impl Future<Output = ()> + Unpin),
+) -> Ended {
     let shard_manager = Arc::clone(&client.shard_manager);
-    let latency = tokio::spawn(watch_shards(
-        Arc::clone(&shard_manager),
-        Arc::clone(&bot_for_latency.ops().status),
-    ));
+    let latency = tokio::spawn(watch_shards(Arc::clone(&shard_manager), Arc::clone(status)));
     let mut gateway = tokio::spawn(async move {
         match shards {
             Shards::Auto => client.start_autosharded().await,
@@ -170,22 +228,20 @@ pub async fn run_bot(
             }
         }
     });
-    let stopped = tokio::select! {
-        ended = &mut gateway => match gateway_ended(ended) {
-            Ok(()) => Err(anyhow::anyhow!("the gateway stopped on its own")),
-            Err(e) => Err(e),
-        },
-        () = &mut shutdown => {
+    let ended = tokio::select! {
+        ended = &mut gateway => Ended::Stopped(match gateway_ended(ended) {
+            Ok(()) => anyhow::anyhow!("the gateway stopped on its own"),
+            Err(e) => e,
+        }),
+        () = shutdown => {
             tracing::info!("shutting down: closing the gateway");
             shard_manager.shutdown_all().await;
-            gateway_ended(gateway.await)
+            Ended::Shutdown(gateway_ended(gateway.await))
         }
     };
     latency.abort();
-    bot_for_latency.ops().status.set_gateway_connected(false);
-    stopped?;
-    tracing::info!("gateway closed");
-    Ok(())
+    status.set_gateway_connected(false);
+    ended
 }
 
 fn gateway_ended(
