@@ -16,7 +16,7 @@ use crate::i18n::{Lang, Msg};
 use crate::library::{Library, QuoteRef, QuoteScope, SectionRef};
 use crate::model::{Quote, Talk};
 use crate::search::{self, Outcome};
-use crate::text::{MAX_EMBED_URL, char_len, escape_markdown, is_web_url, truncate_chars};
+use crate::text::{MAX_EMBED_URL, char_len, escape_markdown, is_web_url, truncate_chars, web_url};
 
 /// Discord's limits, in characters.
 pub mod limits {
@@ -222,12 +222,9 @@ impl Reply {
     }
 }
 
-/// The talk's source as an embed link, when it is a URL Discord accepts.
+/// The talk's source as an embed link, when it is a URL Discord accepts (normalised).
 fn source_url(talk: &Talk) -> Option<String> {
-    talk.meta
-        .source
-        .clone()
-        .filter(|s| is_web_url(s, MAX_EMBED_URL))
+    web_url(talk.meta.source.as_deref()?, MAX_EMBED_URL)
 }
 
 /// The talk's source as text, when it is not a URL (`某播客第 42 期`): shown in the footer.
@@ -534,8 +531,7 @@ pub fn section(lib: &Library, r: SectionRef, page: usize, lang: Lang) -> Reply {
         image: s
             .infographic
             .as_ref()
-            .map(|i| i.url.clone())
-            .filter(|u| is_web_url(u, MAX_EMBED_URL)),
+            .and_then(|i| web_url(&i.url, MAX_EMBED_URL)),
         components: vec![Component::Buttons { buttons }],
         ..Reply::default()
     }
