@@ -10,7 +10,9 @@
 //!
 //! Run: `cargo bench --bench load` (`LECTERN_LOAD_N=2000` for a shorter run). Prints
 //! throughput, latency from dispatch to callback (p50, p99, max) and VmRSS after start-up,
-//! after 1,000 and after all interactions.
+//! after 1,000, at each tenth of the run and after all interactions. `LECTERN_LOAD_N=100000`
+//! is the memory run of issue 25: lectern's own HTTP path, serenity's ratelimiter off, memory
+//! flat with the number of interactions.
 
 #![allow(dead_code)]
 
@@ -204,6 +206,8 @@ async fn main() {
     let mut by_kind: HashMap<&'static str, Vec<Duration>> = HashMap::new();
     let mut dispatched = 0;
     let mut rss_1000 = 0;
+    // VmRSS at each tenth of the run, to tell growth from noise.
+    let mut rss_tenths = Vec::new();
     let started = Instant::now();
     let run = tokio::time::timeout(guard(total), async {
         while latencies.len() < total {
@@ -228,6 +232,9 @@ async fn main() {
                 }
                 if latencies.len() == 1_000.min(total) {
                     rss_1000 = vm_rss_kib(pid);
+                }
+                if total >= 10 && latencies.len() % (total / 10) == 0 {
+                    rss_tenths.push((latencies.len(), vm_rss_kib(pid)));
                 }
             }
         }
@@ -295,6 +302,11 @@ async fn main() {
         rss_1000 as f64 / 1024.0,
         rss_end as f64 / 1024.0
     );
+    let tenths: Vec<String> = rss_tenths
+        .iter()
+        .map(|(n, kib)| format!("{n}: {:.1}", *kib as f64 / 1024.0))
+        .collect();
+    println!("  VmRSS (MiB) by answers: {}", tenths.join(" · "));
     println!(
         "  peak VmRSS (VmHWM) {:.1} MiB · bot CPU time {:.2} s ({:.0} µs per interaction)",
         rss_peak as f64 / 1024.0,
