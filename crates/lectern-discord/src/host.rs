@@ -238,14 +238,9 @@ impl Plugin {
     }
 }
 
-/// Discord's `^[-_\p{L}\p{N}]{1,32}$` for command names, lowercase where the script has case
-/// (Rust's alphanumeric is Unicode's Alphabetic and Numeric, a superset of L and N that also
-/// admits the combining marks Discord accepts for Devanagari and Thai).
+/// Discord's pattern for command names ([`super::registration::is_command_name`]).
 fn valid_name(name: &str) -> bool {
-    (1..=32).contains(&name.chars().count())
-        && name
-            .chars()
-            .all(|c| (c.is_alphanumeric() || c == '-' || c == '_') && !c.is_uppercase())
+    super::registration::is_command_name(name)
 }
 
 #[cfg(test)]

@@ -218,6 +218,19 @@ async fn clean(to: To<'_>, scope: Scope, names: &BTreeSet<String>) {
     }
 }
 
+/// Whether Discord takes `name` as a command or option name (and a localized one):
+/// `^[-_\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$`, lowercase where the script has case.
+/// Unicode's Alphabetic (Rust's `is_alphanumeric`) is wider than L and N: it admits combining
+/// marks (an Arabic fatha, a Greek ypogegrammeni) that Discord refuses outside Devanagari and
+/// Thai.
+pub fn is_command_name(name: &str) -> bool {
+    static PATTERN: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let pattern = PATTERN.get_or_init(|| {
+        regex::Regex::new(r"^[-_\p{L}\p{N}\p{Devanagari}\p{Thai}]{1,32}$").expect("a valid pattern")
+    });
+    pattern.is_match(name) && !name.chars().any(char::is_uppercase)
+}
+
 const COMMAND_KEYS: &[&str] = &[
     "type",
     "name",
@@ -329,6 +342,35 @@ fn each(v: &Value, keys: &[&str]) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn command_names_follow_discords_pattern() {
+        for ok in [
+            "topic",
+            "talk-topic",
+            "t_2",
+            "主题",
+            "重新載入",
+            "विषय",
+            "หัวข้อ",
+            "тема",
+        ] {
+            assert!(is_command_name(ok), "{ok}");
+        }
+        // A combining mark outside Devanagari and Thai is Alphabetic to Rust, not to Discord.
+        assert!('\u{64E}'.is_alphanumeric() && '\u{345}'.is_alphanumeric());
+        for bad in [
+            "",
+            "Topic",
+            "topic\u{64E}",
+            "\u{345}x",
+            "a b",
+            "topic!",
+            &"x".repeat(33),
+        ] {
+            assert!(!is_command_name(bad), "{bad:?}");
+        }
+    }
 
     #[test]
     fn the_same_commands_compare_equal_whatever_discord_adds() {
