@@ -25,7 +25,8 @@ use super::openapi::Spec;
 pub const APP_ID: u64 = 1_100_000_000_000_000_001;
 /// The application's owner, as `GET /oauth2/applications/@me` answers.
 pub const OWNER_ID: u64 = 2010;
-/// A member of the application's team (accepted); another, only invited, is `TEAMMATE_ID + 1`.
+/// A member of the application's team (accepted, a developer); another, only invited, is
+/// `TEAMMATE_ID + 1`; `TEAMMATE_ID + 2` is an accepted member with the read-only role.
 pub const TEAMMATE_ID: u64 = 2011;
 /// How long a test waits for anything before it fails (a guard, not a timing assertion).
 pub const PATIENCE: Duration = Duration::from_secs(15);
@@ -666,7 +667,9 @@ async fn rest_api(
                     {"membership_state": 2, "team_id": "1900000000000000001", "role": "admin", "permissions": ["*"],
                      "user": {"id": TEAMMATE_ID.to_string(), "username": "teammate", "discriminator": "0", "avatar": null}},
                     {"membership_state": 1, "team_id": "1900000000000000001", "role": "read_only", "permissions": ["*"],
-                     "user": {"id": (TEAMMATE_ID + 1).to_string(), "username": "invited", "discriminator": "0", "avatar": null}}
+                     "user": {"id": (TEAMMATE_ID + 1).to_string(), "username": "invited", "discriminator": "0", "avatar": null}},
+                    {"membership_state": 2, "team_id": "1900000000000000001", "role": "read_only", "permissions": ["*"],
+                     "user": {"id": (TEAMMATE_ID + 2).to_string(), "username": "reader", "discriminator": "0", "avatar": null}}
                 ]
             }
         })),

@@ -43,6 +43,14 @@ async fn an_administrator_of_a_foreign_guild_is_refused_and_told_who_may() {
     payload["member"]["user"]["id"] = json!((TEAMMATE.id + 1).to_string());
     let answer = h.interact(payload).await;
     assert!(description(&answer).contains("运营者"), "{answer}");
+    // A team member with the read-only role may look, not act.
+    let mut payload = in_foreign_guild(h.slash(&BOB, "reload", &[]), ADMINISTRATOR);
+    payload["member"]["user"]["id"] = json!((TEAMMATE.id + 2).to_string());
+    let answer = h.interact(payload).await;
+    assert!(
+        description(&answer).starts_with("Only lectern's operators"),
+        "{answer}"
+    );
     assert!(h.bot.ops().content.last_reload().is_none());
     h.stop().await;
 }
