@@ -327,6 +327,27 @@ pub(crate) fn complete(
     choices
 }
 
+/// Answers an autocomplete of one of `plugin`'s commands with its choices, through lectern's
+/// own HTTP path (rate limits waited out until the first response's deadline), for a plain
+/// serenity host and the standalone bot; a poise host's autocompletes are poise's to send.
+pub(crate) async fn answer_autocomplete(
+    plugin: &Plugin,
+    http: &serenity::Http,
+    i: &CommandInteraction,
+) {
+    let partial = i.data.autocomplete().map_or("", |o| o.value);
+    let choices = complete(plugin, i, partial);
+    let mut r = Responder::autocomplete(http, i, plugin.bot().ops());
+    if let Err(e) = r.choices(choices).await {
+        tracing::warn!(
+            interaction_id = %i.id,
+            http_status = retry::http_status(&e),
+            error = %e,
+            "could not send the choices"
+        );
+    }
+}
+
 /// The choices for the focused option `focused` with `partial` typed: talks, speakers, tags or
 /// sections (of the talk the `talk` option names when it does, else of every talk, labelled
 /// with their talk).
@@ -460,6 +481,12 @@ pub async fn on_error(error: poise::FrameworkError<'_, Plugin, Error>) {
             }
         },
     };
+    // The standalone bot's event handler answers the autocompletes of lectern's own commands
+    // (whatever poise made of them): a second answer would be refused.
+    if i.data.autocomplete().is_some() && plugin.slash(i).is_some() {
+        tracing::debug!(error = %detail, "framework error on an autocomplete lectern answers");
+        return;
+    }
     let rest = &plugin.bot().ops().rest;
     apologize((http, rest), i, After::sent(sent), detail).await;
 }

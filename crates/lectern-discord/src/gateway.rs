@@ -153,9 +153,18 @@ async fn client(config: &Config, token: &Token, plugin: Plugin) -> anyhow::Resul
         http = http.proxy(base);
     }
     let guild = config.discord.guild_id.map(GuildId::new);
+    // Registered with their autocomplete; run by poise without it: the event handler answers
+    // autocompletes through lectern's own HTTP path (poise would send them unretried).
+    let registered: Vec<poise::Command<Plugin, commands::Error>> = plugin.commands();
+    let mut run = plugin.commands();
+    for c in &mut run {
+        for p in &mut c.parameters {
+            p.autocomplete_callback = None;
+        }
+    }
     let framework = poise::Framework::builder()
         .options(poise::FrameworkOptions {
-            commands: plugin.commands(),
+            commands: run,
             on_error: |e| Box::pin(commands::on_error(e)),
             allowed_mentions: Some(convert::no_pings()),
             // poise's owners are not used: `operators::learn_owners` reads them for the
@@ -169,7 +178,7 @@ async fn client(config: &Config, token: &Token, plugin: Plugin) -> anyhow::Resul
             },
             ..Default::default()
         })
-        .setup(move |ctx, ready, framework| {
+        .setup(move |ctx, ready, _framework| {
             Box::pin(async move {
                 tracing::info!(user = %ready.user.name, guilds = ready.guilds.len(), "connected to Discord");
                 let bot = Arc::clone(plugin.bot());
@@ -179,7 +188,7 @@ async fn client(config: &Config, token: &Token, plugin: Plugin) -> anyhow::Resul
                     operators::learn_owners(http, learning.operators()).await;
                 });
                 let operator_guilds = bot.operators().guild_ids().to_vec();
-                let commands = &framework.options().commands;
+                let commands = &registered;
                 let plan = registration::Plan {
                     sets: operators::scopes(commands, guild, &operator_guilds),
                     named: std::iter::once(operators::Scope::Global)
@@ -380,8 +389,12 @@ async fn on_event(ctx: &serenity::Context, event: &FullEvent, plugin: &Plugin) {
         } if !plugin.handle_component(ctx, i).await => {
             components::handle(&ctx.http, plugin, i).await;
         }
-        // Commands and autocompletes are poise's; lectern opens no modals, and pings come
-        // only to HTTP endpoints. Say so rather than drop them silently.
+        // Autocompletes are lectern's to answer (poise runs its commands without them).
+        FullEvent::InteractionCreate {
+            interaction: i @ Interaction::Autocomplete(ac),
+        } if plugin.owns(i) => commands::answer_autocomplete(plugin, &ctx.http, ac).await,
+        // Commands are poise's; lectern opens no modals, and pings come only to HTTP
+        // endpoints. Say so rather than drop them silently.
         FullEvent::InteractionCreate {
             interaction: i @ (Interaction::Modal(_) | Interaction::Ping(_)),
         } => tracing::warn!(

@@ -51,10 +51,7 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
 use poise::serenity_prelude as serenity;
-use serenity::{
-    ComponentInteraction, CreateAutocompleteResponse, CreateCommand, CreateInteractionResponse,
-    Interaction,
-};
+use serenity::{ComponentInteraction, CreateCommand, Interaction};
 
 use crate::commands::{self, Resolved};
 use crate::custom_id::Ids;
@@ -209,14 +206,7 @@ impl Plugin {
                 if self.slash(i).is_none() {
                     return false;
                 }
-                let partial = i.data.autocomplete().map_or("", |o| o.value);
-                let choices = commands::complete(self, i, partial);
-                let response = CreateInteractionResponse::Autocomplete(
-                    CreateAutocompleteResponse::new().set_choices(choices),
-                );
-                if let Err(e) = i.create_response(http, response).await {
-                    tracing::warn!(interaction_id = %i.id, error = %e, "could not send the choices");
-                }
+                commands::answer_autocomplete(self, http, i).await;
                 true
             }
             Interaction::Component(i) => self.handle_component(http, i).await,

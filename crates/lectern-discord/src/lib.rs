@@ -31,9 +31,9 @@
 //! - the token lives in a [`Token`] and is never logged, nor put in an error;
 //! - each interaction answers from one snapshot of the library (`Arc<Library>`); a reload
 //!   builds a new library aside and swaps it in whole;
-//! - every interaction is answered through a [`Responder`] (or, for autocompletes, which poise
-//!   answers, tracked by a [`respond::Track`]) and counted once in the metrics with the
-//!   outcome its handler states;
+//! - every interaction is answered through a [`Responder`] (autocompletes too, except in a
+//!   poise host, where poise sends the choices; they are tracked by a [`respond::Track`]) and
+//!   counted once in the metrics with the outcome its handler states;
 //! - nothing here imports the CLI or sets process-wide state.
 
 pub mod bot;

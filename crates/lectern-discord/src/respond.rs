@@ -333,6 +333,30 @@ impl<'a> Responder<'a> {
         }
     }
 
+    /// Answers an autocomplete, untracked ([`Track`] records it where its choices are ranked):
+    /// its choices are tried until the first response's deadline.
+    pub fn autocomplete(
+        http: &'a serenity::Http,
+        i: &'a CommandInteraction,
+        ops: &'a Ops,
+    ) -> Responder<'a> {
+        let to = To::command(i);
+        let now = Instant::now();
+        Responder {
+            http,
+            rest: &ops.rest,
+            to,
+            ids: &Ids::LECTERN,
+            deadline: first_response_deadline(to.id, std::time::SystemTime::now(), now),
+            responded: false,
+            shared: None,
+            track: None,
+            failed: false,
+            expired: false,
+            acknowledged: false,
+        }
+    }
+
     /// Keeps `flag` (poise's `has_sent_initial_response`) in step with this responder.
     pub fn sharing_first_response(mut self, flag: &'a AtomicBool) -> Responder<'a> {
         self.shared = Some(flag);
@@ -446,8 +470,16 @@ impl<'a> Responder<'a> {
     /// The first response to an autocomplete lectern cannot serve: no choices, which Discord
     /// shows as nothing to pick (a message would be refused: an autocomplete takes choices).
     pub async fn no_choices(&mut self) -> serenity::Result<()> {
-        let none = serenity::CreateAutocompleteResponse::new();
-        self.first(CreateInteractionResponse::Autocomplete(none))
+        self.choices(Vec::new()).await
+    }
+
+    /// The first response to an autocomplete: its choices.
+    pub async fn choices(
+        &mut self,
+        choices: Vec<serenity::AutocompleteChoice>,
+    ) -> serenity::Result<()> {
+        let response = serenity::CreateAutocompleteResponse::new().set_choices(choices);
+        self.first(CreateInteractionResponse::Autocomplete(response))
             .await
     }
 
