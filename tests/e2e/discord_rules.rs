@@ -125,16 +125,8 @@ async fn a_bucket_the_headers_say_is_empty_is_waited_for_not_hit() {
 #[tokio::test(flavor = "current_thread")]
 async fn after_a_deferral_the_apology_edits_the_original() {
     let h = Harness::start().await;
-    let payload = h.slash(&ADMIN, "reload", &[]);
-    let token = payload["token"].as_str().unwrap().to_string();
     // The report fails; the apology must replace "thinking…", not come beside it.
-    h.fail_next(
-        &format!("{token}/messages/@original"),
-        1,
-        Fault::ServerError,
-    );
-    let deferred = h.interact(payload).await;
-    assert_eq!(deferred["type"], 5);
+    let token = reload_with_report_fault(&h, Fault::ServerError).await;
     let edits = h
         .wait_for("the apology", |f| {
             let edits: Vec<_> = f
@@ -263,5 +255,24 @@ async fn a_gateway_that_stops_is_connected_again_after_a_pause_and_readiness_say
     .await;
     answers_about(&h).await;
     assert_eq!(h.identifies().len(), 2);
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_report_that_comes_after_the_tokens_15_minutes_is_not_followed_by_an_apology() {
+    let h = Harness::start().await;
+    // The report is held back by a 429 while Discord's clock passes the token's lifetime.
+    let token = reload_with_report_fault(&h, Fault::RateLimited { retry_after: 0.5 }).await;
+    h.advance_clock(fake_discord::TOKEN_LIFETIME + Duration::from_secs(60));
+    h.wait_log("token expired").await;
+    answers_about(&h).await;
+    let edits: Vec<u16> = h
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.contains(&token) && !r.path.ends_with("/callback"))
+        .map(|r| r.status)
+        .collect();
+    // The report, refused as an unknown webhook (10015); no apology to a dead token.
+    assert_eq!(edits, [429, 404]);
     h.stop().await;
 }

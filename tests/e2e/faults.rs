@@ -221,15 +221,7 @@ async fn a_500_on_a_callback_is_logged_with_the_interaction_id_and_the_bot_goes_
 #[tokio::test(flavor = "current_thread")]
 async fn a_429_on_the_reload_report_is_waited_out() {
     let h = Harness::start().await;
-    let payload = h.slash(&ADMIN, "reload", &[]);
-    let token = payload["token"].as_str().unwrap().to_string();
-    h.fail_next(
-        &format!("{token}/messages/@original"),
-        1,
-        Fault::RateLimited { retry_after: 0.2 },
-    );
-    let deferred = h.interact(payload).await;
-    assert_eq!(deferred["type"], 5);
+    let token = reload_with_report_fault(&h, Fault::RateLimited { retry_after: 0.2 }).await;
     let edits = h
         .wait_for("the report, accepted", |f| {
             let edits: Vec<u16> = f

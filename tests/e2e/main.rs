@@ -482,6 +482,17 @@ impl FakeDiscord {
     }
 }
 
+/// Sends an operator's `/reload` whose report (the edit of the deferred answer) first meets
+/// `fault`; checks that it was deferred, and returns the interaction's token.
+pub async fn reload_with_report_fault(h: &Harness, fault: fake_discord::Fault) -> String {
+    let payload = h.slash(&ADMIN, "reload", &[]);
+    let token = payload["token"].as_str().unwrap().to_string();
+    h.fail_next(&format!("{token}/messages/@original"), 1, fault);
+    let deferred = h.interact(payload).await;
+    assert_eq!(deferred["type"], 5);
+    token
+}
+
 /// The environment of one process of the `sharded` profile: shard `shard` of 2.
 pub fn sharded_process(shard: &str) -> Vec<(&'static str, String)> {
     vec![

@@ -376,7 +376,7 @@ impl<'a> Responder<'a> {
     }
 
     /// Whether Discord said it no longer knows the interaction (10062: the first response
-    /// came after its 3 s, or the token's 15 minutes are over): nothing more can be sent.
+    /// came after its 3 s; 10015: the token's 15 minutes are over): nothing more can be sent.
     pub fn expired(&self) -> bool {
         self.expired
     }
@@ -432,7 +432,7 @@ impl<'a> Responder<'a> {
         let sent = self
             .send(LightMethod::Patch, route, &edit, retry::FOLLOW_UP)
             .await;
-        self.failed |= sent.is_err();
+        self.after_token(&sent);
         sent
     }
 
@@ -452,8 +452,21 @@ impl<'a> Responder<'a> {
         let sent = self
             .send(LightMethod::Post, route, &followup, retry::FOLLOW_UP)
             .await;
-        self.failed |= sent.is_err();
+        self.after_token(&sent);
         sent
+    }
+
+    /// Notes how a request by the interaction's token ended: a failure; an unknown webhook
+    /// (10015: the token's 15 minutes are over) leaves nothing that can still be sent.
+    fn after_token(&mut self, sent: &serenity::Result<()>) {
+        if let Err(e) = sent {
+            self.failed = true;
+            if retry::discord_code(e) == Some(retry::UNKNOWN_WEBHOOK) {
+                self.expired = true;
+                tracing::warn!(parent: &self.span(), interaction_id = %self.to.id,
+                    "the interaction's token expired before its answer reached Discord");
+            }
+        }
     }
 
     /// An apology (or any notice that ends the interaction): the first response if there was

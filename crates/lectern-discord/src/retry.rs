@@ -20,6 +20,8 @@ pub const FOLLOW_UP: Duration = Duration::from_secs(30);
 /// Discord's code for an interaction it no longer knows: its first response came after the
 /// 3 s, or its token's 15 minutes are over.
 pub const UNKNOWN_INTERACTION: isize = 10062;
+/// Discord's code for a webhook it does not know: an interaction's token past its 15 minutes.
+pub const UNKNOWN_WEBHOOK: isize = 10015;
 /// Discord's code for a second first response to one interaction.
 pub const ALREADY_ACKNOWLEDGED: isize = 40060;
 
