@@ -10,7 +10,9 @@
 //!
 //! Run: `cargo bench --bench load` (`LECTERN_LOAD_N=2000` for a shorter run). Prints
 //! throughput, latency from dispatch to callback (p50, p99, max) and VmRSS after start-up,
-//! after 1,000 and after all interactions.
+//! after 1,000, at each tenth of the run and after all interactions. `LECTERN_LOAD_N=100000`
+//! is the memory run of issue 25: lectern's own HTTP path, serenity's ratelimiter off, memory
+//! flat with the number of interactions.
 
 #![allow(dead_code)]
 
@@ -37,8 +39,10 @@ const TOKEN: &str = "MTEwMDAw.fake-bot-token.only-for-the-load-benchmark";
 const USER: u64 = 2001;
 /// Interactions in flight at most (`LECTERN_LOAD_WINDOW`).
 const WINDOW: usize = 32;
-/// A guard against hanging, not a target.
-const GUARD: Duration = Duration::from_secs(150);
+/// A guard against hanging, not a target: 150 s per 10,000 interactions.
+fn guard(total: usize) -> Duration {
+    Duration::from_secs(150 * (total as u64).div_ceil(10_000).max(1))
+}
 
 fn vm_rss_kib(pid: u32) -> u64 {
     status_kib(pid, "VmRSS:")
@@ -202,8 +206,10 @@ async fn main() {
     let mut by_kind: HashMap<&'static str, Vec<Duration>> = HashMap::new();
     let mut dispatched = 0;
     let mut rss_1000 = 0;
+    // VmRSS at each tenth of the run, to tell growth from noise.
+    let mut rss_tenths = Vec::new();
     let started = Instant::now();
-    let run = tokio::time::timeout(GUARD, async {
+    let run = tokio::time::timeout(guard(total), async {
         while latencies.len() < total {
             while dispatched < total && dispatched - latencies.len() < window {
                 let id = fake.next_id();
@@ -227,6 +233,9 @@ async fn main() {
                 if latencies.len() == 1_000.min(total) {
                     rss_1000 = vm_rss_kib(pid);
                 }
+                if total >= 10 && latencies.len() % (total / 10) == 0 {
+                    rss_tenths.push((latencies.len(), vm_rss_kib(pid)));
+                }
             }
         }
     })
@@ -234,7 +243,8 @@ async fn main() {
     let elapsed = started.elapsed();
     assert!(
         run.is_ok(),
-        "gave up after {GUARD:?}: {} of {total} answered",
+        "gave up after {:?}: {} of {total} answered",
+        guard(total),
         latencies.len()
     );
     let rss_end = vm_rss_kib(pid);
@@ -292,6 +302,11 @@ async fn main() {
         rss_1000 as f64 / 1024.0,
         rss_end as f64 / 1024.0
     );
+    let tenths: Vec<String> = rss_tenths
+        .iter()
+        .map(|(n, kib)| format!("{n}: {:.1}", *kib as f64 / 1024.0))
+        .collect();
+    println!("  VmRSS (MiB) by answers: {}", tenths.join(" · "));
     println!(
         "  peak VmRSS (VmHWM) {:.1} MiB · bot CPU time {:.2} s ({:.0} µs per interaction)",
         rss_peak as f64 / 1024.0,

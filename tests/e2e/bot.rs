@@ -1052,14 +1052,10 @@ async fn two_processes_with_shard_ranges_serve_one_deployment() {
     let seeds = seeds_copy();
     let seeds_dir = seeds.path().to_str().unwrap().to_string();
     let process = |shard: &'static str| {
-        vec![
-            ("DISCORD_TOKEN", TOKEN.to_string()),
-            ("LECTERN__DISCORD__SHARD_START", shard.to_string()),
-            ("LECTERN__DISCORD__SHARD_RUN", "1".to_string()),
-            ("LECTERN__DISCORD__SHARD_TOTAL", "2".to_string()),
-            ("LECTERN__CONTENT__SEEDS_DIR", seeds_dir.clone()),
-            ("LECTERN__CONTENT__WATCH", "true".to_string()),
-        ]
+        let mut env = super::sharded_process(shard);
+        env.push(("LECTERN__CONTENT__SEEDS_DIR", seeds_dir.clone()));
+        env.push(("LECTERN__CONTENT__WATCH", "true".to_string()));
+        env
     };
     let mut first = Served::start(&fake, process("0")).await;
     let mut second = Served::start(&fake, process("1")).await;

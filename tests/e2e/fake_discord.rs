@@ -25,10 +25,46 @@ use super::openapi::Spec;
 pub const APP_ID: u64 = 1_100_000_000_000_000_001;
 /// The application's owner, as `GET /oauth2/applications/@me` answers.
 pub const OWNER_ID: u64 = 2010;
-/// A member of the application's team (accepted); another, only invited, is `TEAMMATE_ID + 1`.
+/// A member of the application's team (accepted, a developer); another, only invited, is
+/// `TEAMMATE_ID + 1`; `TEAMMATE_ID + 2` is an accepted member with the read-only role.
 pub const TEAMMATE_ID: u64 = 2011;
 /// How long a test waits for anything before it fails (a guard, not a timing assertion).
 pub const PATIENCE: Duration = Duration::from_secs(15);
+
+/// Discord's epoch (2015-01-01T00:00:00Z), in Unix milliseconds.
+const DISCORD_EPOCH_MS: u64 = 1_420_070_400_000;
+
+/// Discord's deadline for an interaction's first response.
+pub const FIRST_RESPONSE_DEADLINE: Duration = Duration::from_secs(3);
+/// How long an interaction's token is valid (follow-ups and edits).
+pub const TOKEN_LIFETIME: Duration = Duration::from_secs(15 * 60);
+
+/// What Discord remembers of an interaction it sent.
+#[derive(Debug, Clone)]
+struct Sent {
+    /// The interaction's type (2 command, 3 component, 4 autocomplete, 5 modal).
+    kind: u64,
+    /// When it was made (its snowflake's timestamp), in Unix milliseconds.
+    made_ms: u64,
+    token: String,
+    /// The status of the callback that acknowledged it, once one did.
+    acknowledged: Option<u16>,
+}
+
+/// The callback types Discord accepts for an interaction of type `kind`.
+fn callback_types(kind: u64) -> &'static [u64] {
+    match kind {
+        1 => &[1],
+        // A command: a message, a deferral, a modal.
+        2 => &[4, 5, 9],
+        // A component: a message, a deferral (with or without "thinking"), an update, a modal.
+        3 => &[4, 5, 6, 7, 9],
+        // An autocomplete takes its choices, nothing else.
+        4 => &[8],
+        5 => &[4, 5, 6, 7],
+        _ => &[],
+    }
+}
 
 /// One request the bot made.
 #[derive(Debug, Clone)]
@@ -44,10 +80,15 @@ pub struct Request {
 /// A failure the REST API answers with instead of success, for tests of faults.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Fault {
-    /// 429 with `retry_after` (seconds) in the body and Discord's rate-limit headers.
+    /// 429 with `retry_after` (seconds) in the body and Discord's rate-limit headers; every
+    /// request to the same path fragment within `retry_after` gets a 429 too (without using up
+    /// a fault), as Discord's limit holds until then.
     RateLimited { retry_after: f64 },
     /// 500 Internal Server Error.
     ServerError,
+    /// 500, after Discord did act on the request (an interaction's callback is then
+    /// acknowledged): what a proxy or a timeout on the way back shows.
+    ServerErrorAfterActing,
 }
 
 /// What the fake's gateway does to the bot's connection.
@@ -86,6 +127,29 @@ struct Shared {
     /// Picks waiting for their answer: interaction id → `(user, menu custom_id)`.
     picks: Mutex<std::collections::HashMap<String, (u64, String)>>,
     resumes: Mutex<Vec<Value>>,
+    /// Every interaction dispatched to the bot, by id: what Discord remembers of it to judge
+    /// its answers (the kind, when it was made, whether it was acknowledged).
+    interactions: Mutex<std::collections::HashMap<String, Sent>>,
+    /// How far the fake's clock is ahead of the machine's, in milliseconds: the deadlines of
+    /// interactions (3 s for the first response, 15 minutes for the token) count on it.
+    ahead_ms: AtomicU64,
+    /// Rate limits: `(path fragment, limit, window)`; each bucket (the rule and the route's
+    /// major parameter) admits `limit` requests per window, then answers 429.
+    limits: Mutex<Vec<(String, u32, Duration)>>,
+    /// The state of each bucket: `(rule, method, major parameter)` → (window start in ms,
+    /// requests).
+    buckets: Mutex<std::collections::HashMap<BucketKey, (u64, u32)>>,
+    /// Until when (fake clock, ms) every request gets a global 429.
+    global_until: AtomicU64,
+    /// Identify concurrency Discord enforces (`max_concurrency`; 0: not enforced): within one
+    /// bucket (`shard % max_concurrency`), one IDENTIFY per 5 s, the next refused with op 9.
+    max_concurrency: AtomicU64,
+    /// When (fake clock, ms) each bucket last took an IDENTIFY.
+    last_identify: Mutex<std::collections::HashMap<u64, u64>>,
+    /// Session starts left today (`session_start_limit.remaining`).
+    starts_left: AtomicU64,
+    /// Path fragments a 429 fault closed, until when (fake clock, ms).
+    closed_paths: Mutex<Vec<(String, u64)>>,
     /// `(path fragment, times left, fault)`: the next requests whose path contains the
     /// fragment get the fault.
     faults: Mutex<Vec<(String, usize, Fault)>>,
@@ -106,10 +170,7 @@ struct Shared {
 impl Shared {
     /// A snowflake with the current time, rising strictly.
     fn next_id(&self) -> u64 {
-        let now_ms = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_millis() as u64;
+        let now_ms = self.now_ms();
         let made_now = (now_ms - 1_420_070_400_000) << 22;
         let previous = self
             .ids
@@ -118,6 +179,34 @@ impl Shared {
             })
             .unwrap();
         made_now.max(previous + 1)
+    }
+
+    /// The fake's clock, in Unix milliseconds: the machine's, plus what the test advanced it by.
+    fn now_ms(&self) -> u64 {
+        let machine = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis() as u64;
+        machine + self.ahead_ms.load(Ordering::SeqCst)
+    }
+
+    /// Remembers an interaction sent to the bot, to judge its answers as Discord would.
+    fn remember(&self, d: &Value) {
+        let (Some(id), Some(kind)) = (d["id"].as_str(), d["type"].as_u64()) else {
+            return;
+        };
+        let Ok(snowflake) = id.parse::<u64>() else {
+            return;
+        };
+        self.interactions.lock().unwrap().insert(
+            id.to_string(),
+            Sent {
+                kind,
+                made_ms: (snowflake >> 22) + DISCORD_EPOCH_MS,
+                token: d["token"].as_str().unwrap_or_default().to_string(),
+                acknowledged: None,
+            },
+        );
     }
 
     fn bump(&self) {
@@ -163,6 +252,15 @@ impl FakeDiscord {
             menus: Mutex::default(),
             picks: Mutex::default(),
             resumes: Mutex::default(),
+            interactions: Mutex::default(),
+            ahead_ms: AtomicU64::new(0),
+            limits: Mutex::default(),
+            buckets: Mutex::default(),
+            global_until: AtomicU64::new(0),
+            closed_paths: Mutex::default(),
+            max_concurrency: AtomicU64::new(0),
+            last_identify: Mutex::default(),
+            starts_left: AtomicU64::new(999),
             faults: Mutex::default(),
             refuse_resume: std::sync::atomic::AtomicBool::new(false),
             refuse_connections: std::sync::atomic::AtomicBool::new(false),
@@ -256,6 +354,54 @@ impl FakeDiscord {
             .lock()
             .unwrap()
             .push((path.to_string(), times, fault));
+    }
+
+    /// Moves the fake's clock `by` ahead: every interaction it sent is that much older in
+    /// Discord's eyes (not in the bot's), and the ids it makes from now on are made later.
+    pub fn advance_clock(&self, by: Duration) {
+        self.shared
+            .ahead_ms
+            .fetch_add(by.as_millis() as u64, Ordering::SeqCst);
+    }
+
+    /// A snowflake made `ago` before the fake's now (an interaction that waited in a queue).
+    pub fn id_made_ago(&self, ago: Duration) -> u64 {
+        let made = self.shared.now_ms() - ago.as_millis() as u64;
+        ((made - DISCORD_EPOCH_MS) << 22)
+            | (self.shared.ids.fetch_add(1, Ordering::SeqCst) & 0x3f_ffff)
+    }
+
+    /// From now on each bucket of the requests whose path contains `path` admits `limit`
+    /// requests per `window` (the bucket: the rule, the method and the route's major
+    /// parameter, as Discord's), says so in its `X-RateLimit-*` headers, and answers 429
+    /// beyond.
+    pub fn rate_limit(&self, path: &str, limit: u32, window: Duration) {
+        self.shared
+            .limits
+            .lock()
+            .unwrap()
+            .push((path.to_string(), limit, window));
+    }
+
+    /// From now on, IDENTIFYs are held to `max_concurrency` (and `GET /gateway/bot` says so):
+    /// within one bucket (`shard % max_concurrency`) one per 5 s; another is refused with an
+    /// invalid session (op 9), recorded as a problem.
+    pub fn enforce_identify_concurrency(&self, max_concurrency: u64) {
+        self.shared
+            .max_concurrency
+            .store(max_concurrency, Ordering::SeqCst);
+    }
+
+    /// Sets the session starts left today, as `GET /gateway/bot` reports them; an IDENTIFY
+    /// past them is a problem (Discord resets the token).
+    pub fn set_session_starts_left(&self, left: u64) {
+        self.shared.starts_left.store(left, Ordering::SeqCst);
+    }
+
+    /// Every request in the next `for_` gets a global 429 (`"global": true`).
+    pub fn global_limit(&self, for_: Duration) {
+        let until = self.shared.now_ms() + for_.as_millis() as u64;
+        self.shared.global_until.store(until, Ordering::SeqCst);
     }
 
     /// From now on, every request is also sent to the returned receiver as it arrives.
@@ -359,6 +505,9 @@ impl FakeDiscord {
     /// Sends a dispatch over the connection of the shard Discord routes `guild` to
     /// (`(guild >> 22) % total`), the latest such session.
     pub fn dispatch_to_guild(&self, guild: u64, event: &str, d: Value) {
+        if event == "INTERACTION_CREATE" {
+            self.shared.remember(&d);
+        }
         let s = self.shared.seq.fetch_add(1, Ordering::SeqCst) + 1;
         let frame = json!({"op": 0, "t": event, "s": s, "d": d}).to_string();
         let sockets = self.shared.sockets.lock().unwrap();
@@ -389,6 +538,9 @@ impl FakeDiscord {
 
     /// Sends a dispatch to the bot over its (latest) gateway connection.
     pub fn dispatch(&self, event: &str, d: Value) {
+        if event == "INTERACTION_CREATE" {
+            self.shared.remember(&d);
+        }
         let s = self.shared.seq.fetch_add(1, Ordering::SeqCst) + 1;
         let frame = json!({"op": 0, "t": event, "s": s, "d": d}).to_string();
         self.to_gateway(Frame::Text(frame));
@@ -429,16 +581,53 @@ async fn rest_api(
             shared.problem(format!("{method} {path}: wrong or missing bot token"));
         }
     }
-    let fault = {
+    let now = shared.now_ms();
+    // A 429 holds until its `retry_after` has passed.
+    let closed = {
+        let closed = shared.closed_paths.lock().unwrap();
+        closed
+            .iter()
+            .filter(|(fragment, until)| *until > now && path.contains(fragment.as_str()))
+            .map(|(_, until)| until - now)
+            .max()
+    };
+    let fault = if closed.is_some() {
+        None
+    } else {
         let mut faults = shared.faults.lock().unwrap();
         let found = faults
             .iter_mut()
             .find(|(fragment, left, _)| *left > 0 && path.contains(fragment.as_str()));
-        found.map(|(_, left, fault)| {
+        let fault = found.map(|(fragment, left, fault)| {
             *left -= 1;
-            *fault
-        })
+            (fragment.clone(), *fault)
+        });
+        drop(faults);
+        if let Some((fragment, Fault::RateLimited { retry_after })) = &fault {
+            let until = now + (retry_after * 1000.0) as u64;
+            shared
+                .closed_paths
+                .lock()
+                .unwrap()
+                .push((fragment.clone(), until));
+        }
+        fault.map(|(_, f)| f)
     };
+    // Discord's rate limits: the global one, then the route's bucket. A limited request is
+    // not acted on.
+    let global_until = shared.global_until.load(Ordering::SeqCst);
+    let bucket = shared.take_bucket(&m, &segments, &path, now);
+    let limited = if now < global_until {
+        Some(RateLimited((global_until - now) as f64 / 1000.0, true))
+    } else if let Some(left_ms) = closed {
+        Some(RateLimited(left_ms as f64 / 1000.0, false))
+    } else {
+        bucket
+            .as_ref()
+            .err()
+            .map(|&after| RateLimited(after, false))
+    };
+    let acting = limited.is_none() && matches!(fault, None | Some(Fault::ServerErrorAfterActing));
     // Every error is a problem for the test; a malformed URL also gets Discord's answer, 50035
     // for the whole message (nothing of it is shown).
     let check = |template: &str, body: &Value| -> Option<Answer> {
@@ -460,7 +649,12 @@ async fn rest_api(
         ("get", ["gateway", "bot"]) => Json(json!({
             "url": shared.gateway_url,
             "shards": 1,
-            "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}
+            "session_start_limit": {
+                "total": 1000,
+                "remaining": shared.starts_left.load(Ordering::SeqCst),
+                "reset_after": 2_000,
+                "max_concurrency": shared.max_concurrency.load(Ordering::SeqCst).max(1)
+            }
         })),
         ("get", ["oauth2", "applications", "@me"]) => Json(json!({
             "id": APP_ID.to_string(), "name": "lectern", "icon": null, "description": "",
@@ -473,7 +667,9 @@ async fn rest_api(
                     {"membership_state": 2, "team_id": "1900000000000000001", "role": "admin", "permissions": ["*"],
                      "user": {"id": TEAMMATE_ID.to_string(), "username": "teammate", "discriminator": "0", "avatar": null}},
                     {"membership_state": 1, "team_id": "1900000000000000001", "role": "read_only", "permissions": ["*"],
-                     "user": {"id": (TEAMMATE_ID + 1).to_string(), "username": "invited", "discriminator": "0", "avatar": null}}
+                     "user": {"id": (TEAMMATE_ID + 1).to_string(), "username": "invited", "discriminator": "0", "avatar": null}},
+                    {"membership_state": 2, "team_id": "1900000000000000001", "role": "read_only", "permissions": ["*"],
+                     "user": {"id": (TEAMMATE_ID + 2).to_string(), "username": "reader", "discriminator": "0", "avatar": null}}
                 ]
             }
         })),
@@ -516,6 +712,14 @@ async fn rest_api(
                         c["version"] = json!("1");
                         if c.get("type").is_none() {
                             c["type"] = json!(1);
+                        }
+                        // `contexts` and `integration_types` exist for global commands only:
+                        // Discord keeps and returns none for a guild's.
+                        if segments.len() == 5 {
+                            if let Some(o) = c.as_object_mut() {
+                                o.remove("contexts");
+                                o.remove("integration_types");
+                            }
                         }
                         c
                     })
@@ -567,7 +771,12 @@ async fn rest_api(
             if matches!(body["type"].as_u64(), Some(4 | 7)) {
                 no_pings(&shared, &method, &path, &body["data"]);
             }
-            if let Some(rejected) = rejected {
+            let status = if fault.is_some() { 500 } else { 204 };
+            if let Some(refused) =
+                shared.judge_callback(segments[1], &body, acting.then_some(status))
+            {
+                refused
+            } else if let Some(rejected) = rejected {
                 rejected
             } else {
                 // UPDATE_MESSAGE re-sending a menu rebuilds it: the picker's menu rests on nothing.
@@ -597,7 +806,10 @@ async fn rest_api(
                 shared.problem(format!("{method} {path}: {e}"));
             }
             no_pings(&shared, &method, &path, &body);
-            rejected.unwrap_or_else(|| Json(message_json(&body)))
+            shared
+                .judge_webhook(segments[2], &path)
+                .or(rejected)
+                .unwrap_or_else(|| Json(message_json(&body)))
         }
         ("post", ["webhooks", _, _]) => {
             let rejected = check("/webhooks/{webhook_id}/{webhook_token}", &body);
@@ -605,7 +817,10 @@ async fn rest_api(
                 shared.problem(format!("{method} {path}: {e}"));
             }
             no_pings(&shared, &method, &path, &body);
-            rejected.unwrap_or_else(|| Json(message_json(&body)))
+            shared
+                .judge_webhook(segments[2], &path)
+                .or(rejected)
+                .unwrap_or_else(|| Json(message_json(&body)))
         }
         _ => {
             shared.problem(format!("unexpected request: {method} {path}"));
@@ -615,18 +830,19 @@ async fn rest_api(
             )
         }
     };
-    let answer = match fault {
-        None => answer,
-        Some(Fault::ServerError) => Status(
+    let answer = match (limited, fault) {
+        (Some(limited), _) => limited,
+        (None, None) => answer,
+        (None, Some(Fault::ServerError | Fault::ServerErrorAfterActing)) => Status(
             StatusCode::INTERNAL_SERVER_ERROR,
             json!({"message": "500: Internal Server Error", "code": 0}),
         ),
-        Some(Fault::RateLimited { retry_after }) => RateLimited(retry_after),
+        (None, Some(Fault::RateLimited { retry_after })) => RateLimited(retry_after, false),
     };
     let status = match &answer {
         Json(_) => 200,
         Status(code, _) => code.as_u16(),
-        RateLimited(_) => 429,
+        RateLimited(..) => 429,
     };
     let request = Request {
         method: method.to_string(),
@@ -639,7 +855,173 @@ async fn rest_api(
     }
     shared.requests.lock().unwrap().push(request);
     shared.bump();
-    answer.into_response()
+    let mut response = answer.into_response();
+    // Every success says where its bucket stands, as Discord's do.
+    if let (true, Ok(b)) = (status < 300, &bucket) {
+        let reset = (now as f64 + b.reset_after * 1000.0) / 1000.0;
+        let headers = [
+            ("x-ratelimit-limit", b.limit.to_string()),
+            ("x-ratelimit-remaining", b.remaining.to_string()),
+            ("x-ratelimit-reset", format!("{reset:.3}")),
+            ("x-ratelimit-reset-after", format!("{:.3}", b.reset_after)),
+            ("x-ratelimit-bucket", b.bucket.clone()),
+        ];
+        for (name, value) in headers {
+            response.headers_mut().insert(name, value.parse().unwrap());
+        }
+    }
+    response
+}
+
+/// A bucket of the fake's rate limits: the rule, the method, the route's major parameter.
+type BucketKey = (usize, String, String);
+
+/// Where a request's bucket stands after it, for the `X-RateLimit-*` headers.
+struct BucketState {
+    bucket: String,
+    limit: u32,
+    remaining: u32,
+    reset_after: f64,
+}
+
+impl Shared {
+    /// Counts a request in its bucket: where the bucket stands, or how many seconds until it
+    /// admits one again. A route no rule names is in a roomy bucket of its own, never
+    /// exhausted.
+    fn take_bucket(
+        &self,
+        method: &str,
+        segments: &[&str],
+        path: &str,
+        now: u64,
+    ) -> Result<BucketState, f64> {
+        // The major parameter: Discord keeps a bucket per interaction, per webhook token, per
+        // guild.
+        let major = match segments {
+            ["interactions", id, ..] => id.to_string(),
+            ["webhooks", _, token, ..] => token.to_string(),
+            ["applications", _, "guilds", guild, ..] => guild.to_string(),
+            _ => String::new(),
+        };
+        let limits = self.limits.lock().unwrap();
+        let Some((rule, (_, limit, window))) = limits
+            .iter()
+            .enumerate()
+            .find(|(_, (fragment, ..))| path.contains(fragment.as_str()))
+        else {
+            return Ok(BucketState {
+                bucket: "fake-roomy".into(),
+                limit: 1000,
+                remaining: 999,
+                reset_after: 1.0,
+            });
+        };
+        let window_ms = window.as_millis() as u64;
+        let mut buckets = self.buckets.lock().unwrap();
+        let key = (rule, method.to_string(), major);
+        let (start, count) = buckets.entry(key).or_insert((now, 0));
+        if now >= *start + window_ms {
+            (*start, *count) = (now, 0);
+        }
+        let reset_after = (*start + window_ms - now) as f64 / 1000.0;
+        if *count >= *limit {
+            return Err(reset_after);
+        }
+        *count += 1;
+        Ok(BucketState {
+            bucket: format!("fake-bucket-{rule}"),
+            limit: *limit,
+            remaining: *limit - *count,
+            reset_after,
+        })
+    }
+
+    /// Discord's identify rate limit, when enforced: one IDENTIFY per 5 s in each
+    /// `max_concurrency` bucket. `Some(op 9)` for one that comes too soon.
+    fn judge_identify(&self, d: &Value) -> Option<Value> {
+        let max = self.max_concurrency.load(Ordering::SeqCst);
+        if max == 0 {
+            return None;
+        }
+        let shard = d["shard"][0].as_u64().unwrap_or(0);
+        let now = self.now_ms();
+        let mut last = self.last_identify.lock().unwrap();
+        let bucket = shard % max;
+        if let Some(&at) = last.get(&bucket) {
+            if now < at + 5_000 {
+                self.problem(format!(
+                    "IDENTIFY of shard {shard} {} ms after another of its bucket: op 9",
+                    now - at
+                ));
+                return Some(json!({"op": 9, "d": false}));
+            }
+        }
+        last.insert(bucket, now);
+        None
+    }
+
+    /// Discord's rules on an interaction's callback: within 3 s of the interaction, once, of a
+    /// type its kind takes. `None`: accepted (and, when `acting`, the interaction is now
+    /// acknowledged); an interaction the fake never sent is not judged.
+    fn judge_callback(&self, id: &str, body: &Value, acting: Option<u16>) -> Option<Answer> {
+        let mut interactions = self.interactions.lock().unwrap();
+        let sent = interactions.get_mut(id)?;
+        let kind = body["type"].as_u64().unwrap_or(0);
+        if self.now_ms() > sent.made_ms + FIRST_RESPONSE_DEADLINE.as_millis() as u64 {
+            return Some(Status(
+                StatusCode::NOT_FOUND,
+                json!({"message": "Unknown interaction", "code": 10062}),
+            ));
+        }
+        if let Some(status) = sent.acknowledged {
+            // The bot knew it had answered (a success): a bug. After a 500 it could not know.
+            if status < 300 {
+                self.problem(format!(
+                    "interaction {id} answered twice (the first callback got {status})"
+                ));
+            }
+            return Some(Status(
+                StatusCode::BAD_REQUEST,
+                json!({"message": "Interaction has already been acknowledged.", "code": 40060}),
+            ));
+        }
+        if !callback_types(sent.kind).contains(&kind) {
+            self.problem(format!(
+                "interaction {id} of type {} answered with a callback of type {kind}",
+                sent.kind
+            ));
+            return Some(Status(
+                StatusCode::BAD_REQUEST,
+                json!({"message": "Invalid Form Body", "code": 50035, "errors": {"type": {"_errors": [
+                    {"code": "INTERACTION_RESPONSE_TYPE_INVALID", "message": "Invalid interaction response type"}]}}}),
+            ));
+        }
+        if acting.is_some() {
+            sent.acknowledged = acting;
+        }
+        None
+    }
+
+    /// Discord's rules on a follow-up or an edit by an interaction's token: after the first
+    /// response, within the token's 15 minutes.
+    fn judge_webhook(&self, token: &str, path: &str) -> Option<Answer> {
+        let interactions = self.interactions.lock().unwrap();
+        let sent = interactions.values().find(|s| s.token == token)?;
+        let unknown = Status(
+            StatusCode::NOT_FOUND,
+            json!({"message": "Unknown Webhook", "code": 10015}),
+        );
+        if self.now_ms() > sent.made_ms + TOKEN_LIFETIME.as_millis() as u64 {
+            return Some(unknown);
+        }
+        if sent.acknowledged.is_none() {
+            self.problem(format!(
+                "{path}: a follow-up or edit before the first response"
+            ));
+            return Some(unknown);
+        }
+        None
+    }
 }
 
 /// Every message the bot sends must ping no one, whatever it contains: `allowed_mentions` with
@@ -657,8 +1039,8 @@ fn no_pings(shared: &Shared, method: &Method, path: &str, message: &Value) {
 enum Answer {
     Json(Value),
     Status(StatusCode, Value),
-    /// 429 as Discord sends it: `retry_after` in the body and the headers.
-    RateLimited(f64),
+    /// 429 as Discord sends it: `retry_after` in the body and the headers; global or not.
+    RateLimited(f64, bool),
 }
 use Answer::{Json, RateLimited, Status};
 
@@ -668,16 +1050,21 @@ impl IntoResponse for Answer {
             Json(v) => axum::Json(v).into_response(),
             Status(StatusCode::NO_CONTENT, _) => StatusCode::NO_CONTENT.into_response(),
             Status(code, v) => (code, axum::Json(v)).into_response(),
-            RateLimited(after) => {
-                let body = json!({"message": "You are being rate limited.", "retry_after": after, "global": false});
-                let headers = [
-                    ("retry-after", format!("{}", after.ceil() as u64)),
-                    ("x-ratelimit-limit", "5".to_string()),
-                    ("x-ratelimit-remaining", "0".to_string()),
-                    ("x-ratelimit-reset-after", format!("{after:.3}")),
-                    ("x-ratelimit-bucket", "fake-bucket".to_string()),
-                    ("x-ratelimit-scope", "user".to_string()),
-                ];
+            RateLimited(after, global) => {
+                let body = json!({"message": "You are being rate limited.", "retry_after": after, "global": global});
+                let mut headers = vec![("retry-after", format!("{}", after.ceil() as u64))];
+                if global {
+                    headers.push(("x-ratelimit-global", "true".to_string()));
+                    headers.push(("x-ratelimit-scope", "global".to_string()));
+                } else {
+                    headers.extend([
+                        ("x-ratelimit-limit", "5".to_string()),
+                        ("x-ratelimit-remaining", "0".to_string()),
+                        ("x-ratelimit-reset-after", format!("{after:.3}")),
+                        ("x-ratelimit-bucket", "fake-bucket".to_string()),
+                        ("x-ratelimit-scope", "user".to_string()),
+                    ]);
+                }
                 let mut r = (StatusCode::TOO_MANY_REQUESTS, axum::Json(body)).into_response();
                 for (name, value) in headers {
                     r.headers_mut().insert(name, value.parse().unwrap());
@@ -741,6 +1128,18 @@ async fn connection(tcp: tokio::net::TcpStream, shared: Arc<Shared>) {
                             let mut redacted = d.clone();
                             redacted["token"] = json!("[checked]");
                             shared.identifies.lock().unwrap().push(redacted);
+                            let left = shared.starts_left.load(Ordering::SeqCst);
+                            if left == 0 {
+                                shared.problem("IDENTIFY past the daily session start limit".into());
+                            }
+                            shared.starts_left.store(left.saturating_sub(1), Ordering::SeqCst);
+                            if let Some(refusal) = shared.judge_identify(d) {
+                                shared.bump();
+                                if sink.send(Message::Text(refusal.to_string())).await.is_err() {
+                                    break;
+                                }
+                                continue;
+                            }
                             // A new session: its dispatches count from 1 again.
                             shared.seq.store(1, Ordering::SeqCst);
                             let ready = json!({"op": 0, "t": "READY", "s": 1, "d": {

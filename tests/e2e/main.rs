@@ -10,6 +10,7 @@
 //! Timeouts are only guards against hanging.
 
 mod bot;
+mod discord_rules;
 mod fake_discord;
 mod faults;
 mod limits;
@@ -400,9 +401,21 @@ impl FakeDiscord {
         option: &str,
         partial: &str,
     ) -> Value {
+        self.interact(self.autocomplete_payload(user, name, option, partial))
+            .await
+    }
+
+    /// The interaction of an autocomplete of `option` of the command `name`, `partial` typed.
+    pub fn autocomplete_payload(
+        &self,
+        user: &User,
+        name: &str,
+        option: &str,
+        partial: &str,
+    ) -> Value {
         let data = json!({"id": "1700000000000000001", "name": name, "type": 1,
             "options": [{"name": option, "type": 3, "value": partial, "focused": true}]});
-        self.interact(self.payload(4, user, data)).await
+        self.payload(4, user, data)
     }
 
     /// Presses the button `custom_id` on the message a callback created.
@@ -470,6 +483,27 @@ impl FakeDiscord {
         assert_eq!(self.problems(), Vec::<String>::new());
         request.body
     }
+}
+
+/// Sends an operator's `/reload` whose report (the edit of the deferred answer) first meets
+/// `fault`; checks that it was deferred, and returns the interaction's token.
+pub async fn reload_with_report_fault(h: &Harness, fault: fake_discord::Fault) -> String {
+    let payload = h.slash(&ADMIN, "reload", &[]);
+    let token = payload["token"].as_str().unwrap().to_string();
+    h.fail_next(&format!("{token}/messages/@original"), 1, fault);
+    let deferred = h.interact(payload).await;
+    assert_eq!(deferred["type"], 5);
+    token
+}
+
+/// The environment of one process of the `sharded` profile: shard `shard` of 2.
+pub fn sharded_process(shard: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("DISCORD_TOKEN", TOKEN.to_string()),
+        ("LECTERN__DISCORD__SHARD_START", shard.to_string()),
+        ("LECTERN__DISCORD__SHARD_RUN", "1".to_string()),
+        ("LECTERN__DISCORD__SHARD_TOTAL", "2".to_string()),
+    ]
 }
 
 /// Checks that one line of `logs` contains every one of `parts`.

@@ -44,6 +44,21 @@ impl Served {
         K: AsRef<OsStr>,
         V: AsRef<OsStr>,
     {
+        let served = Served::spawn(fake, envs);
+        // Registration reads what Discord has first (and writes only if it differs).
+        fake.wait_request("command registration", |r| {
+            r.method == "GET" && r.path.ends_with("/commands")
+        })
+        .await;
+        served
+    }
+
+    /// Starts `lectern serve` against `fake` with `envs` set, and returns at once.
+    pub fn spawn<K, V>(fake: &FakeDiscord, envs: impl IntoIterator<Item = (K, V)>) -> Served
+    where
+        K: AsRef<OsStr>,
+        V: AsRef<OsStr>,
+    {
         let logs = tempfile::NamedTempFile::new().unwrap();
         let child = lectern_serve()
             .env("LECTERN__DISCORD__API_BASE", &fake.api_base)
@@ -52,13 +67,7 @@ impl Served {
             .stderr(logs.reopen().unwrap())
             .spawn()
             .expect("the lectern binary starts");
-        let served = Served { child, logs };
-        // Registration reads what Discord has first (and writes only if it differs).
-        fake.wait_request("command registration", |r| {
-            r.method == "GET" && r.path.ends_with("/commands")
-        })
-        .await;
-        served
+        Served { child, logs }
     }
 
     pub fn pid(&self) -> u32 {

@@ -872,22 +872,22 @@ impl<'a> From<&'a std::sync::Arc<Library>> for Corpus<'a> {
 /// what still is no such URL is removed, and each removal is a warning for `lectern check`.
 /// The source (`meta.source`) is left as written: a source that is no URL is shown as text.
 pub fn resolve_media(talk: &mut Talk, base: Option<&str>) -> Vec<String> {
-    use crate::text::{MAX_EMBED_URL, is_web_url};
+    use crate::text::{MAX_EMBED_URL, web_url};
     let base = base.and_then(|b| url::Url::parse(b).ok());
     let mut warnings = Vec::new();
     for s in &mut talk.sections {
         let Some(image) = s.infographic.as_mut() else {
             continue;
         };
-        if is_web_url(&image.url, MAX_EMBED_URL) {
+        if let Some(u) = web_url(&image.url, MAX_EMBED_URL) {
+            image.url = u;
             continue;
         }
         let joined = base
             .as_ref()
             .filter(|_| url::Url::parse(&image.url).is_err())
             .and_then(|b| b.join(image.url.trim()).ok())
-            .map(String::from)
-            .filter(|u| is_web_url(u, MAX_EMBED_URL));
+            .and_then(|u| web_url(u.as_str(), MAX_EMBED_URL));
         match joined {
             Some(u) => image.url = u,
             None => {

@@ -22,6 +22,18 @@ pub fn is_web_url(s: &str, max: usize) -> bool {
     })
 }
 
+/// `s` as Discord should get it, when [`is_web_url`] accepts it: the URL parser's normalised,
+/// ASCII form (`https:\\host\a` → `https://host/a`, a host in punycode, the path
+/// percent-encoded), within `max` characters once normalised. A lenient parser repairs what
+/// Discord's may refuse: what is sent is what was checked.
+pub fn web_url(s: &str, max: usize) -> Option<String> {
+    if !is_web_url(s, max) {
+        return None;
+    }
+    let normalised = url::Url::parse(s).ok()?.to_string();
+    (char_len(&normalised) <= max).then_some(normalised)
+}
+
 /// Number of characters, as Discord counts them.
 pub fn char_len(s: &str) -> usize {
     s.chars().count()
@@ -89,6 +101,24 @@ pub fn is_cjk(c: char) -> bool {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn urls_go_out_in_the_parsers_normalised_form() {
+        assert_eq!(
+            web_url("https:\\\\example.com\\a.png", MAX_EMBED_URL).as_deref(),
+            Some("https://example.com/a.png")
+        );
+        assert_eq!(
+            web_url("https://例子.cn/图.png", MAX_EMBED_URL).as_deref(),
+            Some("https://xn--fsqu00a.cn/%E5%9B%BE.png")
+        );
+        assert_eq!(web_url("images/a.png", MAX_EMBED_URL), None);
+        // Within the limit once normalised: percent-encoding lengthens a path.
+        let long = format!("https://example.com/{}", "图".repeat(100));
+        assert!(is_web_url(&long, 200));
+        assert_eq!(web_url(&long, 200), None);
+    }
+
     use super::*;
 
     #[test]

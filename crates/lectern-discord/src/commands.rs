@@ -204,8 +204,9 @@ pub(crate) async fn run(
     sent: &AtomicBool,
     command: Result<Command, ReadError>,
 ) {
-    let metrics = Arc::clone(&plugin.ops().metrics);
-    let mut r = Responder::command(http, i, metrics, plugin.ids()).sharing_first_response(sent);
+    let rest = &plugin.ops().rest;
+    let mut r =
+        Responder::command(http, i, plugin.ops(), plugin.ids()).sharing_first_response(sent);
     let lang = Lang::from_locale(&i.locale);
     // Flood control first: a throttled user gets a note and no work is done.
     if let Some(wait) = plugin.throttle_command(i) {
@@ -219,13 +220,8 @@ pub(crate) async fn run(
         Ok(command) => command,
         Err(e) => {
             r.finish(Outcome::Error);
-            apologize(
-                http,
-                i,
-                sent.load(Ordering::SeqCst),
-                &anyhow::Error::from(e),
-            )
-            .await;
+            let after = After::sent(sent.load(Ordering::SeqCst));
+            apologize((http, rest), i, after, &anyhow::Error::from(e)).await;
             return;
         }
     };
@@ -245,15 +241,34 @@ pub(crate) async fn run(
         }
     };
     let span = r.span();
+    let after = After {
+        sent: sent.load(Ordering::SeqCst),
+        dead: r.expired() || r.acknowledged(),
+    };
     match result {
         Ok(outcome) => r.finish(outcome),
         Err(e) => {
             r.finish(Outcome::Error);
-            let sent = sent.load(Ordering::SeqCst);
-            apologize(http, i, sent, &anyhow::Error::from(e))
+            apologize((http, rest), i, after, &anyhow::Error::from(e))
                 .instrument(span)
                 .await;
         }
+    }
+}
+
+/// Where an interaction stands when its handler failed.
+#[derive(Debug, Clone, Copy)]
+struct After {
+    /// Its first response was sent.
+    sent: bool,
+    /// Discord said it cannot take another first response: expired (10062) or already
+    /// acknowledged (40060).
+    dead: bool,
+}
+
+impl After {
+    fn sent(sent: bool) -> After {
+        After { sent, dead: false }
     }
 }
 
@@ -308,6 +323,27 @@ pub(crate) fn complete(
     choices
 }
 
+/// Answers an autocomplete of one of `plugin`'s commands with its choices, through lectern's
+/// own HTTP path (rate limits waited out until the first response's deadline), for a plain
+/// serenity host and the standalone bot; a poise host's autocompletes are poise's to send.
+pub(crate) async fn answer_autocomplete(
+    plugin: &Plugin,
+    http: &serenity::Http,
+    i: &CommandInteraction,
+) {
+    let partial = i.data.autocomplete().map_or("", |o| o.value);
+    let choices = complete(plugin, i, partial);
+    let mut r = Responder::autocomplete(http, i, plugin.ops());
+    if let Err(e) = r.choices(choices).await {
+        tracing::warn!(
+            interaction_id = %i.id,
+            http_status = retry::http_status(&e),
+            error = %e,
+            "could not send the choices"
+        );
+    }
+}
+
 /// The choices for the focused option `focused` with `partial` typed: talks, speakers, tags or
 /// sections (of the talk the `talk` option names when it does, else of every talk, labelled
 /// with their talk).
@@ -354,8 +390,15 @@ fn choices(
 }
 
 /// Logs a failed command with the interaction's id and answers the user with a short
-/// ephemeral apology (a follow-up when `sent`, the first response was already sent).
-async fn apologize(http: &serenity::Http, i: &CommandInteraction, sent: bool, error: &Error) {
+/// ephemeral apology: in place of the first response when it was sent (a deferral's
+/// "thinking…"), nothing when Discord cannot take one (`after.dead`), and for an autocomplete
+/// no choices, the only answer it takes.
+async fn apologize(
+    (http, rest): (&serenity::Http, &super::rest::Rest),
+    i: &CommandInteraction,
+    after: After,
+    error: &Error,
+) {
     let status = error
         .downcast_ref::<serenity::Error>()
         .and_then(retry::http_status);
@@ -366,6 +409,9 @@ async fn apologize(http: &serenity::Http, i: &CommandInteraction, sent: bool, er
         error = %format!("{error:#}"),
         "command failed"
     );
+    if after.dead {
+        return;
+    }
     let lang = Lang::from_locale(&i.locale);
     // A reply that was rate limited already waited until the first response's deadline:
     // the apology gets one try.
@@ -374,9 +420,16 @@ async fn apologize(http: &serenity::Http, i: &CommandInteraction, sent: bool, er
     } else {
         retry::FIRST_RESPONSE
     };
-    let apology = Responder::after_error(http, i, sent, budget)
-        .answer(&Reply::notice(Msg::InternalError.get(lang)))
-        .await;
+    let mut r = Responder::after_error((http, rest), i, after.sent, budget);
+    let apology = if i.data.autocomplete().is_some() {
+        r.no_choices().await
+    } else {
+        r.apologize(&Reply::notice(Msg::InternalError.get(lang)))
+            .await
+    };
+    if r.expired() || r.acknowledged() {
+        return;
+    }
     if let Err(e) = apology {
         tracing::error!(
             interaction_id = %i.id,
@@ -391,7 +444,7 @@ async fn apologize(http: &serenity::Http, i: &CommandInteraction, sent: bool, er
 /// (`run`); what reaches this is poise's: a command Discord knows but this process does not
 /// (registered by an older version), options that do not parse. The log gets the details,
 /// the user a short ephemeral apology, so that no interaction goes unanswered.
-pub async fn on_error<U>(error: poise::FrameworkError<'_, U, Error>) {
+pub async fn on_error(error: poise::FrameworkError<'_, Plugin, Error>) {
     let described;
     let detail = match &error {
         poise::FrameworkError::Command { error, .. } => error,
@@ -400,10 +453,13 @@ pub async fn on_error<U>(error: poise::FrameworkError<'_, U, Error>) {
             &described
         }
     };
-    let (http, i, sent) = match &error {
+    let (http, plugin, i, sent) = match &error {
         poise::FrameworkError::UnknownInteraction {
-            ctx, interaction, ..
-        } => (&ctx.http, *interaction, false),
+            ctx,
+            interaction,
+            framework,
+            ..
+        } => (&ctx.http, framework.user_data, *interaction, false),
         poise::FrameworkError::Setup { .. } | poise::FrameworkError::EventHandler { .. } => {
             tracing::error!(error = %detail, "framework error");
             return;
@@ -411,6 +467,7 @@ pub async fn on_error<U>(error: poise::FrameworkError<'_, U, Error>) {
         other => match other.ctx() {
             Some(poise::Context::Application(a)) => (
                 &a.serenity_context.http,
+                a.framework.user_data,
                 a.interaction,
                 a.has_sent_initial_response.load(Ordering::SeqCst),
             ),
@@ -420,5 +477,12 @@ pub async fn on_error<U>(error: poise::FrameworkError<'_, U, Error>) {
             }
         },
     };
-    apologize(http, i, sent, detail).await;
+    // The standalone bot's event handler answers the autocompletes of lectern's own commands
+    // (whatever poise made of them): a second answer would be refused.
+    if i.data.autocomplete().is_some() && plugin.slash(i).is_some() {
+        tracing::debug!(error = %detail, "framework error on an autocomplete lectern answers");
+        return;
+    }
+    let rest = &plugin.ops().rest;
+    apologize((http, rest), i, After::sent(sent), detail).await;
 }

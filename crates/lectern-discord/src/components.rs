@@ -11,8 +11,6 @@
 //! anyone there can read and its invoker can page; a note (not yours, gone, too fast)
 //! ephemeral.
 
-use std::sync::Arc;
-
 use poise::serenity_prelude as serenity;
 use serenity::{ComponentInteraction, ComponentInteractionDataKind};
 
@@ -39,7 +37,7 @@ enum Answer {
 /// [`Ids::owns`]; a malformed one gets the polite "gone" note).
 pub async fn handle(http: &serenity::Http, plugin: &Plugin, i: &ComponentInteraction) {
     let ids = plugin.ids();
-    let mut r = Responder::component(http, i, Arc::clone(&plugin.ops().metrics), ids);
+    let mut r = Responder::component(http, i, plugin.ops(), ids);
     // Flood control first (select menus only): a throttled user gets a note, nothing else.
     let (answer, outcome) = match plugin.throttle_component(i) {
         Some(wait) => (Answer::New(wait), Outcome::Throttled),

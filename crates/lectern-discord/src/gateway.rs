@@ -8,11 +8,23 @@
 //!
 //! Invariants:
 //! - no privileged intents, no cache: interactions carry all the commands need;
-//! - with an API base URL (a ratelimiting proxy, or the fake Discord of the tests), every
-//!   request goes there and serenity's own ratelimiter is off (it would bypass the base URL);
+//! - serenity's own ratelimiter is off, in production as in the tests (it would bypass an API
+//!   base URL, sleep past an interaction's deadline, and keep a bucket per interaction
+//!   forever): what lectern sends goes through [`crate::rest`], which honours Discord's rate
+//!   limits itself; with an API base URL (a ratelimiting proxy, or the fake Discord of the
+//!   tests) every request goes there;
 //! - registration is spawned from poise's setup and never awaited there (poise holds every
 //!   event until setup returns): see [`registration`]; a failure is logged as an error and the
 //!   bot keeps running;
+//! - sessions are started as Discord asks (`GET /gateway/bot`): never while the daily
+//!   `session_start_limit` has no room for this process's shards (the bot waits for its
+//!   reset, and says so in the log and `/readyz`), and each process of a deployment waits its
+//!   turn by its shard range: the processes' first identifies in one `max_concurrency` bucket
+//!   are [`IDENTIFY_SPACING`] apart ([`identify_turn`]); within a process serenity spaces its
+//!   shards 5 s apart. A re-identify after an invalid session (op 9) stays serenity's;
+//! - the gateway stopping on its own (a fatal close, every shard gone) does not end the
+//!   process: the bot connects again after a pause that doubles from 5 s to 10 minutes, logs
+//!   why, and `/readyz` says so; each attempt checks the session start limit first;
 //! - [`run_bot`] returns only after the gateway is closed, and marks it disconnected.
 
 use std::future::Future;
@@ -22,7 +34,8 @@ use std::time::Duration;
 use anyhow::Context as _;
 use poise::serenity_prelude as serenity;
 use serenity::{
-    ClientBuilder, ConnectionStage, FullEvent, GatewayIntents, GuildId, HttpBuilder, Interaction,
+    Client, ClientBuilder, ConnectionStage, FullEvent, GatewayIntents, GuildId, HttpBuilder,
+    Interaction,
 };
 
 use super::{Plugin, Token, commands, components, convert, operators, registration};
@@ -71,18 +84,87 @@ pub async fn run_bot(
     shutdown: impl Future<Output = ()>,
 ) -> anyhow::Result<()> {
     let shards = Shards::from_config(&config.discord)?;
-    let mut http = HttpBuilder::new(token.expose());
+    let mut shutdown = std::pin::pin!(shutdown);
+    let status = Arc::clone(&plugin.ops().status);
+    let mut pause = FIRST_PAUSE;
+    loop {
+        let client = client(config, token, plugin.clone()).await?;
+        tokio::select! {
+            () = wait_to_identify(&client.http, shards, &status) => {}
+            () = &mut shutdown => {
+                tracing::info!("shut down before the gateway was opened; gateway closed");
+                return Ok(());
+            }
+        }
+        status.set_gateway_note(None);
+        let why = match serve(client, shards, &status, &mut shutdown).await {
+            Ended::Shutdown(closed) => {
+                closed?;
+                tracing::info!("gateway closed");
+                return Ok(());
+            }
+            Ended::Stopped(why) => why,
+        };
+        // A stop on its own (a fatal close code, every shard gone): connect again after a
+        // pause that grows, so that a stop that repeats never spends the day's session starts.
+        tracing::error!(
+            error = %format!("{why:#}"),
+            pause_s = pause.as_secs(),
+            "THE GATEWAY STOPPED: connecting again after a pause"
+        );
+        status.set_gateway_note(Some(format!(
+            "the gateway stopped ({why:#}); connecting again in {} s",
+            pause.as_secs()
+        )));
+        tokio::select! {
+            () = tokio::time::sleep(pause) => {}
+            () = &mut shutdown => {
+                tracing::info!("gateway closed");
+                return Ok(());
+            }
+        }
+        pause = (pause * 2).min(LONGEST_PAUSE);
+    }
+}
+
+/// The first pause after the gateway stopped on its own, and the longest.
+const FIRST_PAUSE: Duration = Duration::from_secs(5);
+const LONGEST_PAUSE: Duration = Duration::from_secs(600);
+
+/// How a session of the client ended.
+enum Ended {
+    /// `shutdown` resolved and the gateway was closed (with what closing it returned).
+    Shutdown(anyhow::Result<()>),
+    /// The gateway stopped on its own, for this reason.
+    Stopped(anyhow::Error),
+}
+
+/// The serenity client with poise's framework hosting `plugin`: serenity's ratelimiter off,
+/// lectern's client and API base.
+async fn client(config: &Config, token: &Token, plugin: Plugin) -> anyhow::Result<Client> {
+    // One client for serenity and lectern's own requests; serenity's ratelimiter off (see
+    // the invariants above): `rest` does the ratelimiting.
+    let rest = Arc::clone(&plugin.ops().rest);
+    let mut http = HttpBuilder::new(token.expose())
+        .client(rest.client().clone())
+        .ratelimiter_disabled(true);
     if let Some(base) = api_base(config.discord.api_base.as_deref()) {
-        // serenity's ratelimiter builds its requests without the proxy: turn it off, and let
-        // the proxy (or the fake Discord of the tests) do the ratelimiting.
         tracing::info!(api_base = %base, "using another Discord API base URL");
-        http = http.proxy(base).ratelimiter_disabled(true);
+        http = http.proxy(base);
     }
     let guild = config.discord.guild_id.map(GuildId::new);
-    let bot_for_latency = plugin.clone();
+    // Registered with their autocomplete; run by poise without it: the event handler answers
+    // autocompletes through lectern's own HTTP path (poise would send them unretried).
+    let registered: Vec<poise::Command<Plugin, commands::Error>> = plugin.commands();
+    let mut run = plugin.commands();
+    for c in &mut run {
+        for p in &mut c.parameters {
+            p.autocomplete_callback = None;
+        }
+    }
     let framework = poise::Framework::builder()
         .options(poise::FrameworkOptions {
-            commands: plugin.commands(),
+            commands: run,
             on_error: |e| Box::pin(commands::on_error(e)),
             allowed_mentions: Some(convert::no_pings()),
             // poise's owners are not used: `operators::learn_owners` reads them for the
@@ -96,7 +178,7 @@ pub async fn run_bot(
             },
             ..Default::default()
         })
-        .setup(move |ctx, ready, framework| {
+        .setup(move |ctx, ready, _framework| {
             Box::pin(async move {
                 tracing::info!(user = %ready.user.name, guilds = ready.guilds.len(), "connected to Discord");
                 let bot = plugin.clone();
@@ -106,7 +188,7 @@ pub async fn run_bot(
                     operators::learn_owners(http, learning.operators()).await;
                 });
                 let operator_guilds = bot.operators().guild_ids().to_vec();
-                let commands = &framework.options().commands;
+                let commands = &registered;
                 let plan = registration::Plan {
                     sets: operators::scopes(commands, guild, &operator_guilds),
                     named: std::iter::once(operators::Scope::Global)
@@ -120,20 +202,28 @@ pub async fn run_bot(
                     names: commands.iter().map(|c| c.name.clone()).collect(),
                 };
                 let http = Arc::clone(&ctx.http);
-                tokio::spawn(async move { registration::run(&http, plan).await });
+                let rest = Arc::clone(&bot.ops().rest);
+                tokio::spawn(async move { registration::run(&http, &rest, plan).await });
                 Ok(plugin)
             })
         })
         .build();
-    let mut client = ClientBuilder::new_with_http(http.build(), GatewayIntents::empty())
+    ClientBuilder::new_with_http(http.build(), GatewayIntents::empty())
         .framework(framework)
         .await
-        .context("cannot build the Discord client")?;
+        .context("cannot build the Discord client")
+}
+
+/// Runs `client`'s shards until `shutdown` resolves (then closes the gateway) or the gateway
+/// stops on its own; readiness follows the shards meanwhile.
+async fn serve(
+    mut client: Client,
+    shards: Shards,
+    status: &Arc<crate::ops::Status>,
+    shutdown: &mut (impl Future<Output = ()> + Unpin),
+) -> Ended {
     let shard_manager = Arc::clone(&client.shard_manager);
-    let latency = tokio::spawn(watch_shards(
-        Arc::clone(&shard_manager),
-        Arc::clone(&bot_for_latency.ops().status),
-    ));
+    let latency = tokio::spawn(watch_shards(Arc::clone(&shard_manager), Arc::clone(status)));
     let mut gateway = tokio::spawn(async move {
         match shards {
             Shards::Auto => client.start_autosharded().await,
@@ -147,22 +237,20 @@ pub async fn run_bot(
             }
         }
     });
-    let stopped = tokio::select! {
-        ended = &mut gateway => match gateway_ended(ended) {
-            Ok(()) => Err(anyhow::anyhow!("the gateway stopped on its own")),
-            Err(e) => Err(e),
-        },
+    let ended = tokio::select! {
+        ended = &mut gateway => Ended::Stopped(match gateway_ended(ended) {
+            Ok(()) => anyhow::anyhow!("the gateway stopped on its own"),
+            Err(e) => e,
+        }),
         () = shutdown => {
             tracing::info!("shutting down: closing the gateway");
             shard_manager.shutdown_all().await;
-            gateway_ended(gateway.await)
+            Ended::Shutdown(gateway_ended(gateway.await))
         }
     };
     latency.abort();
-    bot_for_latency.ops().status.set_gateway_connected(false);
-    stopped?;
-    tracing::info!("gateway closed");
-    Ok(())
+    status.set_gateway_connected(false);
+    ended
 }
 
 fn gateway_ended(
@@ -171,6 +259,82 @@ fn gateway_ended(
     ended
         .context("the gateway task failed")?
         .context("the gateway stopped with an error")
+}
+
+/// How far apart two identifies of one `max_concurrency` bucket must be (Discord: one per
+/// 5 s), with a margin for processes that do not start at the same instant.
+pub const IDENTIFY_SPACING: Duration = Duration::from_millis(5_500);
+
+/// How long the process starting at shard `first` waits before it identifies, so that the
+/// processes of one deployment, started together, take turns: the shards before it identify
+/// `max_concurrency` at a time, one bucket round every [`IDENTIFY_SPACING`].
+pub fn identify_turn(first: u32, max_concurrency: u64) -> Duration {
+    let rounds = u64::from(first) / max_concurrency.max(1);
+    IDENTIFY_SPACING * u32::try_from(rounds).unwrap_or(u32::MAX)
+}
+
+/// Asks Discord how sessions may be started, then waits: for the daily limit's reset while it
+/// has no room for this process's shards, then for this process's turn. If Discord does not
+/// say, the process goes at once (serenity falls back the same way).
+async fn wait_to_identify(http: &serenity::Http, shards: Shards, status: &crate::ops::Status) {
+    let limit = loop {
+        let gateway = match http.get_bot_gateway().await {
+            Ok(g) => g,
+            Err(e) => {
+                tracing::warn!(error = %e, http_status = super::retry::http_status(&e),
+                    "cannot read the session start limit (GET /gateway/bot): identifying without it");
+                return;
+            }
+        };
+        let limit = gateway.session_start_limit;
+        let starting = match shards {
+            Shards::Auto => u64::from(gateway.shards),
+            Shards::All { total } => u64::from(total),
+            Shards::Range { run, .. } => u64::from(run),
+        };
+        if limit.remaining >= starting {
+            tracing::info!(
+                remaining = limit.remaining,
+                total = limit.total,
+                max_concurrency = limit.max_concurrency,
+                shards = starting,
+                "session start limit"
+            );
+            break limit;
+        }
+        // Spending the last starts in a loop of restarts would get the token reset: wait.
+        let wait = Duration::from_millis(limit.reset_after.max(1_000));
+        tracing::error!(
+            remaining = limit.remaining,
+            total = limit.total,
+            shards = starting,
+            wait_s = wait.as_secs(),
+            "THE DAILY SESSION START LIMIT IS SPENT: waiting for its reset before connecting"
+        );
+        status.set_gateway_note(Some(format!(
+            "the daily session start limit is spent; it resets in {} s",
+            wait.as_secs()
+        )));
+        tokio::time::sleep(wait).await;
+    };
+    let first = match shards {
+        Shards::Range { start, .. } => start,
+        _ => 0,
+    };
+    let turn = identify_turn(first, limit.max_concurrency);
+    if turn > Duration::ZERO {
+        tracing::info!(
+            first_shard = first,
+            max_concurrency = limit.max_concurrency,
+            wait_ms = turn.as_millis() as u64,
+            "waiting for this process's turn to identify"
+        );
+        status.set_gateway_note(Some(format!(
+            "waiting {} ms for its turn to identify",
+            turn.as_millis()
+        )));
+        tokio::time::sleep(turn).await;
+    }
 }
 
 /// Reports each shard's stage and heartbeat latency to the readiness status, every
@@ -225,8 +389,12 @@ async fn on_event(ctx: &serenity::Context, event: &FullEvent, plugin: &Plugin) {
         } if !plugin.handle_component(ctx, i).await => {
             components::handle(&ctx.http, plugin, i).await;
         }
-        // Commands and autocompletes are poise's; lectern opens no modals, and pings come
-        // only to HTTP endpoints. Say so rather than drop them silently.
+        // Autocompletes are lectern's to answer (poise runs its commands without them).
+        FullEvent::InteractionCreate {
+            interaction: i @ Interaction::Autocomplete(ac),
+        } if plugin.owns(i) => commands::answer_autocomplete(plugin, &ctx.http, ac).await,
+        // Commands are poise's; lectern opens no modals, and pings come only to HTTP
+        // endpoints. Say so rather than drop them silently.
         FullEvent::InteractionCreate {
             interaction: i @ (Interaction::Modal(_) | Interaction::Ping(_)),
         } => tracing::warn!(
@@ -268,6 +436,17 @@ mod tests {
                 Some("http://127.0.0.1:8081")
             );
         }
+    }
+
+    #[test]
+    fn processes_take_turns_to_identify_by_their_first_shard() {
+        assert_eq!(identify_turn(0, 1), Duration::ZERO);
+        assert_eq!(identify_turn(1, 1), IDENTIFY_SPACING);
+        assert_eq!(identify_turn(3, 1), IDENTIFY_SPACING * 3);
+        // Sixteen may identify at once: shards 0–15 in the first round, 16–31 in the next.
+        assert_eq!(identify_turn(15, 16), Duration::ZERO);
+        assert_eq!(identify_turn(16, 16), IDENTIFY_SPACING);
+        assert_eq!(identify_turn(4, 0), IDENTIFY_SPACING * 4);
     }
 
     #[test]

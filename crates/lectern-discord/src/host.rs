@@ -52,10 +52,7 @@ use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use poise::serenity_prelude as serenity;
-use serenity::{
-    ComponentInteraction, CreateAutocompleteResponse, CreateCommand, CreateInteractionResponse,
-    Interaction,
-};
+use serenity::{ComponentInteraction, CreateCommand, Interaction};
 
 use crate::commands::{self, Resolved};
 use crate::components;
@@ -234,14 +231,7 @@ impl Plugin {
                 if self.slash(i).is_none() {
                     return false;
                 }
-                let partial = i.data.autocomplete().map_or("", |o| o.value);
-                let choices = commands::complete(self, i, partial);
-                let response = CreateInteractionResponse::Autocomplete(
-                    CreateAutocompleteResponse::new().set_choices(choices),
-                );
-                if let Err(e) = i.create_response(http, response).await {
-                    tracing::warn!(interaction_id = %i.id, error = %e, "could not send the choices");
-                }
+                commands::answer_autocomplete(self, http, i).await;
                 true
             }
             Interaction::Component(i) => self.handle_component(http, i).await,
@@ -263,14 +253,9 @@ impl Plugin {
     }
 }
 
-/// Discord's `^[-_\p{L}\p{N}]{1,32}$` for command names, lowercase where the script has case
-/// (Rust's alphanumeric is Unicode's Alphabetic and Numeric, a superset of L and N that also
-/// admits the combining marks Discord accepts for Devanagari and Thai).
+/// Discord's pattern for command names ([`super::registration::is_command_name`]).
 fn valid_name(name: &str) -> bool {
-    (1..=32).contains(&name.chars().count())
-        && name
-            .chars()
-            .all(|c| (c.is_alphanumeric() || c == '-' || c == '_') && !c.is_uppercase())
+    super::registration::is_command_name(name)
 }
 
 #[cfg(test)]

@@ -18,7 +18,9 @@
 //! - [`commands`]: the core's commands carried to and from Discord, and the one error handler;
 //!   [`components`]: button presses and select menus;
 //! - [`respond`]: the [`Responder`] every answer goes through (span, metrics, outcome, the
-//!   deadline and 429s); [`retry`]: waiting out a 429;
+//!   deadline and 429s); [`rest`]: lectern's one HTTP path for what it sends itself, with
+//!   Discord's rate limits (buckets from the headers, the global limit, `retry_after`);
+//!   [`retry`]: the deadlines and the reading of Discord's errors;
 //! - [`convert`]: `Reply` → serenity builders; [`custom_id`]: what a button carries;
 //!   [`i18n`]: the commands' Chinese names on poise's commands;
 //!   [`token`]: the bot token, never shown;
@@ -30,9 +32,9 @@
 //! - the token lives in a [`Token`] and is never logged, nor put in an error;
 //! - each interaction answers from one snapshot of the library (`Arc<Library>`); a reload
 //!   builds a new library aside and swaps it in whole;
-//! - every interaction is answered through a [`Responder`] (or, for autocompletes, which poise
-//!   answers, tracked by a [`respond::Track`]) and counted once in the metrics with the
-//!   outcome its handler states;
+//! - every interaction is answered through a [`Responder`] (autocompletes too, except in a
+//!   poise host, where poise sends the choices; they are tracked by a [`respond::Track`]) and
+//!   counted once in the metrics with the outcome its handler states;
 //! - nothing here imports the CLI or sets process-wide state.
 
 pub mod commands;
@@ -48,6 +50,7 @@ pub mod plugin;
 pub mod registration;
 pub mod reload;
 pub mod respond;
+pub mod rest;
 pub mod retry;
 pub mod token;
 

@@ -149,7 +149,12 @@ pub async fn learn_owners(http: std::sync::Arc<serenity::Http>, operators: &Oper
                     owners.extend(
                         team.members
                             .iter()
-                            .filter(|m| m.membership_state == serenity::MembershipState::Accepted)
+                            // Accepted members who may act: a read-only member may look at
+                            // the application, not change what it serves.
+                            .filter(|m| {
+                                m.membership_state == serenity::MembershipState::Accepted
+                                    && m.role != serenity::TeamMemberRole::ReadOnly
+                            })
                             .map(|m| m.user.id.get()),
                     );
                 }

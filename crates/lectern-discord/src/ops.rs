@@ -35,6 +35,9 @@ use crate::reload::{Content, ReloadReport};
 pub struct Status {
     shards: Mutex<BTreeMap<u32, Shard>>,
     grace: Mutex<Duration>,
+    /// Why the gateway is not (yet) connected, when the bot knows: waiting its turn to
+    /// identify, the daily session start limit spent, a pause after the gateway stopped.
+    gateway_note: Mutex<Option<String>>,
 }
 
 /// One shard as reported by the bot.
@@ -68,11 +71,17 @@ impl Default for Status {
         Status {
             shards: Mutex::default(),
             grace: Mutex::new(READINESS_GRACE),
+            gateway_note: Mutex::default(),
         }
     }
 }
 
 impl Status {
+    /// Says why the gateway is not connected (`None`: nothing to add); `/readyz` shows it.
+    pub fn set_gateway_note(&self, note: Option<String>) {
+        *self.gateway_note.lock().unwrap() = note;
+    }
+
     /// How long a shard may be reconnecting before readiness fails.
     pub fn set_grace(&self, grace: Duration) {
         *lock(&self.grace) = grace;
@@ -363,6 +372,8 @@ pub struct Ops {
     pub content: Arc<Content>,
     pub status: Arc<Status>,
     pub metrics: Arc<Metrics>,
+    /// lectern's HTTP path to Discord and the rate limits it learned ([`crate::rest`]).
+    pub rest: Arc<crate::rest::Rest>,
 }
 
 impl Ops {
@@ -373,6 +384,7 @@ impl Ops {
             content,
             status: Arc::new(Status::default()),
             metrics: Arc::new(metrics),
+            rest: Arc::default(),
         }
     }
 
@@ -399,7 +411,10 @@ impl Ops {
         }
         let shards = self.status.shards_at(now);
         if shards.iter().all(|s| !s.up) {
-            reasons.push("gateway not connected".to_string());
+            match self.status.gateway_note.lock().unwrap().as_deref() {
+                Some(note) => reasons.push(format!("gateway not connected: {note}")),
+                None => reasons.push("gateway not connected".to_string()),
+            }
         } else {
             for s in shards.iter().filter(|s| !s.up) {
                 reasons.push(format!("shard {} not connected ({})", s.id, s.stage));

@@ -8,23 +8,24 @@
 //!   the same commands: both are compared in a normalised form ([`normalise`]: names,
 //!   descriptions, options, localizations, contexts, integration types, default member
 //!   permissions), since creates are limited (200 a day per guild);
-//! - a 429 is waited out and the request tried again, with a growing pause: with an API base
-//!   URL serenity's ratelimiter is off and its error keeps neither the `Retry-After` header nor
-//!   the body's `retry_after`, so the pause cannot follow them; without one, serenity's
-//!   ratelimiter sleeps the `retry-after` itself, in this task, never on the event path;
+//! - `contexts` and `integration_types` exist for global commands only: a guild's set is sent
+//!   and compared without them (Discord keeps none for a guild, so a comparison with them would
+//!   never find a guild's set unchanged and rewrite it at every start);
+//! - every request goes through [`Rest`]: an empty bucket is waited for, a 429 waited out for
+//!   its `retry_after` and tried again, in this task, never on the event path;
 //! - when the scope changes (between `discord.guild_id` and global), lectern's own commands
 //!   (by name) are deleted from the scopes the configuration names (global, `discord.guild_id`,
 //!   `admin.guild_ids`) that no longer get a set; nothing else, and no other guild, is touched.
 
 use std::collections::BTreeSet;
-use std::future::Future;
 use std::time::Duration;
 
 use poise::serenity_prelude as serenity;
 use serde_json::{Map, Value, json};
-use serenity::{Command, CommandId, CreateCommand, Http};
+use serenity::{Command, CreateCommand, Http, LightMethod, Route};
 
 use super::operators::Scope;
+use super::rest::{self, Call, Purpose, Rest};
 use super::retry;
 
 /// What to register, and where to clean.
@@ -40,9 +41,10 @@ pub struct Plan {
 
 /// Registers every set, then cleans the named scopes that have none. Failures are logged,
 /// loudly; nothing is returned (this runs in its own task).
-pub async fn run(http: &Http, plan: Plan) {
+pub async fn run(http: &Http, rest: &Rest, plan: Plan) {
+    let to = To { http, rest };
     for (scope, set) in &plan.sets {
-        register(http, *scope, set).await;
+        register(to, *scope, set).await;
     }
     let mut cleaned = Vec::new();
     for &scope in &plan.named {
@@ -50,7 +52,53 @@ pub async fn run(http: &Http, plan: Plan) {
             continue;
         }
         cleaned.push(scope);
-        clean(http, scope, &plan.names).await;
+        clean(to, scope, &plan.names).await;
+    }
+}
+
+/// Where registration's requests go.
+#[derive(Clone, Copy)]
+struct To<'a> {
+    http: &'a Http,
+    rest: &'a Rest,
+}
+
+/// How long registration keeps trying a request Discord rate limits: it runs in its own task,
+/// so as long as it takes (a day, for Discord's daily limit on creates).
+const PATIENCE: Duration = Duration::from_secs(24 * 3600);
+
+impl To<'_> {
+    /// Sends `body` to `route`, waiting out rate limits; the body of the answer.
+    async fn send(
+        self,
+        method: LightMethod,
+        route: Route<'_>,
+        body: Option<&Value>,
+    ) -> serenity::Result<Vec<u8>> {
+        let call = Call {
+            method,
+            route,
+            body: body.map(serde_json::to_vec).transpose()?,
+            params: (method == LightMethod::Get)
+                .then(|| vec![("with_localizations", "true".to_string())]),
+        };
+        let deadline = std::time::Instant::now() + PATIENCE;
+        self.rest
+            .send(self.http, call, Purpose::Registration, deadline)
+            .await
+    }
+
+    /// The route of `scope`'s whole set.
+    #[allow(clippy::result_large_err)] // serenity's error, as every serenity call returns it
+    fn set_of(self, scope: Scope) -> serenity::Result<Route<'static>> {
+        let application_id = rest::application_id(self.http)?;
+        Ok(match scope {
+            Scope::Global => Route::Commands { application_id },
+            Scope::Guild(guild_id) => Route::GuildCommands {
+                application_id,
+                guild_id,
+            },
+        })
     }
 }
 
@@ -62,18 +110,38 @@ fn guild_of(scope: Scope) -> Option<u64> {
 }
 
 /// The commands Discord has in `scope`, with their localizations.
-async fn current(http: &Http, scope: Scope) -> serenity::Result<Vec<Command>> {
-    match scope {
-        Scope::Global => http.get_global_commands_with_localizations().await,
-        Scope::Guild(g) => http.get_guild_commands_with_localizations(g).await,
-    }
+async fn current(to: To<'_>, scope: Scope) -> serenity::Result<Vec<Command>> {
+    let body = to.send(LightMethod::Get, to.set_of(scope)?, None).await?;
+    Ok(serde_json::from_slice(&body)?)
 }
 
-async fn register(http: &Http, scope: Scope, set: &[CreateCommand]) {
+/// `set` as it is sent to `scope`: without the global-only fields in a guild.
+pub fn body_for(scope: Scope, set: &[CreateCommand]) -> Value {
+    let mut body = serde_json::to_value(set).unwrap_or(Value::Null);
+    if let Scope::Guild(_) = scope {
+        for c in body.as_array_mut().into_iter().flatten() {
+            if let Some(c) = c.as_object_mut() {
+                for k in GLOBAL_ONLY {
+                    c.remove(*k);
+                }
+            }
+        }
+    }
+    body
+}
+
+/// The fields Discord knows for global commands only.
+const GLOBAL_ONLY: &[&str] = &["contexts", "integration_types"];
+
+async fn register(to: To<'_>, scope: Scope, set: &[CreateCommand]) {
     let guild_id = guild_of(scope);
-    let wanted = normalise(&serde_json::to_value(set).unwrap_or(Value::Null));
-    match patiently(|| current(http, scope)).await {
-        Ok(now) if normalise(&serde_json::to_value(&now).unwrap_or(Value::Null)) == wanted => {
+    let body = body_for(scope, set);
+    let wanted = normalise_in(scope, &body);
+    match current(to, scope).await {
+        Ok(now)
+            if normalise_in(scope, &serde_json::to_value(&now).unwrap_or(Value::Null))
+                == wanted =>
+        {
             tracing::info!(
                 commands = set.len(),
                 guild_id,
@@ -85,15 +153,13 @@ async fn register(http: &Http, scope: Scope, set: &[CreateCommand]) {
         // Not knowing what Discord has is no reason not to write the set.
         Err(e) => tracing::warn!(guild_id, error = %e, "cannot read the registered commands"),
     }
-    let put = patiently(|| async {
-        match scope {
-            Scope::Guild(g) => g.set_commands(http, set.to_vec()).await.map(|_| ()),
-            Scope::Global => Command::set_global_commands(http, set.to_vec())
-                .await
-                .map(|_| ()),
-        }
-    })
-    .await;
+    let put = match to.set_of(scope) {
+        Ok(route) => to
+            .send(LightMethod::Put, route, Some(&body))
+            .await
+            .map(|_| ()),
+        Err(e) => Err(e),
+    };
     match put {
         Ok(()) => tracing::info!(
             commands = set.len(),
@@ -115,9 +181,9 @@ async fn register(http: &Http, scope: Scope, set: &[CreateCommand]) {
 }
 
 /// Deletes lectern's own commands (by name) from `scope`.
-async fn clean(http: &Http, scope: Scope, names: &BTreeSet<String>) {
+async fn clean(to: To<'_>, scope: Scope, names: &BTreeSet<String>) {
     let guild_id = guild_of(scope);
-    let now = match patiently(|| current(http, scope)).await {
+    let now = match current(to, scope).await {
         Ok(now) => now,
         Err(e) => {
             tracing::error!(guild_id, error = %e, "CANNOT READ THE COMMANDS OF A SCOPE LECTERN LEFT: its old commands may still show");
@@ -125,14 +191,24 @@ async fn clean(http: &Http, scope: Scope, names: &BTreeSet<String>) {
         }
     };
     for c in now.iter().filter(|c| names.contains(&c.name)) {
-        let id: CommandId = c.id;
-        let deleted = patiently(|| async {
-            match scope {
-                Scope::Global => http.delete_global_command(id).await,
-                Scope::Guild(g) => http.delete_guild_command(g, id).await,
+        let deleted = match (rest::application_id(to.http), scope) {
+            (Ok(application_id), Scope::Global) => {
+                let route = Route::Command {
+                    application_id,
+                    command_id: c.id,
+                };
+                to.send(LightMethod::Delete, route, None).await.map(|_| ())
             }
-        })
-        .await;
+            (Ok(application_id), Scope::Guild(guild_id)) => {
+                let route = Route::GuildCommand {
+                    application_id,
+                    guild_id,
+                    command_id: c.id,
+                };
+                to.send(LightMethod::Delete, route, None).await.map(|_| ())
+            }
+            (Err(e), _) => Err(e),
+        };
         match deleted {
             Ok(()) => tracing::info!(guild_id, command = %c.name, "old slash command removed"),
             Err(e) => {
@@ -142,29 +218,17 @@ async fn clean(http: &Http, scope: Scope, names: &BTreeSet<String>) {
     }
 }
 
-const FIRST_PAUSE: Duration = Duration::from_secs(1);
-const LONGEST_PAUSE: Duration = Duration::from_secs(300);
-
-/// Runs `attempt` until it is not answered 429, pausing longer each time.
-async fn patiently<T, F, Fut>(mut attempt: F) -> serenity::Result<T>
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = serenity::Result<T>>,
-{
-    let mut pause = FIRST_PAUSE;
-    loop {
-        match attempt().await {
-            Err(e) if retry::is_rate_limited(&e) => {
-                tracing::warn!(
-                    wait_s = pause.as_secs(),
-                    "command registration rate limited by Discord: waiting, then trying again"
-                );
-                tokio::time::sleep(pause).await;
-                pause = (pause * 2).min(LONGEST_PAUSE);
-            }
-            other => return other,
-        }
-    }
+/// Whether Discord takes `name` as a command or option name (and a localized one):
+/// `^[-_\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$`, lowercase where the script has case.
+/// Unicode's Alphabetic (Rust's `is_alphanumeric`) is wider than L and N: it admits combining
+/// marks (an Arabic fatha, a Greek ypogegrammeni) that Discord refuses outside Devanagari and
+/// Thai.
+pub fn is_command_name(name: &str) -> bool {
+    static PATTERN: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let pattern = PATTERN.get_or_init(|| {
+        regex::Regex::new(r"^[-_\p{L}\p{N}\p{Devanagari}\p{Thai}]{1,32}$").expect("a valid pattern")
+    });
+    pattern.is_match(name) && !name.chars().any(char::is_uppercase)
 }
 
 const COMMAND_KEYS: &[&str] = &[
@@ -228,6 +292,21 @@ pub fn normalise(set: &Value) -> Vec<Value> {
     commands
 }
 
+/// [`normalise`] for `scope`: a guild's set without the global-only fields, on either side.
+fn normalise_in(scope: Scope, set: &Value) -> Vec<Value> {
+    let mut commands = normalise(set);
+    if let Scope::Guild(_) = scope {
+        for c in &mut commands {
+            if let Some(c) = c.as_object_mut() {
+                for k in GLOBAL_ONLY {
+                    c.remove(*k);
+                }
+            }
+        }
+    }
+    commands
+}
+
 fn pick(v: &Value, keys: &[&str]) -> Map<String, Value> {
     let mut m = Map::new();
     for &k in keys {
@@ -263,6 +342,35 @@ fn each(v: &Value, keys: &[&str]) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn command_names_follow_discords_pattern() {
+        for ok in [
+            "topic",
+            "talk-topic",
+            "t_2",
+            "主题",
+            "重新載入",
+            "विषय",
+            "หัวข้อ",
+            "тема",
+        ] {
+            assert!(is_command_name(ok), "{ok}");
+        }
+        // A combining mark outside Devanagari and Thai is Alphabetic to Rust, not to Discord.
+        assert!('\u{64E}'.is_alphanumeric() && '\u{345}'.is_alphanumeric());
+        for bad in [
+            "",
+            "Topic",
+            "topic\u{64E}",
+            "\u{345}x",
+            "a b",
+            "topic!",
+            &"x".repeat(33),
+        ] {
+            assert!(!is_command_name(bad), "{bad:?}");
+        }
+    }
 
     #[test]
     fn the_same_commands_compare_equal_whatever_discord_adds() {

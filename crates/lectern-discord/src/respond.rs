@@ -1,8 +1,9 @@
 //! The one way lectern answers an interaction: a [`Responder`].
 //!
 //! Every answer goes through the same cycle: track the interaction (its span and clock), send
-//! (waiting out a 429 while the answer can still arrive in time, see [`retry`]), and record how
-//! it ended in the span, the log and the metrics. A [`Responder`] does all three for one
+//! through lectern's own HTTP path ([`Rest`]: Discord's rate limits honoured while the answer
+//! can still arrive in time, the deadlines of [`retry`]), and record how it ended in the span,
+//! the log and the metrics. A [`Responder`] does all three for one
 //! interaction; commands and components only build a [`Reply`] and say what it means (the
 //! [`Outcome`]).
 //!
@@ -14,6 +15,12 @@
 //!   created, by its id's snowflake timestamp ([`first_response_deadline`]), never later than
 //!   that long after it arrived (a clock ahead of Discord's would otherwise stretch it); edits
 //!   and follow-ups for [`retry::FOLLOW_UP`] after they are asked for;
+//! - every interaction gets answers of its kind: an autocomplete only choices
+//!   ([`Responder::no_choices`]), a command or a press a message, an update or a deferral;
+//! - an interaction Discord no longer knows (10062: past its 3 s) or already has its answer
+//!   (40060) gets nothing more: [`Responder::expired`] and [`Responder::acknowledged`] say so;
+//! - after a deferral, what answers it (the report, or an apology) edits the deferred message:
+//!   a follow-up would leave "thinking…" on screen;
 //! - every message pings no one ([`convert::no_pings`]);
 //! - every reply goes out in its reader's script ([`in_script`]: Traditional for zh-TW and
 //!   zh-HK), converted before Discord's limits are applied;
@@ -25,16 +32,17 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use poise::serenity_prelude as serenity;
-use serenity::builder::Builder as _;
 use serenity::{
     CommandInteraction, ComponentInteraction, CreateInteractionResponse,
-    CreateInteractionResponseFollowup, EditInteractionResponse, GuildId, InteractionId, UserId,
+    CreateInteractionResponseFollowup, EditInteractionResponse, GuildId, InteractionId,
+    LightMethod, Route, UserId,
 };
 use tracing::Instrument;
 
 use super::custom_id::Ids;
+use super::rest::{self, Call, Purpose, Rest};
 use super::{convert, retry};
-use crate::ops::Metrics;
+use crate::ops::{Metrics, Ops};
 use lectern_core::i18n::Lang;
 use lectern_core::reply::Reply;
 use lectern_core::reply::script::in_script;
@@ -234,6 +242,7 @@ fn snowflake_unix_ms(id: u64) -> u64 {
 /// Answers one interaction: respond, defer, edit, follow up; then [`Responder::finish`].
 pub struct Responder<'a> {
     http: &'a serenity::Http,
+    rest: &'a Rest,
     to: To<'a>,
     /// Whose components the answers carry.
     ids: &'a Ids,
@@ -247,6 +256,10 @@ pub struct Responder<'a> {
     /// error, whose interaction already recorded its outcome).
     track: Option<Track>,
     failed: bool,
+    /// Discord answered that it no longer knows the interaction (10062), or that it already
+    /// has its first response (40060).
+    expired: bool,
+    acknowledged: bool,
 }
 
 impl<'a> Responder<'a> {
@@ -254,15 +267,11 @@ impl<'a> Responder<'a> {
     pub fn command(
         http: &'a serenity::Http,
         i: &'a CommandInteraction,
-        metrics: Arc<Metrics>,
+        ops: &'a Ops,
         ids: &'a Ids,
     ) -> Responder<'a> {
-        Responder::tracked(
-            http,
-            To::command(i),
-            Track::command(Kind::Command, i, metrics),
-            ids,
-        )
+        let track = Track::command(Kind::Command, i, Arc::clone(&ops.metrics));
+        Responder::tracked((http, &ops.rest), To::command(i), track, ids)
     }
 
     /// Starts answering a button press or a select menu choice, tracked from now; its
@@ -270,16 +279,23 @@ impl<'a> Responder<'a> {
     pub fn component(
         http: &'a serenity::Http,
         i: &'a ComponentInteraction,
-        metrics: Arc<Metrics>,
+        ops: &'a Ops,
         ids: &'a Ids,
     ) -> Responder<'a> {
-        Responder::tracked(http, To::component(i), Track::component(i, metrics), ids)
+        let track = Track::component(i, Arc::clone(&ops.metrics));
+        Responder::tracked((http, &ops.rest), To::component(i), track, ids)
     }
 
-    fn tracked(http: &'a serenity::Http, to: To<'a>, track: Track, ids: &'a Ids) -> Responder<'a> {
+    fn tracked(
+        (http, rest): (&'a serenity::Http, &'a Rest),
+        to: To<'a>,
+        track: Track,
+        ids: &'a Ids,
+    ) -> Responder<'a> {
         let deadline = first_response_deadline(to.id, std::time::SystemTime::now(), track.started);
         Responder {
             http,
+            rest,
             to,
             ids,
             deadline,
@@ -287,6 +303,8 @@ impl<'a> Responder<'a> {
             shared: None,
             track: Some(track),
             failed: false,
+            expired: false,
+            acknowledged: false,
         }
     }
 
@@ -294,13 +312,14 @@ impl<'a> Responder<'a> {
     /// recorded the error): `responded` says whether the first response was already sent,
     /// `budget` how long a first response may still be tried.
     pub fn after_error(
-        http: &'a serenity::Http,
+        (http, rest): (&'a serenity::Http, &'a Rest),
         i: &'a CommandInteraction,
         responded: bool,
         budget: Duration,
     ) -> Responder<'a> {
         Responder {
             http,
+            rest,
             to: To::command(i),
             // An apology is a notice: no components, so whose ids they would be is moot.
             ids: &Ids::LECTERN,
@@ -309,6 +328,32 @@ impl<'a> Responder<'a> {
             shared: None,
             track: None,
             failed: false,
+            expired: false,
+            acknowledged: false,
+        }
+    }
+
+    /// Answers an autocomplete, untracked ([`Track`] records it where its choices are ranked):
+    /// its choices are tried until the first response's deadline.
+    pub fn autocomplete(
+        http: &'a serenity::Http,
+        i: &'a CommandInteraction,
+        ops: &'a Ops,
+    ) -> Responder<'a> {
+        let to = To::command(i);
+        let now = Instant::now();
+        Responder {
+            http,
+            rest: &ops.rest,
+            to,
+            ids: &Ids::LECTERN,
+            deadline: first_response_deadline(to.id, std::time::SystemTime::now(), now),
+            responded: false,
+            shared: None,
+            track: None,
+            failed: false,
+            expired: false,
+            acknowledged: false,
         }
     }
 
@@ -328,6 +373,18 @@ impl<'a> Responder<'a> {
     /// Whether the interaction has its first response.
     pub fn responded(&self) -> bool {
         self.responded
+    }
+
+    /// Whether Discord said it no longer knows the interaction (10062: the first response
+    /// came after its 3 s; 10015: the token's 15 minutes are over): nothing more can be sent.
+    pub fn expired(&self) -> bool {
+        self.expired
+    }
+
+    /// Whether Discord said the interaction already has its first response (40060): a try
+    /// whose answer was lost on the way back (a 5xx, a timeout) did get there.
+    pub fn acknowledged(&self) -> bool {
+        self.acknowledged
     }
 
     /// The first response: `reply` as a new message.
@@ -362,19 +419,20 @@ impl<'a> Responder<'a> {
         self.first(CreateInteractionResponse::Defer(defer)).await
     }
 
-    /// Replaces the first response's embeds with `reply`'s.
+    /// Replaces the first response's embeds with `reply`'s (and removes its components).
     pub async fn edit(&mut self, reply: &Reply) -> serenity::Result<()> {
         let edit = EditInteractionResponse::new()
             .embeds(vec![convert::embed(&self.to.shown(reply))])
+            .components(Vec::new())
             .allowed_mentions(convert::no_pings());
-        let (http, to) = (self.http, self.to);
+        let route = Route::WebhookOriginalInteractionResponse {
+            application_id: rest::application_id(self.http)?,
+            token: self.to.token,
+        };
         let sent = self
-            .send(retry::FOLLOW_UP, || {
-                let edit = edit.clone();
-                async move { edit.execute(http, to.token).await.map(|_| ()) }
-            })
+            .send(LightMethod::Patch, route, &edit, retry::FOLLOW_UP)
             .await;
-        self.failed |= sent.is_err();
+        self.after_token(&sent);
         sent
     }
 
@@ -387,24 +445,55 @@ impl<'a> Responder<'a> {
             .components(convert::rows(&shown, self.to.user, self.ids))
             .allowed_mentions(convert::no_pings())
             .ephemeral(reply.ephemeral);
-        let (http, to) = (self.http, self.to);
+        let route = Route::WebhookFollowupMessages {
+            application_id: rest::application_id(self.http)?,
+            token: self.to.token,
+        };
         let sent = self
-            .send(retry::FOLLOW_UP, || {
-                let followup = followup.clone();
-                async move { followup.execute(http, (None, to.token)).await.map(|_| ()) }
-            })
+            .send(LightMethod::Post, route, &followup, retry::FOLLOW_UP)
             .await;
-        self.failed |= sent.is_err();
+        self.after_token(&sent);
         sent
     }
 
-    /// The first response if there was none yet, else a follow-up.
-    pub async fn answer(&mut self, reply: &Reply) -> serenity::Result<()> {
+    /// Notes how a request by the interaction's token ended: a failure; an unknown webhook
+    /// (10015: the token's 15 minutes are over) leaves nothing that can still be sent.
+    fn after_token(&mut self, sent: &serenity::Result<()>) {
+        if let Err(e) = sent {
+            self.failed = true;
+            if retry::discord_code(e) == Some(retry::UNKNOWN_WEBHOOK) {
+                self.expired = true;
+                tracing::warn!(parent: &self.span(), interaction_id = %self.to.id,
+                    "the interaction's token expired before its answer reached Discord");
+            }
+        }
+    }
+
+    /// An apology (or any notice that ends the interaction): the first response if there was
+    /// none yet, else in place of the first response (a deferral's "thinking…", or the answer
+    /// that failed to follow it).
+    pub async fn apologize(&mut self, reply: &Reply) -> serenity::Result<()> {
         if self.responded {
-            self.follow_up(reply).await
+            self.edit(reply).await
         } else {
             self.respond(reply).await
         }
+    }
+
+    /// The first response to an autocomplete lectern cannot serve: no choices, which Discord
+    /// shows as nothing to pick (a message would be refused: an autocomplete takes choices).
+    pub async fn no_choices(&mut self) -> serenity::Result<()> {
+        self.choices(Vec::new()).await
+    }
+
+    /// The first response to an autocomplete: its choices.
+    pub async fn choices(
+        &mut self,
+        choices: Vec<serenity::AutocompleteChoice>,
+    ) -> serenity::Result<()> {
+        let response = serenity::CreateAutocompleteResponse::new().set_choices(choices);
+        self.first(CreateInteractionResponse::Autocomplete(response))
+            .await
     }
 
     /// Records the outcome the caller states; [`Outcome::Error`] if a send failed.
@@ -415,14 +504,27 @@ impl<'a> Responder<'a> {
     }
 
     async fn first(&mut self, response: CreateInteractionResponse) -> serenity::Result<()> {
-        let (http, to) = (self.http, self.to);
         let budget = self.deadline.saturating_duration_since(Instant::now());
-        let sent = self
-            .send(budget, || {
-                let response = response.clone();
-                async move { response.execute(http, (to.id, to.token)).await }
-            })
-            .await;
+        let route = Route::InteractionResponse {
+            interaction_id: self.to.id,
+            token: self.to.token,
+        };
+        let sent = self.send(LightMethod::Post, route, &response, budget).await;
+        if let Err(e) = &sent {
+            match retry::discord_code(e) {
+                Some(retry::UNKNOWN_INTERACTION) => {
+                    self.expired = true;
+                    tracing::warn!(parent: &self.span(), interaction_id = %self.to.id,
+                        "the interaction expired before its answer reached Discord");
+                }
+                Some(retry::ALREADY_ACKNOWLEDGED) => {
+                    self.acknowledged = true;
+                    tracing::warn!(parent: &self.span(), interaction_id = %self.to.id,
+                        "the interaction was already acknowledged: an answer whose reply was lost got there");
+                }
+                _ => {}
+            }
+        }
         if sent.is_ok() {
             self.responded = true;
             if let Some(flag) = self.shared {
@@ -433,15 +535,22 @@ impl<'a> Responder<'a> {
         sent
     }
 
-    /// Sends with [`retry::on_rate_limit`] for up to `budget` from now, in the span.
-    async fn send<F, Fut>(&self, budget: Duration, attempt: F) -> serenity::Result<()>
-    where
-        F: FnMut() -> Fut,
-        Fut: std::future::Future<Output = serenity::Result<()>>,
-    {
-        retry::on_rate_limit(Instant::now() + budget, attempt)
+    /// Sends `body` to `route` through [`Rest`], trying for up to `budget` from now, in the
+    /// span.
+    async fn send(
+        &self,
+        method: LightMethod,
+        route: Route<'_>,
+        body: &impl serde::Serialize,
+        budget: Duration,
+    ) -> serenity::Result<()> {
+        let call = Call::new(method, route).body(serde_json::to_vec(body)?);
+        let deadline = Instant::now() + budget;
+        self.rest
+            .send(self.http, call, Purpose::Answer, deadline)
             .instrument(self.span())
             .await
+            .map(|_| ())
     }
 }
 

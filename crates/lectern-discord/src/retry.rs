@@ -1,18 +1,11 @@
-//! Waiting out Discord's 429 Too Many Requests on the requests that answer interactions.
+//! How long an answer may be tried, and what Discord's errors say.
 //!
-//! With an API base URL configured, serenity's own ratelimiter is off (it would send its
-//! requests past the base URL), and serenity then hands a 429 back as an error like any other:
-//! it does not wait, and its error type keeps neither the `retry_after` of the body nor the
-//! `Retry-After` / `X-RateLimit-*` headers. So lectern waits itself, with a short backoff, for
-//! as long as the answer can still arrive in time: an interaction's first response is due
-//! within 3 s, the follow-ups and edits that its token allows within 15 minutes.
-//!
-//! Invariants: only a 429 is retried (Discord did not act on the request); a 5xx or anything
-//! else is returned at once, since Discord may have acted on it and a second answer to an
-//! interaction would be refused; no retry starts after the deadline.
+//! An interaction's first response is due within 3 s of its creation, the follow-ups and
+//! edits its token allows within 15 minutes; [`crate::rest`] waits out rate limits only until
+//! these deadlines. Discord's errors come back as serenity's: [`http_status`],
+//! [`is_rate_limited`] and [`discord_code`] read them.
 
-use std::future::Future;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use poise::serenity_prelude as serenity;
 
@@ -24,40 +17,22 @@ pub const FIRST_RESPONSE: Duration = Duration::from_millis(2_500);
 /// for an answer does not).
 pub const FOLLOW_UP: Duration = Duration::from_secs(30);
 
-const FIRST_WAIT: Duration = Duration::from_millis(200);
-const LONGEST_WAIT: Duration = Duration::from_secs(4);
+/// Discord's code for an interaction it no longer knows: its first response came after the
+/// 3 s, or its token's 15 minutes are over.
+pub const UNKNOWN_INTERACTION: isize = 10062;
+/// Discord's code for a webhook it does not know: an interaction's token past its 15 minutes.
+pub const UNKNOWN_WEBHOOK: isize = 10015;
+/// Discord's code for a second first response to one interaction.
+pub const ALREADY_ACKNOWLEDGED: isize = 40060;
 
-/// Runs `attempt` until it is not answered 429, waiting between tries, as long as the next try
-/// starts before `deadline`. Returns the last result.
-pub async fn on_rate_limit<T, F, Fut>(deadline: Instant, mut attempt: F) -> serenity::Result<T>
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = serenity::Result<T>>,
-{
-    let mut wait = FIRST_WAIT;
-    let mut tries = 1u32;
-    loop {
-        let result = attempt().await;
-        match &result {
-            Err(e) if is_rate_limited(e) => {
-                if Instant::now() + wait > deadline {
-                    tracing::warn!(
-                        tries,
-                        "rate limited by Discord until the answer's deadline: giving up"
-                    );
-                    return result;
-                }
-                tracing::warn!(
-                    tries,
-                    wait_ms = wait.as_millis() as u64,
-                    "rate limited by Discord: waiting, then trying again"
-                );
-                tokio::time::sleep(wait).await;
-                wait = (wait * 2).min(LONGEST_WAIT);
-                tries += 1;
-            }
-            _ => return result,
+/// The JSON error code Discord answered with, if the error is an unsuccessful request whose
+/// body had one.
+pub fn discord_code(e: &serenity::Error) -> Option<isize> {
+    match e {
+        serenity::Error::Http(serenity::HttpError::UnsuccessfulRequest(r)) if r.error.code > 0 => {
+            Some(r.error.code)
         }
+        _ => None,
     }
 }
 
@@ -80,24 +55,4 @@ pub fn is_rate_limited(e: &serenity::Error) -> bool {
         serenity::Error::Http(serenity::HttpError::UnsuccessfulRequest(r))
             if r.status_code.as_u16() == 429
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    // serenity's error types are non-exhaustive: the 429 paths are tested end to end
-    // (`tests/e2e/faults.rs`), against a fake Discord that answers 429.
-
-    #[tokio::test]
-    async fn anything_but_a_429_is_returned_at_once() {
-        let mut calls = 0;
-        let r: serenity::Result<()> = on_rate_limit(Instant::now() + FOLLOW_UP, || {
-            calls += 1;
-            async { Err(serenity::Error::Other("boom")) }
-        })
-        .await;
-        assert!(r.is_err());
-        assert_eq!(calls, 1);
-    }
 }

@@ -29,7 +29,7 @@ use serde::Serialize;
 
 use crate::library::{Library, SectionRef};
 use crate::model::Talk;
-use crate::text::{MAX_EMBED_URL, char_len, escape_markdown, is_web_url, truncate_chars};
+use crate::text::{MAX_EMBED_URL, char_len, escape_markdown, is_web_url, truncate_chars, web_url};
 
 /// Discord's limits, in characters.
 pub mod limits {
@@ -289,12 +289,9 @@ impl Reply {
     }
 }
 
-/// The talk's source as an embed link, when it is a URL Discord accepts.
+/// The talk's source as an embed link, when it is a URL Discord accepts (normalised).
 fn source_url(talk: &Talk) -> Option<String> {
-    talk.meta
-        .source
-        .clone()
-        .filter(|s| is_web_url(s, MAX_EMBED_URL))
+    web_url(talk.meta.source.as_deref()?, MAX_EMBED_URL)
 }
 
 /// The talk's source as text, when it is not a URL (`某播客第 42 期`): shown in the footer.

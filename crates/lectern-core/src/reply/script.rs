@@ -46,19 +46,54 @@ pub fn in_script(mut reply: Reply, lang: Lang) -> Reply {
             }
         }
     }
-    // The embed's total: what conversion added comes off the description.
-    let others = reply.title.as_deref().map_or(0, char_len)
+    fit_embed_total(&mut reply);
+    reply
+}
+
+/// Cuts what is over the embed's 6,000-character total after conversion: off the description
+/// first, then the footer, then the fields from the last (a field whose value would be left
+/// empty goes whole: Discord refuses an empty value). The title stays: it names what is shown.
+fn fit_embed_total(reply: &mut Reply) {
+    let total = reply.title.as_deref().map_or(0, char_len)
+        + char_len(&reply.description)
         + reply.footer.as_deref().map_or(0, char_len)
         + reply
             .fields
             .iter()
             .map(|f| char_len(&f.name) + char_len(&f.value))
             .sum::<usize>();
-    let room = limits::EMBED_TOTAL.saturating_sub(others);
-    if char_len(&reply.description) > room {
-        reply.description = truncate_chars(&reply.description, room);
+    let mut over = total.saturating_sub(limits::EMBED_TOTAL);
+    cut(&mut reply.description, &mut over);
+    if let Some(footer) = &mut reply.footer {
+        cut(footer, &mut over);
+        if footer.is_empty() {
+            reply.footer = None;
+        }
     }
-    reply
+    while over > 0 {
+        let Some(last) = reply.fields.last_mut() else {
+            break;
+        };
+        // Keep at least the value's first character and its cut mark.
+        if char_len(&last.value) > over + 1 {
+            cut(&mut last.value, &mut over);
+        } else {
+            over = over.saturating_sub(char_len(&last.name) + char_len(&last.value));
+            reply.fields.pop();
+        }
+    }
+}
+
+/// Shortens `s` by up to `over` characters (taking them off `over`).
+fn cut(s: &mut String, over: &mut usize) {
+    if *over == 0 {
+        return;
+    }
+    let len = char_len(s);
+    let keep = len.saturating_sub(*over);
+    let cut = truncate_chars(s, keep);
+    *over -= len - char_len(&cut);
+    *s = cut;
 }
 
 #[cfg(test)]
@@ -133,5 +168,31 @@ mod tests {
             r.limit_violations()
         );
         assert!(r.description.starts_with("程式設計師"));
+    }
+
+    #[test]
+    fn a_reply_whose_fields_and_footer_alone_grow_past_the_total_is_cut_to_fit() {
+        // Within every limit in Simplified script, over the total once converted: the
+        // description cannot give back enough.
+        // 程序员 (3 characters) becomes 程式設計師 (5) for a Taiwan reader.
+        let value = "程序员".repeat(300);
+        let r = Reply {
+            title: Some("软".repeat(limits::TITLE)),
+            description: "信息".into(),
+            fields: (0..5)
+                .map(|n| Field {
+                    name: format!("字段{n}"),
+                    value: value.clone(),
+                    inline: false,
+                })
+                .collect(),
+            footer: Some("程序员".repeat(200)),
+            ..Reply::default()
+        };
+        assert_eq!(r.limit_violations(), Vec::<String>::new());
+        let shown = in_script(r, Lang::ZhTw);
+        assert_eq!(shown.limit_violations(), Vec::<String>::new(), "{shown:?}");
+        assert!(shown.fields.iter().all(|f| !f.value.is_empty()));
+        assert!(shown.title.as_deref().unwrap().starts_with('軟'));
     }
 }

@@ -5,7 +5,7 @@ use super::{
 };
 use crate::i18n::{Lang, Msg};
 use crate::library::{Library, SectionRef};
-use crate::text::{MAX_EMBED_URL, char_len, is_web_url, truncate_chars};
+use crate::text::{MAX_EMBED_URL, char_len, truncate_chars, web_url};
 
 /// Splits a section's text into pages of at most [`PAGE_CHARS`] characters, at paragraph
 /// boundaries where possible (a paragraph longer than a page is cut at a line, then a
@@ -124,8 +124,7 @@ pub fn section(lib: &Library, r: SectionRef, page: usize, lang: Lang) -> Reply {
         image: s
             .infographic
             .as_ref()
-            .map(|i| i.url.clone())
-            .filter(|u| is_web_url(u, MAX_EMBED_URL)),
+            .and_then(|i| web_url(&i.url, MAX_EMBED_URL)),
         components: vec![Component::Buttons { buttons }],
         ..Reply::default()
     }
