@@ -6,7 +6,7 @@
 //!   configuration's types; nothing of Discord. Its modules are re-exported here under their
 //!   own names ([`library`], [`search`], …).
 //! - [`lectern_discord`] ([`discord`] here): the Discord adapter, [`Plugin`] for host bots, the
-//!   reload service ([`reload`]) and the process's state ([`ops`]).
+//!   reload service ([`reload`]) and the process's state ([`ops`]: content, shards, metrics).
 //! - this crate, the `lectern` binary's library: the CLI, `serve`, the HTTP operations surface,
 //!   the watcher and reading the configuration from files and the environment.
 //!
@@ -14,21 +14,21 @@
 //!
 //! - [`cli`]: the `ask`, `check` and `reload` commands.
 //! - [`config`]: layered configuration (files, then `LECTERN__…` environment variables).
-//! - [`ops`]: health, readiness and Prometheus metrics over HTTP (axum), and the loopback-only
-//!   reload endpoint.
+//! - [`http`]: the operations surface over HTTP (axum): health, readiness and Prometheus
+//!   metrics, and the loopback-only reload endpoint, serving the plugin's state ([`ops`]).
 //! - [`watch`]: reload when the seeds folder changes (debounced), for `content.watch`.
 //! - [`serve`]: `lectern serve`, the process's wiring: content, ops listener, watcher, SIGHUP
 //!   and the bot, started and shut down in order.
 
 pub use lectern_core::{
-    changes, commands, cooldown, i18n, library, model, parse, reply, search, text,
+    changes, commands, cooldown, i18n, key, library, model, parse, reply, search, text,
 };
 pub use lectern_discord as discord;
-pub use lectern_discord::reload;
+pub use lectern_discord::{ops, reload};
 
 pub mod cli;
 pub mod config;
-pub mod ops;
+pub mod http;
 pub mod serve;
 pub mod watch;
 

@@ -1,25 +1,24 @@
 //! `lectern serve`: the process's topology in one place.
 //!
 //! [`serve`] loads the content, then runs, until ctrl-c or SIGTERM ([`shutdown_signal`]):
-//! - the health and metrics listener ([`crate::ops::serve`]) when `http.bind` is set;
+//! - the health and metrics listener ([`crate::http::serve`]) when `http.bind` is set;
 //! - the seeds watcher ([`crate::watch`]) when `content.watch` is on;
 //! - a reload on every SIGHUP;
 //! - the bot ([`crate::discord::run_bot`]), a host of lectern's [`Plugin`] with the default
 //!   options.
 //!
-//! They share one [`Ops`], made by [`assemble`] (as the tests do too). On the signal the
+//! They share the plugin's [`Ops`] (its content, status and metrics), built by the one
+//! constructor [`Plugin::new`], as the tests build theirs. On the signal the
 //! listener and the watcher are told to stop while the bot closes the gateway; once the bot
 //! has returned, whatever still runs is aborted, and the process exits 0.
 //!
 //! Invariants: the token is read from the environment here and nowhere else, and never
 //! logged; a folder with nothing to load still serves (the bot says there is nothing to show).
 
-use std::sync::Arc;
-
 use anyhow::Context as _;
 
 use crate::config::Config;
-use crate::discord::{Bot, Plugin, PluginOptions, Token, run_bot};
+use crate::discord::{Plugin, PluginOptions, Token, run_bot};
 use crate::library::Library;
 use crate::ops::Ops;
 use crate::reload::Content;
@@ -38,7 +37,15 @@ pub fn serve(config: &Config) -> anyhow::Result<i32> {
     if loaded.library.talks().is_empty() {
         tracing::warn!(dir = %dir.display(), "no talk loaded: the bot will answer that there is nothing to show");
     }
-    let ops = assemble(config, loaded.library);
+    let content = Content::new(
+        loaded.library,
+        config.content.seeds_dir.clone(),
+        config.content.load_options(),
+    );
+    // The standalone bot is the plugin's first host, with the default options; the listener,
+    // the watcher and SIGHUP share its content, status and metrics.
+    let plugin = Plugin::new(content, config, PluginOptions::default())?;
+    let ops = plugin.ops().clone();
     tracing::info!(
         version = env!("CARGO_PKG_VERSION"),
         api_base = config.discord.api_base.as_deref().unwrap_or("discord"),
@@ -66,7 +73,7 @@ pub fn serve(config: &Config) -> anyhow::Result<i32> {
             let ops = ops.clone();
             let stop = until_stopped();
             helpers.push(tokio::spawn(async move {
-                if let Err(e) = crate::ops::serve(listener, ops, stop).await {
+                if let Err(e) = crate::http::serve(listener, ops, stop).await {
                     tracing::error!(error = %e, "the health and metrics listener failed");
                 }
             }));
@@ -81,8 +88,6 @@ pub fn serve(config: &Config) -> anyhow::Result<i32> {
             }));
         }
         helpers.push(tokio::spawn(reload_on_sighup(ops.clone())));
-        // The standalone bot is the plugin's first host, with the default options.
-        let plugin = Plugin::new(Arc::new(Bot::new(config, ops)), PluginOptions::default())?;
         let result = run_bot(config, &token, plugin, async move {
             shutdown_signal().await;
             let _ = stop.send(true);
@@ -96,23 +101,6 @@ pub fn serve(config: &Config) -> anyhow::Result<i32> {
         result
     })?;
     Ok(0)
-}
-
-/// The shared state of a running lectern: `library` in service as the [`Content`] of
-/// `config.content` (so reloads read the same folder with the same limits), behind the
-/// operations surface ([`Ops`]: readiness status and metrics). Used by [`serve`] and the
-/// tests alike.
-pub fn assemble(config: &Config, library: Library) -> Ops {
-    let content = Content::new(
-        library,
-        config.content.seeds_dir.clone(),
-        config.content.load_options(),
-    );
-    let ops = Ops::new(Arc::new(content));
-    ops.status.set_grace(std::time::Duration::from_secs(
-        config.ops.readiness_grace_secs,
-    ));
-    ops
 }
 
 /// Reloads on every SIGHUP (logged by [`Ops::reload`], since no admin is there to answer).

@@ -1,5 +1,5 @@
 //! `lectern reload` and `lectern healthcheck`: a small HTTP client of the running process's ops
-//! listener ([`crate::ops`]), on loopback.
+//! listener ([`crate::http`]), on loopback.
 //!
 //! The client ignores proxy settings (the listener is always reached directly) and gives up
 //! after 5 seconds, so that a container health check never hangs.

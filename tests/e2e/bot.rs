@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 
-use lectern::discord::custom_id::talk_key;
+use lectern::key::TalkKey;
 
 use super::fake_discord::{APP_ID, FakeDiscord, Registration};
 use super::process::Served;
@@ -412,8 +412,8 @@ async fn stale_or_foreign_buttons_fail_politely() {
     assert!(description(&answer).contains("no longer in the library"));
     // A button posted by version 1, before the intro became section 0 (issue 11): its
     // ordinal 12 meant section 13 then and means section 12 now. It must not open either.
-    let talk = h.bot.library().talks()[0].id.clone();
-    let old = format!("l1:b0:{}:s.{:016x}.c.0", ALICE.id, talk_key(&talk));
+    let talk = h.plugin.library().talks()[0].id.clone();
+    let old = format!("l1:b0:{}:s.{}.c.0", ALICE.id, TalkKey::of(&talk));
     let answer = h.press(&ALICE, &reply, &old).await;
     assert!(is_ephemeral(&answer), "{answer}");
     assert!(
@@ -666,7 +666,7 @@ async fn reload_is_for_operators_only_and_keeps_the_old_library_when_a_file_is_b
             .starts_with("Reloaded with problems (forced)"),
         "{report}"
     );
-    let metrics = h.bot.ops().metrics.encode(&h.bot.ops().status);
+    let metrics = h.plugin.ops().metrics.encode(&h.plugin.ops().status);
     assert!(metric(&metrics, "lectern_reloads_total", &["outcome=\"applied\""]) == Some(1.0));
     assert!(metric(&metrics, "lectern_reloads_total", &["outcome=\"kept_old\""]) == Some(1.0));
     assert!(metric(&metrics, "lectern_reloads_total", &["outcome=\"forced\""]) == Some(1.0));
@@ -704,7 +704,7 @@ fn metric(text: &str, name: &str, labels: &[&str]) -> Option<f64> {
 #[tokio::test(flavor = "current_thread")]
 async fn readiness_follows_the_gateway_and_metrics_count_the_interactions() {
     let h = Harness::start().await;
-    let status = Arc::clone(&h.bot.ops().status);
+    let status = Arc::clone(&h.plugin.ops().status);
     tokio::time::timeout(super::fake_discord::PATIENCE, async {
         while !status.gateway_connected() {
             tokio::time::sleep(std::time::Duration::from_millis(5)).await;
@@ -712,7 +712,7 @@ async fn readiness_follows_the_gateway_and_metrics_count_the_interactions() {
     })
     .await
     .expect("the bot reports the gateway connected");
-    assert!(h.bot.ops().not_ready_reasons().is_empty());
+    assert!(h.plugin.ops().not_ready_reasons().is_empty());
 
     let reply = h.command(&ALICE, "topic", &[("section", "13")]).await;
     h.command(&ALICE, "topic", &[("section", "1")]).await;
@@ -729,7 +729,7 @@ async fn readiness_follows_the_gateway_and_metrics_count_the_interactions() {
     // has seen it: wait until the last one is counted (the timeout is only a guard).
     let text = tokio::time::timeout(super::fake_discord::PATIENCE, async {
         loop {
-            let text = h.bot.ops().metrics.encode(&status);
+            let text = h.plugin.ops().metrics.encode(&status);
             if text.contains("command=\"component\"") {
                 return text;
             }
@@ -772,7 +772,7 @@ async fn readiness_follows_the_gateway_and_metrics_count_the_interactions() {
         "a gauge per shard: {text}"
     );
 
-    let bot = Arc::clone(&h.bot);
+    let bot = h.plugin.clone();
     h.stop().await;
     assert!(!bot.ops().status.gateway_connected());
     assert_eq!(bot.ops().not_ready_reasons(), ["gateway not connected"]);

@@ -243,7 +243,7 @@ async fn a_gateway_that_stops_is_connected_again_after_a_pause_and_readiness_say
     // 4004 (authentication failed) is fatal: serenity stops every shard.
     h.close_gateway(4004);
     h.wait_log("THE GATEWAY STOPPED").await;
-    let reasons = h.bot.ops().not_ready_reasons();
+    let reasons = h.plugin.ops().not_ready_reasons();
     assert!(
         reasons.iter().any(|r| r.contains("the gateway stopped")),
         "{reasons:?}"

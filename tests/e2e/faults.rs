@@ -108,7 +108,7 @@ async fn after_a_gateway_fault_the_bot_resumes_or_identifies_and_answers_the_nex
             answers(&h).await;
             // Readiness follows (the stage update reaches the bot on its own task).
             let ready = tokio::time::timeout(super::fake_discord::PATIENCE, async {
-                while !h.bot.ops().status.gateway_connected() {
+                while !h.plugin.ops().status.gateway_connected() {
                     tokio::time::sleep(std::time::Duration::from_millis(10)).await;
                 }
             });
@@ -433,7 +433,10 @@ async fn a_failing_reload_while_the_gateway_drops_keeps_the_old_library() {
     );
     sessions(&h, 2).await;
     answers(&h).await;
-    assert!(h.bot.ops().content.last_reload().is_none(), "never swapped");
+    assert!(
+        h.plugin.ops().content.last_reload().is_none(),
+        "never swapped"
+    );
     h.stop().await;
 }
 

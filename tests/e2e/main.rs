@@ -28,8 +28,9 @@ use std::sync::{Arc, Mutex};
 
 use fake_discord::{APP_ID, FakeDiscord, PATIENCE, Registration};
 use lectern::config::Config;
-use lectern::discord::{Bot, Token};
+use lectern::discord::{Plugin, Token};
 use lectern::library::{Library, LoadOptions};
+use lectern::reload::Content;
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
 
@@ -141,7 +142,7 @@ impl Write for Logs {
 pub struct Harness {
     pub fake: FakeDiscord,
     /// The bot's shared state: its content, readiness status and metrics.
-    pub bot: Arc<Bot>,
+    pub plugin: Plugin,
     pub logs: Logs,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
@@ -194,10 +195,10 @@ impl Harness {
             .finish();
         let log_guard = tracing::subscriber::set_default(subscriber);
         let fake = FakeDiscord::start(TOKEN, registration).await;
-        let (bot, tx, task) = Harness::spawn_bot(&fake, tweak);
+        let (plugin, tx, task) = Harness::spawn_bot(&fake, tweak);
         let h = Harness {
             fake,
-            bot,
+            plugin,
             logs,
             shutdown: Some(tx),
             task: Some(task),
@@ -217,7 +218,7 @@ impl Harness {
         fake: &FakeDiscord,
         tweak: impl FnOnce(&mut Config),
     ) -> (
-        Arc<Bot>,
+        Plugin,
         oneshot::Sender<()>,
         tokio::task::JoinHandle<anyhow::Result<()>>,
     ) {
@@ -233,20 +234,22 @@ impl Harness {
         tweak(&mut config);
         let library =
             Library::load(&config.content.seeds_dir, &config.content.load_options()).library;
-        let bot = Arc::new(Bot::new(
-            &config,
-            lectern::serve::assemble(&config, library),
-        ));
-        let (tx, rx) = oneshot::channel::<()>();
-        let plugin = lectern::Plugin::new(Arc::clone(&bot), lectern::PluginOptions::default())
+        let content = Content::new(
+            library,
+            config.content.seeds_dir.clone(),
+            config.content.load_options(),
+        );
+        let plugin = Plugin::new(content, &config, lectern::PluginOptions::default())
             .expect("the default options are valid");
+        let (tx, rx) = oneshot::channel::<()>();
+        let serving = plugin.clone();
         let task = tokio::spawn(async move {
             let shutdown = async {
                 let _ = rx.await;
             };
-            lectern::discord::run_bot(&config, &Token::new(TOKEN), plugin, shutdown).await
+            lectern::discord::run_bot(&config, &Token::new(TOKEN), serving, shutdown).await
         });
-        (bot, tx, task)
+        (plugin, tx, task)
     }
 
     /// Stops the bot (cleanly) and starts another on the same fake Discord, with the
@@ -260,8 +263,8 @@ impl Harness {
             .expect("the bot's task does not panic")
             .expect("the bot stops cleanly");
         let sessions = self.fake.sessions();
-        let (bot, tx, task) = Harness::spawn_bot(&self.fake, tweak);
-        (self.bot, self.shutdown, self.task) = (bot, Some(tx), Some(task));
+        let (plugin, tx, task) = Harness::spawn_bot(&self.fake, tweak);
+        (self.plugin, self.shutdown, self.task) = (plugin, Some(tx), Some(task));
         self.fake
             .wait_for("a new gateway session", |f| {
                 (f.sessions() > sessions).then_some(())

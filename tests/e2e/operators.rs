@@ -3,7 +3,6 @@
 //! server path, flood control throttles one user without touching another, and `/readyz`
 //! follows the gateway shards themselves.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::{Value, json};
@@ -51,7 +50,7 @@ async fn an_administrator_of_a_foreign_guild_is_refused_and_told_who_may() {
         description(&answer).starts_with("Only lectern's operators"),
         "{answer}"
     );
-    assert!(h.bot.ops().content.last_reload().is_none());
+    assert!(h.plugin.ops().content.last_reload().is_none());
     h.stop().await;
 }
 
@@ -212,7 +211,7 @@ async fn a_flood_is_throttled_while_another_user_is_served() {
         let about = h.command(&ADMIN, "about", &[]).await;
         assert_eq!(embed(&about)["title"], "About lectern");
     }
-    let text = h.bot.ops().metrics.encode(&h.bot.ops().status);
+    let text = h.plugin.ops().metrics.encode(&h.plugin.ops().status);
     assert!(
         text.contains("lectern_throttled_total{kind=\"command\"} 3"),
         "{text}"
@@ -249,8 +248,8 @@ async fn readyz_is_503_while_the_gateway_is_refused_and_200_once_it_accepts() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let ops = h.bot.ops().clone();
-    tokio::spawn(lectern::ops::serve(listener, ops, async {
+    let ops = h.plugin.ops().clone();
+    tokio::spawn(lectern::http::serve(listener, ops, async {
         let _ = stopped.await;
     }));
 
@@ -271,7 +270,7 @@ async fn readyz_is_503_while_the_gateway_is_refused_and_200_once_it_accepts() {
     assert_eq!(down["ready"], false);
     assert_eq!(down["reasons"], json!(["gateway not connected"]), "{down}");
     assert_ne!(down["shards"][0]["stage"], "connected", "{down}");
-    let metrics = h.bot.ops().metrics.encode(&h.bot.ops().status);
+    let metrics = h.plugin.ops().metrics.encode(&h.plugin.ops().status);
     assert!(
         metrics.contains("lectern_gateway_connected{shard=\"0\"} 0"),
         "{metrics}"
@@ -281,7 +280,7 @@ async fn readyz_is_503_while_the_gateway_is_refused_and_200_once_it_accepts() {
     h.refuse_connections(false);
     let ready = readyz_until(&base, 200).await;
     assert_eq!(ready["shards"][0]["stage"], "connected", "{ready}");
-    let bot = Arc::clone(&h.bot);
+    let bot = h.plugin.clone();
     assert!(bot.ops().status.gateway_connected());
     let about = h.command(&ALICE, "about", &[]).await;
     assert_eq!(embed(&about)["title"], "About lectern");

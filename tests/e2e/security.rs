@@ -7,7 +7,7 @@
 
 use std::path::PathBuf;
 
-use lectern::discord::custom_id::talk_key;
+use lectern::key::TalkKey;
 use serde_json::{Value, json};
 
 use super::fake_discord::{Fault, Registration};
@@ -74,11 +74,11 @@ async fn reload_is_refused_to_members_without_manage_server_even_when_discord_de
     assert_refused(&h, h.slash_with(&BOB, "reload", force)).await;
 
     assert!(
-        h.bot.ops().content.last_reload().is_none(),
+        h.plugin.ops().content.last_reload().is_none(),
         "nothing was reloaded"
     );
-    assert_eq!(h.bot.library().talks().len(), 1);
-    let metrics = h.bot.ops().metrics.encode(&h.bot.ops().status);
+    assert_eq!(h.plugin.library().talks().len(), 1);
+    let metrics = h.plugin.ops().metrics.encode(&h.plugin.ops().status);
     assert!(
         !metrics
             .lines()
@@ -129,7 +129,7 @@ async fn no_reply_pings_anyone_whatever_the_content_or_the_query() {
         c.content.seeds_dir = mentions_dir()
     })
     .await;
-    assert_eq!(h.bot.library().talks().len(), 1, "the fixture loads");
+    assert_eq!(h.plugin.library().talks().len(), 1, "the fixture loads");
     let mut replies = vec![
         h.command(&ALICE, "topics", &[]).await,
         h.command(&ALICE, "topic", &[("section", "1")]).await,
@@ -204,7 +204,7 @@ async fn a_custom_id_cannot_open_a_path_outside_the_library() {
     ];
     let mut ids = Vec::new();
     for name in &names {
-        let key = format!("{:016x}", talk_key(name));
+        let key = TalkKey::of(name).to_string();
         ids.push(format!("l2:b0:{}:s.{key}.0.0", ALICE.id));
         ids.push(format!("l2:b0:{}:q.{key}.0", ALICE.id));
         // The path itself where the hash goes.
@@ -224,6 +224,6 @@ async fn a_custom_id_cannot_open_a_path_outside_the_library() {
             .any(|r| r.body.to_string().contains("OUTSIDE-SECRET")),
         "something outside the library was served"
     );
-    assert_eq!(h.bot.library().talks().len(), 1);
+    assert_eq!(h.plugin.library().talks().len(), 1);
     h.stop().await;
 }

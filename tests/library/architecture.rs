@@ -153,8 +153,8 @@ fn paths_after(code: &str, mut at: usize, base: &[String], out: &mut Vec<Vec<Str
     at
 }
 
-/// What each crate root re-exports from its own modules: `discord::Bot` → `discord::bot`
-/// (from `pub use bot::Bot;` in its `lib.rs`).
+/// What each crate root re-exports from its own modules: `discord::Plugin` → `discord::plugin`
+/// (from `pub use plugin::{…, Plugin, …};` in its `lib.rs`).
 fn root_exports(files: &[File]) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     for file in files.iter().filter(|f| !f.module.contains("::")) {

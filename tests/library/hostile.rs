@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use lectern::i18n::Lang;
-use lectern::library::{Library, LoadOptions, LoadWarning, Loaded, QuoteScope};
+use lectern::library::{Library, LoadOptions, LoadWarning, Loaded, QuoteScope, WarningKind};
 use lectern::reply;
 
 use crate::load_dir;
@@ -94,9 +94,13 @@ fn symlinks_leading_out_of_the_seeds_folder_are_skipped() {
         let w = warning(&loaded, file);
         assert!(w.skipped);
         assert!(w.reason.contains("outside the seeds folder"), "{w}");
+        // The kind, not the wording, keeps the server's path out of what Discord is shown.
+        assert_eq!(w.kind, WarningKind::OutsideSymlink, "{w}");
+        assert!(!w.public(d).contains('/'), "{}", w.public(d));
     }
     let w = warning(&loaded, "broken.md");
     assert!(w.skipped && w.reason.contains("broken symlink"), "{w}");
+    assert_eq!(w.kind, WarningKind::BrokenSymlink, "{w}");
     assert!(
         !loaded
             .library

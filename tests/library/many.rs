@@ -97,7 +97,10 @@ fn every_command_answers_within_discords_limits_with_1000_talks() {
             let choices = search::autocomplete_in(&lib, within, typed);
             assert!(choices.len() <= 25);
             for c in &choices {
-                check(&c.label, &Pick::Section(0, c.section.section).value());
+                check(
+                    &c.label,
+                    &Pick::Section(lectern::key::TalkKey::from_raw(0), c.section.section).value(),
+                );
                 assert!(within.is_none_or(|t| c.section.talk == t), "{c:?}");
             }
         }

@@ -4,9 +4,10 @@ use std::fs;
 use std::path::Path;
 use std::sync::Arc;
 
+use lectern::http;
 use lectern::i18n::Lang;
 use lectern::library::LoadOptions;
-use lectern::ops::{self, Ops};
+use lectern::ops::Ops;
 use lectern::reload::{Content, Verdict};
 use lectern::reply;
 
@@ -162,7 +163,7 @@ async fn start_ops(content: Content) -> (String, Ops, tokio::sync::oneshot::Send
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let served = ops.clone();
     tokio::spawn(async move {
-        ops::serve(listener, served, async {
+        http::serve(listener, served, async {
             let _ = rx.await;
         })
         .await

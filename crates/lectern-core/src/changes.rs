@@ -28,6 +28,8 @@ pub enum Verdict {
 }
 
 impl Verdict {
+    /// The verdict's name in the log and in the `outcome` label of `lectern_reloads_total`:
+    /// `applied`, `forced`, `kept_old` or `failed`.
     pub fn as_str(&self) -> &'static str {
         match self {
             Verdict::Applied => "applied",
@@ -37,6 +39,7 @@ impl Verdict {
         }
     }
 
+    /// Whether the loaded library was put in service (applied, or forced).
     pub fn swapped(&self) -> bool {
         matches!(self, Verdict::Applied | Verdict::Forced)
     }
@@ -45,12 +48,18 @@ impl Verdict {
 /// What a reload did.
 #[derive(Debug, Clone, Serialize)]
 pub struct ReloadReport {
+    /// Whether the loaded library went into service, and if not, why.
     pub verdict: Verdict,
+    /// What differs between the library in service before and the one that loaded.
     pub diff: LibraryDiff,
+    /// The load's problems as a Discord user may read them: files named relative to the seeds
+    /// folder, no server paths or system errors (the log has those).
     pub warnings: Vec<String>,
+    /// Counts of the library that was in service when the reload started.
     pub before: Counts,
     /// Counts of what loaded (in service only when the verdict swapped it in).
     pub loaded: Counts,
+    /// How long the reload took, serialized as whole milliseconds.
     #[serde(serialize_with = "millis")]
     pub elapsed: Duration,
 }
@@ -62,17 +71,26 @@ fn millis<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
 /// How two libraries differ.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct LibraryDiff {
+    /// Ids of the talks only the new library has.
     pub talks_added: Vec<String>,
+    /// Ids of the talks only the old library has.
     pub talks_removed: Vec<String>,
     /// `talk id: section label`.
     pub sections_added: Vec<String>,
+    /// Sections only the old library has (those of removed talks included), as
+    /// `talk id: section label`.
     pub sections_removed: Vec<String>,
+    /// Sections in both whose title, text or infographic differs, as `talk id: section label`;
+    /// a section that only moved is not among them.
     pub sections_changed: Vec<String>,
+    /// How many quotes the old library has.
     pub quotes_before: usize,
+    /// How many quotes the new library has.
     pub quotes_after: usize,
 }
 
 impl LibraryDiff {
+    /// Whether the two libraries have the same talks, the same sections and as many quotes.
     pub fn is_empty(&self) -> bool {
         self.talks_added.is_empty()
             && self.talks_removed.is_empty()

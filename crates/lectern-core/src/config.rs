@@ -16,16 +16,25 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct Config {
+    /// `[content]`: where the write-ups are read from and how they are loaded.
     pub content: ContentConfig,
+    /// `[log]`: the log lines' format and filter.
     pub log: LogConfig,
+    /// `[discord]`: the HTTP API, where commands are registered, and sharding.
     pub discord: DiscordConfig,
+    /// `[admin]`: who may `/reload`, besides the application's owner or team.
     pub admin: AdminConfig,
+    /// `[reload]`: how often `/reload` may be asked from Discord.
     pub reload: ReloadConfig,
+    /// `[cooldown]`: flood control, answers per user per window.
     pub cooldown: CooldownConfig,
+    /// `[ops]`: how readiness treats a reconnecting shard.
     pub ops: OpsConfig,
+    /// `[http]`: the health, readiness and metrics listener.
     pub http: HttpConfig,
 }
 
+/// `[content]`: the seeds folder of Markdown write-ups and the limits of loading it.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(default)]
 pub struct ContentConfig {
@@ -64,6 +73,7 @@ impl Default for ContentConfig {
     }
 }
 
+/// `[log]`: how log lines, which go to stderr, are written and filtered.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(default)]
 pub struct LogConfig {
@@ -82,11 +92,14 @@ impl Default for LogConfig {
     }
 }
 
+/// How log lines are written (`log.format` or `--log-format`); `text` by default.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum LogFormat {
+    /// Human-readable lines, for people reading a terminal; the default.
     #[default]
     Text,
+    /// One JSON object per line, for log collectors.
     Json,
 }
 
@@ -108,6 +121,8 @@ impl std::str::FromStr for LogFormat {
     }
 }
 
+/// `[discord]`: Discord's HTTP API, where the commands are registered, and which shards this
+/// process runs. Every key is unset by default.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct DiscordConfig {
@@ -172,6 +187,7 @@ fn ids<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<u64>, D::Error> {
     Ok(out)
 }
 
+/// `[reload]`: the limit on how often `/reload` may be asked from Discord.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(default)]
 pub struct ReloadConfig {
@@ -217,6 +233,7 @@ impl CooldownConfig {
     }
 }
 
+/// `[ops]`: how `/readyz` judges the gateway shards.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(default)]
 pub struct OpsConfig {
@@ -232,6 +249,8 @@ impl Default for OpsConfig {
     }
 }
 
+/// `[http]`: the listener of `/healthz`, `/readyz`, `/metrics` and `POST /reload`; off by
+/// default.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct HttpConfig {

@@ -31,6 +31,8 @@ impl Cooldown {
     /// The largest `limit` honoured (a larger one is this): it bounds the memory per key.
     pub const MAX_LIMIT: usize = 1_000;
 
+    /// A cooldown that admits each key at most `limit` times (capped at [`Cooldown::MAX_LIMIT`])
+    /// in any `window`; a `limit` of 0 or a zero `window` turns it off.
     pub fn new(limit: u32, window: Duration) -> Cooldown {
         Cooldown {
             limit: (limit as usize).min(Self::MAX_LIMIT),

@@ -9,6 +9,7 @@
 /// A language of the interface.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
+    /// English, for every locale that is not Chinese; the default.
     #[default]
     En,
     /// Chinese in Simplified script (`zh-CN`, `zh`).
@@ -72,61 +73,113 @@ impl Lang {
 /// (`Msg::n_sections`, `Msg::unknown`, `Msg::unknown_topic`, `Msg::no_close_match`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Msg {
+    /// The title of the list of one talk's sections (`/topics`).
     Topics,
+    /// The note of `/topics` when no talk is loaded.
     NoTalks,
+    /// The placeholder of the menu that opens a section (`/topics`, `/search`).
     OpenSection,
+    /// The button of a section that opens the section before it.
     PrevSection,
+    /// The button of a section that opens the section after it.
     NextSection,
+    /// The button that shows the previous page of a section or a list.
     PrevPage,
+    /// The button that shows the next page of a section or a list.
     NextPage,
+    /// The word before `n/m` in the footer of a section or a list with several pages.
     Page,
+    /// The button under a quote that draws another from the same pool.
     AnotherQuote,
+    /// The note of `/quote` when the pool it draws from is empty.
     NoQuotes,
+    /// The title of `/search`'s answer, before the query.
     SearchTitle,
+    /// The start of `/search`'s answer when nothing matches well (see [`Msg::no_close_match`]).
     NoCloseMatch,
+    /// The line before the sections `/search` suggests after a miss.
     DidYouMean,
+    /// The note of `/search` when the query is empty.
     EmptyQuery,
+    /// The start of the note for a section name that matches nothing ([`Msg::unknown_topic`]).
     UnknownTopic,
+    /// The hint that ends the notes for a name that matches nothing.
     TryTopics,
+    /// The text shown for a section that has none of its own.
     NoText,
+    /// The note for a picked value or a button whose target a reload removed.
     Gone,
+    /// The title of `/about`.
     AboutTitle,
+    /// The first paragraph of `/about`: what lectern serves.
     AboutIntro,
+    /// The line of `/about` that lists the commands.
     Usage,
+    /// The label of a talk's source in `/about`, when it is text rather than a link.
     Source,
+    /// The word for talks: a field of `/about`, the list of talks, the `/reload` counts.
     Talks,
+    /// The word for sections: a field of `/about`, the list of sections, the `/reload` counts.
     Sections,
+    /// The word for quotes: a field of `/about`, the `/reload` counts.
     Quotes,
+    /// The field of `/about` that names lectern's version.
     Version,
+    /// The note for someone who presses the buttons of another person's reply.
     NotYours,
+    /// The apology shown when something fails inside lectern.
     InternalError,
+    /// The headline of `/reload` when the load is in service and nothing changed.
     NothingChanged,
+    /// The label of a `/search` hit in a talk's one-line summary.
     Summary,
+    /// The field of a talk's key points in `/about`, and the label of a hit in them.
     KeyPoints,
+    /// The field of a talk's risks in `/about`, and the label of a hit in them.
     Risks,
+    /// The title of `/reload`'s report.
     ReloadTitle,
     /// `/reload` refused by the host's own check (a plugin whose host decides who may).
     NotAllowedToReload,
+    /// The headline of `/reload` when the new content is in service.
     Reloaded,
+    /// The headline of `/reload` when files failed but `force` put what loaded in service.
     ReloadForced,
+    /// The headline of `/reload` when files failed and the old content stays.
     ReloadKeptOld,
+    /// The headline of `/reload` when nothing loaded and the old content stays.
     ReloadFailed,
+    /// The list of talks a reload added, in `/reload`'s report.
     TalksAdded,
+    /// The list of talks a reload removed, in `/reload`'s report.
     TalksRemoved,
+    /// The list of sections a reload added, in `/reload`'s report.
     SectionsAdded,
+    /// The list of sections a reload removed, in `/reload`'s report.
     SectionsRemoved,
+    /// The list of sections whose content a reload changed, in `/reload`'s report.
     SectionsChanged,
+    /// The list of the load's warnings, in `/reload`'s report.
     Problems,
+    /// The title of section 0, made of a talk's introduction, in the talk's language.
     Opening,
+    /// The note for a button of an older version of lectern, whose targets meant other sections.
     OldButton,
+    /// The field of a talk's tags and related topics in `/about`.
     Related,
+    /// The placeholder of the menu that opens a talk in the list of talks (`/topics`).
     OpenTalk,
+    /// The start of the note for a `talk:` that matches no talk ([`Msg::unknown`]).
     UnknownTalk,
+    /// The start of the note for a `speaker:` that matches no one ([`Msg::unknown`]).
     UnknownSpeaker,
+    /// The start of the note for a `tag:` that matches no tag ([`Msg::unknown`]).
     UnknownTag,
 }
 
 impl Msg {
+    /// The string in `lang`: English, or Chinese in Simplified script (to be converted with
+    /// [`Lang::in_script`] for Traditional readers).
     pub fn get(self, lang: Lang) -> &'static str {
         use Msg::*;
         let (en, zh) = match self {

@@ -15,6 +15,7 @@
 //!   which every front end runs.
 //! - [`reply`]: the builders that render a transport-independent [`reply::Reply`].
 //! - [`i18n`]: the interface's words in English and Chinese.
+//! - [`key`]: the stable keys of talks, speakers and tags, and the one codec of them as text.
 //! - [`text`]: character-counted truncation and escaping.
 //! - [`cooldown`]: flood control, at most N admissions per user in any window.
 //! - [`config`]: the configuration's types, plain structs with defaults.
@@ -24,6 +25,7 @@ pub mod commands;
 pub mod config;
 pub mod cooldown;
 pub mod i18n;
+pub mod key;
 pub mod library;
 pub mod model;
 pub mod parse;

@@ -10,6 +10,9 @@ use std::fmt;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use rustc_hash::FxHashMap;
+
+use crate::key::{SpeakerKey, TagKey, TalkKey};
 use crate::model::{Quote, Section, Talk};
 pub use crate::model::{QuoteRef, SectionRef};
 use crate::parse::parse_talk;
@@ -46,7 +49,58 @@ impl Default for LoadOptions {
 pub struct LoadWarning {
     pub file: PathBuf,
     pub skipped: bool,
+    /// What kind of problem: it decides what a reader who is not on the server may see.
+    pub kind: WarningKind,
+    /// The problem, said in full (for the operator: the log, `lectern check`).
     pub reason: String,
+}
+
+/// What kind of problem a [`LoadWarning`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WarningKind {
+    /// The seeds folder itself cannot be read; the reason holds the operating system's words.
+    Folder,
+    /// The file cannot be read; the reason holds the operating system's words.
+    Unreadable,
+    /// A symlink whose target does not exist.
+    BrokenSymlink,
+    /// A symlink to a path outside the seeds folder; the reason holds the server's path.
+    OutsideSymlink,
+    /// What the loader or the parser found in the file's text (too large, empty, binary, not
+    /// UTF-8, no sections, a duplicate id, a parse warning): said without server paths.
+    Content,
+}
+
+/// Why a file was not read: its kind and the reason in full.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Refusal {
+    kind: WarningKind,
+    reason: String,
+}
+
+impl Refusal {
+    fn unreadable(e: std::io::Error) -> Refusal {
+        Refusal {
+            kind: WarningKind::Unreadable,
+            reason: format!("cannot read: {e}"),
+        }
+    }
+}
+
+/// What the loader decides about a file's text is [`WarningKind::Content`].
+impl From<String> for Refusal {
+    fn from(reason: String) -> Refusal {
+        Refusal {
+            kind: WarningKind::Content,
+            reason,
+        }
+    }
+}
+
+impl From<&str> for Refusal {
+    fn from(reason: &str) -> Refusal {
+        Refusal::from(reason.to_string())
+    }
 }
 
 impl fmt::Display for LoadWarning {
@@ -59,8 +113,8 @@ impl fmt::Display for LoadWarning {
 impl LoadWarning {
     /// The warning as someone who is not on the server may read it (a Discord reply): the file
     /// relative to the seeds folder `root` (or its name alone), and the reason without the
-    /// server's paths or the operating system's words. The reasons that carry those are the
-    /// ones `read_one` and [`Library::load`] word with "cannot read" or "a symlink to".
+    /// server's paths or the operating system's words (which the kinds other than
+    /// [`WarningKind::Content`] carry).
     pub fn public(&self, root: &Path) -> String {
         let file = match self.file.strip_prefix(root) {
             Ok(rel) if rel.as_os_str().is_empty() => "the seeds folder".into(),
@@ -71,16 +125,12 @@ impl LoadWarning {
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_else(|| "the seeds folder".into()),
         };
-        let reason = if self.reason.starts_with("cannot read the folder") {
-            "cannot read the folder"
-        } else if self.reason.starts_with("cannot read: a broken symlink") {
-            "a broken symlink"
-        } else if self.reason.starts_with("cannot read") {
-            "cannot read the file"
-        } else if self.reason.starts_with("a symlink to") {
-            "a symlink outside the seeds folder"
-        } else {
-            &self.reason
+        let reason = match self.kind {
+            WarningKind::Folder => "cannot read the folder",
+            WarningKind::BrokenSymlink => "a broken symlink",
+            WarningKind::Unreadable => "cannot read the file",
+            WarningKind::OutsideSymlink => "a symlink outside the seeds folder",
+            WarningKind::Content => &self.reason,
         };
         let what = if self.skipped { "skipped" } else { "warning" };
         format!("{file}: {what}: {reason}")
@@ -100,7 +150,10 @@ pub enum QuoteScope {
     /// The words of one speaker (the [`key`] of their name), in one talk or in all. Unlike the
     /// other scopes it is not limited to each talk's own speakers: whoever is named, a
     /// questioner as well, is drawn from.
-    Speaker { speaker: u64, talk: Option<usize> },
+    Speaker {
+        speaker: SpeakerKey,
+        talk: Option<usize>,
+    },
 }
 
 impl QuoteScope {
@@ -154,7 +207,7 @@ impl QuoteScope {
                         q.section == Some(r.section) && talk.is_speakers_own(q)
                     }
                     QuoteScope::Speaker { speaker, .. } => {
-                        q.speaker.as_deref().map(key) == Some(speaker)
+                        q.speaker.as_deref().map(SpeakerKey::of) == Some(speaker)
                     }
                 };
                 if in_scope {
@@ -166,17 +219,9 @@ impl QuoteScope {
     }
 }
 
-/// The stable key of a name (a talk id, a speaker, a tag): its 64-bit FNV-1a hash. Buttons and
-/// autocomplete values carry keys, since names can be long; a key never changes, so what a
-/// message or a choice names survives restarts and reloads.
-pub fn key(name: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in name.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    h
-}
+/// The stable key of a name (a talk id, a speaker, a tag): its 64-bit FNV-1a hash
+/// ([`crate::key`], where the typed keys are).
+pub use crate::key::hash as key;
 
 /// What an autocomplete choice names, by stable keys: its value is [`Pick::value`], which
 /// [`Pick::parse`] reads back. A value names one thing even when two talks have a section of
@@ -185,44 +230,34 @@ pub fn key(name: &str) -> u64 {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pick {
     /// `#t.<talk key>`.
-    Talk(u64),
+    Talk(TalkKey),
     /// `#s.<talk key>.<section ordinal>`.
-    Section(u64, usize),
+    Section(TalkKey, usize),
     /// `#p.<speaker key>`.
-    Speaker(u64),
+    Speaker(SpeakerKey),
     /// `#g.<tag key>`.
-    Tag(u64),
+    Tag(TagKey),
 }
 
 impl Pick {
     /// The choice's value: keys in 16 lowercase hex digits, the ordinal in hex.
     pub fn value(self) -> String {
         match self {
-            Pick::Talk(k) => format!("#t.{k:016x}"),
-            Pick::Section(k, s) => format!("#s.{k:016x}.{s:x}"),
-            Pick::Speaker(k) => format!("#p.{k:016x}"),
-            Pick::Tag(k) => format!("#g.{k:016x}"),
+            Pick::Talk(k) => format!("#t.{k}"),
+            Pick::Section(k, s) => format!("#s.{k}.{s:x}"),
+            Pick::Speaker(k) => format!("#p.{k}"),
+            Pick::Tag(k) => format!("#g.{k}"),
         }
     }
 
     /// Reads a value [`Pick::value`] wrote; `None` for anything else (text a user typed).
     pub fn parse(text: &str) -> Option<Pick> {
-        let hex = |s: &str| {
-            (s.len() == 16 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
-                .then(|| u64::from_str_radix(s, 16).ok())
-                .flatten()
-        };
         let parts: Vec<&str> = text.trim().split('.').collect();
         match parts.as_slice() {
-            ["#t", k] => Some(Pick::Talk(hex(k)?)),
-            ["#p", k] => Some(Pick::Speaker(hex(k)?)),
-            ["#g", k] => Some(Pick::Tag(hex(k)?)),
-            ["#s", k, s] if (1..=16).contains(&s.len()) => Some(Pick::Section(
-                hex(k)?,
-                usize::from_str_radix(s, 16)
-                    .ok()
-                    .filter(|_| !s.starts_with('+'))?,
-            )),
+            ["#t", k] => Some(Pick::Talk(TalkKey::parse(k)?)),
+            ["#p", k] => Some(Pick::Speaker(SpeakerKey::parse(k)?)),
+            ["#g", k] => Some(Pick::Tag(TagKey::parse(k)?)),
+            ["#s", k, s] => Some(Pick::Section(TalkKey::parse(k)?, crate::key::index(s)?)),
             _ => None,
         }
     }
@@ -355,6 +390,8 @@ pub struct Library {
     talks: Vec<Talk>,
     index: Index,
     names: Names,
+    /// Each talk's index by the key of its id.
+    by_key: FxHashMap<TalkKey, usize>,
     /// Where each talk came from, for a reload to tell which files did not change; empty for
     /// a library built from talks by hand ([`Library::from_talks`]).
     sources: Vec<Source>,
@@ -409,7 +446,7 @@ enum FileOutcome {
         /// The talk of `previous` it is a copy of, when the file had not changed.
         reused: Option<usize>,
     },
-    Skipped(String),
+    Skipped(Refusal),
 }
 
 /// Builds the index of `talks`; `previous` names, for each new talk, the identical talk of the
@@ -444,6 +481,7 @@ impl Library {
                 warnings.push(LoadWarning {
                     file: dir.to_path_buf(),
                     skipped: true,
+                    kind: WarningKind::Folder,
                     reason: format!("cannot read the folder: {e}"),
                 });
                 return Loaded {
@@ -488,10 +526,11 @@ impl Library {
                     source,
                     reused,
                 } => (*talk, source, reused),
-                FileOutcome::Skipped(reason) => {
+                FileOutcome::Skipped(Refusal { kind, reason }) => {
                     warnings.push(LoadWarning {
                         file: path.clone(),
                         skipped: true,
+                        kind,
                         reason,
                     });
                     continue;
@@ -503,6 +542,7 @@ impl Library {
                 warnings.push(LoadWarning {
                     file: path.clone(),
                     skipped: true,
+                    kind: WarningKind::Content,
                     reason: "no sections found (a talk needs headings)".into(),
                 });
                 continue;
@@ -510,12 +550,14 @@ impl Library {
             warnings.extend(source.warnings.iter().map(|reason| LoadWarning {
                 file: path.clone(),
                 skipped: false,
+                kind: WarningKind::Content,
                 reason: reason.clone(),
             }));
             if !ids.insert(talk.id.clone()) {
                 warnings.push(LoadWarning {
                     file: path.clone(),
                     skipped: true,
+                    kind: WarningKind::Content,
                     reason: format!("a talk with id `{}` is already loaded", talk.id),
                 });
                 continue;
@@ -569,10 +611,16 @@ impl Library {
         media_base_url: Option<String>,
     ) -> Library {
         let names = Names::build(&talks);
+        let mut by_key = FxHashMap::default();
+        for (t, talk) in talks.iter().enumerate() {
+            // The first talk of a key wins, as a scan in order would find it.
+            by_key.entry(TalkKey::of(&talk.id)).or_insert(t);
+        }
         Library {
             talks,
             index,
             names,
+            by_key,
             sources,
             media_base_url,
         }
@@ -595,12 +643,14 @@ impl Library {
     }
 
     pub fn talk_by_id(&self, id: &str) -> Option<(usize, &Talk)> {
-        self.talks.iter().enumerate().find(|(_, t)| t.id == id)
+        let t = self.talk_by_key(TalkKey::of(id))?;
+        let talk = &self.talks[t];
+        (talk.id == id).then_some((t, talk))
     }
 
-    /// The talk whose id has the [`key`] `k`.
-    pub fn talk_by_key(&self, k: u64) -> Option<usize> {
-        self.talks.iter().position(|t| key(&t.id) == k)
+    /// The talk whose id has the key `k` (a lookup in the map built with the library).
+    pub fn talk_by_key(&self, k: TalkKey) -> Option<usize> {
+        self.by_key.get(&k).copied()
     }
 
     /// The talk a user means by `text`: a picked value ([`Pick::Talk`]), an id, else the best
@@ -647,7 +697,7 @@ impl Library {
                     &talk_line(talk),
                     crate::search::MAX_LABEL_CHARS,
                 ),
-                value: Pick::Talk(key(&talk.id)).value(),
+                value: Pick::Talk(TalkKey::of(&talk.id)).value(),
             }
         })
         .collect()
@@ -679,7 +729,7 @@ impl Library {
     /// The speaker a user means: a picked value, else the best of the speaker choices.
     pub fn resolve_speaker(&self, text: &str) -> Lookup<&Name> {
         resolve_name(&self.names.speakers, text, |p| match p {
-            Pick::Speaker(k) => Some(k),
+            Pick::Speaker(k) => Some(k.get()),
             _ => None,
         })
     }
@@ -687,19 +737,23 @@ impl Library {
     /// The tag a user means: a picked value, else the best of the tag choices.
     pub fn resolve_tag(&self, text: &str) -> Lookup<&Name> {
         resolve_name(&self.names.tags, text, |p| match p {
-            Pick::Tag(k) => Some(k),
+            Pick::Tag(k) => Some(k.get()),
             _ => None,
         })
     }
 
     /// Speakers for the text typed so far, best first, at most `max`.
     pub fn speaker_choices(&self, typed: &str, max: usize) -> Vec<NameChoice> {
-        name_choices(&self.names.speakers, typed, max, Pick::Speaker)
+        name_choices(&self.names.speakers, typed, max, |k| {
+            Pick::Speaker(SpeakerKey::from_raw(k))
+        })
     }
 
     /// Tags for the text typed so far, best first, at most `max`.
     pub fn tag_choices(&self, typed: &str, max: usize) -> Vec<NameChoice> {
-        name_choices(&self.names.tags, typed, max, Pick::Tag)
+        name_choices(&self.names.tags, typed, max, |k| {
+            Pick::Tag(TagKey::from_raw(k))
+        })
     }
 
     pub fn section(&self, r: SectionRef) -> Option<(&Talk, &Section)> {
@@ -956,23 +1010,28 @@ const READ_ATTEMPTS: usize = 3;
 ///   swapped in after the checks cannot hang the load or lead it outside.
 /// - A file whose size or modification time changed while it was read is read again, and
 ///   skipped if it keeps changing: its bytes may be a mix of two versions.
-fn read_one(path: &Path, root: Option<&Path>, opts: &LoadOptions) -> Result<String, String> {
-    let link = std::fs::symlink_metadata(path).map_err(|e| format!("cannot read: {e}"))?;
+fn read_one(path: &Path, root: Option<&Path>, opts: &LoadOptions) -> Result<String, Refusal> {
+    let link = std::fs::symlink_metadata(path).map_err(Refusal::unreadable)?;
     let target = if link.file_type().is_symlink() {
-        let target = std::fs::canonicalize(path)
-            .map_err(|e| format!("cannot read: a broken symlink ({e})"))?;
+        let target = std::fs::canonicalize(path).map_err(|e| Refusal {
+            kind: WarningKind::BrokenSymlink,
+            reason: format!("cannot read: a broken symlink ({e})"),
+        })?;
         let inside = root.is_some_and(|root| target.starts_with(root));
         if !inside {
-            return Err(format!(
-                "a symlink to {}, outside the seeds folder",
-                target.display()
-            ));
+            return Err(Refusal {
+                kind: WarningKind::OutsideSymlink,
+                reason: format!(
+                    "a symlink to {}, outside the seeds folder",
+                    target.display()
+                ),
+            });
         }
         target
     } else {
         path.to_path_buf()
     };
-    let meta = std::fs::metadata(&target).map_err(|e| format!("cannot read: {e}"))?;
+    let meta = std::fs::metadata(&target).map_err(Refusal::unreadable)?;
     if !meta.is_file() {
         return Err("not a regular file".into());
     }
@@ -1008,29 +1067,30 @@ impl SeedFile for std::fs::File {
 fn read_stable<F: SeedFile>(
     mut open: impl FnMut() -> std::io::Result<F>,
     opts: &LoadOptions,
-) -> Result<String, String> {
-    let cannot = |e: std::io::Error| format!("cannot read: {e}");
+) -> Result<String, Refusal> {
+    let cannot = Refusal::unreadable;
     for _ in 0..READ_ATTEMPTS {
         let mut file = open().map_err(cannot)?;
-        let before = file.stamp().map_err(cannot)?.ok_or("not a regular file")?;
+        let before = file
+            .stamp()
+            .map_err(cannot)?
+            .ok_or_else(|| Refusal::from("not a regular file"))?;
         check_size(before.len, opts)?;
         let bytes = read_capped(&mut file, opts.max_file_bytes)
             .map_err(cannot)?
             .ok_or_else(|| {
-                format!(
+                Refusal::from(format!(
                     "too large: it grew past the limit of {} bytes while it was read \
                      (content.max_file_bytes)",
                     opts.max_file_bytes
-                )
+                ))
             })?;
         let after = file.stamp().map_err(cannot)?;
         if after == Some(before) && bytes.len() as u64 == before.len {
-            return text_of(bytes);
+            return Ok(text_of(bytes)?);
         }
     }
-    Err(format!(
-        "the file kept changing while it was read ({READ_ATTEMPTS} tries)"
-    ))
+    Err(format!("the file kept changing while it was read ({READ_ATTEMPTS} tries)").into())
 }
 
 fn check_size(len: u64, opts: &LoadOptions) -> Result<(), String> {
@@ -1215,15 +1275,17 @@ mod tests {
     #[test]
     fn public_warnings_name_files_in_the_seeds_folder_and_no_server_detail() {
         let root = Path::new("/srv/lectern/seeds");
-        let w = |file: &str, reason: &str| LoadWarning {
+        let w = |file: &str, kind: WarningKind, reason: &str| LoadWarning {
             file: PathBuf::from(file),
             skipped: true,
+            kind,
             reason: reason.into(),
         };
         let cases = [
             (
                 w(
                     "/srv/lectern/seeds/a.md",
+                    WarningKind::Unreadable,
                     "cannot read: Permission denied (os error 13)",
                 ),
                 "a.md: skipped: cannot read the file",
@@ -1231,6 +1293,7 @@ mod tests {
             (
                 w(
                     "/srv/lectern/seeds/l.md",
+                    WarningKind::OutsideSymlink,
                     "a symlink to /etc/passwd.md, outside the seeds folder",
                 ),
                 "l.md: skipped: a symlink outside the seeds folder",
@@ -1238,6 +1301,7 @@ mod tests {
             (
                 w(
                     "/srv/lectern/seeds/b.md",
+                    WarningKind::BrokenSymlink,
                     "cannot read: a broken symlink (No such file or directory (os error 2))",
                 ),
                 "b.md: skipped: a broken symlink",
@@ -1245,12 +1309,13 @@ mod tests {
             (
                 w(
                     "/srv/lectern/seeds",
+                    WarningKind::Folder,
                     "cannot read the folder: No such file or directory (os error 2)",
                 ),
                 "the seeds folder: skipped: cannot read the folder",
             ),
             (
-                w("/elsewhere/c.md", "empty file"),
+                w("/elsewhere/c.md", WarningKind::Content, "empty file"),
                 "c.md: skipped: empty file",
             ),
         ];
@@ -1263,10 +1328,10 @@ mod tests {
     fn picks_round_trip_and_typed_text_is_no_pick() {
         let long = "演讲".repeat(500);
         for pick in [
-            Pick::Talk(key(&long)),
-            Pick::Section(u64::MAX, usize::MAX),
-            Pick::Speaker(0),
-            Pick::Tag(key("ops")),
+            Pick::Talk(TalkKey::of(&long)),
+            Pick::Section(TalkKey::from_raw(u64::MAX), usize::MAX),
+            Pick::Speaker(SpeakerKey::from_raw(0)),
+            Pick::Tag(TagKey::of("ops")),
         ] {
             let value = pick.value();
             assert!(value.chars().count() <= 38, "{value}");
@@ -1299,11 +1364,11 @@ mod tests {
         assert_eq!(lib.resolve_talk("operating"), Lookup::Found(1));
         assert_eq!(lib.resolve_talk("hopper"), Lookup::Found(1));
         assert_eq!(
-            lib.resolve_talk(&Pick::Talk(key("a")).value()),
+            lib.resolve_talk(&Pick::Talk(TalkKey::of("a")).value()),
             Lookup::Found(0)
         );
         assert_eq!(
-            lib.resolve_talk(&Pick::Talk(key("gone")).value()),
+            lib.resolve_talk(&Pick::Talk(TalkKey::of("gone")).value()),
             Lookup::Gone
         );
         assert_eq!(lib.resolve_talk("qqqq zzzz"), Lookup::NoMatch);
@@ -1313,11 +1378,11 @@ mod tests {
         };
         assert_eq!(speaker("grace").as_deref(), Some("Grace Hopper"));
         assert_eq!(
-            speaker(&Pick::Speaker(key("Ada Lovelace")).value()).as_deref(),
+            speaker(&Pick::Speaker(SpeakerKey::of("Ada Lovelace")).value()).as_deref(),
             Some("Ada Lovelace")
         );
         assert!(matches!(
-            lib.resolve_tag(&Pick::Tag(key("gone")).value()),
+            lib.resolve_tag(&Pick::Tag(TagKey::of("gone")).value()),
             Lookup::Gone
         ));
         assert!(lib.has_tag(1, "ops") && !lib.has_tag(0, "ops"));
@@ -1390,7 +1455,7 @@ mod tests {
             },
             &LoadOptions::default(),
         );
-        (result, opens)
+        (result.map_err(|r| r.reason), opens)
     }
 
     #[test]
@@ -1427,7 +1492,7 @@ mod tests {
             max_file_bytes: 1000,
             ..LoadOptions::default()
         };
-        let err = read_stable(|| Ok(Growing), &opts).unwrap_err();
+        let err = read_stable(|| Ok(Growing), &opts).unwrap_err().reason;
         assert!(
             err.starts_with("too large: it grew past the limit of 1000 bytes"),
             "{err}"

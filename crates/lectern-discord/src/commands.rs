@@ -32,6 +32,7 @@ use super::retry;
 use lectern_core::commands::reload::Reload;
 use lectern_core::commands::{Command, Context, Opt, OptKind, Options, ReadError, Spec};
 use lectern_core::i18n::{Lang, Msg};
+use lectern_core::key::TalkKey;
 use lectern_core::library::{Library, Lookup, Pick};
 use lectern_core::reply::Reply;
 use lectern_core::search;
@@ -203,9 +204,9 @@ pub(crate) async fn run(
     sent: &AtomicBool,
     command: Result<Command, ReadError>,
 ) {
-    let bot = plugin.bot();
-    let rest = &bot.ops().rest;
-    let mut r = Responder::command(http, i, bot.ops(), plugin.ids()).sharing_first_response(sent);
+    let rest = &plugin.ops().rest;
+    let mut r =
+        Responder::command(http, i, plugin.ops(), plugin.ids()).sharing_first_response(sent);
     let lang = Lang::from_locale(&i.locale);
     // Flood control first: a throttled user gets a note and no work is done.
     if let Some(wait) = plugin.throttle_command(i) {
@@ -227,12 +228,12 @@ pub(crate) async fn run(
     let result = match command {
         Command::Reload(reload) => reload_now(plugin, &mut r, i, reload.force, lang).await,
         command => {
-            let lib = bot.library();
-            let draw = bot.draw_in(i.channel_id.get());
+            let lib = plugin.library();
+            let draw = plugin.draw_in(i.channel_id.get());
             let cx = Context {
                 library: &lib,
                 lang,
-                about: bot.about(),
+                about: plugin.about(),
                 draw: &draw,
             };
             let answer = r.span().in_scope(|| command.answer(&cx));
@@ -285,7 +286,7 @@ async fn reload_now(
         r.respond(&Reply::notice(&refusal)).await?;
         return Ok(Outcome::Refused);
     }
-    if let Err(wait) = plugin.bot().admit_reload() {
+    if let Err(wait) = plugin.admit_reload() {
         let secs = lectern_core::cooldown::seconds_left(wait);
         r.respond(&Reply::notice(&Msg::reload_too_soon(secs, lang)))
             .await?;
@@ -294,12 +295,7 @@ async fn reload_now(
     // Loading may take longer than the 3 s a first response has.
     r.defer_ephemeral().await?;
     let by = format!("discord user {}", i.user.id);
-    let report = plugin
-        .bot()
-        .ops()
-        .reload(force, &by)
-        .instrument(r.span())
-        .await;
+    let report = plugin.ops().reload(force, &by).instrument(r.span()).await;
     let answer = Reload::answer(&report, lang);
     r.edit(&answer.reply).await?;
     Ok(answer.outcome)
@@ -315,12 +311,12 @@ pub(crate) fn complete(
     partial: &str,
 ) -> Vec<AutocompleteChoice> {
     let started = Instant::now();
-    let lib = plugin.bot().library();
+    let lib = plugin.library();
     let focused = i.data.autocomplete().map(|o| o.name.to_string());
     let choices = choices(&lib, focused.as_deref(), i, partial);
     // The front end sends the choices after this returns (without waiting out a 429): the
     // interaction is only tracked here, and its latency is the time to rank them.
-    let metrics = Arc::clone(&plugin.bot().ops().metrics);
+    let metrics = Arc::clone(&plugin.ops().metrics);
     Track::command(Kind::Autocomplete, i, metrics)
         .since(started)
         .finish(Outcome::Ok);
@@ -337,7 +333,7 @@ pub(crate) async fn answer_autocomplete(
 ) {
     let partial = i.data.autocomplete().map_or("", |o| o.value);
     let choices = complete(plugin, i, partial);
-    let mut r = Responder::autocomplete(http, i, plugin.bot().ops());
+    let mut r = Responder::autocomplete(http, i, plugin.ops());
     if let Err(e) = r.choices(choices).await {
         tracing::warn!(
             interaction_id = %i.id,
@@ -384,7 +380,7 @@ fn choices(
             search::autocomplete_in(lib, within, partial)
                 .into_iter()
                 .map(|c| {
-                    let key = lectern_core::library::key(&lib.talks()[c.section.talk].id);
+                    let key = TalkKey::of(&lib.talks()[c.section.talk].id);
                     let value = Pick::Section(key, c.section.section).value();
                     AutocompleteChoice::new(c.label, value)
                 })
@@ -487,6 +483,6 @@ pub async fn on_error(error: poise::FrameworkError<'_, Plugin, Error>) {
         tracing::debug!(error = %detail, "framework error on an autocomplete lectern answers");
         return;
     }
-    let rest = &plugin.bot().ops().rest;
+    let rest = &plugin.ops().rest;
     apologize((http, rest), i, After::sent(sent), detail).await;
 }

@@ -17,7 +17,7 @@ use serenity::{ComponentInteraction, ComponentInteractionDataKind};
 use super::custom_id::{self, Ids};
 use super::plugin::Plugin;
 use super::respond::{Outcome, Responder};
-use super::{Bot, retry};
+use super::retry;
 use lectern_core::commands::{Context, quote};
 use lectern_core::i18n::{Lang, Msg};
 use lectern_core::library::{Library, QuoteScope, SectionRef};
@@ -36,12 +36,12 @@ enum Answer {
 /// Answers one component interaction whose `custom_id` is under `ids` (see
 /// [`Ids::owns`]; a malformed one gets the polite "gone" note).
 pub async fn handle(http: &serenity::Http, plugin: &Plugin, i: &ComponentInteraction) {
-    let (bot, ids) = (plugin.bot(), plugin.ids());
-    let mut r = Responder::component(http, i, bot.ops(), ids);
+    let ids = plugin.ids();
+    let mut r = Responder::component(http, i, plugin.ops(), ids);
     // Flood control first (select menus only): a throttled user gets a note, nothing else.
     let (answer, outcome) = match plugin.throttle_component(i) {
         Some(wait) => (Answer::New(wait), Outcome::Throttled),
-        None => r.span().in_scope(|| answer(bot, ids, i)),
+        None => r.span().in_scope(|| answer(plugin, ids, i)),
     };
     let is_select = matches!(
         i.data.kind,
@@ -67,7 +67,7 @@ pub async fn handle(http: &serenity::Http, plugin: &Plugin, i: &ComponentInterac
     r.finish(outcome);
 }
 
-fn answer(bot: &Bot, ids: &Ids, i: &ComponentInteraction) -> (Answer, Outcome) {
+fn answer(plugin: &Plugin, ids: &Ids, i: &ComponentInteraction) -> (Answer, Outcome) {
     let lang = Lang::from_locale(&i.locale);
     let notice = |m: Msg, o| (Answer::New(Reply::notice(m.get(lang))), o);
     let Some(press) = ids.decode(&i.data.custom_id) else {
@@ -88,7 +88,7 @@ fn answer(bot: &Bot, ids: &Ids, i: &ComponentInteraction) -> (Answer, Outcome) {
         }
         _ => None,
     });
-    let lib = &bot.library();
+    let lib = &plugin.library();
     let Some(action) = target.and_then(|t| custom_id::resolve(lib, t)) else {
         return notice(Msg::Gone, Outcome::Stale);
     };
@@ -109,7 +109,7 @@ fn answer(bot: &Bot, ids: &Ids, i: &ComponentInteraction) -> (Answer, Outcome) {
         },
         Action::Quote { talk, section } => {
             match QuoteScope::from_ids(lib, talk.as_deref(), section) {
-                Some(scope) => another_quote(bot, lib, i, scope, lang),
+                Some(scope) => another_quote(plugin, lib, i, scope, lang),
                 None => return notice(Msg::Gone, Outcome::Stale),
             }
         }
@@ -120,10 +120,10 @@ fn answer(bot: &Bot, ids: &Ids, i: &ComponentInteraction) -> (Answer, Outcome) {
                 None => None,
             };
             let scope = QuoteScope::Speaker {
-                speaker: lectern_core::library::key(&speaker),
+                speaker: lectern_core::key::SpeakerKey::of(&speaker),
                 talk,
             };
-            another_quote(bot, lib, i, scope, lang)
+            another_quote(plugin, lib, i, scope, lang)
         }
         Action::Talks { page, tag } => (reply::talks(lib, page, tag.as_deref(), lang), true),
         Action::Contents { talk, page } => match lib.talk_by_id(&talk) {
@@ -143,17 +143,17 @@ fn answer(bot: &Bot, ids: &Ids, i: &ComponentInteraction) -> (Answer, Outcome) {
 /// The quote an "another quote" button draws from `scope`, in the presser's channel, as
 /// `/quote` draws it; `false` when the pool is empty.
 fn another_quote(
-    bot: &Bot,
+    plugin: &Plugin,
     lib: &Library,
     i: &ComponentInteraction,
     scope: QuoteScope,
     lang: Lang,
 ) -> (Reply, bool) {
-    let draw = bot.draw_in(i.channel_id.get());
+    let draw = plugin.draw_in(i.channel_id.get());
     let cx = Context {
         library: lib,
         lang,
-        about: bot.about(),
+        about: plugin.about(),
         draw: &draw,
     };
     let (answer, _) = quote::draw(&cx, scope);

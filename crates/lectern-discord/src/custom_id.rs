@@ -13,16 +13,11 @@
 //!   is lectern's exactly when it starts with `<prefix>2:`; since the prefix holds no `:`, two
 //!   different prefixes never claim the same id (the first `:` ends the tag), so two plugins,
 //!   or lectern and the host's own components, cannot mistake each other's ids;
-//! - `<action>` is `s.<talk>.<section>.<page>` (a page of a section), `q` (a quote from the
-//!   whole pool), `q.<talk>.<section>` (a quote from one section), `q.<talk>` (a quote from one
-//!   talk), `p.<speaker>` or `p.<speaker>.<talk>` (a quote of one speaker, from all the talks or
-//!   one), `l.<page>` or `l.<page>.<tag>` (a page of the list of talks, all or those with one
-//!   tag) or `c.<talk>.<page>` (a page of a talk's sections); the kinds after `q.<talk>.<section>`
-//!   were added without changing the older ones, which read as they always have;
-//! - `<speaker>` and `<tag>` are hashed like talk ids ([`lectern_core::library::key`]), in 16 hex
-//!   digits;
-//! - `<talk>` is the 64-bit FNV-1a hash of the talk id in 16 hex digits: talk ids are file
-//!   names and can be long, a hash is short and stays the same across restarts and reloads;
+//! - `<action>` is what the button does, written by the core's codec
+//!   ([`lectern_core::reply::codec`]): `s.<talk>.<section>.<page>`, `q`, `q.<talk>.<section>`,
+//!   `q.<talk>`, `p.<speaker>[.<talk>]`, `l.<page>[.<tag>]` or `c.<talk>.<page>`, with talks,
+//!   speakers and tags as their keys ([`lectern_core::key`], 64-bit FNV-1a in 16 hex digits:
+//!   names can be long, a key is short and stays the same across restarts and reloads);
 //! - `<slot>` is the component's position in its message: Discord rejects a message in which
 //!   two components share a `custom_id`, and two disabled buttons can point at the same place;
 //! - `<slot>`, `<section>` and `<page>` are lowercase hex, `<invoker>` is the user id in
@@ -43,8 +38,11 @@
 //! versions; a talk hash that no loaded talk has any more resolves to `None`, and the caller
 //! answers politely.
 
-use lectern_core::library::Library;
 use lectern_core::reply::Action;
+/// The `<action>` part, the core's codec ([`lectern_core::reply::codec`]).
+pub use lectern_core::reply::codec::{
+    Target, decode as decode_action, encode as encode_action, resolve,
+};
 
 /// Discord's limit for a `custom_id` and for a select option's value, in characters.
 pub const MAX_LEN: usize = 100;
@@ -124,7 +122,7 @@ impl Ids {
         }
         let kind = parts.next()?;
         let invoker = parts.next()?.parse().ok()?;
-        let slot_ok = |s: &str| hex(s).is_some();
+        let slot_ok = |s: &str| lectern_core::key::hex(s).is_some();
         match (kind.split_at_checked(1)?, parts.next()) {
             (("b", slot), Some(action)) if slot_ok(slot) => Some(Press {
                 invoker,
@@ -145,38 +143,6 @@ impl Default for Ids {
     }
 }
 
-/// What an action points at, with the talk as its hash.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Target {
-    Section {
-        talk: u64,
-        section: usize,
-        page: usize,
-    },
-    Quote {
-        within: Option<(u64, usize)>,
-    },
-    /// A quote from one talk.
-    QuoteTalk {
-        talk: u64,
-    },
-    /// A quote of one speaker, from one talk or all.
-    QuoteBy {
-        speaker: u64,
-        talk: Option<u64>,
-    },
-    /// A page of the list of talks, those with one tag or all.
-    Talks {
-        page: usize,
-        tag: Option<u64>,
-    },
-    /// A page of a talk's sections.
-    Contents {
-        talk: u64,
-        page: usize,
-    },
-}
-
 /// A decoded `custom_id`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Press {
@@ -186,148 +152,10 @@ pub struct Press {
     pub target: Option<Target>,
 }
 
-/// The stable hash of a talk id (64-bit FNV-1a), [`lectern_core::library::key`].
-pub fn talk_key(id: &str) -> u64 {
-    lectern_core::library::key(id)
-}
-
-/// The `<action>` part of an id, also the value of a select option.
-pub fn encode_action(action: &Action) -> String {
-    match action {
-        Action::Section {
-            talk,
-            section,
-            page,
-        } => format!("s.{:016x}.{section:x}.{page:x}", talk_key(talk)),
-        Action::Quote {
-            talk: Some(talk),
-            section: Some(section),
-        } => format!("q.{:016x}.{section:x}", talk_key(talk)),
-        Action::Quote {
-            talk: Some(talk),
-            section: None,
-        } => format!("q.{:016x}", talk_key(talk)),
-        Action::Quote { .. } => "q".to_string(),
-        Action::QuoteBy { speaker, talk } => match talk {
-            Some(talk) => format!("p.{:016x}.{:016x}", talk_key(speaker), talk_key(talk)),
-            None => format!("p.{:016x}", talk_key(speaker)),
-        },
-        Action::Talks { page, tag } => match tag {
-            Some(tag) => format!("l.{page:x}.{:016x}", talk_key(tag)),
-            None => format!("l.{page:x}"),
-        },
-        Action::Contents { talk, page } => format!("c.{:016x}.{page:x}", talk_key(talk)),
-    }
-}
-
-/// Reads an `<action>`.
-pub fn decode_action(s: &str) -> Option<Target> {
-    let parts: Vec<&str> = s.split('.').collect();
-    match parts.as_slice() {
-        ["s", talk, section, page] if talk.len() == 16 => Some(Target::Section {
-            talk: hex(talk)?,
-            section: usize::try_from(hex(section)?).ok()?,
-            page: usize::try_from(hex(page)?).ok()?,
-        }),
-        ["q"] => Some(Target::Quote { within: None }),
-        ["q", talk, section] if talk.len() == 16 => Some(Target::Quote {
-            within: Some((hex(talk)?, usize::try_from(hex(section)?).ok()?)),
-        }),
-        ["q", talk] if talk.len() == 16 => Some(Target::QuoteTalk { talk: hex(talk)? }),
-        ["p", speaker] if speaker.len() == 16 => Some(Target::QuoteBy {
-            speaker: hex(speaker)?,
-            talk: None,
-        }),
-        ["p", speaker, talk] if speaker.len() == 16 && talk.len() == 16 => Some(Target::QuoteBy {
-            speaker: hex(speaker)?,
-            talk: Some(hex(talk)?),
-        }),
-        ["l", page] => Some(Target::Talks {
-            page: usize::try_from(hex(page)?).ok()?,
-            tag: None,
-        }),
-        ["l", page, tag] if tag.len() == 16 => Some(Target::Talks {
-            page: usize::try_from(hex(page)?).ok()?,
-            tag: Some(hex(tag)?),
-        }),
-        ["c", talk, page] if talk.len() == 16 => Some(Target::Contents {
-            talk: hex(talk)?,
-            page: usize::try_from(hex(page)?).ok()?,
-        }),
-        _ => None,
-    }
-}
-
-/// Lowercase hex digits only: `from_str_radix` alone would also take a sign.
-fn hex(s: &str) -> Option<u64> {
-    let digits = s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
-    (digits && (1..=16).contains(&s.len()))
-        .then(|| u64::from_str_radix(s, 16).ok())
-        .flatten()
-}
-
-/// The action a target means in this library, or `None` when its talk (or speaker, or tag) is
-/// gone.
-pub fn resolve(lib: &Library, target: Target) -> Option<Action> {
-    let talk_id = |key: u64| {
-        lib.talks()
-            .iter()
-            .find(|t| talk_key(&t.id) == key)
-            .map(|t| t.id.clone())
-    };
-    Some(match target {
-        Target::Section {
-            talk,
-            section,
-            page,
-        } => Action::Section {
-            talk: talk_id(talk)?,
-            section,
-            page,
-        },
-        Target::Quote { within: None } => Action::Quote {
-            talk: None,
-            section: None,
-        },
-        Target::Quote {
-            within: Some((talk, section)),
-        } => Action::Quote {
-            talk: Some(talk_id(talk)?),
-            section: Some(section),
-        },
-        Target::QuoteTalk { talk } => Action::Quote {
-            talk: Some(talk_id(talk)?),
-            section: None,
-        },
-        Target::QuoteBy { speaker, talk } => Action::QuoteBy {
-            speaker: name_of(lib.speakers(), speaker)?,
-            talk: match talk {
-                Some(t) => Some(talk_id(t)?),
-                None => None,
-            },
-        },
-        Target::Talks { page, tag } => Action::Talks {
-            page,
-            tag: match tag {
-                Some(t) => Some(name_of(lib.tags(), t)?),
-                None => None,
-            },
-        },
-        Target::Contents { talk, page } => Action::Contents {
-            talk: talk_id(talk)?,
-            page,
-        },
-    })
-}
-
-/// The name whose key is `key` in `names`.
-fn name_of(names: &[lectern_core::library::Name], key: u64) -> Option<String> {
-    names.iter().find(|n| n.key == key).map(|n| n.name.clone())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use lectern_core::key::{SpeakerKey, TagKey, TalkKey};
     use lectern_core::text::char_len;
 
     fn button(slot: usize, invoker: u64, action: &Action) -> String {
@@ -361,8 +189,8 @@ mod tests {
         assert_eq!(
             id,
             format!(
-                "l2:b3:80351110224678912:s.{:016x}.c.1",
-                talk_key("2026-01-27-sam-altman-developer-townhall")
+                "l2:b3:80351110224678912:s.{}.c.1",
+                TalkKey::of("2026-01-27-sam-altman-developer-townhall")
             )
         );
         assert_eq!(
@@ -370,7 +198,7 @@ mod tests {
             Some(Press {
                 invoker: 80351110224678912,
                 target: Some(Target::Section {
-                    talk: talk_key("2026-01-27-sam-altman-developer-townhall"),
+                    talk: TalkKey::of("2026-01-27-sam-altman-developer-townhall"),
                     section: 12,
                     page: 1
                 })
@@ -384,7 +212,7 @@ mod tests {
         assert_eq!(
             press.target,
             Some(Target::Quote {
-                within: Some((talk_key("t"), 4))
+                within: Some((TalkKey::of("t"), 4))
             })
         );
         let all = Action::Quote {
@@ -407,7 +235,7 @@ mod tests {
                     section: None,
                 },
                 Target::QuoteTalk {
-                    talk: talk_key(&long),
+                    talk: TalkKey::of(&long),
                 },
             ),
             (
@@ -416,8 +244,8 @@ mod tests {
                     talk: Some(long.clone()),
                 },
                 Target::QuoteBy {
-                    speaker: talk_key("Sam Altman"),
-                    talk: Some(talk_key(&long)),
+                    speaker: SpeakerKey::of("Sam Altman"),
+                    talk: Some(TalkKey::of(&long)),
                 },
             ),
             (
@@ -426,7 +254,7 @@ mod tests {
                     talk: None,
                 },
                 Target::QuoteBy {
-                    speaker: talk_key("Sam Altman"),
+                    speaker: SpeakerKey::of("Sam Altman"),
                     talk: None,
                 },
             ),
@@ -437,7 +265,7 @@ mod tests {
                 },
                 Target::Talks {
                     page: usize::MAX,
-                    tag: Some(talk_key(&long)),
+                    tag: Some(TagKey::of(&long)),
                 },
             ),
             (
@@ -450,7 +278,7 @@ mod tests {
                     page: usize::MAX,
                 },
                 Target::Contents {
-                    talk: talk_key(&long),
+                    talk: TalkKey::of(&long),
                     page: usize::MAX,
                 },
             ),
@@ -476,7 +304,7 @@ mod tests {
         assert_eq!(
             decode_action(&value),
             Some(Target::Section {
-                talk: talk_key("x"),
+                talk: TalkKey::of("x"),
                 section: 2,
                 page: 0
             })
@@ -593,8 +421,8 @@ mod tests {
     fn version_1_ids_are_retired_not_read() {
         // A version 1 button for the seed's section 13 (then ordinal 12, now 13 is section 12).
         let old = format!(
-            "l1:b0:42:s.{:016x}.c.0",
-            talk_key("2026-01-27-sam-altman-developer-townhall")
+            "l1:b0:42:s.{}.c.0",
+            TalkKey::of("2026-01-27-sam-altman-developer-townhall")
         );
         assert_eq!(decode(&old), None);
         assert!(is_retired(&old));
@@ -620,20 +448,80 @@ mod tests {
     #[test]
     fn the_talk_hash_is_stable() {
         // FNV-1a 64 test vectors: the hash must never change, or old buttons would break.
-        assert_eq!(talk_key(""), 0xcbf29ce484222325);
-        assert_eq!(talk_key("a"), 0xaf63dc4c8601ec8c);
-        assert_eq!(talk_key("foobar"), 0x85944171f73967e8);
+        assert_eq!(TalkKey::of("").get(), 0xcbf29ce484222325);
+        assert_eq!(TalkKey::of("a").get(), 0xaf63dc4c8601ec8c);
+        assert_eq!(TalkKey::of("foobar").get(), 0x85944171f73967e8);
     }
 
     #[test]
     fn a_stale_talk_resolves_to_nothing() {
-        let lib = Library::from_talks(Vec::new());
+        let lib = lectern_core::library::Library::from_talks(Vec::new());
         let t = Target::Section {
-            talk: talk_key("gone"),
+            talk: TalkKey::of("gone"),
             section: 0,
             page: 0,
         };
         assert_eq!(resolve(&lib, t), None);
         assert!(resolve(&lib, Target::Quote { within: None }).is_some());
+    }
+
+    #[test]
+    fn ids_written_by_the_last_release_still_decode_and_are_written_the_same() {
+        // Copied from the output of the encoder before the action codec moved to the core:
+        // buttons on messages already posted must keep working.
+        let talk = TalkKey::of("2026-01-27-sam-altman-developer-townhall");
+        let written = [
+            (
+                "l2:b3:80351110224678912:s.ebbf124b7760b17e.c.1",
+                Target::Section {
+                    talk,
+                    section: 12,
+                    page: 1,
+                },
+            ),
+            (
+                "talk2:ba:7:p.0010f9c669f49f49.ebbf124b7760b17e",
+                Target::QuoteBy {
+                    speaker: SpeakerKey::of("Sam Altman"),
+                    talk: Some(talk),
+                },
+            ),
+            (
+                "talk2:ba:7:l.11.09085b07b5a0de5f",
+                Target::Talks {
+                    page: 17,
+                    tag: Some(TagKey::of("AI")),
+                },
+            ),
+        ];
+        let plugin = Ids::new("talk").unwrap();
+        for (id, target) in written {
+            let ids = if id.starts_with("l2:") {
+                &Ids::LECTERN
+            } else {
+                &plugin
+            };
+            let press = ids.decode(id).unwrap_or_else(|| panic!("{id}"));
+            assert_eq!(press.target, Some(target), "{id}");
+        }
+        assert_eq!(
+            Ids::LECTERN.button(
+                3,
+                80351110224678912,
+                &section("2026-01-27-sam-altman-developer-townhall", 12, 1)
+            ),
+            written[0].0
+        );
+        assert_eq!(
+            Ids::LECTERN.select(2, 80351110224678912),
+            "l2:m2:80351110224678912"
+        );
+        assert_eq!(
+            Ids::LECTERN.decode("l2:m2:80351110224678912"),
+            Some(Press {
+                invoker: 80351110224678912,
+                target: None
+            })
+        );
     }
 }

@@ -75,7 +75,7 @@ impl Shards {
 }
 
 /// Runs the bot serving `plugin` (the caller keeps a handle on it, or on its
-/// [`Plugin::bot`], to reload or read the metrics from elsewhere) until `shutdown` resolves,
+/// [`Plugin::ops`], to reload or read the metrics from elsewhere) until `shutdown` resolves,
 /// then closes the gateway and returns.
 pub async fn run_bot(
     config: &Config,
@@ -85,7 +85,7 @@ pub async fn run_bot(
 ) -> anyhow::Result<()> {
     let shards = Shards::from_config(&config.discord)?;
     let mut shutdown = std::pin::pin!(shutdown);
-    let status = Arc::clone(&plugin.bot().ops().status);
+    let status = Arc::clone(&plugin.ops().status);
     let mut pause = FIRST_PAUSE;
     loop {
         let client = client(config, token, plugin.clone()).await?;
@@ -144,7 +144,7 @@ enum Ended {
 async fn client(config: &Config, token: &Token, plugin: Plugin) -> anyhow::Result<Client> {
     // One client for serenity and lectern's own requests; serenity's ratelimiter off (see
     // the invariants above): `rest` does the ratelimiting.
-    let rest = Arc::clone(&plugin.bot().ops().rest);
+    let rest = Arc::clone(&plugin.ops().rest);
     let mut http = HttpBuilder::new(token.expose())
         .client(rest.client().clone())
         .ratelimiter_disabled(true);
@@ -181,8 +181,8 @@ async fn client(config: &Config, token: &Token, plugin: Plugin) -> anyhow::Resul
         .setup(move |ctx, ready, _framework| {
             Box::pin(async move {
                 tracing::info!(user = %ready.user.name, guilds = ready.guilds.len(), "connected to Discord");
-                let bot = Arc::clone(plugin.bot());
-                let learning = Arc::clone(&bot);
+                let bot = plugin.clone();
+                let learning = bot.clone();
                 let http = Arc::clone(&ctx.http);
                 tokio::spawn(async move {
                     operators::learn_owners(http, learning.operators()).await;
@@ -379,7 +379,7 @@ fn api_base(configured: Option<&str>) -> Option<String> {
 }
 
 async fn on_event(ctx: &serenity::Context, event: &FullEvent, plugin: &Plugin) {
-    let bot = plugin.bot();
+    let bot = plugin;
     match event {
         FullEvent::InteractionCreate {
             interaction: Interaction::Component(i),

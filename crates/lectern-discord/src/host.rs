@@ -49,19 +49,27 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
+use std::time::Duration;
 
 use poise::serenity_prelude as serenity;
 use serenity::{ComponentInteraction, CreateCommand, Interaction};
 
 use crate::commands::{self, Resolved};
+use crate::components;
 use crate::custom_id::Ids;
+use crate::operators::Operators;
 use crate::ops::Ops;
 use crate::plugin::{Plugin, PluginError, PluginOptions, Shared, Slash};
 use crate::reload::Content;
-use crate::{Bot, components};
 use lectern_core::commands::Command;
+use lectern_core::commands::quote_bag::QuoteBag;
 use lectern_core::config::Config;
+use lectern_core::cooldown::Cooldown;
 use lectern_core::library::{Library, LoadOptions};
+use lectern_core::reply::AboutInfo;
+
+/// How many channels' quote bags are kept.
+const QUOTE_BAGS: usize = 10_000;
 
 impl Plugin {
     /// A plugin serving the write-ups in `dir`, read now (bad files are skipped and logged,
@@ -86,22 +94,25 @@ impl Plugin {
         };
         let dir = config.content.seeds_dir.clone();
         let library = Library::load_logged(&dir, &load).library;
-        let content = Content::new(library, dir, load);
-        let bot = Bot::new(config, Ops::new(Arc::new(content)));
-        Plugin::new(Arc::new(bot), options)
+        Plugin::new(Content::new(library, dir, load), config, options)
     }
 
     /// A plugin serving `library`, loaded by the host (with [`Library::load`], which returns
     /// the warnings). There is no folder to read again: `/reload` is left out.
     pub fn from_library(library: Library, options: PluginOptions) -> Result<Plugin, PluginError> {
         let content = Content::new(library, PathBuf::new(), LoadOptions::default());
-        let bot = Bot::new(&Config::default(), Ops::new(Arc::new(content)));
-        Plugin::new(Arc::new(bot), options.without_reload())
+        Plugin::new(content, &Config::default(), options.without_reload())
     }
 
-    /// A plugin around the shared state `bot` (which the caller may also hand to the
-    /// operations surface, as `lectern serve` does).
-    pub fn new(bot: Arc<Bot>, options: PluginOptions) -> Result<Plugin, PluginError> {
+    /// The one constructor: `content` in service, with the configuration's policies (who
+    /// operates lectern, flood control, the `/reload` interval, the readiness grace period) and
+    /// the host's `options`. `lectern serve` builds its plugin here too, and hands
+    /// [`Plugin::ops`] to its operations surface.
+    pub fn new(
+        content: Content,
+        config: &Config,
+        options: PluginOptions,
+    ) -> Result<Plugin, PluginError> {
         let ids = Ids::new(&options.custom_id_prefix)
             .ok_or_else(|| PluginError::CustomIdPrefix(options.custom_id_prefix.clone()))?;
         let mut names: Vec<(Slash, String)> = Vec::new();
@@ -123,10 +134,24 @@ impl Plugin {
             localized.insert(slash, !options.renames.contains_key(&slash));
             names.push((slash, name));
         }
+        let ops = Ops::new(Arc::new(content));
+        ops.status
+            .set_grace(Duration::from_secs(config.ops.readiness_grace_secs));
         // The prefixed Chinese names must be valid too.
         let plugin = Plugin {
             shared: Arc::new(Shared {
-                bot,
+                ops,
+                quotes: QuoteBag::new(QUOTE_BAGS),
+                operators: Operators::from_config(&config.admin),
+                cooldown: Cooldown::new(
+                    config.cooldown.commands,
+                    Duration::from_secs(config.cooldown.seconds),
+                ),
+                reload_interval: Cooldown::new(
+                    1,
+                    Duration::from_secs(config.reload.min_interval_secs),
+                ),
+                about: AboutInfo::of_this_build(),
                 ids,
                 names,
                 localized,
@@ -243,14 +268,13 @@ mod tests {
 
     #[test]
     fn names_follow_the_options() {
-        let standalone = Plugin::new(
-            Plugin::from_library(Library::from_talks(Vec::new()), PluginOptions::default())
-                .unwrap()
-                .bot()
-                .clone(),
-            PluginOptions::default(),
-        )
-        .unwrap();
+        let content = Content::new(
+            Library::from_talks(Vec::new()),
+            "seeds".into(),
+            LoadOptions::default(),
+        );
+        let standalone =
+            Plugin::new(content, &Config::default(), PluginOptions::default()).unwrap();
         assert_eq!(
             standalone.command_names().collect::<Vec<_>>(),
             ["topics", "topic", "quote", "search", "about", "reload"]
@@ -309,8 +333,17 @@ mod tests {
 
     #[test]
     fn a_plugin_leaves_out_reload_when_asked() {
-        let bot = plugin(PluginOptions::default()).unwrap().bot().clone();
-        let p = Plugin::new(bot, PluginOptions::default().without_reload()).unwrap();
+        let content = Content::new(
+            Library::from_talks(Vec::new()),
+            "seeds".into(),
+            LoadOptions::default(),
+        );
+        let p = Plugin::new(
+            content,
+            &Config::default(),
+            PluginOptions::default().without_reload(),
+        )
+        .unwrap();
         assert_eq!(p.name(Slash::Reload), None);
         assert!(p.create_commands().len() == 5);
     }
@@ -324,15 +357,38 @@ mod tests {
                 .custom_id_prefix("b"),
         )
         .unwrap();
-        assert!(!Arc::ptr_eq(a.bot(), b.bot()));
+        assert!(!Arc::ptr_eq(&a.shared, &b.shared));
         let carried = |p: &Plugin| {
             p.commands::<(), ()>().iter().all(|c| {
                 Arc::ptr_eq(
-                    c.custom_data.downcast_ref::<Plugin>().unwrap().bot(),
-                    p.bot(),
+                    &c.custom_data.downcast_ref::<Plugin>().unwrap().shared,
+                    &p.shared,
                 )
             })
         };
         assert!(carried(&a) && carried(&b));
+    }
+
+    #[test]
+    fn operators_are_not_throttled_and_others_are() {
+        let mut config = Config::default();
+        config.admin.user_ids = vec![7];
+        config.cooldown.commands = 2;
+        let content = Content::new(
+            Library::from_talks(Vec::new()),
+            config.content.seeds_dir.clone(),
+            config.content.load_options(),
+        );
+        let p = Plugin::new(content, &config, PluginOptions::default()).unwrap();
+        assert!((0..10).all(|_| p.admit(7, None, None).is_ok()));
+        assert!(
+            p.admit(8, Some(1), Some(serenity::Permissions::ADMINISTRATOR))
+                .is_ok()
+        );
+        assert!(p.admit(8, None, None).is_ok());
+        assert!(p.admit(8, None, None).is_err());
+        assert!(p.admit(9, None, None).is_ok());
+        assert!(p.admit_reload().is_ok());
+        assert!(p.admit_reload().is_err());
     }
 }

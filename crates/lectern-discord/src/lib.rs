@@ -1,20 +1,21 @@
-//! The Discord adapter: interactions in, calls of the core ([`lectern_core::reply`],
-//! [`lectern_core::search`]) and [`lectern_core::reply::Reply`]s out, with serenity for the gateway and HTTP
-//! and poise for the slash commands.
+//! lectern's Discord plugin: interactions in, the core's commands ([`lectern_core::commands`])
+//! run, their [`lectern_core::reply::Reply`]s out, with serenity for the gateway and HTTP and
+//! poise for the slash commands; and the reload service that keeps the library in service.
 //!
-//! This module is the only part of the crate that knows Discord, and it knows nothing else
-//! about the process: what runs beside the bot (the content load, the ops listener, the
-//! watcher, signals) is wired in the `lectern` binary's `serve`. Map:
-//! - [`gateway`]: [`run_bot`] connects with a configuration, a [`Token`] and a [`Bot`] until
-//!   `shutdown` resolves; sharding ([`Shards`]), registration, gateway state and latency;
-//! - [`bot`]: [`Bot`], the state every handler shares (the content, status and metrics through
-//!   [`ops::Ops`], the [`operators::Operators`] policy and the flood control, quote
-//!   drawing);
-//! - [`plugin`]: [`Plugin`], the state a host holds of lectern, and the one check before every
-//!   command and menu choice (flood control); [`host`]: how a host (poise or plain serenity)
-//!   builds a plugin and mounts it: its commands, and the interactions that are its own; the
-//!   standalone bot is its first host;
-//! - [`commands`]: one small function per slash command, and the one error handler;
+//! This crate is the only one that knows Discord, and it knows nothing else about the process:
+//! what runs beside the bot (the ops listener, the watcher, signals, reading the configuration)
+//! is wired in the `lectern` binary's `serve`. It compiles without clap, axum, notify,
+//! tracing-subscriber or config, so a host bot that adds lectern builds none of them. Map:
+//! - [`plugin`]: [`Plugin`], the one state: the content in service with its status and metrics
+//!   ([`ops::Ops`]), the [`operators::Operators`] policy, flood control, the quote bags, the
+//!   names and options the host chose; and the one check before every command and menu choice
+//!   (flood control);
+//! - [`host`]: [`Plugin::new`], the one constructor (and `from_folder`, `from_config`,
+//!   `from_library` around it), and what a host (poise or plain serenity) calls: its commands,
+//!   and the interactions that are its own; the standalone bot is its first host;
+//! - [`gateway`]: [`run_bot`] connects with a configuration, a [`Token`] and a [`Plugin`]
+//!   until `shutdown` resolves; sharding ([`Shards`]), registration, gateway state and latency;
+//! - [`commands`]: the core's commands carried to and from Discord, and the one error handler;
 //!   [`components`]: button presses and select menus;
 //! - [`respond`]: the [`Responder`] every answer goes through (span, metrics, outcome, the
 //!   deadline and 429s); [`rest`]: lectern's one HTTP path for what it sends itself, with
@@ -25,7 +26,7 @@
 //!   [`token`]: the bot token, never shown;
 //! - [`reload`]: [`reload::Content`], the library in service behind an `ArcSwap`, reloads that
 //!   build aside and swap atomically or keep the old library; [`ops`]: the process's state
-//!   (shards, readiness, metrics) that the binary serves over HTTP.
+//!   (the content, shards, readiness, metrics) that the binary serves over HTTP.
 //!
 //! Invariants:
 //! - the token lives in a [`Token`] and is never logged, nor put in an error;
@@ -36,7 +37,6 @@
 //!   counted once in the metrics with the outcome its handler states;
 //! - nothing here imports the CLI or sets process-wide state.
 
-pub mod bot;
 pub mod commands;
 pub mod components;
 pub mod convert;
@@ -54,7 +54,6 @@ pub mod rest;
 pub mod retry;
 pub mod token;
 
-pub use bot::Bot;
 pub use gateway::{Shards, run_bot};
 pub use plugin::{
     CooldownPolicy, HostCheck, OperatorPolicy, Plugin, PluginError, PluginOptions, Slash,

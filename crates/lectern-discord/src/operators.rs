@@ -37,6 +37,8 @@ pub struct Operators {
 pub const CATEGORY: &str = "operators";
 
 impl Operators {
+    /// The operators the `[admin]` configuration names; the owner is not known until
+    /// [`Operators::set_owners`] (see [`learn_owners`]).
     pub fn from_config(admin: &AdminConfig) -> Operators {
         Operators {
             user_ids: admin.user_ids.iter().copied().collect(),
@@ -97,7 +99,9 @@ impl Operators {
 /// Where a set of commands is registered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
+    /// In every server the bot is in (Discord may take a while to show changes).
     Global,
+    /// In this one server only (shown at once).
     Guild(GuildId),
 }
 

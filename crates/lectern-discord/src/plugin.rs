@@ -1,16 +1,17 @@
-//! The plugin's state: [`Plugin`], what a host holds of lectern (the content in service, the
-//! names it gave lectern's commands, the `custom_id` format, the [`PluginOptions`]), and the
-//! checks every command and menu choice passes first (flood control, who may `/reload`).
-//! Policy (the options) and mechanism (the [`Bot`]'s cooldowns) meet here.
+//! The plugin's state: [`Plugin`], the one thing a host holds of lectern: the content in service
+//! with its readiness status and metrics ([`Ops`]), who operates lectern, flood control and
+//! the `/reload` interval, the no-repeat quote bags, the names the host gave lectern's commands,
+//! the `custom_id` format and the [`PluginOptions`]. Policy (the options) and mechanism (the
+//! cooldowns) meet here, in the checks every command and menu choice passes first.
 //!
-//! How a host builds and mounts a plugin, and which interactions are its own, is in
-//! [`crate::host`].
+//! How a host builds a plugin ([`Plugin::new`], the one constructor) and mounts it, and which
+//! interactions are its own, is in [`crate::host`].
 //!
 //! # Flood control
 //!
 //! `Plugin::throttle_command` is run before every slash command of the plugin, whichever front
 //! end received it, `Plugin::throttle_component` before every component interaction. Both ask
-//! [`Bot::admit`] (the [`lectern_core::cooldown::Cooldown`] per user, operators exempt) and, when
+//! [`Plugin::admit`] (the [`lectern_core::cooldown::Cooldown`] per user, operators exempt) and, when
 //! the user must wait, answer with an ephemeral note saying for how long, count it in
 //! `lectern_throttled_total` and do nothing else.
 //!
@@ -23,15 +24,20 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::Duration;
 
 use poise::serenity_prelude as serenity;
 use serenity::{CommandInteraction, ComponentInteraction, ComponentInteractionDataKind};
 
-use crate::Bot;
 use crate::custom_id::{self, Ids};
-use lectern_core::cooldown::seconds_left;
+use crate::operators::Operators;
+use crate::ops::Ops;
+use lectern_core::commands::Draw;
+use lectern_core::commands::quote_bag::QuoteBag;
+use lectern_core::cooldown::{Cooldown, seconds_left};
 use lectern_core::i18n::{Lang, Msg};
-use lectern_core::reply::Reply;
+use lectern_core::library::{Library, QuoteScope};
+use lectern_core::reply::{AboutInfo, Reply};
 
 /// One of lectern's slash commands, by what it does (its name is the host's choice): the
 /// core's [`Name`](lectern_core::commands::Name), by the name hosts have known it by.
@@ -162,12 +168,17 @@ impl PluginOptions {
 /// Why a [`Plugin`] could not be built: options Discord would reject.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum PluginError {
+    /// A command's name (a rename, or the prefix and the default name, in any language) is not
+    /// one Discord accepts.
     #[error(
         "command name {0:?} is not valid on Discord (1 to 32 lowercase letters, digits, - or _)"
     )]
     CommandName(String),
+    /// Two commands would get the same name (a rename that clashes with another command).
     #[error("two commands would both be named {0:?}")]
     DuplicateName(String),
+    /// The prefix given to [`PluginOptions::custom_id_prefix`] is empty, too long or has other
+    /// characters than ASCII letters, digits, `-` and `_`.
     #[error(
         "custom_id prefix {0:?} is not valid (1 to {max} ASCII letters, digits, - or _)",
         max = custom_id::MAX_PREFIX_LEN
@@ -182,8 +193,20 @@ pub struct Plugin {
     pub(crate) shared: Arc<Shared>,
 }
 
+/// Everything a plugin holds, built once by [`Plugin::new`].
 pub(crate) struct Shared {
-    pub(crate) bot: Arc<Bot>,
+    /// The content in service (and reloading it), the readiness status and the metrics,
+    /// shared with the operations surface.
+    pub(crate) ops: Ops,
+    /// The no-repeat quote bags, per channel and pool.
+    pub(crate) quotes: QuoteBag<(u64, QuoteScope)>,
+    /// Who operates lectern (for `/reload` and flood control).
+    pub(crate) operators: Operators,
+    /// Flood control per user, unless the host keeps its own.
+    pub(crate) cooldown: Cooldown,
+    /// `reload.min_interval_secs`: one `/reload` per interval, whoever asks.
+    pub(crate) reload_interval: Cooldown,
+    pub(crate) about: AboutInfo,
     pub(crate) ids: Ids,
     /// The commands handed out, in order, by their names.
     pub(crate) names: Vec<(Slash, String)>,
@@ -217,9 +240,53 @@ impl Plugin {
             .map(|(_, n)| n.as_str())
     }
 
-    /// The shared state: the content in service (and reloading it), metrics, quote bags.
-    pub fn bot(&self) -> &Arc<Bot> {
-        &self.shared.bot
+    /// The library in service now: hold the `Arc` for the whole interaction.
+    pub fn library(&self) -> Arc<Library> {
+        self.shared.ops.content.library()
+    }
+
+    /// The content, status and metrics shared with the operations surface.
+    pub fn ops(&self) -> &Ops {
+        &self.shared.ops
+    }
+
+    /// What `/about` says about this build.
+    pub fn about(&self) -> &AboutInfo {
+        &self.shared.about
+    }
+
+    /// Who may run operator commands.
+    pub fn operators(&self) -> &Operators {
+        &self.shared.operators
+    }
+
+    /// Flood control for one interaction that would be answered with work: `Ok` and counted,
+    /// or how long `user` must wait. Operators are never throttled.
+    pub fn admit(
+        &self,
+        user: u64,
+        guild: Option<u64>,
+        permissions: Option<serenity::Permissions>,
+    ) -> Result<(), Duration> {
+        if self.shared.operators.is_operator(user, guild, permissions) {
+            return Ok(());
+        }
+        self.shared.cooldown.admit(user)
+    }
+
+    /// Whether a `/reload` may start now (`reload.min_interval_secs` since the last one), or
+    /// how long until it may.
+    pub fn admit_reload(&self) -> Result<(), Duration> {
+        self.shared.reload_interval.admit(0)
+    }
+
+    /// The draw of `/quote` and its button in `channel`: a quote no one there has seen this
+    /// round, from the pool the command names.
+    pub fn draw_in(&self, channel: u64) -> ChannelDraw<'_> {
+        ChannelDraw {
+            bags: &self.shared.quotes,
+            channel,
+        }
     }
 
     /// Whose flood control applies.
@@ -239,7 +306,7 @@ impl Plugin {
             OperatorPolicy::Lectern => {
                 let permissions = i.member.as_ref().and_then(|m| m.permissions);
                 let guild = i.guild_id.map(|g| g.get());
-                let operators = self.shared.bot.operators();
+                let operators = &self.shared.operators;
                 if operators.is_operator(i.user.id.get(), guild, permissions) {
                     Ok(())
                 } else {
@@ -282,11 +349,10 @@ impl Plugin {
         if self.cooldown_policy() == CooldownPolicy::Host {
             return None;
         }
-        let bot = self.bot();
-        let wait = bot
+        let wait = self
             .admit(user.get(), guild.map(|g| g.get()), permissions)
             .err()?;
-        bot.ops().metrics.record_throttled(kind);
+        self.ops().metrics.record_throttled(kind);
         let lang = Lang::from_locale(locale);
         Some(Reply::notice(&Msg::slow_down(seconds_left(wait), lang)))
     }
@@ -298,5 +364,23 @@ impl Plugin {
             .iter()
             .find(|(_, n)| *n == i.data.name)
             .map(|(s, _)| *s)
+    }
+}
+
+/// The no-repeat draw of one channel ([`Plugin::draw_in`]).
+#[derive(Debug)]
+pub struct ChannelDraw<'a> {
+    bags: &'a QuoteBag<(u64, QuoteScope)>,
+    channel: u64,
+}
+
+impl Draw for ChannelDraw<'_> {
+    fn draw(&self, lib: &Library, scope: QuoteScope, pool: usize) -> Option<usize> {
+        // A reload swaps in a new library: its address tells the bags to start afresh. (Were
+        // an address ever reused, the bag would only keep its round; indices stay in the pool,
+        // whose size it also checks.)
+        let generation = std::ptr::from_ref(lib) as usize as u64;
+        self.bags
+            .draw((self.channel, scope), generation, pool, &mut rand::rng())
     }
 }

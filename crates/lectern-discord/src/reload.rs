@@ -65,6 +65,7 @@ impl Content {
         self.current.load_full()
     }
 
+    /// The folder the library is loaded from (`content.seeds_dir`).
     pub fn seeds_dir(&self) -> &std::path::Path {
         &self.seeds_dir
     }

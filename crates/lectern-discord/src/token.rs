@@ -12,6 +12,7 @@ use std::path::PathBuf;
 pub struct Token(String);
 
 impl Token {
+    /// A token given as it is, with surrounding whitespace (a file's trailing newline) removed.
     pub fn new(token: impl Into<String>) -> Token {
         Token(token.into().trim().to_string())
     }
@@ -66,12 +67,20 @@ impl fmt::Display for Token {
 /// Why there is no token. The messages say how to provide one and never contain it.
 #[derive(Debug, thiserror::Error)]
 pub enum TokenError {
+    /// Neither `DISCORD_TOKEN` nor `DISCORD_TOKEN_FILE` is set (an empty value counts as unset).
     #[error(
         "no Discord bot token: set DISCORD_TOKEN to it, or DISCORD_TOKEN_FILE to a file that holds it"
     )]
     Missing,
+    /// `DISCORD_TOKEN` is unset or blank, and the file `DISCORD_TOKEN_FILE` names cannot be read
+    /// or is empty.
     #[error("cannot read DISCORD_TOKEN_FILE ({}): {reason}", path.display())]
-    File { path: PathBuf, reason: String },
+    File {
+        /// The file `DISCORD_TOKEN_FILE` names.
+        path: PathBuf,
+        /// What went wrong: the kind of I/O error, or that the file is empty.
+        reason: String,
+    },
 }
 
 #[cfg(test)]

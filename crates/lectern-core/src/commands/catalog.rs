@@ -80,7 +80,7 @@ fn content_replies(lib: &Library, lang: Lang) -> Vec<(String, Reply)> {
         ));
         if let Some(speaker) = &first.speaker {
             let scope = QuoteScope::Speaker {
-                speaker: crate::library::key(speaker),
+                speaker: crate::key::SpeakerKey::of(speaker),
                 talk: None,
             };
             all.push((

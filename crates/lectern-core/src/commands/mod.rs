@@ -82,10 +82,13 @@ pub type Zh = (&'static str, &'static str);
 pub struct Spec {
     /// The default name (`topics`); a host may prefix or rename it.
     pub name: &'static str,
+    /// The name shown to `zh-CN` and `zh-TW` users.
     pub name_zh: Zh,
     /// The English description (the Discord default).
     pub description: &'static str,
+    /// The description shown to `zh-CN` and `zh-TW` users.
     pub description_zh: Zh,
+    /// The command's options, in the order they are registered.
     pub options: &'static [Opt],
     /// Only operators may run it (registered only where operators are).
     pub operators_only: bool,
@@ -96,10 +99,16 @@ pub struct Spec {
 pub struct Opt {
     /// Its name as sent (`talk`), the same in every locale's payload.
     pub name: &'static str,
+    /// The name shown to `zh-CN` and `zh-TW` users.
     pub name_zh: Zh,
+    /// The English description (the Discord default).
     pub description: &'static str,
+    /// The description shown to `zh-CN` and `zh-TW` users.
     pub description_zh: Zh,
+    /// Whether it takes text or a true/false flag.
     pub kind: OptKind,
+    /// Whether the command cannot be sent without it; [`Command::read`] refuses one that lacks
+    /// it.
     pub required: bool,
     /// Whether the user is offered choices as they type.
     pub autocomplete: bool,
@@ -108,25 +117,35 @@ pub struct Opt {
 /// What an option holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OptKind {
+    /// A string the user types or picks from autocomplete (`talk:`, `query:`).
     Text,
+    /// A true or false choice (`force:` of `/reload`).
     Flag,
 }
 
 /// One invocation of a command, its options read, whichever front end received it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
+    /// `/topics`: the talks, or one talk's sections.
     Topics(topics::Topics),
+    /// `/topic`: one section of a talk.
     Topic(topic::Topic),
+    /// `/quote`: a random quote.
     Quote(quote::Quote),
+    /// `/search`: ranked passages for a query.
     Search(search::Search),
+    /// `/about`: what the bot serves and how to use it; it has no options.
     About,
+    /// `/reload`: load the seeds folder again (operators only).
     Reload(reload::Reload),
 }
 
 /// The values a front end received, read by option name: text options and flags. A missing
 /// or mistyped option reads as absent (Discord sends what the registered command declares).
 pub trait Options {
+    /// The text given for the option `name`, or `None` when it is absent or not text.
     fn text(&self, name: &str) -> Option<String>;
+    /// The flag given for the option `name`, or `None` when it is absent or not a flag.
     fn flag(&self, name: &str) -> Option<bool>;
 }
 
@@ -189,18 +208,23 @@ impl Command {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("/{} without its required option {option}", .command.default_name())]
 pub struct ReadError {
+    /// The command that was received.
     pub command: Name,
+    /// The name of the required option it lacked.
     pub option: &'static str,
 }
 
 /// What a command answers: the reply, and what it means (for the metrics and the log).
 #[derive(Debug, Clone)]
 pub struct Answer {
+    /// What the user is shown.
     pub reply: Reply,
+    /// What the answer means, for the `outcome` of the metrics and the log line.
     pub outcome: Outcome,
 }
 
 impl Answer {
+    /// An answer of `reply` with the `outcome` its handler states.
     pub fn new(reply: Reply, outcome: Outcome) -> Answer {
         Answer { reply, outcome }
     }
@@ -214,6 +238,7 @@ impl Answer {
 /// What an answer meant, as its handler states it (never inferred from how the reply looks).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
+    /// The command did what it was asked: the reply is the section, list, quote or report.
     Ok,
     /// A polite ephemeral answer (no such section, nothing to search for, …).
     Notice,
@@ -225,6 +250,8 @@ pub enum Outcome {
     Refused,
     /// Flood control: the user must wait.
     Throttled,
+    /// Something failed inside lectern, or sending the reply failed: the log has the details,
+    /// and the user gets a short apology when one can still be sent.
     Error,
 }
 
@@ -275,7 +302,9 @@ pub struct Context<'a> {
     pub library: &'a Library,
     /// The reader's language.
     pub lang: Lang,
+    /// What `/about` shows that the library does not know (the version).
     pub about: &'a AboutInfo,
+    /// How `/quote` picks a quote: the bot's no-repeat bags per channel, or [`Random`].
     pub draw: &'a dyn Draw,
 }
 

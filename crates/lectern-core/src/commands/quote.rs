@@ -7,6 +7,7 @@ use super::{
     talk_option_spec,
 };
 use crate::i18n::{Lang, Msg};
+use crate::key::SpeakerKey;
 use crate::library::{Library, Lookup, QuoteRef, QuoteScope};
 use crate::reply::{self, Reply};
 
@@ -45,8 +46,12 @@ pub(crate) const SPEC: Spec = Spec {
 /// `/quote [topic:] [talk:] [speaker:]`, each a picked value or typed text.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Quote {
+    /// `talk:`: draw only from this talk (an id, or a title, speaker or date).
     pub talk: Option<String>,
+    /// `topic:`: draw only from this section (a number or title, within `talk:` when given).
     pub topic: Option<String>,
+    /// `speaker:`: draw only this person's words, in the talk of `talk:` or `topic:` when
+    /// given; without it, only the talks' speakers are drawn.
     pub speaker: Option<String>,
 }
 
@@ -71,7 +76,7 @@ impl Quote {
         if let Some(text) = nonempty(self.speaker.as_deref()) {
             return match lib.resolve_speaker(text) {
                 Lookup::Found(name) => Ok(QuoteScope::Speaker {
-                    speaker: name.key,
+                    speaker: SpeakerKey::from_raw(name.key),
                     talk: talk.or(section.map(|r| r.talk)),
                 }),
                 Lookup::Gone => Err(Box::new(Reply::notice(Msg::Gone.get(lang)))),
@@ -97,6 +102,8 @@ impl Quote {
         }
     }
 
+    /// The answer: a quote of the scope the options name, or a note when they match nothing
+    /// or the pool is empty.
     pub fn answer(&self, cx: &Context<'_>) -> Answer {
         self.answer_drawn(cx).0
     }

@@ -115,6 +115,7 @@ impl<K: Hash + Eq + Clone> QuoteBag<K> {
             .len()
     }
 
+    /// Whether no bag is kept (no quote drawn yet, in any channel).
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }

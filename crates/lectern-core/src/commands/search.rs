@@ -23,6 +23,7 @@ pub(crate) const SPEC: Spec = Spec {
 /// `/search query:`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Search {
+    /// `query:`: the words to look for, as typed.
     pub query: String,
 }
 
@@ -33,6 +34,8 @@ impl Search {
         }
     }
 
+    /// The answer: ranked hits with snippets, or "no close match" (with suggestions when some
+    /// come close); a note when the query is empty.
     pub fn answer(&self, cx: &Context<'_>) -> Answer {
         // A miss is an answer ("no close match"); only an empty query is the user's mistake.
         let outcome = if self.query.trim().is_empty() {

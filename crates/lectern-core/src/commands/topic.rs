@@ -33,6 +33,8 @@ pub struct Topic {
     /// A picked value ([`Pick::Section`]) or what the user typed (a number, a title or a
     /// fuzzy title).
     pub section: String,
+    /// `talk:`: look the section up in this talk only; without it, across the talks, the first
+    /// talk first.
     pub talk: Option<String>,
     /// The page of the section (from 0; Discord's pages are buttons, the CLI's a flag).
     pub page: usize,
@@ -53,6 +55,8 @@ impl Topic {
         find_topic(lib, self.talk.as_deref(), &self.section, lang)
     }
 
+    /// The answer: the section, opened at `page`, or a note when the talk or section matches
+    /// nothing or is gone.
     pub fn answer(&self, cx: &Context<'_>) -> Answer {
         match self.resolve(cx.library, cx.lang) {
             Ok(r) => Answer::new(

@@ -42,7 +42,9 @@ pub(crate) const SPEC: Spec = Spec {
 /// `/topics [talk:] [tag:]`, each a picked value or typed text.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Topics {
+    /// `talk:`: list this talk's sections instead of the talks (it wins over `tag:`).
     pub talk: Option<String>,
+    /// `tag:`: list only the talks with this tag.
     pub tag: Option<String>,
     /// The page of the list (from 0; Discord's pages are buttons, the CLI's a flag).
     pub page: usize,
@@ -88,6 +90,9 @@ impl Topics {
         }
     }
 
+    /// The answer: the talks (those with the tag, when given), or one talk's sections when
+    /// `talk:` is given or the library has a single talk; a note when the options match
+    /// nothing or no talk is loaded.
     pub fn answer(&self, cx: &Context<'_>) -> Answer {
         let (lib, lang, page) = (cx.library, cx.lang, self.page);
         let listing = match self.resolve(lib, lang) {

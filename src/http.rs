@@ -7,8 +7,8 @@
 //! accepted only from the loopback interface (it is how `lectern reload` reaches a running
 //! process, e.g. through `docker exec`); anyone else gets 403.
 //!
-//! The state it serves is the plugin's ([`lectern_discord::ops`], re-exported here): the bot
-//! reports into [`Status`] and [`Metrics`], and the endpoints read them.
+//! The state it serves is the plugin's ([`crate::ops`]): the bot reports into its status and
+//! metrics, and the endpoints read them.
 
 use std::net::SocketAddr;
 use std::time::Instant;
@@ -20,7 +20,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::json;
 
-pub use lectern_discord::ops::*;
+use crate::ops::Ops;
 
 /// The HTTP routes.
 pub fn router(ops: Ops) -> Router {

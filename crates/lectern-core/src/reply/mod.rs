@@ -1,0 +1,385 @@
+//! Replies: what each command answers, independent of how it is sent.
+//!
+//! A [`Reply`] is an embed-shaped value (title, description, fields, footer, image, link) with
+//! buttons or a select menu whose [`Action`]s say what pressing them does. The builders only
+//! render (the commands, [`crate::commands`], read and resolve what the user asked), one room per
+//! command: `topics.rs` (the lists), `section.rs`, `quote.rs`, `hits.rs` (`/search`), `about.rs`,
+//! `reload.rs`; [`codec`] writes an action into an id, [`script`] converts a reply to the reader's
+//! script. The Discord layer turns a reply into serenity builders and the CLI prints it as text. Invariants: every reply these functions build is within Discord's
+//! limits, counted in characters ([`Reply::limit_violations`] is empty); user text echoed back
+//! is escaped, so it cannot format or ping.
+
+mod about;
+pub mod codec;
+mod hits;
+mod quote;
+mod reload;
+pub mod script;
+mod section;
+mod topics;
+
+pub use about::{AboutInfo, about};
+pub use hits::search;
+pub use quote::quote;
+pub use reload::reload_report;
+pub use section::{pages, section};
+pub use topics::{SECTIONS_PER_PAGE, TALKS_PER_PAGE, contents, talks, topics};
+
+use serde::Serialize;
+
+use crate::library::{Library, SectionRef};
+use crate::model::Talk;
+use crate::text::{MAX_EMBED_URL, char_len, escape_markdown, is_web_url, truncate_chars, web_url};
+
+/// Discord's limits, in characters.
+pub mod limits {
+    /// An embed's title.
+    pub const TITLE: usize = 256;
+    /// An embed's description.
+    pub const DESCRIPTION: usize = 4096;
+    /// How many fields one embed may have.
+    pub const FIELDS: usize = 25;
+    /// A field's name.
+    pub const FIELD_NAME: usize = 256;
+    /// A field's value.
+    pub const FIELD_VALUE: usize = 1024;
+    /// An embed's footer.
+    pub const FOOTER: usize = 2048;
+    /// An embed's title, description, footer and fields' names and values together.
+    pub const EMBED_TOTAL: usize = 6000;
+    /// A button's label.
+    pub const BUTTON_LABEL: usize = 80;
+    /// How many options one select menu may offer.
+    pub const SELECT_OPTIONS: usize = 25;
+    /// A select option's label.
+    pub const SELECT_LABEL: usize = 100;
+    /// A select option's description.
+    pub const SELECT_DESCRIPTION: usize = 100;
+    /// The text a select menu shows before anything is picked.
+    pub const SELECT_PLACEHOLDER: usize = 150;
+    /// How many buttons one row holds.
+    pub const BUTTONS_PER_ROW: usize = 5;
+    /// How many rows of buttons or menus one message may have.
+    pub const ROWS: usize = 5;
+}
+
+/// How much text one page of a section holds. Well under the description limit, so that a page
+/// reads comfortably and the whole embed stays under the 6,000-character total.
+pub const PAGE_CHARS: usize = 1800;
+
+/// What a button or a menu option does.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum Action {
+    /// Show a page of a section.
+    Section {
+        /// The talk's id.
+        talk: String,
+        /// The section's position in the talk (0 is the first, the opening when it has one).
+        section: usize,
+        /// The page of the section, from 0.
+        page: usize,
+    },
+    /// Draw another quote, from the whole pool, one talk (`section` is `None`) or one section.
+    Quote {
+        /// The talk's id; `None` for the whole pool.
+        talk: Option<String>,
+        /// The section's position in `talk`; `None` for the whole talk.
+        section: Option<usize>,
+    },
+    /// Draw another quote of one speaker, from all the talks or one.
+    QuoteBy {
+        /// The speaker's name, as the library has it.
+        speaker: String,
+        /// The talk's id; `None` for all the talks.
+        talk: Option<String>,
+    },
+    /// Show a page of the list of talks, all of them or those with one tag.
+    Talks {
+        /// The page of the list, from 0.
+        page: usize,
+        /// The tag's name, as the library has it; `None` for every talk.
+        tag: Option<String>,
+    },
+    /// Show a page of one talk's sections.
+    Contents {
+        /// The talk's id.
+        talk: String,
+        /// The page of the list of sections, from 0.
+        page: usize,
+    },
+}
+
+/// A button under a reply.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Button {
+    /// What the button says (`◀ Previous`).
+    pub label: String,
+    /// What pressing it does.
+    pub action: Action,
+    /// Shown greyed out, and cannot be pressed: there is nothing that way (the first page,
+    /// the last section).
+    pub disabled: bool,
+}
+
+/// One choice of a select menu.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SelectOption {
+    /// What the choice says (a section's or a talk's label).
+    pub label: String,
+    /// A second, smaller line under the label, if any.
+    pub description: Option<String>,
+    /// What picking it does.
+    pub action: Action,
+}
+
+/// A row of the reply's interactive parts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Component {
+    /// A row of buttons (paging, neighbouring sections, another quote).
+    Buttons {
+        /// The buttons, left to right; more than [`limits::BUTTONS_PER_ROW`] take more rows.
+        buttons: Vec<Button>,
+    },
+    /// A select menu, which takes a row of its own.
+    Select {
+        /// What the menu shows before anything is picked (`Open a section…`).
+        placeholder: String,
+        /// The choices, in the order shown.
+        options: Vec<SelectOption>,
+    },
+}
+
+/// A named block of a reply, under its description (`/about`'s counts, a talk's key points).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Field {
+    /// The field's heading.
+    pub name: String,
+    /// The field's text.
+    pub value: String,
+    /// Whether it may sit beside its neighbours rather than on a line of its own.
+    pub inline: bool,
+}
+
+/// A reply to a command, ready to send anywhere.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Reply {
+    /// The heading, if any.
+    pub title: Option<String>,
+    /// Link of the title (the talk's source).
+    pub url: Option<String>,
+    /// The main text (a section's page, a list, a quote, a note).
+    pub description: String,
+    /// Named blocks under the description.
+    pub fields: Vec<Field>,
+    /// The small line at the bottom (a section's `talk · §13/23 · date`, a list's page).
+    pub footer: Option<String>,
+    /// URL of the image (a section's infographic).
+    pub image: Option<String>,
+    /// The rows of buttons and menus, top to bottom.
+    pub components: Vec<Component>,
+    /// Shown only to the person who asked.
+    pub ephemeral: bool,
+}
+
+impl Reply {
+    /// A short message shown only to the person who asked.
+    pub fn notice(text: &str) -> Reply {
+        Reply {
+            description: truncate_chars(text, limits::DESCRIPTION),
+            ephemeral: true,
+            ..Reply::default()
+        }
+    }
+
+    /// Every way this reply breaks one of Discord's limits; empty when it is fine.
+    pub fn limit_violations(&self) -> Vec<String> {
+        let mut v = Vec::new();
+        fn check(v: &mut Vec<String>, what: &str, s: &str, max: usize) {
+            let n = char_len(s);
+            if n > max {
+                v.push(format!("{what}: {n} characters, limit {max}"));
+            }
+        }
+        let title = self.title.as_deref().unwrap_or("");
+        check(&mut v, "title", title, limits::TITLE);
+        check(
+            &mut v,
+            "description",
+            &self.description,
+            limits::DESCRIPTION,
+        );
+        let footer = self.footer.as_deref().unwrap_or("");
+        check(&mut v, "footer", footer, limits::FOOTER);
+        for f in &self.fields {
+            check(&mut v, "field name", &f.name, limits::FIELD_NAME);
+            check(&mut v, "field value", &f.value, limits::FIELD_VALUE);
+            if f.name.trim().is_empty() || f.value.trim().is_empty() {
+                v.push("empty field name or value".into());
+            }
+        }
+        let mut rows = 0;
+        for c in &self.components {
+            match c {
+                Component::Buttons { buttons } => {
+                    rows += buttons.len().div_ceil(limits::BUTTONS_PER_ROW);
+                    for b in buttons {
+                        check(&mut v, "button label", &b.label, limits::BUTTON_LABEL);
+                    }
+                }
+                Component::Select {
+                    placeholder,
+                    options,
+                } => {
+                    rows += 1;
+                    check(
+                        &mut v,
+                        "select placeholder",
+                        placeholder,
+                        limits::SELECT_PLACEHOLDER,
+                    );
+                    if options.is_empty() || options.len() > limits::SELECT_OPTIONS {
+                        v.push(format!("select with {} options", options.len()));
+                    }
+                    for o in options {
+                        check(&mut v, "option label", &o.label, limits::SELECT_LABEL);
+                        let d = o.description.as_deref().unwrap_or("");
+                        check(&mut v, "option description", d, limits::SELECT_DESCRIPTION);
+                    }
+                }
+            }
+        }
+        if rows > limits::ROWS {
+            v.push(format!("{rows} component rows, limit {}", limits::ROWS));
+        }
+        if self.fields.len() > limits::FIELDS {
+            v.push(format!(
+                "{} fields, limit {}",
+                self.fields.len(),
+                limits::FIELDS
+            ));
+        }
+        let total = char_len(title)
+            + char_len(&self.description)
+            + char_len(footer)
+            + self
+                .fields
+                .iter()
+                .map(|f| char_len(&f.name) + char_len(&f.value))
+                .sum::<usize>();
+        if total > limits::EMBED_TOTAL {
+            v.push(format!(
+                "embed total {total}, limit {}",
+                limits::EMBED_TOTAL
+            ));
+        }
+        // Discord rejects the whole message for one malformed URL (50035).
+        for (what, u) in [("url", &self.url), ("image", &self.image)] {
+            if let Some(u) = u {
+                if !is_web_url(u, MAX_EMBED_URL) {
+                    v.push(format!("{what}: not an absolute http(s) URL of at most {MAX_EMBED_URL} characters: {u:?}"));
+                }
+            }
+        }
+        if self.description.trim().is_empty() && self.fields.is_empty() && title.is_empty() {
+            v.push("empty reply".into());
+        }
+        v
+    }
+}
+
+/// The talk's source as an embed link, when it is a URL Discord accepts (normalised).
+fn source_url(talk: &Talk) -> Option<String> {
+    web_url(talk.meta.source.as_deref()?, MAX_EMBED_URL)
+}
+
+/// The talk's source as text, when it is not a URL (`某播客第 42 期`): shown in the footer.
+fn source_text(talk: &Talk) -> Option<String> {
+    talk.meta
+        .source
+        .as_deref()
+        .filter(|s| !is_web_url(s, MAX_EMBED_URL))
+        .map(|s| escape_markdown(&truncate_chars(s, 200)))
+}
+
+fn section_action(lib: &Library, r: SectionRef, page: usize) -> Action {
+    Action::Section {
+        talk: lib.talks()[r.talk].id.clone(),
+        section: r.section,
+        page,
+    }
+}
+
+/// Renders a reply as terminal text: what the bot would show, minus colours and images.
+pub fn to_text(reply: &Reply) -> String {
+    let mut out = String::new();
+    if let Some(t) = &reply.title {
+        out.push_str(&format!("# {t}\n"));
+    }
+    if let Some(u) = &reply.url {
+        out.push_str(&format!("<{u}>\n"));
+    }
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    if !reply.description.is_empty() {
+        out.push_str(&reply.description);
+        out.push_str("\n\n");
+    }
+    for f in &reply.fields {
+        out.push_str(&format!("## {}\n{}\n\n", f.name, f.value));
+    }
+    if let Some(i) = &reply.image {
+        out.push_str(&format!("[image] {i}\n"));
+    }
+    if let Some(f) = &reply.footer {
+        out.push_str(&format!("-- {f}\n"));
+    }
+    for c in &reply.components {
+        match c {
+            Component::Buttons { buttons } => {
+                let labels: Vec<String> = buttons
+                    .iter()
+                    .filter(|b| !b.disabled)
+                    .map(|b| format!("[{}]", b.label))
+                    .collect();
+                if !labels.is_empty() {
+                    out.push_str(&labels.join(" "));
+                    out.push('\n');
+                }
+            }
+            Component::Select {
+                placeholder,
+                options,
+            } => {
+                out.push_str(&format!("[{placeholder}] {} options\n", options.len()));
+            }
+        }
+    }
+    out.trim_end().to_string() + "\n"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_split_at_paragraphs_and_respect_the_page_size() {
+        let para = "段".repeat(700);
+        let body = vec![para.clone(); 5].join("\n\n");
+        let p = pages(&body);
+        assert_eq!(p.len(), 3);
+        assert!(p.iter().all(|p| char_len(p) <= PAGE_CHARS));
+        assert_eq!(p[0], format!("{para}\n\n{para}"));
+    }
+
+    #[test]
+    fn a_paragraph_longer_than_a_page_is_cut() {
+        let body = "字".repeat(PAGE_CHARS * 2 + 10);
+        let p = pages(&body);
+        assert_eq!(p.len(), 3);
+        assert!(p.iter().all(|p| char_len(p) <= PAGE_CHARS));
+        assert_eq!(p.concat(), body);
+    }
+}
