@@ -16,8 +16,9 @@
 //!   3 s): a wait that would end later returns the 429 (or, before any try, a 429 of lectern's
 //!   own, never sent) to the caller at once.
 //!
-//! Invariants: only a 429 is retried (Discord did not act on it); a 5xx or anything else is
-//! returned at once, since Discord may have acted on it. Memory is bounded: only buckets that
+//! Invariants: only a 429 is retried (Discord did not act on it); a 5xx, a timeout (5 s past
+//! the deadline, at most 60 s) or anything else is returned at once, since Discord may have
+//! acted on it. Memory is bounded: only buckets that
 //! are empty are remembered, each until its reset (seconds), and at most [`MAX_BUCKETS`] of
 //! them. Buckets are keyed as Discord keys them: the method, serenity's route and its major
 //! parameter (the interaction, the guild, the application), and the interaction's token for the
@@ -34,6 +35,10 @@ use serenity::{ErrorResponse, Http, HttpError, LightMethod, Request, Route};
 /// At most this many empty buckets are remembered; past it, the expired are dropped, then the
 /// one that resets soonest.
 pub const MAX_BUCKETS: usize = 4096;
+
+/// How long past its deadline a request may still be waited for, and the longest wait.
+const SLACK: Duration = Duration::from_secs(5);
+const LONGEST: Duration = Duration::from_secs(60);
 
 /// The rate limits Discord announced, and the client that sends lectern's requests.
 #[derive(Debug)]
@@ -189,8 +194,12 @@ impl Rest {
             let request = Request::new(route, method)
                 .body(body.clone())
                 .params(params.clone());
+            // A request that hangs gives up a little after its deadline: an answer that late
+            // is refused anyway (it may still have been acted on: not tried again).
+            let timeout = (deadline.saturating_duration_since(Instant::now()) + SLACK).min(LONGEST);
             let response = request
                 .build(&self.client, http.token(), http.proxy.as_deref())?
+                .timeout(timeout)
                 .send()
                 .await?;
             let status = response.status();
