@@ -264,6 +264,18 @@ pub fn clean_name(raw: &str) -> Option<(String, Option<String>)> {
             name = format!("{} {after}", name[..open].trim());
         }
     }
+    // Initials the first mention defines: `王磊（WL）`, `Jane Roe (JR)`.
+    for (open, close) in [('（', '）'), ('(', ')')] {
+        if let (Some(a), Some(b)) = (name.find(open), name.rfind(close)) {
+            let inner = name[a + open.len_utf8()..b].trim();
+            if a > 0
+                && (1..=4).contains(&inner.len())
+                && inner.chars().all(|c| c.is_ascii_uppercase())
+            {
+                nickname = Some(inner.to_string());
+            }
+        }
+    }
     // An affiliation: `Jane Roe, Acme`, `Jane Roe (Acme)`, `敖小剑（蚂蚁金服）`, `Name - Role`.
     for sep in [",", "，", "(", "（", " - ", " – ", " — ", "|", "｜"] {
         if let Some(i) = name.find(sep) {
@@ -1012,6 +1024,10 @@ impl Cast {
             let person = match r.find(&seen.label) {
                 Some(i) => {
                     r.alias(i, &seen.label);
+                    // And what the label defines: `王磊（WL）` gives `WL`.
+                    if let Some((_, Some(a))) = clean_name(&seen.label) {
+                        r.alias(i, &a);
+                    }
                     Some(i)
                 }
                 None => {
