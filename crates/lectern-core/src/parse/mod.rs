@@ -1533,6 +1533,81 @@ mod tests {
         assert!(talk.sections[0].body.contains("1. item"));
     }
 
+    /// Issue 23: a turn runs over the paragraphs after its label, a long one is cut at
+    /// sentence ends instead of dropped, and the writer's narration ends it.
+    #[test]
+    fn a_turn_runs_until_the_next_label_and_a_long_one_is_cut() {
+        let long = "我们先做了存储。".repeat(60);
+        let src = format!(
+            "# 对话王磊：重写\n\n## 1. 开始\n\n**李雪**：为什么重写？\n\n**王磊（WL）**：旧引擎撑不住了。\n\n\
+             第二段也是他的回答，讲团队。\n\n{long}\n\n王磊说完笑了。\n\n**WL**：还有一点。\n"
+        );
+        let (talk, _) = parse_talk("t", &src);
+        assert_eq!(talk.meta.speakers, ["王磊", "李雪"]);
+        let by = |text: &str| {
+            talk.quotes
+                .iter()
+                .find(|q| q.text.contains(text))
+                .and_then(|q| q.speaker.clone())
+        };
+        assert_eq!(by("第二段也是他的回答").as_deref(), Some("王磊"));
+        assert_eq!(by("为什么重写").as_deref(), Some("李雪"));
+        assert_eq!(by("还有一点").as_deref(), Some("王磊"), "initials");
+        assert!(by("说完笑了").is_none(), "the writer's narration");
+        let pieces: Vec<_> = talk
+            .quotes
+            .iter()
+            .filter(|q| q.text.contains("存储"))
+            .collect();
+        assert!(pieces.len() >= 2, "{pieces:?}");
+        assert!(
+            pieces
+                .iter()
+                .all(|q| q.text.chars().count() <= MAX_QUOTE_CHARS)
+        );
+    }
+
+    /// Issue 23: the writer is a speaker when the write-up says the talk is theirs; a clause
+    /// before a verb of speech is no one.
+    #[test]
+    fn the_writer_of_a_talk_transcript_is_its_speaker() {
+        let src = "---\nauthor: 敖小剑\n---\n# 探索之路\n\n> 本文整理自布道师敖小剑在 Meetup 上的演讲。\n\n\
+                   ## 前言\n\n今天给大家带来的内容是我们的探索。\n\n我们做了很多尝试。\n\n我们也踩了坑。\n\n\
+                   - “多写测试”，也就是说：先写测试。\n";
+        let (talk, _) = parse_talk("t", src);
+        assert_eq!(talk.meta.speakers, ["敖小剑"]);
+        assert_eq!(talk.meta.author.as_deref(), Some("敖小剑"));
+        let q = talk
+            .quotes
+            .iter()
+            .find(|q| q.text.contains("我们也踩了坑"))
+            .unwrap();
+        assert_eq!(q.speaker.as_deref(), Some("敖小剑"));
+        assert!(
+            talk.quotes
+                .iter()
+                .all(|q| q.speaker.as_deref() != Some("也就是"))
+        );
+    }
+
+    #[test]
+    fn dates_are_given_as_year_month_day() {
+        assert_eq!(
+            normalise_date("2021-12-21T15:00:00+08:00").as_deref(),
+            Some("2021-12-21")
+        );
+        assert_eq!(
+            normalise_date("2022-03-17 14:00:00 -0500").as_deref(),
+            Some("2022-03-17")
+        );
+        assert_eq!(
+            normalise_date("2018年6月3日").as_deref(),
+            Some("2018-06-03")
+        );
+        assert_eq!(normalise_date("true"), None);
+        assert_eq!(normalise_date("Spring 2024"), None);
+    }
+
     #[test]
     fn tags_are_cleaned() {
         assert_eq!(clean_tag("[[00-元语/OpenAI]]"), "OpenAI");

@@ -592,7 +592,16 @@ fn transcript_line(p: &PlainText, voices: &mut Voices) -> Option<Vec<Found>> {
     }
     let lower = label.text.to_lowercase();
     let speaker = match lower.as_str() {
-        "q" | "问" | "问题" => voices.host(),
+        // `Q:` is the host's; with no host, in a talk that has speakers, a questioner from
+        // the floor (`**Q**：` in a meeting's notes).
+        "q" | "问" | "问题" => voices.host().or_else(|| {
+            let han = p.text[label.words..]
+                .chars()
+                .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+            voices
+                .main()
+                .map(|_| if han { "观众" } else { "audience" }.to_string())
+        }),
         // `A:` is the main speaker's only when the talk has one speaker; in notes of a meeting
         // of several presenters the answerer is not named.
         "a" | "答" | "回答" => voices.sole_speaker(),
@@ -613,14 +622,40 @@ fn transcript_line(p: &PlainText, voices: &mut Voices) -> Option<Vec<Found>> {
     };
     voices.last.clone_from(&speaker);
     voices.turn.clone_from(&speaker);
-    Some(match speaker {
+    // A question from the floor is one paragraph: what follows is someone's answer.
+    if speaker
+        .as_deref()
+        .is_some_and(|w| AUDIENCE.contains(&w.to_lowercase().as_str()))
+    {
+        voices.turn = None;
+    }
+    // Another label inside the paragraph (`**Q**：… **A**：…` on two lines of one item) ends
+    // these words and starts the next turn.
+    let next = p
+        .bold
+        .iter()
+        .filter(|&&(bs, be)| bs > label.words && be > bs)
+        .find(|&&(bs, be)| {
+            let name = p.text[bs..be].trim().trim_end_matches([':', '：']);
+            // The colon inside the bold (`**A：**`) or right after it (`**A**：`).
+            let colon = p.text[bs..be].trim_end().ends_with([':', '：'])
+                || p.text[be..].trim_start().starts_with([':', '：']);
+            colon && (is_role_word(name) || voices.roster.find(name).is_some())
+        })
+        .map(|&(bs, _)| bs);
+    let end = next.unwrap_or(p.text.len());
+    let mut out = match speaker {
         Some(who) => {
-            let words = p.slice(label.words, p.text.len());
+            let words = p.slice(label.words, end);
             utterances_without_quotations(&words, who, false)
         }
         // A question of an interviewer the write-up does not name: nobody's words to serve.
         None => Vec::new(),
-    })
+    };
+    if let Some(at) = next {
+        out.extend(transcript_line(&p.slice(at, p.text.len()), voices).unwrap_or_default());
+    }
+    Some(out)
 }
 
 /// A question standing alone in bold (`**How did you start with Rust?**`): the host's, when the

@@ -264,6 +264,20 @@ pub fn clean_name(raw: &str) -> Option<(String, Option<String>)> {
             name = format!("{} {after}", name[..open].trim());
         }
     }
+    // Initials the first mention defines: `王磊（WL）`, `Jane Roe (JR)`.
+    for (open, close) in [('（', '）'), ('(', ')')] {
+        if let (Some(a), Some(b)) = (name.find(open), name.rfind(close)) {
+            let Some(inner) = name.get(a + open.len_utf8()..b).map(str::trim) else {
+                continue;
+            };
+            if a > 0
+                && (1..=4).contains(&inner.len())
+                && inner.chars().all(|c| c.is_ascii_uppercase())
+            {
+                nickname = Some(inner.to_string());
+            }
+        }
+    }
     // An affiliation: `Jane Roe, Acme`, `Jane Roe (Acme)`, `敖小剑（蚂蚁金服）`, `Name - Role`.
     for sep in [",", "，", "(", "（", " - ", " – ", " — ", "|", "｜"] {
         if let Some(i) = name.find(sep) {
@@ -688,6 +702,9 @@ pub struct Cast {
     opening_names: Vec<String>,
     /// Every full Latin name the text mentions, in order.
     full_names: Vec<String>,
+    /// Paragraphs of the opening that list three full names or more (`Robert Griesemer, Rob
+    /// Pike, … took questions`).
+    opening_lists: Vec<Vec<String>>,
     /// The subjects of English speech verbs (`Jacob says`, `Sugu Sougoumarane described`), as
     /// often as they occur.
     subjects: Vec<String>,
@@ -888,6 +905,7 @@ impl Cast {
         let names = full_names(text);
         if opening {
             self.opening_names.extend(names.iter().cloned());
+            self.opening_lists.extend(listed_names(text));
         }
         self.full_names.extend(names);
         self.subjects.extend(speech_subjects(text));
@@ -1012,6 +1030,10 @@ impl Cast {
             let person = match r.find(&seen.label) {
                 Some(i) => {
                     r.alias(i, &seen.label);
+                    // And what the label defines: `王磊（WL）` gives `WL`.
+                    if let Some((_, Some(a))) = clean_name(&seen.label) {
+                        r.alias(i, &a);
+                    }
                     Some(i)
                 }
                 None => {
@@ -1045,6 +1067,34 @@ impl Cast {
             for a in authors.iter().flat_map(|a| split_people(&unslug(a))) {
                 if r.find(&a).is_none() {
                     r.add(&a, Role::Host);
+                }
+            }
+        }
+        // A first name that labels turns is the full name the text mentions (`**Rob:**` and
+        // `Rob Pike`), when only one full name has it; the people listed with a labelled
+        // person in the opening are on the panel too.
+        for i in 0..r.people.len() {
+            let name = r.people[i].name.clone();
+            if name.contains(' ') || !name.chars().all(|c| c.is_alphabetic() && !is_han(c)) {
+                continue;
+            }
+            let mut full: Vec<&String> = self
+                .full_names
+                .iter()
+                .filter(|n| n.split(' ').next() == Some(name.as_str()))
+                .collect();
+            full.dedup();
+            if let [one] = full.as_slice() {
+                if r.find_exact(one).is_none() {
+                    r.people[i].name = (*one).clone();
+                    r.alias(i, &name);
+                }
+            }
+        }
+        for list in &self.opening_lists {
+            if list.iter().any(|n| r.find_exact(n).is_some()) {
+                for n in list {
+                    r.add(n, Role::Speaker);
                 }
             }
         }
@@ -1175,6 +1225,44 @@ fn full_names(text: &str) -> Vec<String> {
     out
 }
 
+/// Lists of three full names or more in a text, each a run of names between commas
+/// (`Robert Griesemer, Rob Pike, …, and Nigel Tao took questions`).
+fn listed_names(text: &str) -> Vec<Vec<String>> {
+    let mut out = Vec::new();
+    for sentence in text.split(['.', ';', '。', '；']) {
+        let parts: Vec<&str> = sentence
+            .split(',')
+            .flat_map(|p| p.split(" and "))
+            .map(|p| p.trim().trim_start_matches("and ").trim())
+            .collect();
+        let mut run: Vec<String> = Vec::new();
+        for (k, part) in parts.iter().enumerate() {
+            let lead: Vec<&str> = part
+                .split_whitespace()
+                .take_while(|w| w.chars().next().is_some_and(char::is_uppercase))
+                .take(3)
+                .collect();
+            let whole = lead.len() == part.split_whitespace().count();
+            let last = k + 1 == parts.len() || !whole;
+            let name = lead.join(" ");
+            if lead.len() >= 2 && (whole || last) && is_name(&name) {
+                run.push(name);
+                if whole {
+                    continue;
+                }
+            }
+            if run.len() >= 3 {
+                out.push(std::mem::take(&mut run));
+            }
+            run.clear();
+        }
+        if run.len() >= 3 {
+            out.push(run);
+        }
+    }
+    out
+}
+
 /// A name written as a slug (`james-mejia`) as a name (`James Mejia`); anything else as it is.
 fn unslug(s: &str) -> String {
     let s = s.trim();
@@ -1273,7 +1361,8 @@ pub fn split_people(text: &str) -> Vec<String> {
 pub fn title_speakers(title: &str) -> Vec<String> {
     let t = strip_markup(title.trim());
     let t = t.trim();
-    let lower = t.to_lowercase();
+    // ASCII lower case keeps the byte offsets, which index `t` below.
+    let lower = t.to_ascii_lowercase();
     for lead in [
         "对话",
         "专访",
