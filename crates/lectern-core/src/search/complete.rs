@@ -88,10 +88,15 @@ fn title_choices_in<'a>(
         let typed_mask = char_mask(&t);
         let pair_bits: Vec<u64> = typed_pairs.iter().map(|p| pair_mask(p)).collect();
         let typed_chars = Pairs::new(&typed_pairs);
-        // Typed pinyin (`shengwu`, `shēngwù`, `swaq`), for the titles' pinyin tiers; not an
-        // English word of the library or a stop word (`AI`, `can`): English comes first.
+        // Typed pinyin (`shengwu`, `shēngwù`) or initials (`swaq`, at most eight letters), for
+        // the titles' pinyin tiers; not an English word of the library or a stop word (`AI`,
+        // `can`): English comes first. Other letters (`kubernetes`) skip the tiers, which read
+        // every title.
         let typed_pinyin = pinyin::fold_word(&t).filter(|p| {
-            p.len() >= 2 && !is_stop_en(&t) && lib.index.term_id(Term::Word(&t)).is_none()
+            p.len() >= 2
+                && (p.len() <= 8 || pinyin::is_pinyin(p))
+                && !is_stop_en(&t)
+                && lib.index.term_id(Term::Word(&t)).is_none()
         });
         let need = (typed_pairs.len() as f32 * MIN_PAIR_OVERLAP).ceil() as usize;
         for (i, (r, number, title, mask)) in titles.iter().enumerate() {
