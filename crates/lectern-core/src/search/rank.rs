@@ -224,11 +224,11 @@ struct Counted<'w> {
 }
 
 impl Query {
-    /// Parses a query against the index, in phases: tokens ([`Tokens::read`]), the words of
-    /// its CJK runs ([`segment_run`]), what counts ([`counted`]), the parts typed in pinyin
-    /// ([`pinyin_pieces`]), the terms of its characters and pairs ([`cjk_terms`]), of its words
-    /// ([`word_terms`]) and of its pinyin ([`pinyin_terms`]), then the groups the index has
-    /// ([`Query::from_raw`]).
+    /// Parses a query against the index, in phases: tokens (`Tokens::read`), the words of
+    /// its CJK runs (`segment_run`), what counts (`counted`), the parts typed in pinyin
+    /// (`pinyin_pieces`), the terms of its characters and pairs (`cjk_terms`), of its words
+    /// (`word_terms`) and of its pinyin (`pinyin_terms`), then the groups the index has
+    /// (`Query::from_raw`).
     pub fn parse(index: &Index, text: &str) -> Query {
         let text = pinyin::join_umlaut(text);
         let tokens = Tokens::read(&text);
