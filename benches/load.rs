@@ -74,7 +74,7 @@ fn payload(id: u64, kind: u64, data: Value) -> Value {
         },
         "token": format!("load-token-{id}"),
         "version": 1,
-        "locale": if id % 3 == 0 { "zh-CN" } else { "en-US" },
+        "locale": if id.is_multiple_of(3) { "zh-CN" } else { "en-US" },
         "guild_locale": "en-US",
         "app_permissions": "3072",
         "entitlements": [],
@@ -133,7 +133,7 @@ fn interaction(n: usize, id: u64, next: &str, message: &Value) -> (&'static str,
 fn cpu_time(pid: u32) -> Duration {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
     // Fields after the command name (which is in parentheses): utime is the 12th, stime the 13th.
-    let after = stat.rsplit_once(')').map(|(_, rest)| rest).unwrap_or("");
+    let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
     let fields: Vec<u64> = after
         .split_whitespace()
         .map(|f| f.parse().unwrap_or(0))
@@ -233,7 +233,7 @@ async fn main() {
                 if latencies.len() == 1_000.min(total) {
                     rss_1000 = vm_rss_kib(pid);
                 }
-                if total >= 10 && latencies.len() % (total / 10) == 0 {
+                if total >= 10 && latencies.len().is_multiple_of(total / 10) {
                     rss_tenths.push((latencies.len(), vm_rss_kib(pid)));
                 }
             }
@@ -249,7 +249,7 @@ async fn main() {
     );
     let rss_end = vm_rss_kib(pid);
     let rss_peak = status_kib(pid, "VmHWM:");
-    let cpu = cpu_time(pid) - cpu_start;
+    let cpu = cpu_time(pid).checked_sub(cpu_start).unwrap();
     // Late duplicates: give the bot a moment, then count every callback once more.
     tokio::time::sleep(Duration::from_millis(500)).await;
     while let Ok(r) = tap.try_recv() {

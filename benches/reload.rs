@@ -32,7 +32,7 @@ fn thread_cpu_time() -> Duration {
     // SAFETY: clock_gettime writes into the struct it is given and nothing else.
     let ts = unsafe {
         let mut ts: libc::timespec = std::mem::zeroed();
-        libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts);
+        libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &raw mut ts);
         ts
     };
     Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
@@ -45,7 +45,7 @@ fn cpu_median(rounds: usize, mut f: impl FnMut()) -> Duration {
             .map(|_| {
                 let t = thread_cpu_time();
                 f();
-                thread_cpu_time() - t
+                thread_cpu_time().checked_sub(t).unwrap()
             })
             .collect(),
     )
@@ -111,10 +111,10 @@ fn parse_report(sizes: &[usize]) {
 }
 
 fn main() {
-    let sizes: Vec<usize> = std::env::var("LECTERN_BENCH_SIZES")
-        .ok()
-        .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
-        .unwrap_or_else(|| vec![1, 1000]);
+    let sizes: Vec<usize> = std::env::var("LECTERN_BENCH_SIZES").ok().map_or_else(
+        || vec![1, 1000],
+        |s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect(),
+    );
     if let Some(rounds) = std::env::var("LECTERN_BENCH_PARSE_ONLY")
         .ok()
         .and_then(|r| r.parse::<usize>().ok())

@@ -158,7 +158,7 @@ fn cpu_time() -> Duration {
     // SAFETY: getrusage writes into the struct it is given and nothing else.
     let usage = unsafe {
         let mut u: libc::rusage = std::mem::zeroed();
-        libc::getrusage(libc::RUSAGE_SELF, &mut u);
+        libc::getrusage(libc::RUSAGE_SELF, &raw mut u);
         u
     };
     let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
@@ -171,7 +171,7 @@ fn thread_cpu_time() -> Duration {
     // SAFETY: clock_gettime writes into the struct it is given and nothing else.
     let ts = unsafe {
         let mut ts: libc::timespec = std::mem::zeroed();
-        libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts);
+        libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &raw mut ts);
         ts
     };
     Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
@@ -273,7 +273,7 @@ fn report(sizes: &[usize]) {
     let loadavg = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     println!(
         "Machine: {} cores, load average at start {}.\n",
-        std::thread::available_parallelism().map_or(0, |n| n.get()),
+        std::thread::available_parallelism().map_or(0, std::num::NonZero::get),
         loadavg
             .split_whitespace()
             .take(3)
@@ -574,10 +574,10 @@ fn write_corpora(dir: &Path, sizes: &[usize]) {
 }
 
 fn sizes() -> Vec<usize> {
-    std::env::var("LECTERN_BENCH_SIZES")
-        .ok()
-        .map(|s| s.split(',').filter_map(|x| x.trim().parse().ok()).collect())
-        .unwrap_or_else(|| vec![1, 100, 1000])
+    std::env::var("LECTERN_BENCH_SIZES").ok().map_or_else(
+        || vec![1, 100, 1000],
+        |s| s.split(',').filter_map(|x| x.trim().parse().ok()).collect(),
+    )
 }
 
 fn main() {

@@ -45,8 +45,8 @@ async fn main() {
         let _ = tokio::signal::ctrl_c().await;
     };
     tokio::select! {
-        _ = stop => {}
-        _ = tokio::time::sleep(Duration::from_secs(seconds)) => {}
+        () = stop => {}
+        () = tokio::time::sleep(Duration::from_secs(seconds)) => {}
     }
     let identifies = fake.identifies().len();
     let requests = fake.requests().len();

@@ -107,7 +107,7 @@ mod tests {
     #[test]
     fn the_committed_default_file_parses() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("config");
-        let cfg = load_with_env(&dir, Some(Default::default())).unwrap();
+        let cfg = load_with_env(&dir, Some(std::collections::HashMap::default())).unwrap();
         assert_eq!(cfg.content.seeds_dir, PathBuf::from("seeds"));
         assert_eq!(cfg.cooldown.commands, CooldownConfig::default().commands);
         assert_eq!(cfg.reload.min_interval_secs, 5);

@@ -20,6 +20,9 @@
 //! - [`serve`]: `lectern serve`, the process's wiring: content, ops listener, watcher, SIGHUP
 //!   and the bot, started and shut down in order.
 
+// A `pub` item no other crate can reach says more than it means: `pub(crate)` says what it is.
+#![warn(unreachable_pub)]
+
 pub use lectern_core::{
     changes, commands, cooldown, i18n, key, library, model, parse, reply, search, text,
 };

@@ -35,7 +35,7 @@ pub async fn watch(
     tokio::pin!(shutdown);
     loop {
         tokio::select! {
-            _ = &mut shutdown => break,
+            () = &mut shutdown => break,
             event = rx.recv() => match event {
                 None => break,
                 Some(Ok(events)) => {

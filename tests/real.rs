@@ -510,7 +510,9 @@ fn every_document_of_the_corpus_is_labelled() {
             }
             for f in std::fs::read_dir(repo.path()).unwrap().flatten() {
                 let name = f.file_name().to_string_lossy().into_owned();
-                let is_doc = name.ends_with(".md") || name.ends_with(".markdown");
+                let is_doc = std::path::Path::new(&name).extension().is_some_and(|e| {
+                    e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown")
+                });
                 let not_doc = ["SOURCES", "README", "LICENSE"]
                     .iter()
                     .any(|n| name.starts_with(n));

@@ -146,7 +146,7 @@ fn quotes_listing(lib: &Library) -> Reply {
             let place = quote
                 .section
                 .and_then(|s| talk.sections.get(s))
-                .map_or_else(|| "-".to_string(), |s| s.label());
+                .map_or_else(|| "-".to_string(), lectern_core::model::Section::label);
             let speaker = quote.speaker.as_deref().unwrap_or("-");
             text.push_str(&format!("[{place}] {} — {speaker}\n", quote.text));
             n += 1;

@@ -673,8 +673,7 @@ async fn rest_api(
                 ]
             }
         })),
-        ("put", ["applications", _, "commands"])
-        | ("put", ["applications", _, "guilds", _, "commands"]) => {
+        ("put", ["applications", _, "commands"] | ["applications", _, "guilds", _, "commands"]) => {
             let template = if segments.len() == 3 {
                 "/applications/{application_id}/commands"
             } else {
@@ -684,12 +683,12 @@ async fn rest_api(
             // string of digits. Check that it is one, then validate it as the number it means.
             let mut typed = body.clone();
             for c in typed.as_array_mut().into_iter().flatten() {
-                if let Some(p) = c.get_mut("default_member_permissions") {
-                    if let Some(s) = p.as_str() {
-                        match s.parse::<u64>() {
-                            Ok(n) => *p = json!(n),
-                            Err(_) => shared.problem(format!("permissions {s:?} are not digits")),
-                        }
+                if let Some(p) = c.get_mut("default_member_permissions")
+                    && let Some(s) = p.as_str()
+                {
+                    match s.parse::<u64>() {
+                        Ok(n) => *p = json!(n),
+                        Err(_) => shared.problem(format!("permissions {s:?} are not digits")),
                     }
                 }
             }
@@ -715,11 +714,11 @@ async fn rest_api(
                         }
                         // `contexts` and `integration_types` exist for global commands only:
                         // Discord keeps and returns none for a guild's.
-                        if segments.len() == 5 {
-                            if let Some(o) = c.as_object_mut() {
-                                o.remove("contexts");
-                                o.remove("integration_types");
-                            }
+                        if segments.len() == 5
+                            && let Some(o) = c.as_object_mut()
+                        {
+                            o.remove("contexts");
+                            o.remove("integration_types");
                         }
                         c
                     })
@@ -733,16 +732,17 @@ async fn rest_api(
                 Json(Value::Array(echoed))
             }
         }
-        ("get", ["applications", _, "commands"])
-        | ("get", ["applications", _, "guilds", _, "commands"]) => {
+        ("get", ["applications", _, "commands"] | ["applications", _, "guilds", _, "commands"]) => {
             let guild = segments.get(3).and_then(|g| g.parse::<u64>().ok());
             let commands = shared.commands.lock().unwrap();
             Json(Value::Array(
                 commands.get(&guild).cloned().unwrap_or_default(),
             ))
         }
-        ("delete", ["applications", _, "commands", id])
-        | ("delete", ["applications", _, "guilds", _, "commands", id]) => {
+        (
+            "delete",
+            ["applications", _, "commands", id] | ["applications", _, "guilds", _, "commands", id],
+        ) => {
             let guild = (segments.len() == 6)
                 .then(|| segments[3].parse::<u64>().ok())
                 .flatten();
@@ -947,14 +947,14 @@ impl Shared {
         let now = self.now_ms();
         let mut last = self.last_identify.lock().unwrap();
         let bucket = shard % max;
-        if let Some(&at) = last.get(&bucket) {
-            if now < at + 5_000 {
-                self.problem(format!(
-                    "IDENTIFY of shard {shard} {} ms after another of its bucket: op 9",
-                    now - at
-                ));
-                return Some(json!({"op": 9, "d": false}));
-            }
+        if let Some(&at) = last.get(&bucket)
+            && now < at + 5_000
+        {
+            self.problem(format!(
+                "IDENTIFY of shard {shard} {} ms after another of its bucket: op 9",
+                now - at
+            ));
+            return Some(json!({"op": 9, "d": false}));
         }
         last.insert(bucket, now);
         None
@@ -1028,7 +1028,7 @@ impl Shared {
 /// `parse: []` and no users or roles listed.
 fn no_pings(shared: &Shared, method: &Method, path: &str, message: &Value) {
     let am = &message["allowed_mentions"];
-    let empty = |k: &str| am[k].as_array().is_none_or(|a| a.is_empty());
+    let empty = |k: &str| am[k].as_array().is_none_or(std::vec::Vec::is_empty);
     if am["parse"] != json!([]) || !empty("users") || !empty("roles") {
         shared.problem(format!(
             "{method} {path}: a message that could ping: allowed_mentions = {am}"

@@ -105,15 +105,15 @@ impl Spec {
                 return;
             }
         }
-        if let Some(allowed) = s.get("enum").and_then(Value::as_array) {
-            if !allowed.contains(v) {
-                errors.push(format!("{at}: {v} not in {allowed:?}"));
-            }
+        if let Some(allowed) = s.get("enum").and_then(Value::as_array)
+            && !allowed.contains(v)
+        {
+            errors.push(format!("{at}: {v} not in {allowed:?}"));
         }
-        if let Some(c) = s.get("const") {
-            if c != v {
-                errors.push(format!("{at}: {v} is not {c}"));
-            }
+        if let Some(c) = s.get("const")
+            && c != v
+        {
+            errors.push(format!("{at}: {v} is not {c}"));
         }
         for sub in s
             .get("allOf")
@@ -151,38 +151,38 @@ impl Spec {
                         errors.push(format!("{at}: missing required `{req}`"));
                     }
                 }
-                if let Some(max) = s.get("maxProperties").and_then(Value::as_u64) {
-                    if map.len() as u64 > max {
-                        errors.push(format!("{at}: {} properties, at most {max}", map.len()));
-                    }
+                if let Some(max) = s.get("maxProperties").and_then(Value::as_u64)
+                    && map.len() as u64 > max
+                {
+                    errors.push(format!("{at}: {} properties, at most {max}", map.len()));
                 }
                 for (k, item) in map {
                     let here = format!("{at}.{k}");
                     match (props.and_then(|p| p.get(k)), s.get("additionalProperties")) {
                         (Some(p), _) => self.check(p, item, &here, errors),
                         (None, Some(Value::Bool(false))) => {
-                            errors.push(format!("{here}: not allowed"))
+                            errors.push(format!("{here}: not allowed"));
                         }
                         (None, Some(extra @ Value::Object(_))) => {
-                            self.check(extra, item, &here, errors)
+                            self.check(extra, item, &here, errors);
                         }
                         (None, _) if props.is_some() && !exempt(k, item) => {
-                            errors.push(format!("{here}: not in the schema"))
+                            errors.push(format!("{here}: not in the schema"));
                         }
                         (None, _) => {}
                     }
                 }
             }
             Value::Array(items) => {
-                if let Some(max) = s.get("maxItems").and_then(Value::as_u64) {
-                    if items.len() as u64 > max {
-                        errors.push(format!("{at}: {} items, at most {max}", items.len()));
-                    }
+                if let Some(max) = s.get("maxItems").and_then(Value::as_u64)
+                    && items.len() as u64 > max
+                {
+                    errors.push(format!("{at}: {} items, at most {max}", items.len()));
                 }
-                if let Some(min) = s.get("minItems").and_then(Value::as_u64) {
-                    if (items.len() as u64) < min {
-                        errors.push(format!("{at}: {} items, at least {min}", items.len()));
-                    }
+                if let Some(min) = s.get("minItems").and_then(Value::as_u64)
+                    && (items.len() as u64) < min
+                {
+                    errors.push(format!("{at}: {} items, at least {min}", items.len()));
                 }
                 if s.get("uniqueItems") == Some(&Value::Bool(true)) {
                     for (i, a) in items.iter().enumerate() {
@@ -199,40 +199,39 @@ impl Spec {
             }
             Value::String(text) => {
                 let n = text.chars().count() as u64;
-                if let Some(max) = s.get("maxLength").and_then(Value::as_u64) {
-                    if n > max {
-                        errors.push(format!("{at}: {n} characters, at most {max}"));
-                    }
+                if let Some(max) = s.get("maxLength").and_then(Value::as_u64)
+                    && n > max
+                {
+                    errors.push(format!("{at}: {n} characters, at most {max}"));
                 }
-                if let Some(min) = s.get("minLength").and_then(Value::as_u64) {
-                    if n < min {
-                        errors.push(format!("{at}: {n} characters, at least {min}"));
-                    }
+                if let Some(min) = s.get("minLength").and_then(Value::as_u64)
+                    && n < min
+                {
+                    errors.push(format!("{at}: {n} characters, at least {min}"));
                 }
                 if s.get("format").and_then(Value::as_str) == Some("uri") && !well_formed_url(text)
                 {
                     errors.push(format!("{at}: {NOT_A_URL}: {text:?}"));
                 }
-                if let Some(p) = s.get("pattern").and_then(Value::as_str) {
-                    if !Regex::new(p)
+                if let Some(p) = s.get("pattern").and_then(Value::as_str)
+                    && !Regex::new(p)
                         .expect("the spec's patterns compile")
                         .is_match(text)
-                    {
-                        errors.push(format!("{at}: {text:?} does not match {p}"));
-                    }
+                {
+                    errors.push(format!("{at}: {text:?} does not match {p}"));
                 }
             }
             Value::Number(n) => {
                 let x = n.as_f64().unwrap_or(f64::NAN);
-                if let Some(max) = s.get("maximum").and_then(Value::as_f64) {
-                    if x > max {
-                        errors.push(format!("{at}: {n} > {max}"));
-                    }
+                if let Some(max) = s.get("maximum").and_then(Value::as_f64)
+                    && x > max
+                {
+                    errors.push(format!("{at}: {n} > {max}"));
                 }
-                if let Some(min) = s.get("minimum").and_then(Value::as_f64) {
-                    if x < min {
-                        errors.push(format!("{at}: {n} < {min}"));
-                    }
+                if let Some(min) = s.get("minimum").and_then(Value::as_f64)
+                    && x < min
+                {
+                    errors.push(format!("{at}: {n} < {min}"));
                 }
             }
             _ => {}

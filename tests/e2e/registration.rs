@@ -129,7 +129,7 @@ async fn switching_scope_removes_the_old_set() {
     assert_eq!(names(&h.commands_in(None)), ["ping"]);
     let mut in_guild: Vec<&str> = PUBLIC.to_vec();
     in_guild.push("reload");
-    in_guild.sort();
+    in_guild.sort_unstable();
     assert_eq!(names(&h.commands_in(Some(GUILD))), in_guild);
     assert_eq!(names(&h.commands_in(Some(elsewhere))), ["topics"]);
     h.stop().await;

@@ -126,7 +126,7 @@ fn could_ping(message: &Value) -> bool {
 #[tokio::test(flavor = "current_thread")]
 async fn no_reply_pings_anyone_whatever_the_content_or_the_query() {
     let h = Harness::start_with(Registration::Accept, |c| {
-        c.content.seeds_dir = mentions_dir()
+        c.content.seeds_dir = mentions_dir();
     })
     .await;
     assert_eq!(h.plugin.library().talks().len(), 1, "the fixture loads");

@@ -227,10 +227,10 @@ fn uses_of(
                 }
             }
         }
-        if path.len() >= 2 {
-            if let Some(module) = exports.get(&format!("{}::{}", path[0], path[1])) {
-                path = module.split("::").map(String::from).collect();
-            }
+        if path.len() >= 2
+            && let Some(module) = exports.get(&format!("{}::{}", path[0], path[1]))
+        {
+            path = module.split("::").map(String::from).collect();
         }
         while !path.is_empty() && !modules.contains(&path.join("::")) {
             path.pop();

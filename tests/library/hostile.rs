@@ -348,7 +348,7 @@ fn a_file_that_changes_while_it_is_read_is_loaded_whole_or_skipped() {
             use std::io::Write;
             let mut n = 0u64;
             while !stop.load(Ordering::Relaxed) {
-                if n % 100 == 0 {
+                if n.is_multiple_of(100) {
                     // Truncate and write in place, as an editor without atomic saves does.
                     let _ = fs::write(&path, &start);
                 } else if let Ok(mut f) = fs::File::options().append(true).open(&path) {

@@ -39,7 +39,11 @@ pub fn layouts() -> Vec<(String, Talk, Vec<Row>)> {
     let mut names: Vec<String> = std::fs::read_dir(&dir)
         .unwrap()
         .filter_map(|e| e.ok()?.file_name().into_string().ok())
-        .filter(|n| n.ends_with(".md"))
+        .filter(|n| {
+            std::path::Path::new(n)
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("md"))
+        })
         .collect();
     names.sort();
     assert!(names.len() >= 3, "{names:?}");
@@ -63,7 +67,10 @@ fn compare(talk: &Talk, rows: &[Row]) -> Vec<String> {
             "{} sections, the table has {}: {:?}",
             talk.sections.len(),
             rows.len(),
-            talk.sections.iter().map(|s| s.label()).collect::<Vec<_>>()
+            talk.sections
+                .iter()
+                .map(lectern::model::Section::label)
+                .collect::<Vec<_>>()
         ));
     }
     for (s, row) in talk.sections.iter().zip(rows) {

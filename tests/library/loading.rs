@@ -30,8 +30,10 @@ fn bad_files_are_skipped_and_the_rest_load() {
             .warnings
             .iter()
             .find(|w| w.file.ends_with(file))
-            .map(|w| (w.skipped, w.reason.clone()))
-            .unwrap_or_else(|| panic!("no warning for {file}: {:?}", loaded.warnings))
+            .map_or_else(
+                || panic!("no warning for {file}: {:?}", loaded.warnings),
+                |w| (w.skipped, w.reason.clone()),
+            )
     };
     assert_eq!(reason("empty.md"), (true, "empty file".to_string()));
     assert!(reason("binary.md").1.contains("binary"));

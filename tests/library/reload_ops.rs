@@ -167,7 +167,7 @@ async fn start_ops(content: Content) -> (String, Ops, tokio::sync::oneshot::Send
             let _ = rx.await;
         })
         .await
-        .unwrap()
+        .unwrap();
     });
     (base, ops, tx)
 }

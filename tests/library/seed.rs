@@ -186,7 +186,7 @@ fn known_quotes_are_in_the_pool_with_their_section() {
         match number {
             Some(n) => assert_eq!(section.and_then(|s| s.number), Some(n), "{text}"),
             None if text.starts_with("告诉我们") => {
-                assert_eq!(section.map(|s| s.title.as_str()), Some("尾声"))
+                assert_eq!(section.map(|s| s.title.as_str()), Some("尾声"));
             }
             // The intro's pull quote belongs to section 0 (issue 11).
             None => assert_eq!(q.section, Some(0), "{text}"),

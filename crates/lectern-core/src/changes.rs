@@ -135,7 +135,7 @@ pub fn diff(old: &Library, new: &Library) -> LibraryDiff {
                     match before.get(k) {
                         None => d.sections_added.push(format!("{}: {}", t.id, s.label())),
                         Some(b) if b != s && !same_but_position(b, s) => {
-                            d.sections_changed.push(format!("{}: {}", t.id, s.label()))
+                            d.sections_changed.push(format!("{}: {}", t.id, s.label()));
                         }
                         Some(_) => {}
                     }

@@ -61,7 +61,10 @@ impl Cooldown {
         if !self.is_on() {
             return Ok(());
         }
-        let mut keys = self.keys.lock().unwrap_or_else(|e| e.into_inner());
+        let mut keys = self
+            .keys
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let live = |t: &Instant| now.saturating_duration_since(*t) < self.window;
         if !keys.contains_key(&key) && keys.len() >= Self::MAX_KEYS {
             keys.retain(|_, times| times.back().is_some_and(live));
@@ -75,7 +78,10 @@ impl Cooldown {
         }
         if times.len() >= self.limit {
             let oldest = times[0];
-            return Err(self.window - now.saturating_duration_since(oldest));
+            return Err(self
+                .window
+                .checked_sub(now.saturating_duration_since(oldest))
+                .unwrap());
         }
         times.push_back(now);
         Ok(())
@@ -83,7 +89,10 @@ impl Cooldown {
 
     /// How many keys are remembered (for tests of the memory bound).
     pub fn remembered(&self) -> usize {
-        self.keys.lock().unwrap_or_else(|e| e.into_inner()).len()
+        self.keys
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .len()
     }
 }
 

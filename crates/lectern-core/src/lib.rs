@@ -20,6 +20,9 @@
 //! - [`cooldown`]: flood control, at most N admissions per user in any window.
 //! - [`config`]: the configuration's types, plain structs with defaults.
 
+// A `pub` item no other crate can reach says more than it means: `pub(crate)` says what it is.
+#![warn(unreachable_pub)]
+
 pub mod changes;
 pub mod commands;
 pub mod config;

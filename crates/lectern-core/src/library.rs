@@ -120,11 +120,10 @@ impl LoadWarning {
         let file = match self.file.strip_prefix(root) {
             Ok(rel) if rel.as_os_str().is_empty() => "the seeds folder".into(),
             Ok(rel) => rel.display().to_string(),
-            Err(_) => self
-                .file
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_else(|| "the seeds folder".into()),
+            Err(_) => self.file.file_name().map_or_else(
+                || "the seeds folder".into(),
+                |n| n.to_string_lossy().into_owned(),
+            ),
         };
         let reason = match self.kind {
             WarningKind::Folder => "cannot read the folder",
@@ -1147,7 +1146,7 @@ fn read_capped(reader: &mut impl Read, max: u64) -> std::io::Result<Option<Vec<u
 
 /// Checks that file contents are usable text.
 fn text_of(bytes: Vec<u8>) -> Result<String, String> {
-    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err("empty file".into());
     }
     if bytes.contains(&0) {

@@ -49,10 +49,10 @@ pub fn truncate_chars(s: &str, max: usize) -> String {
     }
     let mut out: String = s.chars().take(max - 1).collect();
     // Do not leave a dangling bold marker or a lone half of `**`.
-    if out.matches("**").count() % 2 == 1 {
-        if let Some(pos) = out.rfind("**") {
-            out.truncate(pos);
-        }
+    if out.matches("**").count() % 2 == 1
+        && let Some(pos) = out.rfind("**")
+    {
+        out.truncate(pos);
     }
     let trimmed = out.trim_end().len();
     out.truncate(trimmed);

@@ -353,7 +353,7 @@ async fn watch_shards(shards: Arc<serenity::ShardManager>, status: Arc<crate::op
             .iter()
             .map(|(id, r)| (id.0, r.stage, r.latency))
             .collect();
-        for &gone in seen.iter() {
+        for &gone in &seen {
             if !now.iter().any(|(id, ..)| *id == gone) {
                 status.report_shard(gone, "restarting", false, None);
             }

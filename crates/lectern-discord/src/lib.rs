@@ -37,6 +37,9 @@
 //!   counted once in the metrics with the outcome its handler states;
 //! - nothing here imports the CLI or sets process-wide state.
 
+// A `pub` item no other crate can reach says more than it means: `pub(crate)` says what it is.
+#![warn(unreachable_pub)]
+
 pub mod commands;
 pub mod components;
 pub mod convert;

@@ -49,7 +49,10 @@ impl Operators {
 
     /// The application's owner and team members, as Discord gave them.
     pub fn set_owners(&self, owners: impl IntoIterator<Item = u64>) {
-        *self.owners.write().unwrap_or_else(|e| e.into_inner()) =
+        *self
+            .owners
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) =
             Some(owners.into_iter().collect());
     }
 
@@ -57,7 +60,7 @@ impl Operators {
     pub fn owners_known(&self) -> bool {
         self.owners
             .read()
-            .unwrap_or_else(|e| e.into_inner())
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
             .is_some()
     }
 
@@ -71,7 +74,7 @@ impl Operators {
         let owner = self
             .owners
             .read()
-            .unwrap_or_else(|e| e.into_inner())
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
             .as_ref()
             .is_some_and(|o| o.contains(&user));
         let manages_a_listed_guild = guild.is_some_and(|g| self.guild_ids.contains(&g))

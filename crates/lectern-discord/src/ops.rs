@@ -184,7 +184,7 @@ impl Status {
 
 /// Locks a mutex that no one holds across an `.await` or a panic-prone section.
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -470,7 +470,7 @@ mod tests {
         let content = Content::new(
             lectern_core::library::Library::from_talks(vec![talk]),
             "seeds".into(),
-            Default::default(),
+            lectern_core::library::LoadOptions::default(),
         );
         Ops::new(Arc::new(content))
     }

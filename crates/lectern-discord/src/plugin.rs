@@ -305,7 +305,7 @@ impl Plugin {
         match &self.shared.options.operators {
             OperatorPolicy::Lectern => {
                 let permissions = i.member.as_ref().and_then(|m| m.permissions);
-                let guild = i.guild_id.map(|g| g.get());
+                let guild = i.guild_id.map(poise::serenity_prelude::GuildId::get);
                 let operators = &self.shared.operators;
                 if operators.is_operator(i.user.id.get(), guild, permissions) {
                     Ok(())
@@ -350,7 +350,11 @@ impl Plugin {
             return None;
         }
         let wait = self
-            .admit(user.get(), guild.map(|g| g.get()), permissions)
+            .admit(
+                user.get(),
+                guild.map(poise::serenity_prelude::GuildId::get),
+                permissions,
+            )
             .err()?;
         self.ops().metrics.record_throttled(kind);
         let lang = Lang::from_locale(locale);

@@ -212,7 +212,7 @@ async fn clean(to: To<'_>, scope: Scope, names: &BTreeSet<String>) {
         match deleted {
             Ok(()) => tracing::info!(guild_id, command = %c.name, "old slash command removed"),
             Err(e) => {
-                tracing::error!(guild_id, command = %c.name, error = %e, "CANNOT REMOVE AN OLD SLASH COMMAND")
+                tracing::error!(guild_id, command = %c.name, error = %e, "CANNOT REMOVE AN OLD SLASH COMMAND");
             }
         }
     }
@@ -275,14 +275,14 @@ pub fn normalise(set: &Value) -> Vec<Value> {
         .map(|c| {
             let mut m = pick(c, COMMAND_KEYS);
             m.entry("type").or_insert(json!(1));
-            if let Some(p) = m.get_mut("default_member_permissions") {
-                if let Some(n) = p.as_u64() {
-                    *p = json!(n.to_string());
-                }
+            if let Some(p) = m.get_mut("default_member_permissions")
+                && let Some(n) = p.as_u64()
+            {
+                *p = json!(n.to_string());
             }
             for k in ["contexts", "integration_types"] {
                 if let Some(Value::Array(a)) = m.get_mut(k) {
-                    a.sort_by_key(|v| v.as_u64());
+                    a.sort_by_key(serde_json::Value::as_u64);
                 }
             }
             Value::Object(m)

@@ -72,7 +72,10 @@ impl Content {
 
     /// When the library was last replaced by a reload.
     pub fn last_reload(&self) -> Option<SystemTime> {
-        *self.last_reload.lock().unwrap_or_else(|e| e.into_inner())
+        *self
+            .last_reload
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Loads the seeds again and swaps the result in if it is whole (or `force` and not empty).
@@ -135,7 +138,10 @@ impl Content {
         };
         if report.verdict.swapped() {
             self.current.store(Arc::new(loaded.library));
-            *self.last_reload.lock().unwrap_or_else(|e| e.into_inner()) = Some(SystemTime::now());
+            *self
+                .last_reload
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(SystemTime::now());
         }
         report
     }

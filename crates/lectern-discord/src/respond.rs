@@ -113,7 +113,7 @@ impl Track {
             id = %id,
             kind = kind.as_str(),
             command,
-            guild_id = guild.map(|g| g.get()),
+            guild_id = guild.map(poise::serenity_prelude::GuildId::get),
             user_id = user.get(),
             locale,
             latency_ms = tracing::field::Empty,
@@ -579,7 +579,9 @@ mod tests {
         // Handled 2 s after it was made (a queue, a slow setup): what is left of it.
         assert_eq!(
             first_response_deadline(id, created + Duration::from_secs(2), now),
-            now + retry::FIRST_RESPONSE - Duration::from_secs(2)
+            (now + retry::FIRST_RESPONSE)
+                .checked_sub(Duration::from_secs(2))
+                .unwrap()
         );
         // Older than the budget: one try, no retry.
         assert_eq!(

@@ -207,11 +207,11 @@ impl Rest {
             let bytes = response.bytes().await?.to_vec();
             let now = Instant::now();
             if status.is_success() {
-                if header(&headers, "x-ratelimit-remaining") == Some(0.0) {
-                    if let Some(after) = header(&headers, "x-ratelimit-reset-after") {
-                        let until = now + Duration::from_secs_f64(after.clamp(0.0, 3600.0));
-                        self.limits.lock().unwrap().close(bucket, until, now);
-                    }
+                if header(&headers, "x-ratelimit-remaining") == Some(0.0)
+                    && let Some(after) = header(&headers, "x-ratelimit-reset-after")
+                {
+                    let until = now + Duration::from_secs_f64(after.clamp(0.0, 3600.0));
+                    self.limits.lock().unwrap().close(bucket, until, now);
                 }
                 return Ok(bytes);
             }
@@ -424,7 +424,7 @@ mod tests {
             routes
                 .write()
                 .await
-                .insert(route.ratelimiting_bucket(), Default::default());
+                .insert(route.ratelimiting_bucket(), std::sync::Arc::default());
         }
         // Never told a reset (as after a success with no bucket headers): nothing to protect.
         assert_eq!(prune_serenity_ratelimiter(&http).await, 3);

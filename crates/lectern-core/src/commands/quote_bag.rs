@@ -71,7 +71,10 @@ impl<K: Hash + Eq + Clone> QuoteBag<K> {
             return None;
         }
         // A poisoned lock only means another draw panicked; the bags are still usable.
-        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        let mut inner = self
+            .inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         inner.clock += 1;
         let now = inner.clock;
         if !inner.bags.contains_key(&key) && inner.bags.len() >= self.capacity {
@@ -110,7 +113,7 @@ impl<K: Hash + Eq + Clone> QuoteBag<K> {
     pub fn len(&self) -> usize {
         self.inner
             .lock()
-            .unwrap_or_else(|e| e.into_inner())
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
             .bags
             .len()
     }

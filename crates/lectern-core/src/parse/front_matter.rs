@@ -17,11 +17,11 @@
 use yaml_rust2::parser::{Event, EventReceiver, Parser};
 
 /// A key with its values, in document order.
-pub type Fields = Vec<(String, Vec<String>)>;
+pub(super) type Fields = Vec<(String, Vec<String>)>;
 
 /// Why a block was not read as YAML.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum NotYaml {
+pub(super) enum NotYaml {
     /// The YAML parser rejected it (its message).
     Invalid(String),
     /// Valid YAML, but not a mapping at the top (a bare string, say).
@@ -29,7 +29,7 @@ pub enum NotYaml {
 }
 
 /// Reads the block as YAML.
-pub fn read_yaml(text: &str) -> Result<Fields, NotYaml> {
+pub(super) fn read_yaml(text: &str) -> Result<Fields, NotYaml> {
     let mut r = Receiver::default();
     Parser::new_from_str(text)
         .load(&mut r, false)
@@ -43,16 +43,14 @@ pub fn read_yaml(text: &str) -> Result<Fields, NotYaml> {
 /// The line reading lectern used before it read YAML: `key: value`, `key: [a, b]` (kept as one
 /// value; the caller splits lists) and `key:` followed by `- item` lines. The first colon
 /// splits the key from the value, so `title: Rust: the good parts` keeps its whole title.
-pub fn read_lines(text: &str) -> Fields {
+pub(super) fn read_lines(text: &str) -> Fields {
     let mut fields: Fields = Vec::new();
     let mut list_open = false;
     for line in text.lines() {
         let trimmed = line.trim();
         if let Some(item) = trimmed.strip_prefix("- ") {
-            if list_open {
-                if let Some((_, values)) = fields.last_mut() {
-                    values.push(item.to_string());
-                }
+            if list_open && let Some((_, values)) = fields.last_mut() {
+                values.push(item.to_string());
             }
             continue;
         }

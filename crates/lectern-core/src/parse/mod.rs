@@ -245,21 +245,20 @@ fn split_number(text: &str) -> (Option<u32>, String) {
     // `§13 Title`, `Part 3: Title`, `第13节`/`第三部分` and `（一）`/`(1)`: a marker makes the
     // number unambiguous.
     for (open, close) in [("（", "）"), ("(", ")")] {
-        if let Some(rest) = text.strip_prefix(open) {
-            if let Some((n, title)) = rest.split_once(close) {
-                if let Some(n) = parse_number(n.trim()).or_else(|| letter_or_roman(n.trim())) {
-                    return with_title(n, title).unwrap_or_else(whole);
-                }
-            }
+        if let Some(rest) = text.strip_prefix(open)
+            && let Some((n, title)) = rest.split_once(close)
+            && let Some(n) = parse_number(n.trim()).or_else(|| letter_or_roman(n.trim()))
+        {
+            return with_title(n, title).unwrap_or_else(whole);
         }
     }
     // `A. Title`, `IV) Title`: a letter or a Roman numeral, a dot or parenthesis, a space.
     if let Some(end) = text.find(['.', ')']) {
         let after = &text[end + 1..];
-        if after.starts_with(' ') {
-            if let Some(n) = letter_or_roman(&text[..end]) {
-                return with_title(n, after).unwrap_or_else(whole);
-            }
+        if after.starts_with(' ')
+            && let Some(n) = letter_or_roman(&text[..end])
+        {
+            return with_title(n, after).unwrap_or_else(whole);
         }
     }
     // `议程 1 ：Title`, `圆桌1-Title`: a short Chinese word, a number, a separator.
@@ -273,10 +272,10 @@ fn split_number(text: &str) -> (Option<u32>, String) {
             .unwrap_or(rest.len());
         if (1..=3).contains(&digits) {
             let after = rest[digits..].trim_start();
-            if after.starts_with(['：', ':', '-', '—', '、']) {
-                if let Ok(n) = rest[..digits].parse() {
-                    return with_title(n, after).unwrap_or_else(whole);
-                }
+            if after.starts_with(['：', ':', '-', '—', '、'])
+                && let Ok(n) = rest[..digits].parse()
+            {
+                return with_title(n, after).unwrap_or_else(whole);
             }
         }
     }
@@ -302,26 +301,26 @@ fn split_number(text: &str) -> (Option<u32>, String) {
             }
         }
     }
-    if let Some(rest) = text.strip_prefix('第') {
-        if let Some(i) = rest.find(['节', '部', '章', '讲', '篇', '问']) {
-            if let Some(n) = parse_number(rest[..i].trim()) {
-                let after = &rest[i..];
-                let after = after
-                    .strip_prefix("部分")
-                    .or_else(|| after.get('节'.len_utf8()..))
-                    .unwrap_or(after);
-                return with_title(n, after).unwrap_or_else(whole);
-            }
-        }
+    if let Some(rest) = text.strip_prefix('第')
+        && let Some(i) = rest.find(['节', '部', '章', '讲', '篇', '问'])
+        && let Some(n) = parse_number(rest[..i].trim())
+    {
+        let after = &rest[i..];
+        let after = after
+            .strip_prefix("部分")
+            .or_else(|| after.get('节'.len_utf8()..))
+            .unwrap_or(after);
+        return with_title(n, after).unwrap_or_else(whole);
     }
     // `一、标题`: Chinese numerals take the enumeration comma (or a dot) after them.
     let cjk_end = text
         .find(|c: char| chinese_digit(c).is_none())
         .unwrap_or(text.len());
-    if cjk_end > 0 && text[cjk_end..].starts_with(['、', '．', '.']) {
-        if let Some(n) = parse_number(&text[..cjk_end]) {
-            return with_title(n, &text[cjk_end..]).unwrap_or_else(whole);
-        }
+    if cjk_end > 0
+        && text[cjk_end..].starts_with(['、', '．', '.'])
+        && let Some(n) = parse_number(&text[..cjk_end])
+    {
+        return with_title(n, &text[cjk_end..]).unwrap_or_else(whole);
     }
     let digits_end = text
         .char_indices()
@@ -361,10 +360,11 @@ fn with_title(n: u32, rest: &str) -> Option<(Option<u32>, String)> {
 /// `A` → 1, `b` → 2 (one letter); `IV` → 4 (a Roman numeral in capitals, up to 39).
 fn letter_or_roman(s: &str) -> Option<u32> {
     let mut chars = s.chars();
-    if let (Some(c), None) = (chars.next(), chars.next()) {
-        if c.is_ascii_alphabetic() && c != 'I' {
-            return Some(u32::from(c.to_ascii_lowercase() as u8 - b'a' + 1));
-        }
+    if let (Some(c), None) = (chars.next(), chars.next())
+        && c.is_ascii_alphabetic()
+        && c != 'I'
+    {
+        return Some(u32::from(c.to_ascii_lowercase() as u8 - b'a' + 1));
     }
     if s.is_empty() || s.len() > 6 || !s.chars().all(|c| matches!(c, 'I' | 'V' | 'X')) {
         return None;
@@ -580,7 +580,7 @@ impl<'s> Builder<'s> {
                     // The title heading (see `plan_sections`); without one, the title comes
                     // from front matter or the file name.
                     if plan.title == Some(i) {
-                        self.talk.title = title.to_string();
+                        self.talk.title = title.clone();
                         continue;
                     }
                     if plan.containers.contains(&i) {
@@ -755,10 +755,10 @@ impl<'s> Builder<'s> {
         self.zone = Zone::Body;
         if !self.talk.sections.is_empty() {
             self.append_body(&format!("**{title}**"));
-        } else if self.voices.is_none() {
-            if let Some(name) = speaker_line(title) {
-                self.named.push((name, Role::Speaker));
-            }
+        } else if self.voices.is_none()
+            && let Some(name) = speaker_line(title)
+        {
+            self.named.push((name, Role::Speaker));
         }
     }
 
@@ -1119,7 +1119,7 @@ fn plain_lines(evs: &[Ev<'_>]) -> Vec<String> {
                 }
             }
             Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph) => {
-                lines.push(String::new())
+                lines.push(String::new());
             }
             _ => {}
         }

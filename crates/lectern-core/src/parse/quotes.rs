@@ -39,7 +39,7 @@ pub const MAX_CHARS: usize = 400;
 
 /// A quote found in a paragraph, before it is tied to a section.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Found {
+pub(super) struct Found {
     pub text: String,
     pub kind: QuoteKind,
     pub speaker: Option<String>,
@@ -48,7 +48,7 @@ pub struct Found {
 
 /// The people of a talk (its [`Roster`]), and who spoke last in the current section.
 #[derive(Debug, Clone, Default)]
-pub struct Voices {
+pub(super) struct Voices {
     roster: Roster,
     /// The last person explicitly given words in this section.
     last: Option<String>,
@@ -66,7 +66,7 @@ pub struct Voices {
 }
 
 impl Voices {
-    pub fn new(roster: Roster, monologue: bool) -> Voices {
+    pub(super) fn new(roster: Roster, monologue: bool) -> Voices {
         Voices {
             roster,
             last: None,
@@ -79,7 +79,7 @@ impl Voices {
     }
 
     /// A new section: who spoke last is forgotten, and the open turn ends.
-    pub fn new_section(&mut self) {
+    pub(super) fn new_section(&mut self) {
         self.last = None;
         self.asker = None;
         self.turn = None;
@@ -87,7 +87,7 @@ impl Voices {
     }
 
     /// A heading that is a label (`#### Stefano:`) opens that person's turn.
-    pub fn heading_turn(&mut self, title: &str) {
+    pub(super) fn heading_turn(&mut self, title: &str) {
         let Some(name) = title.trim().strip_suffix([':', '：']) else {
             return;
         };
@@ -99,14 +99,14 @@ impl Voices {
     }
 
     /// The speaker the section's heading names, when the roster has them.
-    pub fn section_speaker(&mut self, named: Option<&str>) {
+    pub(super) fn section_speaker(&mut self, named: Option<&str>) {
         self.section_main = named
             .and_then(|n| self.roster.find(n))
             .map(|i| self.roster.name(i).to_string());
     }
 
     /// A heading inside a section ends the open turn.
-    pub fn end_turn(&mut self) {
+    pub(super) fn end_turn(&mut self) {
         self.turn = None;
     }
 
@@ -354,7 +354,7 @@ fn is_lead_in(c: char) -> bool {
 }
 
 /// Quotes in an ordinary paragraph.
-pub fn extract(p: &PlainText, voices: &mut Voices) -> Vec<Found> {
+pub(super) fn extract(p: &PlainText, voices: &mut Voices) -> Vec<Found> {
     if voices.quiet {
         return Vec::new();
     }
@@ -459,7 +459,7 @@ fn quotations(p: &PlainText, voices: &mut Voices, own_words: bool) -> Vec<Found>
         .collect();
     // (open mark, inner start, inner end, close mark end)
     let mut spans: Vec<(usize, usize, usize, usize)> = Vec::new();
-    if marks.len() % 2 == 0 {
+    if marks.len().is_multiple_of(2) {
         for pair in marks.chunks(2) {
             let (open, oc) = pair[0];
             let (close, cc) = pair[1];
@@ -676,7 +676,7 @@ fn bold_question(p: &PlainText, voices: &mut Voices) -> Option<Vec<Found>> {
 
 /// The turns of a block quote that is a transcript: only paragraphs after a label count, and
 /// the turn ends with the block quote.
-pub fn quoted_turns(paragraphs: &[&PlainText], voices: &mut Voices) -> Vec<Found> {
+pub(super) fn quoted_turns(paragraphs: &[&PlainText], voices: &mut Voices) -> Vec<Found> {
     if voices.quiet {
         return Vec::new();
     }
@@ -916,7 +916,7 @@ fn sentence_pieces(text: &str, from: usize) -> Vec<(usize, usize)> {
 /// A pull-quote is wholly inside quotation marks, optionally followed by an attribution line
 /// (`— Sam Altman`), which names its speaker. Anything else is an editor's note and yields
 /// nothing.
-pub fn pull_quote(p: &PlainText, voices: &mut Voices) -> Option<Found> {
+pub(super) fn pull_quote(p: &PlainText, voices: &mut Voices) -> Option<Found> {
     if voices.quiet {
         return None;
     }

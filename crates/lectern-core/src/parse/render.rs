@@ -12,17 +12,17 @@ use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
 
 use crate::model::Image;
 
-pub type Ev<'a> = (Event<'a>, Range<usize>);
+pub(super) type Ev<'a> = (Event<'a>, Range<usize>);
 
 /// Containers (lists and block quotes) nested deeper than this render flat: their lines get no
 /// further indentation. Discord shows only a few levels anyway, and indenting every line by its
 /// full depth would make the output grow with the square of the nesting (a 20 KB line of
 /// 10,000 nested `- ` would render to 100 MB).
-pub const MAX_NESTING: usize = 8;
+pub(super) const MAX_NESTING: usize = 8;
 
 /// A paragraph as plain text, with the byte ranges of its bold spans.
 #[derive(Debug, Default, Clone)]
-pub struct PlainText {
+pub(super) struct PlainText {
     pub text: String,
     pub bold: Vec<(usize, usize)>,
     /// The text of a list item.
@@ -33,7 +33,7 @@ pub struct PlainText {
 
 impl PlainText {
     /// The text from byte `start` to `end`, with the bold and link spans that lie in it.
-    pub fn slice(&self, start: usize, end: usize) -> PlainText {
+    pub(super) fn slice(&self, start: usize, end: usize) -> PlainText {
         let within = |spans: &[(usize, usize)]| {
             spans
                 .iter()
@@ -51,7 +51,7 @@ impl PlainText {
 
     /// Whether the range `start..end` lies within the text of one link (the title of something
     /// linked, not words said).
-    pub fn is_link_text(&self, start: usize, end: usize) -> bool {
+    pub(super) fn is_link_text(&self, start: usize, end: usize) -> bool {
         let (start, end) = trim_range(&self.text, start, end);
         end > start
             && self
@@ -61,7 +61,7 @@ impl PlainText {
     }
 
     /// Whether the whole text is bold (`**How did you start with Rust?**`).
-    pub fn is_all_bold(&self) -> bool {
+    pub(super) fn is_all_bold(&self) -> bool {
         let start = self.text.len() - self.text.trim_start().len();
         let end = self.text.trim_end().len();
         end > start
@@ -105,7 +105,7 @@ fn trim_range(text: &str, start: usize, end: usize) -> (usize, usize) {
 
 /// What one block (or run of blocks) renders to.
 #[derive(Debug, Default)]
-pub struct Rendered {
+pub(super) struct Rendered {
     pub markdown: String,
     pub images: Vec<Image>,
     /// Paragraphs outside block quotes, as plain text.
@@ -119,7 +119,7 @@ pub struct Rendered {
 }
 
 /// Renders `events` (whole blocks) taken from `src`.
-pub fn render(events: &[Ev<'_>], src: &str) -> Rendered {
+pub(super) fn render(events: &[Ev<'_>], src: &str) -> Rendered {
     let mut r = Renderer {
         src,
         out: Rendered::default(),
@@ -493,7 +493,7 @@ fn escape_text(t: &str, out: &mut String) {
 }
 
 /// Plain text of inline events (heading titles, list items): no markup, no image alt text.
-pub fn plain_text(events: &[Ev<'_>]) -> String {
+pub(super) fn plain_text(events: &[Ev<'_>]) -> String {
     let mut out = String::new();
     let mut in_image = 0usize;
     for (ev, _) in events {
@@ -511,7 +511,7 @@ pub fn plain_text(events: &[Ev<'_>]) -> String {
 /// Takes Obsidian's image embeds (`![[diagram.png]]`, `![[diagram.png|300]]`) out of rendered
 /// Markdown and returns them as images; CommonMark reads them as text. Embeds of notes (no
 /// image extension) stay as they are.
-pub fn wiki_embeds(markdown: &mut String) -> Vec<Image> {
+pub(super) fn wiki_embeds(markdown: &mut String) -> Vec<Image> {
     const IMAGE: &[&str] = &[".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".avif"];
     if !markdown.contains("![[") {
         return Vec::new();

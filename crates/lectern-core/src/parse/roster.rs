@@ -19,7 +19,7 @@ use super::render::PlainText;
 
 /// What a person does in the talk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
+pub(super) enum Role {
     /// Gives the talk, or is interviewed: the main speaker is the first of them.
     Speaker,
     /// Asks the questions, moderates, hosts.
@@ -28,7 +28,7 @@ pub enum Role {
 
 /// One person of the roster.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Person {
+pub(super) struct Person {
     pub name: String,
     pub role: Role,
     /// Other forms the write-up uses: initials, a short name, the label as written.
@@ -37,7 +37,7 @@ pub struct Person {
 
 /// The people of one talk, in the order the write-up names them (the main speaker first).
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Roster {
+pub(super) struct Roster {
     people: Vec<Person>,
 }
 
@@ -68,14 +68,14 @@ fn initials(name: &str) -> Option<String> {
 }
 
 impl Roster {
-    pub fn people(&self) -> &[Person] {
+    pub(super) fn people(&self) -> &[Person] {
         &self.people
     }
 
     /// Adds a person, or gives an existing one (found by name) the role `Speaker` when a
     /// speaker line names them; the name is cleaned first ([`clean_name`]). Returns the person's
     /// index, or `None` when the text is no name.
-    pub fn add(&mut self, raw: &str, role: Role) -> Option<usize> {
+    pub(super) fn add(&mut self, raw: &str, role: Role) -> Option<usize> {
         let (name, alias) = clean_name(raw)?;
         let i = match self.find_exact(&name) {
             Some(i) => i,
@@ -95,7 +95,7 @@ impl Roster {
     }
 
     /// Another form of person `i`'s name.
-    pub fn alias(&mut self, i: usize, alias: &str) {
+    pub(super) fn alias(&mut self, i: usize, alias: &str) {
         let alias = alias.trim();
         let p = &mut self.people[i];
         if alias.is_empty()
@@ -115,7 +115,7 @@ impl Roster {
     }
 
     /// The person a candidate names (see the module header), or `None`.
-    pub fn find(&self, candidate: &str) -> Option<usize> {
+    pub(super) fn find(&self, candidate: &str) -> Option<usize> {
         let c = candidate.trim().trim_start_matches('@').trim();
         if c.is_empty() {
             return None;
@@ -177,12 +177,12 @@ impl Roster {
         unique(hits)
     }
 
-    pub fn name(&self, i: usize) -> &str {
+    pub(super) fn name(&self, i: usize) -> &str {
         &self.people[i].name
     }
 
     /// The main speaker: the first speaker, else the first person.
-    pub fn main(&self) -> Option<&str> {
+    pub(super) fn main(&self) -> Option<&str> {
         self.people
             .iter()
             .find(|p| p.role == Role::Speaker)
@@ -191,7 +191,7 @@ impl Roster {
     }
 
     /// The host: the first person with that role.
-    pub fn host(&self) -> Option<&str> {
+    pub(super) fn host(&self) -> Option<&str> {
         self.people
             .iter()
             .find(|p| p.role == Role::Host)
@@ -199,7 +199,7 @@ impl Roster {
     }
 
     /// The talk's speakers for `Meta::speakers`: the speakers, then the hosts.
-    pub fn names(&self) -> Vec<String> {
+    pub(super) fn names(&self) -> Vec<String> {
         let speakers = self.people.iter().filter(|p| p.role == Role::Speaker);
         let hosts = self.people.iter().filter(|p| p.role == Role::Host);
         speakers.chain(hosts).map(|p| p.name.clone()).collect()
@@ -207,7 +207,7 @@ impl Roster {
 }
 
 /// Words for a questioner from the floor; the quote keeps the word as written.
-pub const AUDIENCE: &[&str] = &[
+pub(super) const AUDIENCE: &[&str] = &[
     "观众",
     "听众",
     "提问者",
@@ -219,7 +219,7 @@ pub const AUDIENCE: &[&str] = &[
     "questioner",
     "student",
 ];
-pub const HOSTS: &[&str] = &[
+pub(super) const HOSTS: &[&str] = &[
     "主持人",
     "主持",
     "主播",
@@ -231,7 +231,7 @@ pub const HOSTS: &[&str] = &[
 
 /// Whether a label or subject is a role rather than a name: the host's, the audience's, or
 /// `Q`/`A` (`问`/`答`).
-pub fn is_role_word(label: &str) -> bool {
+pub(super) fn is_role_word(label: &str) -> bool {
     let lower = label.trim().to_lowercase();
     HOSTS.contains(&lower.as_str())
         || AUDIENCE.contains(&lower.as_str())
@@ -247,7 +247,7 @@ const HONORIFICS: &[&str] = &["老师", "教授", "先生", "女士", "博士", 
 /// parentheses dropped (`Jane Roe, Acme`, `敖小剑（蚂蚁金服）`), a nickname in quotation marks
 /// dropped (`“红胡子”Brian Harrington`), a handle's `@` removed, an honorific cut off.
 /// `None` when what is left is no name ([`is_name`]).
-pub fn clean_name(raw: &str) -> Option<(String, Option<String>)> {
+pub(super) fn clean_name(raw: &str) -> Option<(String, Option<String>)> {
     let written = strip_markup(raw);
     let written = written
         .trim()
@@ -280,18 +280,18 @@ pub fn clean_name(raw: &str) -> Option<(String, Option<String>)> {
     }
     // An affiliation: `Jane Roe, Acme`, `Jane Roe (Acme)`, `敖小剑（蚂蚁金服）`, `Name - Role`.
     for sep in [",", "，", "(", "（", " - ", " – ", " — ", "|", "｜"] {
-        if let Some(i) = name.find(sep) {
-            if i > 0 {
-                name.truncate(i);
-            }
+        if let Some(i) = name.find(sep)
+            && i > 0
+        {
+            name.truncate(i);
         }
     }
     // A nickname in quotation marks before the name.
     for (open, close) in [('“', '”'), ('"', '"'), ('「', '」')] {
-        if name.starts_with(open) {
-            if let Some(end) = name[open.len_utf8()..].find(close) {
-                name = name[open.len_utf8() + end + close.len_utf8()..].to_string();
-            }
+        if name.starts_with(open)
+            && let Some(end) = name[open.len_utf8()..].find(close)
+        {
+            name = name[open.len_utf8() + end + close.len_utf8()..].to_string();
         }
     }
     // A series' prefix: `「开源之道」·适兕`.
@@ -317,10 +317,10 @@ pub fn clean_name(raw: &str) -> Option<(String, Option<String>)> {
         return Some((name, alias));
     }
     for h in HONORIFICS {
-        if let Some(stem) = name.strip_suffix(h) {
-            if stem.chars().count() >= 2 {
-                name = stem.trim().to_string();
-            }
+        if let Some(stem) = name.strip_suffix(h)
+            && stem.chars().count() >= 2
+        {
+            name = stem.trim().to_string();
         }
     }
     if !is_name(&name) {
@@ -335,17 +335,18 @@ fn strip_markup(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
     while let Some(c) = rest.chars().next() {
-        if c == '<' {
-            if let Some(end) = rest.find('>') {
-                rest = &rest[end + 1..];
-                continue;
-            }
+        if c == '<'
+            && let Some(end) = rest.find('>')
+        {
+            rest = &rest[end + 1..];
+            continue;
         }
-        if c == ']' && rest[1..].starts_with('(') {
-            if let Some(end) = rest.find(')') {
-                rest = &rest[end + 1..];
-                continue;
-            }
+        if c == ']'
+            && rest[1..].starts_with('(')
+            && let Some(end) = rest.find(')')
+        {
+            rest = &rest[end + 1..];
+            continue;
         }
         if c != '[' {
             out.push(c);
@@ -501,7 +502,7 @@ const ORGANISATIONS: &[&str] = &[
 /// Okafor`, `TYLER YAHN`, `Yukihiro Matsumoto`) or one handle (`Nugine`, `huangjj`); or two to
 /// four Chinese characters (a `·` allowed), possibly mixed with a Latin handle; never a word of
 /// [`NOT_NAMES`] or holding a part of [`NOT_NAME_PARTS`], never with digits.
-pub fn is_name(s: &str) -> bool {
+pub(super) fn is_name(s: &str) -> bool {
     let s = s.trim();
     // A handle with digits: `Felix021`.
     let handle = !s.contains(' ')
@@ -554,7 +555,7 @@ pub fn is_name(s: &str) -> bool {
 
 /// What a paragraph comes after.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum After {
+pub(super) enum After {
     Title,
     Heading,
     Text,
@@ -562,7 +563,7 @@ pub enum After {
 
 /// A turn's label at the start of a paragraph: `**林静**：…`, `**Q:** …`, `Robert教授：…`.
 #[derive(Debug, Clone, Copy)]
-pub struct Label<'a> {
+pub(super) struct Label<'a> {
     /// The label as written, without its bold markers.
     pub text: &'a str,
     pub bold: bool,
@@ -572,7 +573,7 @@ pub struct Label<'a> {
 
 /// The label a paragraph opens with, if it opens with one: a short run before a colon that is
 /// no sentence (bold or not; the caller decides what a plain one may be).
-pub fn label_of(p: &PlainText) -> Option<Label<'_>> {
+pub(super) fn label_of(p: &PlainText) -> Option<Label<'_>> {
     let text = p.text.as_str();
     // A timestamp before a turn (`\[0:00:31.9\] **Safia Abdalla** I’m Safia.`) is skipped.
     let from = timestamp_end(text);
@@ -673,7 +674,7 @@ struct Seen {
 /// What the whole body says about who speaks, read before any quote is (the parser feeds it
 /// every paragraph; [`Cast::roster`] then builds the roster with the metadata).
 #[derive(Debug, Clone, Default)]
-pub struct Cast {
+pub(super) struct Cast {
     labels: Vec<Seen>,
     /// Names the headings give (`## Title - Speaker`, `## 1. Niko：Title`), with the level;
     /// kept only where two headings or more of a level, and half of them, name someone (a
@@ -792,7 +793,7 @@ fn outside_quotes(text: &str) -> String {
 impl Cast {
     /// Whether the body is a transcript: two labelled turns or more of people (not of a
     /// metadata field), or two questions standing alone in bold.
-    pub fn has_turns(&self) -> bool {
+    pub(super) fn has_turns(&self) -> bool {
         let turns: usize = self
             .labels
             .iter()
@@ -803,7 +804,7 @@ impl Cast {
     }
 
     /// A section heading: the speaker it names, if any (`## Title - Speaker`, `## Niko：Title`).
-    pub fn heading(&mut self, level: u32, title: &str) {
+    pub(super) fn heading(&mut self, level: u32, title: &str) {
         self.in_people = super::is_people_section(title);
         if title.trim_end().ends_with(['?', '？']) {
             self.question_headings += 1;
@@ -850,7 +851,7 @@ impl Cast {
     /// One paragraph of the body, in document order. `after_heading`: it stands right after a
     /// heading; `opening`: it is among the first blocks of the write-up; `quoted`: it stands in a
     /// block quote.
-    pub fn paragraph(&mut self, p: &PlainText, after: After, opening: bool, quoted: bool) {
+    pub(super) fn paragraph(&mut self, p: &PlainText, after: After, opening: bool, quoted: bool) {
         let text = p.text.trim();
         if let Some(l) = label_of(p) {
             // `**主讲人**：苏林老师`: a metadata field in the body, when its value is names.
@@ -930,10 +931,9 @@ impl Cast {
             if ["表示", "就是", "代表", "即"]
                 .iter()
                 .any(|w| after.starts_with(w))
+                && let Some(name) = p.text.get(bs..be).filter(|n| is_name(n))
             {
-                if let Some(name) = p.text.get(bs..be).filter(|n| is_name(n)) {
-                    self.defined.push(name.trim().to_string());
-                }
+                self.defined.push(name.trim().to_string());
             }
         }
         if opening && self.source.is_none() {
@@ -958,7 +958,12 @@ impl Cast {
     /// speaker lines, the short names a key defines, and the labels of the turns (a label
     /// whose words are mostly questions is a host). A label that names someone already there
     /// becomes their alias. Also decides whether the body is a monologue.
-    pub fn roster(&mut self, named: &[(String, Role)], title: &str, authors: &[String]) -> Roster {
+    pub(super) fn roster(
+        &mut self,
+        named: &[(String, Role)],
+        title: &str,
+        authors: &[String],
+    ) -> Roster {
         let mut r = Roster::default();
         for (n, role) in named.iter().chain(&self.fields) {
             r.add(&unslug(n), *role);
@@ -1084,11 +1089,11 @@ impl Cast {
                 .filter(|n| n.split(' ').next() == Some(name.as_str()))
                 .collect();
             full.dedup();
-            if let [one] = full.as_slice() {
-                if r.find_exact(one).is_none() {
-                    r.people[i].name = (*one).clone();
-                    r.alias(i, &name);
-                }
+            if let [one] = full.as_slice()
+                && r.find_exact(one).is_none()
+            {
+                r.people[i].name = (*one).clone();
+                r.alias(i, &name);
             }
         }
         for list in &self.opening_lists {
@@ -1318,7 +1323,7 @@ fn source_note_speaker(text: &str) -> Option<String> {
 
 /// People a line names: `Ninh Bui (Phusion), Hongli Lai (Phusion)`, `Rob Napier`, `Jane Roe
 /// and John Doe, Acme`. Empty unless every part is a name.
-pub fn split_people(text: &str) -> Vec<String> {
+pub(super) fn split_people(text: &str) -> Vec<String> {
     let text = strip_markup(text);
     let mut out = Vec::new();
     let mut parts: Vec<String> = Vec::new();
@@ -1358,7 +1363,7 @@ pub fn split_people(text: &str) -> Vec<String> {
 /// `Mira Okafor at Systems Summit: …`, `"Title" by Jane Roe, Acme`, `by [Jane Roe](url) and
 /// John Doe`, `Title -- Adam Culp`, `Viet Thanh Nguyen's Keynote`, `Jan David Nose,
 /// Infrastructure Team`.
-pub fn title_speakers(title: &str) -> Vec<String> {
+pub(super) fn title_speakers(title: &str) -> Vec<String> {
     let t = strip_markup(title.trim());
     let t = t.trim();
     // ASCII lower case keeps the byte offsets, which index `t` below.
@@ -1398,10 +1403,10 @@ pub fn title_speakers(title: &str) -> Vec<String> {
         }
     }
     for suffix in ["'s keynote", "’s keynote", "'s talk", "’s talk"] {
-        if let Some(stem) = lower.strip_suffix(suffix) {
-            if let Some((n, _)) = clean_name(&t[..stem.len()]) {
-                return vec![n];
-            }
+        if let Some(stem) = lower.strip_suffix(suffix)
+            && let Some((n, _)) = clean_name(&t[..stem.len()])
+        {
+            return vec![n];
         }
     }
     for sep in [" 与", "与", " 和", "和", "：", " at ", " on ", ": ", ", "] {
@@ -1418,13 +1423,13 @@ pub fn title_speakers(title: &str) -> Vec<String> {
 
 /// The speakers a section heading names, in a report of several talks: `Title - Speaker`,
 /// `Niko：Title`.
-pub fn heading_speakers(title: &str) -> Vec<String> {
+pub(super) fn heading_speakers(title: &str) -> Vec<String> {
     let t = title.trim();
     // `议程 1 ：topic @presenter`.
-    if let Some((_, handle)) = t.rsplit_once(" @") {
-        if let Some((n, _)) = clean_name(handle) {
-            return vec![n];
-        }
+    if let Some((_, handle)) = t.rsplit_once(" @")
+        && let Some((n, _)) = clean_name(handle)
+    {
+        return vec![n];
     }
     for sep in [" -- ", " — ", " – ", " - "] {
         if let Some(i) = t.rfind(sep) {
@@ -1439,12 +1444,11 @@ pub fn heading_speakers(title: &str) -> Vec<String> {
     if let Some(i) = t.find(['：', ':']) {
         let wide = t[i..].starts_with('：');
         let han_after = t[i..].chars().any(is_han);
-        if wide || han_after {
-            if let Some((n, _)) =
+        if (wide || han_after)
+            && let Some((n, _)) =
                 clean_name(&t[..i]).filter(|(n, _)| fold(n) == fold(t[..i].trim()))
-            {
-                return vec![n];
-            }
+        {
+            return vec![n];
         }
     }
     Vec::new()

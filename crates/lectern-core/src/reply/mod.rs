@@ -276,10 +276,10 @@ impl Reply {
         }
         // Discord rejects the whole message for one malformed URL (50035).
         for (what, u) in [("url", &self.url), ("image", &self.image)] {
-            if let Some(u) = u {
-                if !is_web_url(u, MAX_EMBED_URL) {
-                    v.push(format!("{what}: not an absolute http(s) URL of at most {MAX_EMBED_URL} characters: {u:?}"));
-                }
+            if let Some(u) = u
+                && !is_web_url(u, MAX_EMBED_URL)
+            {
+                v.push(format!("{what}: not an absolute http(s) URL of at most {MAX_EMBED_URL} characters: {u:?}"));
             }
         }
         if self.description.trim().is_empty() && self.fields.is_empty() && title.is_empty() {

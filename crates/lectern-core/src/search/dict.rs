@@ -44,7 +44,7 @@ fn sense_words(sense: &str) -> impl Iterator<Item = String> + '_ {
     sense
         .split(|c: char| !(c.is_ascii_alphanumeric() || c == '\''))
         .filter(|w| !w.is_empty())
-        .map(|w| w.to_ascii_lowercase())
+        .map(str::to_ascii_lowercase)
 }
 
 /// The senses of a dictionary headword (simplified Chinese), `sense/sense/…`; none for a

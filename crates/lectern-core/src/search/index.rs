@@ -628,7 +628,7 @@ fn read_varint(bytes: &[u8]) -> (u32, &[u8]) {
     let mut v = 0u32;
     let mut shift = 0;
     for (i, &b) in bytes.iter().enumerate() {
-        v |= ((b & 0x7F) as u32) << shift;
+        v |= u32::from(b & 0x7F) << shift;
         if b & 0x80 == 0 {
             return (v, &bytes[i + 1..]);
         }

@@ -44,10 +44,11 @@ fn build_t2s() -> Box<[char]> {
     ] {
         for ((slot, &orig), line) in table.iter_mut().zip(&chars).zip(converted.split('\n')) {
             let mut it = line.chars();
-            if let (Some(s), None) = (it.next(), it.next()) {
-                if *slot == orig && s != orig {
-                    *slot = s;
-                }
+            if let (Some(s), None) = (it.next(), it.next())
+                && *slot == orig
+                && s != orig
+            {
+                *slot = s;
             }
         }
     }
@@ -184,12 +185,13 @@ pub fn plain(md: &str) -> String {
                 '!' if rest[i + 1..].starts_with('[') => {}
                 '[' | ']' => {
                     // `](target)`: skip the target.
-                    if c == ']' && rest[i + 1..].starts_with('(') {
-                        if let Some(close) = rest[i + 1..].find(')') {
-                            let end = i + 1 + close;
-                            while chars.peek().is_some_and(|&(j, _)| j <= end) {
-                                chars.next();
-                            }
+                    if c == ']'
+                        && rest[i + 1..].starts_with('(')
+                        && let Some(close) = rest[i + 1..].find(')')
+                    {
+                        let end = i + 1 + close;
+                        while chars.peek().is_some_and(|&(j, _)| j <= end) {
+                            chars.next();
                         }
                     }
                 }

@@ -532,14 +532,14 @@ fn read_stream(
         .map(|p| p.words.start)
         .collect();
     for w in unread {
-        if let Some(f) = &folded[w] {
-            if let Some(t) = typo(readings, f, w, true) {
-                out.retain(|p| p.words != (w..w + 1));
-                out.push(Piece {
-                    replaces: true,
-                    ..t
-                });
-            }
+        if let Some(f) = &folded[w]
+            && let Some(t) = typo(readings, f, w, true)
+        {
+            out.retain(|p| p.words != (w..w + 1));
+            out.push(Piece {
+                replaces: true,
+                ..t
+            });
         }
     }
 }
@@ -691,10 +691,10 @@ fn initials(
     fewest[n] = Some((0, n));
     for p in (0..n).rev() {
         for q in (p + 2..=n).rev() {
-            if let (Some((c, _)), true) = (fewest[q], readings.by_initials.contains_key(&f[p..q])) {
-                if fewest[p].is_none_or(|b| c + 1 < b.0) {
-                    fewest[p] = Some((c + 1, q));
-                }
+            if let (Some((c, _)), true) = (fewest[q], readings.by_initials.contains_key(&f[p..q]))
+                && fewest[p].is_none_or(|b| c + 1 < b.0)
+            {
+                fewest[p] = Some((c + 1, q));
             }
         }
     }

@@ -647,10 +647,10 @@ fn alternatives(
                 .term_id(Term::Word(w))
                 .map(|id| Alt::term(index, id, f)),
         };
-        if let Some(alt) = alt {
-            if !alts.iter().any(|a| a.terms == alt.terms) {
-                alts.push(alt);
-            }
+        if let Some(alt) = alt
+            && !alts.iter().any(|a| a.terms == alt.terms)
+        {
+            alts.push(alt);
         }
     }
     Some(alts)
@@ -1009,7 +1009,7 @@ fn tf(index: &Index, doc: u32, counts: &[u8; N_FIELDS]) -> f32 {
     counts
         .iter()
         .zip(w)
-        .map(|(&c, &w)| c as f32 * w)
+        .map(|(&c, &w)| f32::from(c) * w)
         .sum::<f32>()
 }
 

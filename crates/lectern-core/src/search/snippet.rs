@@ -67,10 +67,10 @@ pub fn render(text: &str, marked: &[bool]) -> String {
         }
     }
     // Prefer starting the window at a word or sentence boundary near `start`.
-    if start > 0 {
-        if let Some(b) = (start..(start + 12).min(n)).find(|&i| chars[i - 1].is_whitespace()) {
-            start = b;
-        }
+    if start > 0
+        && let Some(b) = (start..(start + 12).min(n)).find(|&i| chars[i - 1].is_whitespace())
+    {
+        start = b;
     }
     let end = (start + WINDOW).min(n);
     let mut out = String::with_capacity(SNIPPET_CHARS * 3);

@@ -146,10 +146,10 @@ impl Tokenizer {
         };
         emit(Term::Word(&self.word), span);
         // `5.2x` also gives `5.2`.
-        if self.word.contains('.') {
-            if let Some(p) = self.word.find(|c: char| c.is_alphabetic()) {
-                emit(Term::Word(&self.word[..p]), span);
-            }
+        if self.word.contains('.')
+            && let Some(p) = self.word.find(|c: char| c.is_alphabetic())
+        {
+            emit(Term::Word(&self.word[..p]), span);
         }
         if self.joined_parts == 0 {
             self.joined_start = self.word_start;
@@ -182,7 +182,7 @@ pub fn tokens(text: &str) -> Vec<String> {
             Term::Word(w) => w.to_string(),
             Term::Uni(c) => c.to_string(),
             Term::Bi(a, b) => format!("{a}{b}"),
-        })
+        });
     });
     out
 }
