@@ -18,14 +18,18 @@ use serde::Serialize;
 /// Points at one section of one talk: indices into a list of talks and into its sections.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub struct SectionRef {
+    /// Index of the talk in the list of talks.
     pub talk: usize,
+    /// Index of the section in that talk's [`Talk::sections`] (its ordinal).
     pub section: usize,
 }
 
 /// Points at one quote of one talk: indices into a list of talks and into its quotes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct QuoteRef {
+    /// Index of the talk in the list of talks.
     pub talk: usize,
+    /// Index of the quote in that talk's [`Talk::quotes`].
     pub quote: usize,
 }
 
@@ -50,10 +54,16 @@ pub fn section_refs(talks: &[Talk]) -> impl Iterator<Item = SectionRef> + '_ {
 pub struct Talk {
     /// Stable id taken from the file name without its extension.
     pub id: String,
+    /// The talk's title: the document's title heading or its metadata `title`; the id when the
+    /// document gives none.
     pub title: String,
+    /// Where the talk comes from: source, date, author, speakers and tags.
     pub meta: Meta,
+    /// The summary block the write-up opens with, empty when it has none.
     pub summary: Summary,
+    /// The sections in document order; `Section::ordinal` is the index here.
     pub sections: Vec<Section>,
+    /// The quotes found in the talk.
     pub quotes: Vec<Quote>,
     /// Related topics (tags) the document lists at its end.
     pub related: Vec<String>,
@@ -85,7 +95,10 @@ impl Talk {
 /// Where a talk comes from.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Meta {
+    /// The original's link or source (`source`, `url`, `link`, `来源`, `原文`, …) as written.
     pub source: Option<String>,
+    /// The publication date, `YYYY-MM-DD` when the metadata's date can be read as one, else
+    /// the text as written.
     pub date: Option<String>,
     /// The writer of the write-up (`author`, `作者`, `整理`) as written. The writer is also a
     /// speaker when the write-up says the talk is theirs; `speakers` says so, not this field.
@@ -94,6 +107,8 @@ pub struct Meta {
     /// title, a source note, the author when the talk is theirs, speaker lines, the labels of
     /// the turns; `parse/roster.rs`), speakers before hosts.
     pub speakers: Vec<String>,
+    /// The tags (`tags`, `keywords`, `标签`, `关键词`) the metadata lists; the related topics
+    /// when it lists none.
     pub tags: Vec<String>,
 }
 
@@ -113,8 +128,12 @@ impl Talk {
 /// The summary block a write-up may open with.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Summary {
+    /// The one-sentence summary (`TL;DR`, `one line`, `一句话`, …), if the block has one.
     pub one_liner: Option<String>,
+    /// The key points (`key points`, `takeaways`, `要点`, …), and the summary's items under
+    /// no recognised heading.
     pub key_points: Vec<String>,
+    /// The risks, caveats and limitations (`risks`, `caveats`, `风险`, …) the summary names.
     pub risks: Vec<String>,
 }
 
@@ -125,9 +144,11 @@ pub struct Section {
     pub ordinal: usize,
     /// The number the document gives the section, if it numbers it.
     pub number: Option<u32>,
+    /// The section's title, as its heading gives it.
     pub title: String,
     /// Markdown for Discord: bold, lists and links kept, images removed.
     pub body: String,
+    /// The section's first image, kept apart from the body.
     pub infographic: Option<Image>,
     /// True for the intro: section 0, made of what stands before the first section heading.
     pub intro: bool,
@@ -146,13 +167,16 @@ impl Section {
 /// An image of a section: its URL and alt text.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Image {
+    /// Where the image is, as the document links it.
     pub url: String,
+    /// The image's alt text, as the document writes it.
     pub alt: String,
 }
 
 /// Words someone said in the talk, as written in the document.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Quote {
+    /// The words said, as the document writes them.
     pub text: String,
     /// Ordinal of the section the quote stands in.
     pub section: Option<usize>,
@@ -160,6 +184,7 @@ pub struct Quote {
     /// (a questioner, the host, a transcript line's speaker). `None` only when the write-up
     /// names no one.
     pub speaker: Option<String>,
+    /// How the quote was found: between quotation marks, as a pull quote or a transcript line.
     pub kind: QuoteKind,
     /// Bold highlights inside the quote, in order: emphasis within it, not quotes of their own.
     pub emphasis: Vec<String>,

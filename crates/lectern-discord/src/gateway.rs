@@ -47,9 +47,20 @@ pub enum Shards {
     /// Discord's recommended count, all in this process (`GET /gateway/bot`).
     Auto,
     /// `total` shards, all in this process.
-    All { total: u32 },
+    All {
+        /// How many shards the bot runs (`discord.shard_total`), at least 1.
+        total: u32,
+    },
     /// Shards `start..start + run` of `total`; other processes run the rest.
-    Range { start: u32, run: u32, total: u32 },
+    Range {
+        /// The first shard id this process runs (`discord.shard_start`, default 0).
+        start: u32,
+        /// How many shards this process runs (`discord.shard_run`, default the rest from
+        /// `start`), at least 1.
+        run: u32,
+        /// How many shards the bot runs in all processes (`discord.shard_total`).
+        total: u32,
+    },
 }
 
 impl Shards {

@@ -39,6 +39,7 @@
 
 // A `pub` item no other crate can reach says more than it means: `pub(crate)` says what it is.
 #![warn(unreachable_pub)]
+#![warn(missing_docs)]
 
 pub mod commands;
 pub mod components;

@@ -53,9 +53,13 @@ struct Shard {
 /// How one shard stands, as `/readyz` shows it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ShardView {
+    /// The shard's id.
     pub id: u32,
+    /// The stage last reported for it (e.g. `connected`, `resuming`).
     pub stage: String,
+    /// Its heartbeat latency in milliseconds, if known.
     pub latency_ms: Option<u64>,
+    /// Whether the reported stage is connected.
     #[serde(skip)]
     pub connected: bool,
     /// Connected, or reconnecting within the grace period.
@@ -87,6 +91,8 @@ impl Status {
         *lock(&self.grace) = grace;
     }
 
+    /// How long a shard may be reconnecting before readiness fails; [`READINESS_GRACE`]
+    /// until [`Status::set_grace`] sets it.
     pub fn grace(&self) -> Duration {
         *lock(&self.grace)
     }
@@ -236,6 +242,7 @@ impl Default for Metrics {
 }
 
 impl Metrics {
+    /// Fresh metrics, every counter at zero, registered under the prefix `lectern`.
     pub fn new() -> Metrics {
         let mut registry = Registry::with_prefix("lectern");
         let commands = Family::<CommandLabels, Counter>::default();
@@ -369,14 +376,19 @@ impl Metrics {
 /// Everything the endpoints read.
 #[derive(Debug, Clone)]
 pub struct Ops {
+    /// The library in service, and how to reload it.
     pub content: Arc<Content>,
+    /// How the gateway's shards stand, for `/readyz`.
     pub status: Arc<Status>,
+    /// The process's metrics, for `/metrics`.
     pub metrics: Arc<Metrics>,
     /// lectern's HTTP path to Discord and the rate limits it learned ([`crate::rest`]).
     pub rest: Arc<crate::rest::Rest>,
 }
 
 impl Ops {
+    /// Ops serving `content`: fresh status and rest state, and metrics that already count
+    /// the library in service.
     pub fn new(content: Arc<Content>) -> Ops {
         let metrics = Metrics::new();
         metrics.observe_library(&content);

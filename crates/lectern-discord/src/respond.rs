@@ -53,8 +53,11 @@ pub use lectern_core::commands::Outcome;
 /// The kinds of interaction lectern tracks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
+    /// A slash command.
     Command,
+    /// An autocomplete request while a command's option is being typed.
     Autocomplete,
+    /// A click on a message component, such as a button.
     Component,
 }
 

@@ -94,13 +94,18 @@ impl Default for Rest {
 /// One request: serenity's route and method, a JSON body, a query.
 #[derive(Debug, Clone)]
 pub struct Call<'a> {
+    /// The HTTP method.
     pub method: LightMethod,
+    /// The Discord endpoint, as serenity names it; it also picks the rate-limit bucket.
     pub route: Route<'a>,
+    /// The JSON body, already serialised; `None` sends none.
     pub body: Option<Vec<u8>>,
+    /// The query string's pairs; `None` sends none.
     pub params: Option<Vec<(&'static str, String)>>,
 }
 
 impl<'a> Call<'a> {
+    /// A call of `method` on `route`, with no body and no query.
     pub fn new(method: LightMethod, route: Route<'a>) -> Call<'a> {
         Call {
             method,
@@ -110,6 +115,7 @@ impl<'a> Call<'a> {
         }
     }
 
+    /// The call with `body` (serialised JSON) as its body.
     pub fn body(mut self, body: Vec<u8>) -> Call<'a> {
         self.body = Some(body);
         self
@@ -127,7 +133,9 @@ pub fn application_id(http: &Http) -> serenity::Result<serenity::ApplicationId> 
 /// What a request is for, in the log.
 #[derive(Debug, Clone, Copy)]
 pub enum Purpose {
+    /// Answering an interaction (logged as `answer`).
     Answer,
+    /// Registering the slash commands (logged as `command registration`).
     Registration,
 }
 

@@ -43,6 +43,7 @@ pub const MAX_TITLE_CHARS: usize = 200;
 pub struct ParseWarning {
     /// Byte offset in the source where it was noticed.
     pub offset: usize,
+    /// What was noticed, in lowercase words.
     pub message: String,
 }
 

@@ -236,6 +236,7 @@ impl Bilingual {
         self.heads.len()
     }
 
+    /// Whether the library uses no dictionary word.
     pub fn is_empty(&self) -> bool {
         self.heads.is_empty()
     }

@@ -44,6 +44,7 @@ pub enum Field {
     Gloss = 5,
 }
 
+/// The number of [`Field`]s a document's terms are counted in.
 pub const N_FIELDS: usize = 6;
 
 /// How much a match in each field counts, in [`Field`] order. A gloss counts less than the
@@ -56,9 +57,11 @@ const B: f32 = 0.75;
 /// One document.
 #[derive(Debug, Clone)]
 pub struct Doc {
+    /// Index of the talk in the talks the index was built from.
     pub talk: u32,
     /// The section ordinal, for section documents.
     pub section: Option<u32>,
+    /// What the document is: a section, a key point, a risk or the talk's summary.
     pub kind: HitKind,
     /// Which key point or risk, for summary items.
     pub item: u32,
@@ -105,11 +108,15 @@ pub struct Index {
 /// One entry of a posting list.
 #[derive(Debug, Clone, Copy)]
 pub struct Posting {
+    /// The document the term occurs in, an index into the index's documents.
     pub doc: u32,
+    /// How often the term occurs in each field, in [`Field`] order, saturating at 255.
     pub counts: [u8; N_FIELDS],
 }
 
 impl Index {
+    /// Builds the index of `talks` from scratch: one document per section, key point and
+    /// risk, and one for each talk's summary.
     pub fn build(talks: &[Talk]) -> Index {
         Index::build_reusing(talks, None)
     }
@@ -180,6 +187,7 @@ impl Index {
             .filter(move |&id| Some(id) != own)
     }
 
+    /// The number of documents in the index.
     pub fn n_docs(&self) -> usize {
         self.docs.len()
     }

@@ -40,7 +40,9 @@ use rank::{Query, Scored};
 /// (`From<&Library>`), so callers pass their library and search never imports it.
 #[derive(Debug, Clone, Copy)]
 pub struct Corpus<'a> {
+    /// The talks, in the order the index numbers them.
     pub talks: &'a [Talk],
+    /// The index built from `talks`.
     pub index: &'a Index,
 }
 
@@ -70,19 +72,26 @@ pub const MAX_QUERY_CHARS: usize = 200;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum HitKind {
+    /// In a section: its title, body or quotes.
     Section,
+    /// In one of the key points of the talk's summary.
     KeyPoint,
+    /// In one of the risks of the talk's summary.
     Risk,
+    /// In the talk as a whole: its title, one-liner, and the quotes that stand in no section.
     Summary,
 }
 
 /// One search result.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Hit {
+    /// Index of the talk in [`Corpus::talks`].
     pub talk: usize,
     /// The section, for section hits.
     pub section: Option<usize>,
+    /// Where the match was found.
     pub kind: HitKind,
+    /// The ranking score (see [`rank`]): the higher, the better the hit.
     pub score: f32,
     /// At most about [`SNIPPET_CHARS`] characters around the match, the match in bold.
     pub snippet: String,
@@ -94,6 +103,7 @@ pub struct Hit {
 /// The answer to a query: hits, or when nothing matches well, suggestions.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct Outcome {
+    /// The hits, best first.
     pub hits: Vec<Hit>,
     /// "Did you mean" sections, only when `hits` is empty.
     pub suggestions: Vec<SectionRef>,
@@ -248,6 +258,7 @@ fn doc_texts(lib: Corpus<'_>, doc: u32) -> Vec<String> {
 /// An autocomplete choice: a section and its label.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Choice {
+    /// The section the choice opens.
     pub section: SectionRef,
     /// `13 · 生物安全与韧性策略`, at most [`MAX_LABEL_CHARS`] characters.
     pub label: String,

@@ -326,6 +326,7 @@ impl Readings {
         self.words.len()
     }
 
+    /// Whether no word of the library has a reading.
     pub fn is_empty(&self) -> bool {
         self.words.is_empty()
     }
@@ -364,6 +365,7 @@ pub struct Piece {
     pub key: String,
     /// The library's words it may stand for (folded Chinese, two or more characters).
     pub heads: Vec<String>,
+    /// How the letters read: as full pinyin, as initials, with typos, or not at all.
     pub how: How,
     /// Whether the piece stands in for its words (they leave the query), or only adds
     /// alternatives to a word that stays (a typo).

@@ -76,7 +76,10 @@ const MIN_RELATIVE_SCORE: f32 = 0.2;
 /// occur in a document: a Chinese word reached through a synonym or the dictionary).
 #[derive(Debug, Clone)]
 pub struct Alt {
+    /// The index's term ids: one for a term, the character pairs for a phrase.
     pub terms: Vec<u32>,
+    /// What a match of this alternative is worth, as a factor of its score: an expansion is
+    /// worth less than the word itself ([`FUZZY_FACTOR`], [`DICT_FACTOR`], …).
     pub factor: f32,
     /// In how many documents the alternative occurs.
     pub df: u32,
@@ -161,13 +164,17 @@ impl Alt {
 /// One part of a query: alternatives, and its weight in the coverage.
 #[derive(Debug, Clone)]
 pub struct Group {
+    /// The ways of matching this part; a document scores the best of them.
     pub alts: Vec<Alt>,
+    /// The group's share in the coverage: the largest `factor · idf` of its alternatives, or
+    /// for a term the index lacks, the weight `weigh_missing` gives it.
     pub weight: f32,
 }
 
 /// A parsed query.
 #[derive(Debug, Clone, Default)]
 pub struct Query {
+    /// The parts of the query, each matched by any of its alternatives.
     pub groups: Vec<Group>,
     /// The query folded to letters, digits and CJK characters, for the phrase check.
     pub compact: String,
@@ -805,8 +812,12 @@ fn fuzzy_alternatives(index: &Index, w: &str) -> Vec<(u32, f32)> {
 /// A scored document.
 #[derive(Debug, Clone, Copy)]
 pub struct Scored {
+    /// The document, an index into the index's documents.
     pub doc: u32,
+    /// The ranking score: the BM25F sum times the coverage, times [`PHRASE_BONUS`] for the
+    /// best few candidates holding the whole query contiguously.
     pub score: f32,
+    /// The share of the query's weight the document matches, from 0 to 1.
     pub coverage: f32,
 }
 

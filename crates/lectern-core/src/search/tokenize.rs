@@ -27,8 +27,11 @@ use crate::text::is_cjk;
 /// A token's text. Words borrow a buffer that is only valid during the callback.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Term<'a> {
+    /// A folded run of letters and digits, or the joined form of hyphenated words (`gpt6`).
     Word(&'a str),
+    /// One CJK character (a unigram).
     Uni(char),
+    /// Two neighbouring CJK characters (a bigram), in text order.
     Bi(char, char),
 }
 
@@ -46,7 +49,9 @@ impl Term<'_> {
 /// Characters `start..end` of the tokenised text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Span {
+    /// Index of the first character, counted in characters of the input.
     pub start: u32,
+    /// Index one past the last character, counted in characters of the input.
     pub end: u32,
 }
 
