@@ -30,7 +30,7 @@ pub mod config;
 pub mod cooldown;
 pub mod i18n;
 pub mod key;
-#[allow(missing_docs)] // documented with its split into rooms (issue 22, item 4)
+
 pub mod library;
 pub mod model;
 pub mod parse;

@@ -48,7 +48,9 @@ impl Default for LoadOptions {
 /// A problem with one file. `skipped` files did not load at all.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoadWarning {
+    /// The file (or, for [`WarningKind::Folder`], the seeds folder) the problem is about.
     pub file: PathBuf,
+    /// Whether the file was left out of the library (`false`: it loaded, with this warning).
     pub skipped: bool,
     /// What kind of problem: it decides what a reader who is not on the server may see.
     pub kind: WarningKind,
@@ -151,7 +153,9 @@ pub enum QuoteScope {
     /// other scopes it is not limited to each talk's own speakers: whoever is named, a
     /// questioner as well, is drawn from.
     Speaker {
+        /// The speaker, by the key of their name.
         speaker: SpeakerKey,
+        /// Only this talk (an index into the library's talks), or every talk.
         talk: Option<usize>,
     },
 }
@@ -266,6 +270,7 @@ impl Pick {
 /// What a name a user gave (typed, or picked from autocomplete) comes to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lookup<T> {
+    /// What the name means in this library.
     Found(T),
     /// A picked value whose target the library no longer has (a reload removed it).
     Gone,
@@ -276,7 +281,9 @@ pub enum Lookup<T> {
 /// A name shared by talks: a speaker or a tag, with its key and folded forms.
 #[derive(Debug, Clone)]
 pub struct Name {
+    /// The name as the write-ups give it, trimmed; each name once, in the order first met.
     pub name: String,
+    /// Its key ([`crate::key::SpeakerKey`] or [`crate::key::TagKey`] of the name), as picks carry it.
     pub key: u64,
     /// The name folded, then its pinyin and initials ([`name_forms`]).
     folded: Vec<String>,
@@ -449,7 +456,9 @@ pub fn content_hash(text: &str) -> u64 {
 /// What a load produced.
 #[derive(Debug)]
 pub struct Loaded {
+    /// The library of the talks that loaded.
     pub library: Library,
+    /// A warning per file that was skipped, and each warning of the files that loaded.
     pub warnings: Vec<LoadWarning>,
     /// How many files were parsed; the rest of the talks were kept from the library a reload
     /// started from ([`Library::load_reusing`]).
@@ -651,10 +660,12 @@ impl Library {
         }
     }
 
+    /// Every talk, in file-name order.
     pub fn talks(&self) -> &[Talk] {
         &self.talks
     }
 
+    /// The search index over the talks.
     pub fn index(&self) -> &Index {
         &self.index
     }
@@ -667,6 +678,7 @@ impl Library {
         }
     }
 
+    /// The talk whose id is `id`, with its index.
     pub fn talk_by_id(&self, id: &str) -> Option<(usize, &Talk)> {
         let t = self.talk_by_key(TalkKey::of(id))?;
         let talk = &self.talks[t];
@@ -781,10 +793,12 @@ impl Library {
         })
     }
 
+    /// The section `r` points at, with its talk; `None` when the library has no such section.
     pub fn section(&self, r: SectionRef) -> Option<(&Talk, &Section)> {
         crate::model::section_at(&self.talks, r)
     }
 
+    /// The quote `r` points at, with its talk; `None` when the library has no such quote.
     pub fn quote(&self, r: QuoteRef) -> Option<(&Talk, &Quote)> {
         let talk = self.talks.get(r.talk)?;
         Some((talk, talk.quotes.get(r.quote)?))
@@ -802,6 +816,7 @@ impl Library {
         })
     }
 
+    /// How many talks, sections and quotes the library holds.
     pub fn counts(&self) -> Counts {
         Counts {
             talks: self.talks.len(),
@@ -906,8 +921,11 @@ pub fn resolve_media(talk: &mut Talk, base: Option<&str>) -> Vec<String> {
 /// How much a library holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct Counts {
+    /// Talks loaded.
     pub talks: usize,
+    /// Sections in all, the intros included.
     pub sections: usize,
+    /// Quotes in all, whoever said them.
     pub quotes: usize,
 }
 
