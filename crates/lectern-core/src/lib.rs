@@ -22,6 +22,7 @@
 
 // A `pub` item no other crate can reach says more than it means: `pub(crate)` says what it is.
 #![warn(unreachable_pub)]
+// Every public item says what it is (the house style: module docs for mechanisms).
 #![warn(missing_docs)]
 
 pub mod changes;
@@ -30,7 +31,6 @@ pub mod config;
 pub mod cooldown;
 pub mod i18n;
 pub mod key;
-
 pub mod library;
 pub mod model;
 pub mod parse;
