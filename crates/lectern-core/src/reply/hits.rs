@@ -34,14 +34,7 @@ pub fn search(lib: &Library, query: &str, lang: Lang) -> Reply {
                 }
             }
         }
-        let components = if options.is_empty() {
-            Vec::new()
-        } else {
-            vec![Component::Select {
-                placeholder: Msg::OpenSection.get(lang).into(),
-                options,
-            }]
-        };
+        let components = open_menu(options, lang);
         return Reply {
             title,
             description,
@@ -96,14 +89,7 @@ pub fn search(lib: &Library, query: &str, lang: Lang) -> Reply {
             });
         }
     }
-    let components = if options.is_empty() {
-        Vec::new()
-    } else {
-        vec![Component::Select {
-            placeholder: Msg::OpenSection.get(lang).into(),
-            options,
-        }]
-    };
+    let components = open_menu(options, lang);
     Reply {
         title,
         fields,
@@ -177,4 +163,15 @@ fn summary_label(talk: &Talk, kind: search::HitKind, lang: Lang) -> String {
         _ => Msg::Summary,
     };
     format!("{} · {}", what.get(lang), talk.title)
+}
+
+/// The "open a section" menu of a search reply: none when nothing can be opened.
+fn open_menu(options: Vec<SelectOption>, lang: Lang) -> Vec<Component> {
+    if options.is_empty() {
+        return Vec::new();
+    }
+    vec![Component::Select {
+        placeholder: Msg::OpenSection.get(lang).into(),
+        options,
+    }]
 }
