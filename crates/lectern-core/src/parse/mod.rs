@@ -16,6 +16,7 @@
 //! (the loader decides what to do with that); only this module knows pulldown-cmark.
 
 mod front_matter;
+mod lineup;
 mod quotes;
 mod render;
 mod roster;
@@ -528,6 +529,8 @@ struct Builder<'s> {
     rendered: Vec<Option<Rendered>>,
     /// Who speaks, settled when the body starts (the metadata comes before it).
     voices: Option<quotes::Voices>,
+    /// No paragraph yet since the last heading: a report's opening names its talk's giver.
+    fresh: bool,
 }
 
 impl<'s> Builder<'s> {
@@ -554,6 +557,7 @@ impl<'s> Builder<'s> {
             cast: Cast::default(),
             rendered: Vec::new(),
             voices: None,
+            fresh: false,
         }
     }
 
@@ -650,6 +654,7 @@ impl<'s> Builder<'s> {
                 _ => {
                     // A sub-heading inside a section stays in its text as a bold line.
                     self.voices().end_turn();
+                    self.fresh = true;
                     self.voices().quiet = is_people_section(title);
                     self.voices().heading_turn(title);
                     let line = match number {
@@ -675,6 +680,7 @@ impl<'s> Builder<'s> {
             self.voices().quiet = false;
         }
         self.voices().new_section();
+        self.fresh = true;
         self.voices().quiet = is_people_section(title);
         // A report's heading naming its talk's speaker (`## Title - Speaker`): the section's
         // words are theirs unless the text says otherwise.
@@ -818,7 +824,17 @@ impl<'s> Builder<'s> {
                 }
             }
         }
-        for p in &r.paragraphs {
+        let fresh = std::mem::take(&mut self.fresh);
+        for (k, p) in r.paragraphs.iter().enumerate() {
+            let giver = lineup::givers(&p.text, fresh && k == 0)
+                .into_iter()
+                .next()
+                .or_else(|| lineup::title_line_giver(&p.text, &p.bold));
+            // The line that introduces a talk and its giver is the writer's, no one's words.
+            if let Some(g) = giver {
+                self.voices().talk_giver(&g);
+                continue;
+            }
             for f in quotes::extract(p, self.voices()) {
                 self.push_quote(f, section);
             }

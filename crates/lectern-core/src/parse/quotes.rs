@@ -105,6 +105,16 @@ impl Voices {
             .map(|i| self.roster.name(i).to_string());
     }
 
+    /// The giver of the talk a report introduces here (see [`super::lineup`]): the words that
+    /// follow are theirs until the next talk or section, unless the text says otherwise.
+    pub(super) fn talk_giver(&mut self, name: &str) {
+        if let Some(i) = self.roster.find(name) {
+            self.section_main = Some(self.roster.name(i).to_string());
+            self.last = None;
+            self.turn = None;
+        }
+    }
+
     /// A heading inside a section ends the open turn.
     pub(super) fn end_turn(&mut self) {
         self.turn = None;
@@ -647,7 +657,7 @@ fn transcript_line(p: &PlainText, voices: &mut Voices) -> Option<Vec<Found>> {
     let mut out = match speaker {
         Some(who) => {
             let words = p.slice(label.words, end);
-            utterances_without_quotations(&words, who, false)
+            utterances_without_quotations(&words, who, true)
         }
         // A question of an interviewer the write-up does not name: nobody's words to serve.
         None => Vec::new(),
@@ -733,7 +743,7 @@ fn continued_turn(p: &PlainText, voices: &mut Voices) -> Option<Vec<Found>> {
     // speaker's own words.
     // In the monologue, which no label confirms, a sentence with any quotation in it (a term,
     // a title, a saying) is left out; a labelled turn keeps the speaker's terms.
-    let strict = voices.turn.is_none();
+    let strict = true;
     Some(utterances_without_quotations(p, who, strict))
 }
 

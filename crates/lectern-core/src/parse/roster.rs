@@ -49,7 +49,7 @@ fn fold(s: &str) -> String {
         .to_lowercase()
 }
 
-fn is_han(c: char) -> bool {
+pub(super) fn is_han(c: char) -> bool {
     ('\u{4e00}'..='\u{9fff}').contains(&c)
 }
 
@@ -709,6 +709,12 @@ pub(super) struct Cast {
     /// The subjects of English speech verbs (`Jacob says`, `Sugu Sougoumarane described`), as
     /// often as they occur.
     subjects: Vec<String>,
+    /// The givers of a report's talks (see [`super::lineup`]).
+    givers: Vec<String>,
+    /// The person who introduces themself in the first person (`My name is Dan Williams`).
+    self_named: Option<String>,
+    /// Givers that bold title lines lead with: a layout from two lines on.
+    title_givers: Vec<String>,
     /// The body is the main speaker's own words (set by [`Cast::roster`]).
     pub monologue: bool,
     /// The paragraphs read now stand in a part that introduces the people (`本期人物`).
@@ -853,6 +859,18 @@ impl Cast {
     /// block quote.
     pub(super) fn paragraph(&mut self, p: &PlainText, after: After, opening: bool, quoted: bool) {
         let text = p.text.trim();
+        if !quoted && self.self_named.is_none() {
+            self.self_named = self_introduction(&outside_quotes(text));
+        }
+        if !quoted {
+            let givers = super::lineup::givers(&p.text, after == After::Heading);
+            if !givers.is_empty() {
+                self.givers.extend(givers);
+                return;
+            }
+            self.title_givers
+                .extend(super::lineup::title_line_giver(&p.text, &p.bold));
+        }
         if let Some(l) = label_of(p) {
             // `**主讲人**：苏林老师`: a metadata field in the body, when its value is names.
             let value = &p.text[l.words..];
@@ -974,8 +992,40 @@ impl Cast {
         if let Some(n) = &self.source {
             r.add(n, Role::Speaker);
         }
+        let title_givers = if self.title_givers.len() >= 2 {
+            &self.title_givers[..]
+        } else {
+            &[]
+        };
+        for n in self.givers.iter().chain(title_givers) {
+            r.add(n, Role::Speaker);
+        }
+        // `My name is Dan Williams`: the person who introduces themself gives the talk, and
+        // when they are one of its writers, the talk is the writers'.
+        if let Some(n) = &self.self_named {
+            let writers: Vec<String> = authors
+                .iter()
+                .flat_map(|a| split_people(&unslug(a)))
+                .collect();
+            if writers.iter().any(|w| fold(w) == fold(n)) {
+                self.speaks = true;
+                r.add(n, Role::Speaker);
+            } else if r.people.iter().all(|p| p.role != Role::Speaker) {
+                r.add(n, Role::Speaker);
+            }
+        }
         let has_speaker = r.people.iter().any(|p| p.role == Role::Speaker);
-        if self.speaks && !has_speaker {
+        let theirs = self
+            .self_named
+            .as_ref()
+            .and_then(|n| r.find_exact(n))
+            .is_some_and(|i| {
+                authors
+                    .iter()
+                    .flat_map(|a| split_people(&unslug(a)))
+                    .any(|w| fold(&w) == fold(&r.people[i].name))
+            });
+        if theirs || self.speaks && !has_speaker {
             for a in authors.iter().flat_map(|a| split_people(&unslug(a))) {
                 r.add(&a, Role::Speaker);
             }
@@ -1103,6 +1153,29 @@ impl Cast {
                 }
             }
         }
+        // `Q:` and `A:` turns in a write-up that names nobody: the asker and the answerer are
+        // the labels as written (an unnamed moderator and panel).
+        if r.people.is_empty() {
+            let turns = |words: &[&str]| {
+                self.labels
+                    .iter()
+                    .filter(|s| words.contains(&fold(&s.label).as_str()) && s.bold + s.plain >= 2)
+                    .map(|s| s.label.clone())
+                    .next()
+            };
+            if let (Some(q), Some(a)) = (turns(&["q", "问"]), turns(&["a", "答"])) {
+                r.people.push(Person {
+                    name: a,
+                    role: Role::Speaker,
+                    aliases: Vec::new(),
+                });
+                r.people.push(Person {
+                    name: q,
+                    role: Role::Host,
+                    aliases: Vec::new(),
+                });
+            }
+        }
         // In a transcript of two labelled people or more, a host of the metadata who never
         // labels a turn is the organiser (`host: U.S. Web Design System`), not a voice.
         if labelled_people.len() >= 2 {
@@ -1130,6 +1203,30 @@ impl Cast {
             && self.first_person >= 2 * self.third_person;
         r
     }
+}
+
+/// The full name a speaker gives themself: `My name is Dan Williams, and I'm…`.
+fn self_introduction(text: &str) -> Option<String> {
+    let at = text
+        .find("My name is ")
+        .or_else(|| text.find("my name is "))?;
+    let rest = &text[at + "my name is ".len()..];
+    let words: Vec<&str> = rest
+        .split_whitespace()
+        .take(3)
+        .map(|w| w.trim_end_matches([',', '.', ';', '!']))
+        .take_while(|w| w.chars().next().is_some_and(char::is_uppercase))
+        .collect();
+    // Up to the word a comma or a full stop ends.
+    let mut name = Vec::new();
+    for (k, w) in rest.split_whitespace().take(words.len()).enumerate() {
+        name.push(words[k]);
+        if w.ends_with([',', '.', ';', '!']) {
+            break;
+        }
+    }
+    let name = name.join(" ");
+    (name.contains(' ') && is_name(&name)).then_some(name)
 }
 
 /// English verbs of speech after their subject.
