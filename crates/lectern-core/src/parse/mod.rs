@@ -562,8 +562,6 @@ impl<'s> Builder<'s> {
     }
 
     fn build(mut self, nodes: &[Node], events: &[Ev<'_>]) -> (Talk, Vec<ParseWarning>) {
-        let plan = plan_sections(nodes);
-        let section_level = plan.level;
         self.rendered = nodes
             .iter()
             .map(|n| match n {
@@ -571,6 +569,14 @@ impl<'s> Builder<'s> {
                 _ => None,
             })
             .collect();
+        let mut plan = plan_sections(nodes);
+        let has_text: Vec<bool> = self
+            .rendered
+            .iter()
+            .map(|r| r.as_ref().is_some_and(has_text))
+            .collect();
+        unwrap_containers(&mut plan, nodes, &has_text);
+        let section_level = plan.level;
         self.cast = Cast::read(nodes, &self.rendered, plan.title);
         for (i, node) in nodes.iter().enumerate() {
             match node {
@@ -1369,6 +1375,92 @@ fn plan_sections(nodes: &[Node]) -> Plan {
         containers,
         sections,
         title,
+    }
+}
+
+/// Whether a block holds text a reader reads (an image alone does not).
+fn has_text(r: &Rendered) -> bool {
+    let md = r.markdown.trim();
+    !md.is_empty() && !(md.starts_with("![") && !md.contains('\n'))
+}
+
+/// Words of a conference's programme (`Keynote`, `DevRoom`, `主 track`, `分会场`): a heading
+/// named so, with no text of its own, wraps the talks under it.
+fn is_program_part(title: &str) -> bool {
+    let t = title.to_lowercase();
+    [
+        "keynote",
+        "devroom",
+        "track",
+        "分会场",
+        "主会场",
+        "会议内容",
+        "session",
+    ]
+    .iter()
+    .any(|w| t.contains(w))
+}
+
+/// Headings that only wrap the parts a reader picks. An unnumbered heading at the section level
+/// named as a part of a conference's programme ([`is_program_part`]) with no text of its own
+/// before the next heading is a container (`## Keynote` over `###` talks): the headings under
+/// it, at the shallowest of their levels, are sections in its place, and inside it any heading
+/// with no text of its own is a container in turn. One with nothing under it (`###
+/// 共同体与伦理（分会场）` right before the next `###`) is no section either.
+fn unwrap_containers(plan: &mut Plan, nodes: &[Node], has_text: &[bool]) {
+    let heads: Vec<(usize, u32, bool)> = nodes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, n)| match n {
+            Node::Heading {
+                level,
+                number,
+                title,
+                ..
+            } if plan.title != Some(i) && special(title).is_none() => {
+                Some((i, *level, number.is_some()))
+            }
+            _ => None,
+        })
+        .collect();
+    let mut work: Vec<(usize, bool)> = (0..heads.len())
+        .filter(|&k| heads[k].1 <= plan.level && !plan.containers.contains(&heads[k].0))
+        .map(|k| (k, false))
+        .collect();
+    while let Some((k, inside)) = work.pop() {
+        let (i, level, numbered) = heads[k];
+        let program = matches!(&nodes[i], Node::Heading { title, .. } if is_program_part(title));
+        if numbered || !(inside || program) {
+            continue;
+        }
+        let next = heads.get(k + 1).map_or(nodes.len(), |h| h.0);
+        if (i + 1..next).any(|j| has_text.get(j).copied().unwrap_or(false)) {
+            continue;
+        }
+        // A special heading (metadata, summary) between ends what the container holds.
+        if nodes[i + 1..next]
+            .iter()
+            .any(|n| matches!(n, Node::Heading { .. }))
+        {
+            continue;
+        }
+        let under: Vec<usize> = (k + 1..heads.len())
+            .take_while(|&j| heads[j].1 > level)
+            .collect();
+        let Some(top) = under.iter().map(|&j| heads[j].1).min() else {
+            // Nothing under it and nothing of its own: an empty heading, kept only at the end.
+            if k + 1 < heads.len() {
+                plan.containers.insert(i);
+                plan.sections.remove(&i);
+            }
+            continue;
+        };
+        plan.containers.insert(i);
+        plan.sections.remove(&i);
+        for &j in under.iter().filter(|&&j| heads[j].1 == top) {
+            plan.sections.insert(heads[j].0);
+            work.push((j, true));
+        }
     }
 }
 
