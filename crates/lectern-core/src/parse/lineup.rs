@@ -29,6 +29,20 @@ const GIVER_KEYS: &[&str] = &[
     "主讲",
     "讲师",
     "分享嘉宾",
+    "受访嘉宾",
+    "受访者",
+];
+
+/// Nouns that end a description of people (`字节跳动 CloudWeGo 技术专家罗广明、杨芮`): the
+/// description is how the write-up names them together, the names follow it.
+const GROUP_NOUNS: &[&str] = &[
+    "专家",
+    "工程师",
+    "负责人",
+    "创始人",
+    "架构师",
+    "总监",
+    "研究员",
 ];
 
 /// Verbs of presenting a talk, after its giver at a section's opening.
@@ -70,6 +84,11 @@ const JOB_WORDS: &[&str] = &[
     "Member",
 ];
 
+/// Whether a giver is a description of people (`字节跳动 CloudWeGo 技术专家`), not a name.
+pub(super) fn is_group(giver: &str) -> bool {
+    GROUP_NOUNS.iter().any(|n| giver.ends_with(n)) && giver.chars().count() > 4
+}
+
 /// The givers a paragraph names by a field, a talk's author or an invitation (the strong
 /// forms: one is enough), or, with `opening`, by a verb of presenting.
 pub(super) fn givers(text: &str, opening: bool) -> Vec<String> {
@@ -81,10 +100,28 @@ pub(super) fn givers(text: &str, opening: bool) -> Vec<String> {
     {
         return found;
     }
+    if let Some(h) = handle_after_title(t) {
+        return vec![h];
+    }
     if opening {
         return presenter(t);
     }
     Vec::new()
+}
+
+/// A talk's title with its giver's handle after it: `实际面试经验分享 （@ huangjj ）`.
+fn handle_after_title(t: &str) -> Option<String> {
+    let t = t.trim_end();
+    let inner = t
+        .strip_suffix('）')
+        .and_then(|x| x.rsplit_once('（'))
+        .or_else(|| t.strip_suffix(')').and_then(|x| x.rsplit_once('(')))?;
+    let (title, handle) = inner;
+    let handle = handle.trim().strip_prefix('@')?.trim();
+    if title.trim().is_empty() || title.chars().count() > 60 || handle.contains(' ') {
+        return None;
+    }
+    clean_name(handle).map(|(n, _)| n)
 }
 
 /// `演讲人：…`, `演讲人是来自…的Name`, `演讲人为Name`.
@@ -151,6 +188,19 @@ fn names(value: &str) -> Vec<String> {
     let end = value.find(['，', ',', '(', '（']).unwrap_or(value.len());
     let first = value[..end].trim();
     let mut out = Vec::new();
+    // `字节跳动 CloudWeGo 技术专家罗广明、杨芮、马子昂`: the description names them together
+    // (the text gives words to `字节跳动 CloudWeGo 技术专家`), the names follow.
+    let mut first = first;
+    if let Some((at, noun)) = GROUP_NOUNS
+        .iter()
+        .filter_map(|n| first.rfind(n).map(|i| (i, *n)))
+        .max()
+        && first[at + noun.len()..].chars().next().is_some_and(is_han)
+        && first[..at].chars().count() >= 2
+    {
+        out.push(first[..at + noun.len()].trim().to_string());
+        first = &first[at + noun.len()..];
+    }
     for part in first.split(['、', '&', '/']).flat_map(|p| p.split(" and ")) {
         let part = part.trim();
         if part.is_empty() {
@@ -253,7 +303,7 @@ mod tests {
 
     #[test]
     fn givers_are_read_from_fields_titles_invitations_and_openings() {
-        let cases: [(&str, bool, &[&str]); 10] = [
+        let cases: [(&str, bool, &[&str]); 12] = [
             ("演讲人：平安科技 柴锋、高云", false, &["柴锋", "高云"]),
             (
                 "演讲人：Kevin Goldsmith，Spotify公司的技术主管(Director of Engineering)",
@@ -263,6 +313,12 @@ mod tests {
             ("演讲人是来自百度的雷志兴(berg)", false, &["雷志兴"]),
             ("演讲人：MediaV 聚效CTO 胡宁", false, &["胡宁"]),
             ("演讲人：eBay 汪兴朗", false, &["汪兴朗"]),
+            ("实际面试经验分享 （@ huangjj ）", false, &["huangjj"]),
+            (
+                "受访嘉宾: 字节跳动 CloudWeGo 技术专家罗广明、杨芮",
+                false,
+                &["字节跳动 CloudWeGo 技术专家", "罗广明", "杨芮"],
+            ),
             (
                 "《Whoops! I Rewrote It in Rust》 - 作者 ：Brian Martin,  Twitter 软件工程师",
                 false,

@@ -240,6 +240,8 @@ fn audience(label: &str) -> String {
 const SPEECH_VERBS: &[&str] = &[
     "回应道",
     "回应",
+    "谈道",
+    "告诉",
     "说道",
     "说过",
     "坦言",

@@ -711,6 +711,9 @@ pub(super) struct Cast {
     subjects: Vec<String>,
     /// The givers of a report's talks (see [`super::lineup`]).
     givers: Vec<String>,
+    /// The opening says the writers present the talk (`In …, we cover …`), without the body
+    /// being its words.
+    presented: bool,
     /// The person who introduces themself in the first person (`My name is Dan Williams`).
     self_named: Option<String>,
     /// Givers that bold title lines lead with: a layout from two lines on.
@@ -741,6 +744,19 @@ const SPEAKS: &[&str] = &[
     "transcript of my",
     "thank you all for",
     "in this talk",
+];
+
+/// Phrases of writers presenting a talk or a recording of their own (`In Implementing HTTPS,
+/// we cover …`): its writers are its speakers.
+const PRESENTED: &[&str] = &[
+    ", we cover",
+    "we present ",
+    "we walk through",
+    "in our talk",
+    "in our presentation",
+    "in our webinar",
+    "我们的分享",
+    "我们的演讲",
 ];
 
 /// Words a first-person talk uses outside quotations.
@@ -960,6 +976,10 @@ impl Cast {
             self.speaks |= self.source.is_some();
         }
         let own = outside_quotes(text);
+        if opening && !quoted && !self.presented {
+            let lower = own.to_lowercase();
+            self.presented = PRESENTED.iter().any(|w| lower.contains(w));
+        }
         if opening && !self.speaks {
             let lower = own.to_lowercase();
             self.speaks = SPEAKS.iter().any(|w| lower.contains(w));
@@ -998,7 +1018,17 @@ impl Cast {
             &[]
         };
         for n in self.givers.iter().chain(title_givers) {
-            r.add(n, Role::Speaker);
+            if r.add(n, Role::Speaker).is_none()
+                && super::lineup::is_group(n)
+                && r.find_exact(n).is_none()
+            {
+                // A description the write-up gives words to, as a person of the talk.
+                r.people.push(Person {
+                    name: n.clone(),
+                    role: Role::Speaker,
+                    aliases: Vec::new(),
+                });
+            }
         }
         // `My name is Dan Williams`: the person who introduces themself gives the talk, and
         // when they are one of its writers, the talk is the writers'.
@@ -1025,7 +1055,7 @@ impl Cast {
                     .flat_map(|a| split_people(&unslug(a)))
                     .any(|w| fold(&w) == fold(&r.people[i].name))
             });
-        if theirs || self.speaks && !has_speaker {
+        if theirs || (self.speaks || self.presented) && !has_speaker {
             for a in authors.iter().flat_map(|a| split_people(&unslug(a))) {
                 r.add(&a, Role::Speaker);
             }
@@ -1065,7 +1095,9 @@ impl Cast {
                 // `**Moderator:**` turns where the write-up names no host: the person is the
                 // role as written.
                 let host_word = HOSTS.contains(&fold(&seen.label).as_str());
-                if host_word && r.host().is_none() && seen.bold + seen.plain >= 2 {
+                // (Once is enough for a bold label in a transcript of labelled turns.)
+                let turns = seen.bold + seen.plain >= 2 || seen.bold >= 1 && self.has_turns();
+                if host_word && r.host().is_none() && turns {
                     r.people.push(Person {
                         name: seen.label.clone(),
                         role: Role::Host,
@@ -1336,6 +1368,7 @@ fn listed_names(text: &str) -> Vec<Vec<String>> {
             .split(',')
             .flat_map(|p| p.split(" and "))
             .map(|p| p.trim().trim_start_matches("and ").trim())
+            .filter(|p| !p.is_empty())
             .collect();
         let mut run: Vec<String> = Vec::new();
         for (k, part) in parts.iter().enumerate() {
