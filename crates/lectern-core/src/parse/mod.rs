@@ -57,6 +57,7 @@ pub fn markdown_options() -> Options {
     opts.insert(Options::ENABLE_TASKLISTS);
     opts.insert(Options::ENABLE_FOOTNOTES);
     opts.insert(Options::ENABLE_YAML_STYLE_METADATA_BLOCKS);
+    opts.insert(Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS);
     opts
 }
 
@@ -119,6 +120,8 @@ enum Node {
     FrontMatter {
         text: String,
         offset: usize,
+        /// A `+++` block, TOML; else a `---` block, YAML.
+        toml: bool,
     },
     Content(Range<usize>),
 }
@@ -139,10 +142,11 @@ fn recover_structure(blocks: &[Block], events: &[Ev<'_>], src: &str) -> Vec<Node
                     offset: block.bytes.start,
                 });
             }
-            Event::Start(Tag::MetadataBlock(MetadataBlockKind::YamlStyle)) => {
+            Event::Start(Tag::MetadataBlock(kind)) => {
                 nodes.push(Node::FrontMatter {
                     text: plain_text(evs),
                     offset: block.bytes.start,
+                    toml: *kind == MetadataBlockKind::PlusesStyle,
                 });
             }
             Event::Start(Tag::List(Some(start))) => {
@@ -580,7 +584,9 @@ impl<'s> Builder<'s> {
         self.cast = Cast::read(nodes, &self.rendered, plan.title);
         for (i, node) in nodes.iter().enumerate() {
             match node {
-                Node::FrontMatter { text, offset } => self.front_matter(text, *offset),
+                Node::FrontMatter { text, offset, toml } => {
+                    self.front_matter(text, *offset, *toml);
+                }
                 Node::Heading {
                     level,
                     number,
@@ -1006,8 +1012,13 @@ impl<'s> Builder<'s> {
 
     /// Front matter, read as YAML; a block strict YAML rejects is read line by line, with a
     /// warning (see [`front_matter`]).
-    fn front_matter(&mut self, text: &str, offset: usize) {
-        let fields = match front_matter::read_yaml(text) {
+    fn front_matter(&mut self, text: &str, offset: usize, toml: bool) {
+        let parsed = if toml {
+            front_matter::read_toml(text).ok_or(front_matter::NotYaml::NotAMapping)
+        } else {
+            front_matter::read_yaml(text)
+        };
+        let fields = match parsed {
             Ok(fields) => fields,
             Err(why) => {
                 let message = match why {

@@ -677,7 +677,14 @@ fn bold_question(p: &PlainText, voices: &mut Voices) -> Option<Vec<Found>> {
     if !p.is_all_bold() || !text.ends_with(['?', '？']) {
         return None;
     }
-    let host = voices.host();
+    // Two interviewers or more asking together: the asker is not known.
+    let hosts = voices
+        .roster
+        .people()
+        .iter()
+        .filter(|p| p.role == super::roster::Role::Host)
+        .count();
+    let host = voices.host().filter(|_| hosts == 1);
     voices.last.clone_from(&host);
     voices.turn = voices.main();
     Some(match host {
