@@ -601,7 +601,14 @@ pub(super) fn label_of(p: &PlainText) -> Option<Label<'_>> {
         return None;
     }
     let raw = text[from..colon].trim();
-    let bold = bold_at(from).is_some_and(|(_, be)| be + 4 >= colon);
+    // Bold up to the colon, or up to a role in parentheses before it (`**适兕**（主持人）：`).
+    let bold = bold_at(from).is_some_and(|(_, be)| {
+        let between = text.get(be..colon).unwrap_or("").trim();
+        be + 4 >= colon
+            || between.starts_with(['（', '('])
+                && between.ends_with(['）', ')'])
+                && between.chars().count() <= 8
+    });
     let label = raw.trim_matches('*').trim();
     // A nickname in quotation marks may open a label: `“红胡子”Brian Harrington：`.
     let checked = match label.strip_prefix(['“', '"']) {
@@ -1097,7 +1104,14 @@ impl Cast {
                 let host_word = HOSTS.contains(&fold(&seen.label).as_str());
                 // (Once is enough for a bold label in a transcript of labelled turns.)
                 let turns = seen.bold + seen.plain >= 2 || seen.bold >= 1 && self.has_turns();
-                if host_word && r.host().is_none() && turns {
+                // A host of the metadata who labels no turn (`host: Plain Language`, the
+                // organiser) is no voice: the role as written is.
+                let voiced_host = r
+                    .people
+                    .iter()
+                    .position(|p| p.role == Role::Host)
+                    .is_some_and(|h| self.labels.iter().any(|s| r.find(&s.label) == Some(h)));
+                if host_word && !voiced_host && turns {
                     r.people.push(Person {
                         name: seen.label.clone(),
                         role: Role::Host,
