@@ -538,6 +538,13 @@ fn quotations(p: &PlainText, voices: &mut Voices, own_words: bool) -> Vec<Found>
         if is_question(inner) && speaker != voices.main() {
             voices.last = None;
         }
+        // A long quotation is offered in pieces cut at sentence ends, never dropped.
+        if char_len(inner) > MAX_CHARS {
+            for (s, e) in sentence_pieces(inner, 0) {
+                out.push(&inner[s..e], QuoteKind::Quoted, speaker.clone(), Vec::new());
+            }
+            continue;
+        }
         out.push(inner, QuoteKind::Quoted, speaker, emphasis);
     }
     out.found
