@@ -17,7 +17,7 @@
 //! The people found go on the roster as speakers, and each becomes the speaker of the words
 //! that follow until the next talk or section (`作者说到…`, `He said: "…"`).
 
-use super::roster::{clean_name, is_han, is_name};
+use super::roster::{GROUP_NOUNS, clean_name, is_han, is_name};
 
 /// Keys of a field that names a talk's giver, in the body of a report.
 const GIVER_KEYS: &[&str] = &[
@@ -31,18 +31,6 @@ const GIVER_KEYS: &[&str] = &[
     "分享嘉宾",
     "受访嘉宾",
     "受访者",
-];
-
-/// Nouns that end a description of people (`字节跳动 CloudWeGo 技术专家罗广明、杨芮`): the
-/// description is how the write-up names them together, the names follow it.
-const GROUP_NOUNS: &[&str] = &[
-    "专家",
-    "工程师",
-    "负责人",
-    "创始人",
-    "架构师",
-    "总监",
-    "研究员",
 ];
 
 /// Verbs of presenting a talk, after its giver at a section's opening.
@@ -83,11 +71,6 @@ const JOB_WORDS: &[&str] = &[
     "Lead",
     "Member",
 ];
-
-/// Whether a giver is a description of people (`字节跳动 CloudWeGo 技术专家`), not a name.
-pub(super) fn is_group(giver: &str) -> bool {
-    GROUP_NOUNS.iter().any(|n| giver.ends_with(n)) && giver.chars().count() > 4
-}
 
 /// The givers a paragraph names by a field, a talk's author or an invitation (the strong
 /// forms: one is enough), or, with `opening`, by a verb of presenting.

@@ -1555,6 +1555,16 @@ impl roster::Cast {
                         if directive {
                             continue;
                         }
+                        // A line introducing a report's talk and its giver (`parse/lineup.rs`).
+                        let givers = lineup::givers(&p.text, after == roster::After::Heading);
+                        if !givers.is_empty() {
+                            cast.givers(givers);
+                            after = roster::After::Text;
+                            continue;
+                        }
+                        if let Some(g) = lineup::title_line_giver(&p.text, &p.bold) {
+                            cast.title_giver(g);
+                        }
                         cast.paragraph(p, after, contents <= 6, false);
                         after = roster::After::Text;
                     }

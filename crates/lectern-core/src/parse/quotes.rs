@@ -500,8 +500,11 @@ fn quotations(p: &PlainText, voices: &mut Voices, own_words: bool) -> Vec<Found>
             // Right after the previous quotation: a list of terms, or an utterance in parts.
             None if prev_end > 0 => prev_kept,
             None => true,
-            Some(c) => is_lead_in(c),
+            // Right after a verb of speech: direct speech (`he says "…"`), when the subject
+            // is someone (below).
+            Some(c) => is_lead_in(c) || ends_with_speech_verb(before),
         };
+        let by_verb = before.chars().next_back().is_some_and(|c| !is_lead_in(c));
         let after_clause = clause_after(&text[close_end..]);
         prev_end = close_end;
         prev_kept = false;
@@ -520,7 +523,7 @@ fn quotations(p: &PlainText, voices: &mut Voices, own_words: bool) -> Vec<Found>
             .or_else(|| lead.and_then(|s| voices.attribute(s)));
         // In the speaker's own words, a quotation nobody is named for is the speaker quoting
         // a saying, a slogan, a question people ask: not an utterance of anyone's.
-        if attributed.is_none() && own_words {
+        if attributed.is_none() && (own_words || by_verb) {
             continue;
         }
         let speaker = attributed.unwrap_or_else(|| voices.current());
@@ -548,6 +551,24 @@ fn quotations(p: &PlainText, voices: &mut Voices, own_words: bool) -> Vec<Found>
         out.push(inner, QuoteKind::Quoted, speaker, emphasis);
     }
     out.found
+}
+
+/// Whether the writer's words end with an English verb of speech (`he says`).
+fn ends_with_speech_verb(before: &str) -> bool {
+    let tail: String = before
+        .chars()
+        .rev()
+        .take(12)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .flat_map(char::to_lowercase)
+        .collect();
+    // English only: a Chinese `说“…”` is as often a term or someone's imagined words
+    // (`找那些说“…”的人`) as direct speech.
+    SPEECH_VERBS
+        .iter()
+        .any(|v| v.starts_with(' ') && tail.ends_with(v))
 }
 
 /// The writer's words right after a closing mark, up to the next punctuation: where an
@@ -666,7 +687,7 @@ fn transcript_line(p: &PlainText, voices: &mut Voices) -> Option<Vec<Found>> {
     let mut out = match speaker {
         Some(who) => {
             let words = p.slice(label.words, end);
-            utterances_without_quotations(&words, who, true)
+            utterances_without_quotations(&words, who, false)
         }
         // A question of an interviewer the write-up does not name: nobody's words to serve.
         None => Vec::new(),

@@ -206,6 +206,23 @@ impl Roster {
     }
 }
 
+/// Nouns that end a description of people (`字节跳动 CloudWeGo 技术专家罗广明、杨芮`): the
+/// description is how the write-up names them together, the names follow it.
+pub(super) const GROUP_NOUNS: &[&str] = &[
+    "专家",
+    "工程师",
+    "负责人",
+    "创始人",
+    "架构师",
+    "总监",
+    "研究员",
+];
+
+/// Whether a giver is a description of people (`字节跳动 CloudWeGo 技术专家`), not a name.
+fn is_group(giver: &str) -> bool {
+    GROUP_NOUNS.iter().any(|n| giver.ends_with(n)) && giver.chars().count() > 4
+}
+
 /// Words for a questioner from the floor; the quote keeps the word as written.
 pub(super) const AUDIENCE: &[&str] = &[
     "观众",
@@ -716,7 +733,7 @@ pub(super) struct Cast {
     /// The subjects of English speech verbs (`Jacob says`, `Sugu Sougoumarane described`), as
     /// often as they occur.
     subjects: Vec<String>,
-    /// The givers of a report's talks (see [`super::lineup`]).
+    /// The givers of a report's talks (see `parse/lineup.rs`).
     givers: Vec<String>,
     /// The opening says the writers present the talk (`In …, we cover …`), without the body
     /// being its words.
@@ -832,6 +849,16 @@ impl Cast {
         turns >= 2 || self.questions >= 2
     }
 
+    /// The givers a report names for its talks (see `parse/lineup.rs`).
+    pub(super) fn givers(&mut self, names: Vec<String>) {
+        self.givers.extend(names);
+    }
+
+    /// A giver a bold title line leads with (a layout from two such lines on).
+    pub(super) fn title_giver(&mut self, name: String) {
+        self.title_givers.push(name);
+    }
+
     /// A section heading: the speaker it names, if any (`## Title - Speaker`, `## Niko：Title`).
     pub(super) fn heading(&mut self, level: u32, title: &str) {
         self.in_people = super::is_people_section(title);
@@ -884,15 +911,6 @@ impl Cast {
         let text = p.text.trim();
         if !quoted && self.self_named.is_none() {
             self.self_named = self_introduction(&outside_quotes(text));
-        }
-        if !quoted {
-            let givers = super::lineup::givers(&p.text, after == After::Heading);
-            if !givers.is_empty() {
-                self.givers.extend(givers);
-                return;
-            }
-            self.title_givers
-                .extend(super::lineup::title_line_giver(&p.text, &p.bold));
         }
         if let Some(l) = label_of(p) {
             // `**主讲人**：苏林老师`: a metadata field in the body, when its value is names.
@@ -1025,10 +1043,7 @@ impl Cast {
             &[]
         };
         for n in self.givers.iter().chain(title_givers) {
-            if r.add(n, Role::Speaker).is_none()
-                && super::lineup::is_group(n)
-                && r.find_exact(n).is_none()
-            {
+            if r.add(n, Role::Speaker).is_none() && is_group(n) && r.find_exact(n).is_none() {
                 // A description the write-up gives words to, as a person of the talk.
                 r.people.push(Person {
                     name: n.clone(),
