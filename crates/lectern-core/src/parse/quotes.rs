@@ -815,6 +815,8 @@ const NARRATION: &[&str] = &[
     "his ",
     "her ",
     "note:",
+    "p.s.",
+    "ps:",
     "image:",
     "photo:",
     "[",
@@ -860,7 +862,11 @@ fn utterances_without_quotations(p: &PlainText, speaker: String, strict: bool) -
         let sentence = &p.text[start..end];
         let quoting = quotes_someone(sentence)
             || p.is_link_text(start, end)
-            || (strict && sentence.contains(|c: char| is_ambiguous_mark(c) || c == '「'));
+            || (strict && sentence.contains(|c: char| is_ambiguous_mark(c) || c == '「'))
+            // An editor's note inside the words (`（注：截至发文时…）`) is the writer's.
+            || sentence.contains("（注：")
+            || sentence.contains("(注：")
+            || sentence.contains("（注:");
         if quoting {
             if let Some(s) = run_start.take() {
                 flush(&mut out, s, run_end);
