@@ -1700,6 +1700,72 @@ mod tests {
     /// Issue 23: the writer is a speaker when the write-up says the talk is theirs; a clause
     /// before a verb of speech is no one.
     #[test]
+    fn a_report_names_each_talks_giver_and_their_words_follow() {
+        let src = "# 大会见闻\n\n## 技术\n\n**Building a culture**\n\n\
+                   演讲人：Kevin Goldsmith，Spotify公司的技术主管\n\n\
+                   他说：“你有文化，不管你是否承认。”\n\n**Blend**\n\n演讲人：平安科技 柴锋、高云\n";
+        let (talk, _) = parse_talk("t", src);
+        assert_eq!(talk.meta.speakers, ["Kevin Goldsmith", "柴锋", "高云"]);
+        let q = talk
+            .quotes
+            .iter()
+            .find(|q| q.text.contains("你有文化"))
+            .unwrap();
+        assert_eq!(q.speaker.as_deref(), Some("Kevin Goldsmith"));
+        // The line naming the giver is nobody's words.
+        assert!(talk.quotes.iter().all(|q| !q.text.contains("演讲人")));
+    }
+
+    #[test]
+    fn unnamed_q_and_a_turns_are_the_asker_and_the_panel() {
+        let src = "# Panel Discussion\n\nQ: What changed this year?\n\nA:\n    - Faster releases.\n\n\
+                   Q: And next year?\n\nA:\n    - More collaboration between frameworks.\n";
+        let (talk, _) = parse_talk("t", src);
+        assert_eq!(talk.meta.speakers, ["A", "Q"]);
+        let q = talk
+            .quotes
+            .iter()
+            .find(|q| q.text.contains("collaboration"))
+            .unwrap();
+        assert_eq!(q.speaker.as_deref(), Some("A"));
+    }
+
+    #[test]
+    fn a_speaker_who_introduces_themself_and_wrote_it_gives_the_talk() {
+        let src = "---\ntitle: Monthly call\nauthors:\n  - james-mejia\n  - dan-williams\n---\n\n\
+                   ## Transcript\n\n**Slide 1:** Hi there and welcome to our monthly call.\n\n\
+                   **Slide 2:** My name is Dan Williams, and I'm the product lead.\n\n\
+                   We will turn off any cameras. I'd like to remind you of our code of conduct.\n\n\
+                   We'll be posting links in the chat as we go along.\n\n\
+                   I encourage you to ask questions at any time.\n";
+        let (talk, _) = parse_talk("t", src);
+        assert_eq!(talk.meta.speakers, ["Dan Williams", "James Mejia"]);
+        let q = talk
+            .quotes
+            .iter()
+            .find(|q| q.text.contains("posting links"))
+            .unwrap();
+        assert_eq!(q.speaker.as_deref(), Some("Dan Williams"));
+    }
+
+    #[test]
+    fn a_programme_heading_with_no_text_wraps_the_talks_under_it() {
+        let src = "# Day 2\n\n## Keynote\n\n### AB testing\n\ntext\n\n### Privacy: next\n\ntext\n\n\
+                   ## NoSQL's biggest lie\n\ntext\n";
+        let (talk, _) = parse_talk("t", src);
+        let titles: Vec<&str> = talk.sections.iter().map(|s| s.title.as_str()).collect();
+        assert_eq!(
+            titles,
+            ["AB testing", "Privacy: next", "NoSQL's biggest lie"]
+        );
+        // A heading that is no programme's part keeps its sub-headings inside it.
+        let src = "# Notes\n\n## Technique\n\n### Track A\n\ntext\n\n## Thoughts\n\ntext\n";
+        let (talk, _) = parse_talk("t", src);
+        let titles: Vec<&str> = talk.sections.iter().map(|s| s.title.as_str()).collect();
+        assert_eq!(titles, ["Technique", "Thoughts"]);
+    }
+
+    #[test]
     fn the_writer_of_a_talk_transcript_is_its_speaker() {
         let src = "---\nauthor: 敖小剑\n---\n# 探索之路\n\n> 本文整理自布道师敖小剑在 Meetup 上的演讲。\n\n\
                    ## 前言\n\n今天给大家带来的内容是我们的探索。\n\n我们做了很多尝试。\n\n我们也踩了坑。\n\n\
