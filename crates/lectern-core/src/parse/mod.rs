@@ -1045,7 +1045,7 @@ impl<'s> Builder<'s> {
 enum MetaKey {
     Source,
     Date,
-    /// The writer, never a speaker.
+    /// The writer as written; a speaker too only when the write-up says the talk is theirs.
     Author,
     Speaker,
     Host,
