@@ -1392,7 +1392,7 @@ fn plan_sections(nodes: &[Node]) -> Plan {
 /// Whether a block holds text a reader reads (an image alone does not).
 fn has_text(r: &Rendered) -> bool {
     let md = r.markdown.trim();
-    !md.is_empty() && !(md.starts_with("![") && !md.contains('\n'))
+    !md.is_empty() && (!md.starts_with("![") || md.contains('\n'))
 }
 
 /// Words of a conference's programme (`Keynote`, `DevRoom`, `主 track`, `分会场`): a heading
