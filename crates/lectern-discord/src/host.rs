@@ -156,6 +156,7 @@ impl Plugin {
                 names,
                 localized,
                 options,
+                state: crate::state::Slot::default(),
             }),
         };
         for c in plugin.commands::<(), ()>() {

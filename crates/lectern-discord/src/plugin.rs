@@ -213,6 +213,8 @@ pub(crate) struct Shared {
     /// Per command, whether it keeps its Chinese names (not renamed by the host).
     pub(crate) localized: HashMap<Slash, bool>,
     pub(crate) options: PluginOptions,
+    /// The state database (settings, quote of the day, usage), once opened.
+    pub(crate) state: crate::state::Slot,
 }
 
 impl std::fmt::Debug for Plugin {
