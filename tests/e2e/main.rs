@@ -159,6 +159,12 @@ pub struct StateDir {
     dir: tempfile::TempDir,
 }
 
+impl Default for StateDir {
+    fn default() -> StateDir {
+        StateDir::new()
+    }
+}
+
 impl StateDir {
     pub fn new() -> StateDir {
         let s = StateDir {

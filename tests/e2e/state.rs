@@ -106,6 +106,15 @@ async fn settings_change_what_a_server_sees_and_in_which_language() {
         embed(&english)["title"],
         embed(&h.command_in(OTHER_GUILD, &BOB, "topics").await)["title"]
     );
+    // Autocomplete offers only what the server sees.
+    let offered = h
+        .autocomplete(&ALICE, "topics", "talk", "")
+        .await
+        .to_string();
+    assert!(
+        offered.contains("Building Reliable") && !offered.contains("Sam Altman"),
+        "{offered}"
+    );
     // Search sees only what the server sees.
     let miss = h.command(&ALICE, "search", &[("query", "GPT-5")]).await;
     assert!(!miss.to_string().contains("Sam Altman"), "{miss}");

@@ -342,7 +342,10 @@ pub(crate) fn complete(
     partial: &str,
 ) -> Vec<AutocompleteChoice> {
     let started = Instant::now();
-    let lib = plugin.library();
+    // The talks the server sees, by its settings as last read (autocomplete cannot wait for
+    // the database).
+    let guild = plugin.known_settings(i.guild_id.map(serenity::GuildId::get));
+    let lib = plugin.library_for(&guild.scope);
     let focused = i.data.autocomplete().map(|o| o.name.to_string());
     let choices = choices(&lib, focused.as_deref(), i, partial);
     // The front end sends the choices after this returns (without waiting out a 429): the

@@ -73,7 +73,7 @@ pub async fn run(plugin: Plugin, http: Arc<Http>) {
                 }
                 Ok(_) => {}
                 Err(e) => {
-                    tracing::warn!(error = %e, "cannot delete the rows of servers the bot left")
+                    tracing::warn!(error = %e, "cannot delete the rows of servers the bot left");
                 }
             }
         }

@@ -12,7 +12,7 @@
 //! autocomplete, quotes and buttons all see the same subset.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex};
 
 use poise::serenity_prelude as serenity;
 use serenity::CommandInteraction;
@@ -27,18 +27,6 @@ use lectern_core::config::StateConfig;
 use lectern_core::i18n::Lang;
 use lectern_core::library::{Library, Lookup, QuoteScope};
 use lectern_state::{Clock, GuildSettings, QuoteSchedule, Scope, State, Use};
-
-/// The plugin's database, once opened, and the libraries of servers that see some talks only.
-#[derive(Default)]
-pub(crate) struct Slot {
-    db: RwLock<Option<State>>,
-    /// Why there is none, when opening failed.
-    error: RwLock<Option<String>>,
-    /// Per library loaded (its address) and scope, the library of that scope.
-    scoped: Mutex<(usize, HashMap<Scope, Arc<Library>>)>,
-    /// `state.gaps_retention_days` and `state.leave_grace_days`.
-    pub(crate) retention: RwLock<(u32, u32)>,
-}
 
 impl Plugin {
     /// Opens the state database `config` names and applies its migrations; until then (or when
@@ -84,10 +72,33 @@ impl Plugin {
         let (Some(db), Some(guild)) = (self.state(), guild) else {
             return GuildSettings::default();
         };
-        db.settings(guild).await.unwrap_or_else(|e| {
-            tracing::warn!(guild, error = %e, "cannot read a server's settings: the defaults apply");
-            GuildSettings::default()
-        })
+        match db.settings(guild).await {
+            Ok(s) => {
+                self.remember(guild, &s);
+                s
+            }
+            Err(e) => {
+                tracing::warn!(guild, error = %e, "cannot read a server's settings: the defaults apply");
+                self.known_settings(Some(guild))
+            }
+        }
+    }
+
+    /// The settings of `guild` as last read or written by this process (the defaults when
+    /// never), without asking the database.
+    pub fn known_settings(&self, guild: Option<u64>) -> GuildSettings {
+        guild
+            .and_then(|g| self.shared.state.known.lock().unwrap().get(&g).cloned())
+            .unwrap_or_default()
+    }
+
+    fn remember(&self, guild: u64, s: &GuildSettings) {
+        let mut known = self.shared.state.known.lock().unwrap();
+        if *s == GuildSettings::default() {
+            known.remove(&guild);
+        } else {
+            known.insert(guild, s.clone());
+        }
     }
 
     /// The library a server of `scope` sees: the one in service, or the subset of its talks
@@ -120,7 +131,7 @@ pub(crate) fn subset(lib: &Library, scope: &Scope) -> Library {
         .filter(|(t, talk)| match scope {
             Scope::All => true,
             Scope::Tag(tag) => lib.has_tag(*t, tag),
-            Scope::Talks(ids) => ids.iter().any(|id| *id == talk.id),
+            Scope::Talks(ids) => ids.contains(&talk.id),
         })
         .map(|(_, talk)| talk.clone())
         .collect();
@@ -193,10 +204,10 @@ pub(crate) fn count_usage(
                 })
                 .await
                 .unwrap_or_default();
-                if hits.is_empty() {
-                    if let Err(e) = db.count_gap(&s.query).await {
-                        tracing::warn!(error = %e, "cannot count a search that found nothing");
-                    }
+                if hits.is_empty()
+                    && let Err(e) = db.count_gap(&s.query).await
+                {
+                    tracing::warn!(error = %e, "cannot count a search that found nothing");
                 }
                 for h in hits {
                     if let Some(talk) = id(h.talk) {
@@ -281,6 +292,7 @@ pub(crate) async fn settings_now(
         return Ok(Outcome::Error);
     }
     if changed {
+        plugin.remember(guild, &next);
         tracing::info!(guild, user = %i.user.id, reset = asked.reset, "server settings changed");
     }
     r.respond(&settings::view(&view_of(&next, &lib), changed, lang))
