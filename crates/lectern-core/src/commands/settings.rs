@@ -335,7 +335,7 @@ pub fn view(v: &View, changed: bool, lang: Lang) -> Reply {
 fn field(name: &str, value: &str) -> Field {
     Field {
         name: name.to_string(),
-        value: truncate_chars(value, 1024),
+        value: truncate_chars(value, crate::budget::DISCORD.field_value),
         inline: false,
     }
 }
@@ -420,7 +420,7 @@ pub fn quote_of_the_day(mut quote: Reply, lang: Lang) -> Reply {
         Some(t) => format!("{} · {t}", T.get(lang)),
         None => T.get(lang).to_string(),
     };
-    quote.title = Some(truncate_chars(&title, crate::reply::limits::TITLE));
+    quote.title = Some(truncate_chars(&title, crate::budget::DISCORD.title));
     quote.components.clear();
     quote.ephemeral = false;
     quote
@@ -439,7 +439,7 @@ pub fn new_talks(titles: &[String], lang: Lang) -> Reply {
         title: Some(T.get(lang).to_string()),
         description: truncate_chars(
             &format!("{}\n\n{}", list.join("\n"), HOW.get(lang)),
-            crate::reply::limits::DESCRIPTION,
+            crate::budget::DISCORD.description,
         ),
         ..Reply::default()
     }
