@@ -21,6 +21,7 @@ mod plugin;
 mod process;
 mod registration;
 mod security;
+mod sharing;
 
 use std::io::Write;
 use std::path::PathBuf;

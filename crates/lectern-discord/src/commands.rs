@@ -29,8 +29,9 @@ use tracing::Instrument;
 use super::plugin::{Plugin, Slash};
 use super::respond::{Kind, Outcome, Responder, Track};
 use super::retry;
+use lectern_core::commands::delivery::Delivery;
 use lectern_core::commands::reload::Reload;
-use lectern_core::commands::{Command, Context, Opt, OptKind, Options, ReadError, Spec};
+use lectern_core::commands::{Command, Context, Opt, OptKind, Options, ReadError, Spec, menus};
 use lectern_core::i18n::{Lang, Msg};
 use lectern_core::key::TalkKey;
 use lectern_core::library::{Library, Lookup, Pick};
@@ -53,9 +54,31 @@ pub(crate) fn all<U: Send + Sync + 'static, E: 'static>() -> Vec<(Slash, poise::
 /// One command for poise: every command has the same action ([`slash_action`]), which reads
 /// the options with [`Command::read`] as a plain serenity host does ([`Plugin::handle`]), so
 /// both front ends run the same path.
+///
+/// Where a command exists: an operator command in servers, installed on servers only; a
+/// read-only one also in DMs and private channels, and installable on a user's account
+/// (`integration_types` 0 and 1). Discord keeps `contexts` and `integration_types` for global
+/// commands only: a guild's set is sent without them ([`super::registration::body_for`]).
+/// A message menu has its name and the one action of all menus ([`menu_action`]).
 fn poise_command<U: Send + Sync + 'static, E: 'static>(spec: &Spec) -> poise::Command<U, E> {
+    use serenity::{InstallationContext, InteractionContext};
     let operators = spec.operators_only;
-    poise::Command {
+    let (contexts, installs) = if operators {
+        (
+            vec![InteractionContext::Guild],
+            vec![InstallationContext::Guild],
+        )
+    } else {
+        (
+            vec![
+                InteractionContext::Guild,
+                InteractionContext::BotDm,
+                InteractionContext::PrivateChannel,
+            ],
+            vec![InstallationContext::Guild, InstallationContext::User],
+        )
+    };
+    let mut command = poise::Command {
         slash_action: Some(slash_action::<U, E>),
         name: spec.name.to_string(),
         qualified_name: spec.name.to_string(),
@@ -68,18 +91,20 @@ fn poise_command<U: Send + Sync + 'static, E: 'static>(spec: &Spec) -> poise::Co
         } else {
             serenity::Permissions::empty()
         },
-        interaction_context: Some(if operators {
-            vec![serenity::InteractionContext::Guild]
-        } else {
-            vec![
-                serenity::InteractionContext::Guild,
-                serenity::InteractionContext::BotDm,
-            ]
-        }),
-        install_context: Some(vec![serenity::InstallationContext::Guild]),
+        interaction_context: Some(contexts),
+        install_context: Some(installs),
         parameters: spec.options.iter().map(parameter::<U, E>).collect(),
         ..Default::default()
+    };
+    if spec.menu {
+        command.slash_action = None;
+        command.description = None;
+        command.context_menu_action = Some(poise::ContextMenuCommandAction::Message(
+            menu_action::<U, E>,
+        ));
+        command.context_menu_name = Some(spec.name.to_string());
     }
+    command
 }
 
 fn parameter<U: Send + Sync + 'static, E: 'static>(opt: &Opt) -> poise::CommandParameter<U, E> {
@@ -89,10 +114,14 @@ fn parameter<U: Send + Sync + 'static, E: 'static>(opt: &Opt) -> poise::CommandP
     fn flag(o: serenity::CreateCommandOption) -> serenity::CreateCommandOption {
         o.kind(serenity::CommandOptionType::Boolean)
     }
+    fn user(o: serenity::CreateCommandOption) -> serenity::CreateCommandOption {
+        o.kind(serenity::CommandOptionType::User)
+    }
     let type_setter: fn(serenity::CreateCommandOption) -> serenity::CreateCommandOption =
         match opt.kind {
             OptKind::Text => text,
             OptKind::Flag => flag,
+            OptKind::User => user,
         };
     poise::CommandParameter {
         name: opt.name.to_string(),
@@ -112,21 +141,52 @@ fn parameter<U: Send + Sync + 'static, E: 'static>(opt: &Opt) -> poise::CommandP
     }
 }
 
-/// The options of an interaction, as the core reads them.
-pub(crate) struct Resolved<'a>(Vec<ResolvedOption<'a>>);
+/// The options of an interaction, as the core reads them; for a message menu, the text of
+/// its message as [`menus::TARGET_TEXT`].
+pub(crate) struct Resolved<'a>(Vec<ResolvedOption<'a>>, Option<String>);
 
 impl<'a> Resolved<'a> {
     pub(crate) fn of(i: &'a CommandInteraction) -> Resolved<'a> {
-        Resolved(i.data.options())
+        let target = match i.data.target() {
+            Some(serenity::ResolvedTarget::Message(m)) => Some(message_text(m)),
+            _ => None,
+        };
+        Resolved(i.data.options(), target)
     }
+}
+
+/// What a message says: its text, else (a message of embeds, such as lectern's own) its
+/// embeds' titles and descriptions.
+fn message_text(m: &serenity::Message) -> String {
+    if !m.content.trim().is_empty() {
+        return m.content.clone();
+    }
+    m.embeds
+        .iter()
+        .flat_map(|e| [e.title.as_deref(), e.description.as_deref()])
+        .flatten()
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 impl Options for Resolved<'_> {
     fn text(&self, name: &str) -> Option<String> {
+        if name == menus::TARGET_TEXT && self.1.is_some() {
+            return self.1.clone();
+        }
         self.0
             .iter()
             .find_map(|o| match (&o.value, o.name == name) {
                 (ResolvedValue::String(s), true) => Some(s.to_string()),
+                _ => None,
+            })
+    }
+
+    fn user(&self, name: &str) -> Option<u64> {
+        self.0
+            .iter()
+            .find_map(|o| match (&o.value, o.name == name) {
+                (ResolvedValue::User(u, _), true) => Some(u.id.get()),
                 _ => None,
             })
     }
@@ -166,17 +226,49 @@ fn slash_action<U: Send + Sync + 'static, E: 'static>(
         let Some(name) = plugin.slash(ctx.interaction) else {
             return Ok(());
         };
-        let command = Command::read(name, &Resolved::of(ctx.interaction));
         let http = &ctx.serenity_context.http;
         run(
             plugin,
             http,
             ctx.interaction,
             ctx.has_sent_initial_response,
-            command,
+            name,
         )
         .await;
         Ok(())
+    })
+}
+
+/// What poise runs for every lectern message menu: as [`slash_action`] (the message comes
+/// with the interaction, [`Resolved::of`] reads its text).
+fn menu_action<U: Send + Sync + 'static, E: 'static>(
+    ctx: poise::ApplicationContext<'_, U, E>,
+    _message: serenity::Message,
+) -> BoxFuture<'_, Result<(), poise::FrameworkError<'_, U, E>>> {
+    slash_action(ctx)
+}
+
+/// How an answer to `i` is delivered: its `private:` and `for:` (the server's default when
+/// `private:` is not given), and privately wherever lectern is not a member (installed on the
+/// user's account, used in a server or a private channel without the bot).
+pub(crate) fn delivery(plugin: &Plugin, name: Slash, i: &CommandInteraction) -> Delivery {
+    let guild = i.guild_id.map(serenity::GuildId::get);
+    let d = Delivery::read(name, &Resolved::of(i), plugin.private_by_default(guild));
+    if is_member_where(i) { d } else { d.privately() }
+}
+
+/// Whether the bot is a member where `i` was used: a server that installed it, or its own DM.
+/// An interaction that says nothing of who installed the app (older payloads) is taken as
+/// from a server that did.
+fn is_member_where(i: &CommandInteraction) -> bool {
+    use serenity::{AuthorizingIntegrationOwner, InteractionContext};
+    let owners = &i.authorizing_integration_owners.0;
+    if owners.is_empty() || i.context == Some(InteractionContext::BotDm) {
+        return true;
+    }
+    owners.iter().any(|o| match o {
+        AuthorizingIntegrationOwner::GuildInstall(Some(g)) => Some(*g) == i.guild_id,
+        _ => false,
     })
 }
 
@@ -202,8 +294,10 @@ pub(crate) async fn run(
     http: &serenity::Http,
     i: &CommandInteraction,
     sent: &AtomicBool,
-    command: Result<Command, ReadError>,
+    name: Slash,
 ) {
+    let command: Result<Command, ReadError> = Command::read(name, &Resolved::of(i));
+    let delivery = delivery(plugin, name, i);
     let rest = &plugin.ops().rest;
     let mut r =
         Responder::command(http, i, plugin.ops(), plugin.ids()).sharing_first_response(sent);
@@ -237,7 +331,8 @@ pub(crate) async fn run(
                 draw: &draw,
             };
             let answer = r.span().in_scope(|| command.answer(&cx));
-            r.respond(&answer.reply).await.map(|()| answer.outcome)
+            let reply = delivery.apply(answer.reply, lang);
+            r.respond(&reply).await.map(|()| answer.outcome)
         }
     };
     let span = r.span();

@@ -61,6 +61,8 @@ pub mod limits {
     pub const BUTTONS_PER_ROW: usize = 5;
     /// How many rows of buttons or menus one message may have.
     pub const ROWS: usize = 5;
+    /// A message's text (outside its embeds).
+    pub const CONTENT: usize = 2000;
 }
 
 /// How much text one page of a section holds. Well under the description limit, so that a page
@@ -108,6 +110,12 @@ pub enum Action {
         /// The page of the list of sections, from 0.
         page: usize,
     },
+    /// Post the private answer this button is on to the channel, as it is (copied from the
+    /// message, not drawn or searched again), saying who shared it.
+    Share,
+    /// Delete the public answer this button is on (its asker or sharer, or a member who may
+    /// manage messages there).
+    Delete,
 }
 
 /// A button under a reply.
@@ -181,6 +189,14 @@ pub struct Reply {
     pub components: Vec<Component>,
     /// Shown only to the person who asked.
     pub ephemeral: bool,
+    /// The one user the answer is for (`for:`): the message begins with their mention and
+    /// pings them alone. Set only by [`crate::commands::delivery::Delivery::apply`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mention: Option<u64>,
+    /// A line above the answer (the message's text, outside the embed): why a private answer
+    /// pinged nobody.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 impl Reply {
@@ -212,6 +228,9 @@ impl Reply {
         );
         let footer = self.footer.as_deref().unwrap_or("");
         check(&mut v, "footer", footer, limits::FOOTER);
+        // The mention (`<@` 20 digits `>`) and a space come before the note.
+        let note = self.note.as_deref().unwrap_or("");
+        check(&mut v, "note", note, limits::CONTENT - 24);
         for f in &self.fields {
             check(&mut v, "field name", &f.name, limits::FIELD_NAME);
             check(&mut v, "field value", &f.value, limits::FIELD_VALUE);
@@ -329,6 +348,9 @@ pub fn to_text(reply: &Reply) -> String {
     }
     for f in &reply.fields {
         out.push_str(&format!("## {}\n{}\n\n", f.name, f.value));
+    }
+    if let Some(n) = &reply.note {
+        out.push_str(&format!("({n})\n"));
     }
     if let Some(i) = &reply.image {
         out.push_str(&format!("[image] {i}\n"));
