@@ -314,6 +314,8 @@ fn talk(id: usize) -> impl Strategy<Value = Talk> {
                         alt: String::new(),
                     }),
                     intro: false,
+                    // Times up to a day and more, so the moment's clock takes its widest form.
+                    start: number.map(|n| n * 97),
                 })
                 .collect();
             let quotes = quotes
@@ -324,8 +326,16 @@ fn talk(id: usize) -> impl Strategy<Value = Talk> {
                     speaker: None,
                     kind: QuoteKind::Quoted,
                     emphasis: Vec::new(),
+                    start: Some(u32::try_from(at.index(100_000)).unwrap_or(0)),
                 })
                 .collect();
+            // A recording whose link may pass the embed's limit, from a text source.
+            let recording = source.as_ref().map(|s| {
+                format!(
+                    "https://youtu.be/x?q={}",
+                    s.replace(char::is_whitespace, "-")
+                )
+            });
             Talk {
                 id: format!("talk-{id}"),
                 title,
@@ -335,6 +345,8 @@ fn talk(id: usize) -> impl Strategy<Value = Talk> {
                     author: None,
                     speakers: Vec::new(),
                     tags: Vec::new(),
+                    // A recording whose link is near the embed's limit, or a text source.
+                    recording,
                 },
                 summary: Summary::default(),
                 sections,
@@ -507,6 +519,7 @@ fn one_section_library(body: &str) -> Library {
             body: body.into(),
             infographic: None,
             intro: false,
+            start: None,
         }],
         quotes: Vec::new(),
         related: Vec::new(),

@@ -11,8 +11,8 @@
 use poise::serenity_prelude as serenity;
 use serenity::{
     ButtonStyle, CreateActionRow, CreateAllowedMentions, CreateButton, CreateEmbed,
-    CreateEmbedFooter, CreateInteractionResponseMessage, CreateSelectMenu, CreateSelectMenuKind,
-    CreateSelectMenuOption, UserId,
+    CreateEmbedAuthor, CreateEmbedFooter, CreateInteractionResponseMessage, CreateSelectMenu,
+    CreateSelectMenuKind, CreateSelectMenuOption, UserId,
 };
 
 use super::custom_id;
@@ -37,6 +37,13 @@ pub fn embed(reply: &Reply) -> CreateEmbed {
         if reply.title.is_some() {
             e = e.url(url);
         }
+    }
+    if let Some(m) = &reply.moment {
+        let mut author = CreateEmbedAuthor::new(&m.label);
+        if let Some(url) = &m.url {
+            author = author.url(url);
+        }
+        e = e.author(author);
     }
     if !reply.description.is_empty() {
         e = e.description(&reply.description);

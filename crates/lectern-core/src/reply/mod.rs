@@ -12,6 +12,7 @@
 mod about;
 pub mod codec;
 mod hits;
+mod moment;
 mod quote;
 mod reload;
 pub mod script;
@@ -20,6 +21,7 @@ mod topics;
 
 pub use about::{AboutInfo, about};
 pub use hits::search;
+pub use moment::{Moment, watch};
 pub use quote::quote;
 pub use reload::reload_report;
 pub use section::{pages, section};
@@ -177,6 +179,8 @@ pub struct Reply {
     pub footer: Option<String>,
     /// URL of the image (a section's infographic).
     pub image: Option<String>,
+    /// Where the excerpt stands in the talk's recording (`▶ 12:34`), shown above the text.
+    pub moment: Option<Moment>,
     /// The rows of buttons and menus, top to bottom.
     pub components: Vec<Component>,
     /// Shown only to the person who asked.
@@ -275,7 +279,15 @@ impl Reply {
             ));
         }
         // Discord rejects the whole message for one malformed URL (50035).
-        for (what, u) in [("url", &self.url), ("image", &self.image)] {
+        if let Some(m) = &self.moment {
+            check(&mut v, "moment", &m.label, limits::TITLE);
+        }
+        let moment = self.moment.as_ref().and_then(|m| m.url.as_ref());
+        for (what, u) in [
+            ("url", &self.url),
+            ("image", &self.image),
+            ("moment", &moment.cloned()),
+        ] {
             if let Some(u) = u
                 && !is_web_url(u, MAX_EMBED_URL)
             {
@@ -319,6 +331,12 @@ pub fn to_text(reply: &Reply) -> String {
     }
     if let Some(u) = &reply.url {
         out.push_str(&format!("<{u}>\n"));
+    }
+    if let Some(m) = &reply.moment {
+        match &m.url {
+            Some(u) => out.push_str(&format!("{} <{u}>\n", m.label)),
+            None => out.push_str(&format!("{}\n", m.label)),
+        }
     }
     if !out.is_empty() {
         out.push('\n');

@@ -68,6 +68,7 @@ pub fn quote(lib: &Library, q: QuoteRef, scope: QuoteScope, lang: Lang) -> Reply
     Reply {
         description: truncate_chars(&description, limits::DESCRIPTION),
         url: source_url(talk),
+        moment: super::moment::moment(talk, quote.start),
         footer: Some(truncate_chars(&place, limits::FOOTER)),
         components: vec![Component::Buttons { buttons }],
         ..Reply::default()

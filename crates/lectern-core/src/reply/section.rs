@@ -119,6 +119,7 @@ pub fn section(lib: &Library, r: SectionRef, page: usize, lang: Lang) -> Reply {
     Reply {
         title: Some(truncate_chars(&s.label(), limits::TITLE)),
         url: source_url(talk),
+        moment: super::moment::moment(talk, s.start),
         description: truncate_chars(&description, limits::DESCRIPTION),
         footer: Some(truncate_chars(&footer, limits::FOOTER)),
         image: s
