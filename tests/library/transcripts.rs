@@ -15,7 +15,11 @@ fn fixtures() -> Vec<(String, String)> {
         .unwrap()
         .flatten()
         .filter_map(|e| e.file_name().to_str().map(str::to_string))
-        .filter(|n| n.ends_with(".md"))
+        .filter(|n| {
+            std::path::Path::new(n)
+                .extension()
+                .is_some_and(|e| e == "md")
+        })
         .collect();
     names.sort();
     assert!(names.len() >= 4, "{names:?}");

@@ -6,8 +6,10 @@
 //! - what stands before the first section heading (an opening paragraph, a pull quote, an
 //!   infographic) is section 0, the intro (`Section::intro`, no number, titled `Opening` or
 //!   `开场` in the talk's language), when the talk has sections and something stands there;
-//!   a write-up whose only heading is its title, or a transcript without headings, is all
-//!   intro;
+//!   a write-up whose only heading is its title is all intro; a transcript without any
+//!   heading is divided into chapters or parts (`parse/transcript.rs`), after its intro;
+//! - `Section::start` and `Quote::start` are seconds into `Meta::recording` (or into the talk
+//!   when it names no recording), read from the write-up's timestamps and chapter list;
 //! - every [`Quote`] names the ordinal of the section it was found in (the intro's quotes
 //!   section 0); `None` only for a talk built by hand without sections;
 //! - `Section::body` is Markdown that Discord renders: images are removed from it, the

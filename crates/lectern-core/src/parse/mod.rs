@@ -1033,11 +1033,10 @@ impl<'s> Builder<'s> {
                     .map(|n| (n, Role::Speaker)),
             ),
             Some(MetaKey::Tags) => meta.tags.extend(split_list(&value)),
-            Some(MetaKey::Recording) => {
-                if meta.recording.is_none() {
-                    meta.recording = transcript::first_url(&value);
-                }
+            Some(MetaKey::Recording) if meta.recording.is_none() => {
+                meta.recording = transcript::first_url(&value);
             }
+            Some(MetaKey::Recording) => {}
             None => {}
         }
     }
