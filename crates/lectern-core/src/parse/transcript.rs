@@ -8,7 +8,7 @@
 //!    text the quote finder reads (the Markdown a reader sees keeps it), and the chapter list,
 //!    from the body (`00:00 Intro` lines) or the front matter (`chapters: |` and its lines).
 //! 3. [`divide`]: a document with no heading at all whose paragraphs are turns (labels that
-//!    recur, or timestamps) gets headings of its own before the walk, so every other rule of
+//!    recur, questions standing alone in bold, or timestamps) gets headings of its own before the walk, so every other rule of
 //!    the parser applies unchanged: one per chapter, at the first turn at or after the
 //!    chapter's time (chapters no turn reaches are left out; the list stays in the intro), else
 //!    one per part: a part ends at the first turn boundary once it holds [`PART_CHARS`]
@@ -257,7 +257,11 @@ pub(super) fn divide(
                 !p.item
                     && label_of(p).is_some_and(|l| labels.get(l.text).copied().unwrap_or(0) >= 2)
             });
-            let turn = timing.chapter_node != Some(i) && (labelled || at.is_some());
+            // A question standing alone in bold opens an interview's turn too.
+            let question = first.is_some_and(|p| {
+                !p.item && p.is_all_bold() && p.text.trim_end().ends_with(['?', '？'])
+            });
+            let turn = timing.chapter_node != Some(i) && (labelled || question || at.is_some());
             Some((i, turn, at, char_len(&r.markdown)))
         })
         .collect();
