@@ -105,7 +105,9 @@ pub fn format_clock(seconds: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::text::{MAX_EMBED_URL, MAX_LINK_BUTTON_URL};
+    use crate::budget::DISCORD;
+    const MAX_EMBED_URL: usize = DISCORD.embed_url;
+    const MAX_LINK_BUTTON_URL: usize = DISCORD.link_url;
 
     fn link(url: &str, s: u32) -> Option<String> {
         watch_link(url, s, MAX_LINK_BUTTON_URL)

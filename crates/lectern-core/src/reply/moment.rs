@@ -8,9 +8,9 @@
 
 use serde::Serialize;
 
+use crate::budget::DISCORD;
 use crate::model::{Section, Talk};
 use crate::recording::{format_clock, watch_link};
-use crate::text::MAX_EMBED_URL;
 
 /// Where a reply's excerpt stands in the recording.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -35,7 +35,7 @@ pub(super) fn moment(talk: &Talk, seconds: Option<u32>) -> Option<Moment> {
 /// The link that opens `talk`'s recording at `seconds`, if it has one: what the embed links and
 /// what `--json` prints as `watch`.
 pub fn watch(talk: &Talk, seconds: u32) -> Option<String> {
-    watch_link(talk.meta.recording.as_deref()?, seconds, MAX_EMBED_URL)
+    watch_link(talk.meta.recording.as_deref()?, seconds, DISCORD.embed_url)
 }
 
 /// A section's line in the list of a talk's sections: its label, then its start when it has
