@@ -68,6 +68,23 @@ pub struct MetaView<'a> {
     pub author: Option<&'a str>,
     pub speakers: &'a [String],
     pub tags: &'a [String],
+    pub recording: Option<&'a str>,
+}
+
+/// `{"seconds", "watch"}`: where a section or a quote stands in the talk's recording, and the
+/// link that opens it there (`null` when the talk has no recording a moment opens in).
+#[derive(Debug, Serialize)]
+pub struct AtView {
+    pub seconds: u32,
+    pub watch: Option<String>,
+}
+
+fn at(talk: &Talk, seconds: Option<u32>) -> Option<AtView> {
+    let seconds = seconds?;
+    Some(AtView {
+        seconds,
+        watch: reply::watch(talk, seconds),
+    })
 }
 
 /// `{"one_liner", "key_points", "risks"}`.
@@ -78,13 +95,14 @@ pub struct SummaryView<'a> {
     pub risks: &'a [String],
 }
 
-/// `{"ordinal", "number", "title"}`: `number` is `null` for an unnumbered section, `ordinal`
-/// the position in the talk from 0.
+/// `{"ordinal", "number", "title", "at"}`: `number` is `null` for an unnumbered section,
+/// `ordinal` the position in the talk from 0, `at` its start in the recording or `null`.
 #[derive(Debug, Serialize)]
 pub struct SectionHeading<'a> {
     pub ordinal: usize,
     pub number: Option<u32>,
     pub title: &'a str,
+    pub at: Option<AtView>,
 }
 
 pub fn topics(lib: &Library) -> TopicsView<'_> {
@@ -113,6 +131,7 @@ fn talk(t: &Talk) -> TalkView<'_> {
         author,
         speakers,
         tags,
+        recording,
     } = &t.meta;
     let Summary {
         one_liner,
@@ -128,22 +147,24 @@ fn talk(t: &Talk) -> TalkView<'_> {
             author: author.as_deref(),
             speakers,
             tags,
+            recording: recording.as_deref(),
         },
         summary: SummaryView {
             one_liner: one_liner.as_deref(),
             key_points,
             risks,
         },
-        sections: t.sections.iter().map(heading).collect(),
+        sections: t.sections.iter().map(|s| heading(t, s)).collect(),
         related: &t.related,
     }
 }
 
-fn heading(s: &Section) -> SectionHeading<'_> {
+fn heading<'a>(t: &Talk, s: &'a Section) -> SectionHeading<'a> {
     SectionHeading {
         ordinal: s.ordinal,
         number: s.number,
         title: &s.title,
+        at: at(t, s.start),
     }
 }
 
@@ -158,12 +179,13 @@ pub struct TopicView<'a> {
     pub section: Option<SectionView<'a>>,
 }
 
-/// `{"ordinal", "number", "title", "text", "infographic", "pages"}`.
+/// `{"ordinal", "number", "title", "at", "text", "infographic", "pages"}`.
 #[derive(Debug, Serialize)]
 pub struct SectionView<'a> {
     pub ordinal: usize,
     pub number: Option<u32>,
     pub title: &'a str,
+    pub at: Option<AtView>,
     pub text: &'a str,
     pub infographic: Option<ImageView<'a>>,
     /// How many pages the bot shows the section in.
@@ -186,6 +208,7 @@ pub fn topic(lib: &Library, r: Option<SectionRef>) -> TopicView<'_> {
                 ordinal: s.ordinal,
                 number: s.number,
                 title: &s.title,
+                at: at(talk, s.start),
                 text: &s.body,
                 infographic: s
                     .infographic
@@ -216,8 +239,8 @@ pub struct QuotesView<'a> {
     pub quotes: Vec<QuoteItem<'a>>,
 }
 
-/// `{"text", "speaker", "kind", "emphasis", "talk", "section": {"ordinal", "number", "title"}
-/// | null}`: `speaker` is `null` only when the write-up names no one.
+/// `{"text", "speaker", "kind", "emphasis", "talk", "section": {"ordinal", "number", "title",
+/// "at"} | null, "at": {"seconds", "watch"} | null}`: `speaker` is `null` only when the write-up names no one.
 #[derive(Debug, Serialize)]
 pub struct QuoteItem<'a> {
     pub text: &'a str,
@@ -228,6 +251,8 @@ pub struct QuoteItem<'a> {
     pub emphasis: &'a [String],
     pub talk: &'a str,
     pub section: Option<SectionHeading<'a>>,
+    /// Where the words are said in the recording, or `null`.
+    pub at: Option<AtView>,
 }
 
 /// `quoted` (between quotation marks), `pull_quote` (a block quote that is a quotation) or
@@ -267,7 +292,8 @@ fn quote_item(lib: &Library, q: QuoteRef) -> Option<QuoteItem<'_>> {
         section: quote
             .section
             .and_then(|s| talk.sections.get(s))
-            .map(heading),
+            .map(|s| heading(talk, s)),
+        at: at(talk, quote.start),
     })
 }
 

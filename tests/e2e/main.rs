@@ -15,6 +15,7 @@ mod fake_discord;
 mod faults;
 mod limits;
 mod many;
+mod moments;
 mod openapi;
 mod operators;
 mod plugin;

@@ -150,3 +150,42 @@ fn ask_topic_and_quote_take_a_talk_and_a_speaker() {
         assert_eq!(by["quote"]["speaker"], "Ada Lovelace", "{by}");
     }
 }
+
+/// Issue 24: the `at` of sections and quotes, over the labelled transcripts: seconds and the
+/// deep link where the talk has a recording (YouTube, Bilibili, Vimeo, a media file).
+#[test]
+fn topics_and_quotes_json_of_transcripts_carry_their_moments() {
+    let lib = crate::load_dir(&crate::root().join("tests/fixtures/transcripts")).library;
+    let topics = printed(
+        &lib,
+        Question::Topics {
+            talk: Some("podcast-en".into()),
+            tag: None,
+            page: 1,
+        },
+    );
+    insta::assert_snapshot!("transcript_topics_json", topics);
+    let quotes = printed(&lib, Question::Quotes);
+    let v: serde_json::Value = serde_json::from_str(&quotes).unwrap();
+    let quotes = v["quotes"].as_array().unwrap();
+    assert!(quotes.iter().all(|q| q.get("at").is_some()), "{v}");
+    let at = |snippet: &str| {
+        quotes
+            .iter()
+            .find(|q| q["text"].as_str().unwrap().contains(snippet))
+            .map(|q| q["at"].clone())
+            .unwrap()
+    };
+    assert_eq!(
+        at("Paper on a wall gets read."),
+        serde_json::json!({"seconds": 760, "watch": "https://www.youtube.com/watch?v=dQw4w9WgXcQ&list=PL123&t=760s"})
+    );
+    assert_eq!(
+        at("企业愿意为这种经验付钱"),
+        serde_json::json!({"seconds": 778, "watch": "https://www.bilibili.com/video/BV1xx411c7mD?p=2&t=778"})
+    );
+    assert_eq!(
+        at("I have not looked at a dashboard"),
+        serde_json::Value::Null
+    );
+}

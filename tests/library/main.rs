@@ -14,6 +14,7 @@ mod quotes;
 mod reload_ops;
 mod replies;
 mod seed;
+mod transcripts;
 
 use std::path::{Path, PathBuf};
 

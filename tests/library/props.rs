@@ -315,6 +315,8 @@ fn talk(id: usize) -> impl Strategy<Value = Talk> {
                         alt: String::new(),
                     }),
                     intro: false,
+                    // Times up to a day and more, so the moment's clock takes its widest form.
+                    start: number.map(|n| n * 97),
                 })
                 .collect();
             let quotes = quotes
@@ -325,8 +327,16 @@ fn talk(id: usize) -> impl Strategy<Value = Talk> {
                     speaker: None,
                     kind: QuoteKind::Quoted,
                     emphasis: Vec::new(),
+                    start: Some(u32::try_from(at.index(100_000)).unwrap_or(0)),
                 })
                 .collect();
+            // A recording whose link may pass the embed's limit, from a text source.
+            let recording = source.as_ref().map(|s| {
+                format!(
+                    "https://youtu.be/x?q={}",
+                    s.replace(char::is_whitespace, "-")
+                )
+            });
             Talk {
                 id: format!("talk-{id}"),
                 title,
@@ -336,6 +346,8 @@ fn talk(id: usize) -> impl Strategy<Value = Talk> {
                     author: None,
                     speakers: Vec::new(),
                     tags: Vec::new(),
+                    // A recording whose link is near the embed's limit, or a text source.
+                    recording,
                 },
                 summary: Summary::default(),
                 sections,
@@ -508,6 +520,7 @@ fn one_section_library(body: &str) -> Library {
             body: body.into(),
             infographic: None,
             intro: false,
+            start: None,
         }],
         quotes: Vec::new(),
         related: Vec::new(),

@@ -190,6 +190,7 @@ fn huge_talk() -> Talk {
             body: vec!["这是一段很长的中文段落，用来测试分页。".repeat(40); 12].join("\n\n"),
             infographic: None,
             intro: false,
+            start: Some(i as u32 * 3_600),
         })
         .collect();
     Talk {
@@ -260,6 +261,7 @@ fn interface_strings_snapshot() {
             body: body.into(),
             infographic: None,
             intro: false,
+            start: None,
         }],
         ..huge_talk()
     };

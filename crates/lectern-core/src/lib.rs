@@ -13,6 +13,8 @@
 //! - [`changes`]: what a reload did: its verdict, report, and the diff between two libraries.
 //! - [`commands`]: each slash command as one unit (its options, their resolution, its answer),
 //!   which every front end runs.
+//! - [`recording`]: a talk's recording and the link to a moment of it (YouTube, Bilibili,
+//!   Vimeo, media files).
 //! - [`reply`]: the builders that render a transport-independent [`reply::Reply`].
 //! - [`i18n`]: the interface's words in English and Chinese.
 //! - [`key`]: the stable keys of talks, speakers and tags, and the one codec of them as text.
@@ -36,6 +38,7 @@ pub mod key;
 pub mod library;
 pub mod model;
 pub mod parse;
+pub mod recording;
 pub mod reply;
 pub mod search;
 pub mod text;

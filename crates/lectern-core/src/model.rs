@@ -6,8 +6,10 @@
 //! - what stands before the first section heading (an opening paragraph, a pull quote, an
 //!   infographic) is section 0, the intro (`Section::intro`, no number, titled `Opening` or
 //!   `开场` in the talk's language), when the talk has sections and something stands there;
-//!   a write-up whose only heading is its title, or a transcript without headings, is all
-//!   intro;
+//!   a write-up whose only heading is its title is all intro; a transcript without any
+//!   heading is divided into chapters or parts (`parse/transcript.rs`), after its intro;
+//! - `Section::start` and `Quote::start` are seconds into `Meta::recording` (or into the talk
+//!   when it names no recording), read from the write-up's timestamps and chapter list;
 //! - every [`Quote`] names the ordinal of the section it was found in (the intro's quotes
 //!   section 0); `None` only for a talk built by hand without sections;
 //! - `Section::body` is Markdown that Discord renders: images are removed from it, the
@@ -110,6 +112,10 @@ pub struct Meta {
     /// The tags (`tags`, `keywords`, `标签`, `关键词`) the metadata lists; the related topics
     /// when it lists none.
     pub tags: Vec<String>,
+    /// The talk's recording: a URL the metadata gives (`video`, `youtube`, `recording`,
+    /// `audio`, `media`, `视频`, `录像`, `回放`, …), else the source when it is itself a video
+    /// or an audio file (`recording::is_recording`). `None` when there is none.
+    pub recording: Option<String>,
 }
 
 impl Talk {
@@ -152,6 +158,9 @@ pub struct Section {
     pub infographic: Option<Image>,
     /// True for the intro: section 0, made of what stands before the first section heading.
     pub intro: bool,
+    /// Where the section starts in the recording, in seconds: its chapter's time, else the
+    /// first timestamp in its text. `None` when it gives none.
+    pub start: Option<u32>,
 }
 
 impl Section {
@@ -188,6 +197,9 @@ pub struct Quote {
     pub kind: QuoteKind,
     /// Bold highlights inside the quote, in order: emphasis within it, not quotes of their own.
     pub emphasis: Vec<String>,
+    /// Where the words are said in the recording, in seconds: the timestamp of their turn or
+    /// line (the last one before them in their section). `None` when the text gives none.
+    pub start: Option<u32>,
 }
 
 /// How a quote was found.

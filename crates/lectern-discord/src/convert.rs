@@ -13,8 +13,8 @@ use lectern_core::budget::DISCORD;
 use poise::serenity_prelude as serenity;
 use serenity::{
     ButtonStyle, CreateActionRow, CreateAllowedMentions, CreateButton, CreateEmbed,
-    CreateEmbedFooter, CreateInteractionResponseMessage, CreateSelectMenu, CreateSelectMenuKind,
-    CreateSelectMenuOption, UserId,
+    CreateEmbedAuthor, CreateEmbedFooter, CreateInteractionResponseMessage, CreateSelectMenu,
+    CreateSelectMenuKind, CreateSelectMenuOption, UserId,
 };
 
 use serenity::Mentionable;
@@ -66,6 +66,13 @@ pub fn embed(reply: &Reply) -> CreateEmbed {
         if reply.title.is_some() {
             e = e.url(url);
         }
+    }
+    if let Some(m) = &reply.moment {
+        let mut author = CreateEmbedAuthor::new(&m.label);
+        if let Some(url) = &m.url {
+            author = author.url(url);
+        }
+        e = e.author(author);
     }
     if !reply.description.is_empty() {
         e = e.description(&reply.description);

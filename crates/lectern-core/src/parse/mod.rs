@@ -20,6 +20,8 @@ mod lineup;
 mod quotes;
 mod render;
 mod roster;
+mod time;
+mod transcript;
 
 use std::collections::HashSet;
 use std::ops::Range;
@@ -63,6 +65,7 @@ pub fn markdown_options() -> Options {
 
 /// Parses one write-up. `id` names the talk (the loader uses the file name).
 pub fn parse_talk(id: &str, src: &str) -> (Talk, Vec<ParseWarning>) {
+    let src = &*transcript::normalise(src);
     let opts = markdown_options();
     let events: Vec<Ev<'_>> = Parser::new_ext(src, opts).into_offset_iter().collect();
     let blocks = split_blocks(&events);
@@ -535,6 +538,10 @@ struct Builder<'s> {
     voices: Option<quotes::Voices>,
     /// No paragraph yet since the last heading: a report's opening names its talk's giver.
     fresh: bool,
+    /// The last timestamp read in the current section (`transcript.rs`).
+    clock: Option<u32>,
+    /// What `transcript.rs` read of the times (speakers of timed turns among it).
+    timing: transcript::Timing,
 }
 
 impl<'s> Builder<'s> {
@@ -562,6 +569,8 @@ impl<'s> Builder<'s> {
             rendered: Vec::new(),
             voices: None,
             fresh: false,
+            clock: None,
+            timing: transcript::Timing::default(),
         }
     }
 
@@ -580,8 +589,25 @@ impl<'s> Builder<'s> {
             .map(|r| r.as_ref().is_some_and(has_text))
             .collect();
         unwrap_containers(&mut plan, nodes, &has_text);
-        let section_level = plan.level;
+        let source = |i: usize| match &nodes[i] {
+            Node::Content(r) => {
+                Some(self.src[events[r.start].1.start..events[r.end - 1].1.end].to_string())
+            }
+            _ => None,
+        };
+        let timing = transcript::read_times(nodes, &mut self.rendered, source);
         self.cast = Cast::read(nodes, &self.rendered, plan.title);
+        // A transcript without headings gets headings of its own (chapters or parts).
+        let division = transcript::divide(nodes, &mut self.rendered, &timing, plan.title);
+        let nodes = match &division {
+            Some(d) => {
+                plan = d.plan();
+                &d.nodes
+            }
+            None => nodes,
+        };
+        let section_level = plan.level;
+        self.timing = timing;
         for (i, node) in nodes.iter().enumerate() {
             match node {
                 Node::FrontMatter { text, offset, toml } => {
@@ -634,6 +660,16 @@ impl<'s> Builder<'s> {
         self.voices();
         for s in &mut self.talk.sections {
             s.body = s.body.trim().to_string();
+        }
+        if let Some(d) = &division {
+            transcript::retitle(&mut self.talk, d);
+        }
+        let meta = &mut self.talk.meta;
+        if meta.recording.is_none() {
+            meta.recording = meta
+                .source
+                .clone()
+                .filter(|s| crate::recording::is_recording(s));
         }
         let turns = self.cast.has_turns();
         self.intro_section(plan.title.is_some() || turns);
@@ -700,6 +736,7 @@ impl<'s> Builder<'s> {
         self.voices()
             .section_speaker(named.first().map(String::as_str));
         let ordinal = self.talk.sections.len();
+        self.clock = None;
         if title.is_empty() {
             self.warnings.push(ParseWarning {
                 offset,
@@ -713,6 +750,7 @@ impl<'s> Builder<'s> {
             body: String::new(),
             infographic: None,
             intro: false,
+            start: None,
         });
     }
 
@@ -806,6 +844,7 @@ impl<'s> Builder<'s> {
                 body,
                 infographic: image,
                 intro: true,
+                start: None,
             },
         );
         for (i, s) in self.talk.sections.iter_mut().enumerate() {
@@ -838,6 +877,9 @@ impl<'s> Builder<'s> {
         }
         let fresh = std::mem::take(&mut self.fresh);
         for (k, p) in r.paragraphs.iter().enumerate() {
+            if let Some(t) = r.times.get(k).copied().flatten() {
+                self.tick(t);
+            }
             let giver = lineup::givers(&p.text, fresh && k == 0)
                 .into_iter()
                 .next()
@@ -878,16 +920,29 @@ impl<'s> Builder<'s> {
             speaker: f.speaker,
             kind: f.kind,
             emphasis: f.emphasis,
+            start: self.clock,
         });
+    }
+
+    /// A timestamp read in the text: the time of what follows, and the section's start if it
+    /// has none yet.
+    fn tick(&mut self, seconds: u32) {
+        self.clock = Some(seconds);
+        if let Some(s) = self.talk.sections.last_mut()
+            && s.start.is_none()
+        {
+            s.start = Some(seconds);
+        }
     }
 
     /// The talk's voices, settled on first use (the metadata comes before the body): the
     /// roster (see [`Cast::roster`]). Also fills `meta.speakers`.
     fn voices(&mut self) -> &mut quotes::Voices {
         if self.voices.is_none() {
-            let roster = self
+            let mut roster = self
                 .cast
                 .roster(&self.named, &self.talk.title, &self.authors);
+            transcript::add_timed(&mut roster, &self.timing);
             self.talk.meta.speakers = roster.names();
             let monologue = self.cast.monologue && roster.main().is_some();
             self.voices = Some(quotes::Voices::new(roster, monologue));
@@ -1006,6 +1061,10 @@ impl<'s> Builder<'s> {
                     .map(|n| (n, Role::Speaker)),
             ),
             Some(MetaKey::Tags) => meta.tags.extend(split_list(&value)),
+            Some(MetaKey::Recording) if meta.recording.is_none() => {
+                meta.recording = transcript::first_url(&value);
+            }
+            Some(MetaKey::Recording) => {}
             None => {}
         }
     }
@@ -1038,6 +1097,9 @@ impl<'s> Builder<'s> {
                 self.meta_field(&key, &value);
             }
         }
+        if self.talk.meta.recording.is_none() {
+            self.talk.meta.recording = transcript::nested_recording(text);
+        }
     }
 }
 
@@ -1052,6 +1114,8 @@ enum MetaKey {
     Title,
     Subtitle,
     Tags,
+    /// The recording (`transcript.rs`).
+    Recording,
 }
 
 fn meta_key(key: &str) -> Option<MetaKey> {
@@ -1074,6 +1138,7 @@ fn meta_key(key: &str) -> Option<MetaKey> {
         "标题" | "title" => MetaKey::Title,
         "副标题" | "subtitle" => MetaKey::Subtitle,
         "标签" | "关键词" | "tags" | "keywords" => MetaKey::Tags,
+        k if transcript::is_recording_key(k) => MetaKey::Recording,
         _ => return None,
     })
 }

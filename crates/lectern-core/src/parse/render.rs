@@ -116,6 +116,9 @@ pub(super) struct Rendered {
     pub blockquote_paragraphs: Vec<PlainText>,
     /// For each top-level block quote, how many of `blockquote_paragraphs` it holds.
     pub blockquote_sizes: Vec<usize>,
+    /// The timestamp each of `paragraphs` opens with, when it has one (`transcript.rs`
+    /// fills it; empty until then).
+    pub times: Vec<Option<u32>>,
 }
 
 /// Renders `events` (whole blocks) taken from `src`.

@@ -430,6 +430,8 @@ const NOT_NAME_PARTS: &[&str] = &[
     "时间",
     "地点",
     "注",
+    // An organisation or a series, not a person (`InfiniteHistoryProject MIT`).
+    "Project",
     "提示",
     "更新",
     "背景",
@@ -924,8 +926,13 @@ impl Cast {
                 Some(_) if value.chars().count() <= 60 => split_people(value),
                 _ => Vec::new(),
             };
+            // A label already seen opening a turn is a turn's (`INTERVIEWER: Well, we can…`
+            // after `INTERVIEWER: Today is…`), not a field naming people.
+            let turn = self.labels.iter().any(|s| s.label == l.text);
             match super::meta_key(l.text) {
-                Some(super::MetaKey::Speaker | super::MetaKey::Host) if !names.is_empty() => {
+                Some(super::MetaKey::Speaker | super::MetaKey::Host)
+                    if !names.is_empty() && !turn =>
+                {
                     let role = role.unwrap_or(Role::Speaker);
                     self.fields.extend(names.into_iter().map(|n| (n, role)));
                 }

@@ -13,6 +13,7 @@ mod about;
 pub mod codec;
 mod fit;
 mod hits;
+mod moment;
 mod quote;
 mod reload;
 pub mod script;
@@ -21,6 +22,7 @@ mod topics;
 
 pub use about::{AboutInfo, about};
 pub use hits::search;
+pub use moment::{Moment, watch};
 pub use quote::quote;
 pub use reload::reload_report;
 pub use section::{pages, section};
@@ -149,6 +151,8 @@ pub struct Reply {
     pub footer: Option<String>,
     /// URL of the image (a section's infographic).
     pub image: Option<String>,
+    /// Where the excerpt stands in the talk's recording (`▶ 12:34`), shown above the text.
+    pub moment: Option<Moment>,
     /// The rows of buttons and menus, top to bottom.
     pub components: Vec<Component>,
     /// Shown only to the person who asked.
@@ -245,6 +249,7 @@ impl Reply {
             ));
         }
         let total = char_len(title)
+            + self.moment.as_ref().map_or(0, |m| char_len(&m.label))
             + char_len(&self.description)
             + char_len(footer)
             + self
@@ -256,7 +261,16 @@ impl Reply {
             v.push(format!("embed total {total}, limit {}", lim.embed_total));
         }
         // Discord rejects the whole message for one malformed URL (50035).
-        for (what, u) in [("url", &self.url), ("image", &self.image)] {
+        if let Some(m) = &self.moment {
+            // The embed's author name: a title's limit.
+            check(&mut v, "moment", &m.label, lim.title);
+        }
+        let moment = self.moment.as_ref().and_then(|m| m.url.as_ref());
+        for (what, u) in [
+            ("url", &self.url),
+            ("image", &self.image),
+            ("moment", &moment.cloned()),
+        ] {
             if let Some(u) = u
                 && !is_web_url(u, lim.embed_url)
             {
@@ -303,6 +317,12 @@ pub fn to_text(reply: &Reply) -> String {
     }
     if let Some(u) = &reply.url {
         out.push_str(&format!("<{u}>\n"));
+    }
+    if let Some(m) = &reply.moment {
+        match &m.url {
+            Some(u) => out.push_str(&format!("{} <{u}>\n", m.label)),
+            None => out.push_str(&format!("{}\n", m.label)),
+        }
     }
     if !out.is_empty() {
         out.push('\n');

@@ -69,6 +69,7 @@ pub fn quote(lib: &Library, q: QuoteRef, scope: QuoteScope, lang: Lang) -> Reply
     Reply {
         description: truncate_chars(&description, DISCORD.description),
         url: source_url(talk),
+        moment: super::moment::moment(talk, quote.start),
         footer: Some(truncate_chars(&place, DISCORD.footer)),
         components: vec![Component::Buttons { buttons }],
         ..Reply::default()

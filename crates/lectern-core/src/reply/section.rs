@@ -119,6 +119,7 @@ pub fn section(lib: &Library, r: SectionRef, page: usize, lang: Lang) -> Reply {
     Reply {
         title: Some(truncate_chars(&s.label(), DISCORD.title)),
         url: source_url(talk),
+        moment: super::moment::moment(talk, s.start),
         description: truncate_chars(&description, DISCORD.description),
         footer: Some(truncate_chars(&footer, DISCORD.footer)),
         image: s

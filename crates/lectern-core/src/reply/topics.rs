@@ -126,7 +126,7 @@ pub fn contents(lib: &Library, t: usize, page: usize, lang: Lang) -> Reply {
     description.push('\n');
     let mut options = Vec::new();
     for s in &talk.sections[shown.clone()] {
-        description.push_str(&truncate_chars(&s.label(), LIST_LINE));
+        description.push_str(&truncate_chars(&super::moment::listed(s), LIST_LINE));
         description.push('\n');
         options.push(SelectOption {
             label: truncate_chars(&s.label(), DISCORD.select_label),
