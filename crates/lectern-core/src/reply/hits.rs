@@ -1,6 +1,6 @@
 //! `/search`: hits, with the section each opens, or suggestions when nothing matches well.
 
-use super::{Component, Field, Reply, SelectOption, limits, section_action};
+use super::{Budget, Component, Field, Reply, SelectOption, limits, section_action};
 use crate::i18n::{Lang, Msg};
 use crate::library::{Library, SectionRef};
 use crate::model::Talk;
@@ -9,11 +9,17 @@ use crate::text::{escape_markdown, truncate_chars};
 
 /// `/search`: ranked hits with snippets and a menu to open them, or an honest miss.
 pub fn search(lib: &Library, query: &str, lang: Lang) -> Reply {
+    search_within(lib, query, lang, Budget::DISCORD)
+}
+
+/// [`search`] within `budget`: up to `budget.hits` hits (at most a menu's options).
+pub fn search_within(lib: &Library, query: &str, lang: Lang, budget: Budget) -> Reply {
     let shown = escape_markdown(&truncate_chars(query.trim(), 100));
     if query.trim().is_empty() {
         return Reply::notice(Msg::EmptyQuery.get(lang));
     }
-    let Outcome { hits, suggestions } = search::search(lib, query, 5);
+    let Outcome { hits, suggestions } =
+        search::search(lib, query, budget.hits.min(limits::SELECT_OPTIONS));
     let title = Some(truncate_chars(
         &format!("{}: {}", Msg::SearchTitle.get(lang), shown),
         limits::TITLE,

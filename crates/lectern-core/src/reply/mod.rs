@@ -19,10 +19,10 @@ mod section;
 mod topics;
 
 pub use about::{AboutInfo, about};
-pub use hits::search;
+pub use hits::{search, search_within};
 pub use quote::quote;
 pub use reload::reload_report;
-pub use section::{pages, section};
+pub use section::{pages, pages_of, section, section_within};
 pub use topics::{SECTIONS_PER_PAGE, TALKS_PER_PAGE, contents, talks, topics};
 
 use serde::Serialize;
@@ -66,6 +66,35 @@ pub mod limits {
 /// How much text one page of a section holds. Well under the description limit, so that a page
 /// reads comfortably and the whole embed stays under the 6,000-character total.
 pub const PAGE_CHARS: usize = 1800;
+
+/// How much one reply may hold, which the front end chooses: Discord's message limits, or a
+/// web page's. The smallest seam for the pages of issue 30 (the lead's budget type of issue 22
+/// replaces it when it lands): the section builders and search take one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Budget {
+    /// How much text one page of a section holds, in characters.
+    pub page_chars: usize,
+    /// The longest description, in characters.
+    pub description: usize,
+    /// How many search hits one answer lists.
+    pub hits: usize,
+}
+
+impl Budget {
+    /// Discord's: pages of [`PAGE_CHARS`], an embed's description, five hits.
+    pub const DISCORD: Budget = Budget {
+        page_chars: PAGE_CHARS,
+        description: limits::DESCRIPTION,
+        hits: 5,
+    };
+    /// A web page's: a section on one page up to 60,000 characters, twenty hits (a menu's
+    /// 25 options at most, which the reply's other parts still count on).
+    pub const WEB: Budget = Budget {
+        page_chars: 60_000,
+        description: 60_000,
+        hits: 20,
+    };
+}
 
 /// What a button or a menu option does.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -1,7 +1,7 @@
 //! A section, page by page: `/topic`, and the menu picks and buttons that open one.
 
 use super::{
-    Button, Component, PAGE_CHARS, Reply, limits, section_action, source_text, source_url,
+    Budget, Button, Component, PAGE_CHARS, Reply, limits, section_action, source_text, source_url,
 };
 use crate::i18n::{Lang, Msg};
 use crate::library::{Library, SectionRef};
@@ -11,18 +11,24 @@ use crate::text::{MAX_EMBED_URL, char_len, truncate_chars, web_url};
 /// boundaries where possible (a paragraph longer than a page is cut at a line, then a
 /// character, boundary).
 pub fn pages(body: &str) -> Vec<String> {
+    pages_of(body, PAGE_CHARS)
+}
+
+/// [`pages`] with pages of at most `page_chars` characters.
+pub fn pages_of(body: &str, page_chars: usize) -> Vec<String> {
+    let page_chars = page_chars.max(1);
     let mut pages = Vec::new();
     let mut current = String::new();
     let mut pieces: Vec<String> = Vec::new();
     for para in body.split("\n\n") {
-        if char_len(para) <= PAGE_CHARS {
+        if char_len(para) <= page_chars {
             pieces.push(para.to_string());
             continue;
         }
         let mut chunk = String::new();
         for line in para.split('\n') {
-            for part in split_chars(line, PAGE_CHARS) {
-                if !chunk.is_empty() && char_len(&chunk) + 1 + char_len(&part) > PAGE_CHARS {
+            for part in split_chars(line, page_chars) {
+                if !chunk.is_empty() && char_len(&chunk) + 1 + char_len(&part) > page_chars {
                     pieces.push(std::mem::take(&mut chunk));
                 }
                 if !chunk.is_empty() {
@@ -36,7 +42,7 @@ pub fn pages(body: &str) -> Vec<String> {
         }
     }
     for piece in pieces {
-        if !current.is_empty() && char_len(&current) + 2 + char_len(&piece) > PAGE_CHARS {
+        if !current.is_empty() && char_len(&current) + 2 + char_len(&piece) > page_chars {
             pages.push(std::mem::take(&mut current));
         }
         if !current.is_empty() {
@@ -57,10 +63,21 @@ fn split_chars(s: &str, max: usize) -> Vec<String> {
 
 /// One page of one section, with buttons for the pages and the neighbouring sections.
 pub fn section(lib: &Library, r: SectionRef, page: usize, lang: Lang) -> Reply {
+    section_within(lib, r, page, lang, Budget::DISCORD)
+}
+
+/// [`section`] within `budget`: its pages of `budget.page_chars`.
+pub fn section_within(
+    lib: &Library,
+    r: SectionRef,
+    page: usize,
+    lang: Lang,
+    budget: Budget,
+) -> Reply {
     let Some((talk, s)) = lib.section(r) else {
         return Reply::notice(Msg::Gone.get(lang));
     };
-    let all = pages(&s.body);
+    let all = pages_of(&s.body, budget.page_chars);
     let page = page.min(all.len() - 1);
     let mut description = all[page].clone();
     if description.trim().is_empty() {
@@ -119,7 +136,7 @@ pub fn section(lib: &Library, r: SectionRef, page: usize, lang: Lang) -> Reply {
     Reply {
         title: Some(truncate_chars(&s.label(), limits::TITLE)),
         url: source_url(talk),
-        description: truncate_chars(&description, limits::DESCRIPTION),
+        description: truncate_chars(&description, budget.description),
         footer: Some(truncate_chars(&footer, limits::FOOTER)),
         image: s
             .infographic
