@@ -8,7 +8,6 @@
 use std::sync::LazyLock;
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use super::{Req, Web, lang_code};
 use crate::i18n::{Lang, Msg};
@@ -16,18 +15,7 @@ use crate::library::Library;
 use crate::model::{QuoteRef, SectionRef};
 use crate::reply::{Action, Component, Reply};
 
-/// What a path segment keeps unencoded.
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.');
-
-/// `s` as one path segment.
-pub fn seg(s: &str) -> String {
-    utf8_percent_encode(s, SEGMENT).to_string()
-}
-
-/// `s` as a query-string value.
-pub fn qs(s: &str) -> String {
-    utf8_percent_encode(s, NON_ALPHANUMERIC).to_string()
-}
+pub use crate::reply::web::{query_value as qs, segment as seg};
 
 /// A page's head: its title and what OpenGraph says of it.
 #[derive(Debug, Clone, Default)]

@@ -467,3 +467,82 @@ pub fn search_html(lib: &Library, query: &str, lang: Lang) -> (html::Page, Marku
     };
     (p, body)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.append(*k, HeaderValue::from_str(v).unwrap());
+        }
+        h
+    }
+
+    #[test]
+    fn the_reader_s_language_comes_from_the_switch_then_the_cookie_then_accept_language() {
+        let none = headers(&[]);
+        assert_eq!(reader_lang(None, &none), Lang::En);
+        let accept = headers(&[("accept-language", "fr-FR, zh-TW;q=0.8, en;q=0.9")]);
+        assert_eq!(reader_lang(None, &accept), Lang::En, "by quality");
+        let accept = headers(&[("accept-language", "fr, zh-Hant;q=0.5, de;q=0.9")]);
+        assert_eq!(
+            reader_lang(None, &accept),
+            Lang::ZhTw,
+            "the first lectern speaks"
+        );
+        let accept = headers(&[("accept-language", "zh-CN;q=0, zh-HK")]);
+        assert_eq!(reader_lang(None, &accept), Lang::ZhHk, "q=0 is a refusal");
+        let both = headers(&[("accept-language", "zh-CN"), ("cookie", "a=b; lang=zh-TW")]);
+        assert_eq!(reader_lang(None, &both), Lang::ZhTw, "the cookie wins");
+        assert_eq!(reader_lang(Some("en"), &both), Lang::En, "the switch wins");
+    }
+
+    #[test]
+    fn markdown_keeps_formatting_and_drops_what_could_run() {
+        let md = "**bold** [ok](https://e.org) [bad](javascript:alert(1)) [data](data:text/html,x) \
+                  <script>alert(1)</script> <b onclick=\"x()\">b</b>\n\n<img src=x onerror=alert(1)>";
+        let html = html::markdown(md).into_string();
+        assert!(html.contains("<strong>bold</strong>"), "{html}");
+        assert!(html.contains("href=\"https://e.org\""), "{html}");
+        for bad in [
+            "javascript:",
+            "data:",
+            "<script",
+            "onclick",
+            "onerror",
+            "<img",
+            "<b ",
+        ] {
+            assert!(!html.to_lowercase().contains(bad), "{bad} in {html}");
+        }
+    }
+
+    #[test]
+    fn every_action_of_a_reply_has_a_page_or_is_left_out() {
+        use crate::reply::Action;
+        let section = Action::Section {
+            talk: "a b".into(),
+            section: 2,
+            page: 1,
+        };
+        assert_eq!(
+            html::href(&section).as_deref(),
+            Some("/talks/a%20b/2?page=1")
+        );
+        let by = Action::QuoteBy {
+            speaker: "苏林".into(),
+            talk: None,
+        };
+        assert_eq!(
+            html::href(&by).as_deref(),
+            Some("/speakers/%E8%8B%8F%E6%9E%97")
+        );
+        let all = Action::Quote {
+            talk: None,
+            section: None,
+        };
+        assert_eq!(html::href(&all), None);
+    }
+}

@@ -387,6 +387,9 @@ pub struct Ops {
     pub rest: Arc<crate::rest::Rest>,
     /// The last loads and reloads with their reports, newest first, for the dashboard.
     pub reloads: Arc<Reloads>,
+    /// The web pages' public address (`web.public_url`), when set: answers that have a page
+    /// link to it.
+    pub web_url: Option<Arc<str>>,
 }
 
 /// One load or reload as the dashboard shows it: when, who asked, and its report.
@@ -445,6 +448,7 @@ impl Ops {
             metrics: Arc::new(metrics),
             rest: Arc::default(),
             reloads: Arc::default(),
+            web_url: None,
         }
     }
 

@@ -45,6 +45,7 @@ pub fn search_within(lib: &Library, query: &str, lang: Lang, budget: Budget) -> 
             title,
             description,
             components,
+            web_path: Some(super::web::search(query)),
             ..Reply::default()
         };
     }
@@ -100,6 +101,7 @@ pub fn search_within(lib: &Library, query: &str, lang: Lang, budget: Budget) -> 
         title,
         fields,
         components,
+        web_path: Some(super::web::search(query)),
         ..Reply::default()
     }
 }

@@ -17,6 +17,7 @@ mod reload;
 pub mod script;
 mod section;
 mod topics;
+pub mod web;
 
 pub use about::{AboutInfo, about};
 pub use hits::{search, search_within};
@@ -210,6 +211,10 @@ pub struct Reply {
     pub components: Vec<Component>,
     /// Shown only to the person who asked.
     pub ephemeral: bool,
+    /// Where the answer lives on the web pages ([`web`]): a path such as `/talks/{id}/3`,
+    /// which a front end with a public address links to ("Open on the web").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub web_path: Option<String>,
 }
 
 impl Reply {

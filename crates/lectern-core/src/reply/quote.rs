@@ -70,6 +70,10 @@ pub fn quote(lib: &Library, q: QuoteRef, scope: QuoteScope, lang: Lang) -> Reply
         url: source_url(talk),
         footer: Some(truncate_chars(&place, limits::FOOTER)),
         components: vec![Component::Buttons { buttons }],
+        web_path: Some(match section {
+            Some(s) => format!("{}#quotes", super::web::section(&talk.id, s.ordinal)),
+            None => super::web::talk(&talk.id),
+        }),
         ..Reply::default()
     }
 }

@@ -143,6 +143,7 @@ pub fn section_within(
             .as_ref()
             .and_then(|i| web_url(&i.url, MAX_EMBED_URL)),
         components: vec![Component::Buttons { buttons }],
+        web_path: Some(super::web::section(&talk.id, r.section)),
         ..Reply::default()
     }
 }
