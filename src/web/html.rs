@@ -199,7 +199,7 @@ pub fn talk_head(lib: &Library, t: usize, lang: Lang) -> Markup {
         .meta
         .source
         .as_deref()
-        .and_then(|s| crate::text::web_url(s, crate::text::MAX_EMBED_URL));
+        .and_then(|s| crate::text::web_url(s, crate::budget::DISCORD.embed_url));
     html! {
         header.talk {
             p.title { strong { (talk.title) } }

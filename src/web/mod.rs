@@ -6,7 +6,7 @@
 //! `/talks/{id}/{ordinal}` (a section: its text, infographic and quotes), `/speakers/{name}`
 //! (a speaker's quotes), `/search?q=` (the same ranking as `/search`, pinyin included). They are
 //! built by the core's command layer as the bot's answers are (the commands' resolution and
-//! reply builders, with the web's [`Budget::WEB`] in place of Discord's) and rendered from
+//! reply builders, within the web's [`WEB`] budget in place of Discord's) and rendered from
 //! the [`crate::reply::Reply`] by [`html`]: every action of a button or a menu becomes a link,
 //! so the pages work without JavaScript. Write-ups' Markdown becomes HTML through
 //! pulldown-cmark with raw HTML dropped, then ammonia ([`html::markdown`]): no script, event
@@ -30,11 +30,23 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use maud::{Markup, html};
 
+use crate::budget::{Budget, DISCORD};
 use crate::commands::topic::find_topic;
 use crate::i18n::{Lang, Msg};
 use crate::library::{Library, Lookup, QuoteScope};
 use crate::ops::Ops;
-use crate::reply::{self, Budget, script};
+use crate::reply::{self, script};
+
+/// A web page's budget: Discord's, with a section on one page of up to 60,000 characters.
+pub const WEB: Budget = Budget {
+    page_chars: 60_000,
+    description: 60_000,
+    embed_total: 200_000,
+    ..DISCORD
+};
+
+/// How many hits a search page lists (a menu's 25 options at most).
+pub const WEB_HITS: usize = 20;
 
 /// What the pages read: the plugin's state (the library in service, readiness, reloads), the
 /// public address and the dashboard's token.
@@ -357,7 +369,7 @@ async fn talk_page(
         .sections
         .iter()
         .find_map(|s| s.infographic.as_ref())
-        .and_then(|i| crate::text::web_url(&i.url, crate::text::MAX_EMBED_URL));
+        .and_then(|i| crate::text::web_url(&i.url, DISCORD.embed_url));
     let mut p = html::Page::of(&reply, image);
     p.title.clone_from(&talk.title);
     if let Some(one) = &talk.summary.one_liner {
@@ -399,7 +411,8 @@ pub fn section_html(
     let pick = crate::library::Pick::Section(crate::key::TalkKey::of(&talk.id), section).value();
     let r = find_topic(lib, None, &pick, lang).ok()?;
     debug_assert_eq!(r.talk, t);
-    let reply = script::in_script(reply::section_within(lib, r, page, lang, Budget::WEB), lang);
+    let reply =
+        script::in_script_within(reply::section_within(lib, r, page, lang, &WEB), lang, &WEB);
     let p = html::Page::of(&reply, reply.image.clone());
     let body = html! {
         (html::crumbs(lib, r, lang))
@@ -459,7 +472,8 @@ pub fn search_html(lib: &Library, query: &str, lang: Lang) -> (html::Page, Marku
         return (p, body);
     }
     // What `commands::search::Search::answer` builds, within the web's budget.
-    let reply = script::in_script(reply::search_within(lib, query, lang, Budget::WEB), lang);
+    let reply =
+        script::in_script_within(reply::search_within(lib, query, lang, WEB_HITS), lang, &WEB);
     let p = html::Page::of(&reply, None);
     let body = html! {
         (body)

@@ -25,7 +25,9 @@
 // Every public item says what it is (the house style: module docs for mechanisms).
 #![warn(missing_docs)]
 
+pub mod budget;
 pub mod changes;
+mod chinese;
 pub mod commands;
 pub mod config;
 pub mod cooldown;

@@ -8,6 +8,7 @@
 //! - buttons are laid out five to a row; the reply builders already keep within Discord's
 //!   limits ([`Reply::limit_violations`]), so nothing is cut here.
 
+use lectern_core::budget::DISCORD;
 use poise::serenity_prelude as serenity;
 use serenity::{
     ButtonStyle, CreateActionRow, CreateAllowedMentions, CreateButton, CreateEmbed,
@@ -17,7 +18,7 @@ use serenity::{
 
 use super::custom_id;
 use lectern_core::i18n::{Lang, Msg};
-use lectern_core::reply::{Component, Reply, limits};
+use lectern_core::reply::{Component, Reply};
 use lectern_core::text::is_web_url;
 
 /// The colour of lectern's embeds.
@@ -56,7 +57,7 @@ pub fn embed(reply: &Reply) -> CreateEmbed {
 }
 
 /// The longest URL a link button may carry (Discord's limit).
-pub const MAX_LINK_URL: usize = 512;
+pub const MAX_LINK_URL: usize = DISCORD.link_url;
 
 /// The web pages' public address and the reader's language: what the "Open on the web" link
 /// of an answer that has a page needs.
@@ -78,7 +79,7 @@ fn web_row(reply: &Reply, web: Option<WebLink<'_>>, rows: usize) -> Option<Creat
         web.base.trim_end_matches('/'),
         reply.web_path.as_deref()?
     );
-    (rows < limits::ROWS && is_web_url(&url, MAX_LINK_URL)).then(|| {
+    (rows < DISCORD.rows && is_web_url(&url, MAX_LINK_URL)).then(|| {
         let label = web.lang.in_script(Msg::OpenOnWeb.get(web.lang));
         CreateActionRow::Buttons(vec![CreateButton::new_link(url).label(label)])
     })
@@ -98,7 +99,7 @@ pub fn rows(
     for component in &reply.components {
         match component {
             Component::Buttons { buttons } => {
-                for chunk in buttons.chunks(limits::BUTTONS_PER_ROW) {
+                for chunk in buttons.chunks(DISCORD.buttons_per_row) {
                     let row = chunk
                         .iter()
                         .map(|b| {

@@ -1,17 +1,16 @@
 //! A section, page by page: `/topic`, and the menu picks and buttons that open one.
 
-use super::{
-    Budget, Button, Component, PAGE_CHARS, Reply, limits, section_action, source_text, source_url,
-};
+use super::{Button, Component, Reply, section_action, source_text, source_url};
+use crate::budget::{Budget, DISCORD};
 use crate::i18n::{Lang, Msg};
 use crate::library::{Library, SectionRef};
-use crate::text::{MAX_EMBED_URL, char_len, truncate_chars, web_url};
+use crate::text::{char_len, truncate_chars, web_url};
 
-/// Splits a section's text into pages of at most [`PAGE_CHARS`] characters, at paragraph
+/// Splits a section's text into pages of at most [`crate::budget::Budget::page_chars`] characters, at paragraph
 /// boundaries where possible (a paragraph longer than a page is cut at a line, then a
 /// character, boundary).
 pub fn pages(body: &str) -> Vec<String> {
-    pages_of(body, PAGE_CHARS)
+    pages_of(body, DISCORD.page_chars)
 }
 
 /// [`pages`] with pages of at most `page_chars` characters.
@@ -63,7 +62,7 @@ fn split_chars(s: &str, max: usize) -> Vec<String> {
 
 /// One page of one section, with buttons for the pages and the neighbouring sections.
 pub fn section(lib: &Library, r: SectionRef, page: usize, lang: Lang) -> Reply {
-    section_within(lib, r, page, lang, Budget::DISCORD)
+    section_within(lib, r, page, lang, &DISCORD)
 }
 
 /// [`section`] within `budget`: its pages of `budget.page_chars`.
@@ -72,7 +71,7 @@ pub fn section_within(
     r: SectionRef,
     page: usize,
     lang: Lang,
-    budget: Budget,
+    budget: &Budget,
 ) -> Reply {
     let Some((talk, s)) = lib.section(r) else {
         return Reply::notice(Msg::Gone.get(lang));
@@ -134,14 +133,14 @@ pub fn section_within(
         disabled: next.is_none(),
     });
     Reply {
-        title: Some(truncate_chars(&s.label(), limits::TITLE)),
+        title: Some(truncate_chars(&s.label(), DISCORD.title)),
         url: source_url(talk),
         description: truncate_chars(&description, budget.description),
-        footer: Some(truncate_chars(&footer, limits::FOOTER)),
+        footer: Some(truncate_chars(&footer, DISCORD.footer)),
         image: s
             .infographic
             .as_ref()
-            .and_then(|i| web_url(&i.url, MAX_EMBED_URL)),
+            .and_then(|i| web_url(&i.url, DISCORD.embed_url)),
         components: vec![Component::Buttons { buttons }],
         web_path: Some(super::web::section(&talk.id, r.section)),
         ..Reply::default()
