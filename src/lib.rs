@@ -17,6 +17,8 @@
 //! - [`http`]: the operations surface over HTTP (axum): health, readiness and Prometheus
 //!   metrics, and the loopback-only reload endpoint, serving the plugin's state ([`ops`]).
 //! - [`watch`]: reload when the seeds folder changes (debounced), for `content.watch`.
+//! - [`web`]: the library's read-only pages and the operator's dashboard (`/admin`), on a
+//!   listener of their own (`web.bind`).
 //! - [`serve`]: `lectern serve`, the process's wiring: content, ops listener, watcher, SIGHUP
 //!   and the bot, started and shut down in order.
 
@@ -34,6 +36,7 @@ pub mod config;
 pub mod http;
 pub mod serve;
 pub mod watch;
+pub mod web;
 
 pub use lectern_discord::{
     CooldownPolicy, OperatorPolicy, Plugin, PluginError, PluginOptions, Slash,

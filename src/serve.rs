@@ -2,6 +2,7 @@
 //!
 //! [`serve`] loads the content, then runs, until ctrl-c or SIGTERM ([`shutdown_signal`]):
 //! - the health and metrics listener ([`crate::http::serve`]) when `http.bind` is set;
+//! - the pages and the dashboard ([`crate::web::serve`]) when `web.bind` is set;
 //! - the seeds watcher ([`crate::watch`]) when `content.watch` is on;
 //! - a reload on every SIGHUP;
 //! - the bot ([`crate::discord::run_bot`]), a host of lectern's [`Plugin`] with the default
@@ -33,7 +34,9 @@ pub fn serve(config: &Config) -> anyhow::Result<i32> {
         .build()
         .context("cannot start the async runtime")?;
     let dir = &config.content.seeds_dir;
+    let started = std::time::Instant::now();
     let loaded = Library::load_logged(dir, &config.content.load_options());
+    let first = crate::web::startup_report(&loaded, dir, started.elapsed());
     if loaded.library.talks().is_empty() {
         tracing::warn!(dir = %dir.display(), "no talk loaded: the bot will answer that there is nothing to show");
     }
@@ -46,6 +49,8 @@ pub fn serve(config: &Config) -> anyhow::Result<i32> {
     // the watcher and SIGHUP share its content, status and metrics.
     let plugin = Plugin::new(content, config, PluginOptions::default())?;
     let ops = plugin.ops().clone();
+    ops.reloads.record("startup", first);
+    let web = crate::web::from_config(&ops, &config.web)?;
     tracing::info!(
         version = env!("CARGO_PKG_VERSION"),
         api_base = config.discord.api_base.as_deref().unwrap_or("discord"),
@@ -75,6 +80,19 @@ pub fn serve(config: &Config) -> anyhow::Result<i32> {
             helpers.push(tokio::spawn(async move {
                 if let Err(e) = crate::http::serve(listener, ops, stop).await {
                     tracing::error!(error = %e, "the health and metrics listener failed");
+                }
+            }));
+        }
+        if let Some(web) = web {
+            let bind = config.web.bind.trim();
+            let listener = tokio::net::TcpListener::bind(bind)
+                .await
+                .with_context(|| format!("cannot listen on web.bind {bind}"))?;
+            tracing::info!(addr = %listener.local_addr()?, dashboard = web.admin.is_some(), "web pages listener");
+            let stop = until_stopped();
+            helpers.push(tokio::spawn(async move {
+                if let Err(e) = crate::web::serve(listener, web, stop).await {
+                    tracing::error!(error = %e, "the web pages listener failed");
                 }
             }));
         }

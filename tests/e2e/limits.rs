@@ -165,10 +165,16 @@ fn every_reply_of_the_seed_as_sent_is_within_discords_limits() {
     let all = catalog::every_reply(&lib, &["生物安全", "qqqq zzzz", "@everyone **x**", "13"]);
     assert!(all.len() > 300, "{} replies", all.len());
     for (what, reply) in &all {
+        // With the pages' address: the "Open on the web" links are held to the schema too.
+        let web = convert::WebLink {
+            base: "https://talks.example.org",
+            lang: lectern::i18n::Lang::En,
+        };
         let message = convert::message(
             reply,
             UserId::new(crate::ALICE.id),
             &lectern::discord::custom_id::Ids::LECTERN,
+            Some(web),
         );
         let body = serde_json::to_value(CreateInteractionResponse::Message(message)).unwrap();
         let problems = callback(&body);

@@ -34,6 +34,8 @@ pub struct Config {
     pub http: HttpConfig,
     /// `[state]`: the database of settings, the quote of the day, usage and gaps.
     pub state: StateConfig,
+    /// `[web]`: the read-only pages and the operator's dashboard, on a listener of their own.
+    pub web: WebConfig,
 }
 
 /// `[content]`: the seeds folder of Markdown write-ups and the limits of loading it.
@@ -290,4 +292,19 @@ impl Default for StateConfig {
             test_clock_file: None,
         }
     }
+}
+
+/// `[web]`: the library's read-only pages and the operator's dashboard (`/admin`), served on
+/// a listener of their own, never the operations listener. Off by default.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct WebConfig {
+    /// Address of the pages' listener; empty turns the pages off.
+    pub bind: String,
+    /// The pages' address as readers reach them (`https://talks.example.org`): absolute links
+    /// in the pages' OpenGraph tags, and the "Open on the web" button of Discord answers.
+    /// Without it, answers carry no link.
+    pub public_url: Option<String>,
+    /// A file holding the dashboard's token; without it, `/admin` is off.
+    pub admin_token_file: Option<PathBuf>,
 }

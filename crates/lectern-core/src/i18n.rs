@@ -169,6 +169,8 @@ pub enum Msg {
     Related,
     /// The placeholder of the menu that opens a talk in the list of talks (`/topics`).
     OpenTalk,
+    /// The link button to an answer's web page (`web.public_url`).
+    OpenOnWeb,
     /// The start of the note for a `talk:` that matches no talk ([`Msg::unknown`]).
     UnknownTalk,
     /// The start of the note for a `speaker:` that matches no one ([`Msg::unknown`]).
@@ -278,6 +280,7 @@ impl Msg {
             ),
             Related => ("Related topics", "关联主题"),
             OpenTalk => ("Open a talk…", "打开一个演讲…"),
+            OpenOnWeb => ("Open on the web", "在网页上打开"),
             UnknownTalk => ("No talk matches", "没有匹配的演讲："),
             UnknownSpeaker => ("No speaker matches", "没有匹配的讲者："),
             UnknownTag => ("No tag matches", "没有匹配的标签："),

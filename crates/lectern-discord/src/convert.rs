@@ -20,8 +20,9 @@ use serenity::{
 use serenity::Mentionable;
 
 use super::custom_id;
-use lectern_core::i18n::Msg;
+use lectern_core::i18n::{Lang, Msg};
 use lectern_core::reply::{Action, Component, Reply};
+use lectern_core::text::is_web_url;
 
 /// The colour of lectern's embeds.
 const COLOUR: u32 = 0x5865F2;
@@ -89,8 +90,43 @@ pub fn embed(reply: &Reply) -> CreateEmbed {
     e
 }
 
-/// The component rows of a reply, with ids (under `ids`) naming `invoker`.
-pub fn rows(reply: &Reply, invoker: UserId, ids: &custom_id::Ids) -> Vec<CreateActionRow> {
+/// The longest URL a link button may carry (Discord's limit).
+pub const MAX_LINK_URL: usize = DISCORD.link_url;
+
+/// The web pages' public address and the reader's language: what the "Open on the web" link
+/// of an answer that has a page needs.
+#[derive(Debug, Clone, Copy)]
+pub struct WebLink<'a> {
+    /// `web.public_url`.
+    pub base: &'a str,
+    /// The reader's language, for the button's label.
+    pub lang: Lang,
+}
+
+/// The "Open on the web" row of `reply`: a link button to its page ([`Reply::web_path`]
+/// under `web.base`), when it has one, the URL is absolute http(s) of at most
+/// [`MAX_LINK_URL`] characters, and a row is free.
+fn web_row(reply: &Reply, web: Option<WebLink<'_>>, rows: usize) -> Option<CreateActionRow> {
+    let web = web?;
+    let url = format!(
+        "{}{}",
+        web.base.trim_end_matches('/'),
+        reply.web_path.as_deref()?
+    );
+    (rows < DISCORD.rows && is_web_url(&url, MAX_LINK_URL)).then(|| {
+        let label = web.lang.in_script(Msg::OpenOnWeb.get(web.lang));
+        CreateActionRow::Buttons(vec![CreateButton::new_link(url).label(label)])
+    })
+}
+
+/// The component rows of a reply, with ids (under `ids`) naming `invoker`, and the link to
+/// its web page when `web` is given.
+pub fn rows(
+    reply: &Reply,
+    invoker: UserId,
+    ids: &custom_id::Ids,
+    web: Option<WebLink<'_>>,
+) -> Vec<CreateActionRow> {
     let invoker = invoker.get();
     let mut rows = Vec::new();
     let mut slot = 0;
@@ -139,6 +175,7 @@ pub fn rows(reply: &Reply, invoker: UserId, ids: &custom_id::Ids) -> Vec<CreateA
             }
         }
     }
+    rows.extend(web_row(reply, web, rows.len()));
     rows
 }
 
@@ -201,10 +238,11 @@ pub fn message(
     reply: &Reply,
     invoker: UserId,
     ids: &custom_id::Ids,
+    web: Option<WebLink<'_>>,
 ) -> CreateInteractionResponseMessage {
     let m = CreateInteractionResponseMessage::new()
         .embeds(vec![embed(reply)])
-        .components(rows(reply, invoker, ids))
+        .components(rows(reply, invoker, ids, web))
         .allowed_mentions(mentions(reply))
         .ephemeral(reply.ephemeral);
     match content(reply) {
@@ -284,8 +322,13 @@ mod tests {
             components: vec![Component::Buttons { buttons }],
             ..Reply::default()
         };
-        let v = serde_json::to_value(message(&reply, UserId::new(9), &custom_id::Ids::LECTERN))
-            .unwrap();
+        let v = serde_json::to_value(message(
+            &reply,
+            UserId::new(9),
+            &custom_id::Ids::LECTERN,
+            None,
+        ))
+        .unwrap();
         assert_eq!(v["allowed_mentions"]["parse"], json!([]));
         let rows = v["components"].as_array().unwrap();
         assert_eq!(rows.len(), 2, "seven buttons take two rows");
@@ -295,5 +338,40 @@ mod tests {
             .map(|c| c["custom_id"].as_str().unwrap())
             .collect();
         assert_eq!(ids.len(), 7);
+    }
+
+    #[test]
+    fn an_answer_with_a_page_links_to_it_when_the_pages_have_an_address() {
+        let reply = Reply {
+            title: Some("t".into()),
+            description: "d".into(),
+            web_path: Some("/talks/a%20b/3".into()),
+            ..Reply::default()
+        };
+        let web = |base| {
+            Some(WebLink {
+                base,
+                lang: Lang::ZhTw,
+            })
+        };
+        let ids = &custom_id::Ids::LECTERN;
+        let v = serde_json::to_value(message(&reply, UserId::new(9), ids, web("https://x.org/")))
+            .unwrap();
+        let button = &v["components"][0]["components"][0];
+        assert_eq!(button["style"], 5, "{v}");
+        assert_eq!(button["url"], "https://x.org/talks/a%20b/3");
+        assert_eq!(button["label"], "在網頁上開啟");
+        assert!(button.get("custom_id").is_none());
+        // No address, a relative one or a URL over 512 characters: no link.
+        let long = format!("https://x.org/{}", "a".repeat(500));
+        for w in [None, web("/pages"), web(long.as_str())] {
+            let v = serde_json::to_value(message(&reply, UserId::new(9), ids, w)).unwrap();
+            assert!(v.get("components").is_none_or(|c| c == &json!([])), "{v}");
+        }
+        // No page: no link.
+        let notice = Reply::notice("n");
+        let v = serde_json::to_value(message(&notice, UserId::new(9), ids, web("https://x.org")))
+            .unwrap();
+        assert!(v.get("components").is_none_or(|c| c == &json!([])), "{v}");
     }
 }

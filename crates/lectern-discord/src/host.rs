@@ -135,7 +135,14 @@ impl Plugin {
             localized.insert(slash, !options.renames.contains_key(&slash));
             names.push((slash, name));
         }
-        let ops = Ops::new(Arc::new(content));
+        let mut ops = Ops::new(Arc::new(content));
+        ops.web_url = config
+            .web
+            .public_url
+            .as_deref()
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+            .map(Arc::from);
         ops.status
             .set_grace(Duration::from_secs(config.ops.readiness_grace_secs));
         // The prefixed Chinese names must be valid too.

@@ -12,9 +12,10 @@
 //! [`Metrics`], and the endpoints read them.
 
 use std::collections::BTreeMap;
+use std::collections::VecDeque;
 use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
@@ -384,6 +385,55 @@ pub struct Ops {
     pub metrics: Arc<Metrics>,
     /// lectern's HTTP path to Discord and the rate limits it learned ([`crate::rest`]).
     pub rest: Arc<crate::rest::Rest>,
+    /// The last loads and reloads with their reports, newest first, for the dashboard.
+    pub reloads: Arc<Reloads>,
+    /// The web pages' public address (`web.public_url`), when set: answers that have a page
+    /// link to it.
+    pub web_url: Option<Arc<str>>,
+}
+
+/// One load or reload as the dashboard shows it: when, who asked, and its report.
+#[derive(Debug, Clone)]
+pub struct ReloadEntry {
+    /// When it ended.
+    pub at: SystemTime,
+    /// Who asked (`startup`, `sighup`, `watch`, `http`, `web`, a Discord user).
+    pub by: String,
+    /// What it did, warnings per file included (paths relative to the seeds folder).
+    pub report: ReloadReport,
+}
+
+/// The last [`Reloads::KEPT`] loads and reloads, newest first; bounded memory.
+#[derive(Debug, Default)]
+pub struct Reloads(Mutex<VecDeque<ReloadEntry>>);
+
+impl Reloads {
+    /// How many entries are kept.
+    pub const KEPT: usize = 20;
+
+    /// Notes one load or reload.
+    pub fn record(&self, by: &str, report: ReloadReport) {
+        let mut q = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        q.push_front(ReloadEntry {
+            at: SystemTime::now(),
+            by: by.to_string(),
+            report,
+        });
+        q.truncate(Self::KEPT);
+    }
+
+    /// The entries, newest first.
+    pub fn list(&self) -> Vec<ReloadEntry> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .iter()
+            .cloned()
+            .collect()
+    }
 }
 
 impl Ops {
@@ -397,6 +447,8 @@ impl Ops {
             status: Arc::new(Status::default()),
             metrics: Arc::new(metrics),
             rest: Arc::default(),
+            reloads: Arc::default(),
+            web_url: None,
         }
     }
 
@@ -405,6 +457,7 @@ impl Ops {
         let report = self.content.reload(force).await;
         self.metrics.record_reload(&report, &self.content);
         log_reload(&report, by);
+        self.reloads.record(by, report.clone());
         report
     }
 

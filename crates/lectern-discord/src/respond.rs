@@ -250,6 +250,9 @@ pub struct Responder<'a> {
     to: To<'a>,
     /// Whose components the answers carry.
     ids: &'a Ids,
+    /// The web pages' public address (`web.public_url`): answers with a page get an "Open on
+    /// the web" link.
+    web: Option<&'a str>,
     /// Until when the first response may still be tried.
     deadline: Instant,
     /// Whether the first response (an answer or a deferral) was sent; mirrored to `shared`,
@@ -276,6 +279,7 @@ impl<'a> Responder<'a> {
     ) -> Responder<'a> {
         let track = Track::command(Kind::Command, i, Arc::clone(&ops.metrics));
         Responder::tracked((http, &ops.rest), To::command(i), track, ids)
+            .linking(ops.web_url.as_deref())
     }
 
     /// Starts answering a button press or a select menu choice, tracked from now; its
@@ -288,6 +292,7 @@ impl<'a> Responder<'a> {
     ) -> Responder<'a> {
         let track = Track::component(i, Arc::clone(&ops.metrics));
         Responder::tracked((http, &ops.rest), To::component(i), track, ids)
+            .linking(ops.web_url.as_deref())
     }
 
     fn tracked(
@@ -302,6 +307,7 @@ impl<'a> Responder<'a> {
             rest,
             to,
             ids,
+            web: None,
             deadline,
             responded: false,
             shared: None,
@@ -327,6 +333,7 @@ impl<'a> Responder<'a> {
             to: To::command(i),
             // An apology is a notice: no components, so whose ids they would be is moot.
             ids: &Ids::LECTERN,
+            web: None,
             deadline: Instant::now() + budget,
             responded,
             shared: None,
@@ -351,6 +358,7 @@ impl<'a> Responder<'a> {
             rest: &ops.rest,
             to,
             ids: &Ids::LECTERN,
+            web: None,
             deadline: first_response_deadline(to.id, std::time::SystemTime::now(), now),
             responded: false,
             shared: None,
@@ -359,6 +367,19 @@ impl<'a> Responder<'a> {
             expired: false,
             acknowledged: false,
         }
+    }
+
+    /// Links answers that have a web page to it, under the pages' public address `web`.
+    fn linking(mut self, web: Option<&'a str>) -> Responder<'a> {
+        self.web = web;
+        self
+    }
+
+    fn link(&self) -> Option<convert::WebLink<'a>> {
+        self.web.map(|base| convert::WebLink {
+            base,
+            lang: self.to.lang,
+        })
     }
 
     /// Keeps `flag` (poise's `has_sent_initial_response`) in step with this responder.
@@ -393,14 +414,14 @@ impl<'a> Responder<'a> {
 
     /// The first response: `reply` as a new message.
     pub async fn respond(&mut self, reply: &Reply) -> serenity::Result<()> {
-        let message = convert::message(&self.to.shown(reply), self.to.user, self.ids);
+        let message = convert::message(&self.to.shown(reply), self.to.user, self.ids, self.link());
         self.first(CreateInteractionResponse::Message(message))
             .await
     }
 
     /// The first response to a press: `reply` replaces the message the component is on.
     pub async fn update(&mut self, reply: &Reply) -> serenity::Result<()> {
-        let message = convert::message(&self.to.shown(reply), self.to.user, self.ids);
+        let message = convert::message(&self.to.shown(reply), self.to.user, self.ids, self.link());
         self.first(CreateInteractionResponse::UpdateMessage(message))
             .await
     }
@@ -481,7 +502,7 @@ impl<'a> Responder<'a> {
         let shown = self.to.shown(reply);
         let mut followup = CreateInteractionResponseFollowup::new()
             .embeds(vec![convert::embed(&shown)])
-            .components(convert::rows(&shown, self.to.user, self.ids))
+            .components(convert::rows(&shown, self.to.user, self.ids, self.link()))
             .allowed_mentions(convert::mentions(&shown))
             .ephemeral(reply.ephemeral);
         if let Some(text) = convert::content(&shown) {

@@ -10,11 +10,18 @@ use crate::text::{escape_markdown, truncate_chars};
 
 /// `/search`: ranked hits with snippets and a menu to open them, or an honest miss.
 pub fn search(lib: &Library, query: &str, lang: Lang) -> Reply {
+    search_within(lib, query, lang, 5)
+}
+
+/// [`search`] with up to `hits` hits (at most a menu's options): Discord's answer lists five,
+/// a web page more.
+pub fn search_within(lib: &Library, query: &str, lang: Lang, hits: usize) -> Reply {
     let shown = escape_markdown(&truncate_chars(query.trim(), 100));
     if query.trim().is_empty() {
         return Reply::notice(Msg::EmptyQuery.get(lang));
     }
-    let Outcome { hits, suggestions } = search::search(lib, query, 5);
+    let Outcome { hits, suggestions } =
+        search::search(lib, query, hits.min(DISCORD.select_options));
     let title = Some(truncate_chars(
         &format!("{}: {}", Msg::SearchTitle.get(lang), shown),
         DISCORD.title,
@@ -40,6 +47,7 @@ pub fn search(lib: &Library, query: &str, lang: Lang) -> Reply {
             title,
             description,
             components,
+            web_path: Some(super::web::search(query)),
             ..Reply::default()
         };
     }
@@ -95,6 +103,7 @@ pub fn search(lib: &Library, query: &str, lang: Lang) -> Reply {
         title,
         fields,
         components,
+        web_path: Some(super::web::search(query)),
         ..Reply::default()
     }
 }

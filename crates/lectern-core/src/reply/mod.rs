@@ -19,13 +19,14 @@ mod reload;
 pub mod script;
 mod section;
 mod topics;
+pub mod web;
 
 pub use about::{AboutInfo, about};
-pub use hits::search;
+pub use hits::{search, search_within};
 pub use moment::{Moment, watch};
 pub use quote::quote;
 pub use reload::reload_report;
-pub use section::{pages, section};
+pub use section::{pages, pages_of, section, section_within};
 pub use topics::{SECTIONS_PER_PAGE, TALKS_PER_PAGE, contents, talks, topics};
 
 use crate::budget::{Budget, DISCORD};
@@ -165,6 +166,10 @@ pub struct Reply {
     /// pinged nobody.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// Where the answer lives on the web pages ([`web`]): a path such as `/talks/{id}/3`,
+    /// which a front end with a public address links to ("Open on the web").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub web_path: Option<String>,
 }
 
 impl Reply {

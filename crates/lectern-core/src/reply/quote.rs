@@ -72,6 +72,10 @@ pub fn quote(lib: &Library, q: QuoteRef, scope: QuoteScope, lang: Lang) -> Reply
         moment: super::moment::moment(talk, quote.start),
         footer: Some(truncate_chars(&place, DISCORD.footer)),
         components: vec![Component::Buttons { buttons }],
+        web_path: Some(match section {
+            Some(s) => format!("{}#quotes", super::web::section(&talk.id, s.ordinal)),
+            None => super::web::talk(&talk.id),
+        }),
         ..Reply::default()
     }
 }

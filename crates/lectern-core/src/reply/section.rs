@@ -1,7 +1,7 @@
 //! A section, page by page: `/topic`, and the menu picks and buttons that open one.
 
 use super::{Button, Component, Reply, section_action, source_text, source_url};
-use crate::budget::DISCORD;
+use crate::budget::{Budget, DISCORD};
 use crate::i18n::{Lang, Msg};
 use crate::library::{Library, SectionRef};
 use crate::text::{char_len, truncate_chars, web_url};
@@ -10,19 +10,24 @@ use crate::text::{char_len, truncate_chars, web_url};
 /// boundaries where possible (a paragraph longer than a page is cut at a line, then a
 /// character, boundary).
 pub fn pages(body: &str) -> Vec<String> {
+    pages_of(body, DISCORD.page_chars)
+}
+
+/// [`pages`] with pages of at most `page_chars` characters.
+pub fn pages_of(body: &str, page_chars: usize) -> Vec<String> {
+    let page_chars = page_chars.max(1);
     let mut pages = Vec::new();
     let mut current = String::new();
     let mut pieces: Vec<String> = Vec::new();
     for para in body.split("\n\n") {
-        if char_len(para) <= DISCORD.page_chars {
+        if char_len(para) <= page_chars {
             pieces.push(para.to_string());
             continue;
         }
         let mut chunk = String::new();
         for line in para.split('\n') {
-            for part in split_chars(line, DISCORD.page_chars) {
-                if !chunk.is_empty() && char_len(&chunk) + 1 + char_len(&part) > DISCORD.page_chars
-                {
+            for part in split_chars(line, page_chars) {
+                if !chunk.is_empty() && char_len(&chunk) + 1 + char_len(&part) > page_chars {
                     pieces.push(std::mem::take(&mut chunk));
                 }
                 if !chunk.is_empty() {
@@ -36,7 +41,7 @@ pub fn pages(body: &str) -> Vec<String> {
         }
     }
     for piece in pieces {
-        if !current.is_empty() && char_len(&current) + 2 + char_len(&piece) > DISCORD.page_chars {
+        if !current.is_empty() && char_len(&current) + 2 + char_len(&piece) > page_chars {
             pages.push(std::mem::take(&mut current));
         }
         if !current.is_empty() {
@@ -57,10 +62,21 @@ fn split_chars(s: &str, max: usize) -> Vec<String> {
 
 /// One page of one section, with buttons for the pages and the neighbouring sections.
 pub fn section(lib: &Library, r: SectionRef, page: usize, lang: Lang) -> Reply {
+    section_within(lib, r, page, lang, &DISCORD)
+}
+
+/// [`section`] within `budget`: its pages of `budget.page_chars`.
+pub fn section_within(
+    lib: &Library,
+    r: SectionRef,
+    page: usize,
+    lang: Lang,
+    budget: &Budget,
+) -> Reply {
     let Some((talk, s)) = lib.section(r) else {
         return Reply::notice(Msg::Gone.get(lang));
     };
-    let all = pages(&s.body);
+    let all = pages_of(&s.body, budget.page_chars);
     let page = page.min(all.len() - 1);
     let mut description = all[page].clone();
     if description.trim().is_empty() {
@@ -120,13 +136,14 @@ pub fn section(lib: &Library, r: SectionRef, page: usize, lang: Lang) -> Reply {
         title: Some(truncate_chars(&s.label(), DISCORD.title)),
         url: source_url(talk),
         moment: super::moment::moment(talk, s.start),
-        description: truncate_chars(&description, DISCORD.description),
+        description: truncate_chars(&description, budget.description),
         footer: Some(truncate_chars(&footer, DISCORD.footer)),
         image: s
             .infographic
             .as_ref()
             .and_then(|i| web_url(&i.url, DISCORD.embed_url)),
         components: vec![Component::Buttons { buttons }],
+        web_path: Some(super::web::section(&talk.id, r.section)),
         ..Reply::default()
     }
 }
