@@ -49,10 +49,38 @@ async fn registration_sends_every_command_with_chinese_localizations_and_an_admi
     assert_eq!(
         names,
         [
-            "topics", "topic", "quote", "search", "about", "reload", "settings"
+            "topics",
+            "topic",
+            "quote",
+            "search",
+            "about",
+            "reload",
+            "settings",
+            "Search the talks",
+            "Quote card"
         ]
     );
-    for c in &commands {
+    // Every read-only command and menu can be installed on a user's account and used
+    // wherever its user is (servers, the bot's DM, private channels).
+    for c in commands.iter().filter(|c| c["name"] != "reload") {
+        assert_eq!(c["integration_types"], json!([0, 1]), "{c}");
+        assert_eq!(c["contexts"], json!([0, 1, 2]), "{c}");
+    }
+    for (menu, zh_cn, zh_tw) in [
+        ("Search the talks", "搜索演讲", "搜尋演講"),
+        ("Quote card", "引语卡片", "引語卡片"),
+    ] {
+        let m = command(&commands, menu);
+        assert_eq!(m["type"], 3, "a message menu: {m}");
+        assert_eq!(m["name_localizations"]["zh-CN"], zh_cn);
+        assert_eq!(m["name_localizations"]["zh-TW"], zh_tw);
+        assert!(
+            m.get("options")
+                .is_none_or(|o| o.as_array().is_none_or(Vec::is_empty)),
+            "{m}"
+        );
+    }
+    for c in commands.iter().filter(|c| c["type"] != 3) {
         let description = c["description"].as_str().unwrap();
         assert!((1..=100).contains(&description.chars().count()), "{c}");
         for locale in ["zh-CN", "zh-TW"] {
@@ -97,19 +125,29 @@ async fn registration_sends_every_command_with_chinese_localizations_and_an_admi
         (Some("topic"), Some(false))
     );
     assert_eq!(topic["autocomplete"], true);
-    // The options added for many talks: optional, autocompleted, after the older ones.
-    for (name, options) in [
-        ("topics", ["talk", "tag"].as_slice()),
-        ("topic", &["section", "talk"]),
-        ("quote", &["topic", "talk", "speaker"]),
+    // The options added for many talks: optional, autocompleted, after the older ones; then
+    // how the answer is delivered (`private:`, a flag, and `for:`, a user).
+    for (name, options, delivery) in [
+        ("topics", ["talk", "tag"].as_slice(), ["private"].as_slice()),
+        ("topic", &["section", "talk"], &["private", "for"]),
+        ("quote", &["topic", "talk", "speaker"], &["private", "for"]),
+        ("search", &["query"], &["private", "for"]),
     ] {
         let found = command(&commands, name)["options"]
             .as_array()
             .unwrap()
             .clone();
         let names: Vec<&str> = found.iter().map(|o| o["name"].as_str().unwrap()).collect();
-        assert_eq!(names, options, "{name}");
-        assert!(found.iter().all(|o| o["autocomplete"] == true), "{name}");
+        assert_eq!(names, [options, delivery].concat(), "{name}");
+        let (picked, delivered) = found.split_at(options.len());
+        if name != "search" {
+            assert!(picked.iter().all(|o| o["autocomplete"] == true), "{name}");
+        }
+        assert_eq!(delivered[0]["type"], 5, "private: is a flag");
+        if let Some(whom) = delivered.get(1) {
+            assert_eq!(whom["type"], 6, "for: is a user");
+        }
+        assert!(delivered.iter().all(|o| o["required"] != true), "{name}");
     }
     let query = &command(&commands, "search")["options"][0];
     assert_eq!(
@@ -149,7 +187,17 @@ async fn a_configured_guild_gets_guild_commands() {
         put.path,
         format!("/applications/{APP_ID}/guilds/{GUILD}/commands")
     );
-    assert_eq!(put.body.as_array().unwrap().len(), 7);
+    let commands = put.body.as_array().unwrap();
+    assert_eq!(
+        commands.len(),
+        9,
+        "six slash commands, /settings and two message menus"
+    );
+    // User install is for global commands only: a guild's set says nothing of it.
+    for c in commands {
+        assert!(c.get("integration_types").is_none(), "{c}");
+        assert!(c.get("contexts").is_none(), "{c}");
+    }
     h.stop().await;
 }
 
@@ -244,7 +292,11 @@ async fn topic_opens_a_section_with_image_link_footer_and_buttons() {
         .iter()
         .map(|b| b["label"].as_str().unwrap().to_string())
         .collect();
-    assert_eq!(labels, ["◀ 上一节", "下一节 ▶"]);
+    assert_eq!(
+        labels,
+        ["◀ 上一节", "下一节 ▶", "删除"],
+        "a public answer can be deleted"
+    );
 
     // English, and a fuzzy title instead of the number.
     let en = h.command(&ALICE, "topic", &[("section", "生物安全")]).await;

@@ -135,6 +135,8 @@ struct Shared {
     menus: Mutex<std::collections::HashMap<(u64, String), String>>,
     /// Picks waiting for their answer: interaction id → `(user, menu custom_id)`.
     picks: Mutex<std::collections::HashMap<String, (u64, String)>>,
+    /// The interaction tokens whose original message was deleted.
+    deleted: Mutex<Vec<String>>,
     resumes: Mutex<Vec<Value>>,
     /// Every interaction dispatched to the bot, by id: what Discord remembers of it to judge
     /// its answers (the kind, when it was made, whether it was acknowledged).
@@ -262,6 +264,7 @@ impl FakeDiscord {
             commands: Mutex::default(),
             menus: Mutex::default(),
             picks: Mutex::default(),
+            deleted: Mutex::default(),
             resumes: Mutex::default(),
             interactions: Mutex::default(),
             ahead_ms: AtomicU64::new(0),
@@ -553,6 +556,16 @@ impl FakeDiscord {
     }
 
     /// Every schema, limit or protocol problem seen so far.
+    /// Whether the message the press of interaction token `token` was on has been deleted.
+    pub fn deleted_by(&self, token: &str) -> bool {
+        self.shared
+            .deleted
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|t| t == token)
+    }
+
     pub fn problems(&self) -> Vec<String> {
         self.shared.problems.lock().unwrap().clone()
     }
@@ -743,6 +756,10 @@ async fn rest_api(
                         if c.get("type").is_none() {
                             c["type"] = json!(1);
                         }
+                        // A message menu has no description: Discord returns an empty one.
+                        if c.get("description").is_none() {
+                            c["description"] = json!("");
+                        }
                         // `contexts` and `integration_types` exist for global commands only:
                         // Discord keeps and returns none for a guild's.
                         if segments.len() == 5
@@ -863,6 +880,14 @@ async fn rest_api(
                 ),
                 None => rejected.unwrap_or_else(|| Json(message_json(&body))),
             }
+        }
+        ("delete", ["webhooks", _, _, "messages", "@original"]) => {
+            // A press's original message is the message its button is on: deleted by the
+            // press's token, once the press is acknowledged.
+            shared.judge_webhook(segments[2], &path).unwrap_or_else(|| {
+                shared.deleted.lock().unwrap().push(segments[2].to_string());
+                Status(StatusCode::NO_CONTENT, Value::Null)
+            })
         }
         ("post", ["webhooks", _, _]) => {
             let rejected = check("/webhooks/{webhook_id}/{webhook_token}", &body);
@@ -1077,12 +1102,12 @@ impl Shared {
     }
 }
 
-/// Every message the bot sends must ping no one, whatever it contains: `allowed_mentions` with
-/// `parse: []` and no users or roles listed.
+/// Every message the bot sends must ping no one but the user named in `for:`, whatever it
+/// contains: `allowed_mentions` with `parse: []`, no roles, and at most one user, whose
+/// mention the message's text begins with.
 fn no_pings(shared: &Shared, method: &Method, path: &str, message: &Value) {
-    let am = &message["allowed_mentions"];
-    let empty = |k: &str| am[k].as_array().is_none_or(std::vec::Vec::is_empty);
-    if am["parse"] != json!([]) || !empty("users") || !empty("roles") {
+    if !super::limits::pings_only_the_addressee(message) {
+        let am = &message["allowed_mentions"];
         shared.problem(format!(
             "{method} {path}: a message that could ping: allowed_mentions = {am}"
         ));

@@ -3,7 +3,8 @@
 //! The OpenAPI description covers most single-field limits; this adds what it does not encode
 //! (the 6,000-character total of a message's embeds, unique `custom_id`s within a message,
 //! unique option values within a menu) and lectern's own rule that every message carries
-//! `allowed_mentions` with an empty `parse` and no users or roles.
+//! `allowed_mentions` with an empty `parse`, no roles, and no user but the one named in `for:`
+//! ([`pings_only_the_addressee`]).
 
 use std::collections::HashSet;
 
@@ -41,15 +42,34 @@ pub fn callback(body: &Value) -> Vec<String> {
     }
 }
 
+/// lectern's rule on pings: a message pings no one but the user named in `for:`.
+/// `allowed_mentions` has an empty `parse`, no roles, and no users or one user, whose mention
+/// the message's text begins with.
+pub fn pings_only_the_addressee(m: &Value) -> bool {
+    let am = &m["allowed_mentions"];
+    let users = am["users"].as_array().cloned().unwrap_or_default();
+    let addressed = match users.as_slice() {
+        [] => true,
+        [one] => one.as_str().is_some_and(|id| {
+            m["content"]
+                .as_str()
+                .is_some_and(|c| c.starts_with(&format!("<@{id}>")))
+        }),
+        _ => false,
+    };
+    am["parse"].as_array().is_some_and(Vec::is_empty)
+        && am["roles"].as_array().is_none_or(Vec::is_empty)
+        && addressed
+}
+
 /// Problems with a message body (a callback's data, a follow-up, an edit).
 pub fn message(m: &Value) -> Vec<String> {
     let mut e = Vec::new();
-    let am = &m["allowed_mentions"];
-    let pings_no_one = am["parse"].as_array().is_some_and(Vec::is_empty)
-        && am["users"].as_array().is_none_or(Vec::is_empty)
-        && am["roles"].as_array().is_none_or(Vec::is_empty);
-    if !pings_no_one {
-        e.push(format!("allowed_mentions must ping no one, found {am}"));
+    if !pings_only_the_addressee(m) {
+        let am = &m["allowed_mentions"];
+        e.push(format!(
+            "allowed_mentions must ping no one but the user named in for:, found {am}"
+        ));
     }
     if chars(&m["content"]) > 2000 {
         e.push(format!("content of {} characters", chars(&m["content"])));

@@ -21,6 +21,7 @@ mod plugin;
 mod process;
 mod registration;
 mod security;
+mod sharing;
 mod state;
 
 use std::io::Write;

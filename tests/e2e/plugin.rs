@@ -126,7 +126,9 @@ async fn the_example_poise_host_serves_its_own_command_and_lecterns() {
             "talk-topic",
             "talk-quote",
             "talk-search",
-            "talk-about"
+            "talk-about",
+            "talk-Search the talks",
+            "talk-Quote card"
         ]
     );
     let topics = &put.body[1];
@@ -247,7 +249,16 @@ async fn a_serenity_host_without_poise_mounts_lectern_with_its_own_policy() {
     assert_eq!(
         names(&put.body),
         [
-            "ping", "talks", "topic", "quote", "search", "about", "reload", "settings"
+            "ping",
+            "talks",
+            "topic",
+            "quote",
+            "search",
+            "about",
+            "reload",
+            "settings",
+            "Search the talks",
+            "Quote card"
         ]
     );
 

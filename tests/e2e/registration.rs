@@ -6,8 +6,17 @@ use serde_json::json;
 use super::fake_discord::Fault;
 use super::{ALICE, GUILD, Harness, description};
 
-/// lectern's public commands.
-const PUBLIC: [&str; 6] = ["about", "quote", "search", "settings", "topic", "topics"];
+/// lectern's public commands and message menus, sorted.
+const PUBLIC: [&str; 8] = [
+    "Quote card",
+    "Search the talks",
+    "about",
+    "quote",
+    "search",
+    "settings",
+    "topic",
+    "topics",
+];
 
 fn names(commands: &[serde_json::Value]) -> Vec<String> {
     let mut n: Vec<String> = commands
@@ -21,16 +30,23 @@ fn names(commands: &[serde_json::Value]) -> Vec<String> {
 #[tokio::test(flavor = "current_thread")]
 async fn every_command_says_where_it_exists() {
     let h = Harness::start().await;
-    for c in h.commands_in(None) {
-        // Servers and the bot's DMs (`/settings`: servers only); installed to a server only
-        // (no user install).
-        let contexts = if c["name"] == "settings" {
-            json!([0])
-        } else {
-            json!([0, 1])
-        };
-        assert_eq!(c["contexts"], contexts, "{c}");
-        assert_eq!(c["integration_types"], json!([0]), "{c}");
+    let global = h.commands_in(None);
+    assert_eq!(
+        global.len(),
+        8,
+        "the read-only commands, /settings and the two menus"
+    );
+    for c in global {
+        if c["name"] == "settings" {
+            // Servers only, installed to a server only.
+            assert_eq!(c["contexts"], json!([0]), "{c}");
+            assert_eq!(c["integration_types"], json!([0]), "{c}");
+            continue;
+        }
+        // Servers, the bot's DMs and private channels; installed to a server or to a user's
+        // account (user install).
+        assert_eq!(c["contexts"], json!([0, 1, 2]), "{c}");
+        assert_eq!(c["integration_types"], json!([0, 1]), "{c}");
     }
     // A guild's commands exist in that guild only: Discord keeps no contexts or integration
     // types for them (see `discord_rules.rs`).

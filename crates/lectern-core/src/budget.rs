@@ -49,6 +49,8 @@ pub struct Budget {
     pub embed_url: usize,
     /// A link button's URL.
     pub link_url: usize,
+    /// A message's text (outside its embeds).
+    pub content: usize,
 }
 
 /// Discord's limits (its API reference, and what the real service enforces).
@@ -72,4 +74,5 @@ pub const DISCORD: Budget = Budget {
     choice_label: 100,
     embed_url: 2048,
     link_url: 512,
+    content: 2000,
 };

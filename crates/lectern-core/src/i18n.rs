@@ -175,6 +175,19 @@ pub enum Msg {
     UnknownSpeaker,
     /// The start of the note for a `tag:` that matches no tag ([`Msg::unknown`]).
     UnknownTag,
+    /// The button under a private answer that posts it to the channel.
+    PostToChannel,
+    /// The button under a public answer that deletes it.
+    Delete,
+    /// The note of a private answer given `for:` someone: it pinged nobody.
+    PrivateForNote,
+    /// The refusal for someone who presses the delete button of another person's answer.
+    NotYoursToDelete,
+    /// The note for a shared post whose private message had nothing left to copy.
+    NothingToShare,
+    /// The answer of the "Quote card" menu until cards exist, and on a message that is not one
+    /// of lectern's quotes.
+    CardNotAvailable,
 }
 
 impl Msg {
@@ -268,6 +281,24 @@ impl Msg {
             UnknownTalk => ("No talk matches", "没有匹配的演讲："),
             UnknownSpeaker => ("No speaker matches", "没有匹配的讲者："),
             UnknownTag => ("No tag matches", "没有匹配的标签："),
+            PostToChannel => ("Post to channel", "发到频道"),
+            Delete => ("Delete", "删除"),
+            PrivateForNote => (
+                "Only you can see this, so nobody was mentioned. Post it to the channel, or run the command without private, to address it.",
+                "这条回复只有你能看到，所以没有提及任何人。可以发到频道，或不加 private 再运行一次来指定对象。",
+            ),
+            NotYoursToDelete => (
+                "Only the person who asked for or shared this answer, or someone who may manage messages here, can delete it.",
+                "只有请求或分享这条回复的人，或在这里可以管理消息的成员，才能删除它。",
+            ),
+            NothingToShare => (
+                "There is nothing left to post from this message.",
+                "这条消息里没有可以发送的内容了。",
+            ),
+            CardNotAvailable => (
+                "Quote cards are not available yet.",
+                "引语卡片暂时还不可用。",
+            ),
         };
         lang.pick(en, zh)
     }
@@ -293,6 +324,16 @@ impl Msg {
             format!("……还有 {n} 个演讲，请使用 /topics 或 /search。")
         } else {
             format!("…and {n} more talks: use /topics or /search.")
+        }
+    }
+
+    /// The line above a shared post: who shared it, as a mention that pings no one (the
+    /// message's `allowed_mentions` lists nobody).
+    pub fn shared_by(mention: &str, lang: Lang) -> String {
+        if lang.is_chinese() {
+            format!("{mention} 分享了这条回复")
+        } else {
+            format!("Shared by {mention}")
         }
     }
 

@@ -30,8 +30,9 @@ use tracing::Instrument;
 use super::plugin::{Plugin, Slash};
 use super::respond::{Kind, Outcome, Responder, Track};
 use super::retry;
+use lectern_core::commands::delivery::Delivery;
 use lectern_core::commands::reload::Reload;
-use lectern_core::commands::{Command, Context, Opt, OptKind, Options, ReadError, Spec};
+use lectern_core::commands::{Command, Context, Opt, OptKind, Options, ReadError, Spec, menus};
 use lectern_core::i18n::{Lang, Msg};
 use lectern_core::key::TalkKey;
 use lectern_core::library::{Library, Lookup, Pick};
@@ -54,12 +55,34 @@ pub(crate) fn all<U: Send + Sync + 'static, E: 'static>() -> Vec<(Slash, poise::
 /// One command for poise: every command has the same action ([`slash_action`]), which reads
 /// the options with [`Command::read`] as a plain serenity host does ([`Plugin::handle`]), so
 /// both front ends run the same path.
+///
+/// Where a command exists: an operator command in servers, installed on servers only; a
+/// read-only one also in DMs and private channels, and installable on a user's account
+/// (`integration_types` 0 and 1). Discord keeps `contexts` and `integration_types` for global
+/// commands only: a guild's set is sent without them ([`super::registration::body_for`]).
+/// A message menu has its name and the one action of all menus ([`menu_action`]).
 fn poise_command<U: Send + Sync + 'static, E: 'static>(spec: &Spec) -> poise::Command<U, E> {
+    use serenity::{InstallationContext, InteractionContext};
     let operators = spec.operators_only;
     // `/settings` is for members who may manage the server, in servers only (and checked
     // again when it runs).
     let managers = operators || std::ptr::eq(spec, Slash::Settings.spec());
-    poise::Command {
+    let (contexts, installs) = if managers {
+        (
+            vec![InteractionContext::Guild],
+            vec![InstallationContext::Guild],
+        )
+    } else {
+        (
+            vec![
+                InteractionContext::Guild,
+                InteractionContext::BotDm,
+                InteractionContext::PrivateChannel,
+            ],
+            vec![InstallationContext::Guild, InstallationContext::User],
+        )
+    };
+    let mut command = poise::Command {
         slash_action: Some(slash_action::<U, E>),
         name: spec.name.to_string(),
         qualified_name: spec.name.to_string(),
@@ -72,18 +95,20 @@ fn poise_command<U: Send + Sync + 'static, E: 'static>(spec: &Spec) -> poise::Co
         } else {
             serenity::Permissions::empty()
         },
-        interaction_context: Some(if managers {
-            vec![serenity::InteractionContext::Guild]
-        } else {
-            vec![
-                serenity::InteractionContext::Guild,
-                serenity::InteractionContext::BotDm,
-            ]
-        }),
-        install_context: Some(vec![serenity::InstallationContext::Guild]),
+        interaction_context: Some(contexts),
+        install_context: Some(installs),
         parameters: spec.options.iter().map(parameter::<U, E>).collect(),
         ..Default::default()
+    };
+    if spec.menu {
+        command.slash_action = None;
+        command.description = None;
+        command.context_menu_action = Some(poise::ContextMenuCommandAction::Message(
+            menu_action::<U, E>,
+        ));
+        command.context_menu_name = Some(spec.name.to_string());
     }
+    command
 }
 
 fn parameter<U: Send + Sync + 'static, E: 'static>(opt: &Opt) -> poise::CommandParameter<U, E> {
@@ -93,10 +118,14 @@ fn parameter<U: Send + Sync + 'static, E: 'static>(opt: &Opt) -> poise::CommandP
     fn flag(o: serenity::CreateCommandOption) -> serenity::CreateCommandOption {
         o.kind(serenity::CommandOptionType::Boolean)
     }
+    fn user(o: serenity::CreateCommandOption) -> serenity::CreateCommandOption {
+        o.kind(serenity::CommandOptionType::User)
+    }
     let type_setter: fn(serenity::CreateCommandOption) -> serenity::CreateCommandOption =
         match opt.kind {
             OptKind::Text => text,
             OptKind::Flag => flag,
+            OptKind::User => user,
         };
     poise::CommandParameter {
         name: opt.name.to_string(),
@@ -116,21 +145,52 @@ fn parameter<U: Send + Sync + 'static, E: 'static>(opt: &Opt) -> poise::CommandP
     }
 }
 
-/// The options of an interaction, as the core reads them.
-pub(crate) struct Resolved<'a>(Vec<ResolvedOption<'a>>);
+/// The options of an interaction, as the core reads them; for a message menu, the text of
+/// its message as [`menus::TARGET_TEXT`].
+pub(crate) struct Resolved<'a>(Vec<ResolvedOption<'a>>, Option<String>);
 
 impl<'a> Resolved<'a> {
     pub(crate) fn of(i: &'a CommandInteraction) -> Resolved<'a> {
-        Resolved(i.data.options())
+        let target = match i.data.target() {
+            Some(serenity::ResolvedTarget::Message(m)) => Some(message_text(m)),
+            _ => None,
+        };
+        Resolved(i.data.options(), target)
     }
+}
+
+/// What a message says: its text, else (a message of embeds, such as lectern's own) its
+/// embeds' titles and descriptions.
+fn message_text(m: &serenity::Message) -> String {
+    if !m.content.trim().is_empty() {
+        return m.content.clone();
+    }
+    m.embeds
+        .iter()
+        .flat_map(|e| [e.title.as_deref(), e.description.as_deref()])
+        .flatten()
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 impl Options for Resolved<'_> {
     fn text(&self, name: &str) -> Option<String> {
+        if name == menus::TARGET_TEXT && self.1.is_some() {
+            return self.1.clone();
+        }
         self.0
             .iter()
             .find_map(|o| match (&o.value, o.name == name) {
                 (ResolvedValue::String(s), true) => Some(s.to_string()),
+                _ => None,
+            })
+    }
+
+    fn user(&self, name: &str) -> Option<u64> {
+        self.0
+            .iter()
+            .find_map(|o| match (&o.value, o.name == name) {
+                (ResolvedValue::User(u, _), true) => Some(u.id.get()),
                 _ => None,
             })
     }
@@ -170,17 +230,48 @@ fn slash_action<U: Send + Sync + 'static, E: 'static>(
         let Some(name) = plugin.slash(ctx.interaction) else {
             return Ok(());
         };
-        let command = Command::read(name, &Resolved::of(ctx.interaction));
         let http = &ctx.serenity_context.http;
         run(
             plugin,
             http,
             ctx.interaction,
             ctx.has_sent_initial_response,
-            command,
+            name,
         )
         .await;
         Ok(())
+    })
+}
+
+/// What poise runs for every lectern message menu: as [`slash_action`] (the message comes
+/// with the interaction, [`Resolved::of`] reads its text).
+fn menu_action<U: Send + Sync + 'static, E: 'static>(
+    ctx: poise::ApplicationContext<'_, U, E>,
+    _message: serenity::Message,
+) -> BoxFuture<'_, Result<(), poise::FrameworkError<'_, U, E>>> {
+    slash_action(ctx)
+}
+
+/// How an answer to `i` is delivered: its `private:` and `for:` (the server's default when
+/// `private:` is not given), and privately wherever lectern is not a member (installed on the
+/// user's account, used in a server or a private channel without the bot).
+pub(crate) fn delivery(name: Slash, i: &CommandInteraction, private_by_default: bool) -> Delivery {
+    let d = Delivery::read(name, &Resolved::of(i), private_by_default);
+    if is_member_where(i) { d } else { d.privately() }
+}
+
+/// Whether the bot is a member where `i` was used: a server that installed it, or its own DM.
+/// An interaction that says nothing of who installed the app (older payloads) is taken as
+/// from a server that did.
+fn is_member_where(i: &CommandInteraction) -> bool {
+    use serenity::{AuthorizingIntegrationOwner, InteractionContext};
+    let owners = &i.authorizing_integration_owners.0;
+    if owners.is_empty() || i.context == Some(InteractionContext::BotDm) {
+        return true;
+    }
+    owners.iter().any(|o| match o {
+        AuthorizingIntegrationOwner::GuildInstall(Some(g)) => Some(*g) == i.guild_id,
+        _ => false,
     })
 }
 
@@ -206,8 +297,9 @@ pub(crate) async fn run(
     http: &serenity::Http,
     i: &CommandInteraction,
     sent: &AtomicBool,
-    command: Result<Command, ReadError>,
+    name: Slash,
 ) {
+    let command: Result<Command, ReadError> = Command::read(name, &Resolved::of(i));
     let rest = &plugin.ops().rest;
     let mut r =
         Responder::command(http, i, plugin.ops(), plugin.ids()).sharing_first_response(sent);
@@ -254,18 +346,25 @@ pub(crate) async fn run(
                 };
                 r.span().in_scope(|| command.answer(&cx))
             };
+            // `private:` (or the server's "private by default"), `for:`, and where the app
+            // was installed decide how the answer is delivered.
+            let delivery = delivery(name, i, guild.private_default);
+            // A public answer is in the server's language; a private one is the asker's own,
+            // in the asker's language.
             let public = crate::state::public_lang(&guild, lang);
-            let mut answer = answer_in(public);
-            // Private by default (`/settings private:`): what would be public is shown to
-            // the asker alone. (Seam for a `private:` option: it would decide here.)
-            answer.reply.ephemeral |= guild.private_default;
-            // An ephemeral reply is the asker's own: in the asker's language.
-            if answer.reply.ephemeral && public != lang {
+            let shown_in = if delivery.private { lang } else { public };
+            let mut answer = answer_in(shown_in);
+            if answer.reply.ephemeral && shown_in != lang {
                 answer = answer_in(lang);
-                answer.reply.ephemeral = true;
             }
             let drawn = *draw.drawn.lock().unwrap();
-            let sent = r.respond(&answer.reply).await.map(|()| answer.outcome);
+            let in_lang = if answer.reply.ephemeral {
+                lang
+            } else {
+                shown_in
+            };
+            let reply = delivery.apply(answer.reply, in_lang);
+            let sent = r.respond(&reply).await.map(|()| answer.outcome);
             if matches!(sent, Ok(Outcome::Ok)) {
                 crate::state::count_usage(plugin, Arc::clone(&lib), command, drawn);
             }

@@ -14,10 +14,11 @@
 use poise::serenity_prelude as serenity;
 use serenity::{ComponentInteraction, ComponentInteractionDataKind};
 
-use super::custom_id::{self, Ids};
+use super::custom_id::{self, Ids, Target};
 use super::plugin::Plugin;
 use super::respond::{Outcome, Responder};
-use super::retry;
+use super::{convert, retry};
+use lectern_core::commands::delivery::Delivery;
 use lectern_core::commands::{Context, quote};
 use lectern_core::i18n::{Lang, Msg};
 use lectern_core::library::{Library, QuoteScope, SectionRef};
@@ -31,6 +32,10 @@ enum Answer {
     /// Post a new message (ephemeral when the reply says so); for a menu pick, after the
     /// menu is reset, as a follow-up.
     New(Reply),
+    /// Post the pressed private message to the channel, copied as it is.
+    Share,
+    /// Delete the pressed message.
+    Delete,
 }
 
 /// Answers one component interaction whose `custom_id` is under `ids` (see
@@ -48,6 +53,15 @@ pub async fn handle(http: &serenity::Http, plugin: &Plugin, i: &ComponentInterac
         ComponentInteractionDataKind::StringSelect { .. }
     );
     let sent = match &answer {
+        Answer::Share => {
+            let lang = Lang::from_locale(&i.locale);
+            r.post(convert::shared(&i.message, i.user.id, ids, lang))
+                .await
+        }
+        Answer::Delete => match r.defer_update().await {
+            Ok(()) => r.delete_original().await,
+            Err(e) => Err(e),
+        },
         Answer::Update(reply) => r.update(reply).await,
         Answer::New(reply) if is_select => match r.reset_components(&i.message).await {
             Ok(()) => r.follow_up(reply).await,
@@ -78,9 +92,62 @@ fn answer(plugin: &Plugin, ids: &Ids, i: &ComponentInteraction) -> (Answer, Outc
         }
         return notice(Msg::Gone, Outcome::Stale);
     };
+    if press.target == Some(Target::Delete) {
+        return if may_delete(press.invoker, i) {
+            (Answer::Delete, Outcome::Ok)
+        } else {
+            notice(Msg::NotYoursToDelete, Outcome::Refused)
+        };
+    }
     if press.invoker != i.user.id.get() {
         return notice(Msg::NotYours, Outcome::NotInvoker);
     }
+    if press.target == Some(Target::Share) {
+        if i.message.embeds.is_empty() {
+            return notice(Msg::NothingToShare, Outcome::Stale);
+        }
+        return (Answer::Share, Outcome::Ok);
+    }
+    // A page or another quote stays as public or private as the message it replaces, or the
+    // list it was picked from, with its delete or "post" button.
+    let delivery = if i
+        .message
+        .flags
+        .is_some_and(|f| f.contains(serenity::MessageFlags::EPHEMERAL))
+    {
+        Delivery::PRIVATE
+    } else {
+        Delivery::PUBLIC
+    };
+    let (answer, outcome) = answer_press(plugin, press, i, lang);
+    let answer = match answer {
+        Answer::Update(reply) => Answer::Update(delivery.apply(reply, lang)),
+        Answer::New(reply) => Answer::New(delivery.apply(reply, lang)),
+        other => other,
+    };
+    (answer, outcome)
+}
+
+/// Whether the user of `i` may delete an answer asked for or shared by `asker`: they are that
+/// person, or may manage messages in the channel (the interaction's computed permissions).
+fn may_delete(asker: u64, i: &ComponentInteraction) -> bool {
+    use serenity::Permissions;
+    let manages = i
+        .member
+        .as_ref()
+        .and_then(|m| m.permissions)
+        .is_some_and(|p| p.intersects(Permissions::MANAGE_MESSAGES | Permissions::ADMINISTRATOR));
+    asker == i.user.id.get() || manages
+}
+
+/// A press of the invoker's on a page, a quote or a list (not a delete or a post).
+fn answer_press(
+    plugin: &Plugin,
+    press: custom_id::Press,
+    i: &ComponentInteraction,
+    lang: Lang,
+) -> (Answer, Outcome) {
+    let notice = |m: Msg, o| (Answer::New(Reply::notice(m.get(lang))), o);
     let is_select = press.target.is_none();
     let target = press.target.or_else(|| match &i.data.kind {
         ComponentInteractionDataKind::StringSelect { values } => {
@@ -141,6 +208,8 @@ fn answer(plugin: &Plugin, ids: &Ids, i: &ComponentInteraction) -> (Answer, Outc
             Some((t, _)) => (reply::contents(lib, t, page, lang), true),
             None => return notice(Msg::Gone, Outcome::Stale),
         },
+        // A menu option never shares or deletes (its buttons are answered above).
+        Action::Share | Action::Delete => return notice(Msg::Gone, Outcome::Stale),
     };
     if !found {
         (Answer::New(reply), Outcome::Stale)

@@ -2,7 +2,8 @@
 //!
 //! This is the only place that turns replies into Discord messages, for commands and for
 //! button presses alike. Invariants:
-//! - every message sets `allowed_mentions` to ping no one (`parse: []`, no users, no roles);
+//! - every message sets `allowed_mentions` to ping no one but the one user it is for
+//!   (`for:`, [`Reply::mention`]): `parse: []`, no roles, `users` that user alone or none;
 //! - every button and select menu gets a `custom_id` from [`custom_id`], unique within the
 //!   message, naming the invoker; select option values are unique within their menu;
 //! - buttons are laid out five to a row; the reply builders already keep within Discord's
@@ -16,8 +17,11 @@ use serenity::{
     CreateSelectMenuOption, UserId,
 };
 
+use serenity::Mentionable;
+
 use super::custom_id;
-use lectern_core::reply::{Component, Reply};
+use lectern_core::i18n::Msg;
+use lectern_core::reply::{Action, Component, Reply};
 
 /// The colour of lectern's embeds.
 const COLOUR: u32 = 0x5865F2;
@@ -25,6 +29,30 @@ const COLOUR: u32 = 0x5865F2;
 /// Mentions that ping no one: `{"parse": [], "users": [], "roles": []}`.
 pub fn no_pings() -> CreateAllowedMentions {
     CreateAllowedMentions::new()
+}
+
+/// Mentions that ping only the user `reply` is for, if any ([`Reply::mention`]): `parse`
+/// stays empty, `users` lists that user alone.
+pub fn mentions(reply: &Reply) -> CreateAllowedMentions {
+    match reply.mention.filter(|&u| u != 0) {
+        Some(user) => CreateAllowedMentions::new().users(vec![UserId::new(user)]),
+        None => no_pings(),
+    }
+}
+
+/// The text of the message above the embed: the mention of the user it is for, then the note;
+/// `None` when there is neither (an update then leaves the message's text as it was).
+pub fn content(reply: &Reply) -> Option<String> {
+    let mention = reply
+        .mention
+        .filter(|&u| u != 0)
+        .map(|u| UserId::new(u).mention().to_string());
+    match (mention, &reply.note) {
+        (Some(m), Some(n)) => Some(format!("{m} {n}")),
+        (Some(m), None) => Some(m),
+        (None, Some(n)) => Some(n.clone()),
+        (None, None) => None,
+    }
 }
 
 /// The embed of a reply.
@@ -160,18 +188,67 @@ pub fn rows_of(message: &serenity::Message) -> Vec<CreateActionRow> {
     rows
 }
 
-/// The whole message of a reply: one embed, its components (ids under `ids`), no pings,
-/// ephemeral if asked.
+/// The whole message of a reply: its text ([`content`]), one embed, its components (ids under
+/// `ids`), pinging no one but the user it is for ([`mentions`]), ephemeral if asked.
 pub fn message(
     reply: &Reply,
     invoker: UserId,
     ids: &custom_id::Ids,
 ) -> CreateInteractionResponseMessage {
-    CreateInteractionResponseMessage::new()
+    let m = CreateInteractionResponseMessage::new()
         .embeds(vec![embed(reply)])
         .components(rows(reply, invoker, ids))
+        .allowed_mentions(mentions(reply))
+        .ephemeral(reply.ephemeral);
+    match content(reply) {
+        Some(text) => m.content(text),
+        None => m,
+    }
+}
+
+/// A private answer posted to the channel by `sharer` (its "post" button): the pressed
+/// message's embeds as they are, under a line saying who shared it (a mention that pings no
+/// one), with its buttons, the "post" button turned into a delete button for the sharer.
+pub fn shared(
+    on: &serenity::Message,
+    sharer: UserId,
+    ids: &custom_id::Ids,
+    lang: lectern_core::i18n::Lang,
+) -> CreateInteractionResponseMessage {
+    let embeds: Vec<CreateEmbed> = on.embeds.iter().cloned().map(CreateEmbed::from).collect();
+    let delete = lang.in_script(Msg::Delete.get(lang));
+    let rows = rows_of(on)
+        .into_iter()
+        .map(|row| match row {
+            CreateActionRow::Buttons(buttons) => CreateActionRow::Buttons(
+                buttons
+                    .into_iter()
+                    .map(|b| as_delete(b, ids, &delete))
+                    .collect(),
+            ),
+            other => other,
+        })
+        .collect();
+    let by = lang.in_script(&Msg::shared_by(&sharer.mention().to_string(), lang));
+    CreateInteractionResponseMessage::new()
+        .content(by)
+        .embeds(embeds)
+        .components(rows)
         .allowed_mentions(no_pings())
-        .ephemeral(reply.ephemeral)
+}
+
+/// `button` as it goes on a shared post: the "post" button becomes a delete button (same slot
+/// and invoker); the others stay as they are.
+fn as_delete(button: CreateButton, ids: &custom_id::Ids, label: &str) -> CreateButton {
+    let id = serde_json::to_value(&button)
+        .ok()
+        .and_then(|v| v["custom_id"].as_str().map(str::to_string));
+    match id.and_then(|id| ids.retarget(&id, &Action::Share, &Action::Delete)) {
+        Some(id) => CreateButton::new(id)
+            .label(label)
+            .style(ButtonStyle::Secondary),
+        None => button,
+    }
 }
 
 #[cfg(test)]

@@ -114,6 +114,15 @@ impl Ids {
         format!("{}:m{slot:x}:{invoker}", self.tag)
     }
 
+    /// The id of the button `custom_id` with its action `from` replaced by `to` (same slot and
+    /// invoker); `None` when `custom_id` is not a button of these ids doing `from`.
+    pub fn retarget(&self, custom_id: &str, from: &Action, to: &Action) -> Option<String> {
+        let press = self.decode(custom_id)?;
+        let (head, action) = custom_id.rsplit_once(':')?;
+        (press.target.is_some() && action == encode_action(from))
+            .then(|| format!("{head}:{}", encode_action(to)))
+    }
+
     /// Reads a `custom_id`; `None` for anything these ids did not write.
     pub fn decode(&self, custom_id: &str) -> Option<Press> {
         let mut parts = custom_id.splitn(4, ':');
@@ -379,6 +388,21 @@ mod tests {
         // A malformed id under lectern's prefix is still lectern's to answer (politely).
         assert!(Ids::LECTERN.owns("l2:garbage"));
         assert_eq!(Ids::LECTERN.decode("l2:garbage"), None);
+    }
+
+    #[test]
+    fn a_post_button_becomes_a_delete_button_for_the_same_invoker() {
+        let share = button(4, 42, &Action::Share);
+        let delete = Ids::LECTERN
+            .retarget(&share, &Action::Share, &Action::Delete)
+            .unwrap();
+        assert_eq!(delete, button(4, 42, &Action::Delete));
+        assert_eq!(decode(&delete).unwrap().target, Some(Target::Delete));
+        let other = button(0, 42, &section("t", 0, 0));
+        assert_eq!(
+            Ids::LECTERN.retarget(&other, &Action::Share, &Action::Delete),
+            None
+        );
     }
 
     #[test]

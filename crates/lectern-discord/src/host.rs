@@ -54,14 +54,13 @@ use std::time::Duration;
 use poise::serenity_prelude as serenity;
 use serenity::{ComponentInteraction, CreateCommand, Interaction};
 
-use crate::commands::{self, Resolved};
+use crate::commands;
 use crate::components;
 use crate::custom_id::Ids;
 use crate::operators::Operators;
 use crate::ops::Ops;
 use crate::plugin::{Plugin, PluginError, PluginOptions, Shared, Slash};
 use crate::reload::Content;
-use lectern_core::commands::Command;
 use lectern_core::commands::quote_bag::QuoteBag;
 use lectern_core::config::Config;
 use lectern_core::cooldown::Cooldown;
@@ -127,7 +126,7 @@ impl Plugin {
                 Some(name) => name.clone(),
                 None => format!("{}{}", options.command_prefix, slash.default_name()),
             };
-            if !valid_name(&name) {
+            if !valid_name(slash, &name) {
                 return Err(PluginError::CommandName(name));
             }
             if names.iter().any(|(_, n)| *n == name) {
@@ -161,9 +160,9 @@ impl Plugin {
                 state: crate::slot::Slot::default(),
             }),
         };
-        for c in plugin.commands::<(), ()>() {
+        for (slash, c) in plugin.named_commands::<(), ()>() {
             for name in c.name_localizations.values() {
-                if !valid_name(name) {
+                if !valid_name(slash, name) {
                     return Err(PluginError::CommandName(name.clone()));
                 }
             }
@@ -176,6 +175,13 @@ impl Plugin {
     /// framework's `commands`, and register them with the host's (for example
     /// `poise::builtins::register_globally`). Each carries this plugin in `custom_data`.
     pub fn commands<U: Send + Sync + 'static, E: 'static>(&self) -> Vec<poise::Command<U, E>> {
+        self.named_commands().into_iter().map(|(_, c)| c).collect()
+    }
+
+    /// [`Plugin::commands`], each with what it does.
+    fn named_commands<U: Send + Sync + 'static, E: 'static>(
+        &self,
+    ) -> Vec<(Slash, poise::Command<U, E>)> {
         let mut out = Vec::new();
         for (slash, mut command) in commands::all::<U, E>() {
             let Some(name) = self.name(slash) else {
@@ -190,16 +196,21 @@ impl Plugin {
             }
             command.name = name.to_string();
             command.qualified_name = name.to_string();
+            if command.context_menu_name.is_some() {
+                command.context_menu_name = Some(name.to_string());
+            }
             command.custom_data = Box::new(self.clone());
-            out.push(command);
+            out.push((slash, command));
         }
         out
     }
 
     /// lectern's commands as serenity builders, for a host without poise to register
-    /// (`Command::set_global_commands`, `GuildId::set_commands`, or with its own).
+    /// (`Command::set_global_commands`, `GuildId::set_commands`, or with its own): the slash
+    /// commands and the message menus, with their Chinese names
+    /// ([`crate::i18n::create`]).
     pub fn create_commands(&self) -> Vec<CreateCommand> {
-        poise::builtins::create_application_commands(&self.commands::<(), ()>())
+        crate::i18n::create_all(&self.commands::<(), ()>())
     }
 
     /// Whether `interaction` is this plugin's: one of its commands (or their autocomplete),
@@ -227,7 +238,7 @@ impl Plugin {
                     return false;
                 };
                 let sent = AtomicBool::new(false);
-                commands::run(self, http, i, &sent, Command::read(slash, &Resolved::of(i))).await;
+                commands::run(self, http, i, &sent, slash).await;
                 true
             }
             Interaction::Autocomplete(i) => {
@@ -256,9 +267,15 @@ impl Plugin {
     }
 }
 
-/// Discord's pattern for command names ([`super::registration::is_command_name`]).
-fn valid_name(name: &str) -> bool {
-    super::registration::is_command_name(name)
+/// Discord's pattern for command names ([`super::registration::is_command_name`]); a message
+/// menu's name is free text of 1 to 32 characters.
+fn valid_name(slash: Slash, name: &str) -> bool {
+    if slash.is_menu() {
+        let n = name.chars().count();
+        (1..=32).contains(&n) && name.trim() == name && !name.chars().any(char::is_control)
+    } else {
+        super::registration::is_command_name(name)
+    }
 }
 
 #[cfg(test)]
@@ -281,7 +298,15 @@ mod tests {
         assert_eq!(
             standalone.command_names().collect::<Vec<_>>(),
             [
-                "topics", "topic", "quote", "search", "about", "reload", "settings"
+                "topics",
+                "topic",
+                "quote",
+                "search",
+                "about",
+                "reload",
+                "settings",
+                "Search the talks",
+                "Quote card"
             ]
         );
         let p = plugin(
@@ -298,7 +323,9 @@ mod tests {
                 "talk-quote",
                 "find",
                 "talk-about",
-                "talk-settings"
+                "talk-settings",
+                "talk-Search the talks",
+                "talk-Quote card"
             ],
             "from a library: no /reload"
         );
@@ -309,6 +336,29 @@ mod tests {
         assert!(
             commands[3].name_localizations.is_empty(),
             "a renamed command drops its Chinese names"
+        );
+        // The message menus are named, prefixed and localized as the slash commands are, and
+        // registered as menus with their Chinese names.
+        let menu = &commands[5];
+        assert_eq!(
+            menu.context_menu_name.as_deref(),
+            Some("talk-Search the talks")
+        );
+        assert_eq!(menu.name_localizations["zh-TW"], "talk-搜尋演講");
+        let built = serde_json::to_value(p.create_commands()).unwrap();
+        assert_eq!(built[5]["type"], 3);
+        assert_eq!(built[5]["name"], "talk-Search the talks");
+        assert_eq!(built[5]["name_localizations"]["zh-CN"], "talk-搜索演讲");
+        assert_eq!(built[5]["integration_types"], serde_json::json!([0, 1]));
+        let renamed =
+            plugin(PluginOptions::default().rename(Slash::SearchMessage, "Look it up")).unwrap();
+        assert_eq!(renamed.name(Slash::SearchMessage), Some("Look it up"));
+        let built = serde_json::to_value(renamed.create_commands()).unwrap();
+        assert_eq!(built[5]["name"], "Look it up");
+        assert!(
+            built[5]
+                .get("name_localizations")
+                .is_none_or(|n| n.as_object().is_none_or(serde_json::Map::is_empty))
         );
         assert_eq!(commands[1].parameters[0].name, "section");
         assert!(commands[1].parameters[0].autocomplete_callback.is_some());
@@ -323,13 +373,30 @@ mod tests {
             );
         }
         assert!(plugin(PluginOptions::default().command_prefix("Talk-")).is_err());
-        // 32 characters in all, the Chinese names (two characters) included: `settings`, the
-        // longest name, leaves 24 for a prefix; without it, 26.
-        assert!(plugin(PluginOptions::default().command_prefix("x".repeat(24))).is_ok());
-        assert!(plugin(PluginOptions::default().command_prefix("x".repeat(25))).is_err());
-        let short = || PluginOptions::default().without_settings();
-        assert!(plugin(short().command_prefix("x".repeat(26))).is_ok());
-        assert!(plugin(short().command_prefix("x".repeat(27))).is_err());
+        // 32 characters in all, the Chinese names and the menus' names ("Search the talks":
+        // 16 characters) included.
+        assert!(plugin(PluginOptions::default().command_prefix("x".repeat(16))).is_ok());
+        assert_eq!(
+            plugin(PluginOptions::default().command_prefix("x".repeat(17))).unwrap_err(),
+            PluginError::CommandName(format!("{}Search the talks", "x".repeat(17)))
+        );
+        // A menu is renamed out of the way, and the limit is the slash commands' again:
+        // `settings`, the longest name, leaves 24 for a prefix; without it, 26.
+        let long = PluginOptions::default()
+            .command_prefix("x".repeat(24))
+            .rename(Slash::SearchMessage, "Search the talks")
+            .rename(Slash::QuoteCard, "Quote card");
+        assert!(plugin(long.clone()).is_ok());
+        assert!(plugin(long.clone().command_prefix("x".repeat(25))).is_err());
+        let short = long.without_settings();
+        assert!(plugin(short.clone().command_prefix("x".repeat(26))).is_ok());
+        assert!(plugin(short.command_prefix("x".repeat(27))).is_err());
+        for bad in ["", " Search", &"x".repeat(33), "a\nb"] {
+            assert!(
+                plugin(PluginOptions::default().rename(Slash::SearchMessage, bad)).is_err(),
+                "{bad:?}"
+            );
+        }
         assert!(plugin(PluginOptions::default().rename(Slash::Topic, "章节-1")).is_ok());
         assert_eq!(
             plugin(PluginOptions::default().rename(Slash::Topic, "quote")).unwrap_err(),
@@ -355,7 +422,11 @@ mod tests {
         )
         .unwrap();
         assert_eq!(p.name(Slash::Reload), None);
-        assert!(p.create_commands().len() == 6);
+        assert_eq!(
+            p.create_commands().len(),
+            8,
+            "five slash commands, /settings and two menus"
+        );
     }
 
     #[test]
@@ -400,5 +471,37 @@ mod tests {
         assert!(p.admit(9, None, None).is_ok());
         assert!(p.admit_reload().is_ok());
         assert!(p.admit_reload().is_err());
+    }
+}
+
+#[cfg(test)]
+mod registration_tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn the_commands_read_back_from_discord_compare_equal_to_those_sent() {
+        let p = Plugin::from_library(Library::from_talks(Vec::new()), PluginOptions::default())
+            .unwrap();
+        let sent = serde_json::to_value(p.create_commands()).unwrap();
+        let mut echoed = sent.clone();
+        for (n, c) in echoed.as_array_mut().unwrap().iter_mut().enumerate() {
+            c["id"] = json!((1000 + n).to_string());
+            c["application_id"] = json!("1");
+            c["version"] = json!("1");
+            if c.get("type").is_none() {
+                c["type"] = json!(1);
+            }
+            // Discord gives a message menu an empty description.
+            if c.get("description").is_none() {
+                c["description"] = json!("");
+            }
+        }
+        let read: Vec<serenity::Command> = serde_json::from_value(echoed).unwrap();
+        let read = serde_json::to_value(read).unwrap();
+        assert_eq!(
+            crate::registration::normalise(&sent),
+            crate::registration::normalise(&read)
+        );
     }
 }

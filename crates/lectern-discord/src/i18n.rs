@@ -1,5 +1,5 @@
-//! Localized names and descriptions of the slash commands and their options, applied to poise's
-//! commands.
+//! Localized names and descriptions of the slash commands, the message menus and their
+//! options, applied to poise's commands, and the builders that register them ([`create`]).
 //!
 //! Discord shows these in the command picker by the user's client language. Simplified Chinese
 //! (`zh-CN`) and Traditional Chinese (`zh-TW`) are given; everything else sees the English
@@ -29,6 +29,31 @@ pub fn localize<U, E>(name: Name, command: &mut poise::Command<U, E>) {
         param.name_localizations = pair(opt.name_zh);
         param.description_localizations = pair(opt.description_zh);
     }
+}
+
+/// The builder that registers `command`: a slash command, or a message menu with its
+/// Chinese names (which poise 0.6 leaves out of a menu's builder).
+pub fn create<U, E>(
+    command: &poise::Command<U, E>,
+) -> Option<poise::serenity_prelude::CreateCommand> {
+    if command.context_menu_action.is_some() {
+        let mut menu = command.create_as_context_menu_command()?;
+        let mut names: Vec<_> = command.name_localizations.iter().collect();
+        names.sort();
+        for (locale, name) in names {
+            menu = menu.name_localized(locale, name);
+        }
+        Some(menu)
+    } else {
+        command.create_as_slash_command()
+    }
+}
+
+/// [`create`] for each of `commands`, in order.
+pub fn create_all<U, E>(
+    commands: &[poise::Command<U, E>],
+) -> Vec<poise::serenity_prelude::CreateCommand> {
+    commands.iter().filter_map(create).collect()
 }
 
 #[cfg(test)]

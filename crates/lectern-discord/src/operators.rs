@@ -119,15 +119,13 @@ pub fn scopes<U, E>(
 ) -> Vec<(Scope, Vec<CreateCommand>)> {
     let home = home.map_or(Scope::Global, Scope::Guild);
     if operator_guilds.is_empty() {
-        return vec![(home, poise::builtins::create_application_commands(commands))];
+        return vec![(home, crate::i18n::create_all(commands))];
     }
     let (operator, public): (Vec<_>, Vec<_>) = commands
         .iter()
         .partition(|c| c.category.as_deref() == Some(CATEGORY));
     let build = |cs: &[&poise::Command<U, E>]| -> Vec<CreateCommand> {
-        cs.iter()
-            .filter_map(|c| c.create_as_slash_command())
-            .collect()
+        cs.iter().filter_map(|c| crate::i18n::create(c)).collect()
     };
     let mut sets = vec![(home, build(&public))];
     for &g in operator_guilds {

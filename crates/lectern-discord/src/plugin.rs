@@ -15,8 +15,9 @@
 //! the user must wait, answer with an ephemeral note saying for how long, count it in
 //! `lectern_throttled_total` and do nothing else.
 //!
-//! What is counted: every slash command, and every select menu choice (it posts a new message
-//! to the channel, as a command does). Not counted: autocompletes (Discord sends one per
+//! What is counted: every slash command and message menu, every select menu choice (it posts a
+//! new message to the channel, as a command does) and every "Post to channel" press (it posts
+//! a private answer to the channel). Not counted: autocompletes (Discord sends one per
 //! keystroke, and their answers are only suggestions), and button presses, which page through
 //! a section or draw another quote by editing the presser's own message in place: paging
 //! quickly is normal use, adds nothing to the channel, and each press costs what rendering one
@@ -339,10 +340,15 @@ impl Plugin {
     /// The note for a component interaction that must wait, if it must; counted as throttled.
     /// Only select menu choices count (see the module's documentation).
     pub(crate) fn throttle_component(&self, i: &ComponentInteraction) -> Option<Reply> {
-        if !matches!(
+        let select = matches!(
             i.data.kind,
             ComponentInteractionDataKind::StringSelect { .. }
-        ) {
+        );
+        let share = self
+            .ids()
+            .decode(&i.data.custom_id)
+            .is_some_and(|p| p.target == Some(custom_id::Target::Share));
+        if !select && !share {
             return None;
         }
         let permissions = i.member.as_ref().and_then(|m| m.permissions);
@@ -370,6 +376,12 @@ impl Plugin {
         self.ops().metrics.record_throttled(kind);
         let lang = Lang::from_locale(locale);
         Some(Reply::notice(&Msg::slow_down(seconds_left(wait), lang)))
+    }
+
+    /// Whether answers in `guild` are private unless `private:` says otherwise: the server's
+    /// default, `false` everywhere until servers can choose (the per-server settings).
+    pub fn private_by_default(&self, _guild: Option<u64>) -> bool {
+        false
     }
 
     /// Which command of this plugin `i` invokes, by its name.

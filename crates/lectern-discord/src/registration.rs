@@ -265,7 +265,7 @@ const CHOICE_KEYS: &[&str] = &["name", "name_localizations", "value"];
 
 /// A set of commands as JSON (what lectern sends, or what Discord has) in a form where the
 /// same commands compare equal: only the fields a user sees or that decide where a command
-/// exists, absent, `null`, `false` and empty collections alike, permissions as a string,
+/// exists, absent, `null`, `false`, `""` and empty collections alike, permissions as a string,
 /// contexts and integration types sorted, commands sorted by name.
 pub fn normalise(set: &Value) -> Vec<Value> {
     let mut commands: Vec<Value> = set
@@ -316,8 +316,10 @@ fn pick(v: &Value, keys: &[&str]) -> Map<String, Value> {
             "choices" => each(x, CHOICE_KEYS),
             _ => x.clone(),
         };
+        // A message menu has no description: sent without one, read back as "".
         let absent = match &x {
             Value::Null | Value::Bool(false) => true,
+            Value::String(s) => s.is_empty(),
             Value::Array(a) => a.is_empty(),
             Value::Object(o) => o.is_empty(),
             _ => false,
@@ -398,5 +400,9 @@ mod tests {
         let mut changed = discord.clone();
         changed[0]["default_member_permissions"] = json!("32");
         assert_ne!(normalise(&sent), normalise(&changed));
+        // A message menu is sent without a description and read back with an empty one.
+        let menu = json!([{"name": "Search the talks", "type": 3}]);
+        let read = json!([{"id": "5", "name": "Search the talks", "type": 3, "description": ""}]);
+        assert_eq!(normalise(&menu), normalise(&read));
     }
 }

@@ -21,7 +21,8 @@
 //!   (40060) gets nothing more: [`Responder::expired`] and [`Responder::acknowledged`] say so;
 //! - after a deferral, what answers it (the report, or an apology) edits the deferred message:
 //!   a follow-up would leave "thinking…" on screen;
-//! - every message pings no one ([`convert::no_pings`]);
+//! - every message pings no one ([`convert::no_pings`]) but the one user an answer is for
+//!   (`for:`, [`convert::mentions`]);
 //! - every reply goes out in its reader's script ([`in_script`]: Traditional for zh-TW and
 //!   zh-HK), converted before Discord's limits are applied;
 //! - a responder touches nothing but its interaction, the HTTP client, the metrics and the
@@ -415,6 +416,41 @@ impl<'a> Responder<'a> {
             .await
     }
 
+    /// The first response to a press: a message of its own, built by the caller (a private
+    /// answer posted to the channel, [`convert::shared`]).
+    pub async fn post(
+        &mut self,
+        message: serenity::CreateInteractionResponseMessage,
+    ) -> serenity::Result<()> {
+        self.first(CreateInteractionResponse::Message(message))
+            .await
+    }
+
+    /// The first response to a press that changes nothing on screen yet (the message is about
+    /// to be deleted with [`Responder::delete_original`]).
+    pub async fn defer_update(&mut self) -> serenity::Result<()> {
+        self.first(CreateInteractionResponse::Acknowledge).await
+    }
+
+    /// Deletes the message the pressed component is on (a press's original message), after
+    /// [`Responder::defer_update`]: deleted, not edited to nothing.
+    pub async fn delete_original(&mut self) -> serenity::Result<()> {
+        let route = Route::WebhookOriginalInteractionResponse {
+            application_id: rest::application_id(self.http)?,
+            token: self.to.token,
+        };
+        let call = Call::new(LightMethod::Delete, route);
+        let deadline = Instant::now() + retry::FOLLOW_UP;
+        let sent = self
+            .rest
+            .send(self.http, call, Purpose::Answer, deadline)
+            .instrument(self.span())
+            .await
+            .map(|_| ());
+        self.after_token(&sent);
+        sent
+    }
+
     /// The first response: "thinking…", seen only by the user; the answer comes by
     /// [`Responder::edit`].
     pub async fn defer_ephemeral(&mut self) -> serenity::Result<()> {
@@ -443,11 +479,14 @@ impl<'a> Responder<'a> {
     /// `reply` is.
     pub async fn follow_up(&mut self, reply: &Reply) -> serenity::Result<()> {
         let shown = self.to.shown(reply);
-        let followup = CreateInteractionResponseFollowup::new()
+        let mut followup = CreateInteractionResponseFollowup::new()
             .embeds(vec![convert::embed(&shown)])
             .components(convert::rows(&shown, self.to.user, self.ids))
-            .allowed_mentions(convert::no_pings())
+            .allowed_mentions(convert::mentions(&shown))
             .ephemeral(reply.ephemeral);
+        if let Some(text) = convert::content(&shown) {
+            followup = followup.content(text);
+        }
         let route = Route::WebhookFollowupMessages {
             application_id: rest::application_id(self.http)?,
             token: self.to.token,

@@ -10,6 +10,7 @@ pub(crate) const SPEC: Spec = Spec {
     description_zh: ("lectern 提供什么、怎么用", "lectern 提供什麼、怎麼用"),
     options: &[],
     operators_only: false,
+    menu: false,
 };
 
 pub(crate) fn answer(cx: &Context<'_>) -> Answer {

@@ -5,11 +5,13 @@
 //! A new reply builder (or a new state of one) is added here, and every one of those checks
 //! covers it. Each reply comes with a label saying which it is, for failure messages.
 
+use crate::commands::delivery::Delivery;
+use crate::commands::menus::TARGET_TEXT;
 use crate::commands::quote::Quote;
 use crate::commands::search::Search;
 use crate::commands::topic::Topic;
 use crate::commands::topics::Topics;
-use crate::commands::{Command, Context};
+use crate::commands::{Command, Context, Name, Options};
 use crate::i18n::Lang;
 use crate::library::{Library, QuoteRef, QuoteScope, SectionRef};
 use crate::reply::script::in_script;
@@ -19,12 +21,18 @@ use crate::reply::{self, AboutInfo, Reply};
 /// (and a page past the last), every page of the list of talks and of each talk's sections
 /// (and one past the last), every quote (alone and drawn from its section), the first quote of
 /// each talk drawn from its talk and from its speaker, references that are gone (after a
-/// reload), and [`query_replies`] for each of `queries`.
+/// reload), and [`query_replies`] for each of `queries`. Each is delivered as it is sent: in
+/// public with its delete button ([`Delivery::apply`]); the replies to queries also privately
+/// for someone (the "post" button and the note) and in public for someone (the mention), and
+/// through the message menus.
 pub fn every_reply(lib: &Library, queries: &[&str]) -> Vec<(String, Reply)> {
     Lang::ALL
         .into_iter()
         .flat_map(|lang| {
-            let mut all = content_replies(lib, lang);
+            let mut all: Vec<(String, Reply)> = content_replies(lib, lang)
+                .into_iter()
+                .map(|(what, r)| (what, Delivery::PUBLIC.apply(r, lang)))
+                .collect();
             for q in queries {
                 all.extend(replies_to(lib, q, lang));
             }
@@ -35,7 +43,8 @@ pub fn every_reply(lib: &Library, queries: &[&str]) -> Vec<(String, Reply)> {
 }
 
 /// The replies to a query typed by a user, in every language: `/search`, `/topic`, and
-/// `/quote topic:` when the topic matches no section.
+/// `/quote topic:` when the topic matches no section, each in public for someone and privately
+/// for someone; "Search the talks" on a message of that text; "Quote card".
 pub fn query_replies(lib: &Library, query: &str) -> Vec<(String, Reply)> {
     Lang::ALL
         .into_iter()
@@ -177,5 +186,45 @@ fn replies_to(lib: &Library, query: &str, lang: Lang) -> Vec<(String, Reply)> {
     if quote.scope(lib, lang).is_err() {
         all.push((format!("quote topic {query:?}"), quote.answer(&cx).reply));
     }
-    all
+    // The largest user id there is, for the longest mention.
+    let someone = Some(u64::MAX);
+    let mut delivered = Vec::new();
+    for (what, reply) in all {
+        for (how, d) in [
+            (
+                "for someone",
+                Delivery {
+                    private: false,
+                    for_user: someone,
+                },
+            ),
+            (
+                "privately for someone",
+                Delivery {
+                    private: true,
+                    for_user: someone,
+                },
+            ),
+        ] {
+            delivered.push((format!("{what} {how}"), d.apply(reply.clone(), lang)));
+        }
+    }
+    struct Message<'a>(&'a str);
+    impl Options for Message<'_> {
+        fn text(&self, name: &str) -> Option<String> {
+            (name == TARGET_TEXT).then(|| self.0.to_string())
+        }
+        fn flag(&self, _: &str) -> Option<bool> {
+            None
+        }
+    }
+    let message = Message(query);
+    for name in [Name::SearchMessage, Name::QuoteCard] {
+        if let Ok(menu) = Command::read(name, &message) {
+            let d = Delivery::read(name, &message, false);
+            let reply = d.apply(menu.answer(&cx).reply, lang);
+            delivered.push((format!("menu {name:?} on {query:?}"), reply));
+        }
+    }
+    delivered
 }

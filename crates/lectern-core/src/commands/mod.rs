@@ -16,6 +16,8 @@
 
 pub mod about;
 pub mod catalog;
+pub mod delivery;
+pub mod menus;
 pub mod quote;
 pub mod quote_bag;
 pub mod reload;
@@ -46,11 +48,16 @@ pub enum Name {
     Reload,
     /// A server's own settings (members who may manage it).
     Settings,
+    /// The message menu "Search the talks": search a message's text, answered privately.
+    SearchMessage,
+    /// The message menu "Quote card": a card of one of lectern's quotes.
+    QuoteCard,
 }
 
 impl Name {
-    /// Every command, in the order Discord lists them.
-    pub const ALL: [Name; 7] = [
+    /// Every command, in the order Discord lists them: the slash commands, then the message
+    /// menus.
+    pub const ALL: [Name; 9] = [
         Name::Topics,
         Name::Topic,
         Name::Quote,
@@ -58,6 +65,8 @@ impl Name {
         Name::About,
         Name::Reload,
         Name::Settings,
+        Name::SearchMessage,
+        Name::QuoteCard,
     ];
 
     /// What the command is called and offers.
@@ -70,7 +79,20 @@ impl Name {
             Name::About => &about::SPEC,
             Name::Reload => &reload::SPEC,
             Name::Settings => &settings::SPEC,
+            Name::SearchMessage => &menus::SEARCH_SPEC,
+            Name::QuoteCard => &menus::CARD_SPEC,
         }
+    }
+
+    /// Whether this is a message menu (right-click on a message) rather than a slash command.
+    pub fn is_menu(self) -> bool {
+        self.spec().menu
+    }
+
+    /// Whether this command only reads (everything but `/reload`): the ones a user may install
+    /// on their own account.
+    pub fn is_read_only(self) -> bool {
+        !self.spec().operators_only
     }
 
     /// The name lectern gives the command when the host does not rename it.
@@ -97,6 +119,10 @@ pub struct Spec {
     pub options: &'static [Opt],
     /// Only operators may run it (registered only where operators are).
     pub operators_only: bool,
+    /// A message menu: its name (which may hold spaces and capitals) is shown when a message
+    /// is right-clicked; it has no description or options on Discord, and reads the message's
+    /// text ([`menus::TARGET_TEXT`]).
+    pub menu: bool,
 }
 
 /// One option of a command.
@@ -124,8 +150,10 @@ pub struct Opt {
 pub enum OptKind {
     /// A string the user types or picks from autocomplete (`talk:`, `query:`).
     Text,
-    /// A true or false choice (`force:` of `/reload`).
+    /// A true or false choice (`force:` of `/reload`, `private:`).
     Flag,
+    /// A user of the front end, by id (`for:`).
+    User,
 }
 
 /// One invocation of a command, its options read, whichever front end received it.
@@ -145,6 +173,10 @@ pub enum Command {
     Reload(reload::Reload),
     /// `/settings`: show or change a server's settings.
     Settings(settings::Settings),
+    /// "Search the talks" on a message: `/search` of its text.
+    SearchMessage(search::Search),
+    /// "Quote card" on a message.
+    QuoteCard,
 }
 
 /// The values a front end received, read by option name: text options and flags. A missing
@@ -154,6 +186,11 @@ pub trait Options {
     fn text(&self, name: &str) -> Option<String>;
     /// The flag given for the option `name`, or `None` when it is absent or not a flag.
     fn flag(&self, name: &str) -> Option<bool>;
+    /// The user given for the option `name`, by id, or `None` when it is absent or not a
+    /// user (front ends without users, such as the CLI, have none).
+    fn user(&self, _name: &str) -> Option<u64> {
+        None
+    }
 }
 
 impl Command {
@@ -164,6 +201,7 @@ impl Command {
             let given = match opt.kind {
                 OptKind::Text => options.text(opt.name).is_some(),
                 OptKind::Flag => options.flag(opt.name).is_some(),
+                OptKind::User => options.user(opt.name).is_some(),
             };
             if !given {
                 return Err(ReadError {
@@ -180,6 +218,8 @@ impl Command {
             Name::About => Command::About,
             Name::Reload => Command::Reload(reload::Reload::read(options)),
             Name::Settings => Command::Settings(settings::Settings::read(options)),
+            Name::SearchMessage => Command::SearchMessage(menus::search_read(options)),
+            Name::QuoteCard => Command::QuoteCard,
         })
     }
 
@@ -193,6 +233,8 @@ impl Command {
             Command::About => Name::About,
             Command::Reload(_) => Name::Reload,
             Command::Settings(_) => Name::Settings,
+            Command::SearchMessage(_) => Name::SearchMessage,
+            Command::QuoteCard => Name::QuoteCard,
         }
     }
 
@@ -206,6 +248,8 @@ impl Command {
             Command::Quote(c) => c.answer(cx),
             Command::Search(c) => c.answer(cx),
             Command::About => about::answer(cx),
+            Command::SearchMessage(c) => menus::search_answer(c, cx),
+            Command::QuoteCard => menus::card_answer(cx),
             Command::Reload(_) | Command::Settings(_) => Answer::new(
                 Reply::notice(Msg::InternalError.get(cx.lang)),
                 Outcome::Error,

@@ -39,8 +39,11 @@ pub(crate) const SPEC: Spec = Spec {
             required: false,
             autocomplete: true,
         },
+        super::delivery::PRIVATE,
+        super::delivery::FOR,
     ],
     operators_only: false,
+    menu: false,
 };
 
 /// `/quote [topic:] [talk:] [speaker:]`, each a picked value or typed text.

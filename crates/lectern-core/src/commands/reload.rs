@@ -25,6 +25,7 @@ pub(crate) const SPEC: Spec = Spec {
         autocomplete: false,
     }],
     operators_only: true,
+    menu: false,
 };
 
 /// `/reload [force:]`.

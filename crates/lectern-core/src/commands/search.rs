@@ -8,16 +8,21 @@ pub(crate) const SPEC: Spec = Spec {
     name_zh: ("搜索", "搜尋"),
     description: "Search what was said",
     description_zh: ("搜索讲过的内容", "搜尋講過的內容"),
-    options: &[Opt {
-        name: "query",
-        name_zh: ("关键词", "關鍵詞"),
-        description: "Words to look for",
-        description_zh: ("要找的词句", "要找的詞句"),
-        kind: OptKind::Text,
-        required: true,
-        autocomplete: false,
-    }],
+    options: &[
+        Opt {
+            name: "query",
+            name_zh: ("关键词", "關鍵詞"),
+            description: "Words to look for",
+            description_zh: ("要找的词句", "要找的詞句"),
+            kind: OptKind::Text,
+            required: true,
+            autocomplete: false,
+        },
+        super::delivery::PRIVATE,
+        super::delivery::FOR,
+    ],
     operators_only: false,
+    menu: false,
 };
 
 /// `/search query:`.

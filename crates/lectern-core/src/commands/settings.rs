@@ -110,6 +110,7 @@ pub(crate) const SPEC: Spec = Spec {
         ),
     ],
     operators_only: false,
+    menu: false,
 };
 
 /// `/settings [language:] [talks:] [private:] [quote_time:] [timezone:] [announce:] [reset:]`,

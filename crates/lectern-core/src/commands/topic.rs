@@ -23,8 +23,11 @@ pub(crate) const SPEC: Spec = Spec {
             autocomplete: true,
         },
         talk_option_spec("The talk: a title, speaker or date (autocompletes; optional)"),
+        super::delivery::PRIVATE,
+        super::delivery::FOR,
     ],
     operators_only: false,
+    menu: false,
 };
 
 /// `/topic section: [talk:]`.

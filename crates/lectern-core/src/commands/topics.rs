@@ -35,8 +35,10 @@ pub(crate) const SPEC: Spec = Spec {
             required: false,
             autocomplete: true,
         },
+        super::delivery::PRIVATE,
     ],
     operators_only: false,
+    menu: false,
 };
 
 /// `/topics [talk:] [tag:]`, each a picked value or typed text.

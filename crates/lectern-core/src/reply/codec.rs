@@ -6,7 +6,8 @@
 //! pool), `q.<talk>.<section>` (a quote from one section), `q.<talk>` (a quote from one talk),
 //! `p.<speaker>` or `p.<speaker>.<talk>` (a quote of one speaker, from all the talks or one),
 //! `l.<page>` or `l.<page>.<tag>` (a page of the list of talks, all or those with one tag) or
-//! `c.<talk>.<page>` (a page of a talk's sections). Talks, speakers and tags are their keys
+//! `c.<talk>.<page>` (a page of a talk's sections), `y` (post this private answer to the channel) or
+//! `d` (delete this answer). Talks, speakers and tags are their keys
 //! ([`crate::key`], 16 hex digits); sections and pages are lowercase hex. The kinds after
 //! `q.<talk>.<section>` were added without changing the older ones, which read as they always
 //! have.
@@ -62,6 +63,10 @@ pub enum Target {
         /// The page of the list of sections, from 0.
         page: usize,
     },
+    /// Post the private message the button is on to the channel (`y`).
+    Share,
+    /// Delete the message the button is on (`d`).
+    Delete,
 }
 
 /// The `<action>` of `action`.
@@ -91,6 +96,8 @@ pub fn encode(action: &Action) -> String {
             None => format!("l.{page:x}"),
         },
         Action::Contents { talk: id, page } => format!("c.{}.{page:x}", talk(id)),
+        Action::Share => "y".to_string(),
+        Action::Delete => "d".to_string(),
     }
 }
 
@@ -131,6 +138,8 @@ pub fn decode(s: &str) -> Option<Target> {
             talk: TalkKey::parse(talk)?,
             page: n(page)?,
         }),
+        ["y"] => Some(Target::Share),
+        ["d"] => Some(Target::Delete),
         _ => None,
     }
 }
@@ -182,6 +191,8 @@ pub fn resolve(lib: &Library, target: Target) -> Option<Action> {
             talk: talk_id(talk)?,
             page,
         },
+        Target::Share => Action::Share,
+        Target::Delete => Action::Delete,
     })
 }
 
@@ -302,6 +313,8 @@ mod tests {
             "l.",
             "c.ebbf124b7760b17e",
             "p.0010f9c669f49f49.ebbf124b7760b17e.1",
+            "d.1",
+            "y.ebbf124b7760b17e",
         ] {
             assert_eq!(decode(bad), None, "{bad:?}");
         }

@@ -74,6 +74,12 @@ pub enum Action {
         /// The page of the list of sections, from 0.
         page: usize,
     },
+    /// Post the private answer this button is on to the channel, as it is (copied from the
+    /// message, not drawn or searched again), saying who shared it.
+    Share,
+    /// Delete the public answer this button is on (its asker or sharer, or a member who may
+    /// manage messages there).
+    Delete,
 }
 
 /// A button under a reply.
@@ -147,6 +153,14 @@ pub struct Reply {
     pub components: Vec<Component>,
     /// Shown only to the person who asked.
     pub ephemeral: bool,
+    /// The one user the answer is for (`for:`): the message begins with their mention and
+    /// pings them alone. Set only by [`crate::commands::delivery::Delivery::apply`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mention: Option<u64>,
+    /// A line above the answer (the message's text, outside the embed): why a private answer
+    /// pinged nobody.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 impl Reply {
@@ -179,6 +193,9 @@ impl Reply {
         check(&mut v, "description", &self.description, lim.description);
         let footer = self.footer.as_deref().unwrap_or("");
         check(&mut v, "footer", footer, lim.footer);
+        // The mention (`<@` 20 digits `>`) and a space come before the note.
+        let note = self.note.as_deref().unwrap_or("");
+        check(&mut v, "note", note, lim.content - 24);
         for f in &self.fields {
             check(&mut v, "field name", &f.name, lim.field_name);
             check(&mut v, "field value", &f.value, lim.field_value);
@@ -296,6 +313,9 @@ pub fn to_text(reply: &Reply) -> String {
     }
     for f in &reply.fields {
         out.push_str(&format!("## {}\n{}\n\n", f.name, f.value));
+    }
+    if let Some(n) = &reply.note {
+        out.push_str(&format!("({n})\n"));
     }
     if let Some(i) = &reply.image {
         out.push_str(&format!("[image] {i}\n"));
