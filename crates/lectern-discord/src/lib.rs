@@ -60,7 +60,7 @@ pub mod reload;
 pub mod respond;
 pub mod rest;
 pub mod retry;
-pub mod slot;
+mod slot;
 pub mod state;
 pub mod token;
 
