@@ -60,9 +60,18 @@ async fn registration_sends_every_command_with_chinese_localizations_and_an_admi
             "Quote card"
         ]
     );
+    // `/settings` is for a server's managers: in servers only, installed to a server only.
+    assert_eq!(command(&commands, "settings")["contexts"], json!([0]));
+    assert_eq!(
+        command(&commands, "settings")["integration_types"],
+        json!([0])
+    );
     // Every read-only command and menu can be installed on a user's account and used
     // wherever its user is (servers, the bot's DM, private channels).
-    for c in commands.iter().filter(|c| c["name"] != "reload") {
+    for c in commands
+        .iter()
+        .filter(|c| c["name"] != "reload" && c["name"] != "settings")
+    {
         assert_eq!(c["integration_types"], json!([0, 1]), "{c}");
         assert_eq!(c["contexts"], json!([0, 1, 2]), "{c}");
     }
