@@ -346,24 +346,24 @@ mod tests {
         );
         // The message menus are named, prefixed and localized as the slash commands are, and
         // registered as menus with their Chinese names.
-        let menu = &commands[5];
+        let menu = &commands[6];
         assert_eq!(
             menu.context_menu_name.as_deref(),
             Some("talk-Search the talks")
         );
         assert_eq!(menu.name_localizations["zh-TW"], "talk-搜尋演講");
         let built = serde_json::to_value(p.create_commands()).unwrap();
-        assert_eq!(built[5]["type"], 3);
-        assert_eq!(built[5]["name"], "talk-Search the talks");
-        assert_eq!(built[5]["name_localizations"]["zh-CN"], "talk-搜索演讲");
-        assert_eq!(built[5]["integration_types"], serde_json::json!([0, 1]));
+        assert_eq!(built[6]["type"], 3);
+        assert_eq!(built[6]["name"], "talk-Search the talks");
+        assert_eq!(built[6]["name_localizations"]["zh-CN"], "talk-搜索演讲");
+        assert_eq!(built[6]["integration_types"], serde_json::json!([0, 1]));
         let renamed =
             plugin(PluginOptions::default().rename(Slash::SearchMessage, "Look it up")).unwrap();
         assert_eq!(renamed.name(Slash::SearchMessage), Some("Look it up"));
         let built = serde_json::to_value(renamed.create_commands()).unwrap();
-        assert_eq!(built[5]["name"], "Look it up");
+        assert_eq!(built[6]["name"], "Look it up");
         assert!(
-            built[5]
+            built[6]
                 .get("name_localizations")
                 .is_none_or(|n| n.as_object().is_none_or(serde_json::Map::is_empty))
         );
