@@ -32,6 +32,17 @@ pub struct Config {
     pub ops: OpsConfig,
     /// `[http]`: the health, readiness and metrics listener.
     pub http: HttpConfig,
+    /// `[card]`: how quote cards are drawn.
+    pub card: CardConfig,
+}
+
+/// `[card]`: quote cards (`/quote card:True`, the "Card" button, `lectern ask quote --card`).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct CardConfig {
+    /// A TrueType or OpenType font (or the first font of a collection) to draw cards with,
+    /// instead of the bundled subset of WenQuanYi Micro Hei. Characters it lacks are left out.
+    pub font_path: Option<PathBuf>,
 }
 
 /// `[content]`: the seeds folder of Markdown write-ups and the limits of loading it.

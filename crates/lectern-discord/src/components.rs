@@ -37,7 +37,7 @@ enum Answer {
 /// [`Ids::owns`]; a malformed one gets the polite "gone" note).
 pub async fn handle(http: &serenity::Http, plugin: &Plugin, i: &ComponentInteraction) {
     let ids = plugin.ids();
-    let mut r = Responder::component(http, i, plugin.ops(), ids);
+    let mut r = Responder::component(http, i, plugin.ops(), ids).with_cards(plugin.cards());
     // Flood control first (select menus only): a throttled user gets a note, nothing else.
     let (answer, outcome) = match plugin.throttle_component(i) {
         Some(wait) => (Answer::New(wait), Outcome::Throttled),
@@ -128,6 +128,11 @@ fn answer(plugin: &Plugin, ids: &Ids, i: &ComponentInteraction) -> (Answer, Outc
         Action::Talks { page, tag } => (reply::talks(lib, page, tag.as_deref(), lang), true),
         Action::Contents { talk, page } => match lib.talk_by_id(&talk) {
             Some((t, _)) => (reply::contents(lib, t, page, lang), true),
+            None => return notice(Msg::Gone, Outcome::Stale),
+        },
+        // A card is a new message (the quote stays as it was), with the card attached.
+        Action::Card { talk, quote } => match reply::card_reply(lib, &talk, quote, lang) {
+            Some(card) => return (Answer::New(card), Outcome::Ok),
             None => return notice(Msg::Gone, Outcome::Stale),
         },
     };

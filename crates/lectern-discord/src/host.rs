@@ -156,6 +156,8 @@ impl Plugin {
                 names,
                 localized,
                 options,
+                cards: lectern_card::Renderer::from_config(config.card.font_path.as_deref())
+                    .map_err(|e| PluginError::CardFont(e.to_string()))?,
             }),
         };
         for c in plugin.commands::<(), ()>() {

@@ -43,6 +43,7 @@
 
 pub mod commands;
 pub mod components;
+mod card;
 pub mod convert;
 pub mod custom_id;
 pub mod gateway;

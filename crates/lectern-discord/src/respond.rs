@@ -263,6 +263,8 @@ pub struct Responder<'a> {
     /// has its first response (40060).
     expired: bool,
     acknowledged: bool,
+    /// Who draws quote cards ([`Responder::with_cards`]).
+    cards: Option<&'a lectern_card::Renderer>,
 }
 
 impl<'a> Responder<'a> {
@@ -308,6 +310,7 @@ impl<'a> Responder<'a> {
             failed: false,
             expired: false,
             acknowledged: false,
+            cards: None,
         }
     }
 
@@ -333,6 +336,7 @@ impl<'a> Responder<'a> {
             failed: false,
             expired: false,
             acknowledged: false,
+            cards: None,
         }
     }
 
@@ -357,6 +361,7 @@ impl<'a> Responder<'a> {
             failed: false,
             expired: false,
             acknowledged: false,
+            cards: None,
         }
     }
 
@@ -392,9 +397,21 @@ impl<'a> Responder<'a> {
 
     /// The first response: `reply` as a new message.
     pub async fn respond(&mut self, reply: &Reply) -> serenity::Result<()> {
-        let message = convert::message(&self.to.shown(reply), self.to.user, self.ids);
-        self.first(CreateInteractionResponse::Message(message))
+        let shown = self.to.shown(reply);
+        let (shown, files) = super::card::attach(self.cards, &shown).await;
+        let mut message = convert::message(&shown, self.to.user, self.ids);
+        for f in &files {
+            message = message.add_file(f.clone());
+        }
+        self.first_with(CreateInteractionResponse::Message(message), &files)
             .await
+    }
+
+    /// Draws the quote cards of the replies sent with `cards` (a reply without a renderer
+    /// is sent without its card).
+    pub fn with_cards(mut self, cards: &'a lectern_card::Renderer) -> Responder<'a> {
+        self.cards = Some(cards);
+        self
     }
 
     /// The first response to a press: `reply` replaces the message the component is on.
@@ -507,12 +524,27 @@ impl<'a> Responder<'a> {
     }
 
     async fn first(&mut self, response: CreateInteractionResponse) -> serenity::Result<()> {
+        self.first_with(response, &[]).await
+    }
+
+    /// The first response, with `files` uploaded along.
+    async fn first_with(
+        &mut self,
+        response: CreateInteractionResponse,
+        files: &[serenity::CreateAttachment],
+    ) -> serenity::Result<()> {
         let budget = self.deadline.saturating_duration_since(Instant::now());
         let route = Route::InteractionResponse {
             interaction_id: self.to.id,
             token: self.to.token,
         };
-        let sent = self.send(LightMethod::Post, route, &response, budget).await;
+        let call = Call::new(LightMethod::Post, route).body(serde_json::to_vec(&response)?);
+        let sent = self
+            .rest
+            .send_files(self.http, call, files, Purpose::Answer, Instant::now() + budget)
+            .instrument(self.span())
+            .await
+            .map(|_| ());
         if let Err(e) = &sent {
             match retry::discord_code(e) {
                 Some(retry::UNKNOWN_INTERACTION) => {

@@ -6,7 +6,8 @@
 //! pool), `q.<talk>.<section>` (a quote from one section), `q.<talk>` (a quote from one talk),
 //! `p.<speaker>` or `p.<speaker>.<talk>` (a quote of one speaker, from all the talks or one),
 //! `l.<page>` or `l.<page>.<tag>` (a page of the list of talks, all or those with one tag) or
-//! `c.<talk>.<page>` (a page of a talk's sections). Talks, speakers and tags are their keys
+//! `c.<talk>.<page>` (a page of a talk's sections) or `k.<talk>.<quote>` (one quote as a card,
+//! the quote by its [`QuoteKey`]). Talks, speakers and tags are their keys
 //! ([`crate::key`], 16 hex digits); sections and pages are lowercase hex. The kinds after
 //! `q.<talk>.<section>` were added without changing the older ones, which read as they always
 //! have.
@@ -16,7 +17,7 @@
 //! answers politely.
 
 use super::Action;
-use crate::key::{self, SpeakerKey, TagKey, TalkKey};
+use crate::key::{self, QuoteKey, SpeakerKey, TagKey, TalkKey};
 use crate::library::{Library, Name};
 
 /// What an action points at, by keys.
@@ -62,6 +63,13 @@ pub enum Target {
         /// The page of the list of sections, from 0.
         page: usize,
     },
+    /// One quote, as a card.
+    Card {
+        /// The talk's key.
+        talk: TalkKey,
+        /// The quote's key.
+        quote: QuoteKey,
+    },
 }
 
 /// The `<action>` of `action`.
@@ -91,6 +99,7 @@ pub fn encode(action: &Action) -> String {
             None => format!("l.{page:x}"),
         },
         Action::Contents { talk: id, page } => format!("c.{}.{page:x}", talk(id)),
+        Action::Card { talk: id, quote } => format!("k.{}.{quote}", talk(id)),
     }
 }
 
@@ -130,6 +139,10 @@ pub fn decode(s: &str) -> Option<Target> {
         ["c", talk, page] => Some(Target::Contents {
             talk: TalkKey::parse(talk)?,
             page: n(page)?,
+        }),
+        ["k", talk, quote] => Some(Target::Card {
+            talk: TalkKey::parse(talk)?,
+            quote: QuoteKey::parse(quote)?,
         }),
         _ => None,
     }
@@ -182,6 +195,10 @@ pub fn resolve(lib: &Library, target: Target) -> Option<Action> {
             talk: talk_id(talk)?,
             page,
         },
+        Target::Card { talk, quote } => Action::Card {
+            talk: talk_id(talk)?,
+            quote,
+        },
     })
 }
 
@@ -212,6 +229,21 @@ mod tests {
         ("talks tagged AI page 17", "l.11.09085b07b5a0de5f"),
         ("contents page 2", "c.ebbf124b7760b17e.2"),
     ];
+
+    #[test]
+    fn a_card_names_its_talk_and_its_quote_by_keys() {
+        let talk = TalkKey::of(TALK);
+        let quote = QuoteKey::of_quote(talk, "软件的成本会下降");
+        let written = encode(&Action::Card {
+            talk: TALK.into(),
+            quote,
+        });
+        assert_eq!(written, format!("k.{talk}.{quote}"));
+        assert_eq!(decode(&written), Some(Target::Card { talk, quote }));
+        for bad in ["k", "k.ebbf124b7760b17e", "k.ebbf124b7760b17e.12", "k.x.y"] {
+            assert_eq!(decode(bad), None, "{bad}");
+        }
+    }
 
     const TALK: &str = "2026-01-27-sam-altman-developer-townhall";
 

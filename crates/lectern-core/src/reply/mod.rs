@@ -10,6 +10,7 @@
 //! is escaped, so it cannot format or ping.
 
 mod about;
+mod card;
 pub mod codec;
 mod hits;
 mod quote;
@@ -19,6 +20,7 @@ mod section;
 mod topics;
 
 pub use about::{AboutInfo, about};
+pub use card::{CARD_FILE, Card, card_reply, find_quote, with_card};
 pub use hits::search;
 pub use quote::quote;
 pub use reload::reload_report;
@@ -108,6 +110,13 @@ pub enum Action {
         /// The page of the list of sections, from 0.
         page: usize,
     },
+    /// Post one quote as a card (an image of it).
+    Card {
+        /// The talk's id.
+        talk: String,
+        /// The quote, by its stable key.
+        quote: crate::key::QuoteKey,
+    },
 }
 
 /// A button under a reply.
@@ -181,6 +190,10 @@ pub struct Reply {
     pub components: Vec<Component>,
     /// Shown only to the person who asked.
     pub ephemeral: bool,
+    /// A quote card to render and attach as [`CARD_FILE`], which [`Reply::image`] then shows
+    /// (`attachment://card.png`); the front end renders it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub card: Option<Card>,
 }
 
 impl Reply {

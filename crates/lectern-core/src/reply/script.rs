@@ -46,6 +46,9 @@ pub fn in_script(mut reply: Reply, lang: Lang) -> Reply {
             }
         }
     }
+    if let Some(card) = &mut reply.card {
+        card.in_script(lang);
+    }
     fit_embed_total(&mut reply);
     reply
 }
