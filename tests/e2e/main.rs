@@ -10,6 +10,7 @@
 //! Timeouts are only guards against hanging.
 
 mod bot;
+mod cards;
 mod discord_rules;
 mod fake_discord;
 mod faults;
@@ -21,6 +22,7 @@ mod plugin;
 mod process;
 mod registration;
 mod security;
+mod uploads;
 
 use std::io::Write;
 use std::path::PathBuf;

@@ -52,3 +52,18 @@ pub(crate) async fn attach<'r>(
         }
     }
 }
+
+/// The JSON of `response`, its new attachments' ids written as snowflakes (strings), as
+/// Discord's API describes them: serenity writes the placeholder ids as numbers.
+pub(crate) fn payload(response: &impl serde::Serialize) -> serde_json::Result<Vec<u8>> {
+    let mut v = serde_json::to_value(response)?;
+    let attachments = v
+        .pointer_mut("/data/attachments")
+        .and_then(serde_json::Value::as_array_mut);
+    for a in attachments.into_iter().flatten() {
+        if let Some(n) = a["id"].as_u64() {
+            a["id"] = n.to_string().into();
+        }
+    }
+    serde_json::to_vec(&v)
+}

@@ -538,7 +538,7 @@ impl<'a> Responder<'a> {
             interaction_id: self.to.id,
             token: self.to.token,
         };
-        let call = Call::new(LightMethod::Post, route).body(serde_json::to_vec(&response)?);
+        let call = Call::new(LightMethod::Post, route).body(super::card::payload(&response)?);
         let sent = self
             .rest
             .send_files(self.http, call, files, Purpose::Answer, Instant::now() + budget)
