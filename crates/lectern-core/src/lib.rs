@@ -26,6 +26,7 @@
 #![warn(missing_docs)]
 
 pub mod changes;
+mod chinese;
 pub mod commands;
 pub mod config;
 pub mod cooldown;

@@ -14,7 +14,7 @@
 //!   CC-CEDICT has no sense for (`orchestration`), each with its Chinese or the English the
 //!   dictionary has ([`english_meanings`]).
 //! - **Taiwan and Hong Kong vocabulary.** [`regional_variant`] converts the query by phrase with
-//!   OpenCC's tables (`hanconv`): 軟體 → 软件, 人工智慧 → 人工智能, 程式 → 程序. Documents keep
+//!   OpenCC's tables ([`crate::chinese`]): 軟體 → 软件, 人工智慧 → 人工智能, 程式 → 程序. Documents keep
 //!   their per-character folding (and with it the map that bolds matches); the converted query
 //!   is searched beside the original one.
 //!
@@ -195,7 +195,7 @@ pub fn regional_variant(query: &str) -> Option<String> {
         return None;
     }
     let folded = compact(query);
-    [hanconv::tw2sp(query), hanconv::hk2s(query)]
+    [crate::chinese::tw2sp(query), crate::chinese::hk2s(query)]
         .into_iter()
         .find(|converted| compact(converted) != folded)
 }

@@ -22,6 +22,7 @@ pub mod complete;
 pub mod dict;
 pub mod expand;
 pub mod index;
+pub mod names;
 pub mod normalize;
 pub mod pinyin;
 pub mod rank;

@@ -4,7 +4,7 @@
 //! The pipeline, per character: Unicode NFKC (which also turns full-width Latin, digits and
 //! punctuation into their half-width forms, and compatibility ideographs into unified ones),
 //! then lower case, then traditional Chinese folded to simplified through a per-character table
-//! built once from the OpenCC data of the `hanconv` crate. Markdown markup is removed before
+//! built once from the OpenCC data in [`crate::chinese`]. Markdown markup is removed before
 //! that, by [`plain`].
 //!
 //! Invariants:
@@ -38,9 +38,9 @@ fn build_t2s() -> Box<[char]> {
     }
     let mut table = chars.clone();
     for converted in [
-        hanconv::t2s(&lines),
-        hanconv::tw2s(&lines),
-        hanconv::hk2s(&lines),
+        crate::chinese::t2s(&lines),
+        crate::chinese::tw2s(&lines),
+        crate::chinese::hk2s(&lines),
     ] {
         for ((slot, &orig), line) in table.iter_mut().zip(&chars).zip(converted.split('\n')) {
             let mut it = line.chars();
