@@ -58,7 +58,13 @@ pub fn ask(config: &Config, args: AskArgs, out: &mut dyn Write) -> anyhow::Resul
     let lang = Lang::from_locale(&args.lang);
     let (reply, data) = answer(&loaded.library, &args.question, lang);
     let reply = reply::script::in_script(reply, lang);
-    if let (Question::Quote { card: Some(path), .. }, Some(card)) = (&args.question, &reply.card) {
+    if let (
+        Question::Quote {
+            card: Some(path), ..
+        },
+        Some(card),
+    ) = (&args.question, &reply.card)
+    {
         let renderer = lectern_card::Renderer::from_config(config.card.font_path.as_deref())?;
         std::fs::write(path, renderer.render(card)?)
             .map_err(|e| anyhow::anyhow!("cannot write the card to {}: {e}", path.display()))?;

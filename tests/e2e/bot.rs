@@ -99,7 +99,7 @@ async fn registration_sends_every_command_with_chinese_localizations_and_an_admi
     for (name, options) in [
         ("topics", ["talk", "tag"].as_slice()),
         ("topic", &["section", "talk"]),
-        ("quote", &["topic", "talk", "speaker"]),
+        ("quote", &["topic", "talk", "speaker", "card"]),
     ] {
         let found = command(&commands, name)["options"]
             .as_array()
@@ -107,7 +107,13 @@ async fn registration_sends_every_command_with_chinese_localizations_and_an_admi
             .clone();
         let names: Vec<&str> = found.iter().map(|o| o["name"].as_str().unwrap()).collect();
         assert_eq!(names, options, "{name}");
-        assert!(found.iter().all(|o| o["autocomplete"] == true), "{name}");
+        // The text options are autocompleted; `card:` (issue 27) is a boolean.
+        let (text, flags): (Vec<&Value>, Vec<&Value>) = found.iter().partition(|o| o["type"] == 3);
+        assert!(text.iter().all(|o| o["autocomplete"] == true), "{name}");
+        assert!(
+            flags.iter().all(|o| o["type"] == 5 && o["name"] == "card"),
+            "{name}"
+        );
     }
     let query = &command(&commands, "search")["options"][0];
     assert_eq!(

@@ -25,7 +25,10 @@ async fn callback(h: &Harness, payload: Value) -> Request {
 fn assert_card(r: &Request) -> Vec<u8> {
     assert_eq!(r.files.len(), 1, "one file: {:?}", r.files);
     let f = &r.files[0];
-    assert_eq!((f.part.as_str(), f.filename.as_str()), ("files[0]", "card.png"));
+    assert_eq!(
+        (f.part.as_str(), f.filename.as_str()),
+        ("files[0]", "card.png")
+    );
     assert_eq!(f.content_type.as_deref(), Some("image/png"));
     let (w, h) = png_size(&f.data);
     assert_eq!((w, h), (lectern_card::WIDTH, lectern_card::HEIGHT));
@@ -56,7 +59,11 @@ async fn quote_with_card_uploads_the_card_the_embed_shows() {
     assert_eq!(r.body["type"], 4);
     let png = assert_card(&r);
     // The same card as the CLI's and the core's: the quote the embed shows, drawn.
-    assert!(png.len() > 20_000, "a card with text on it: {} bytes", png.len());
+    assert!(
+        png.len() > 20_000,
+        "a card with text on it: {} bytes",
+        png.len()
+    );
     // The card's message has no "Card" button of its own; a card of a speaker's quotes too.
     assert!(buttons(&r.body).iter().all(|b| b["label"] != "Card"));
     let speaker = json!({"name": "speaker", "type": 3, "value": "Sam Altman"});
@@ -79,7 +86,10 @@ async fn the_card_button_posts_that_quote_as_a_card_even_after_a_restart() {
     // The button names the quote itself, not a pool: after a restart it is the same quote.
     h.restart_bot(|_| {}).await;
     let r = callback(&h, h.press_payload(&ALICE, &quote, &id)).await;
-    assert_eq!(r.body["type"], 4, "a card is a new message, the quote stays");
+    assert_eq!(
+        r.body["type"], 4,
+        "a card is a new message, the quote stays"
+    );
     assert!(!is_ephemeral(&r.body));
     assert_card(&r);
     assert_eq!(quote_words(&r.body), quote_words(&quote));
@@ -105,7 +115,10 @@ fn the_fake_refuses_an_embed_that_shows_a_file_not_uploaded() {
         content_type: Some("image/png".into()),
         data: b"\x89PNG\r\n\x1a\nrest".to_vec(),
     };
-    assert_eq!(problems(&message, std::slice::from_ref(&png)), Vec::<String>::new());
+    assert_eq!(
+        problems(&message, std::slice::from_ref(&png)),
+        Vec::<String>::new()
+    );
     // Sent as JSON alone (the card not uploaded): the embed shows nothing.
     let bare = json!({"embeds": [{"image": {"url": "attachment://card.png"}}]});
     assert_eq!(problems(&bare, &[]).len(), 1);

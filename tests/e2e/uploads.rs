@@ -115,9 +115,12 @@ pub fn problems(message: &Value, files: &[Upload]) -> Vec<String> {
         }
         match listed.iter().find(|a| id_of(a) == Some(n)) {
             None => problems.push(format!("{} is not in the payload's attachments", f.part)),
-            Some(a) if a["filename"].as_str() != Some(f.filename.as_str()) => problems.push(
-                format!("{}'s attachment says {} for {}", f.part, a["filename"], f.filename),
-            ),
+            Some(a) if a["filename"].as_str() != Some(f.filename.as_str()) => {
+                problems.push(format!(
+                    "{}'s attachment says {} for {}",
+                    f.part, a["filename"], f.filename
+                ))
+            }
             Some(_) => {}
         }
         if f.filename.ends_with(".png") && !f.data.starts_with(b"\x89PNG\r\n\x1a\n") {
@@ -146,7 +149,9 @@ pub fn problems(message: &Value, files: &[Upload]) -> Vec<String> {
                     .bytes()
                     .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'));
             if !ok_name {
-                problems.push(format!("attachment://{name}: not a name Discord can refer to"));
+                problems.push(format!(
+                    "attachment://{name}: not a name Discord can refer to"
+                ));
             }
             if !files.iter().any(|f| f.filename == name) {
                 problems.push(format!(

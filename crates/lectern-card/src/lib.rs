@@ -341,10 +341,7 @@ impl Renderer {
 
 /// Punctuation a cut line should not end on before its "…" (a comma, a colon, a dash).
 fn is_soft_end(c: char) -> bool {
-    matches!(
-        c,
-        ',' | ';' | ':' | '，' | '、' | '；' | '：' | '—' | '-'
-    )
+    matches!(c, ',' | ';' | ':' | '，' | '、' | '；' | '：' | '—' | '-')
 }
 
 #[cfg(test)]

@@ -12,8 +12,8 @@ fn card(text: &str) -> Card {
 /// Opening marks that must not end a line, closing marks that must not start one.
 const NO_END: &[char] = &['「', '『', '（', '“', '‘', '《', '('];
 const NO_START: &[char] = &[
-    '，', '。', '、', '；', '：', '？', '！', '」', '』', '）', '”', '’', '》', ',', '.', ';',
-    ':', '?', '!', ')', '…',
+    '，', '。', '、', '；', '：', '？', '！', '」', '』', '）', '”', '’', '》', ',', '.', ';', ':',
+    '?', '!', ')', '…',
 ];
 
 fn check_lines(lines: &[String]) {
@@ -22,7 +22,10 @@ fn check_lines(lines: &[String]) {
         let end = a.chars().last().unwrap();
         let start = b.chars().next().unwrap();
         assert!(!NO_END.contains(&end), "{a:?} ends with an opening mark");
-        assert!(!NO_START.contains(&start), "{b:?} starts with a closing mark");
+        assert!(
+            !NO_START.contains(&start),
+            "{b:?} starts with a closing mark"
+        );
     }
 }
 
@@ -35,9 +38,16 @@ fn chinese_breaks_between_characters_and_never_before_closing_punctuation() {
         for width in (300..820).step_by(7) {
             let lines = wrap(&r, text, size, width as f32);
             assert!(lines.len() > 1);
-            assert_eq!(lines.concat(), text, "nothing lost or added at {size}/{width}");
+            assert_eq!(
+                lines.concat(),
+                text,
+                "nothing lost or added at {size}/{width}"
+            );
             for l in &lines {
-                assert!(r.width(l, size) <= width as f32 + 0.01, "{l:?} wider than {width}");
+                assert!(
+                    r.width(l, size) <= width as f32 + 0.01,
+                    "{l:?} wider than {width}"
+                );
             }
             check_lines(&lines);
         }

@@ -134,7 +134,10 @@ mod tests {
         let k = QuoteKey::of_quote(talk, "软件 的成本\n会 下降");
         assert_eq!(k, QuoteKey::of_quote(talk, "  软件 的成本 会\t下降 "));
         assert_ne!(k, QuoteKey::of_quote(talk, "软件的成本会下降"));
-        assert_ne!(k, QuoteKey::of_quote(TalkKey::of("other"), "软件 的成本 会 下降"));
+        assert_ne!(
+            k,
+            QuoteKey::of_quote(TalkKey::of("other"), "软件 的成本 会 下降")
+        );
         assert_eq!(QuoteKey::parse(&k.to_string()), Some(k));
     }
 }

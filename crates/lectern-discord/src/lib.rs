@@ -41,9 +41,9 @@
 #![warn(unreachable_pub)]
 #![warn(missing_docs)]
 
+pub mod card;
 pub mod commands;
 pub mod components;
-mod card;
 pub mod convert;
 pub mod custom_id;
 pub mod gateway;

@@ -541,7 +541,13 @@ impl<'a> Responder<'a> {
         let call = Call::new(LightMethod::Post, route).body(super::card::payload(&response)?);
         let sent = self
             .rest
-            .send_files(self.http, call, files, Purpose::Answer, Instant::now() + budget)
+            .send_files(
+                self.http,
+                call,
+                files,
+                Purpose::Answer,
+                Instant::now() + budget,
+            )
             .instrument(self.span())
             .await
             .map(|_| ());

@@ -221,7 +221,9 @@ impl Rest {
                 request.multipart(Some(::serenity::http::Multipart {
                     upload: ::serenity::http::MultipartUpload::Attachments(files.to_vec()),
                     fields: Vec::new(),
-                    payload_json: body.as_deref().map(|b| String::from_utf8_lossy(b).into_owned()),
+                    payload_json: body
+                        .as_deref()
+                        .map(|b| String::from_utf8_lossy(b).into_owned()),
                 }))
             };
             // A request that hangs gives up a little after its deadline: an answer that late
