@@ -119,11 +119,12 @@ pub fn problems(message: &Value, files: &[Upload]) -> Vec<String> {
                 problems.push(format!(
                     "{}'s attachment says {} for {}",
                     f.part, a["filename"], f.filename
-                ))
+                ));
             }
             Some(_) => {}
         }
-        if f.filename.ends_with(".png") && !f.data.starts_with(b"\x89PNG\r\n\x1a\n") {
+        let png = f.filename.to_ascii_lowercase().ends_with(".png");
+        if png && !f.data.starts_with(b"\x89PNG\r\n\x1a\n") {
             problems.push(format!("{} is called .png and is not a PNG", f.part));
         }
     }

@@ -36,7 +36,10 @@ fn every_quote_of_the_seed_and_the_fixtures_is_drawn_with_the_fonts_own_glyphs()
             let card = Card::of(&lib, q).expect("a quote of the library");
             for lang in [Lang::Zh, Lang::ZhTw] {
                 let reply = script::in_script(
-                    lectern_core::reply::with_card(Default::default(), card.clone()),
+                    lectern_core::reply::with_card(
+                        lectern_core::reply::Reply::default(),
+                        card.clone(),
+                    ),
                     lang,
                 );
                 let shown = reply.card.expect("the card survives the script");

@@ -131,7 +131,7 @@ mod tests {
     fn the_menu_on_a_quote_message_answers_with_that_quotes_card() {
         let seeds = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../seeds");
         let lib = Library::load(&seeds, &LoadOptions::default()).library;
-        let plugin = Plugin::from_library(lib, Default::default()).unwrap();
+        let plugin = Plugin::from_library(lib, crate::plugin::PluginOptions::default()).unwrap();
         let lib = plugin.library();
         let q = lib.quote_refs().nth(3).unwrap();
         let quote = lectern_core::reply::quote(&lib, q, QuoteScope::All, Lang::En);
