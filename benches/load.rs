@@ -24,6 +24,10 @@ mod openapi;
 #[path = "../tests/e2e/limits.rs"]
 mod limits;
 
+#[path = "../tests/e2e/uploads.rs"]
+#[allow(dead_code)]
+mod uploads;
+
 #[path = "../tests/e2e/fake_discord.rs"]
 mod fake_discord;
 

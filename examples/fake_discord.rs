@@ -14,6 +14,9 @@ mod openapi;
 #[path = "../tests/e2e/limits.rs"]
 mod limits;
 
+#[path = "../tests/e2e/uploads.rs"]
+mod uploads;
+
 #[path = "../tests/e2e/fake_discord.rs"]
 mod fake_discord;
 

@@ -58,6 +58,17 @@ pub fn ask(config: &Config, args: AskArgs, out: &mut dyn Write) -> anyhow::Resul
     let lang = Lang::from_locale(&args.lang);
     let (reply, data) = answer(&loaded.library, &args.question, lang);
     let reply = reply::script::in_script(reply, lang);
+    if let (
+        Question::Quote {
+            card: Some(path), ..
+        },
+        Some(card),
+    ) = (&args.question, &reply.card)
+    {
+        let renderer = lectern_card::Renderer::from_config(config.card.font_path.as_deref())?;
+        std::fs::write(path, renderer.render(card)?)
+            .map_err(|e| anyhow::anyhow!("cannot write the card to {}: {e}", path.display()))?;
+    }
     if args.json {
         write!(out, "{}", json::render(&data)?)?;
     } else {
@@ -106,11 +117,13 @@ pub fn answer<'a>(lib: &'a Library, q: &Question, lang: Lang) -> (Reply, View<'a
             topic,
             talk,
             speaker,
+            card,
         } => {
             let command = commands::quote::Quote {
                 talk: talk.clone(),
                 topic: Some(topic.join(" ")),
                 speaker: speaker.clone(),
+                card: card.is_some(),
             };
             let (answer, drawn) = command.answer_drawn(&cx);
             (answer.reply, View::Quote(json::quote(lib, drawn)))

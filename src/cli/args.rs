@@ -125,6 +125,9 @@ pub enum Question {
         /// Only this speaker's words.
         #[arg(long)]
         speaker: Option<String>,
+        /// Also write the quote's card, the image `/quote card:True` attaches, to this PNG file.
+        #[arg(long, value_name = "FILE.png")]
+        card: Option<PathBuf>,
     },
     /// The whole quote pool, for review.
     Quotes,

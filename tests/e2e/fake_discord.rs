@@ -73,6 +73,8 @@ pub struct Request {
     /// Path without `/api/v10`.
     pub path: String,
     pub body: Value,
+    /// The files uploaded with it (a multipart request's `files[n]` parts).
+    pub files: Vec<super::uploads::Upload>,
     /// The status the fake answered with.
     pub status: u16,
 }
@@ -603,14 +605,18 @@ async fn rest_api(
         .strip_prefix("/api/v10")
         .unwrap_or(uri.path())
         .to_string();
-    let body: Value = if body.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_slice(&body).unwrap_or_else(|e| {
-            shared.problem(format!("{method} {path}: body is not JSON: {e}"));
-            Value::Null
-        })
+    let content_type = headers.get("content-type").and_then(|h| h.to_str().ok());
+    let (body, files) = super::uploads::read(content_type, &body).unwrap_or_else(|e| {
+        shared.problem(format!("{method} {path}: {e}"));
+        (Value::Null, Vec::new())
+    });
+    let message = match path.contains("/callback") {
+        true => &body["data"],
+        false => &body,
     };
+    for e in super::uploads::problems(message, &files) {
+        shared.problem(format!("{method} {path}: {e}"));
+    }
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
     let m = method.as_str().to_ascii_lowercase();
     // Interaction callbacks and webhooks are authorised by their interaction token; the rest
@@ -926,6 +932,7 @@ async fn rest_api(
         method: method.to_string(),
         path,
         body,
+        files,
         status,
     };
     if let Some(tap) = shared.tap.lock().unwrap().as_ref() {

@@ -10,6 +10,7 @@
 //! Timeouts are only guards against hanging.
 
 mod bot;
+mod cards;
 mod discord_rules;
 mod fake_discord;
 mod faults;
@@ -24,6 +25,7 @@ mod registration;
 mod security;
 mod sharing;
 mod state;
+mod uploads;
 
 use std::io::Write;
 use std::path::PathBuf;

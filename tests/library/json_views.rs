@@ -99,6 +99,7 @@ fn quote_json_with_and_without_a_section() {
         topic: words("qqqq zzzz"),
         talk: None,
         speaker: None,
+        card: None,
     };
     assert_eq!(printed(&lib, none), "{\n  \"quote\": null\n}\n");
 }
@@ -140,12 +141,14 @@ fn ask_topic_and_quote_take_a_talk_and_a_speaker() {
             topic: Vec::new(),
             talk: Some("english-front-matter".into()),
             speaker: None,
+            card: None,
         });
         assert_eq!(quote["quote"]["talk"], "english-front-matter", "{quote}");
         let by = value(Question::Quote {
             topic: Vec::new(),
             talk: None,
             speaker: Some("Ada Lovelace".into()),
+            card: None,
         });
         assert_eq!(by["quote"]["speaker"], "Ada Lovelace", "{by}");
     }

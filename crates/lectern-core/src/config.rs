@@ -36,6 +36,17 @@ pub struct Config {
     pub state: StateConfig,
     /// `[web]`: the read-only pages and the operator's dashboard, on a listener of their own.
     pub web: WebConfig,
+    /// `[card]`: how quote cards are drawn.
+    pub card: CardConfig,
+}
+
+/// `[card]`: quote cards (`/quote card:True`, the "Card" button, `lectern ask quote --card`).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct CardConfig {
+    /// A TrueType or OpenType font (or the first font of a collection) to draw cards with,
+    /// instead of the bundled subset of WenQuanYi Micro Hei. Characters it lacks are left out.
+    pub font_path: Option<PathBuf>,
 }
 
 /// `[content]`: the seeds folder of Markdown write-ups and the limits of loading it.

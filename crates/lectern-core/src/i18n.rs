@@ -91,6 +91,8 @@ pub enum Msg {
     Page,
     /// The button under a quote that draws another from the same pool.
     AnotherQuote,
+    /// The button under a quote that posts it as a card (an image).
+    QuoteCard,
     /// The note of `/quote` when the pool it draws from is empty.
     NoQuotes,
     /// The title of `/search`'s answer, before the query.
@@ -207,6 +209,7 @@ impl Msg {
             NextPage => ("Page ▷", "下一页 ▷"),
             Page => ("page", "页"),
             AnotherQuote => ("Another quote", "再来一句"),
+            QuoteCard => ("Card", "卡片"),
             NoQuotes => ("No quotes here yet.", "这里还没有引语。"),
             SearchTitle => ("Search", "搜索"),
             NoCloseMatch => ("No close match for", "没有找到足够接近的结果："),

@@ -78,6 +78,26 @@ keys! {
     SpeakerKey,
     /// A tag, by its name as the library spells it.
     TagKey,
+    /// A quote, by its talk's key and its words ([`QuoteKey::of_quote`]).
+    QuoteKey,
+}
+
+impl QuoteKey {
+    /// The key of the quote `text` of the talk `talk`: the hash of the talk's key and the
+    /// quote's words with their whitespace collapsed, so it names the same quote after a
+    /// reload, a restart or an edit elsewhere in the write-up (its position in the talk may
+    /// change; its words and its talk do not).
+    pub fn of_quote(talk: TalkKey, text: &str) -> QuoteKey {
+        let words: Vec<&str> = text.split_whitespace().collect();
+        QuoteKey::of(&format!("{talk}\u{1f}{}", words.join(" ")))
+    }
+}
+
+impl serde::Serialize for QuoteKey {
+    /// As text, the 16 hex digits [`Display`](fmt::Display) writes.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
 }
 
 #[cfg(test)]
@@ -106,5 +126,18 @@ mod tests {
         assert_eq!(index("+1"), None);
         assert_eq!(index(""), None);
         assert_eq!(hex("10000000000000000"), None);
+    }
+
+    #[test]
+    fn a_quotes_key_is_its_talk_and_its_words_whatever_their_spacing() {
+        let talk = TalkKey::of("2026-01-27-sam-altman-developer-townhall");
+        let k = QuoteKey::of_quote(talk, "软件 的成本\n会 下降");
+        assert_eq!(k, QuoteKey::of_quote(talk, "  软件 的成本 会\t下降 "));
+        assert_ne!(k, QuoteKey::of_quote(talk, "软件的成本会下降"));
+        assert_ne!(
+            k,
+            QuoteKey::of_quote(TalkKey::of("other"), "软件 的成本 会 下降")
+        );
+        assert_eq!(QuoteKey::parse(&k.to_string()), Some(k));
     }
 }

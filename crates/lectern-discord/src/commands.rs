@@ -301,8 +301,9 @@ pub(crate) async fn run(
 ) {
     let command: Result<Command, ReadError> = Command::read(name, &Resolved::of(i));
     let rest = &plugin.ops().rest;
-    let mut r =
-        Responder::command(http, i, plugin.ops(), plugin.ids()).sharing_first_response(sent);
+    let mut r = Responder::command(http, i, plugin.ops(), plugin.ids())
+        .sharing_first_response(sent)
+        .with_cards(plugin.cards());
     let lang = Lang::from_locale(&i.locale);
     // Flood control first: a throttled user gets a note and no work is done.
     if let Some(wait) = plugin.throttle_command(i) {

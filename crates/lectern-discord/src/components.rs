@@ -42,7 +42,7 @@ enum Answer {
 /// [`Ids::owns`]; a malformed one gets the polite "gone" note).
 pub async fn handle(http: &serenity::Http, plugin: &Plugin, i: &ComponentInteraction) {
     let ids = plugin.ids();
-    let mut r = Responder::component(http, i, plugin.ops(), ids);
+    let mut r = Responder::component(http, i, plugin.ops(), ids).with_cards(plugin.cards());
     // Flood control first (select menus only): a throttled user gets a note, nothing else.
     let (answer, outcome) = match plugin.throttle_component(i) {
         Some(wait) => (Answer::New(wait), Outcome::Throttled),
@@ -210,6 +210,11 @@ fn answer_press(
         },
         // A menu option never shares or deletes (its buttons are answered above).
         Action::Share | Action::Delete => return notice(Msg::Gone, Outcome::Stale),
+        // A card is a new message (the quote stays as it was), with the card attached.
+        Action::Card { talk, quote } => match reply::card_reply(lib, &talk, quote, lang) {
+            Some(card) => return (Answer::New(card), Outcome::Ok),
+            None => return notice(Msg::Gone, Outcome::Stale),
+        },
     };
     if !found {
         (Answer::New(reply), Outcome::Stale)

@@ -165,6 +165,8 @@ impl Plugin {
                 localized,
                 options,
                 state: crate::slot::Slot::default(),
+                cards: lectern_card::Renderer::from_config(config.card.font_path.as_deref())
+                    .map_err(|e| PluginError::CardFont(e.to_string()))?,
             }),
         };
         for (slash, c) in plugin.named_commands::<(), ()>() {

@@ -44,6 +44,7 @@
 #![warn(unreachable_pub)]
 #![warn(missing_docs)]
 
+pub mod card;
 pub mod commands;
 pub mod components;
 pub mod convert;

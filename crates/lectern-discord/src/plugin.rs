@@ -178,6 +178,9 @@ impl PluginOptions {
 /// Why a [`Plugin`] could not be built: options Discord would reject.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum PluginError {
+    /// `card.font_path` names a file that cannot be read or is not a font.
+    #[error("{0}")]
+    CardFont(String),
     /// A command's name (a rename, or the prefix and the default name, in any language) is not
     /// one Discord accepts.
     #[error(
@@ -225,6 +228,8 @@ pub(crate) struct Shared {
     pub(crate) options: PluginOptions,
     /// The state database (settings, quote of the day, usage), once opened.
     pub(crate) state: crate::slot::Slot,
+    /// Who draws quote cards (`card.font_path`, or the bundled font).
+    pub(crate) cards: lectern_card::Renderer,
 }
 
 impl std::fmt::Debug for Plugin {
@@ -238,6 +243,11 @@ impl std::fmt::Debug for Plugin {
 }
 
 impl Plugin {
+    /// Who draws this plugin's quote cards.
+    pub fn cards(&self) -> &lectern_card::Renderer {
+        &self.shared.cards
+    }
+
     /// The names of the commands this plugin answers, in order.
     pub fn command_names(&self) -> impl Iterator<Item = &str> {
         self.shared.names.iter().map(|(_, n)| n.as_str())

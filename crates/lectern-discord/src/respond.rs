@@ -267,6 +267,8 @@ pub struct Responder<'a> {
     /// has its first response (40060).
     expired: bool,
     acknowledged: bool,
+    /// Who draws quote cards ([`Responder::with_cards`]).
+    cards: Option<&'a lectern_card::Renderer>,
 }
 
 impl<'a> Responder<'a> {
@@ -315,6 +317,7 @@ impl<'a> Responder<'a> {
             failed: false,
             expired: false,
             acknowledged: false,
+            cards: None,
         }
     }
 
@@ -341,6 +344,7 @@ impl<'a> Responder<'a> {
             failed: false,
             expired: false,
             acknowledged: false,
+            cards: None,
         }
     }
 
@@ -366,6 +370,7 @@ impl<'a> Responder<'a> {
             failed: false,
             expired: false,
             acknowledged: false,
+            cards: None,
         }
     }
 
@@ -414,9 +419,21 @@ impl<'a> Responder<'a> {
 
     /// The first response: `reply` as a new message.
     pub async fn respond(&mut self, reply: &Reply) -> serenity::Result<()> {
-        let message = convert::message(&self.to.shown(reply), self.to.user, self.ids, self.link());
-        self.first(CreateInteractionResponse::Message(message))
+        let shown = self.to.shown(reply);
+        let (shown, files) = super::card::attach(self.cards, &shown).await;
+        let mut message = convert::message(&shown, self.to.user, self.ids, self.link());
+        for f in &files {
+            message = message.add_file(f.clone());
+        }
+        self.first_with(CreateInteractionResponse::Message(message), &files)
             .await
+    }
+
+    /// Draws the quote cards of the replies sent with `cards` (a reply without a renderer
+    /// is sent without its card).
+    pub fn with_cards(mut self, cards: &'a lectern_card::Renderer) -> Responder<'a> {
+        self.cards = Some(cards);
+        self
     }
 
     /// The first response to a press: `reply` replaces the message the component is on.
@@ -567,12 +584,33 @@ impl<'a> Responder<'a> {
     }
 
     async fn first(&mut self, response: CreateInteractionResponse) -> serenity::Result<()> {
+        self.first_with(response, &[]).await
+    }
+
+    /// The first response, with `files` uploaded along.
+    async fn first_with(
+        &mut self,
+        response: CreateInteractionResponse,
+        files: &[serenity::CreateAttachment],
+    ) -> serenity::Result<()> {
         let budget = self.deadline.saturating_duration_since(Instant::now());
         let route = Route::InteractionResponse {
             interaction_id: self.to.id,
             token: self.to.token,
         };
-        let sent = self.send(LightMethod::Post, route, &response, budget).await;
+        let call = Call::new(LightMethod::Post, route).body(super::card::payload(&response)?);
+        let sent = self
+            .rest
+            .send_files(
+                self.http,
+                call,
+                files,
+                Purpose::Answer,
+                Instant::now() + budget,
+            )
+            .instrument(self.span())
+            .await
+            .map(|_| ());
         if let Err(e) = &sent {
             match retry::discord_code(e) {
                 Some(retry::UNKNOWN_INTERACTION) => {

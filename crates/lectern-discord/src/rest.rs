@@ -182,6 +182,21 @@ impl Rest {
         purpose: Purpose,
         deadline: Instant,
     ) -> serenity::Result<Vec<u8>> {
+        self.send_files(http, call, &[], purpose, deadline).await
+    }
+
+    /// [`Rest::send`] with `files` uploaded along: with files, the request is
+    /// `multipart/form-data` as Discord takes uploads, each file the part `files[<id>]` and the
+    /// JSON body the part `payload_json` (whose `attachments` must name each file by its id
+    /// and file name).
+    pub async fn send_files(
+        &self,
+        http: &Http,
+        call: Call<'_>,
+        files: &[serenity::CreateAttachment],
+        purpose: Purpose,
+        deadline: Instant,
+    ) -> serenity::Result<Vec<u8>> {
         let Call {
             method,
             route,
@@ -203,9 +218,18 @@ impl Rest {
                 }
                 tokio::time::sleep(wait).await;
             }
-            let request = Request::new(route, method)
-                .body(body.clone())
-                .params(params.clone());
+            let request = Request::new(route, method).params(params.clone());
+            let request = if files.is_empty() {
+                request.body(body.clone())
+            } else {
+                request.multipart(Some(::serenity::http::Multipart {
+                    upload: ::serenity::http::MultipartUpload::Attachments(files.to_vec()),
+                    fields: Vec::new(),
+                    payload_json: body
+                        .as_deref()
+                        .map(|b| String::from_utf8_lossy(b).into_owned()),
+                }))
+            };
             // A request that hangs gives up a little after its deadline: an answer that late
             // is refused anyway (it may still have been acted on: not tried again).
             let timeout = (deadline.saturating_duration_since(Instant::now()) + SLACK).min(LONGEST);

@@ -480,6 +480,7 @@ mod tests {
                 talk: Some("<talk>".into()),
                 topic: Some("<topic>".into()),
                 speaker: Some("<speaker>".into()),
+                card: true,
             }))
         );
         assert_eq!(

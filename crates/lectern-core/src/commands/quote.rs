@@ -1,5 +1,6 @@
-//! `/quote [topic:] [talk:] [speaker:]`: a random quote, from all the talks or from one talk,
-//! section or speaker, drawn by the front end's [`Draw`](super::Draw).
+//! `/quote [topic:] [talk:] [speaker:] [card:]`: a random quote, from all the talks or from one
+//! talk, section or speaker, drawn by the front end's [`Draw`](super::Draw); with `card:`, an
+//! image of it attached.
 
 use super::topic::find_topic;
 use super::{
@@ -39,6 +40,15 @@ pub(crate) const SPEC: Spec = Spec {
             required: false,
             autocomplete: true,
         },
+        Opt {
+            name: "card",
+            name_zh: ("卡片", "卡片"),
+            description: "Attach the quote as an image (optional)",
+            description_zh: ("附上引语的图片卡片（可选）", "附上引語的圖片卡片（可選）"),
+            kind: OptKind::Flag,
+            required: false,
+            autocomplete: false,
+        },
         super::delivery::PRIVATE,
         super::delivery::FOR,
     ],
@@ -56,6 +66,8 @@ pub struct Quote {
     /// `speaker:`: draw only this person's words, in the talk of `talk:` or `topic:` when
     /// given; without it, only the talks' speakers are drawn.
     pub speaker: Option<String>,
+    /// `card:`: attach the quote as a card, an image of it.
+    pub card: bool,
 }
 
 impl Quote {
@@ -64,6 +76,7 @@ impl Quote {
             talk: options.text("talk"),
             topic: options.text("topic"),
             speaker: options.text("speaker"),
+            card: options.flag("card").unwrap_or(false),
         }
     }
 
@@ -100,7 +113,15 @@ impl Quote {
     /// The answer, and the quote drawn (none for a note or an empty pool).
     pub fn answer_drawn(&self, cx: &Context<'_>) -> (Answer, Option<QuoteRef>) {
         match self.scope(cx.library, cx.lang) {
-            Ok(scope) => draw(cx, scope),
+            Ok(scope) => {
+                let (mut answer, drawn) = draw(cx, scope);
+                if self.card
+                    && let Some(card) = drawn.and_then(|q| reply::Card::of(cx.library, q))
+                {
+                    answer.reply = reply::with_card(answer.reply, card);
+                }
+                (answer, drawn)
+            }
             Err(note) => (Answer::notice(*note), None),
         }
     }

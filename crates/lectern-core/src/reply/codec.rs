@@ -6,8 +6,9 @@
 //! pool), `q.<talk>.<section>` (a quote from one section), `q.<talk>` (a quote from one talk),
 //! `p.<speaker>` or `p.<speaker>.<talk>` (a quote of one speaker, from all the talks or one),
 //! `l.<page>` or `l.<page>.<tag>` (a page of the list of talks, all or those with one tag) or
-//! `c.<talk>.<page>` (a page of a talk's sections), `y` (post this private answer to the channel) or
-//! `d` (delete this answer). Talks, speakers and tags are their keys
+//! `c.<talk>.<page>` (a page of a talk's sections), `y` (post this private answer to the channel),
+//! `d` (delete this answer) or `k.<talk>.<quote>` (one quote as a card, the quote by its
+//! [`QuoteKey`]). Talks, speakers and tags are their keys
 //! ([`crate::key`], 16 hex digits); sections and pages are lowercase hex. The kinds after
 //! `q.<talk>.<section>` were added without changing the older ones, which read as they always
 //! have.
@@ -17,7 +18,7 @@
 //! answers politely.
 
 use super::Action;
-use crate::key::{self, SpeakerKey, TagKey, TalkKey};
+use crate::key::{self, QuoteKey, SpeakerKey, TagKey, TalkKey};
 use crate::library::{Library, Name};
 
 /// What an action points at, by keys.
@@ -67,6 +68,13 @@ pub enum Target {
     Share,
     /// Delete the message the button is on (`d`).
     Delete,
+    /// One quote, as a card.
+    Card {
+        /// The talk's key.
+        talk: TalkKey,
+        /// The quote's key.
+        quote: QuoteKey,
+    },
 }
 
 /// The `<action>` of `action`.
@@ -98,6 +106,7 @@ pub fn encode(action: &Action) -> String {
         Action::Contents { talk: id, page } => format!("c.{}.{page:x}", talk(id)),
         Action::Share => "y".to_string(),
         Action::Delete => "d".to_string(),
+        Action::Card { talk: id, quote } => format!("k.{}.{quote}", talk(id)),
     }
 }
 
@@ -140,6 +149,10 @@ pub fn decode(s: &str) -> Option<Target> {
         }),
         ["y"] => Some(Target::Share),
         ["d"] => Some(Target::Delete),
+        ["k", talk, quote] => Some(Target::Card {
+            talk: TalkKey::parse(talk)?,
+            quote: QuoteKey::parse(quote)?,
+        }),
         _ => None,
     }
 }
@@ -193,6 +206,10 @@ pub fn resolve(lib: &Library, target: Target) -> Option<Action> {
         },
         Target::Share => Action::Share,
         Target::Delete => Action::Delete,
+        Target::Card { talk, quote } => Action::Card {
+            talk: talk_id(talk)?,
+            quote,
+        },
     })
 }
 
@@ -223,6 +240,21 @@ mod tests {
         ("talks tagged AI page 17", "l.11.09085b07b5a0de5f"),
         ("contents page 2", "c.ebbf124b7760b17e.2"),
     ];
+
+    #[test]
+    fn a_card_names_its_talk_and_its_quote_by_keys() {
+        let talk = TalkKey::of(TALK);
+        let quote = QuoteKey::of_quote(talk, "软件的成本会下降");
+        let written = encode(&Action::Card {
+            talk: TALK.into(),
+            quote,
+        });
+        assert_eq!(written, format!("k.{talk}.{quote}"));
+        assert_eq!(decode(&written), Some(Target::Card { talk, quote }));
+        for bad in ["k", "k.ebbf124b7760b17e", "k.ebbf124b7760b17e.12", "k.x.y"] {
+            assert_eq!(decode(bad), None, "{bad}");
+        }
+    }
 
     const TALK: &str = "2026-01-27-sam-altman-developer-townhall";
 

@@ -10,6 +10,7 @@
 //! is escaped, so it cannot format or ping.
 
 mod about;
+mod card;
 pub mod codec;
 mod fit;
 mod hits;
@@ -22,6 +23,7 @@ mod topics;
 pub mod web;
 
 pub use about::{AboutInfo, about};
+pub use card::{CARD_FILE, Card, card_reply, find_quote, with_card};
 pub use hits::{search, search_within};
 pub use moment::{Moment, watch};
 pub use quote::quote;
@@ -83,6 +85,13 @@ pub enum Action {
     /// Delete the public answer this button is on (its asker or sharer, or a member who may
     /// manage messages there).
     Delete,
+    /// Post one quote as a card (an image of it).
+    Card {
+        /// The talk's id.
+        talk: String,
+        /// The quote, by its stable key.
+        quote: crate::key::QuoteKey,
+    },
 }
 
 /// A button under a reply.
@@ -170,6 +179,10 @@ pub struct Reply {
     /// which a front end with a public address links to ("Open on the web").
     #[serde(skip_serializing_if = "Option::is_none")]
     pub web_path: Option<String>,
+    /// A quote card to render and attach as [`CARD_FILE`], which [`Reply::image`] then shows
+    /// (`attachment://card.png`); the front end renders it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub card: Option<Card>,
 }
 
 impl Reply {

@@ -1,8 +1,10 @@
-//! A quote, as `/quote` and its "another quote" button show it.
+//! A quote, as `/quote` and its "another quote" button show it, with a button that posts it
+//! as a card.
 
 use super::{Action, Button, Component, Reply, section_action, source_text, source_url};
 use crate::budget::DISCORD;
 use crate::i18n::{Lang, Msg};
+use crate::key::{QuoteKey, TalkKey};
 use crate::library::{Library, QuoteRef, QuoteScope, SectionRef};
 use crate::model::Quote;
 use crate::text::{escape_markdown, truncate_chars};
@@ -48,6 +50,14 @@ pub fn quote(lib: &Library, q: QuoteRef, scope: QuoteScope, lang: Lang) -> Reply
         action: another_quote(lib, scope),
         disabled: false,
     }];
+    buttons.push(Button {
+        label: Msg::QuoteCard.get(lang).into(),
+        action: Action::Card {
+            talk: talk.id.clone(),
+            quote: QuoteKey::of_quote(TalkKey::of(&talk.id), &quote.text),
+        },
+        disabled: false,
+    });
     if let Some(s) = section {
         buttons.push(Button {
             label: truncate_chars(&format!("§ {}", s.label()), DISCORD.button_label),

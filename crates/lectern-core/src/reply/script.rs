@@ -17,9 +17,12 @@ pub fn in_script(reply: Reply, lang: Lang) -> Reply {
 }
 
 /// [`in_script`] within the limits of `budget`, a front end's.
-pub fn in_script_within(reply: Reply, lang: Lang, budget: &Budget) -> Reply {
+pub fn in_script_within(mut reply: Reply, lang: Lang, budget: &Budget) -> Reply {
     if !lang.converts_script() {
         return reply;
+    }
+    if let Some(card) = &mut reply.card {
+        card.in_script(lang);
     }
     reply
         .map_texts(budget, |s, _| lang.in_script(s))
