@@ -13,6 +13,7 @@ mod bot;
 mod discord_rules;
 mod fake_discord;
 mod faults;
+mod interactions;
 mod limits;
 mod many;
 mod openapi;
