@@ -24,7 +24,7 @@
 #![warn(unreachable_pub)]
 
 pub use lectern_core::{
-    changes, commands, cooldown, i18n, key, library, model, parse, reply, search, text,
+    budget, changes, commands, cooldown, i18n, key, library, model, parse, reply, search, text,
 };
 pub use lectern_discord as discord;
 pub use lectern_discord::{ops, reload};

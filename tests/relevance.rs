@@ -4,6 +4,7 @@
 //! Run with `cargo test --test relevance -- --nocapture` to see the table, hit@1 and hit@3,
 //! and the coverage of each query's best hit (the measurement behind the miss threshold).
 
+use lectern::budget::DISCORD;
 use std::path::Path;
 
 use lectern::library::{Library, LoadOptions};
@@ -590,9 +591,9 @@ fn autocomplete_ranks_number_then_prefix_then_substring_then_fuzzy() {
     assert_eq!(label(&fuzzy, 0), "13 · 生物安全与韧性策略");
 
     for c in search::autocomplete(&lib, "a") {
-        assert!(c.label.chars().count() <= search::MAX_LABEL_CHARS);
+        assert!(c.label.chars().count() <= DISCORD.choice_label);
     }
-    assert!(search::autocomplete(&lib, "a").len() <= search::MAX_CHOICES);
+    assert!(search::autocomplete(&lib, "a").len() <= DISCORD.choices);
 }
 
 #[test]

@@ -5,6 +5,7 @@
 //! Discord's limits.
 #![no_main]
 
+use lectern::budget::DISCORD;
 use std::sync::OnceLock;
 
 use lectern::library::Library;
@@ -29,7 +30,7 @@ fuzz_target!(|data: &[u8]| {
     let outcome = search::search(lib, &q, 5);
     assert!(outcome.hits.len() <= 5);
     let choices = search::autocomplete(lib, &q);
-    assert!(choices.len() <= search::MAX_CHOICES);
+    assert!(choices.len() <= DISCORD.choices);
     if let Some(r) = search::resolve_section(lib, &q) {
         assert!(lib.section(r).is_some());
     }

@@ -5,6 +5,7 @@
 //! that the whole run stays quick on two cores. Failures are not persisted to files: a case
 //! that fails becomes a named regression test (see `regressions` below and `hostile.rs`).
 
+use lectern::budget::DISCORD;
 use std::time::Duration;
 
 use lectern::commands::catalog;
@@ -440,9 +441,9 @@ proptest! {
             prop_assert!(lib.talks().get(hit.talk).is_some());
         }
         let choices = search::autocomplete(lib, &q);
-        prop_assert!(choices.len() <= search::MAX_CHOICES);
+        prop_assert!(choices.len() <= DISCORD.choices);
         for c in &choices {
-            prop_assert!(char_len(&c.label) <= search::MAX_LABEL_CHARS);
+            prop_assert!(char_len(&c.label) <= DISCORD.choice_label);
             prop_assert!(lib.section(c.section).is_some());
         }
         if let Some(r) = search::resolve_section(lib, &q) {

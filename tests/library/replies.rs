@@ -1,5 +1,6 @@
 //! Replies: real content from the seed, within Discord's limits counted in characters.
 
+use lectern::budget::DISCORD;
 use lectern::commands;
 use lectern::commands::catalog;
 use lectern::commands::quote::Quote;
@@ -7,7 +8,7 @@ use lectern::commands::topics::Topics;
 use lectern::i18n::Lang;
 use lectern::library::{Library, QuoteScope, SectionRef};
 use lectern::model::{Meta, Section, Summary, Talk};
-use lectern::reply::{self, Action, Component, PAGE_CHARS, Reply};
+use lectern::reply::{self, Action, Component, Reply};
 use lectern::text::char_len;
 
 use crate::seed_library;
@@ -214,7 +215,7 @@ fn oversized_content_is_paged_and_cut_within_limits() {
     let body = &lib.talks()[0].sections[0].body;
     let pages = reply::pages(body);
     assert!(pages.len() > 3);
-    assert!(pages.iter().all(|p| char_len(p) <= PAGE_CHARS));
+    assert!(pages.iter().all(|p| char_len(p) <= DISCORD.page_chars));
     // Pages split at paragraph boundaries: nothing is lost or reordered.
     assert_eq!(pages.join("\n\n"), *body);
     let last_page = reply::section(

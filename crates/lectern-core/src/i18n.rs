@@ -2,7 +2,7 @@
 //!
 //! The interface's Chinese is written once, in Simplified script. Readers of Traditional script
 //! (`zh-TW`, `zh-HK`) get the whole reply, interface and content, converted by
-//! [`Lang::in_script`] (OpenCC's tables, [`crate::chinese`], with Taiwan's phrases for `zh-TW`);
+//! [`Lang::in_script`] (OpenCC's tables, in `chinese.rs`, with Taiwan's phrases for `zh-TW`);
 //! otherwise content is shown as written and only the interface around it is translated. The
 //! language comes from the Discord interaction's locale or the CLI's `--lang`.
 

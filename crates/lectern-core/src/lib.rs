@@ -25,6 +25,7 @@
 // Every public item says what it is (the house style: module docs for mechanisms).
 #![warn(missing_docs)]
 
+pub mod budget;
 pub mod changes;
 mod chinese;
 pub mod commands;

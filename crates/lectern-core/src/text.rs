@@ -4,11 +4,6 @@
 //! character is one character and three bytes. Everything here counts with `chars()` and never
 //! cuts inside a character.
 
-/// Discord's limit for an embed URL (`url`, `image.url`), in characters.
-pub const MAX_EMBED_URL: usize = 2048;
-/// Discord's limit for a link button's URL, in characters.
-pub const MAX_LINK_BUTTON_URL: usize = 512;
-
 /// True when Discord accepts `s` as a URL of at most `max` characters: an absolute `http` or
 /// `https` URL with a host, written out as it is sent (no spaces, no control characters, nothing
 /// a parser would have to repair). Anything else — a relative path, a bare title, a space —
@@ -105,14 +100,14 @@ mod tests {
     #[test]
     fn urls_go_out_in_the_parsers_normalised_form() {
         assert_eq!(
-            web_url("https:\\\\example.com\\a.png", MAX_EMBED_URL).as_deref(),
+            web_url("https:\\\\example.com\\a.png", DISCORD.embed_url).as_deref(),
             Some("https://example.com/a.png")
         );
         assert_eq!(
-            web_url("https://例子.cn/图.png", MAX_EMBED_URL).as_deref(),
+            web_url("https://例子.cn/图.png", DISCORD.embed_url).as_deref(),
             Some("https://xn--fsqu00a.cn/%E5%9B%BE.png")
         );
-        assert_eq!(web_url("images/a.png", MAX_EMBED_URL), None);
+        assert_eq!(web_url("images/a.png", DISCORD.embed_url), None);
         // Within the limit once normalised: percent-encoding lengthens a path.
         let long = format!("https://example.com/{}", "图".repeat(100));
         assert!(is_web_url(&long, 200));
@@ -120,6 +115,7 @@ mod tests {
     }
 
     use super::*;
+    use crate::budget::DISCORD;
 
     #[test]
     fn truncation_counts_characters_not_bytes() {

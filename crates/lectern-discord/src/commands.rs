@@ -16,6 +16,7 @@
 //! hands an error to the host: `run` logs it with the interaction's id and the user gets a
 //! short ephemeral apology.
 
+use lectern_core::budget::DISCORD;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -353,7 +354,7 @@ fn choices(
     i: &CommandInteraction,
     partial: &str,
 ) -> Vec<AutocompleteChoice> {
-    let max = search::MAX_CHOICES;
+    let max = DISCORD.choices;
     let names = |list: Vec<lectern_core::library::NameChoice>| {
         list.into_iter()
             .map(|c| AutocompleteChoice::new(c.label, c.value))

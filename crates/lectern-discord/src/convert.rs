@@ -8,6 +8,7 @@
 //! - buttons are laid out five to a row; the reply builders already keep within Discord's
 //!   limits ([`Reply::limit_violations`]), so nothing is cut here.
 
+use lectern_core::budget::DISCORD;
 use poise::serenity_prelude as serenity;
 use serenity::{
     ButtonStyle, CreateActionRow, CreateAllowedMentions, CreateButton, CreateEmbed,
@@ -16,7 +17,7 @@ use serenity::{
 };
 
 use super::custom_id;
-use lectern_core::reply::{Component, Reply, limits};
+use lectern_core::reply::{Component, Reply};
 
 /// The colour of lectern's embeds.
 const COLOUR: u32 = 0x5865F2;
@@ -61,7 +62,7 @@ pub fn rows(reply: &Reply, invoker: UserId, ids: &custom_id::Ids) -> Vec<CreateA
     for component in &reply.components {
         match component {
             Component::Buttons { buttons } => {
-                for chunk in buttons.chunks(limits::BUTTONS_PER_ROW) {
+                for chunk in buttons.chunks(DISCORD.buttons_per_row) {
                     let row = chunk
                         .iter()
                         .map(|b| {

@@ -1,8 +1,9 @@
 //! What a user names, found in the library: a picked autocomplete value ([`Pick`]), a talk,
-//! a speaker or a tag by text (through [`crate::search::names`]), and what a quote is drawn
+//! a speaker or a tag by text (through `search/names.rs`), and what a quote is drawn
 //! from ([`QuoteScope`]).
 
 use super::{Library, talk_line};
+use crate::budget::DISCORD;
 use crate::key::{SpeakerKey, TagKey, TalkKey};
 use crate::model::{QuoteRef, SectionRef, Talk};
 use crate::search::names::{Name, rank_names};
@@ -17,7 +18,7 @@ pub enum QuoteScope {
     Section(SectionRef),
     /// The quotes of one talk (an index into the library's talks).
     Talk(usize),
-    /// The words of one speaker (the [`key`] of their name), in one talk or in all. Unlike the
+    /// The words of one speaker (the [`crate::key::hash`] of their name), in one talk or in all. Unlike the
     /// other scopes it is not limited to each talk's own speakers: whoever is named, a
     /// questioner as well, is drawn from.
     Speaker {
@@ -145,7 +146,7 @@ pub enum Lookup<T> {
 /// An autocomplete choice of a talk, a speaker or a tag: a label and the value to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NameChoice {
-    /// At most [`crate::search::MAX_LABEL_CHARS`] characters.
+    /// At most [`crate::budget::Budget::choice_label`] characters.
     pub label: String,
     /// [`Pick::value`].
     pub value: String,
@@ -204,10 +205,7 @@ impl Library {
         .map(|t| {
             let talk = &self.talks[t];
             NameChoice {
-                label: crate::text::truncate_chars(
-                    &talk_line(talk),
-                    crate::search::MAX_LABEL_CHARS,
-                ),
+                label: crate::text::truncate_chars(&talk_line(talk), DISCORD.choice_label),
                 value: Pick::Talk(TalkKey::of(&talk.id)).value(),
             }
         })
@@ -303,7 +301,7 @@ fn name_choices(list: &[Name], typed: &str, max: usize, pick: fn(u64) -> Pick) -
     )
     .into_iter()
     .map(|i| NameChoice {
-        label: crate::text::truncate_chars(&list[i].name, crate::search::MAX_LABEL_CHARS),
+        label: crate::text::truncate_chars(&list[i].name, DISCORD.choice_label),
         value: pick(list[i].key).value(),
     })
     .collect()

@@ -9,7 +9,7 @@
 //! The rooms: `load.rs` reads a folder into talks (the loader and its warning kinds),
 //! `lookup.rs` finds what a user names (picks, talks, speakers, tags, quote scopes),
 //! `media.rs` makes images URLs a client accepts; name matching itself is search's
-//! ([`crate::search::names`]), shared with autocomplete.
+//! (`search/names.rs`), shared with autocomplete.
 
 use rustc_hash::FxHashMap;
 
@@ -22,6 +22,7 @@ use crate::search::{Corpus, Index};
 mod load;
 mod lookup;
 mod media;
+mod related;
 
 pub use crate::search::names::Name;
 pub use load::{LoadOptions, LoadWarning, Loaded, WarningKind, content_hash, talk_id};
@@ -46,6 +47,9 @@ pub struct Library {
     sources: Vec<Source>,
     /// The `media_base_url` the talks were loaded with: it changes what a parse produces.
     media_base_url: Option<String>,
+    /// Per talk, the section each summary item opens ([`Library::related_section`]), worked
+    /// out at its first use: once per load, never per query, and nothing at load time.
+    related: Vec<std::sync::OnceLock<related::Related>>,
 }
 
 impl Library {
@@ -68,6 +72,9 @@ impl Library {
             by_key.entry(TalkKey::of(&talk.id)).or_insert(t);
         }
         Library {
+            related: (0..talks.len())
+                .map(|_| std::sync::OnceLock::new())
+                .collect(),
             talks,
             index,
             names,

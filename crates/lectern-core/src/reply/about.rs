@@ -1,6 +1,7 @@
 //! `/about`: what lectern serves and how to use it.
 
-use super::{Field, Reply, limits, source_text, source_url};
+use super::{Field, Reply, source_text, source_url};
+use crate::budget::DISCORD;
 use crate::i18n::{Lang, Msg};
 use crate::library::Library;
 use crate::model::Talk;
@@ -68,8 +69,8 @@ pub fn about(lib: &Library, info: &AboutInfo, lang: Lang) -> Reply {
                 .iter()
                 .map(|f| char_len(&f.name) + char_len(&f.value))
                 .sum::<usize>()
-            <= limits::EMBED_TOTAL - 100
-            && fields.len() + talk_fields.len() < limits::FIELDS;
+            <= DISCORD.embed_total - 100
+            && fields.len() + talk_fields.len() < DISCORD.fields;
         if fits && omitted == 0 {
             fields.extend(talk_fields);
         } else {
@@ -108,14 +109,14 @@ fn talk_summary_fields(talk: &Talk, lang: Lang) -> Vec<Field> {
         head.push(one.clone());
     }
     let mut fields = vec![Field {
-        name: truncate_chars(&talk.title, limits::FIELD_NAME),
+        name: truncate_chars(&talk.title, DISCORD.field_name),
         value: truncate_chars(
             &if head.is_empty() {
                 format!("{} · {}", talk.sections.len(), Msg::Sections.get(lang))
             } else {
                 head.join("\n")
             },
-            limits::FIELD_VALUE,
+            DISCORD.field_value,
         ),
         inline: false,
     }];
@@ -127,7 +128,7 @@ fn talk_summary_fields(talk: &Talk, lang: Lang) -> Vec<Field> {
     for (msg, value) in [
         (Msg::KeyPoints, bullets(&talk.summary.key_points)),
         (Msg::Risks, bullets(&talk.summary.risks)),
-        (Msg::Related, truncate_chars(&related, limits::FIELD_VALUE)),
+        (Msg::Related, truncate_chars(&related, DISCORD.field_value)),
     ] {
         if !value.trim().is_empty() {
             fields.push(Field {
@@ -147,10 +148,10 @@ fn bullets(items: &[String]) -> String {
     for (i, item) in items.iter().enumerate() {
         let line = format!("- {}\n", item.replace('\n', " "));
         let tail = format!("… +{}", items.len() - i);
-        if char_len(&out) + char_len(&line) + char_len(&tail) > limits::FIELD_VALUE {
+        if char_len(&out) + char_len(&line) + char_len(&tail) > DISCORD.field_value {
             if out.is_empty() {
                 // One item longer than a field: cut it.
-                out = truncate_chars(&line, limits::FIELD_VALUE - char_len(&tail) - 1);
+                out = truncate_chars(&line, DISCORD.field_value - char_len(&tail) - 1);
                 out.push('\n');
                 if i + 1 < items.len() {
                     out.push_str(&format!("… +{}", items.len() - i - 1));

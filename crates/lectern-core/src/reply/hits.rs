@@ -1,6 +1,7 @@
 //! `/search`: hits, with the section each opens, or suggestions when nothing matches well.
 
-use super::{Component, Field, Reply, SelectOption, limits, section_action};
+use super::{Component, Field, Reply, SelectOption, section_action};
+use crate::budget::DISCORD;
 use crate::i18n::{Lang, Msg};
 use crate::library::{Library, SectionRef};
 use crate::model::Talk;
@@ -16,7 +17,7 @@ pub fn search(lib: &Library, query: &str, lang: Lang) -> Reply {
     let Outcome { hits, suggestions } = search::search(lib, query, 5);
     let title = Some(truncate_chars(
         &format!("{}: {}", Msg::SearchTitle.get(lang), shown),
-        limits::TITLE,
+        DISCORD.title,
     ));
     if hits.is_empty() {
         let mut description = Msg::no_close_match(&shown, lang);
@@ -27,7 +28,7 @@ pub fn search(lib: &Library, query: &str, lang: Lang) -> Reply {
                 if let Some((_, s)) = lib.section(*r) {
                     description.push_str(&format!("\n- {}", s.label()));
                     options.push(SelectOption {
-                        label: truncate_chars(&s.label(), limits::SELECT_LABEL),
+                        label: truncate_chars(&s.label(), DISCORD.select_label),
                         description: None,
                         action: section_action(lib, *r, 0),
                     });
@@ -64,27 +65,27 @@ pub fn search(lib: &Library, query: &str, lang: Lang) -> Reply {
             // what it says (the write-up's summary is a digest of its sections), or the intro.
             None => (
                 summary_label(talk, hit.kind, lang),
-                related_section(lib, hit.talk, &hit.snippet.replace("**", ""))
+                lib.related_section(hit.talk, hit.kind, hit.item)
                     .map(|r| section_action(lib, r, 0)),
             ),
         };
         fields.push(Field {
-            name: truncate_chars(&format!("{}. {name}", i + 1), limits::FIELD_NAME),
+            name: truncate_chars(&format!("{}. {name}", i + 1), DISCORD.field_name),
             value: truncate_chars(
                 if hit.snippet.trim().is_empty() {
                     "…"
                 } else {
                     &hit.snippet
                 },
-                limits::FIELD_VALUE,
+                DISCORD.field_value,
             ),
             inline: false,
         });
         if let Some(action) = action {
             options.push(SelectOption {
-                label: truncate_chars(&format!("{}. {name}", i + 1), limits::SELECT_LABEL),
+                label: truncate_chars(&format!("{}. {name}", i + 1), DISCORD.select_label),
                 description: (lib.talks().len() > 1)
-                    .then(|| truncate_chars(&talk.title, limits::SELECT_DESCRIPTION)),
+                    .then(|| truncate_chars(&talk.title, DISCORD.select_description)),
                 action,
             });
         }
@@ -96,64 +97,6 @@ pub fn search(lib: &Library, query: &str, lang: Lang) -> Reply {
         components,
         ..Reply::default()
     }
-}
-
-/// The section of talk `talk`, other than its intro, that shares most of `text`'s words (a
-/// key point, a risk: the summary is a digest of the sections), or else the talk's first section
-/// (its intro when it has one). Words are Latin words and pairs of Han characters, each weighted
-/// by how few sections have it; a word in a section's title counts three times.
-fn related_section(lib: &Library, talk: usize, text: &str) -> Option<SectionRef> {
-    fn terms(s: &str) -> std::collections::HashSet<String> {
-        let s = s.to_lowercase();
-        let chars: Vec<char> = s.chars().collect();
-        let han = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
-        let mut out: std::collections::HashSet<String> = chars
-            .windows(2)
-            .filter(|w| han(w[0]) && han(w[1]))
-            .map(|w| w.iter().collect())
-            .collect();
-        out.extend(
-            s.split(|c: char| !c.is_ascii_alphanumeric())
-                .filter(|w| w.len() >= 3)
-                .map(str::to_string),
-        );
-        out
-    }
-    let t = lib.talks().get(talk)?;
-    let wanted = terms(text);
-    type Terms = std::collections::HashSet<String>;
-    let sections: Vec<(usize, Terms, Terms)> = t
-        .sections
-        .iter()
-        .filter(|s| !s.intro)
-        .map(|s| (s.ordinal, terms(&s.title), terms(&s.body)))
-        .collect();
-    let n = sections.len() as f32;
-    let score = |(_, title, body): &(usize, Terms, Terms)| -> f32 {
-        wanted
-            .iter()
-            .filter(|w| title.contains(*w) || body.contains(*w))
-            .map(|w| {
-                let df = sections
-                    .iter()
-                    .filter(|(_, t, b)| t.contains(w) || b.contains(w))
-                    .count() as f32;
-                let idf = (1.0 + n / df).ln();
-                if title.contains(w) { 3.0 * idf } else { idf }
-            })
-            .sum()
-    };
-    let best = sections
-        .iter()
-        .map(|s| (s.0, score(s)))
-        .filter(|&(_, sc)| sc > 0.0)
-        .fold(None::<(usize, f32)>, |best, (o, sc)| match best {
-            Some((_, b)) if b >= sc => best,
-            _ => Some((o, sc)),
-        })
-        .map(|(o, _)| o);
-    let section = best.or_else(|| (!t.sections.is_empty()).then_some(0))?;
-    Some(SectionRef { talk, section })
 }
 
 fn summary_label(talk: &Talk, kind: search::HitKind, lang: Lang) -> String {

@@ -11,6 +11,7 @@
 
 mod about;
 pub mod codec;
+mod fit;
 mod hits;
 mod quote;
 mod reload;
@@ -25,47 +26,12 @@ pub use reload::reload_report;
 pub use section::{pages, section};
 pub use topics::{SECTIONS_PER_PAGE, TALKS_PER_PAGE, contents, talks, topics};
 
+use crate::budget::{Budget, DISCORD};
 use serde::Serialize;
 
 use crate::library::{Library, SectionRef};
 use crate::model::Talk;
-use crate::text::{MAX_EMBED_URL, char_len, escape_markdown, is_web_url, truncate_chars, web_url};
-
-/// Discord's limits, in characters.
-pub mod limits {
-    /// An embed's title.
-    pub const TITLE: usize = 256;
-    /// An embed's description.
-    pub const DESCRIPTION: usize = 4096;
-    /// How many fields one embed may have.
-    pub const FIELDS: usize = 25;
-    /// A field's name.
-    pub const FIELD_NAME: usize = 256;
-    /// A field's value.
-    pub const FIELD_VALUE: usize = 1024;
-    /// An embed's footer.
-    pub const FOOTER: usize = 2048;
-    /// An embed's title, description, footer and fields' names and values together.
-    pub const EMBED_TOTAL: usize = 6000;
-    /// A button's label.
-    pub const BUTTON_LABEL: usize = 80;
-    /// How many options one select menu may offer.
-    pub const SELECT_OPTIONS: usize = 25;
-    /// A select option's label.
-    pub const SELECT_LABEL: usize = 100;
-    /// A select option's description.
-    pub const SELECT_DESCRIPTION: usize = 100;
-    /// The text a select menu shows before anything is picked.
-    pub const SELECT_PLACEHOLDER: usize = 150;
-    /// How many buttons one row holds.
-    pub const BUTTONS_PER_ROW: usize = 5;
-    /// How many rows of buttons or menus one message may have.
-    pub const ROWS: usize = 5;
-}
-
-/// How much text one page of a section holds. Well under the description limit, so that a page
-/// reads comfortably and the whole embed stays under the 6,000-character total.
-pub const PAGE_CHARS: usize = 1800;
+use crate::text::{char_len, escape_markdown, is_web_url, truncate_chars, web_url};
 
 /// What a button or a menu option does.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -139,7 +105,7 @@ pub struct SelectOption {
 pub enum Component {
     /// A row of buttons (paging, neighbouring sections, another quote).
     Buttons {
-        /// The buttons, left to right; more than [`limits::BUTTONS_PER_ROW`] take more rows.
+        /// The buttons, left to right; more than [`crate::budget::Budget::buttons_per_row`] take more rows.
         buttons: Vec<Button>,
     },
     /// A select menu, which takes a row of its own.
@@ -187,7 +153,7 @@ impl Reply {
     /// A short message shown only to the person who asked.
     pub fn notice(text: &str) -> Reply {
         Reply {
-            description: truncate_chars(text, limits::DESCRIPTION),
+            description: truncate_chars(text, DISCORD.description),
             ephemeral: true,
             ..Reply::default()
         }
@@ -195,6 +161,12 @@ impl Reply {
 
     /// Every way this reply breaks one of Discord's limits; empty when it is fine.
     pub fn limit_violations(&self) -> Vec<String> {
+        self.over_budget(&DISCORD)
+    }
+
+    /// Every way this reply breaks one of the limits of `budget`; empty when it is fine.
+    pub fn over_budget(&self, budget: &Budget) -> Vec<String> {
+        let lim = budget;
         let mut v = Vec::new();
         fn check(v: &mut Vec<String>, what: &str, s: &str, max: usize) {
             let n = char_len(s);
@@ -203,18 +175,13 @@ impl Reply {
             }
         }
         let title = self.title.as_deref().unwrap_or("");
-        check(&mut v, "title", title, limits::TITLE);
-        check(
-            &mut v,
-            "description",
-            &self.description,
-            limits::DESCRIPTION,
-        );
+        check(&mut v, "title", title, lim.title);
+        check(&mut v, "description", &self.description, lim.description);
         let footer = self.footer.as_deref().unwrap_or("");
-        check(&mut v, "footer", footer, limits::FOOTER);
+        check(&mut v, "footer", footer, lim.footer);
         for f in &self.fields {
-            check(&mut v, "field name", &f.name, limits::FIELD_NAME);
-            check(&mut v, "field value", &f.value, limits::FIELD_VALUE);
+            check(&mut v, "field name", &f.name, lim.field_name);
+            check(&mut v, "field value", &f.value, lim.field_value);
             if f.name.trim().is_empty() || f.value.trim().is_empty() {
                 v.push("empty field name or value".into());
             }
@@ -223,9 +190,9 @@ impl Reply {
         for c in &self.components {
             match c {
                 Component::Buttons { buttons } => {
-                    rows += buttons.len().div_ceil(limits::BUTTONS_PER_ROW);
+                    rows += buttons.len().div_ceil(lim.buttons_per_row);
                     for b in buttons {
-                        check(&mut v, "button label", &b.label, limits::BUTTON_LABEL);
+                        check(&mut v, "button label", &b.label, lim.button_label);
                     }
                 }
                 Component::Select {
@@ -237,27 +204,27 @@ impl Reply {
                         &mut v,
                         "select placeholder",
                         placeholder,
-                        limits::SELECT_PLACEHOLDER,
+                        lim.select_placeholder,
                     );
-                    if options.is_empty() || options.len() > limits::SELECT_OPTIONS {
+                    if options.is_empty() || options.len() > lim.select_options {
                         v.push(format!("select with {} options", options.len()));
                     }
                     for o in options {
-                        check(&mut v, "option label", &o.label, limits::SELECT_LABEL);
+                        check(&mut v, "option label", &o.label, lim.select_label);
                         let d = o.description.as_deref().unwrap_or("");
-                        check(&mut v, "option description", d, limits::SELECT_DESCRIPTION);
+                        check(&mut v, "option description", d, lim.select_description);
                     }
                 }
             }
         }
-        if rows > limits::ROWS {
-            v.push(format!("{rows} component rows, limit {}", limits::ROWS));
+        if rows > lim.rows {
+            v.push(format!("{rows} component rows, limit {}", lim.rows));
         }
-        if self.fields.len() > limits::FIELDS {
+        if self.fields.len() > lim.fields {
             v.push(format!(
                 "{} fields, limit {}",
                 self.fields.len(),
-                limits::FIELDS
+                lim.fields
             ));
         }
         let total = char_len(title)
@@ -268,18 +235,18 @@ impl Reply {
                 .iter()
                 .map(|f| char_len(&f.name) + char_len(&f.value))
                 .sum::<usize>();
-        if total > limits::EMBED_TOTAL {
-            v.push(format!(
-                "embed total {total}, limit {}",
-                limits::EMBED_TOTAL
-            ));
+        if total > lim.embed_total {
+            v.push(format!("embed total {total}, limit {}", lim.embed_total));
         }
         // Discord rejects the whole message for one malformed URL (50035).
         for (what, u) in [("url", &self.url), ("image", &self.image)] {
             if let Some(u) = u
-                && !is_web_url(u, MAX_EMBED_URL)
+                && !is_web_url(u, lim.embed_url)
             {
-                v.push(format!("{what}: not an absolute http(s) URL of at most {MAX_EMBED_URL} characters: {u:?}"));
+                v.push(format!(
+                    "{what}: not an absolute http(s) URL of at most {} characters: {u:?}",
+                    lim.embed_url
+                ));
             }
         }
         if self.description.trim().is_empty() && self.fields.is_empty() && title.is_empty() {
@@ -291,7 +258,7 @@ impl Reply {
 
 /// The talk's source as an embed link, when it is a URL Discord accepts (normalised).
 fn source_url(talk: &Talk) -> Option<String> {
-    web_url(talk.meta.source.as_deref()?, MAX_EMBED_URL)
+    web_url(talk.meta.source.as_deref()?, DISCORD.embed_url)
 }
 
 /// The talk's source as text, when it is not a URL (`某播客第 42 期`): shown in the footer.
@@ -299,7 +266,7 @@ fn source_text(talk: &Talk) -> Option<String> {
     talk.meta
         .source
         .as_deref()
-        .filter(|s| !is_web_url(s, MAX_EMBED_URL))
+        .filter(|s| !is_web_url(s, DISCORD.embed_url))
         .map(|s| escape_markdown(&truncate_chars(s, 200)))
 }
 
@@ -370,16 +337,16 @@ mod tests {
         let body = vec![para.clone(); 5].join("\n\n");
         let p = pages(&body);
         assert_eq!(p.len(), 3);
-        assert!(p.iter().all(|p| char_len(p) <= PAGE_CHARS));
+        assert!(p.iter().all(|p| char_len(p) <= DISCORD.page_chars));
         assert_eq!(p[0], format!("{para}\n\n{para}"));
     }
 
     #[test]
     fn a_paragraph_longer_than_a_page_is_cut() {
-        let body = "字".repeat(PAGE_CHARS * 2 + 10);
+        let body = "字".repeat(DISCORD.page_chars * 2 + 10);
         let p = pages(&body);
         assert_eq!(p.len(), 3);
-        assert!(p.iter().all(|p| char_len(p) <= PAGE_CHARS));
+        assert!(p.iter().all(|p| char_len(p) <= DISCORD.page_chars));
         assert_eq!(p.concat(), body);
     }
 }

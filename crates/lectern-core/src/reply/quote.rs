@@ -1,6 +1,7 @@
 //! A quote, as `/quote` and its "another quote" button show it.
 
-use super::{Action, Button, Component, Reply, limits, section_action, source_text, source_url};
+use super::{Action, Button, Component, Reply, section_action, source_text, source_url};
+use crate::budget::DISCORD;
 use crate::i18n::{Lang, Msg};
 use crate::library::{Library, QuoteRef, QuoteScope, SectionRef};
 use crate::model::Quote;
@@ -49,7 +50,7 @@ pub fn quote(lib: &Library, q: QuoteRef, scope: QuoteScope, lang: Lang) -> Reply
     }];
     if let Some(s) = section {
         buttons.push(Button {
-            label: truncate_chars(&format!("§ {}", s.label()), limits::BUTTON_LABEL),
+            label: truncate_chars(&format!("§ {}", s.label()), DISCORD.button_label),
             action: section_action(
                 lib,
                 SectionRef {
@@ -66,9 +67,9 @@ pub fn quote(lib: &Library, q: QuoteRef, scope: QuoteScope, lang: Lang) -> Reply
         description.push_str(&format!("\n— {}", escape_markdown(speaker)));
     }
     Reply {
-        description: truncate_chars(&description, limits::DESCRIPTION),
+        description: truncate_chars(&description, DISCORD.description),
         url: source_url(talk),
-        footer: Some(truncate_chars(&place, limits::FOOTER)),
+        footer: Some(truncate_chars(&place, DISCORD.footer)),
         components: vec![Component::Buttons { buttons }],
         ..Reply::default()
     }

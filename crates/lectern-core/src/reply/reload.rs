@@ -1,6 +1,7 @@
 //! What `/reload` shows of a reload: the report.
 
-use super::{Field, Reply, limits};
+use super::{Field, Reply};
+use crate::budget::DISCORD;
 use crate::changes::ReloadReport;
 use crate::i18n::{Lang, Msg};
 use crate::text::{char_len, escape_markdown};
@@ -35,14 +36,14 @@ pub fn reload_report(report: &ReloadReport, lang: Lang) -> Reply {
     let d = &report.diff;
     let mut fields = Vec::new();
     // The fields share what the title and description leave of the embed's total.
-    let mut room = limits::EMBED_TOTAL - char_len(title) - char_len(&description);
+    let mut room = DISCORD.embed_total - char_len(title) - char_len(&description);
     let mut list = |name: &str, items: &[String]| {
         let name = format!("{name} ({})", items.len());
         let used = char_len(&name) + 30;
         if items.is_empty() || room < used {
             return;
         }
-        let cap = (limits::FIELD_VALUE - 20).min(room - used);
+        let cap = (DISCORD.field_value - 20).min(room - used);
         let mut value = String::new();
         for (i, item) in items.iter().enumerate() {
             let line = format!("- {}\n", escape_markdown(item));
@@ -69,7 +70,7 @@ pub fn reload_report(report: &ReloadReport, lang: Lang) -> Reply {
     Reply {
         title: Some(title.to_string()),
         description,
-        fields: fields.into_iter().take(limits::FIELDS).collect(),
+        fields: fields.into_iter().take(DISCORD.fields).collect(),
         ephemeral: true,
         ..Reply::default()
     }

@@ -1,13 +1,12 @@
 //! A section, page by page: `/topic`, and the menu picks and buttons that open one.
 
-use super::{
-    Button, Component, PAGE_CHARS, Reply, limits, section_action, source_text, source_url,
-};
+use super::{Button, Component, Reply, section_action, source_text, source_url};
+use crate::budget::DISCORD;
 use crate::i18n::{Lang, Msg};
 use crate::library::{Library, SectionRef};
-use crate::text::{MAX_EMBED_URL, char_len, truncate_chars, web_url};
+use crate::text::{char_len, truncate_chars, web_url};
 
-/// Splits a section's text into pages of at most [`PAGE_CHARS`] characters, at paragraph
+/// Splits a section's text into pages of at most [`crate::budget::Budget::page_chars`] characters, at paragraph
 /// boundaries where possible (a paragraph longer than a page is cut at a line, then a
 /// character, boundary).
 pub fn pages(body: &str) -> Vec<String> {
@@ -15,14 +14,15 @@ pub fn pages(body: &str) -> Vec<String> {
     let mut current = String::new();
     let mut pieces: Vec<String> = Vec::new();
     for para in body.split("\n\n") {
-        if char_len(para) <= PAGE_CHARS {
+        if char_len(para) <= DISCORD.page_chars {
             pieces.push(para.to_string());
             continue;
         }
         let mut chunk = String::new();
         for line in para.split('\n') {
-            for part in split_chars(line, PAGE_CHARS) {
-                if !chunk.is_empty() && char_len(&chunk) + 1 + char_len(&part) > PAGE_CHARS {
+            for part in split_chars(line, DISCORD.page_chars) {
+                if !chunk.is_empty() && char_len(&chunk) + 1 + char_len(&part) > DISCORD.page_chars
+                {
                     pieces.push(std::mem::take(&mut chunk));
                 }
                 if !chunk.is_empty() {
@@ -36,7 +36,7 @@ pub fn pages(body: &str) -> Vec<String> {
         }
     }
     for piece in pieces {
-        if !current.is_empty() && char_len(&current) + 2 + char_len(&piece) > PAGE_CHARS {
+        if !current.is_empty() && char_len(&current) + 2 + char_len(&piece) > DISCORD.page_chars {
             pages.push(std::mem::take(&mut current));
         }
         if !current.is_empty() {
@@ -117,14 +117,14 @@ pub fn section(lib: &Library, r: SectionRef, page: usize, lang: Lang) -> Reply {
         disabled: next.is_none(),
     });
     Reply {
-        title: Some(truncate_chars(&s.label(), limits::TITLE)),
+        title: Some(truncate_chars(&s.label(), DISCORD.title)),
         url: source_url(talk),
-        description: truncate_chars(&description, limits::DESCRIPTION),
-        footer: Some(truncate_chars(&footer, limits::FOOTER)),
+        description: truncate_chars(&description, DISCORD.description),
+        footer: Some(truncate_chars(&footer, DISCORD.footer)),
         image: s
             .infographic
             .as_ref()
-            .and_then(|i| web_url(&i.url, MAX_EMBED_URL)),
+            .and_then(|i| web_url(&i.url, DISCORD.embed_url)),
         components: vec![Component::Buttons { buttons }],
         ..Reply::default()
     }

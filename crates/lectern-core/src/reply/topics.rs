@@ -1,6 +1,7 @@
 //! `/topics`: the list of talks, a talk's sections, and their pages.
 
-use super::{Action, Button, Component, Reply, SelectOption, limits, section_action};
+use super::{Action, Button, Component, Reply, SelectOption, section_action};
+use crate::budget::DISCORD;
 use crate::i18n::{Lang, Msg};
 use crate::library::{Library, SectionRef};
 use crate::text::truncate_chars;
@@ -8,7 +9,7 @@ use crate::text::truncate_chars;
 /// Talks listed on one page of `/topics`.
 pub const TALKS_PER_PAGE: usize = 20;
 /// Sections listed on one page of a talk's contents: as many as a menu holds.
-pub const SECTIONS_PER_PAGE: usize = limits::SELECT_OPTIONS;
+pub const SECTIONS_PER_PAGE: usize = DISCORD.select_options;
 /// Longest line of a list of talks or sections, in characters: a full page stays under the
 /// description's limit.
 const LIST_LINE: usize = 180;
@@ -46,10 +47,10 @@ pub fn talks(lib: &Library, page: usize, tag: Option<&str>, lang: Lang) -> Reply
         );
         description.push_str(&format!("- {}\n", truncate_chars(&line, LIST_LINE)));
         options.push(SelectOption {
-            label: truncate_chars(&talk.title, limits::SELECT_LABEL),
+            label: truncate_chars(&talk.title, DISCORD.select_label),
             description: Some(truncate_chars(
                 &Msg::n_sections(talk.sections.len(), lang),
-                limits::SELECT_DESCRIPTION,
+                DISCORD.select_description,
             )),
             action: Action::Contents {
                 talk: talk.id.clone(),
@@ -79,8 +80,8 @@ pub fn talks(lib: &Library, page: usize, tag: Option<&str>, lang: Lang) -> Reply
         });
     }
     Reply {
-        title: Some(truncate_chars(&title, limits::TITLE)),
-        description: truncate_chars(description.trim_end(), limits::DESCRIPTION),
+        title: Some(truncate_chars(&title, DISCORD.title)),
+        description: truncate_chars(description.trim_end(), DISCORD.description),
         footer: Some(footer),
         components,
         ..Reply::default()
@@ -128,9 +129,9 @@ pub fn contents(lib: &Library, t: usize, page: usize, lang: Lang) -> Reply {
         description.push_str(&truncate_chars(&s.label(), LIST_LINE));
         description.push('\n');
         options.push(SelectOption {
-            label: truncate_chars(&s.label(), limits::SELECT_LABEL),
+            label: truncate_chars(&s.label(), DISCORD.select_label),
             description: (lib.talks().len() > 1)
-                .then(|| truncate_chars(&talk.title, limits::SELECT_DESCRIPTION)),
+                .then(|| truncate_chars(&talk.title, DISCORD.select_description)),
             action: section_action(
                 lib,
                 SectionRef {
@@ -168,7 +169,7 @@ pub fn contents(lib: &Library, t: usize, page: usize, lang: Lang) -> Reply {
     }
     Reply {
         title: Some(Msg::Topics.get(lang).to_string()),
-        description: truncate_chars(description.trim_end(), limits::DESCRIPTION),
+        description: truncate_chars(description.trim_end(), DISCORD.description),
         footer: Some(footer),
         components,
         ..Reply::default()

@@ -1,21 +1,22 @@
 //! Autocomplete and fuzzy section lookup, shared by `/topic`'s autocomplete and its lookup.
 //!
-//! Ranking, best first: the exact section number, then the tiers of [`super::names::tier`] (the
+//! Ranking, best first: the exact section number, then the tiers of `names::tier` (the
 //! one tier function, shared with the talk, speaker and tag lookups) over each title (a title
 //! equal to the typed text counts as starting with it), then the sections of the search hits
 //! for the typed text (pinyin included). Ties keep library order.
 
+use crate::budget::DISCORD;
 use rustc_hash::FxHashSet;
 
 use super::names::{Candidate, Tier, Typed, tier};
 use super::normalize::compact;
 use super::pinyin;
 use super::tokenize::{Term, is_stop_en};
-use super::{Choice, Corpus, MAX_CHOICES, MAX_LABEL_CHARS};
+use super::{Choice, Corpus};
 use crate::model::SectionRef;
 use crate::text::truncate_chars;
 
-/// Sections for the text typed so far, best first, at most [`MAX_CHOICES`].
+/// Sections for the text typed so far, best first, at most [`crate::budget::Budget::choices`].
 pub fn autocomplete<'a>(lib: impl Into<Corpus<'a>>, typed: &str) -> Vec<Choice> {
     autocomplete_in(lib, None, typed)
 }
@@ -30,10 +31,10 @@ pub fn autocomplete_in<'a>(
 ) -> Vec<Choice> {
     let lib = lib.into();
     let mut out = title_choices_in(lib, talk, typed);
-    if out.len() < MAX_CHOICES && !compact(typed).is_empty() {
+    if out.len() < DISCORD.choices && !compact(typed).is_empty() {
         let have: FxHashSet<SectionRef> = out.iter().map(|c| c.section).collect();
         // Within one talk, look further down the hits: other talks' come first.
-        let limit = if talk.is_some() { 4 } else { 1 } * MAX_CHOICES;
+        let limit = if talk.is_some() { 4 } else { 1 } * DISCORD.choices;
         let mut extra: Vec<SectionRef> = super::find(lib, typed, limit)
             .iter()
             .filter(|h| talk.is_none_or(|t| t == h.talk))
@@ -46,7 +47,7 @@ pub fn autocomplete_in<'a>(
             .filter(|r| !have.contains(r))
             .collect();
         extra.dedup();
-        for r in extra.into_iter().take(MAX_CHOICES - out.len()) {
+        for r in extra.into_iter().take(DISCORD.choices - out.len()) {
             out.extend(choice(lib, talk, r));
         }
     }
@@ -72,7 +73,7 @@ fn title_choices_in<'a>(
         ranked.extend(
             (0..titles.len())
                 .filter(in_scope)
-                .take(MAX_CHOICES)
+                .take(DISCORD.choices)
                 .map(|i| (false, Tier::Fuzzy, 0.0, i)),
         );
     } else {
@@ -116,7 +117,7 @@ fn title_choices_in<'a>(
         }
         // Stable: ties keep library order.
         ranked.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(b.2.total_cmp(&a.2)));
-        ranked.truncate(MAX_CHOICES);
+        ranked.truncate(DISCORD.choices);
     }
     ranked
         .into_iter()
@@ -134,7 +135,7 @@ fn choice(lib: Corpus<'_>, within: Option<usize>, r: SectionRef) -> Option<Choic
     };
     Some(Choice {
         section: r,
-        label: truncate_chars(&label, MAX_LABEL_CHARS),
+        label: truncate_chars(&label, DISCORD.choice_label),
     })
 }
 

@@ -14,7 +14,7 @@
 //!   CC-CEDICT has no sense for (`orchestration`), each with its Chinese or the English the
 //!   dictionary has ([`english_meanings`]).
 //! - **Taiwan and Hong Kong vocabulary.** [`regional_variant`] converts the query by phrase with
-//!   OpenCC's tables ([`crate::chinese`]): 軟體 → 软件, 人工智慧 → 人工智能, 程式 → 程序. Documents keep
+//!   OpenCC's tables (`chinese.rs`): 軟體 → 软件, 人工智慧 → 人工智能, 程式 → 程序. Documents keep
 //!   their per-character folding (and with it the map that bolds matches); the converted query
 //!   is searched beside the original one.
 //!

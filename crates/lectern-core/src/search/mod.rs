@@ -22,7 +22,7 @@ pub mod complete;
 pub mod dict;
 pub mod expand;
 pub mod index;
-pub mod names;
+pub(crate) mod names;
 pub mod normalize;
 pub mod pinyin;
 pub mod rank;
@@ -59,10 +59,6 @@ impl<'a> Corpus<'a> {
     }
 }
 
-/// At most this many autocomplete choices (Discord's limit).
-pub const MAX_CHOICES: usize = 25;
-/// Longest autocomplete label, in characters (Discord's limit).
-pub const MAX_LABEL_CHARS: usize = 100;
 /// Longest snippet, in characters.
 pub const SNIPPET_CHARS: usize = 160;
 /// Characters of a query that are read; the rest is ignored. Discord caps options at 6,000
@@ -99,6 +95,10 @@ pub struct Hit {
     /// Share of the query's weight this hit matches (see [`rank`]); at least
     /// [`rank::MIN_COVERAGE`] for every hit returned.
     pub coverage: f32,
+    /// Which key point or risk of the talk's summary, for those hits (an index into
+    /// [`crate::model::Summary::key_points`] or [`crate::model::Summary::risks`]).
+    #[serde(skip)]
+    pub item: Option<usize>,
 }
 
 /// The answer to a query: hits, or when nothing matches well, suggestions.
@@ -209,6 +209,8 @@ fn find_with_weak(lib: Corpus<'_>, query: &str, limit: usize) -> (Vec<Hit>, Vec<
                 score: s.score,
                 snippet,
                 coverage: s.coverage,
+                item: matches!(doc.kind, HitKind::KeyPoint | HitKind::Risk)
+                    .then_some(doc.item as usize),
             }
         })
         .collect();
@@ -261,6 +263,6 @@ fn doc_texts(lib: Corpus<'_>, doc: u32) -> Vec<String> {
 pub struct Choice {
     /// The section the choice opens.
     pub section: SectionRef,
-    /// `13 · 生物安全与韧性策略`, at most [`MAX_LABEL_CHARS`] characters.
+    /// `13 · 生物安全与韧性策略`, at most [`crate::budget::Budget::choice_label`] characters.
     pub label: String,
 }

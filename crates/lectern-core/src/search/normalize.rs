@@ -4,7 +4,7 @@
 //! The pipeline, per character: Unicode NFKC (which also turns full-width Latin, digits and
 //! punctuation into their half-width forms, and compatibility ideographs into unified ones),
 //! then lower case, then traditional Chinese folded to simplified through a per-character table
-//! built once from the OpenCC data in [`crate::chinese`]. Markdown markup is removed before
+//! built once from the OpenCC data in `chinese.rs`. Markdown markup is removed before
 //! that, by [`plain`].
 //!
 //! Invariants:
