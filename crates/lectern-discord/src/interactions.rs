@@ -280,8 +280,10 @@ mod tests {
     fn a_signed_fresh_request_passes_and_anything_else_is_refused() {
         let (key, verifier) = keys();
         let body = br#"{"type":1}"#;
-        let now = SystemTime::now();
-        let (sig, ts) = sign(&key, now_secs(), body);
+        // One instant for the whole test: the checks compare against it, not the clock.
+        let t = now_secs();
+        let now = UNIX_EPOCH + Duration::from_secs(t);
+        let (sig, ts) = sign(&key, t, body);
         let check = |sig: Option<&str>, ts: Option<&str>, body: &[u8]| {
             verifier.verify(sig.map(str::as_bytes), ts.map(str::as_bytes), body, now)
         };
@@ -293,7 +295,7 @@ mod tests {
             Err(Refused::BadSignature),
             "another body"
         );
-        let later = (now_secs() + 1).to_string();
+        let later = (t + 1).to_string();
         assert_eq!(
             check(Some(&sig), Some(&later), body),
             Err(Refused::BadSignature),
@@ -304,18 +306,18 @@ mod tests {
             Err(Refused::BadSignature)
         );
         let other = SigningKey::from_bytes(&[8u8; 32]);
-        let (forged, ts2) = sign(&other, now_secs(), body);
+        let (forged, ts2) = sign(&other, t, body);
         assert_eq!(
             check(Some(&forged), Some(&ts2), body),
             Err(Refused::BadSignature),
             "signed with another key"
         );
         // Signed right, but too old or too far ahead.
-        for at in [now_secs() - 301, now_secs() + 301] {
+        for at in [t - 301, t + 301] {
             let (sig, ts) = sign(&key, at, body);
             assert_eq!(check(Some(&sig), Some(&ts), body), Err(Refused::Stale));
         }
-        let (sig, ts) = sign(&key, now_secs() - 299, body);
+        let (sig, ts) = sign(&key, t - 299, body);
         assert_eq!(check(Some(&sig), Some(&ts), body), Ok(()));
     }
 
