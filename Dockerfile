@@ -7,7 +7,8 @@
 #
 # Stages: `build` compiles the binary (dependencies cached in their own layer), `certs`
 # provides CA certificates, `runtime` is the image: the binary, the certificates, the default
-# config and the bundled seeds, nothing else (no shell, no package manager).
+# config, the bundled seeds and /data (the state database's folder, a volume), nothing else
+# (no shell, no package manager).
 
 ARG RUST_VERSION=1.95
 
@@ -27,16 +28,21 @@ COPY Cargo.toml Cargo.lock ./
 COPY benches ./benches
 COPY crates/lectern-core/Cargo.toml ./crates/lectern-core/
 COPY crates/lectern-discord/Cargo.toml ./crates/lectern-discord/
-RUN mkdir -p src crates/lectern-core/src crates/lectern-discord/src \
+COPY crates/lectern-state/Cargo.toml ./crates/lectern-state/
+RUN mkdir -p src crates/lectern-core/src crates/lectern-discord/src crates/lectern-state/src \
     && echo 'fn main() {}' > src/main.rs \
     && touch src/lib.rs crates/lectern-core/src/lib.rs crates/lectern-discord/src/lib.rs \
+       crates/lectern-state/src/lib.rs \
     && cargo build --profile image --locked --target "${TARGET}" --bin lectern \
-    && rm -rf src crates/lectern-core/src crates/lectern-discord/src
+    && rm -rf src crates/lectern-core/src crates/lectern-discord/src crates/lectern-state/src
 COPY src ./src
 COPY crates ./crates
+# /out/data becomes the image's /data, the state database's folder, owned by the image's user
+# (the final stage has no shell to make it).
 RUN touch src/main.rs src/lib.rs crates/lectern-core/src/lib.rs crates/lectern-discord/src/lib.rs \
+       crates/lectern-state/src/lib.rs \
     && cargo build --profile image --locked --target "${TARGET}" --bin lectern \
-    && mkdir -p /out \
+    && mkdir -p /out/data \
     && cp "target/${TARGET}/image/lectern" /out/lectern
 
 FROM debian:bookworm-slim AS certs
@@ -55,13 +61,16 @@ LABEL org.opencontainers.image.title="lectern" \
       org.opencontainers.image.licenses="MIT"
 COPY --from=certs /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt
 COPY --from=build /out/lectern /lectern
+COPY --from=build --chown=10001:10001 /out/data /data
 COPY config/default.toml /config/default.toml
 COPY seeds/ /seeds/
 ENV LECTERN_CONFIG_DIR=/config \
     LECTERN__CONTENT__SEEDS_DIR=/seeds \
     LECTERN__HTTP__BIND=0.0.0.0:8080 \
+    LECTERN__STATE__PATH=/data/lectern.sqlite3 \
     SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt
 USER 10001:10001
+VOLUME ["/data"]
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
     CMD ["/lectern", "healthcheck"]

@@ -12,7 +12,9 @@
 //! throughput, latency from dispatch to callback (p50, p99, max) and VmRSS after start-up,
 //! after 1,000, at each tenth of the run and after all interactions. `LECTERN_LOAD_N=100000`
 //! is the memory run of issue 25: lectern's own HTTP path, serenity's ratelimiter off, memory
-//! flat with the number of interactions.
+//! flat with the number of interactions. Each run is made twice, without and then with the
+//! state database (issue 28), and prints the ratio of their p50 and p99
+//! (`LECTERN_LOAD_STATE=on|off` for one of them).
 
 #![allow(dead_code)]
 
@@ -158,7 +160,32 @@ async fn main() {
         .and_then(|n| n.parse().ok())
         .unwrap_or(WINDOW)
         .max(1);
+    // Issue 28: the same run without the state database (the baseline) and with it (each
+    // command reads its server's settings, and counts its use), in this order, in one run.
+    // `LECTERN_LOAD_STATE=on` or `off` runs one of them.
+    let modes: &[bool] = match std::env::var("LECTERN_LOAD_STATE").as_deref() {
+        Ok("on") => &[true],
+        Ok("off") => &[false],
+        _ => &[false, true],
+    };
+    let mut results = Vec::new();
+    for &state in modes {
+        results.push((state, run(total, window, state).await));
+    }
+    if let [(false, (p50_off, p99_off)), (true, (p50_on, p99_on))] = results[..] {
+        println!(
+            "with ÷ without the state database: p50 {:.2}× · p99 {:.2}×",
+            p50_on.as_secs_f64() / p50_off.as_secs_f64(),
+            p99_on.as_secs_f64() / p99_off.as_secs_f64()
+        );
+    }
+}
+
+/// One run of `total` interactions against a new `lectern serve`, with or without the state
+/// database; returns the p50 and p99 of dispatch → callback.
+async fn run(total: usize, window: usize, state: bool) -> (Duration, Duration) {
     let fake = FakeDiscord::start(TOKEN, Registration::Accept).await;
+    let enabled = if state { "true" } else { "false" };
     let mut bot = Served::start(
         &fake,
         [
@@ -168,6 +195,7 @@ async fn main() {
             // A few users send thousands of commands: flood control would (rightly) throttle
             // them.
             ("LECTERN__COOLDOWN__COMMANDS", "0"),
+            ("LECTERN__STATE__ENABLED", enabled),
         ],
     )
     .await;
@@ -268,7 +296,10 @@ async fn main() {
 
     latencies.sort();
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    println!("lectern load: {total} interactions, at most {window} in flight");
+    let mode = if state { "with" } else { "without" };
+    println!(
+        "lectern load: {total} interactions, at most {window} in flight, {mode} the state database"
+    );
     println!(
         "  answered {} · lost {lost} · duplicated {duplicated} · problems {}",
         latencies.len(),
@@ -322,6 +353,7 @@ async fn main() {
         "every interaction answered exactly once"
     );
     assert_eq!(problems, Vec::<String>::new());
+    (percentile(&latencies, 0.50), percentile(&latencies, 0.99))
 }
 
 /// The interaction id of a callback's path.

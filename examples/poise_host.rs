@@ -103,12 +103,13 @@ pub async fn client(
 }
 
 /// The options this host gives lectern: its commands under `/talk-…`, its buttons under
-/// `talk`, no `/reload` (this host reloads nothing).
+/// `talk`, no `/reload` (this host reloads nothing), no `/settings` (it keeps no state).
 pub fn options() -> PluginOptions {
     PluginOptions::default()
         .command_prefix("talk-")
         .custom_id_prefix("talk")
         .without_reload()
+        .without_settings()
 }
 
 #[tokio::main]

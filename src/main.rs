@@ -24,6 +24,9 @@ fn main() -> ExitCode {
             let base = cli::listener_url(&config, url)?;
             cli::reload(&base, force, &mut stdout).await
         }),
+        Command::Stats { json } => block_on(cli::state::stats(&config, json, &mut stdout)),
+        Command::Gaps { json } => block_on(cli::state::gaps(&config, json, &mut stdout)),
+        Command::Backup { file } => block_on(cli::state::backup(&config, &file, &mut stdout)),
         Command::Healthcheck { url } => block_on(async {
             let base = cli::listener_url(&config, url)?;
             cli::healthcheck(&base, &mut stdout).await

@@ -540,9 +540,9 @@ fn every_document_of_the_corpus_is_labelled() {
 /// The figures the parser reached on the real corpus (issue 23), as floors: a change that
 /// reads the corpus worse fails here. `cargo test --test real -- --nocapture` prints them.
 ///
-/// The issue's thresholds are higher (sections ≥ 90%, speakers ≥ 90% with none invented,
-/// attribution ≥ 85%, not-quotes served ≤ 5%; `real_corpus_meets_the_issue_23_thresholds`);
-/// raise these floors as the figures rise.
+/// Sections and speakers are at the issue's thresholds (≥ 90%, none invented); attribution
+/// and not-quotes served are at the figures reached, short of the thresholds (≥ 85%, ≤ 5%;
+/// `real_corpus_meets_the_issue_23_thresholds`): raise them as the figures rise.
 #[test]
 fn real_corpus_stays_at_or_above_the_figures_reached() {
     let Some(r) = report() else { return };
@@ -581,16 +581,18 @@ struct Floors {
 }
 
 const FLOORS: Floors = Floors {
-    sections: 87.6,
-    speakers: 65.8,
-    attribution: 74.8,
-    served: 14.2,
+    sections: 90.0,
+    speakers: 90.0,
+    attribution: 81.9,
+    served: 13.4,
 };
 
 /// Issue 23's thresholds on the real corpus: sections ≥ 90%, speakers ≥ 90% with none
-/// invented, attribution ≥ 85%, not-quotes served ≤ 5%. Not reached yet: ignored, so that
+/// invented, attribution ≥ 85%, not-quotes served ≤ 5%. Not all reached yet: ignored, so that
 /// `cargo test --test real -- --ignored` shows the gap. Reached so far (total): sections
-/// 87.6%, speakers 65.9% (none invented), attribution 74.9%, not-quotes served 14.1%.
+/// 98.0%, speakers 90.2% (none invented), attribution 81.9%, not-quotes served 13.4% (12 of
+/// the 37 served are the not-quotes of the two headingless documents that do not load yet,
+/// counted as served; issue 24 loads them).
 #[test]
 #[ignore = "issue 23's thresholds are not reached yet; see the floors test"]
 fn real_corpus_meets_the_issue_23_thresholds() {

@@ -47,6 +47,23 @@ pub enum Command {
         #[arg(long)]
         url: Option<String>,
     },
+    /// Usage per talk and section: opened, quoted, found (from the state database).
+    Stats {
+        /// Print JSON (README, "--json").
+        #[arg(long)]
+        json: bool,
+    },
+    /// Searches that found nothing, most asked first (kept state.gaps_retention_days).
+    Gaps {
+        /// Print JSON (README, "--json").
+        #[arg(long)]
+        json: bool,
+    },
+    /// Copy the state database to FILE while lectern runs (never overwrites).
+    Backup {
+        /// Where the copy goes.
+        file: PathBuf,
+    },
     /// Exit 0 when the running lectern is ready; for container health checks.
     Healthcheck {
         /// Base URL of the listener (default: from http.bind).

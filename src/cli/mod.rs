@@ -6,6 +6,7 @@
 //! - [`json`]: the `--json` views, one `Serialize` struct per shape of the README's contract.
 //! - [`client`]: `reload` and `healthcheck`, a small HTTP client of the ops listener.
 //! - [`logging`]: `tracing` on stderr, for every command.
+//! - [`state`](mod@state): `stats`, `gaps` and `backup`, over the state database.
 //!
 //! Content is loaded by the core ([`Library::load_logged`](crate::library::Library::load_logged)), as the bot loads it.
 
@@ -14,6 +15,7 @@ pub mod args;
 pub mod client;
 pub mod json;
 pub mod logging;
+pub mod state;
 
 pub use answer::{answer, ask, check};
 pub use args::{AskArgs, Cli, Command, Question};

@@ -48,7 +48,9 @@ async fn registration_sends_every_command_with_chinese_localizations_and_an_admi
         .collect();
     assert_eq!(
         names,
-        ["topics", "topic", "quote", "search", "about", "reload"]
+        [
+            "topics", "topic", "quote", "search", "about", "reload", "settings"
+        ]
     );
     for c in &commands {
         let description = c["description"].as_str().unwrap();
@@ -124,9 +126,15 @@ async fn registration_sends_every_command_with_chinese_localizations_and_an_admi
         let p = &command(&commands, name)["default_member_permissions"];
         assert!(p.is_null(), "{name} is for everyone, found {p}");
     }
-    // Automatic sharding asks Discord how many shards to run; no privileged intents.
+    assert_eq!(
+        command(&commands, "settings")["default_member_permissions"],
+        "32",
+        "/settings is for members who manage the server"
+    );
+    // Automatic sharding asks Discord how many shards to run; no privileged intents: GUILDS
+    // (1 << 0) alone, for GUILD_DELETE.
     assert!(h.fake.requests().iter().any(|r| r.path == "/gateway/bot"));
-    assert_eq!(h.fake.identifies()[0]["intents"], 0);
+    assert_eq!(h.fake.identifies()[0]["intents"], 1);
     h.stop().await;
 }
 
@@ -141,7 +149,7 @@ async fn a_configured_guild_gets_guild_commands() {
         put.path,
         format!("/applications/{APP_ID}/guilds/{GUILD}/commands")
     );
-    assert_eq!(put.body.as_array().unwrap().len(), 6);
+    assert_eq!(put.body.as_array().unwrap().len(), 7);
     h.stop().await;
 }
 

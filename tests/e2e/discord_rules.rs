@@ -86,6 +86,12 @@ async fn a_429s_retry_after_is_waited_out_once() {
 #[tokio::test(flavor = "current_thread")]
 async fn a_global_429_is_waited_out_once() {
     let h = Harness::start().await;
+    // Both scopes registered first (the operators' guild after the global set), so that the
+    // global limit meets the answer and not the second registration.
+    h.wait_for("both scopes registered", |f| {
+        (f.requests().iter().filter(|r| r.method == "PUT").count() == 2).then_some(())
+    })
+    .await;
     h.global_limit(Duration::from_millis(800));
     let payload = h.slash(&ALICE, "about", &[]);
     let answer = h.interact(payload.clone()).await;

@@ -91,6 +91,15 @@ pub enum Fault {
     ServerErrorAfterActing,
 }
 
+/// How a channel takes a message the bot posts on its own (`POST /channels/{id}/messages`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChannelRule {
+    /// The bot lacks Send Messages or Embed Links there: 403, code 50013.
+    NoPermission,
+    /// The channel is gone: 404, code 10003.
+    Deleted,
+}
+
 /// What the fake's gateway does to the bot's connection.
 #[derive(Debug, Clone)]
 enum Frame {
@@ -157,6 +166,8 @@ struct Shared {
     refuse_resume: std::sync::atomic::AtomicBool,
     /// Close every new gateway connection before the WebSocket handshake (an outage).
     refuse_connections: std::sync::atomic::AtomicBool,
+    /// Channels where a post is refused, and how (the default: posts are accepted).
+    channel_rules: Mutex<std::collections::HashMap<u64, ChannelRule>>,
     /// A copy of every request, as it arrives (for the load benchmark).
     tap: Mutex<Option<mpsc::UnboundedSender<Request>>>,
     opened: AtomicUsize,
@@ -264,6 +275,7 @@ impl FakeDiscord {
             faults: Mutex::default(),
             refuse_resume: std::sync::atomic::AtomicBool::new(false),
             refuse_connections: std::sync::atomic::AtomicBool::new(false),
+            channel_rules: Mutex::default(),
             tap: Mutex::default(),
             opened: AtomicUsize::new(0),
             closed: AtomicUsize::new(0),
@@ -345,6 +357,25 @@ impl FakeDiscord {
     /// Every RESUME (op 6) the bot sent, the token redacted.
     pub fn resumes(&self) -> Vec<Value> {
         self.shared.resumes.lock().unwrap().clone()
+    }
+
+    /// Posts in `channel` are refused by `rule` from now on (`None`: accepted again).
+    pub fn channel_rule(&self, channel: u64, rule: Option<ChannelRule>) {
+        let mut rules = self.shared.channel_rules.lock().unwrap();
+        match rule {
+            Some(r) => rules.insert(channel, r),
+            None => rules.remove(&channel),
+        };
+    }
+
+    /// The messages the bot posted in `channel` on its own and Discord accepted, oldest first.
+    pub fn posts(&self, channel: u64) -> Vec<Value> {
+        let path = format!("/channels/{channel}/messages");
+        self.requests()
+            .into_iter()
+            .filter(|r| r.method == "POST" && r.path == path && r.status < 300)
+            .map(|r| r.body)
+            .collect()
     }
 
     /// The next `times` requests whose path contains `path` get `fault` instead of success.
@@ -816,6 +847,28 @@ async fn rest_api(
                 .judge_webhook(segments[2], &path)
                 .or(rejected)
                 .unwrap_or_else(|| Json(message_json(&body)))
+        }
+        ("post", ["channels", channel, "messages"]) => {
+            let rejected = check("/channels/{channel_id}/messages", &body);
+            for e in super::limits::message(&body) {
+                shared.problem(format!("{method} {path}: {e}"));
+            }
+            no_pings(&shared, &method, &path, &body);
+            let rule = channel
+                .parse::<u64>()
+                .ok()
+                .and_then(|c| shared.channel_rules.lock().unwrap().get(&c).copied());
+            match rule {
+                Some(ChannelRule::NoPermission) => Status(
+                    StatusCode::FORBIDDEN,
+                    json!({"message": "Missing Permissions", "code": 50013}),
+                ),
+                Some(ChannelRule::Deleted) => Status(
+                    StatusCode::NOT_FOUND,
+                    json!({"message": "Unknown Channel", "code": 10003}),
+                ),
+                None => rejected.unwrap_or_else(|| Json(message_json(&body))),
+            }
         }
         ("post", ["webhooks", _, _]) => {
             let rejected = check("/webhooks/{webhook_id}/{webhook_token}", &body);

@@ -22,6 +22,7 @@ mod plugin;
 mod process;
 mod registration;
 mod security;
+mod state;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -147,7 +148,58 @@ pub struct Harness {
     pub logs: Logs,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+    /// The bot's state database and test clock (`state.test_clock_file`), kept across
+    /// [`Harness::restart_bot`].
+    pub state: Arc<StateDir>,
     _log_guard: tracing::subscriber::DefaultGuard,
+}
+
+/// A folder with the state database and the test clock's file, which starts at the
+/// machine's time.
+pub struct StateDir {
+    dir: tempfile::TempDir,
+}
+
+impl Default for StateDir {
+    fn default() -> StateDir {
+        StateDir::new()
+    }
+}
+
+impl StateDir {
+    pub fn new() -> StateDir {
+        let s = StateDir {
+            dir: tempfile::tempdir().unwrap(),
+        };
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        s.set_clock(&now.to_string());
+        s
+    }
+
+    pub fn db(&self) -> PathBuf {
+        self.dir.path().join("lectern.sqlite3")
+    }
+
+    pub fn clock(&self) -> PathBuf {
+        self.dir.path().join("now")
+    }
+
+    /// Sets the bot's clock to `instant` (RFC 3339 or Unix seconds).
+    pub fn set_clock(&self, instant: &str) {
+        // Written aside and renamed: the bot never reads half a file.
+        let aside = self.dir.path().join("now.new");
+        std::fs::write(&aside, instant).unwrap();
+        std::fs::rename(&aside, self.clock()).unwrap();
+    }
+
+    /// The bot's configuration of this state.
+    pub fn apply(&self, config: &mut Config) {
+        config.state.path = self.db();
+        config.state.test_clock_file = Some(self.clock());
+    }
 }
 
 impl Drop for Harness {
@@ -196,13 +248,15 @@ impl Harness {
             .finish();
         let log_guard = tracing::subscriber::set_default(subscriber);
         let fake = FakeDiscord::start(TOKEN, registration).await;
-        let (plugin, tx, task) = Harness::spawn_bot(&fake, tweak);
+        let state = Arc::new(StateDir::new());
+        let (plugin, tx, task) = Harness::spawn_bot(&fake, &state, tweak);
         let h = Harness {
             fake,
             plugin,
             logs,
             shutdown: Some(tx),
             task: Some(task),
+            state,
             _log_guard: log_guard,
         };
         h.fake
@@ -217,6 +271,7 @@ impl Harness {
     #[allow(clippy::type_complexity)]
     fn spawn_bot(
         fake: &FakeDiscord,
+        state: &StateDir,
         tweak: impl FnOnce(&mut Config),
     ) -> (
         Plugin,
@@ -232,6 +287,7 @@ impl Harness {
         // the reload interval are off unless a test turns them on.
         config.cooldown = lectern::config::CooldownConfig::off();
         config.reload.min_interval_secs = 0;
+        state.apply(&mut config);
         tweak(&mut config);
         let library =
             Library::load(&config.content.seeds_dir, &config.content.load_options()).library;
@@ -264,7 +320,7 @@ impl Harness {
             .expect("the bot's task does not panic")
             .expect("the bot stops cleanly");
         let sessions = self.fake.sessions();
-        let (plugin, tx, task) = Harness::spawn_bot(&self.fake, tweak);
+        let (plugin, tx, task) = Harness::spawn_bot(&self.fake, &self.state, tweak);
         (self.plugin, self.shutdown, self.task) = (plugin, Some(tx), Some(task));
         self.fake
             .wait_for("a new gateway session", |f| {

@@ -1,6 +1,6 @@
 //! A small validator of request bodies against Discord's OpenAPI description.
 //!
-//! `fixtures/discord-openapi-subset.json` holds the request-body schemas of the five endpoints
+//! `fixtures/discord-openapi-subset.json` holds the request-body schemas of the six endpoints
 //! lectern calls with a body, and every schema they reach, cut from Discord's official
 //! description (discord/discord-api-spec, MIT, see `fixtures/discord-openapi-LICENSE`) with a
 //! script that keeps `paths[p][method].requestBody` and follows `$ref`s.

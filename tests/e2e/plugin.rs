@@ -247,7 +247,7 @@ async fn a_serenity_host_without_poise_mounts_lectern_with_its_own_policy() {
     assert_eq!(
         names(&put.body),
         [
-            "ping", "talks", "topic", "quote", "search", "about", "reload"
+            "ping", "talks", "topic", "quote", "search", "about", "reload", "settings"
         ]
     );
 

@@ -27,6 +27,8 @@ pub struct Served {
     child: std::process::Child,
     /// Its stderr, where it logs.
     logs: tempfile::NamedTempFile,
+    /// Its own state database's folder, unless the test gave `LECTERN__STATE__PATH`.
+    _state: tempfile::TempDir,
 }
 
 impl Drop for Served {
@@ -60,14 +62,20 @@ impl Served {
         V: AsRef<OsStr>,
     {
         let logs = tempfile::NamedTempFile::new().unwrap();
+        let state = tempfile::tempdir().unwrap();
         let child = lectern_serve()
             .env("LECTERN__DISCORD__API_BASE", &fake.api_base)
+            .env("LECTERN__STATE__PATH", state.path().join("lectern.sqlite3"))
             .envs(envs)
             .stdout(Stdio::null())
             .stderr(logs.reopen().unwrap())
             .spawn()
             .expect("the lectern binary starts");
-        Served { child, logs }
+        Served {
+            child,
+            logs,
+            _state: state,
+        }
     }
 
     /// Its exit status, if it has exited.

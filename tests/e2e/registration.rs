@@ -7,7 +7,7 @@ use super::fake_discord::Fault;
 use super::{ALICE, GUILD, Harness, description};
 
 /// lectern's public commands.
-const PUBLIC: [&str; 5] = ["about", "quote", "search", "topic", "topics"];
+const PUBLIC: [&str; 6] = ["about", "quote", "search", "settings", "topic", "topics"];
 
 fn names(commands: &[serde_json::Value]) -> Vec<String> {
     let mut n: Vec<String> = commands
@@ -22,8 +22,14 @@ fn names(commands: &[serde_json::Value]) -> Vec<String> {
 async fn every_command_says_where_it_exists() {
     let h = Harness::start().await;
     for c in h.commands_in(None) {
-        // Servers and the bot's DMs; installed to a server only (no user install).
-        assert_eq!(c["contexts"], json!([0, 1]), "{c}");
+        // Servers and the bot's DMs (`/settings`: servers only); installed to a server only
+        // (no user install).
+        let contexts = if c["name"] == "settings" {
+            json!([0])
+        } else {
+            json!([0, 1])
+        };
+        assert_eq!(c["contexts"], contexts, "{c}");
         assert_eq!(c["integration_types"], json!([0]), "{c}");
     }
     // A guild's commands exist in that guild only: Discord keeps no contexts or integration

@@ -19,6 +19,7 @@ use crate::root;
 const CRATES: &[(&str, &str, &str)] = &[
     ("core", "crates/lectern-core", "lectern_core"),
     ("discord", "crates/lectern-discord", "lectern_discord"),
+    ("state", "crates/lectern-state", "lectern_state"),
     ("lectern", ".", "lectern"),
 ];
 
@@ -31,6 +32,19 @@ const FORBIDDEN: &[(&str, &[&str])] = &[
     (
         "discord",
         &["clap", "axum", "notify", "tracing-subscriber", "config"],
+    ),
+    (
+        "state",
+        &[
+            "serenity",
+            "poise",
+            "axum",
+            "clap",
+            "notify",
+            "tracing-subscriber",
+            "config",
+            "reqwest",
+        ],
     ),
 ];
 

@@ -32,6 +32,8 @@ pub struct Config {
     pub ops: OpsConfig,
     /// `[http]`: the health, readiness and metrics listener.
     pub http: HttpConfig,
+    /// `[state]`: the database of settings, the quote of the day, usage and gaps.
+    pub state: StateConfig,
 }
 
 /// `[content]`: the seeds folder of Markdown write-ups and the limits of loading it.
@@ -275,4 +277,36 @@ impl Default for OpsConfig {
 pub struct HttpConfig {
     /// Address of the health and metrics listener; empty turns it off.
     pub bind: String,
+}
+
+/// `[state]`: the database of what happens over time (per-server settings, the quote of the
+/// day, usage counts, searches that found nothing). Content never goes in it.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default)]
+pub struct StateConfig {
+    /// Keep state at all; `false`: lectern serves content and says its state features are
+    /// unavailable.
+    pub enabled: bool,
+    /// The SQLite file (created when missing; its folder must exist and be writable).
+    pub path: PathBuf,
+    /// Days a search that found nothing is kept after it was last asked.
+    pub gaps_retention_days: u32,
+    /// Days a server's rows are kept after the bot left it (a GUILD_DELETE that is not an
+    /// outage), in case it is added back.
+    pub leave_grace_days: u32,
+    /// For tests only, inert unless set: a file holding the instant lectern takes as now
+    /// (RFC 3339 or Unix seconds), read at every look, so a test moves time by writing it.
+    pub test_clock_file: Option<PathBuf>,
+}
+
+impl Default for StateConfig {
+    fn default() -> Self {
+        StateConfig {
+            enabled: true,
+            path: PathBuf::from("lectern.sqlite3"),
+            gaps_retention_days: 90,
+            leave_grace_days: 30,
+            test_clock_file: None,
+        }
+    }
 }

@@ -56,6 +56,9 @@ pub(crate) fn all<U: Send + Sync + 'static, E: 'static>() -> Vec<(Slash, poise::
 /// both front ends run the same path.
 fn poise_command<U: Send + Sync + 'static, E: 'static>(spec: &Spec) -> poise::Command<U, E> {
     let operators = spec.operators_only;
+    // `/settings` is for members who may manage the server, in servers only (and checked
+    // again when it runs).
+    let managers = operators || std::ptr::eq(spec, Slash::Settings.spec());
     poise::Command {
         slash_action: Some(slash_action::<U, E>),
         name: spec.name.to_string(),
@@ -64,12 +67,12 @@ fn poise_command<U: Send + Sync + 'static, E: 'static>(spec: &Spec) -> poise::Co
         source_code_name: spec.name.to_string(),
         description: Some(spec.description.to_string()),
         category: operators.then(|| "operators".to_string()),
-        default_member_permissions: if operators {
+        default_member_permissions: if managers {
             serenity::Permissions::MANAGE_GUILD
         } else {
             serenity::Permissions::empty()
         },
-        interaction_context: Some(if operators {
+        interaction_context: Some(if managers {
             vec![serenity::InteractionContext::Guild]
         } else {
             vec![
@@ -228,17 +231,45 @@ pub(crate) async fn run(
     };
     let result = match command {
         Command::Reload(reload) => reload_now(plugin, &mut r, i, reload.force, lang).await,
+        Command::Settings(asked) => {
+            crate::state::settings_now(plugin, &mut r, i, &asked, lang).await
+        }
         command => {
-            let lib = plugin.library();
-            let draw = plugin.draw_in(i.channel_id.get());
-            let cx = Context {
-                library: &lib,
-                lang,
-                about: plugin.about(),
-                draw: &draw,
+            // The server's settings: the talks it sees, its language for public replies.
+            let guild = plugin
+                .guild_settings(i.guild_id.map(serenity::GuildId::get))
+                .await;
+            let lib = plugin.library_for(&guild.scope);
+            let channel = plugin.draw_in(i.channel_id.get());
+            let draw = crate::state::Remembering {
+                inner: &channel,
+                drawn: std::sync::Mutex::new(None),
             };
-            let answer = r.span().in_scope(|| command.answer(&cx));
-            r.respond(&answer.reply).await.map(|()| answer.outcome)
+            let answer_in = |lang| {
+                let cx = Context {
+                    library: &lib,
+                    lang,
+                    about: plugin.about(),
+                    draw: &draw,
+                };
+                r.span().in_scope(|| command.answer(&cx))
+            };
+            let public = crate::state::public_lang(&guild, lang);
+            let mut answer = answer_in(public);
+            // Private by default (`/settings private:`): what would be public is shown to
+            // the asker alone. (Seam for a `private:` option: it would decide here.)
+            answer.reply.ephemeral |= guild.private_default;
+            // An ephemeral reply is the asker's own: in the asker's language.
+            if answer.reply.ephemeral && public != lang {
+                answer = answer_in(lang);
+                answer.reply.ephemeral = true;
+            }
+            let drawn = *draw.drawn.lock().unwrap();
+            let sent = r.respond(&answer.reply).await.map(|()| answer.outcome);
+            if matches!(sent, Ok(Outcome::Ok)) {
+                crate::state::count_usage(plugin, Arc::clone(&lib), command, drawn);
+            }
+            sent
         }
     };
     let span = r.span();
@@ -312,7 +343,10 @@ pub(crate) fn complete(
     partial: &str,
 ) -> Vec<AutocompleteChoice> {
     let started = Instant::now();
-    let lib = plugin.library();
+    // The talks the server sees, by its settings as last read (autocomplete cannot wait for
+    // the database).
+    let guild = plugin.known_settings(i.guild_id.map(serenity::GuildId::get));
+    let lib = plugin.library_for(&guild.scope);
     let focused = i.data.autocomplete().map(|o| o.name.to_string());
     let choices = choices(&lib, focused.as_deref(), i, partial);
     // The front end sends the choices after this returns (without waiting out a 429): the

@@ -88,7 +88,18 @@ fn answer(plugin: &Plugin, ids: &Ids, i: &ComponentInteraction) -> (Answer, Outc
         }
         _ => None,
     });
-    let lib = &plugin.library();
+    // The server's settings as last read: the talks it sees; a public message's language.
+    let guild = plugin.known_settings(i.guild_id.map(serenity::GuildId::get));
+    let lib = &plugin.library_for(&guild.scope);
+    let ephemeral = i
+        .message
+        .flags
+        .is_some_and(|f| f.contains(serenity::MessageFlags::EPHEMERAL));
+    let lang = if ephemeral {
+        lang
+    } else {
+        crate::state::public_lang(&guild, lang)
+    };
     let Some(action) = target.and_then(|t| custom_id::resolve(lib, t)) else {
         return notice(Msg::Gone, Outcome::Stale);
     };

@@ -7,7 +7,8 @@
 //! registration, readiness).
 //!
 //! Invariants:
-//! - no privileged intents, no cache: interactions carry all the commands need;
+//! - no privileged intents (GUILDS only, for GUILD_DELETE), no cache: interactions carry all
+//!   the commands need;
 //! - serenity's own ratelimiter is off, in production as in the tests (it would bypass an API
 //!   base URL, sleep past an interaction's deadline, and keep a bucket per interaction
 //!   forever): what lectern sends goes through [`crate::rest`], which honours Discord's rate
@@ -95,6 +96,17 @@ pub async fn run_bot(
     shutdown: impl Future<Output = ()>,
 ) -> anyhow::Result<()> {
     let shards = Shards::from_config(&config.discord)?;
+    // The state database, unless the host opened it already: a failure is logged and content
+    // is served without it.
+    if plugin.state().is_none() {
+        let _ = plugin.open_state(&config.state).await;
+    }
+    // What lectern posts on its own (the quote of the day, announcements), while the bot runs.
+    let posting = plugin.state().map(|_| {
+        let http = Arc::new(http_of(config, token, &plugin).build());
+        tokio::spawn(crate::daily::run(plugin.clone(), http))
+    });
+    let _posting = AbortOnDrop(posting);
     let mut shutdown = std::pin::pin!(shutdown);
     let status = Arc::clone(&plugin.ops().status);
     let mut pause = FIRST_PAUSE;
@@ -136,6 +148,30 @@ pub async fn run_bot(
         }
         pause = (pause * 2).min(LONGEST_PAUSE);
     }
+}
+
+/// Aborts its task when dropped (when [`run_bot`] returns).
+struct AbortOnDrop(Option<tokio::task::JoinHandle<()>>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        if let Some(task) = &self.0 {
+            task.abort();
+        }
+    }
+}
+
+/// serenity's HTTP client as lectern uses it: its ratelimiter off, lectern's client and API
+/// base.
+fn http_of(config: &Config, token: &Token, plugin: &Plugin) -> HttpBuilder {
+    let rest = Arc::clone(&plugin.ops().rest);
+    let mut http = HttpBuilder::new(token.expose())
+        .client(rest.client().clone())
+        .ratelimiter_disabled(true);
+    if let Some(base) = api_base(config.discord.api_base.as_deref()) {
+        http = http.proxy(base);
+    }
+    http
 }
 
 /// The first pause after the gateway stopped on its own, and the longest.
@@ -197,7 +233,8 @@ async fn client(config: &Config, token: &Token, plugin: Plugin) -> anyhow::Resul
             })
         })
         .build();
-    ClientBuilder::new_with_http(http.build(), GatewayIntents::empty())
+    // GUILDS (not privileged) brings GUILD_DELETE: a server that removed the bot.
+    ClientBuilder::new_with_http(http.build(), GatewayIntents::GUILDS)
         .framework(framework)
         .await
         .context("cannot build the Discord client")
@@ -427,6 +464,26 @@ async fn on_event(ctx: &serenity::Context, event: &FullEvent, plugin: &Plugin) {
             kind = ?i.kind(),
             "an interaction lectern never asks for: ignored"
         ),
+        // Removed from a server (not an outage): its rows go after the grace period.
+        FullEvent::GuildDelete { incomplete, .. } if !incomplete.unavailable => {
+            if let Some(db) = plugin.state() {
+                let guild = incomplete.id.get();
+                tracing::info!(
+                    guild,
+                    "removed from a server: its settings go after the grace period"
+                );
+                if let Err(e) = db.left_guild(guild).await {
+                    tracing::warn!(guild, error = %e, "cannot note a server the bot left");
+                }
+            }
+        }
+        FullEvent::GuildCreate { guild, .. } => {
+            if let Some(db) = plugin.state()
+                && let Err(e) = db.in_guild(guild.id.get()).await
+            {
+                tracing::warn!(error = %e, "cannot note a server the bot is in");
+            }
+        }
         // Events report at once what the runners will say at the next poll.
         FullEvent::Ready { .. } => {
             let status = &bot.ops().status;

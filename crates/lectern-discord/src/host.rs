@@ -118,7 +118,9 @@ impl Plugin {
         let mut names: Vec<(Slash, String)> = Vec::new();
         let mut localized = HashMap::new();
         for slash in Slash::ALL {
-            if slash == Slash::Reload && !options.reload {
+            if (slash == Slash::Reload && !options.reload)
+                || (slash == Slash::Settings && !options.settings)
+            {
                 continue;
             }
             let name = match options.renames.get(&slash) {
@@ -156,6 +158,7 @@ impl Plugin {
                 names,
                 localized,
                 options,
+                state: crate::slot::Slot::default(),
             }),
         };
         for c in plugin.commands::<(), ()>() {
@@ -277,7 +280,9 @@ mod tests {
             Plugin::new(content, &Config::default(), PluginOptions::default()).unwrap();
         assert_eq!(
             standalone.command_names().collect::<Vec<_>>(),
-            ["topics", "topic", "quote", "search", "about", "reload"]
+            [
+                "topics", "topic", "quote", "search", "about", "reload", "settings"
+            ]
         );
         let p = plugin(
             PluginOptions::default()
@@ -292,7 +297,8 @@ mod tests {
                 "talk-topic",
                 "talk-quote",
                 "find",
-                "talk-about"
+                "talk-about",
+                "talk-settings"
             ],
             "from a library: no /reload"
         );
@@ -317,9 +323,13 @@ mod tests {
             );
         }
         assert!(plugin(PluginOptions::default().command_prefix("Talk-")).is_err());
-        // 32 characters in all, the Chinese names (two characters) included.
-        assert!(plugin(PluginOptions::default().command_prefix("x".repeat(26))).is_ok());
-        assert!(plugin(PluginOptions::default().command_prefix("x".repeat(27))).is_err());
+        // 32 characters in all, the Chinese names (two characters) included: `settings`, the
+        // longest name, leaves 24 for a prefix; without it, 26.
+        assert!(plugin(PluginOptions::default().command_prefix("x".repeat(24))).is_ok());
+        assert!(plugin(PluginOptions::default().command_prefix("x".repeat(25))).is_err());
+        let short = || PluginOptions::default().without_settings();
+        assert!(plugin(short().command_prefix("x".repeat(26))).is_ok());
+        assert!(plugin(short().command_prefix("x".repeat(27))).is_err());
         assert!(plugin(PluginOptions::default().rename(Slash::Topic, "章节-1")).is_ok());
         assert_eq!(
             plugin(PluginOptions::default().rename(Slash::Topic, "quote")).unwrap_err(),
@@ -345,7 +355,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(p.name(Slash::Reload), None);
-        assert!(p.create_commands().len() == 5);
+        assert!(p.create_commands().len() == 6);
     }
 
     #[test]

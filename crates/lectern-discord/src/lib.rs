@@ -28,7 +28,10 @@
 //!   [`token`]: the bot token, never shown;
 //! - [`reload`]: [`reload::Content`], the library in service behind an `ArcSwap`, reloads that
 //!   build aside and swap atomically or keep the old library; [`ops`]: the process's state
-//!   (the content, shards, readiness, metrics) that the binary serves over HTTP.
+//!   (the content, shards, readiness, metrics) that the binary serves over HTTP;
+//! - [`state`]: the state database (`lectern-state`) as commands read it: each server's
+//!   settings (the talks it sees, its language), `/settings`, usage and gaps; [`daily`]: the
+//!   quote of the day and new-talk announcements, posted on the state's clock.
 //!
 //! Invariants:
 //! - the token lives in a [`Token`] and is never logged, nor put in an error;
@@ -47,6 +50,7 @@ pub mod commands;
 pub mod components;
 pub mod convert;
 pub mod custom_id;
+pub mod daily;
 pub mod gateway;
 pub mod host;
 pub mod i18n;
@@ -59,6 +63,8 @@ pub mod reload;
 pub mod respond;
 pub mod rest;
 pub mod retry;
+pub mod slot;
+pub mod state;
 pub mod token;
 
 pub use gateway::{Shards, run_bot};

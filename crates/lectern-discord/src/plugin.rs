@@ -96,6 +96,7 @@ pub struct PluginOptions {
     pub(crate) command_prefix: String,
     pub(crate) renames: HashMap<Slash, String>,
     pub(crate) reload: bool,
+    pub(crate) settings: bool,
     pub(crate) operators: OperatorPolicy,
     pub(crate) cooldown: CooldownPolicy,
     pub(crate) custom_id_prefix: String,
@@ -107,6 +108,7 @@ impl Default for PluginOptions {
             command_prefix: String::new(),
             renames: HashMap::new(),
             reload: true,
+            settings: true,
             operators: OperatorPolicy::Lectern,
             cooldown: CooldownPolicy::Lectern,
             custom_id_prefix: "l".to_string(),
@@ -132,6 +134,13 @@ impl PluginOptions {
     /// Leave `/reload` out: the host reloads (or never does).
     pub fn without_reload(mut self) -> PluginOptions {
         self.reload = false;
+        self
+    }
+
+    /// Leave `/settings` out: the host keeps no state for lectern (without
+    /// [`Plugin::open_state`], `/settings` only says that state is unavailable).
+    pub fn without_settings(mut self) -> PluginOptions {
+        self.settings = false;
         self
     }
 
@@ -213,6 +222,8 @@ pub(crate) struct Shared {
     /// Per command, whether it keeps its Chinese names (not renamed by the host).
     pub(crate) localized: HashMap<Slash, bool>,
     pub(crate) options: PluginOptions,
+    /// The state database (settings, quote of the day, usage), once opened.
+    pub(crate) state: crate::slot::Slot,
 }
 
 impl std::fmt::Debug for Plugin {

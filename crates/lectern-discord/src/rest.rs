@@ -137,6 +137,9 @@ pub enum Purpose {
     Answer,
     /// Registering the slash commands (logged as `command registration`).
     Registration,
+    /// A message lectern posts on its own: the quote of the day, an announcement (logged as
+    /// `post`).
+    Post,
 }
 
 impl Purpose {
@@ -144,6 +147,7 @@ impl Purpose {
         match self {
             Purpose::Answer => "answer",
             Purpose::Registration => "command registration",
+            Purpose::Post => "post",
         }
     }
 }

@@ -20,6 +20,7 @@ pub mod quote;
 pub mod quote_bag;
 pub mod reload;
 pub mod search;
+pub mod settings;
 pub mod topic;
 pub mod topics;
 
@@ -43,17 +44,20 @@ pub enum Name {
     About,
     /// Reload the content (operators only).
     Reload,
+    /// A server's own settings (members who may manage it).
+    Settings,
 }
 
 impl Name {
     /// Every command, in the order Discord lists them.
-    pub const ALL: [Name; 6] = [
+    pub const ALL: [Name; 7] = [
         Name::Topics,
         Name::Topic,
         Name::Quote,
         Name::Search,
         Name::About,
         Name::Reload,
+        Name::Settings,
     ];
 
     /// What the command is called and offers.
@@ -65,6 +69,7 @@ impl Name {
             Name::Search => &search::SPEC,
             Name::About => &about::SPEC,
             Name::Reload => &reload::SPEC,
+            Name::Settings => &settings::SPEC,
         }
     }
 
@@ -138,6 +143,8 @@ pub enum Command {
     About,
     /// `/reload`: load the seeds folder again (operators only).
     Reload(reload::Reload),
+    /// `/settings`: show or change a server's settings.
+    Settings(settings::Settings),
 }
 
 /// The values a front end received, read by option name: text options and flags. A missing
@@ -172,6 +179,7 @@ impl Command {
             Name::Search => Command::Search(search::Search::read(options)),
             Name::About => Command::About,
             Name::Reload => Command::Reload(reload::Reload::read(options)),
+            Name::Settings => Command::Settings(settings::Settings::read(options)),
         })
     }
 
@@ -184,11 +192,13 @@ impl Command {
             Command::Search(_) => Name::Search,
             Command::About => Name::About,
             Command::Reload(_) => Name::Reload,
+            Command::Settings(_) => Name::Settings,
         }
     }
 
     /// The answer of a command that answers at once. `/reload` is answered by the service
-    /// that reloads ([`reload::Reload::answer`]); asked here, it is an internal error.
+    /// that reloads ([`reload::Reload::answer`]), `/settings` by the one that keeps state;
+    /// asked here, either is an internal error.
     pub fn answer(&self, cx: &Context<'_>) -> Answer {
         match self {
             Command::Topics(c) => c.answer(cx),
@@ -196,7 +206,7 @@ impl Command {
             Command::Quote(c) => c.answer(cx),
             Command::Search(c) => c.answer(cx),
             Command::About => about::answer(cx),
-            Command::Reload(_) => Answer::new(
+            Command::Reload(_) | Command::Settings(_) => Answer::new(
                 Reply::notice(Msg::InternalError.get(cx.lang)),
                 Outcome::Error,
             ),

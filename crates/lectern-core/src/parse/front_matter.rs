@@ -40,6 +40,30 @@ pub(super) fn read_yaml(text: &str) -> Result<Fields, NotYaml> {
     }
 }
 
+/// Reads a `+++` block as TOML: the top-level keys with their strings (or the strings of an
+/// array), as [`read_yaml`] gives them. `None` when it is no TOML.
+pub(super) fn read_toml(text: &str) -> Option<Fields> {
+    let table: toml::Table = text.parse().ok()?;
+    let mut fields = Fields::new();
+    for (key, value) in table {
+        let values: Vec<String> = match value {
+            toml::Value::String(s) => vec![s],
+            toml::Value::Integer(n) => vec![n.to_string()],
+            toml::Value::Datetime(d) => vec![d.to_string()],
+            toml::Value::Array(items) => items
+                .into_iter()
+                .filter_map(|v| match v {
+                    toml::Value::String(s) => Some(s),
+                    _ => None,
+                })
+                .collect(),
+            _ => continue,
+        };
+        fields.push((key, values));
+    }
+    Some(fields)
+}
+
 /// The line reading lectern used before it read YAML: `key: value`, `key: [a, b]` (kept as one
 /// value; the caller splits lists) and `key:` followed by `- item` lines. The first colon
 /// splits the key from the value, so `title: Rust: the good parts` keeps its whole title.
@@ -187,6 +211,18 @@ mod tests {
                 ("tags", vec!["rust"])
             ]
         );
+    }
+
+    #[test]
+    fn toml_front_matter_gives_its_keys() {
+        let f = read_toml(
+            "path = \"x\"\ntitle = \"Maintainer spotlight\"\nauthors = [\"Jakub Beránek\", \"Lori Lorusso\"]\n[extra]\nteam = \"t\"\n",
+        )
+        .unwrap();
+        assert!(pairs(&f).contains(&("title", vec!["Maintainer spotlight"])));
+        assert!(pairs(&f).contains(&("authors", vec!["Jakub Beránek", "Lori Lorusso"])));
+        assert!(!pairs(&f).iter().any(|(k, _)| *k == "team"));
+        assert!(read_toml("not = = toml").is_none());
     }
 
     #[test]

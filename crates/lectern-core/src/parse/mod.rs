@@ -16,6 +16,7 @@
 //! (the loader decides what to do with that); only this module knows pulldown-cmark.
 
 mod front_matter;
+mod lineup;
 mod quotes;
 mod render;
 mod roster;
@@ -56,6 +57,7 @@ pub fn markdown_options() -> Options {
     opts.insert(Options::ENABLE_TASKLISTS);
     opts.insert(Options::ENABLE_FOOTNOTES);
     opts.insert(Options::ENABLE_YAML_STYLE_METADATA_BLOCKS);
+    opts.insert(Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS);
     opts
 }
 
@@ -118,6 +120,8 @@ enum Node {
     FrontMatter {
         text: String,
         offset: usize,
+        /// A `+++` block, TOML; else a `---` block, YAML.
+        toml: bool,
     },
     Content(Range<usize>),
 }
@@ -138,10 +142,11 @@ fn recover_structure(blocks: &[Block], events: &[Ev<'_>], src: &str) -> Vec<Node
                     offset: block.bytes.start,
                 });
             }
-            Event::Start(Tag::MetadataBlock(MetadataBlockKind::YamlStyle)) => {
+            Event::Start(Tag::MetadataBlock(kind)) => {
                 nodes.push(Node::FrontMatter {
                     text: plain_text(evs),
                     offset: block.bytes.start,
+                    toml: *kind == MetadataBlockKind::PlusesStyle,
                 });
             }
             Event::Start(Tag::List(Some(start))) => {
@@ -528,6 +533,8 @@ struct Builder<'s> {
     rendered: Vec<Option<Rendered>>,
     /// Who speaks, settled when the body starts (the metadata comes before it).
     voices: Option<quotes::Voices>,
+    /// No paragraph yet since the last heading: a report's opening names its talk's giver.
+    fresh: bool,
 }
 
 impl<'s> Builder<'s> {
@@ -554,12 +561,11 @@ impl<'s> Builder<'s> {
             cast: Cast::default(),
             rendered: Vec::new(),
             voices: None,
+            fresh: false,
         }
     }
 
     fn build(mut self, nodes: &[Node], events: &[Ev<'_>]) -> (Talk, Vec<ParseWarning>) {
-        let plan = plan_sections(nodes);
-        let section_level = plan.level;
         self.rendered = nodes
             .iter()
             .map(|n| match n {
@@ -567,10 +573,20 @@ impl<'s> Builder<'s> {
                 _ => None,
             })
             .collect();
+        let mut plan = plan_sections(nodes);
+        let has_text: Vec<bool> = self
+            .rendered
+            .iter()
+            .map(|r| r.as_ref().is_some_and(has_text))
+            .collect();
+        unwrap_containers(&mut plan, nodes, &has_text);
+        let section_level = plan.level;
         self.cast = Cast::read(nodes, &self.rendered, plan.title);
         for (i, node) in nodes.iter().enumerate() {
             match node {
-                Node::FrontMatter { text, offset } => self.front_matter(text, *offset),
+                Node::FrontMatter { text, offset, toml } => {
+                    self.front_matter(text, *offset, *toml);
+                }
                 Node::Heading {
                     level,
                     number,
@@ -650,6 +666,7 @@ impl<'s> Builder<'s> {
                 _ => {
                     // A sub-heading inside a section stays in its text as a bold line.
                     self.voices().end_turn();
+                    self.fresh = true;
                     self.voices().quiet = is_people_section(title);
                     self.voices().heading_turn(title);
                     let line = match number {
@@ -675,6 +692,7 @@ impl<'s> Builder<'s> {
             self.voices().quiet = false;
         }
         self.voices().new_section();
+        self.fresh = true;
         self.voices().quiet = is_people_section(title);
         // A report's heading naming its talk's speaker (`## Title - Speaker`): the section's
         // words are theirs unless the text says otherwise.
@@ -818,7 +836,17 @@ impl<'s> Builder<'s> {
                 }
             }
         }
-        for p in &r.paragraphs {
+        let fresh = std::mem::take(&mut self.fresh);
+        for (k, p) in r.paragraphs.iter().enumerate() {
+            let giver = lineup::givers(&p.text, fresh && k == 0)
+                .into_iter()
+                .next()
+                .or_else(|| lineup::title_line_giver(&p.text, &p.bold));
+            // The line that introduces a talk and its giver is the writer's, no one's words.
+            if let Some(g) = giver {
+                self.voices().talk_giver(&g);
+                continue;
+            }
             for f in quotes::extract(p, self.voices()) {
                 self.push_quote(f, section);
             }
@@ -984,8 +1012,13 @@ impl<'s> Builder<'s> {
 
     /// Front matter, read as YAML; a block strict YAML rejects is read line by line, with a
     /// warning (see [`front_matter`]).
-    fn front_matter(&mut self, text: &str, offset: usize) {
-        let fields = match front_matter::read_yaml(text) {
+    fn front_matter(&mut self, text: &str, offset: usize, toml: bool) {
+        let parsed = if toml {
+            front_matter::read_toml(text).ok_or(front_matter::NotYaml::NotAMapping)
+        } else {
+            front_matter::read_yaml(text)
+        };
+        let fields = match parsed {
             Ok(fields) => fields,
             Err(why) => {
                 let message = match why {
@@ -1012,7 +1045,7 @@ impl<'s> Builder<'s> {
 enum MetaKey {
     Source,
     Date,
-    /// The writer, never a speaker.
+    /// The writer as written; a speaker too only when the write-up says the talk is theirs.
     Author,
     Speaker,
     Host,
@@ -1356,6 +1389,92 @@ fn plan_sections(nodes: &[Node]) -> Plan {
     }
 }
 
+/// Whether a block holds text a reader reads (an image alone does not).
+fn has_text(r: &Rendered) -> bool {
+    let md = r.markdown.trim();
+    !md.is_empty() && (!md.starts_with("![") || md.contains('\n'))
+}
+
+/// Words of a conference's programme (`Keynote`, `DevRoom`, `主 track`, `分会场`): a heading
+/// named so, with no text of its own, wraps the talks under it.
+fn is_program_part(title: &str) -> bool {
+    let t = title.to_lowercase();
+    [
+        "keynote",
+        "devroom",
+        "track",
+        "分会场",
+        "主会场",
+        "会议内容",
+        "session",
+    ]
+    .iter()
+    .any(|w| t.contains(w))
+}
+
+/// Headings that only wrap the parts a reader picks. An unnumbered heading at the section level
+/// named as a part of a conference's programme ([`is_program_part`]) with no text of its own
+/// before the next heading is a container (`## Keynote` over `###` talks): the headings under
+/// it, at the shallowest of their levels, are sections in its place, and inside it any heading
+/// with no text of its own is a container in turn. One with nothing under it (`###
+/// 共同体与伦理（分会场）` right before the next `###`) is no section either.
+fn unwrap_containers(plan: &mut Plan, nodes: &[Node], has_text: &[bool]) {
+    let heads: Vec<(usize, u32, bool)> = nodes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, n)| match n {
+            Node::Heading {
+                level,
+                number,
+                title,
+                ..
+            } if plan.title != Some(i) && special(title).is_none() => {
+                Some((i, *level, number.is_some()))
+            }
+            _ => None,
+        })
+        .collect();
+    let mut work: Vec<(usize, bool)> = (0..heads.len())
+        .filter(|&k| heads[k].1 <= plan.level && !plan.containers.contains(&heads[k].0))
+        .map(|k| (k, false))
+        .collect();
+    while let Some((k, inside)) = work.pop() {
+        let (i, level, numbered) = heads[k];
+        let program = matches!(&nodes[i], Node::Heading { title, .. } if is_program_part(title));
+        if numbered || !(inside || program) {
+            continue;
+        }
+        let next = heads.get(k + 1).map_or(nodes.len(), |h| h.0);
+        if (i + 1..next).any(|j| has_text.get(j).copied().unwrap_or(false)) {
+            continue;
+        }
+        // A special heading (metadata, summary) between ends what the container holds.
+        if nodes[i + 1..next]
+            .iter()
+            .any(|n| matches!(n, Node::Heading { .. }))
+        {
+            continue;
+        }
+        let under: Vec<usize> = (k + 1..heads.len())
+            .take_while(|&j| heads[j].1 > level)
+            .collect();
+        let Some(top) = under.iter().map(|&j| heads[j].1).min() else {
+            // Nothing under it and nothing of its own: an empty heading, kept only at the end.
+            if k + 1 < heads.len() {
+                plan.containers.insert(i);
+                plan.sections.remove(&i);
+            }
+            continue;
+        };
+        plan.containers.insert(i);
+        plan.sections.remove(&i);
+        for &j in under.iter().filter(|&&j| heads[j].1 == top) {
+            plan.sections.insert(heads[j].0);
+            work.push((j, true));
+        }
+    }
+}
+
 /// How many of the headings after `heads[k]` stand under it (are deeper, up to the next heading
 /// at its level or shallower).
 fn span(heads: &[(usize, u32, bool)], k: usize) -> usize {
@@ -1435,6 +1554,16 @@ impl roster::Cast {
                             || t.starts_with("{%");
                         if directive {
                             continue;
+                        }
+                        // A line introducing a report's talk and its giver (`parse/lineup.rs`).
+                        let givers = lineup::givers(&p.text, after == roster::After::Heading);
+                        if !givers.is_empty() {
+                            cast.givers(givers);
+                            after = roster::After::Text;
+                            continue;
+                        }
+                        if let Some(g) = lineup::title_line_giver(&p.text, &p.bold) {
+                            cast.title_giver(g);
                         }
                         cast.paragraph(p, after, contents <= 6, false);
                         after = roster::After::Text;
@@ -1570,6 +1699,72 @@ mod tests {
 
     /// Issue 23: the writer is a speaker when the write-up says the talk is theirs; a clause
     /// before a verb of speech is no one.
+    #[test]
+    fn a_report_names_each_talks_giver_and_their_words_follow() {
+        let src = "# 大会见闻\n\n## 技术\n\n**Building a culture**\n\n\
+                   演讲人：Kevin Goldsmith，Spotify公司的技术主管\n\n\
+                   他说：“你有文化，不管你是否承认。”\n\n**Blend**\n\n演讲人：平安科技 柴锋、高云\n";
+        let (talk, _) = parse_talk("t", src);
+        assert_eq!(talk.meta.speakers, ["Kevin Goldsmith", "柴锋", "高云"]);
+        let q = talk
+            .quotes
+            .iter()
+            .find(|q| q.text.contains("你有文化"))
+            .unwrap();
+        assert_eq!(q.speaker.as_deref(), Some("Kevin Goldsmith"));
+        // The line naming the giver is nobody's words.
+        assert!(talk.quotes.iter().all(|q| !q.text.contains("演讲人")));
+    }
+
+    #[test]
+    fn unnamed_q_and_a_turns_are_the_asker_and_the_panel() {
+        let src = "# Panel Discussion\n\nQ: What changed this year?\n\nA:\n    - Faster releases.\n\n\
+                   Q: And next year?\n\nA:\n    - More collaboration between frameworks.\n";
+        let (talk, _) = parse_talk("t", src);
+        assert_eq!(talk.meta.speakers, ["A", "Q"]);
+        let q = talk
+            .quotes
+            .iter()
+            .find(|q| q.text.contains("collaboration"))
+            .unwrap();
+        assert_eq!(q.speaker.as_deref(), Some("A"));
+    }
+
+    #[test]
+    fn a_speaker_who_introduces_themself_and_wrote_it_gives_the_talk() {
+        let src = "---\ntitle: Monthly call\nauthors:\n  - james-mejia\n  - dan-williams\n---\n\n\
+                   ## Transcript\n\n**Slide 1:** Hi there and welcome to our monthly call.\n\n\
+                   **Slide 2:** My name is Dan Williams, and I'm the product lead.\n\n\
+                   We will turn off any cameras. I'd like to remind you of our code of conduct.\n\n\
+                   We'll be posting links in the chat as we go along.\n\n\
+                   I encourage you to ask questions at any time.\n";
+        let (talk, _) = parse_talk("t", src);
+        assert_eq!(talk.meta.speakers, ["Dan Williams", "James Mejia"]);
+        let q = talk
+            .quotes
+            .iter()
+            .find(|q| q.text.contains("posting links"))
+            .unwrap();
+        assert_eq!(q.speaker.as_deref(), Some("Dan Williams"));
+    }
+
+    #[test]
+    fn a_programme_heading_with_no_text_wraps_the_talks_under_it() {
+        let src = "# Day 2\n\n## Keynote\n\n### AB testing\n\ntext\n\n### Privacy: next\n\ntext\n\n\
+                   ## NoSQL's biggest lie\n\ntext\n";
+        let (talk, _) = parse_talk("t", src);
+        let titles: Vec<&str> = talk.sections.iter().map(|s| s.title.as_str()).collect();
+        assert_eq!(
+            titles,
+            ["AB testing", "Privacy: next", "NoSQL's biggest lie"]
+        );
+        // A heading that is no programme's part keeps its sub-headings inside it.
+        let src = "# Notes\n\n## Technique\n\n### Track A\n\ntext\n\n## Thoughts\n\ntext\n";
+        let (talk, _) = parse_talk("t", src);
+        let titles: Vec<&str> = talk.sections.iter().map(|s| s.title.as_str()).collect();
+        assert_eq!(titles, ["Technique", "Thoughts"]);
+    }
+
     #[test]
     fn the_writer_of_a_talk_transcript_is_its_speaker() {
         let src = "---\nauthor: 敖小剑\n---\n# 探索之路\n\n> 本文整理自布道师敖小剑在 Meetup 上的演讲。\n\n\

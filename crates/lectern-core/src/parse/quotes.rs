@@ -105,6 +105,16 @@ impl Voices {
             .map(|i| self.roster.name(i).to_string());
     }
 
+    /// The giver of the talk a report introduces here (see [`super::lineup`]): the words that
+    /// follow are theirs until the next talk or section, unless the text says otherwise.
+    pub(super) fn talk_giver(&mut self, name: &str) {
+        if let Some(i) = self.roster.find(name) {
+            self.section_main = Some(self.roster.name(i).to_string());
+            self.last = None;
+            self.turn = None;
+        }
+    }
+
     /// A heading inside a section ends the open turn.
     pub(super) fn end_turn(&mut self) {
         self.turn = None;
@@ -230,6 +240,8 @@ fn audience(label: &str) -> String {
 const SPEECH_VERBS: &[&str] = &[
     "回应道",
     "回应",
+    "谈道",
+    "告诉",
     "说道",
     "说过",
     "坦言",
@@ -488,8 +500,11 @@ fn quotations(p: &PlainText, voices: &mut Voices, own_words: bool) -> Vec<Found>
             // Right after the previous quotation: a list of terms, or an utterance in parts.
             None if prev_end > 0 => prev_kept,
             None => true,
-            Some(c) => is_lead_in(c),
+            // Right after a verb of speech: direct speech (`he says "…"`), when the subject
+            // is someone (below).
+            Some(c) => is_lead_in(c) || ends_with_speech_verb(before),
         };
+        let by_verb = before.chars().next_back().is_some_and(|c| !is_lead_in(c));
         let after_clause = clause_after(&text[close_end..]);
         prev_end = close_end;
         prev_kept = false;
@@ -508,7 +523,7 @@ fn quotations(p: &PlainText, voices: &mut Voices, own_words: bool) -> Vec<Found>
             .or_else(|| lead.and_then(|s| voices.attribute(s)));
         // In the speaker's own words, a quotation nobody is named for is the speaker quoting
         // a saying, a slogan, a question people ask: not an utterance of anyone's.
-        if attributed.is_none() && own_words {
+        if attributed.is_none() && (own_words || by_verb) {
             continue;
         }
         let speaker = attributed.unwrap_or_else(|| voices.current());
@@ -526,9 +541,34 @@ fn quotations(p: &PlainText, voices: &mut Voices, own_words: bool) -> Vec<Found>
         if is_question(inner) && speaker != voices.main() {
             voices.last = None;
         }
+        // A long quotation is offered in pieces cut at sentence ends, never dropped.
+        if char_len(inner) > MAX_CHARS {
+            for (s, e) in sentence_pieces(inner, 0) {
+                out.push(&inner[s..e], QuoteKind::Quoted, speaker.clone(), Vec::new());
+            }
+            continue;
+        }
         out.push(inner, QuoteKind::Quoted, speaker, emphasis);
     }
     out.found
+}
+
+/// Whether the writer's words end with an English verb of speech (`he says`).
+fn ends_with_speech_verb(before: &str) -> bool {
+    let tail: String = before
+        .chars()
+        .rev()
+        .take(12)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .flat_map(char::to_lowercase)
+        .collect();
+    // English only: a Chinese `说“…”` is as often a term or someone's imagined words
+    // (`找那些说“…”的人`) as direct speech.
+    SPEECH_VERBS
+        .iter()
+        .any(|v| v.starts_with(' ') && tail.ends_with(v))
 }
 
 /// The writer's words right after a closing mark, up to the next punctuation: where an
@@ -665,7 +705,14 @@ fn bold_question(p: &PlainText, voices: &mut Voices) -> Option<Vec<Found>> {
     if !p.is_all_bold() || !text.ends_with(['?', '？']) {
         return None;
     }
-    let host = voices.host();
+    // Two interviewers or more asking together: the asker is not known.
+    let hosts = voices
+        .roster
+        .people()
+        .iter()
+        .filter(|p| p.role == super::roster::Role::Host)
+        .count();
+    let host = voices.host().filter(|_| hosts == 1);
     voices.last.clone_from(&host);
     voices.turn = voices.main();
     Some(match host {
@@ -733,7 +780,7 @@ fn continued_turn(p: &PlainText, voices: &mut Voices) -> Option<Vec<Found>> {
     // speaker's own words.
     // In the monologue, which no label confirms, a sentence with any quotation in it (a term,
     // a title, a saying) is left out; a labelled turn keeps the speaker's terms.
-    let strict = voices.turn.is_none();
+    let strict = true;
     Some(utterances_without_quotations(p, who, strict))
 }
 
@@ -768,6 +815,8 @@ const NARRATION: &[&str] = &[
     "his ",
     "her ",
     "note:",
+    "p.s.",
+    "ps:",
     "image:",
     "photo:",
     "[",
@@ -813,7 +862,11 @@ fn utterances_without_quotations(p: &PlainText, speaker: String, strict: bool) -
         let sentence = &p.text[start..end];
         let quoting = quotes_someone(sentence)
             || p.is_link_text(start, end)
-            || (strict && sentence.contains(|c: char| is_ambiguous_mark(c) || c == '「'));
+            || (strict && sentence.contains(|c: char| is_ambiguous_mark(c) || c == '「'))
+            // An editor's note inside the words (`（注：截至发文时…）`) is the writer's.
+            || sentence.contains("（注：")
+            || sentence.contains("(注：")
+            || sentence.contains("（注:");
         if quoting {
             if let Some(s) = run_start.take() {
                 flush(&mut out, s, run_end);

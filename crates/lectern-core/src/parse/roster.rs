@@ -49,7 +49,7 @@ fn fold(s: &str) -> String {
         .to_lowercase()
 }
 
-fn is_han(c: char) -> bool {
+pub(super) fn is_han(c: char) -> bool {
     ('\u{4e00}'..='\u{9fff}').contains(&c)
 }
 
@@ -204,6 +204,23 @@ impl Roster {
         let hosts = self.people.iter().filter(|p| p.role == Role::Host);
         speakers.chain(hosts).map(|p| p.name.clone()).collect()
     }
+}
+
+/// Nouns that end a description of people (`字节跳动 CloudWeGo 技术专家罗广明、杨芮`): the
+/// description is how the write-up names them together, the names follow it.
+pub(super) const GROUP_NOUNS: &[&str] = &[
+    "专家",
+    "工程师",
+    "负责人",
+    "创始人",
+    "架构师",
+    "总监",
+    "研究员",
+];
+
+/// Whether a giver is a description of people (`字节跳动 CloudWeGo 技术专家`), not a name.
+fn is_group(giver: &str) -> bool {
+    GROUP_NOUNS.iter().any(|n| giver.ends_with(n)) && giver.chars().count() > 4
 }
 
 /// Words for a questioner from the floor; the quote keeps the word as written.
@@ -601,7 +618,14 @@ pub(super) fn label_of(p: &PlainText) -> Option<Label<'_>> {
         return None;
     }
     let raw = text[from..colon].trim();
-    let bold = bold_at(from).is_some_and(|(_, be)| be + 4 >= colon);
+    // Bold up to the colon, or up to a role in parentheses before it (`**适兕**（主持人）：`).
+    let bold = bold_at(from).is_some_and(|(_, be)| {
+        let between = text.get(be..colon).unwrap_or("").trim();
+        be + 4 >= colon
+            || between.starts_with(['（', '('])
+                && between.ends_with(['）', ')'])
+                && between.chars().count() <= 8
+    });
     let label = raw.trim_matches('*').trim();
     // A nickname in quotation marks may open a label: `“红胡子”Brian Harrington：`.
     let checked = match label.strip_prefix(['“', '"']) {
@@ -709,6 +733,15 @@ pub(super) struct Cast {
     /// The subjects of English speech verbs (`Jacob says`, `Sugu Sougoumarane described`), as
     /// often as they occur.
     subjects: Vec<String>,
+    /// The givers of a report's talks (see `parse/lineup.rs`).
+    givers: Vec<String>,
+    /// The opening says the writers present the talk (`In …, we cover …`), without the body
+    /// being its words.
+    presented: bool,
+    /// The person who introduces themself in the first person (`My name is Dan Williams`).
+    self_named: Option<String>,
+    /// Givers that bold title lines lead with: a layout from two lines on.
+    title_givers: Vec<String>,
     /// The body is the main speaker's own words (set by [`Cast::roster`]).
     pub monologue: bool,
     /// The paragraphs read now stand in a part that introduces the people (`本期人物`).
@@ -735,6 +768,19 @@ const SPEAKS: &[&str] = &[
     "transcript of my",
     "thank you all for",
     "in this talk",
+];
+
+/// Phrases of writers presenting a talk or a recording of their own (`In Implementing HTTPS,
+/// we cover …`): its writers are its speakers.
+const PRESENTED: &[&str] = &[
+    ", we cover",
+    "we present ",
+    "we walk through",
+    "in our talk",
+    "in our presentation",
+    "in our webinar",
+    "我们的分享",
+    "我们的演讲",
 ];
 
 /// Words a first-person talk uses outside quotations.
@@ -803,6 +849,16 @@ impl Cast {
         turns >= 2 || self.questions >= 2
     }
 
+    /// The givers a report names for its talks (see `parse/lineup.rs`).
+    pub(super) fn givers(&mut self, names: Vec<String>) {
+        self.givers.extend(names);
+    }
+
+    /// A giver a bold title line leads with (a layout from two such lines on).
+    pub(super) fn title_giver(&mut self, name: String) {
+        self.title_givers.push(name);
+    }
+
     /// A section heading: the speaker it names, if any (`## Title - Speaker`, `## Niko：Title`).
     pub(super) fn heading(&mut self, level: u32, title: &str) {
         self.in_people = super::is_people_section(title);
@@ -853,6 +909,9 @@ impl Cast {
     /// block quote.
     pub(super) fn paragraph(&mut self, p: &PlainText, after: After, opening: bool, quoted: bool) {
         let text = p.text.trim();
+        if !quoted && self.self_named.is_none() {
+            self.self_named = self_introduction(&outside_quotes(text));
+        }
         if let Some(l) = label_of(p) {
             // `**主讲人**：苏林老师`: a metadata field in the body, when its value is names.
             let value = &p.text[l.words..];
@@ -942,6 +1001,10 @@ impl Cast {
             self.speaks |= self.source.is_some();
         }
         let own = outside_quotes(text);
+        if opening && !quoted && !self.presented {
+            let lower = own.to_lowercase();
+            self.presented = PRESENTED.iter().any(|w| lower.contains(w));
+        }
         if opening && !self.speaks {
             let lower = own.to_lowercase();
             self.speaks = SPEAKS.iter().any(|w| lower.contains(w));
@@ -974,8 +1037,47 @@ impl Cast {
         if let Some(n) = &self.source {
             r.add(n, Role::Speaker);
         }
+        let title_givers = if self.title_givers.len() >= 2 {
+            &self.title_givers[..]
+        } else {
+            &[]
+        };
+        for n in self.givers.iter().chain(title_givers) {
+            if r.add(n, Role::Speaker).is_none() && is_group(n) && r.find_exact(n).is_none() {
+                // A description the write-up gives words to, as a person of the talk.
+                r.people.push(Person {
+                    name: n.clone(),
+                    role: Role::Speaker,
+                    aliases: Vec::new(),
+                });
+            }
+        }
+        // `My name is Dan Williams`: the person who introduces themself gives the talk, and
+        // when they are one of its writers, the talk is the writers'.
+        if let Some(n) = &self.self_named {
+            let writers: Vec<String> = authors
+                .iter()
+                .flat_map(|a| split_people(&unslug(a)))
+                .collect();
+            if writers.iter().any(|w| fold(w) == fold(n)) {
+                self.speaks = true;
+                r.add(n, Role::Speaker);
+            } else if r.people.iter().all(|p| p.role != Role::Speaker) {
+                r.add(n, Role::Speaker);
+            }
+        }
         let has_speaker = r.people.iter().any(|p| p.role == Role::Speaker);
-        if self.speaks && !has_speaker {
+        let theirs = self
+            .self_named
+            .as_ref()
+            .and_then(|n| r.find_exact(n))
+            .is_some_and(|i| {
+                authors
+                    .iter()
+                    .flat_map(|a| split_people(&unslug(a)))
+                    .any(|w| fold(&w) == fold(&r.people[i].name))
+            });
+        if theirs || (self.speaks || self.presented) && !has_speaker {
             for a in authors.iter().flat_map(|a| split_people(&unslug(a))) {
                 r.add(&a, Role::Speaker);
             }
@@ -1015,7 +1117,16 @@ impl Cast {
                 // `**Moderator:**` turns where the write-up names no host: the person is the
                 // role as written.
                 let host_word = HOSTS.contains(&fold(&seen.label).as_str());
-                if host_word && r.host().is_none() && seen.bold + seen.plain >= 2 {
+                // (Once is enough for a bold label in a transcript of labelled turns.)
+                let turns = seen.bold + seen.plain >= 2 || seen.bold >= 1 && self.has_turns();
+                // A host of the metadata who labels no turn (`host: Plain Language`, the
+                // organiser) is no voice: the role as written is.
+                let voiced_host = r
+                    .people
+                    .iter()
+                    .position(|p| p.role == Role::Host)
+                    .is_some_and(|h| self.labels.iter().any(|s| r.find(&s.label) == Some(h)));
+                if host_word && !voiced_host && turns {
                     r.people.push(Person {
                         name: seen.label.clone(),
                         role: Role::Host,
@@ -1103,6 +1214,29 @@ impl Cast {
                 }
             }
         }
+        // `Q:` and `A:` turns in a write-up that names nobody: the asker and the answerer are
+        // the labels as written (an unnamed moderator and panel).
+        if r.people.is_empty() {
+            let turns = |words: &[&str]| {
+                self.labels
+                    .iter()
+                    .filter(|s| words.contains(&fold(&s.label).as_str()) && s.bold + s.plain >= 2)
+                    .map(|s| s.label.clone())
+                    .next()
+            };
+            if let (Some(q), Some(a)) = (turns(&["q", "问"]), turns(&["a", "答"])) {
+                r.people.push(Person {
+                    name: a,
+                    role: Role::Speaker,
+                    aliases: Vec::new(),
+                });
+                r.people.push(Person {
+                    name: q,
+                    role: Role::Host,
+                    aliases: Vec::new(),
+                });
+            }
+        }
         // In a transcript of two labelled people or more, a host of the metadata who never
         // labels a turn is the organiser (`host: U.S. Web Design System`), not a voice.
         if labelled_people.len() >= 2 {
@@ -1130,6 +1264,30 @@ impl Cast {
             && self.first_person >= 2 * self.third_person;
         r
     }
+}
+
+/// The full name a speaker gives themself: `My name is Dan Williams, and I'm…`.
+fn self_introduction(text: &str) -> Option<String> {
+    let at = text
+        .find("My name is ")
+        .or_else(|| text.find("my name is "))?;
+    let rest = &text[at + "my name is ".len()..];
+    let words: Vec<&str> = rest
+        .split_whitespace()
+        .take(3)
+        .map(|w| w.trim_end_matches([',', '.', ';', '!']))
+        .take_while(|w| w.chars().next().is_some_and(char::is_uppercase))
+        .collect();
+    // Up to the word a comma or a full stop ends.
+    let mut name = Vec::new();
+    for (k, w) in rest.split_whitespace().take(words.len()).enumerate() {
+        name.push(words[k]);
+        if w.ends_with([',', '.', ';', '!']) {
+            break;
+        }
+    }
+    let name = name.join(" ");
+    (name.contains(' ') && is_name(&name)).then_some(name)
 }
 
 /// English verbs of speech after their subject.
@@ -1239,6 +1397,7 @@ fn listed_names(text: &str) -> Vec<Vec<String>> {
             .split(',')
             .flat_map(|p| p.split(" and "))
             .map(|p| p.trim().trim_start_matches("and ").trim())
+            .filter(|p| !p.is_empty())
             .collect();
         let mut run: Vec<String> = Vec::new();
         for (k, part) in parts.iter().enumerate() {
