@@ -2,7 +2,7 @@
 //!
 //! `GET /healthz` answers 200 while the process runs. `GET /readyz` answers 200 only when
 //! content is loaded and every gateway shard of this process is connected (or reconnecting for
-//! less than the grace period), otherwise 503; its body is
+//! less than the grace period; in HTTP mode, the interactions endpoint listening), otherwise 503; its body is
 //! `{"ready", "reasons": [..], "shards": [{"id", "stage", "latency_ms"}], "talks", "sections"}`. `GET /metrics` is Prometheus text. `POST /reload` reloads the content, and is
 //! accepted only from the loopback interface (it is how `lectern reload` reaches a running
 //! process, e.g. through `docker exec`); anyone else gets 403.

@@ -34,6 +34,7 @@ pub use lectern_discord::{ops, reload};
 pub mod cli;
 pub mod config;
 pub mod http;
+pub mod interactions;
 pub mod serve;
 pub mod watch;
 pub mod web;

@@ -6,7 +6,8 @@
 //! - the seeds watcher ([`crate::watch`]) when `content.watch` is on;
 //! - a reload on every SIGHUP;
 //! - the bot ([`crate::discord::run_bot`]), a host of lectern's [`Plugin`] with the default
-//!   options.
+//!   options; or, with `discord.mode = "http"`, the interactions endpoint instead
+//!   ([`crate::interactions`]), with no gateway connection.
 //!
 //! They share the plugin's [`Ops`] (its content, status and metrics), built by the one
 //! constructor [`Plugin::new`], as the tests build theirs. On the signal the
@@ -51,12 +52,19 @@ pub fn serve(config: &Config) -> anyhow::Result<i32> {
     let ops = plugin.ops().clone();
     ops.reloads.record("startup", first);
     let web = crate::web::from_config(&ops, &config.web)?;
+    let endpoint = match config.discord.mode {
+        crate::config::DiscordMode::Gateway => None,
+        crate::config::DiscordMode::Http => {
+            Some(crate::interactions::prepare(config, &token, &plugin)?)
+        }
+    };
     tracing::info!(
         version = env!("CARGO_PKG_VERSION"),
         api_base = config.discord.api_base.as_deref().unwrap_or("discord"),
         guild_id = config.discord.guild_id,
         http_bind = %config.http.bind,
         watch = config.content.watch,
+        mode = ?config.discord.mode,
         token = %token,
         "lectern serve starting"
     );
@@ -106,11 +114,14 @@ pub fn serve(config: &Config) -> anyhow::Result<i32> {
             }));
         }
         helpers.push(tokio::spawn(reload_on_sighup(ops.clone())));
-        let result = run_bot(config, &token, plugin, async move {
+        let shutdown = async move {
             shutdown_signal().await;
             let _ = stop.send(true);
-        })
-        .await;
+        };
+        let result = match endpoint {
+            None => run_bot(config, &token, plugin, shutdown).await,
+            Some(endpoint) => crate::interactions::run(config, endpoint, ops, shutdown).await,
+        };
         // The bot has closed the gateway: nothing answers anymore, so what is left (a
         // listener still draining, the SIGHUP loop) can go.
         for h in helpers {

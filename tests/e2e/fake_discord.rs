@@ -557,6 +557,12 @@ impl FakeDiscord {
             .expect("the connection is open");
     }
 
+    /// Remembers an interaction about to be POSTed to an interactions endpoint (HTTP mode), to
+    /// judge the bot's callbacks to it as for one sent over the gateway.
+    pub fn remember_interaction(&self, d: &Value) {
+        self.shared.remember(d);
+    }
+
     /// Every schema, limit or protocol problem seen so far.
     /// Whether the message the press of interaction token `token` was on has been deleted.
     pub fn deleted_by(&self, token: &str) -> bool {

@@ -14,6 +14,7 @@ mod cards;
 mod discord_rules;
 mod fake_discord;
 mod faults;
+mod interactions;
 mod limits;
 mod many;
 mod moments;

@@ -78,6 +78,11 @@ impl Served {
         }
     }
 
+    /// Its exit status, if it has exited.
+    pub fn try_wait(&mut self) -> Option<ExitStatus> {
+        self.child.try_wait().unwrap()
+    }
+
     pub fn pid(&self) -> u32 {
         self.child.id()
     }

@@ -151,6 +151,25 @@ pub struct DiscordConfig {
     pub shard_run: Option<u32>,
     /// Total shards across all processes. Empty: Discord's recommendation, all in this process.
     pub shard_total: Option<u32>,
+    /// How interactions reach lectern: over the gateway (the default) or as signed HTTP POSTs
+    /// to an interactions endpoint URL. Exclusive, as Discord delivers them one way or the other.
+    pub mode: DiscordMode,
+    /// Address of the interactions endpoint in `http` mode (its own listener, never `http.bind`).
+    pub interactions_bind: String,
+    /// The application's public key (hex, 64 digits, from the developer portal) that Discord's
+    /// signatures are checked against in `http` mode.
+    pub public_key: Option<String>,
+}
+
+/// How interactions reach lectern (`discord.mode`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DiscordMode {
+    /// A gateway connection per shard; the default.
+    #[default]
+    Gateway,
+    /// No gateway: Discord POSTs each interaction, signed, to `discord.interactions_bind`.
+    Http,
 }
 
 /// Who operates lectern (may `/reload`), besides the application's owner or team.

@@ -189,16 +189,7 @@ enum Ended {
 /// The serenity client with poise's framework hosting `plugin`: serenity's ratelimiter off,
 /// lectern's client and API base.
 async fn client(config: &Config, token: &Token, plugin: Plugin) -> anyhow::Result<Client> {
-    // One client for serenity and lectern's own requests; serenity's ratelimiter off (see
-    // the invariants above): `rest` does the ratelimiting.
-    let rest = Arc::clone(&plugin.ops().rest);
-    let mut http = HttpBuilder::new(token.expose())
-        .client(rest.client().clone())
-        .ratelimiter_disabled(true);
-    if let Some(base) = api_base(config.discord.api_base.as_deref()) {
-        tracing::info!(api_base = %base, "using another Discord API base URL");
-        http = http.proxy(base);
-    }
+    let http = http(config, token, &plugin);
     let guild = config.discord.guild_id.map(GuildId::new);
     // Registered with their autocomplete; run by poise without it: the event handler answers
     // autocompletes through lectern's own HTTP path (poise would send them unretried).
@@ -234,20 +225,7 @@ async fn client(config: &Config, token: &Token, plugin: Plugin) -> anyhow::Resul
                 tokio::spawn(async move {
                     operators::learn_owners(http, learning.operators()).await;
                 });
-                let operator_guilds = bot.operators().guild_ids().to_vec();
-                let commands = &registered;
-                let plan = registration::Plan {
-                    sets: operators::scopes(commands, guild, &operator_guilds),
-                    named: std::iter::once(operators::Scope::Global)
-                        .chain(guild.map(operators::Scope::Guild))
-                        .chain(
-                            operator_guilds
-                                .iter()
-                                .map(|&g| operators::Scope::Guild(GuildId::new(g))),
-                        )
-                        .collect(),
-                    names: commands.iter().map(|c| c.name.clone()).collect(),
-                };
+                let plan = plan(&registered, guild, &bot);
                 let http = Arc::clone(&ctx.http);
                 let rest = Arc::clone(&bot.ops().rest);
                 tokio::spawn(async move { registration::run(&http, &rest, plan).await });
@@ -260,6 +238,42 @@ async fn client(config: &Config, token: &Token, plugin: Plugin) -> anyhow::Resul
         .framework(framework)
         .await
         .context("cannot build the Discord client")
+}
+
+/// The HTTP client for `token`, on lectern's own `reqwest` client, serenity's ratelimiter off
+/// (see the invariants above: `rest` does the ratelimiting), with the configured API base.
+pub(crate) fn http(config: &Config, token: &Token, plugin: &Plugin) -> HttpBuilder {
+    let rest = Arc::clone(&plugin.ops().rest);
+    let mut http = HttpBuilder::new(token.expose())
+        .client(rest.client().clone())
+        .ratelimiter_disabled(true);
+    if let Some(base) = api_base(config.discord.api_base.as_deref()) {
+        tracing::info!(api_base = %base, "using another Discord API base URL");
+        http = http.proxy(base);
+    }
+    http
+}
+
+/// What registration does for `commands`: their sets by scope (the home `guild` or global,
+/// and the operators' guilds), and every scope the configuration names.
+pub(crate) fn plan<U, E>(
+    commands: &[poise::Command<U, E>],
+    guild: Option<GuildId>,
+    plugin: &Plugin,
+) -> registration::Plan {
+    let operator_guilds = plugin.operators().guild_ids().to_vec();
+    registration::Plan {
+        sets: operators::scopes(commands, guild, &operator_guilds),
+        named: std::iter::once(operators::Scope::Global)
+            .chain(guild.map(operators::Scope::Guild))
+            .chain(
+                operator_guilds
+                    .iter()
+                    .map(|&g| operators::Scope::Guild(GuildId::new(g))),
+            )
+            .collect(),
+        names: commands.iter().map(|c| c.name.clone()).collect(),
+    }
 }
 
 /// Runs `client`'s shards until `shutdown` resolves (then closes the gateway) or the gateway

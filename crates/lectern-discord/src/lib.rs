@@ -15,6 +15,8 @@
 //!   and the interactions that are its own; the standalone bot is its first host;
 //! - [`gateway`]: [`run_bot`] connects with a configuration, a [`Token`] and a [`Plugin`]
 //!   until `shutdown` resolves; sharding ([`Shards`]), registration, gateway state and latency;
+//! - [`interactions`]: HTTP mode, the interactions Discord POSTs signed: the signature check
+//!   and the dispatch to [`Plugin::handle`] (the listener is the binary's);
 //! - [`commands`]: the core's commands carried to and from Discord, and the one error handler;
 //!   [`components`]: button presses and select menus;
 //! - [`respond`]: the [`Responder`] every answer goes through (span, metrics, outcome, the
@@ -53,6 +55,7 @@ pub mod daily;
 pub mod gateway;
 pub mod host;
 pub mod i18n;
+pub mod interactions;
 pub mod operators;
 pub mod ops;
 pub mod plugin;

@@ -39,6 +39,9 @@ pub struct Status {
     /// Why the gateway is not (yet) connected, when the bot knows: waiting its turn to
     /// identify, the daily session start limit spent, a pause after the gateway stopped.
     gateway_note: Mutex<Option<String>>,
+    /// In HTTP mode (no gateway), whether the interactions endpoint listens; `None` in
+    /// gateway mode, where the shards say whether the process is reachable.
+    endpoint: Mutex<Option<bool>>,
 }
 
 /// One shard as reported by the bot.
@@ -77,6 +80,7 @@ impl Default for Status {
             shards: Mutex::default(),
             grace: Mutex::new(READINESS_GRACE),
             gateway_note: Mutex::default(),
+            endpoint: Mutex::default(),
         }
     }
 }
@@ -85,6 +89,12 @@ impl Status {
     /// Says why the gateway is not connected (`None`: nothing to add); `/readyz` shows it.
     pub fn set_gateway_note(&self, note: Option<String>) {
         *self.gateway_note.lock().unwrap() = note;
+    }
+
+    /// HTTP mode: whether the interactions endpoint listens. From the first call on,
+    /// readiness reads this instead of the shards (there are none).
+    pub fn set_endpoint_listening(&self, listening: bool) {
+        *lock(&self.endpoint) = Some(listening);
     }
 
     /// How long a shard may be reconnecting before readiness fails.
@@ -468,14 +478,18 @@ impl Ops {
 
     /// Why the process is not ready as of `now` (none: ready), and its shards: ready when
     /// content is loaded and every shard of this process is up (connected, or reconnecting
-    /// for less than the grace period).
+    /// for less than the grace period; in HTTP mode, the interactions endpoint listening).
     pub fn readiness(&self, now: Instant) -> (Vec<String>, Vec<ShardView>) {
         let mut reasons = Vec::new();
         if self.content.library().talks().is_empty() {
             reasons.push("no content loaded".to_string());
         }
         let shards = self.status.shards_at(now);
-        if shards.iter().all(|s| !s.up) {
+        if let Some(listening) = *lock(&self.status.endpoint) {
+            if !listening {
+                reasons.push("interactions endpoint not listening".to_string());
+            }
+        } else if shards.iter().all(|s| !s.up) {
             match self.status.gateway_note.lock().unwrap().as_deref() {
                 Some(note) => reasons.push(format!("gateway not connected: {note}")),
                 None => reasons.push("gateway not connected".to_string()),
