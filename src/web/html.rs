@@ -90,7 +90,7 @@ pub fn markdown(md: &str) -> PreEscaped<String> {
 }
 
 /// Where an action of a button or a menu leads on the web; `None` for what has no page
-/// (another random quote of everything).
+/// (another random quote of everything, posting or deleting a message).
 pub fn href(action: &Action) -> Option<String> {
     Some(match action {
         Action::Section {
@@ -120,7 +120,9 @@ pub fn href(action: &Action) -> Option<String> {
             Some(s) => format!("/talks/{}/{s}#quotes", seg(talk)),
             None => format!("/talks/{}", seg(talk)),
         },
-        Action::Quote { talk: None, .. } => return None,
+        Action::Card { talk, .. } => format!("/talks/{}#quotes", seg(talk)),
+        // Sharing and deleting are Discord's: a page has nothing to post or delete.
+        Action::Quote { talk: None, .. } | Action::Share | Action::Delete => return None,
     })
 }
 

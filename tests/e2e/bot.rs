@@ -139,7 +139,11 @@ async fn registration_sends_every_command_with_chinese_localizations_and_an_admi
     for (name, options, delivery) in [
         ("topics", ["talk", "tag"].as_slice(), ["private"].as_slice()),
         ("topic", &["section", "talk"], &["private", "for"]),
-        ("quote", &["topic", "talk", "speaker", "card"], &["private", "for"]),
+        (
+            "quote",
+            &["topic", "talk", "speaker", "card"],
+            &["private", "for"],
+        ),
         ("search", &["query"], &["private", "for"]),
     ] {
         let found = command(&commands, name)["options"]

@@ -114,6 +114,7 @@ mod tests {
             reply,
             serenity::UserId::new(7),
             plugin.ids(),
+            None,
         ))
         .unwrap();
         serde_json::from_value(json!({
