@@ -118,12 +118,29 @@ pub fn message(m: &Value) -> Vec<String> {
             e.push(format!("a row of {} components", parts.len()));
         }
         for c in &parts {
-            let id = c["custom_id"].as_str().unwrap_or_default();
-            if id.is_empty() || id.chars().count() > 100 {
-                e.push(format!("custom_id of {} characters", id.chars().count()));
-            }
-            if !ids.insert(id.to_string()) {
-                e.push(format!("custom_id {id} twice in one message"));
+            // A link button (style 5) has a URL and no custom_id; every other component has a
+            // custom_id and no URL (Discord refuses the message otherwise, 50035).
+            if c["type"] == 2 && c["style"] == 5 {
+                if c.get("custom_id").is_some_and(|v| !v.is_null()) {
+                    e.push("a link button with a custom_id".into());
+                }
+                if !c["url"]
+                    .as_str()
+                    .is_some_and(|u| u.starts_with("https://") || u.starts_with("http://"))
+                {
+                    e.push(format!("a link button without a URL: {c}"));
+                }
+            } else {
+                let id = c["custom_id"].as_str().unwrap_or_default();
+                if id.is_empty() || id.chars().count() > 100 {
+                    e.push(format!("custom_id of {} characters", id.chars().count()));
+                }
+                if !ids.insert(id.to_string()) {
+                    e.push(format!("custom_id {id} twice in one message"));
+                }
+                if c.get("url").is_some_and(|v| !v.is_null()) {
+                    e.push("a button with both a custom_id and a URL".into());
+                }
             }
             if chars(&c["label"]) > 80 {
                 e.push(format!("button label of {} characters", chars(&c["label"])));

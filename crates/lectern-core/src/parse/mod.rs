@@ -528,6 +528,9 @@ struct Builder<'s> {
     quote_texts: HashSet<String>,
     /// The people the metadata names, in order, with their roles.
     named: Vec<(String, Role)>,
+    /// Role words of the metadata and the one person each names (`主持人：王芳`): a turn
+    /// labelled with that word is that person's.
+    role_keys: Vec<(String, String)>,
     /// The writers the metadata names (`Meta::author` keeps the first, as written).
     authors: Vec<String>,
     /// What the whole body says about who speaks, read before the walk (see [`Cast`]).
@@ -564,6 +567,7 @@ impl<'s> Builder<'s> {
             intro_image: None,
             quote_texts: HashSet::new(),
             named: Vec::new(),
+            role_keys: Vec::new(),
             authors: Vec::new(),
             cast: Cast::default(),
             rendered: Vec::new(),
@@ -939,9 +943,12 @@ impl<'s> Builder<'s> {
     /// roster (see [`Cast::roster`]). Also fills `meta.speakers`.
     fn voices(&mut self) -> &mut quotes::Voices {
         if self.voices.is_none() {
-            let mut roster = self
-                .cast
-                .roster(&self.named, &self.talk.title, &self.authors);
+            let mut roster = self.cast.roster(
+                &self.named,
+                &self.role_keys,
+                &self.talk.title,
+                &self.authors,
+            );
             transcript::add_timed(&mut roster, &self.timing);
             self.talk.meta.speakers = roster.names();
             let monologue = self.cast.monologue && roster.main().is_some();
@@ -1047,12 +1054,18 @@ impl<'s> Builder<'s> {
                     meta.author = Some(value);
                 }
             }
-            Some(MetaKey::Speaker) => self
-                .named
-                .extend(split_list(&value).into_iter().map(|n| (n, Role::Speaker))),
-            Some(MetaKey::Host) => self
-                .named
-                .extend(split_list(&value).into_iter().map(|n| (n, Role::Host))),
+            Some(k @ (MetaKey::Speaker | MetaKey::Host)) => {
+                let role = if k == MetaKey::Host {
+                    Role::Host
+                } else {
+                    Role::Speaker
+                };
+                let names = split_list(&value);
+                if let [one] = names.as_slice() {
+                    self.role_keys.push((key.trim().to_string(), one.clone()));
+                }
+                self.named.extend(names.into_iter().map(|n| (n, role)));
+            }
             Some(MetaKey::Title) => self.talk.title = self.capped_title(&value, 0),
             // A subtitle that is nothing but names names the speakers.
             Some(MetaKey::Subtitle) => self.named.extend(

@@ -1031,12 +1031,21 @@ impl Cast {
     pub(super) fn roster(
         &mut self,
         named: &[(String, Role)],
+        role_keys: &[(String, String)],
         title: &str,
         authors: &[String],
     ) -> Roster {
         let mut r = Roster::default();
         for (n, role) in named.iter().chain(&self.fields) {
             r.add(&unslug(n), *role);
+        }
+        // `主持人：王芳` in the metadata: turns labelled `主持人：` are 王芳's.
+        for (key, n) in role_keys {
+            if is_role_word(key)
+                && let Some(i) = r.find(&unslug(n))
+            {
+                r.alias(i, key);
+            }
         }
         for n in self.heading_speakers().iter().chain(&title_speakers(title)) {
             r.add(n, Role::Speaker);
