@@ -141,13 +141,22 @@ async fn text(c: &Client, css: &str) -> String {
         .unwrap()
 }
 
+/// Clicks a link or a form's button, and waits until the page it was on is gone: a click
+/// returns before the next page has loaded (every click of this test navigates).
 async fn click(c: &Client, what: Locator<'_>) {
+    let page = c.find(Locator::Css("html")).await.unwrap();
     c.find(what)
         .await
         .unwrap_or_else(|e| panic!("{what:?}: {e}"))
         .click()
         .await
         .unwrap();
+    for _ in 0..200 {
+        if page.tag_name().await.is_err() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 async fn count(c: &Client, css: &str) -> usize {
