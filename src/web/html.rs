@@ -304,7 +304,7 @@ table.dash{border-collapse:collapse;width:100%;font-size:.95rem}table.dash td,ta
 .warn{color:#b35c00}.ok{color:#2a7a2a}
 ";
 
-/// Where [`layout`] leaves the language switch, which [`super::respond`] fills in after the
+/// Where `layout` leaves the language switch, which `respond` fills in after the
 /// page is converted to the reader's script (each language's name stays in its own script).
 pub const SWITCH_SLOT: &str = "<!--lang-switch-->";
 

@@ -7,7 +7,7 @@
 //! (a speaker's quotes), `/search?q=` (the same ranking as `/search`, pinyin included). They are
 //! built by the core's command layer as the bot's answers are (the commands' resolution and
 //! reply builders, within the web's [`WEB`] budget in place of Discord's) and rendered from
-//! the [`crate::reply::Reply`] by [`html`]: every action of a button or a menu becomes a link,
+//! the [`crate::reply::Reply`] by [`mod@html`]: every action of a button or a menu becomes a link,
 //! so the pages work without JavaScript. Write-ups' Markdown becomes HTML through
 //! pulldown-cmark with raw HTML dropped, then ammonia ([`html::markdown`]): no script, event
 //! handler or `javascript:` link of a write-up reaches a page.
@@ -397,7 +397,7 @@ async fn section_page(
     }
 }
 
-/// A section's page, as [`section_page`] renders it (the benches call it too): `None` when
+/// A section's page, as `section_page` renders it (the benches call it too): `None` when
 /// the talk or the section is not in `lib`.
 pub fn section_html(
     lib: &Library,
@@ -464,7 +464,7 @@ async fn search_page(
     page(&web, &req, StatusCode::OK, &p, body)
 }
 
-/// A search page, as [`search_page`] renders it (the benches call it too).
+/// A search page, as `search_page` renders it (the benches call it too).
 pub fn search_html(lib: &Library, query: &str, lang: Lang) -> (html::Page, Markup) {
     let body = html! { (html::search_form(query, lang)) };
     if query.trim().is_empty() {

@@ -13,7 +13,7 @@ pub fn search(lib: &Library, query: &str, lang: Lang) -> Reply {
     search_within(lib, query, lang, 5)
 }
 
-/// [`search`] with up to `hits` hits (at most a menu's options): Discord's answer lists five,
+/// [`search()`] with up to `hits` hits (at most a menu's options): Discord's answer lists five,
 /// a web page more.
 pub fn search_within(lib: &Library, query: &str, lang: Lang, hits: usize) -> Reply {
     let shown = escape_markdown(&truncate_chars(query.trim(), 100));
