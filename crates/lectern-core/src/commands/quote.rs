@@ -56,7 +56,7 @@ pub(crate) const SPEC: Spec = Spec {
     menu: false,
 };
 
-/// `/quote [topic:] [talk:] [speaker:]`, each a picked value or typed text.
+/// `/quote [topic:] [talk:] [speaker:] [card:]`, each a picked value or typed text (and a flag).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Quote {
     /// `talk:`: draw only from this talk (an id, or a title, speaker or date).
