@@ -15,13 +15,16 @@ async fn open(config: &Config) -> anyhow::Result<State> {
         config.state.enabled,
         "state.enabled is false: there is no state database"
     );
-    anyhow::ensure!(
-        config.state.path.exists(),
-        "no state database at {} (state.path)",
-        config.state.path.display()
-    );
     let clock = Clock::from_setting(config.state.test_clock_file.clone());
-    Ok(State::open(&config.state.path, clock).await?)
+    let url = Some(config.state.url.as_str()).filter(|u| !u.trim().is_empty());
+    if url.is_none() {
+        anyhow::ensure!(
+            config.state.path.exists(),
+            "no state database at {} (state.path)",
+            config.state.path.display()
+        );
+    }
+    Ok(State::open_configured(url, &config.state.path, clock).await?)
 }
 
 /// `lectern stats --json`: usage per talk and section.

@@ -300,8 +300,13 @@ pub struct StateConfig {
     /// Keep state at all; `false`: lectern serves content and says its state features are
     /// unavailable.
     pub enabled: bool,
-    /// The SQLite file (created when missing; its folder must exist and be writable).
+    /// The SQLite file (created when missing; its folder must exist and be writable), unless
+    /// `url` names a database server.
     pub path: PathBuf,
+    /// A Postgres database shared by several replicas (`postgres://user:password@host/db`,
+    /// best set as `LECTERN__STATE__URL`); empty: the SQLite file `path`. Logs and errors show
+    /// it without its password.
+    pub url: String,
     /// Days a search that found nothing is kept after it was last asked.
     pub gaps_retention_days: u32,
     /// Days a server's rows are kept after the bot left it (a GUILD_DELETE that is not an
@@ -317,6 +322,7 @@ impl Default for StateConfig {
         StateConfig {
             enabled: true,
             path: PathBuf::from("lectern.sqlite3"),
+            url: String::new(),
             gaps_retention_days: 90,
             leave_grace_days: 30,
             test_clock_file: None,

@@ -46,6 +46,16 @@ impl Cooldown {
         Cooldown::new(0, Duration::ZERO)
     }
 
+    /// The admissions per window (0: off).
+    pub fn limit(&self) -> u32 {
+        u32::try_from(self.limit).unwrap_or(u32::MAX)
+    }
+
+    /// The window.
+    pub fn window(&self) -> Duration {
+        self.window
+    }
+
     /// Whether it limits anything.
     pub fn is_on(&self) -> bool {
         self.limit > 0 && !self.window.is_zero()

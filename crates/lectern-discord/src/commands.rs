@@ -306,7 +306,7 @@ pub(crate) async fn run(
         .with_cards(plugin.cards());
     let lang = Lang::from_locale(&i.locale);
     // Flood control first: a throttled user gets a note and no work is done.
-    if let Some(wait) = plugin.throttle_command(i) {
+    if let Some(wait) = plugin.throttle_command(i).await {
         match r.respond(&wait).await {
             Ok(()) => r.finish(Outcome::Throttled),
             Err(_) => r.finish(Outcome::Error),

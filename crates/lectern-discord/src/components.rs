@@ -44,7 +44,7 @@ pub async fn handle(http: &serenity::Http, plugin: &Plugin, i: &ComponentInterac
     let ids = plugin.ids();
     let mut r = Responder::component(http, i, plugin.ops(), ids).with_cards(plugin.cards());
     // Flood control first (select menus only): a throttled user gets a note, nothing else.
-    let (answer, outcome) = match plugin.throttle_component(i) {
+    let (answer, outcome) = match plugin.throttle_component(i).await {
         Some(wait) => (Answer::New(wait), Outcome::Throttled),
         None => r.span().in_scope(|| answer(plugin, ids, i)),
     };

@@ -4,7 +4,11 @@
 //!
 //! One loop per process ([`run`], started by [`crate::run_bot`] when the state database is
 //! open), looking every 20 s (every 100 ms on a test clock). Several processes may run it on
-//! one database: what is posted is decided there, never in memory.
+//! one database: what is posted is decided there, never in memory. On a shared database
+//! (Postgres, several replicas) only the holder of the `scheduler` lease looks at all
+//! ([`State::take_lease`], renewed every look, [`LEASE`] long): one replica does the work and
+//! another takes over within a minute of it stopping; the (server, day) row still decides
+//! each post, so even two holders could not post a day twice.
 //! - **Quote of the day**: at or after the server's local time (its IANA zone, from the
 //!   embedded time-zone database) the first process to insert the (server, day) row posts;
 //!   the others see the row and do nothing. A restart after the time posts that day's quote
@@ -38,6 +42,9 @@ use lectern_state::{QuoteSchedule, State};
 /// How long a post may take, rate limits included.
 const POST_BUDGET: Duration = Duration::from_secs(30);
 
+/// How long the `scheduler` lease lasts without renewal, on the state's clock.
+pub const LEASE: Duration = Duration::from_secs(60);
+
 /// Runs until the task is aborted (when the bot stops).
 pub async fn run(plugin: Plugin, http: Arc<Http>) {
     let Some(db) = plugin.state() else {
@@ -51,7 +58,32 @@ pub async fn run(plugin: Plugin, http: Arc<Http>) {
     let mut done: HashSet<(u64, String)> = HashSet::new();
     let mut library: usize = 0;
     let mut purged_at: i64 = i64::MIN;
+    let holder = format!(
+        "{}/{}/{:08x}",
+        std::env::var("HOSTNAME").unwrap_or_default(),
+        std::process::id(),
+        rand::random::<u32>()
+    );
+    let mut holding = false;
     loop {
+        if db.is_shared() {
+            match db.take_lease("scheduler", &holder, LEASE).await {
+                Ok(has) => {
+                    if has != holding {
+                        tracing::info!(holder, "scheduler lease {}", if has { "taken" } else { "held by another replica" });
+                    }
+                    holding = has;
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "scheduler lease: the state database failed");
+                    holding = false;
+                }
+            }
+            if !holding {
+                tokio::time::sleep(tick).await;
+                continue;
+            }
+        }
         if let Err(e) = quotes_of_the_day(&plugin, &db, &http, &mut done).await {
             tracing::warn!(error = %e, "quote of the day: the state database failed; trying again later");
         }
@@ -75,6 +107,13 @@ pub async fn run(plugin: Plugin, http: Arc<Http>) {
                 Err(e) => {
                     tracing::warn!(error = %e, "cannot delete the rows of servers the bot left");
                 }
+            }
+            if db.is_shared()
+                && let Err(e) = db
+                    .prune_flood(plugin.shared.cooldown.window().max(Duration::from_secs(3600)))
+                    .await
+            {
+                tracing::warn!(error = %e, "cannot prune the flood-control windows");
             }
         }
         tokio::time::sleep(tick).await;

@@ -28,6 +28,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use poise::serenity_prelude as serenity;
+use lectern_state::State;
 use serenity::{CommandInteraction, ComponentInteraction, ComponentInteractionDataKind};
 
 use crate::custom_id::{self, Ids};
@@ -296,6 +297,34 @@ impl Plugin {
         self.shared.cooldown.admit(user)
     }
 
+    /// [`Plugin::admit`], across every replica when the state database is shared
+    /// ([`State::is_shared`]): the window is then kept in the database, so a user who floods
+    /// commands over replicas behind a load balancer is slowed as on one process. A database
+    /// that fails falls back to this process's window (logged).
+    pub async fn admit_shared(
+        &self,
+        user: u64,
+        guild: Option<u64>,
+        permissions: Option<serenity::Permissions>,
+    ) -> Result<(), Duration> {
+        if self.shared.operators.is_operator(user, guild, permissions) {
+            return Ok(());
+        }
+        let cooldown = &self.shared.cooldown;
+        if let Some(db) = self.state().filter(State::is_shared)
+            && cooldown.is_on()
+        {
+            match db.admit(user, cooldown.limit(), cooldown.window()).await {
+                Ok(None) => return Ok(()),
+                Ok(Some(wait)) => return Err(wait),
+                Err(e) => {
+                    tracing::warn!(error = %e, "shared flood control failed: this process's window applies");
+                }
+            }
+        }
+        cooldown.admit(user)
+    }
+
     /// Whether a `/reload` may start now (`reload.min_interval_secs` since the last one), or
     /// how long until it may.
     pub fn admit_reload(&self) -> Result<(), Duration> {
@@ -308,6 +337,7 @@ impl Plugin {
         ChannelDraw {
             bags: &self.shared.quotes,
             channel,
+            shared: self.state().filter(State::is_shared),
         }
     }
 
@@ -342,14 +372,15 @@ impl Plugin {
 
     /// The note for a slash command that must wait, if it must; counted as throttled. `None`
     /// when the host keeps its own flood control ([`CooldownPolicy::Host`]).
-    pub(crate) fn throttle_command(&self, i: &CommandInteraction) -> Option<Reply> {
+    pub(crate) async fn throttle_command(&self, i: &CommandInteraction) -> Option<Reply> {
         let permissions = i.member.as_ref().and_then(|m| m.permissions);
         self.throttled("command", i.user.id, i.guild_id, permissions, &i.locale)
+            .await
     }
 
     /// The note for a component interaction that must wait, if it must; counted as throttled.
     /// Only select menu choices count (see the module's documentation).
-    pub(crate) fn throttle_component(&self, i: &ComponentInteraction) -> Option<Reply> {
+    pub(crate) async fn throttle_component(&self, i: &ComponentInteraction) -> Option<Reply> {
         let select = matches!(
             i.data.kind,
             ComponentInteractionDataKind::StringSelect { .. }
@@ -363,9 +394,10 @@ impl Plugin {
         }
         let permissions = i.member.as_ref().and_then(|m| m.permissions);
         self.throttled("component", i.user.id, i.guild_id, permissions, &i.locale)
+            .await
     }
 
-    fn throttled(
+    async fn throttled(
         &self,
         kind: &str,
         user: serenity::UserId,
@@ -377,11 +409,12 @@ impl Plugin {
             return None;
         }
         let wait = self
-            .admit(
+            .admit_shared(
                 user.get(),
                 guild.map(poise::serenity_prelude::GuildId::get),
                 permissions,
             )
+            .await
             .err()?;
         self.ops().metrics.record_throttled(kind);
         let lang = Lang::from_locale(locale);
@@ -409,15 +442,53 @@ impl Plugin {
 pub struct ChannelDraw<'a> {
     bags: &'a QuoteBag<(u64, QuoteScope)>,
     channel: u64,
+    /// The shared state database, when there is one: the round is kept there.
+    shared: Option<State>,
 }
 
 impl Draw for ChannelDraw<'_> {
     fn draw(&self, lib: &Library, scope: QuoteScope, pool: usize) -> Option<usize> {
+        if let Some(drawn) = self.draw_shared(scope, pool) {
+            return drawn;
+        }
         // A reload swaps in a new library: its address tells the bags to start afresh. (Were
         // an address ever reused, the bag would only keep its round; indices stay in the pool,
         // whose size it also checks.)
         let generation = std::ptr::from_ref(lib) as usize as u64;
         self.bags
             .draw((self.channel, scope), generation, pool, &mut rand::rng())
+    }
+}
+
+impl ChannelDraw<'_> {
+    /// The draw from the round in the shared database (every replica sees one round per
+    /// channel and pool); `None` to draw from this process's bags instead: no shared
+    /// database, a runtime that cannot wait here (a host's current-thread runtime), or a
+    /// database that failed (logged).
+    ///
+    /// [`Draw`] is synchronous (the core knows no runtime): the query runs in
+    /// `block_in_place`, which lets the other tasks of this worker move to another thread.
+    /// The pool's name is its scope and size: replicas serving the same content name the same
+    /// pool; a reload that changes the pool starts a round of its own.
+    fn draw_shared(&self, scope: QuoteScope, pool: usize) -> Option<Option<usize>> {
+        let db = self.shared.as_ref()?;
+        let handle = tokio::runtime::Handle::try_current().ok()?;
+        if handle.runtime_flavor() != tokio::runtime::RuntimeFlavor::MultiThread {
+            return None;
+        }
+        let name = format!("{scope:?}/{pool}");
+        let mut rng = rand::rng();
+        let drawn = tokio::task::block_in_place(|| {
+            handle.block_on(db.draw_quote(self.channel, &name, pool, |n| {
+                rand::Rng::random_range(&mut rng, 0..n)
+            }))
+        });
+        match drawn {
+            Ok(drawn) => Some(drawn),
+            Err(e) => {
+                tracing::warn!(error = %e, "shared quote round failed: this process's bag applies");
+                None
+            }
+        }
     }
 }

@@ -42,9 +42,16 @@ impl Plugin {
             return Err("state.enabled is false".into());
         }
         let clock = Clock::from_setting(config.test_clock_file.clone());
-        match State::open(&config.path, clock).await {
+        let url = Some(config.url.as_str()).filter(|u| !u.trim().is_empty());
+        match State::open_configured(url, &config.path, clock).await {
             Ok(db) => {
-                tracing::info!(path = %config.path.display(), "state database open");
+                match url {
+                    Some(url) => tracing::info!(
+                        url = %lectern_state::redact_url(url),
+                        "state database open (shared: flood control and quote rounds kept there too)"
+                    ),
+                    None => tracing::info!(path = %config.path.display(), "state database open"),
+                }
                 *slot.db.write().unwrap() = Some(db);
                 *slot.error.write().unwrap() = None;
                 Ok(())

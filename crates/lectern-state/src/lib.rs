@@ -20,10 +20,12 @@
 
 mod clock;
 mod store;
+#[cfg(any(test, feature = "test-postgres"))]
+pub mod test_postgres;
 
 pub use clock::Clock;
 pub use jiff;
 pub use store::{
     GapRow, GuildSettings, MIGRATIONS, PAUSE_AFTER, QuoteSchedule, Scope, State, StateError,
-    UsageRow, Use, known_zone, normalise_query, parse_time,
+    UsageRow, Use, known_zone, normalise_query, parse_time, redact_url,
 };

@@ -3,6 +3,7 @@
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::time::Duration;
 
 use jiff::Timestamp;
 use jiff::civil::Time;
@@ -16,8 +17,10 @@ use crate::Clock;
 /// The schema's versions, applied in order at start, each once: `(version, description, SQL)`.
 /// A new version is a new entry at the end; an applied one is never edited (the migrator
 /// refuses a database whose applied migration's checksum changed).
-pub const MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "state", include_str!("migrations/0001_state.sql"))];
+pub const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "state", include_str!("migrations/0001_state.sql")),
+    (2, "shared", include_str!("migrations/0002_shared.sql")),
+];
 
 /// Quote-of-the-day failures in a row after which it pauses until `/settings` sets it again.
 pub const PAUSE_AFTER: i64 = 3;
@@ -182,15 +185,32 @@ impl State {
         State::connect(&url, &path.display().to_string(), clock).await
     }
 
-    /// Opens the database at `url` (`sqlite://…`; `postgres://…` once that driver is built in),
-    /// naming it `shown` in errors, and applies the migrations.
+    /// Opens the shared database at `url` when one is given (`postgres://user:password@host/db`),
+    /// else the SQLite file at `path`. Errors and logs name the URL without its password
+    /// ([`redact_url`]).
+    pub async fn open_configured(url: Option<&str>, path: &Path, clock: Clock) -> Result<State> {
+        match url.map(str::trim).filter(|u| !u.is_empty()) {
+            Some(url) => State::connect(url, &redact_url(url), clock).await,
+            None => State::open(path, clock).await,
+        }
+    }
+
+    /// Opens the database at `url` (`sqlite://…` or `postgres://…`), naming it `shown` in
+    /// errors, and applies the migrations. The migrator holds a lock while it runs (on Postgres
+    /// an advisory lock), so replicas starting together migrate once.
     pub async fn connect(url: &str, shown: &str, clock: Clock) -> Result<State> {
         sqlx::any::install_default_drivers();
+        let password = url_password(url);
         let open_error = |e: &dyn std::fmt::Display| StateError::Open {
             path: shown.to_string(),
-            reason: e.to_string(),
+            reason: scrub(&e.to_string(), password.as_deref()),
         };
         let sqlite = url.starts_with("sqlite:");
+        if !sqlite && !url.starts_with("postgres://") && !url.starts_with("postgresql://") {
+            return Err(open_error(
+                &"state.url must start with postgres:// (or leave it empty for the SQLite file state.path)",
+            ));
+        }
         let pool = AnyPoolOptions::new()
             .max_connections(4)
             .after_connect(move |conn, _| {
@@ -224,6 +244,12 @@ impl State {
             clock,
             sqlite,
         })
+    }
+
+    /// Whether the database is shared by every replica (a database server, not a local file):
+    /// then flood control and the quote pools are kept in it too.
+    pub fn is_shared(&self) -> bool {
+        !self.sqlite
     }
 
     /// The clock everything over time reads.
@@ -296,6 +322,7 @@ impl State {
     pub async fn forget_guild(&self, guild: u64) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         for table in ["guild_settings", "qotd_posts", "qotd_used", "guilds_left"] {
+            // Table names from this list only, never from input.
             sqlx::query(&format!("DELETE FROM {table} WHERE guild_id = $1"))
                 .bind(id(guild))
                 .execute(&mut *tx)
@@ -465,9 +492,9 @@ impl State {
     pub async fn usage(&self) -> Result<Vec<UsageRow>> {
         let rows = sqlx::query(
             "SELECT talk, section, \
-             SUM(CASE WHEN kind = 'opened' THEN count ELSE 0 END), \
-             SUM(CASE WHEN kind = 'quoted' THEN count ELSE 0 END), \
-             SUM(CASE WHEN kind = 'found' THEN count ELSE 0 END) \
+             CAST(SUM(CASE WHEN kind = 'opened' THEN count ELSE 0 END) AS BIGINT), \
+             CAST(SUM(CASE WHEN kind = 'quoted' THEN count ELSE 0 END) AS BIGINT), \
+             CAST(SUM(CASE WHEN kind = 'found' THEN count ELSE 0 END) AS BIGINT) \
              FROM usage_counts GROUP BY talk, section ORDER BY SUM(count) DESC, talk, section",
         )
         .fetch_all(&self.pool)
@@ -588,6 +615,150 @@ impl State {
             .collect()
     }
 
+    /// Flood control shared by every process on this database: admits `user` now and counts
+    /// it (`None`), or says how long until it may be admitted. At most `limit` answers in a
+    /// window of `window` opened by the first of them; one atomic upsert decides, so two
+    /// replicas asked at once cannot both admit the last answer.
+    pub async fn admit(
+        &self,
+        user: u64,
+        limit: u32,
+        window: Duration,
+    ) -> Result<Option<Duration>> {
+        let now = self.now().as_millisecond();
+        let window_ms = i64::try_from(window.as_millis()).unwrap_or(i64::MAX);
+        let row = sqlx::query(
+            "INSERT INTO flood (user_id, window_start, hits) VALUES ($1, $2, 1) \
+             ON CONFLICT (user_id) DO UPDATE SET \
+             window_start = CASE WHEN flood.window_start <= $3 THEN excluded.window_start \
+             ELSE flood.window_start END, \
+             hits = CASE WHEN flood.window_start <= $3 THEN 1 ELSE flood.hits + 1 END \
+             RETURNING window_start, hits",
+        )
+        .bind(id(user))
+        .bind(now)
+        .bind(now.saturating_sub(window_ms))
+        .fetch_one(&self.pool)
+        .await?;
+        let (start, hits): (i64, i64) = (row.try_get(0)?, row.try_get(1)?);
+        if hits <= i64::from(limit) {
+            return Ok(None);
+        }
+        let left = start.saturating_add(window_ms).saturating_sub(now).max(1);
+        Ok(Some(Duration::from_millis(u64::try_from(left).unwrap_or(1))))
+    }
+
+    /// Forgets the flood-control windows that ended before `window` ago; returns how many.
+    pub async fn prune_flood(&self, window: Duration) -> Result<u64> {
+        let window_ms = i64::try_from(window.as_millis()).unwrap_or(i64::MAX);
+        let before = self.now().as_millisecond().saturating_sub(window_ms);
+        let done = sqlx::query("DELETE FROM flood WHERE window_start <= $1")
+            .bind(before)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
+    }
+
+    /// A quote of `pool` (a name for the channel's pool, `len` quotes) that no one in
+    /// `channel` was shown this round, by whichever process: drawn with `pick` among those
+    /// left and claimed by its row (a draw another process claimed at the same moment is
+    /// drawn again). When the round is used up a new one starts, without the quote that
+    /// closed it. `None` for an empty pool.
+    pub async fn draw_quote(
+        &self,
+        channel: u64,
+        pool: &str,
+        len: usize,
+        mut pick: impl FnMut(usize) -> usize,
+    ) -> Result<Option<usize>> {
+        match len {
+            0 => return Ok(None),
+            1 => return Ok(Some(0)),
+            _ => {}
+        }
+        for _ in 0..16 {
+            let rows = sqlx::query(
+                "SELECT quote, seq FROM quote_rounds WHERE channel_id = $1 AND pool = $2",
+            )
+            .bind(id(channel))
+            .bind(pool)
+            .fetch_all(&self.pool)
+            .await?;
+            let mut used = vec![false; len];
+            let mut last: Option<(i64, i64)> = None;
+            for r in &rows {
+                let (quote, seq): (i64, i64) = (r.try_get(0)?, r.try_get(1)?);
+                if let Some(slot) = usize::try_from(quote).ok().and_then(|q| used.get_mut(q)) {
+                    *slot = true;
+                }
+                if last.is_none_or(|(_, s)| seq > s) {
+                    last = Some((quote, seq));
+                }
+            }
+            let free: Vec<usize> = (0..len).filter(|q| !used[*q]).collect();
+            if free.is_empty() {
+                // A new round: everything but the quote that closed the last one is free.
+                let keep = last.map_or(-1, |(q, _)| q);
+                sqlx::query(
+                    "DELETE FROM quote_rounds WHERE channel_id = $1 AND pool = $2 AND quote <> $3",
+                )
+                .bind(id(channel))
+                .bind(pool)
+                .bind(keep)
+                .execute(&self.pool)
+                .await?;
+                continue;
+            }
+            let quote = free[pick(free.len()).min(free.len() - 1)];
+            let done = sqlx::query(
+                "INSERT INTO quote_rounds (channel_id, pool, quote, seq) \
+                 SELECT $1, $2, $3, COALESCE(MAX(seq), 0) + 1 FROM quote_rounds \
+                 WHERE channel_id = $1 AND pool = $2 \
+                 ON CONFLICT (channel_id, pool, quote) DO NOTHING",
+            )
+            .bind(id(channel))
+            .bind(pool)
+            .bind(i64::try_from(quote).unwrap_or(i64::MAX))
+            .execute(&self.pool)
+            .await?;
+            if done.rows_affected() == 1 {
+                return Ok(Some(quote));
+            }
+        }
+        // Sixteen draws in a row lost to other processes: give up on no-repeat this once.
+        Ok(Some(pick(len).min(len - 1)))
+    }
+
+    /// Takes or renews the lease `name` for `holder` until `ttl` from now: `true` when
+    /// `holder` has it (it was free, expired, or already its own), `false` while another
+    /// holds it. One upsert decides, so two processes never both hold it.
+    pub async fn take_lease(&self, name: &str, holder: &str, ttl: Duration) -> Result<bool> {
+        let now = self.now().as_second();
+        let until = now.saturating_add(i64::try_from(ttl.as_secs()).unwrap_or(i64::MAX));
+        let done = sqlx::query(
+            "INSERT INTO leases (name, holder, expires) VALUES ($1, $2, $3) \
+             ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires = excluded.expires \
+             WHERE leases.holder = excluded.holder OR leases.expires < $4",
+        )
+        .bind(name)
+        .bind(holder)
+        .bind(until)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Gives the lease `name` up, if `holder` has it (a clean stop hands the job over at once).
+    pub async fn release_lease(&self, name: &str, holder: &str) -> Result<()> {
+        sqlx::query("DELETE FROM leases WHERE name = $1 AND holder = $2")
+            .bind(name)
+            .bind(holder)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// An online copy of the database into `file` (SQLite's `VACUUM INTO`: consistent while
     /// lectern runs). Never overwrites a file.
     pub async fn backup(&self, file: &Path) -> Result<()> {
@@ -597,7 +768,7 @@ impl State {
         if !self.sqlite {
             return Err(StateError::Open {
                 path: file.display().to_string(),
-                reason: "backup copies SQLite files only; use the server's own tools".into(),
+                reason: "lectern backup copies SQLite files only; back a Postgres database up with pg_dump".into(),
             });
         }
         sqlx::query("VACUUM INTO $1")
@@ -610,6 +781,32 @@ impl State {
     /// Closes the pool (the WAL is checkpointed by SQLite as the last connection closes).
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+}
+
+/// `url` with its password replaced by `***` (`postgres://lectern:***@db/lectern`), for logs
+/// and errors; a URL without a password is returned as it is.
+pub fn redact_url(url: &str) -> String {
+    match url_password(url) {
+        Some(p) => url.replacen(&format!(":{p}@"), ":***@", 1),
+        None => url.to_string(),
+    }
+}
+
+/// The password of `scheme://user:password@host…`, when there is one.
+fn url_password(url: &str) -> Option<String> {
+    let rest = url.split_once("://")?.1;
+    let authority = rest.split(['/', '?']).next()?;
+    let userinfo = authority.rsplit_once('@')?.0;
+    let password = userinfo.split_once(':')?.1;
+    (!password.is_empty()).then(|| password.to_string())
+}
+
+/// `text` with every occurrence of `secret` replaced by `***`.
+fn scrub(text: &str, secret: Option<&str>) -> String {
+    match secret {
+        Some(s) => text.replace(s, "***"),
+        None => text.to_string(),
     }
 }
 
