@@ -1,11 +1,15 @@
 //! Quote cards against the fake Discord: `/quote card:True` and the "Card" button answer with
 //! the card uploaded as Discord takes files (checked by [`super::uploads`]: the `files[0]` part,
-//! the payload's `attachments`, the embed's `attachment://card.png`).
+//! the payload's `attachments`, the embed's `attachment://card.png`); so is the "Quote card"
+//! message menu on one of lectern's quote messages.
 
 use serde_json::{Value, json};
 
-use super::fake_discord::Request;
-use super::{ALICE, BOB, Harness, LI, button, buttons, callback_path, embed, is_ephemeral};
+use super::fake_discord::{Request, message_json};
+use super::sharing::menu;
+use super::{
+    ALICE, BOB, Harness, LI, button, buttons, callback_path, description, embed, is_ephemeral,
+};
 
 /// Sends `payload` and returns the accepted callback request, with its files.
 async fn callback(h: &Harness, payload: Value) -> Request {
@@ -99,6 +103,46 @@ async fn the_card_button_posts_that_quote_as_a_card_even_after_a_restart() {
     let gone = format!("{}{}", &id[..id.len() - 16], "0123456789abcdef");
     let gone = callback(&h, h.press_payload(&ALICE, &quote, &gone)).await;
     assert!(is_ephemeral(&gone.body) && gone.files.is_empty());
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn the_quote_card_menu_on_a_quote_message_answers_its_card_privately() {
+    let h = Harness::start().await;
+    let quote = callback(&h, h.slash(&ALICE, "quote", &[])).await.body;
+    // The message as Discord hands it to the menu (in `resolved.messages`), its buttons those
+    // lectern sent; anyone may use the menu on it, not only who asked for the quote.
+    let message = message_json(&quote["data"]);
+    let r = callback(&h, menu(&h, &BOB, "Quote card", &message)).await;
+    assert_eq!(r.body["type"], 4);
+    assert!(is_ephemeral(&r.body), "menus answer privately: {}", r.body);
+    assert_card(&r);
+    assert_eq!(quote_words(&r.body), quote_words(&quote));
+    let labels: Vec<_> = buttons(&r.body)
+        .iter()
+        .map(|b| b["label"].clone())
+        .collect();
+    assert!(labels.contains(&json!("Post to channel")), "{labels:?}");
+    // On a message that is not a quote (a section, a user's words): a note, nothing uploaded.
+    let section = callback(&h, h.slash(&ALICE, "topic", &[("section", "13")]))
+        .await
+        .body;
+    let mut words = message_json(&json!({"content": "a quote of my own"}));
+    words["author"] =
+        json!({"id": BOB.id.to_string(), "username": "bob", "discriminator": "0", "avatar": null});
+    for other in [message_json(&section["data"]), words] {
+        let note = callback(&h, menu(&h, &ALICE, "Quote card", &other)).await;
+        assert!(
+            is_ephemeral(&note.body) && note.files.is_empty(),
+            "{}",
+            note.body
+        );
+        assert!(
+            description(&note.body).contains("not one of lectern's quotes"),
+            "{}",
+            note.body
+        );
+    }
     h.stop().await;
 }
 

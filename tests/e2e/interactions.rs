@@ -211,6 +211,19 @@ async fn http_mode_answers_signed_interactions_and_refuses_the_rest() {
     let other = interact(&fake, &bot, &key, fake.press_payload(&BOB, &topic, &next)).await;
     assert!(is_ephemeral(&other), "{other}");
 
+    // The "Quote card" menu on a quote, through the same command layer: its card, uploaded.
+    let quote = interact(&fake, &bot, &key, fake.slash(&ALICE, "quote", &[])).await;
+    let message = super::fake_discord::message_json(&quote["data"]);
+    let menu = super::sharing::menu(&fake, &BOB, "Quote card", &message);
+    let path = callback_path(&menu);
+    let card = interact(&fake, &bot, &key, menu).await;
+    assert!(is_ephemeral(&card), "{card}");
+    assert_eq!(embed(&card)["image"]["url"], "attachment://card.png");
+    let upload = fake
+        .wait_request("the card's upload", |r| r.path == path && r.status < 300)
+        .await;
+    assert_eq!(upload.files.len(), 1, "the card uploaded with it");
+
     // Refused, before anything is done: no signature, another key's, a stale one.
     let mut refused = Vec::new();
     for how in [Signing::None, Signing::OtherKey, Signing::Stale] {

@@ -189,9 +189,8 @@ pub enum Msg {
     NotYoursToDelete,
     /// The note for a shared post whose private message had nothing left to copy.
     NothingToShare,
-    /// The answer of the "Quote card" menu until cards exist, and on a message that is not one
-    /// of lectern's quotes.
-    CardNotAvailable,
+    /// The answer of the "Quote card" menu on a message that is not one of lectern's quotes.
+    NotALecternQuote,
 }
 
 impl Msg {
@@ -301,9 +300,9 @@ impl Msg {
                 "There is nothing left to post from this message.",
                 "这条消息里没有可以发送的内容了。",
             ),
-            CardNotAvailable => (
-                "Quote cards are not available yet.",
-                "引语卡片暂时还不可用。",
+            NotALecternQuote => (
+                "This message is not one of lectern's quotes: \"Quote card\" makes a card of a quote lectern posted (one with a Card button).",
+                "这条消息不是 lectern 发出的引语：“引语卡片”只能用在 lectern 发出的引语上（带有“卡片”按钮的那种）。",
             ),
         };
         lang.pick(en, zh)

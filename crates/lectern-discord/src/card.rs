@@ -11,9 +11,9 @@ use std::borrow::Cow;
 use poise::serenity_prelude as serenity;
 
 use lectern_card::Renderer;
-use lectern_core::reply::{Action, CARD_FILE, Reply};
+use lectern_core::reply::{CARD_FILE, Reply};
 
-use super::plugin::Plugin;
+use super::custom_id::{Ids, Target};
 
 /// `reply` as it is sent, and the files to upload with it: its card drawn by `cards`, if it
 /// has one.
@@ -70,16 +70,11 @@ pub(crate) fn payload(response: &impl serde::Serialize) -> serde_json::Result<Ve
     serde_json::to_vec(&v)
 }
 
-/// The answer to the "Quote card" message context menu on `message`: the card of the quote a
-/// lectern quote message shows (found by its Card button, whoever asked for the quote), or
-/// `None` for any other message (the caller answers with a note). The menu's registration
-/// is the context-menu machinery's (issue 27, item 5).
-pub fn for_message(
-    plugin: &Plugin,
-    message: &serenity::Message,
-    lang: lectern_core::i18n::Lang,
-) -> Option<Reply> {
-    let lib = plugin.library();
+/// The card `message` offers: the action of its "Card" button (`k.<talk>.<quote>`, naming
+/// the quote by its stable key), when it is one of lectern's quote messages under `ids`
+/// (whoever asked for the quote); `None` for any other message. The "Quote card" menu reads it
+/// ([`lectern_core::commands::menus::TARGET_CARD`]) and answers with that quote's card.
+pub fn offered<'m>(ids: &Ids, message: &'m serenity::Message) -> Option<&'m str> {
     message
         .components
         .iter()
@@ -91,19 +86,16 @@ pub fn for_message(
             let serenity::ButtonKind::NonLink { custom_id, .. } = &b.data else {
                 return None;
             };
-            let target = plugin.ids().decode(custom_id)?.target?;
-            match super::custom_id::resolve(&lib, target)? {
-                Action::Card { talk, quote } => {
-                    lectern_core::reply::card_reply(&lib, &talk, quote, lang)
-                }
-                _ => None,
-            }
+            let press = ids.decode(custom_id)?;
+            let (_, action) = custom_id.rsplit_once(':')?;
+            matches!(press.target?, Target::Card { .. }).then_some(action)
         })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::plugin::Plugin;
     use lectern_core::i18n::Lang;
     use lectern_core::library::{Library, LoadOptions, QuoteScope};
     use serde_json::json;
@@ -130,17 +122,27 @@ mod tests {
 
     #[test]
     fn the_menu_on_a_quote_message_answers_with_that_quotes_card() {
+        use lectern_core::commands::menus::QuoteCard;
+        use lectern_core::commands::{Context, Outcome};
         let seeds = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../seeds");
         let lib = Library::load(&seeds, &LoadOptions::default()).library;
         let plugin = Plugin::from_library(lib, crate::plugin::PluginOptions::default()).unwrap();
         let lib = plugin.library();
+        let about = lectern_core::reply::AboutInfo::of_this_build();
+        let cx = Context::with_random(&lib, Lang::En, &about);
         let q = lib.quote_refs().nth(3).unwrap();
         let quote = lectern_core::reply::quote(&lib, q, QuoteScope::All, Lang::En);
-        let card = for_message(&plugin, &message(&quote, &plugin), Lang::En).expect("a card");
+        let offered = offered(plugin.ids(), &message(&quote, &plugin)).map(str::to_string);
+        assert!(offered.as_deref().is_some_and(|a| a.starts_with("k.")));
+        let card = QuoteCard { card: offered }.answer(&cx);
+        assert_eq!(card.outcome, Outcome::Ok);
         let want = lectern_core::reply::Card::of(&lib, q).unwrap();
-        assert_eq!(card.card, Some(want));
-        assert_eq!(card.image.as_deref(), Some("attachment://card.png"));
-        // A message that is not a quote (a section) has no card.
+        assert_eq!(card.reply.card, Some(want));
+        assert_eq!(card.reply.image.as_deref(), Some("attachment://card.png"));
+        // Another plugin's quote (another prefix) is not this one's to read.
+        let other = Ids::new("other").unwrap();
+        assert_eq!(offered_by(&other, &quote, &plugin), None);
+        // A message that is not a quote (a section) offers no card: a note.
         let section = lectern_core::reply::section(
             &lib,
             lectern_core::library::SectionRef {
@@ -150,9 +152,13 @@ mod tests {
             0,
             Lang::En,
         );
-        assert_eq!(
-            for_message(&plugin, &message(&section, &plugin), Lang::En),
-            None
-        );
+        assert_eq!(offered_by(plugin.ids(), &section, &plugin), None);
+        let none = QuoteCard { card: None }.answer(&cx);
+        assert_eq!(none.outcome, Outcome::Notice);
+        assert!(none.reply.ephemeral && none.reply.card.is_none());
+    }
+
+    fn offered_by(ids: &Ids, reply: &Reply, plugin: &Plugin) -> Option<String> {
+        offered(ids, &message(reply, plugin)).map(str::to_string)
     }
 }

@@ -27,6 +27,7 @@ use poise::serenity_prelude as serenity;
 use serenity::{AutocompleteChoice, CommandInteraction, ResolvedOption, ResolvedValue};
 use tracing::Instrument;
 
+use super::custom_id::Ids;
 use super::plugin::{Plugin, Slash};
 use super::respond::{Kind, Outcome, Responder, Track};
 use super::retry;
@@ -146,16 +147,28 @@ fn parameter<U: Send + Sync + 'static, E: 'static>(opt: &Opt) -> poise::CommandP
 }
 
 /// The options of an interaction, as the core reads them; for a message menu, the text of
-/// its message as [`menus::TARGET_TEXT`].
-pub(crate) struct Resolved<'a>(Vec<ResolvedOption<'a>>, Option<String>);
+/// its message as [`menus::TARGET_TEXT`] and the card its "Card" button offers (one of these
+/// ids', [`super::card::offered`]) as [`menus::TARGET_CARD`].
+pub(crate) struct Resolved<'a> {
+    options: Vec<ResolvedOption<'a>>,
+    text: Option<String>,
+    card: Option<String>,
+}
 
 impl<'a> Resolved<'a> {
-    pub(crate) fn of(i: &'a CommandInteraction) -> Resolved<'a> {
-        let target = match i.data.target() {
-            Some(serenity::ResolvedTarget::Message(m)) => Some(message_text(m)),
-            _ => None,
+    pub(crate) fn of(i: &'a CommandInteraction, ids: &Ids) -> Resolved<'a> {
+        let (text, card) = match i.data.target() {
+            Some(serenity::ResolvedTarget::Message(m)) => (
+                Some(message_text(m)),
+                super::card::offered(ids, m).map(str::to_string),
+            ),
+            _ => (None, None),
         };
-        Resolved(i.data.options(), target)
+        Resolved {
+            options: i.data.options(),
+            text,
+            card,
+        }
     }
 }
 
@@ -175,10 +188,13 @@ fn message_text(m: &serenity::Message) -> String {
 
 impl Options for Resolved<'_> {
     fn text(&self, name: &str) -> Option<String> {
-        if name == menus::TARGET_TEXT && self.1.is_some() {
-            return self.1.clone();
+        if name == menus::TARGET_TEXT && self.text.is_some() {
+            return self.text.clone();
         }
-        self.0
+        if name == menus::TARGET_CARD && self.card.is_some() {
+            return self.card.clone();
+        }
+        self.options
             .iter()
             .find_map(|o| match (&o.value, o.name == name) {
                 (ResolvedValue::String(s), true) => Some(s.to_string()),
@@ -187,7 +203,7 @@ impl Options for Resolved<'_> {
     }
 
     fn user(&self, name: &str) -> Option<u64> {
-        self.0
+        self.options
             .iter()
             .find_map(|o| match (&o.value, o.name == name) {
                 (ResolvedValue::User(u, _), true) => Some(u.id.get()),
@@ -196,7 +212,7 @@ impl Options for Resolved<'_> {
     }
 
     fn flag(&self, name: &str) -> Option<bool> {
-        self.0
+        self.options
             .iter()
             .find_map(|o| match (&o.value, o.name == name) {
                 (ResolvedValue::Boolean(b), true) => Some(*b),
@@ -244,7 +260,7 @@ fn slash_action<U: Send + Sync + 'static, E: 'static>(
 }
 
 /// What poise runs for every lectern message menu: as [`slash_action`] (the message comes
-/// with the interaction, [`Resolved::of`] reads its text).
+/// with the interaction, [`Resolved::of`] reads its text and the card it offers).
 fn menu_action<U: Send + Sync + 'static, E: 'static>(
     ctx: poise::ApplicationContext<'_, U, E>,
     _message: serenity::Message,
@@ -255,8 +271,13 @@ fn menu_action<U: Send + Sync + 'static, E: 'static>(
 /// How an answer to `i` is delivered: its `private:` and `for:` (the server's default when
 /// `private:` is not given), and privately wherever lectern is not a member (installed on the
 /// user's account, used in a server or a private channel without the bot).
-pub(crate) fn delivery(name: Slash, i: &CommandInteraction, private_by_default: bool) -> Delivery {
-    let d = Delivery::read(name, &Resolved::of(i), private_by_default);
+pub(crate) fn delivery(
+    name: Slash,
+    i: &CommandInteraction,
+    ids: &Ids,
+    private_by_default: bool,
+) -> Delivery {
+    let d = Delivery::read(name, &Resolved::of(i, ids), private_by_default);
     if is_member_where(i) { d } else { d.privately() }
 }
 
@@ -299,7 +320,7 @@ pub(crate) async fn run(
     sent: &AtomicBool,
     name: Slash,
 ) {
-    let command: Result<Command, ReadError> = Command::read(name, &Resolved::of(i));
+    let command: Result<Command, ReadError> = Command::read(name, &Resolved::of(i, plugin.ids()));
     let rest = &plugin.ops().rest;
     let mut r = Responder::command(http, i, plugin.ops(), plugin.ids())
         .sharing_first_response(sent)
@@ -349,7 +370,7 @@ pub(crate) async fn run(
             };
             // `private:` (or the server's "private by default"), `for:`, and where the app
             // was installed decide how the answer is delivered.
-            let delivery = delivery(name, i, guild.private_default);
+            let delivery = delivery(name, i, plugin.ids(), guild.private_default);
             // A public answer is in the server's language; a private one is the asker's own,
             // in the asker's language.
             let public = crate::state::public_lang(&guild, lang);

@@ -6,25 +6,26 @@
 //! covers it. Each reply comes with a label saying which it is, for failure messages.
 
 use crate::commands::delivery::Delivery;
-use crate::commands::menus::TARGET_TEXT;
+use crate::commands::menus::{TARGET_CARD, TARGET_TEXT};
 use crate::commands::quote::Quote;
 use crate::commands::search::Search;
 use crate::commands::topic::Topic;
 use crate::commands::topics::Topics;
 use crate::commands::{Command, Context, Name, Options};
 use crate::i18n::Lang;
+use crate::key::{QuoteKey, TalkKey};
 use crate::library::{Library, QuoteRef, QuoteScope, SectionRef};
 use crate::reply::script::in_script;
-use crate::reply::{self, AboutInfo, Reply};
+use crate::reply::{self, AboutInfo, Action, Reply, codec};
 
 /// Every reply `lib` gives, in every language and script (as sent: through [`in_script`]): `/topics`, `/about`, every page of every section
 /// (and a page past the last), every page of the list of talks and of each talk's sections
 /// (and one past the last), every quote (alone and drawn from its section), the first quote of
 /// each talk drawn from its talk and from its speaker, references that are gone (after a
-/// reload), and [`query_replies`] for each of `queries`. Each is delivered as it is sent: in
-/// public with its delete button ([`Delivery::apply`]); the replies to queries also privately
-/// for someone (the "post" button and the note) and in public for someone (the mention), and
-/// through the message menus.
+/// reload), the card of every quote ([`card_replies`]), and [`query_replies`] for each of
+/// `queries`. Each is delivered as it is sent: in public with its delete button
+/// ([`Delivery::apply`]); the replies to queries also privately for someone (the "post" button
+/// and the note) and in public for someone (the mention), and through the message menus.
 pub fn every_reply(lib: &Library, queries: &[&str]) -> Vec<(String, Reply)> {
     Lang::ALL
         .into_iter()
@@ -33,6 +34,7 @@ pub fn every_reply(lib: &Library, queries: &[&str]) -> Vec<(String, Reply)> {
                 .into_iter()
                 .map(|(what, r)| (what, Delivery::PUBLIC.apply(r, lang)))
                 .collect();
+            all.extend(card_replies(lib, lang));
             for q in queries {
                 all.extend(replies_to(lib, q, lang));
             }
@@ -133,6 +135,69 @@ fn content_replies(lib: &Library, lang: Lang) -> Vec<(String, Reply)> {
         reply::quote(lib, gone_quote, QuoteScope::All, lang),
     ));
     all
+}
+
+/// The card of every quote: as its "Card" button and `/quote card:True` answer (in public), and
+/// as the "Quote card" menu answers on its message (privately, as the menus answer); the menu
+/// on a quote that is gone, and on a message that is not a quote.
+pub fn card_replies(lib: &Library, lang: Lang) -> Vec<(String, Reply)> {
+    let about = AboutInfo::of_this_build();
+    let cx = Context::with_random(lib, lang, &about);
+    let menu = |card: Option<String>| {
+        let offered = Offered(card);
+        let command =
+            Command::read(Name::QuoteCard, &offered).expect("the menu has no required option");
+        Delivery::read(Name::QuoteCard, &offered, false).apply(command.answer(&cx).reply, lang)
+    };
+    let mut all = Vec::new();
+    for q in lib.quote_refs() {
+        let Some((talk, quote)) = lib.quote(q) else {
+            continue;
+        };
+        let key = QuoteKey::of_quote(TalkKey::of(&talk.id), &quote.text);
+        let Some(shown) = reply::card_reply(lib, &talk.id, key, lang) else {
+            continue;
+        };
+        all.push((
+            format!("card of quote {q:?}"),
+            Delivery::PUBLIC.apply(shown, lang),
+        ));
+        let action = Action::Card {
+            talk: talk.id.clone(),
+            quote: key,
+        };
+        all.push((
+            format!("menu QuoteCard on quote {q:?}"),
+            menu(Some(codec::encode(&action))),
+        ));
+    }
+    if let Some(talk) = lib.talks().first() {
+        let gone = Action::Card {
+            talk: talk.id.clone(),
+            quote: QuoteKey::parse("0123456789abcdef").expect("a key"),
+        };
+        all.push((
+            "menu QuoteCard on a gone quote".to_string(),
+            menu(Some(codec::encode(&gone))),
+        ));
+    }
+    all.push((
+        "menu QuoteCard on a message without a card".to_string(),
+        menu(None),
+    ));
+    all
+}
+
+/// What a message offers the message menus: only a card (or nothing).
+struct Offered(Option<String>);
+
+impl Options for Offered {
+    fn text(&self, name: &str) -> Option<String> {
+        (name == TARGET_CARD).then(|| self.0.clone()).flatten()
+    }
+    fn flag(&self, _: &str) -> Option<bool> {
+        None
+    }
 }
 
 /// Every page of the list of talks (all, and those with the library's first tag) and of each

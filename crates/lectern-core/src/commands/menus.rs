@@ -1,18 +1,27 @@
 //! The message menus (a message right-clicked, "Apps"): "Search the talks", which searches the
 //! message's text and answers privately, and "Quote card", a card of one of lectern's quotes.
-//! A front end reads the message's text as the text option [`TARGET_TEXT`].
+//! A front end reads the message's text as the text option [`TARGET_TEXT`], and the quote a
+//! lectern quote message offers as a card (the action of its "Card" button, as the core's
+//! [`codec`] writes it) as [`TARGET_CARD`]: the core knows nothing of messages or
+//! `custom_id`s, only of the quote's stable key.
 //!
-//! Until quote cards exist, "Quote card" answers that they are not available yet: its answer
-//! is [`card_answer`], the one hook the card replaces.
+//! Invariant: "Quote card" on any other message, or on a quote the library no longer has, is a
+//! polite private note, never another quote.
 
 use super::search::Search;
-use super::{Answer, Context, Options, Spec};
+use super::{Answer, Context, Options, Outcome, Spec};
 use crate::i18n::Msg;
-use crate::reply::Reply;
+use crate::reply::codec::{self, Target};
+use crate::reply::{Action, Reply, card_reply};
 use crate::text::truncate_chars;
 
 /// The name under which a front end gives a menu the text of the message it was used on.
 pub const TARGET_TEXT: &str = "message";
+
+/// The name under which a front end gives "Quote card" the card the message offers: the
+/// action of its "Card" button (`k.<talk>.<quote>`, [`codec::encode`]), absent when the message
+/// has none.
+pub const TARGET_CARD: &str = "card";
 
 /// How much of a message "Search the talks" searches, in characters.
 pub const MAX_QUERY: usize = 300;
@@ -52,7 +61,36 @@ pub(crate) fn search_answer(search: &Search, cx: &Context<'_>) -> Answer {
     search.answer(cx)
 }
 
-/// "Quote card": not available until quote cards are built.
-pub fn card_answer(cx: &Context<'_>) -> Answer {
-    Answer::notice(Reply::notice(Msg::CardNotAvailable.get(cx.lang)))
+/// "Quote card" on a message: the card it offers, as the front end read it ([`TARGET_CARD`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct QuoteCard {
+    /// The action of the message's "Card" button; `None` for a message without one.
+    pub card: Option<String>,
+}
+
+/// "Quote card": what the message offers.
+pub(crate) fn card_read(options: &dyn Options) -> QuoteCard {
+    QuoteCard {
+        card: options.text(TARGET_CARD),
+    }
+}
+
+impl QuoteCard {
+    /// The card of the message's quote, as its "Card" button answers; a note for a message
+    /// that is not one of lectern's quotes, and for a quote that is gone since.
+    pub fn answer(&self, cx: &Context<'_>) -> Answer {
+        let lang = cx.lang;
+        let target = self.card.as_deref().and_then(codec::decode);
+        let Some(target @ Target::Card { .. }) = target else {
+            return Answer::notice(Reply::notice(Msg::NotALecternQuote.get(lang)));
+        };
+        let card = match codec::resolve(cx.library, target) {
+            Some(Action::Card { talk, quote }) => card_reply(cx.library, &talk, quote, lang),
+            _ => None,
+        };
+        match card {
+            Some(reply) => Answer::new(reply, Outcome::Ok),
+            None => Answer::new(Reply::notice(Msg::Gone.get(lang)), Outcome::Stale),
+        }
+    }
 }

@@ -175,8 +175,8 @@ pub enum Command {
     Settings(settings::Settings),
     /// "Search the talks" on a message: `/search` of its text.
     SearchMessage(search::Search),
-    /// "Quote card" on a message.
-    QuoteCard,
+    /// "Quote card" on a message: the card of the quote it shows.
+    QuoteCard(menus::QuoteCard),
 }
 
 /// The values a front end received, read by option name: text options and flags. A missing
@@ -219,7 +219,7 @@ impl Command {
             Name::Reload => Command::Reload(reload::Reload::read(options)),
             Name::Settings => Command::Settings(settings::Settings::read(options)),
             Name::SearchMessage => Command::SearchMessage(menus::search_read(options)),
-            Name::QuoteCard => Command::QuoteCard,
+            Name::QuoteCard => Command::QuoteCard(menus::card_read(options)),
         })
     }
 
@@ -234,7 +234,7 @@ impl Command {
             Command::Reload(_) => Name::Reload,
             Command::Settings(_) => Name::Settings,
             Command::SearchMessage(_) => Name::SearchMessage,
-            Command::QuoteCard => Name::QuoteCard,
+            Command::QuoteCard(_) => Name::QuoteCard,
         }
     }
 
@@ -249,7 +249,7 @@ impl Command {
             Command::Search(c) => c.answer(cx),
             Command::About => about::answer(cx),
             Command::SearchMessage(c) => menus::search_answer(c, cx),
-            Command::QuoteCard => menus::card_answer(cx),
+            Command::QuoteCard(c) => c.answer(cx),
             Command::Reload(_) | Command::Settings(_) => Answer::new(
                 Reply::notice(Msg::InternalError.get(cx.lang)),
                 Outcome::Error,
