@@ -61,6 +61,10 @@ pub(super) struct Voices {
     monologue: bool,
     /// In a section that introduces the people (`本期人物`, `Bio`): no one speaks there.
     pub quiet: bool,
+    /// The monologue's last paragraph so far is the speaker's farewell (`Thank you, and see
+    /// you next month!`): when the section ends there, the talk has ended, and the sections
+    /// after it (an agenda, an `About`) are the writer's.
+    signed_off: bool,
     /// The speaker the section's heading names, in a report of several talks.
     section_main: Option<String>,
 }
@@ -74,12 +78,16 @@ impl Voices {
             turn: None,
             monologue,
             quiet: false,
+            signed_off: false,
             section_main: None,
         }
     }
 
     /// A new section: who spoke last is forgotten, and the open turn ends.
     pub(super) fn new_section(&mut self) {
+        if self.signed_off {
+            self.monologue = false;
+        }
         self.last = None;
         self.asker = None;
         self.turn = None;
@@ -835,7 +843,21 @@ fn continued_turn(p: &PlainText, voices: &mut Voices) -> Option<Vec<Found>> {
     // In the monologue, which no label confirms, a sentence with any quotation in it (a term,
     // a title, a saying) is left out; a labelled turn keeps the speaker's terms.
     let strict = true;
+    // (A template's tag line, `{{< /accordion >}}`, says nothing.)
+    let tag = text.starts_with("{{") && text.trim_end().ends_with("}}");
+    if voices.monologue && voices.turn.is_none() && !tag {
+        voices.signed_off = is_farewell(text);
+    }
     Some(utterances_without_quotations(p, who, strict))
+}
+
+/// A speaker's last words to the audience: `Thank you, and see you next month!`, `谢谢大家！`.
+fn is_farewell(text: &str) -> bool {
+    let lower = text.trim().to_lowercase();
+    char_len(&lower) <= 80
+        && ["thank you", "thanks", "谢谢", "感谢大家"]
+            .iter()
+            .any(|w| lower.starts_with(w))
 }
 
 /// Whether `word` stands in `text` as a word (Latin) or at all (Chinese).
