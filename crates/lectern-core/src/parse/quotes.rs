@@ -516,7 +516,11 @@ fn quotations(p: &PlainText, voices: &mut Voices, own_words: bool) -> Vec<Found>
         let after_clause = clause_after(&text[close_end..]);
         prev_end = close_end;
         prev_kept = false;
-        if !stands_alone || (whole_paragraph && is_question(inner)) || p.is_link_text(start, end) {
+        if !stands_alone
+            || (whole_paragraph && is_question(inner))
+            || p.is_link_text(start, end)
+            || is_title_case(inner)
+        {
             continue;
         }
         // A quotation the writer's sentence goes on from (`“Collect it All” is their approach`,
@@ -603,6 +607,23 @@ fn ends_with_speech_verb(before: &str) -> bool {
     SPEECH_VERBS
         .iter()
         .any(|v| v.starts_with(' ') && tail.ends_with(v))
+}
+
+/// Whether quoted words are a title (`Chilling Effects: NSA Surveillance Drives U.S. Writers to
+/// Self-Censor`): Latin words, every one of four letters or more capitalised. People do not
+/// speak in title case; reports, books and talks are named in it.
+fn is_title_case(inner: &str) -> bool {
+    let words: Vec<&str> = inner.split_whitespace().collect();
+    let long: Vec<&&str> = words
+        .iter()
+        .filter(|w| w.chars().filter(char::is_ascii_alphabetic).count() >= 4)
+        .collect();
+    words.len() >= 3
+        && long.len() >= 3
+        && inner.is_ascii()
+        && long
+            .iter()
+            .all(|w| w.chars().find(char::is_ascii_alphabetic).is_some_and(|c| c.is_ascii_uppercase()))
 }
 
 /// Whether a clause holds a verb of speech (`he said`, `said Bob`, `他补充道`).
@@ -945,7 +966,9 @@ fn utterances_without_quotations(p: &PlainText, speaker: String, strict: bool) -
         let quoting = quotes_someone(sentence)
             || reports_someone_else(sentence)
             || p.is_link_text(start, end)
-            || (strict && sentence.contains(|c: char| is_ambiguous_mark(c) || c == '「'))
+            || (strict
+                && (sentence.contains(|c: char| is_ambiguous_mark(c) || c == '「')
+                    || single_quoted(sentence)))
             // An editor's note inside the words (`（注：截至发文时…）`) is the writer's.
             || sentence.contains("（注：")
             || sentence.contains("(注：")
@@ -963,6 +986,27 @@ fn utterances_without_quotations(p: &PlainText, speaker: String, strict: bool) -
         flush(&mut out, s, run_end);
     }
     out
+}
+
+/// Whether a sentence holds words in single quotation marks (`this is called 'sticky bits'
+/// and…`): a `'` or `‘` after a space or at the start, closed by one before a space or
+/// punctuation (an apostrophe, `don't`, sits inside a word).
+fn single_quoted(sentence: &str) -> bool {
+    let chars: Vec<char> = sentence.chars().collect();
+    let opens = |i: usize| {
+        matches!(chars[i], '\'' | '‘')
+            && (i == 0 || chars[i - 1].is_whitespace() || chars[i - 1] == '(')
+            && chars.get(i + 1).is_some_and(|c| c.is_alphanumeric())
+    };
+    let closes = |i: usize| {
+        matches!(chars[i], '\'' | '’')
+            && i > 0
+            && chars[i - 1].is_alphanumeric()
+            && chars.get(i + 1).is_none_or(|c| !c.is_alphanumeric())
+    };
+    (0..chars.len())
+        .find(|&i| opens(i))
+        .is_some_and(|o| (o + 2..chars.len()).any(closes))
 }
 
 /// Whether a sentence holds a quotation that stands alone (at its start, or after a colon or a
@@ -999,6 +1043,16 @@ fn reports_someone_else(sentence: &str) -> bool {
         .filter(|&(_, c)| matches!(c, '：' | ':' | '，' | ','))
         .map(|(i, _)| i)
         .collect();
+    // `说你那么爱开源，那你…`: the words of whoever the sentence before spoke of.
+    let opening = sentence.trim_start_matches(|c: char| c.is_whitespace() || c == '*');
+    if let Some(rest) = opening.strip_prefix('说') {
+        let set_phrase = ["到", "起", "来", "实话", "真的", "白了", "句"]
+            .iter()
+            .any(|w| rest.starts_with(w));
+        if !set_phrase && !starts_noun(rest) && rest.contains(['，', ',']) {
+            return true;
+        }
+    }
     seps.iter().any(|&sep| {
         // The clause before this comma, from the previous one.
         let from = sentence[..sep]
