@@ -1826,6 +1826,27 @@ mod tests {
         assert_eq!(q.speaker.as_deref(), Some("Dan Williams"));
     }
 
+    /// Issue 23: after the speaker's farewell ends a section, the sections that follow (an
+    /// agenda, an `About`) are the writer's, not the monologue.
+    #[test]
+    fn after_the_speakers_farewell_the_sections_are_the_writers() {
+        let src = "---\ntitle: Monthly call\nauthors:\n  - dan-williams\n---\n\n\
+                   ## Transcript\n\n**Slide 1:** Hi there and welcome to our monthly call.\n\n\
+                   **Slide 2:** My name is Dan Williams, and I'm the product lead.\n\n\
+                   We will turn off any cameras. I'd like to remind you of our code of conduct.\n\n\
+                   We'll be posting links in the chat as we go along.\n\n\
+                   I encourage you to ask questions at any time.\n\n\
+                   Thank you, and see you next month!\n\n\
+                   ## Agenda\n\nDuring this event, the core team will preview the new release.\n";
+        let (talk, _) = parse_talk("t", src);
+        assert!(talk.quotes.iter().any(|q| q.text.contains("posting links")));
+        assert!(
+            !talk.quotes.iter().any(|q| q.text.contains("preview")),
+            "{:?}",
+            talk.quotes
+        );
+    }
+
     #[test]
     fn a_programme_heading_with_no_text_wraps_the_talks_under_it() {
         let src = "# Day 2\n\n## Keynote\n\n### AB testing\n\ntext\n\n### Privacy: next\n\ntext\n\n\

@@ -61,6 +61,10 @@ pub(super) struct Voices {
     monologue: bool,
     /// In a section that introduces the people (`本期人物`, `Bio`): no one speaks there.
     pub quiet: bool,
+    /// The monologue's last paragraph so far is the speaker's farewell (`Thank you, and see
+    /// you next month!`): when the section ends there, the talk has ended, and the sections
+    /// after it (an agenda, an `About`) are the writer's.
+    signed_off: bool,
     /// The speaker the section's heading names, in a report of several talks.
     section_main: Option<String>,
 }
@@ -74,12 +78,16 @@ impl Voices {
             turn: None,
             monologue,
             quiet: false,
+            signed_off: false,
             section_main: None,
         }
     }
 
     /// A new section: who spoke last is forgotten, and the open turn ends.
     pub(super) fn new_section(&mut self) {
+        if self.signed_off {
+            self.monologue = false;
+        }
         self.last = None;
         self.asker = None;
         self.turn = None;
@@ -508,7 +516,35 @@ fn quotations(p: &PlainText, voices: &mut Voices, own_words: bool) -> Vec<Found>
         let after_clause = clause_after(&text[close_end..]);
         prev_end = close_end;
         prev_kept = false;
-        if !stands_alone || (whole_paragraph && is_question(inner)) || p.is_link_text(start, end) {
+        if !stands_alone
+            || (whole_paragraph && is_question(inner))
+            || p.is_link_text(start, end)
+            || is_title_case(inner)
+        {
+            continue;
+        }
+        // A quotation the writer's sentence goes on from (`“Collect it All” is their approach`,
+        // `the “one size” standpoint`, `“…”这个说法`) is a name, a slogan or a title used in the
+        // sentence, not an utterance, unless what follows is its attribution (`“…” he said`).
+        let rest = &text[close_end..];
+        let next = rest
+            .trim_start_matches(|c: char| c.is_whitespace() || c == '*')
+            .chars()
+            .next();
+        // (A quotation that ends its sentence may be followed by the next sentence.)
+        let ends_sentence = inner
+            .trim_end()
+            .ends_with(|c: char| is_sentence_end(c) || c == '.');
+        let glued = next
+            .is_some_and(|c| c.is_alphanumeric() && (!ends_sentence || c.is_lowercase()))
+            && !names_speech(after_clause);
+        if glued {
+            continue;
+        }
+        // Words credited after a dash (`“Encryption works” - Edward Snowden`) are that person's;
+        // someone not of the talk is quoted by its speaker, and that is no utterance of theirs.
+        let credited = dash_credit(rest).map(|name| voices.roster.find(&name));
+        if credited == Some(None) {
             continue;
         }
         prev_kept = true;
@@ -517,8 +553,10 @@ fn quotations(p: &PlainText, voices: &mut Voices, own_words: bool) -> Vec<Found>
             .rfind(is_sentence_end)
             .map_or(before, |i| &before[i..])
             .trim_start_matches(is_sentence_end);
-        let attributed = subject_of(after_clause)
-            .and_then(|s| voices.attribute(s))
+        let attributed = credited
+            .flatten()
+            .map(|i| Some(voices.roster.name(i).to_string()))
+            .or_else(|| subject_of(after_clause).and_then(|s| voices.attribute(s)))
             .or_else(|| subject_of(sentence).and_then(|s| voices.attribute(s)))
             .or_else(|| lead.and_then(|s| voices.attribute(s)));
         // In the speaker's own words, a quotation nobody is named for is the speaker quoting
@@ -569,6 +607,51 @@ fn ends_with_speech_verb(before: &str) -> bool {
     SPEECH_VERBS
         .iter()
         .any(|v| v.starts_with(' ') && tail.ends_with(v))
+}
+
+/// Whether quoted words are a title (`Chilling Effects: NSA Surveillance Drives U.S. Writers to
+/// Self-Censor`): Latin words, every one of four letters or more capitalised. People do not
+/// speak in title case; reports, books and talks are named in it.
+fn is_title_case(inner: &str) -> bool {
+    let words: Vec<&str> = inner.split_whitespace().collect();
+    let long: Vec<&&str> = words
+        .iter()
+        .filter(|w| w.chars().filter(char::is_ascii_alphabetic).count() >= 4)
+        .collect();
+    words.len() >= 3
+        && long.len() >= 3
+        && inner.is_ascii()
+        && long
+            .iter()
+            .all(|w| w.chars().find(char::is_ascii_alphabetic).is_some_and(|c| c.is_ascii_uppercase()))
+}
+
+/// Whether a clause holds a verb of speech (`he said`, `said Bob`, `他补充道`).
+fn names_speech(clause: &str) -> bool {
+    let lower = format!(" {}", clause.to_lowercase());
+    // (`说法`, `问题` are nouns.)
+    lower.char_indices().any(|(i, _)| {
+        let rest = &lower[i..];
+        SPEECH_VERBS
+            .iter()
+            .any(|v| rest.starts_with(v) && !starts_noun(&rest[v.len()..]))
+    })
+}
+
+/// The person credited after a dash right after a quotation (`- Edward Snowden`, `——乔布斯`),
+/// when what follows the dash is a name.
+fn dash_credit(rest: &str) -> Option<String> {
+    let rest = rest.trim_start();
+    let after = ["——", "—", "–", "--", "-"]
+        .iter()
+        .find_map(|d| rest.strip_prefix(d))?
+        .trim_start();
+    let end = after
+        .find(|c: char| matches!(c, ',' | '，' | '.' | '。' | '(' | '（' | ';' | '；' | '\n'))
+        .unwrap_or(after.len());
+    let (name, _) = super::roster::clean_name(&after[..end])?;
+    let capital = name.chars().next().is_some_and(|c| !c.is_ascii_lowercase());
+    (capital && super::roster::is_name(&name)).then_some(name)
 }
 
 /// The writer's words right after a closing mark, up to the next punctuation: where an
@@ -781,7 +864,21 @@ fn continued_turn(p: &PlainText, voices: &mut Voices) -> Option<Vec<Found>> {
     // In the monologue, which no label confirms, a sentence with any quotation in it (a term,
     // a title, a saying) is left out; a labelled turn keeps the speaker's terms.
     let strict = true;
+    // (A template's tag line, `{{< /accordion >}}`, says nothing.)
+    let tag = text.starts_with("{{") && text.trim_end().ends_with("}}");
+    if voices.monologue && voices.turn.is_none() && !tag {
+        voices.signed_off = is_farewell(text);
+    }
     Some(utterances_without_quotations(p, who, strict))
+}
+
+/// A speaker's last words to the audience: `Thank you, and see you next month!`, `谢谢大家！`.
+fn is_farewell(text: &str) -> bool {
+    let lower = text.trim().to_lowercase();
+    char_len(&lower) <= 80
+        && ["thank you", "thanks", "谢谢", "感谢大家"]
+            .iter()
+            .any(|w| lower.starts_with(w))
 }
 
 /// Whether `word` stands in `text` as a word (Latin) or at all (Chinese).
@@ -798,6 +895,12 @@ fn contains_word(text: &str, word: &str) -> bool {
 
 /// Openings of the writer's narration and of notes, lower-cased.
 const NARRATION: &[&str] = &[
+    "译者注",
+    "译注",
+    "translator's note",
+    "translator’s note",
+    "editor's note",
+    "editor’s note",
     "他",
     "她",
     "注：",
@@ -861,8 +964,11 @@ fn utterances_without_quotations(p: &PlainText, speaker: String, strict: bool) -
         // The title of something linked is no utterance either.
         let sentence = &p.text[start..end];
         let quoting = quotes_someone(sentence)
+            || reports_someone_else(sentence)
             || p.is_link_text(start, end)
-            || (strict && sentence.contains(|c: char| is_ambiguous_mark(c) || c == '「'))
+            || (strict
+                && (sentence.contains(|c: char| is_ambiguous_mark(c) || c == '「')
+                    || single_quoted(sentence)))
             // An editor's note inside the words (`（注：截至发文时…）`) is the writer's.
             || sentence.contains("（注：")
             || sentence.contains("(注：")
@@ -880,6 +986,27 @@ fn utterances_without_quotations(p: &PlainText, speaker: String, strict: bool) -
         flush(&mut out, s, run_end);
     }
     out
+}
+
+/// Whether a sentence holds words in single quotation marks (`this is called 'sticky bits'
+/// and…`): a `'` or `‘` after a space or at the start, closed by one before a space or
+/// punctuation (an apostrophe, `don't`, sits inside a word).
+fn single_quoted(sentence: &str) -> bool {
+    let chars: Vec<char> = sentence.chars().collect();
+    let opens = |i: usize| {
+        matches!(chars[i], '\'' | '‘')
+            && (i == 0 || chars[i - 1].is_whitespace() || chars[i - 1] == '(')
+            && chars.get(i + 1).is_some_and(|c| c.is_alphanumeric())
+    };
+    let closes = |i: usize| {
+        matches!(chars[i], '\'' | '’')
+            && i > 0
+            && chars[i - 1].is_alphanumeric()
+            && chars.get(i + 1).is_none_or(|c| !c.is_alphanumeric())
+    };
+    (0..chars.len())
+        .find(|&i| opens(i))
+        .is_some_and(|o| (o + 2..chars.len()).any(closes))
 }
 
 /// Whether a sentence holds a quotation that stands alone (at its start, or after a colon or a
@@ -902,6 +1029,186 @@ fn quotes_someone(sentence: &str) -> bool {
         }
     }
     false
+}
+
+/// Whether a sentence of someone's words gives words to someone else without quotation marks:
+/// a clause that ends in a verb of saying, with the words after its comma or colon (`有些同学说，
+/// 我只是用一下`, `我们经常会被人问到，…`, `And Larry said well, I actually think…`, `you may ask,
+/// …`). The words are the other person's (or nobody's, imagined), not the speaker's. The
+/// speaker reporting themself (`我认为，…`, `I'd say, …`) and the phrases made of a verb of
+/// saying (`也就是说`, `对我来说`, `needless to say`, `that said`) keep the sentence theirs.
+fn reports_someone_else(sentence: &str) -> bool {
+    let seps: Vec<usize> = sentence
+        .char_indices()
+        .filter(|&(_, c)| matches!(c, '：' | ':' | '，' | ','))
+        .map(|(i, _)| i)
+        .collect();
+    // `说你那么爱开源，那你…`: the words of whoever the sentence before spoke of.
+    let opening = sentence.trim_start_matches(|c: char| c.is_whitespace() || c == '*');
+    if let Some(rest) = opening.strip_prefix('说') {
+        let set_phrase = ["到", "起", "来", "实话", "真的", "白了", "句"]
+            .iter()
+            .any(|w| rest.starts_with(w));
+        if !set_phrase && !starts_noun(rest) && rest.contains(['，', ',']) {
+            return true;
+        }
+    }
+    seps.iter().any(|&sep| {
+        // The clause before this comma, from the previous one.
+        let from = sentence[..sep]
+            .rfind(['：', ':', '，', ',', '。', '.'])
+            .map_or(0, |i| {
+                i + sentence[i..].chars().next().map_or(1, char::len_utf8)
+            });
+        let clause = sentence[from..sep].trim_matches(|c: char| c.is_whitespace() || c == '*');
+        !sentence[sep..]
+            .trim_start_matches(['：', ':', '，', ',', ' '])
+            .is_empty()
+            && (says_other_zh(clause) || says_other_en(clause))
+    })
+}
+
+/// `有些同学说`, `被人问到`, `然后你说`: a Chinese clause of someone else saying.
+fn says_other_zh(clause: &str) -> bool {
+    let Some(left) = ["说道", "问道", "问到", "说", "问"]
+        .iter()
+        .find_map(|v| clause.strip_suffix(v))
+    else {
+        return false;
+    };
+    // Asked by others: `我们经常会被人问到`.
+    if left.contains('被') {
+        return true;
+    }
+    let mut left = left;
+    loop {
+        let before = left;
+        for x in ZH_ADVERBS {
+            left = left.strip_suffix(x).unwrap_or(left);
+        }
+        if left == before {
+            break;
+        }
+    }
+    // `告诉大家说`, `跟你说`: the speaker speaking to them.
+    SOMEONE_ELSE_ZH.iter().any(|w| {
+        left.strip_suffix(w).is_some_and(|l| {
+            !["告诉", "跟", "对", "和", "给", "向"]
+                .iter()
+                .any(|v| l.ends_with(v))
+        })
+    })
+}
+
+/// Adverbs between a Chinese subject and its verb of saying.
+const ZH_ADVERBS: &[&str] = &[
+    "也",
+    "就",
+    "还",
+    "会",
+    "都",
+    "又",
+    "经常",
+    "常常",
+    "常",
+    "总是",
+    "总",
+    "通常",
+    "可能",
+    "一直",
+    "曾经",
+    "跟我",
+    "对我",
+    "跟我们",
+    "对我们",
+    "问我",
+    "就会",
+];
+
+/// Subjects that are someone other than the speaker, or anyone (a hypothetical).
+const SOMEONE_ELSE_ZH: &[&str] = &[
+    "同学",
+    "有人",
+    "别人",
+    "人家",
+    "他们",
+    "他",
+    "她",
+    "你",
+    "你们",
+    "用户",
+    "客户",
+    "大家",
+    "对方",
+    "朋友",
+    "老板",
+    "领导",
+    "记者",
+    "面试官",
+    "网友",
+    "家人",
+];
+
+/// `Larry said well`, `you may ask`, `I remember her saying`, `and say hey`: an English clause
+/// of someone else saying. The word before the verb (after modals and adverbs) is its subject;
+/// the speaker (`I`, `we`) and the set phrases (`to say`, `that said`, `let's say`) are not
+/// someone else.
+fn says_other_en(clause: &str) -> bool {
+    let lower = clause.to_lowercase();
+    let mut words: Vec<&str> = lower.split_whitespace().collect();
+    // A filler after the verb: `said well`, `say hey`.
+    if words
+        .last()
+        .is_some_and(|w| ["well", "hey", "oh", "okay", "ok", "yeah", "look"].contains(w))
+    {
+        words.pop();
+    }
+    let Some(verb) = words.pop() else {
+        return false;
+    };
+    if ![
+        "say", "says", "said", "saying", "ask", "asks", "asked", "asking",
+    ]
+    .contains(&verb)
+    {
+        return false;
+    }
+    let subject = words.iter().rev().find(|w| {
+        ![
+            "may",
+            "might",
+            "would",
+            "will",
+            "can",
+            "could",
+            "should",
+            "just",
+            "also",
+            "always",
+            "often",
+            "then",
+            "actually",
+            "probably",
+            "sometimes",
+            "even",
+            "usually",
+            "all",
+            "must",
+            "did",
+            "do",
+            "does",
+        ]
+        .contains(w)
+    });
+    match subject {
+        // `Say, …` (for example).
+        None => false,
+        Some(w) => ![
+            "i", "we", "i'd", "we'd", "i'll", "we'll", "i've", "we've", "i’d", "we’d", "to",
+            "that", "let's", "let’s", "us", "i'm", "as", "like",
+        ]
+        .contains(w),
+    }
 }
 
 /// The sentences of `text` from byte `from` on, as byte ranges: each ends after a sentence
@@ -1192,6 +1499,61 @@ mod tests {
             "找那些说“我讨厌 AI 生成的图像，而且我能认出来”的人。",
         ] {
             assert!(texts(p).is_empty(), "{p}: {:?}", texts(p));
+        }
+    }
+
+    /// Issue 23: a quotation the sentence goes on from is a name, a slogan or a title; words
+    /// credited after a dash to someone not of the talk are not its speaker's.
+    #[test]
+    fn a_quotation_used_in_the_sentence_or_credited_to_an_outsider_is_no_quote() {
+        for p in [
+            "NSA hoovering it all up, “Collect it All” is their approach.",
+            "Recent backlash, i.e. “Why protest unless you have something to hide?” standpoint.",
+            "有人说，“日志即数据库”这个说法并不新。",
+            "“Encryption works” - Edward Snowden",
+        ] {
+            assert!(texts(p).is_empty(), "{p}: {:?}", texts(p));
+        }
+        // An attribution after the quotation, or a quotation that ends its sentence, stays.
+        assert_eq!(
+            found("“We ship every week” said Sam Altman."),
+            vec![("We ship every week".into(), Some("Sam Altman".into()))]
+        );
+        assert_eq!(
+            texts("He says “we were still on tracing.” This meant a proxy.").len(),
+            1
+        );
+        assert_eq!(
+            found("“Make it fast” - Sam Altman"),
+            vec![("Make it fast".into(), Some("Sam Altman".into()))]
+        );
+    }
+
+    /// Issue 23: inside someone's words, a sentence that gives words to someone else without
+    /// quotation marks is theirs (or nobody's), not the speaker's.
+    #[test]
+    fn reported_words_inside_a_turn_are_not_the_speakers() {
+        for s in [
+            "有些同学说，我只是用一下，好像没法做什么贡献。",
+            "我们团队经常会被人问到，你们为什么创造一个新的项目？",
+            "然后你说，这个不行。",
+            "And Larry said well, I actually think all of it should be free.",
+            "And you may ask, at this point, what's happening with packages.",
+            "And I remember her saying, I thought these people were witches.",
+        ] {
+            assert!(reports_someone_else(s), "{s}");
+        }
+        for s in [
+            "我认为，这是一个哲学问题。",
+            "也就是说，我们要重写。",
+            "对我来说，这很难。",
+            "我们只能告诉大家说，正在路上。",
+            "I'd say, it is done.",
+            "That said, we shipped.",
+            "Needless to say, it broke.",
+            "Like I said, it works.",
+        ] {
+            assert!(!reports_someone_else(s), "{s}");
         }
     }
 
