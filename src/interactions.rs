@@ -90,6 +90,7 @@ pub async fn run(
 ) -> anyhow::Result<()> {
     use anyhow::Context as _;
     let bind = config.discord.interactions_bind.trim();
+    endpoint.open_state(config).await;
     let listener = tokio::net::TcpListener::bind(bind)
         .await
         .with_context(|| format!("cannot listen on discord.interactions_bind {bind}"))?;

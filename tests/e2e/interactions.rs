@@ -15,7 +15,7 @@ use super::{ALICE, BOB, TOKEN, button, callback_path, embed, is_ephemeral};
 
 /// How a request is signed.
 #[derive(Clone, Copy)]
-enum Signing {
+pub(super) enum Signing {
     /// As Discord signs: with the application's key, now.
     Right,
     /// With another key.
@@ -27,8 +27,8 @@ enum Signing {
 }
 
 /// One `lectern serve` in HTTP mode, and how to reach its endpoint.
-struct HttpBot {
-    served: Served,
+pub(super) struct HttpBot {
+    pub(super) served: Served,
     endpoint: String,
     ops: String,
 }
@@ -47,7 +47,7 @@ fn now_secs() -> u64 {
 }
 
 /// A signing key made for this test.
-fn test_key() -> SigningKey {
+pub(super) fn test_key() -> SigningKey {
     SigningKey::from_bytes(&rand::random::<[u8; 32]>())
 }
 
@@ -55,19 +55,27 @@ impl HttpBot {
     /// Starts `lectern serve` in HTTP mode against `fake`, checking signatures against `key`'s
     /// public half; waits until `/readyz` says ready (content loaded, endpoint listening).
     async fn start(fake: &FakeDiscord, key: &SigningKey) -> HttpBot {
+        HttpBot::start_with(fake, key, []).await
+    }
+
+    /// [`HttpBot::start`] with `envs` set too (after the defaults, so they override them).
+    pub(super) async fn start_with(
+        fake: &FakeDiscord,
+        key: &SigningKey,
+        envs: impl IntoIterator<Item = (&'static str, String)>,
+    ) -> HttpBot {
         let (endpoint, ops) = (free_addr(), free_addr());
         let public = hex::encode(key.verifying_key().as_bytes());
-        let served = Served::spawn(
-            fake,
-            [
-                ("DISCORD_TOKEN", TOKEN.to_string()),
-                ("LECTERN__DISCORD__MODE", "http".to_string()),
-                ("LECTERN__DISCORD__INTERACTIONS_BIND", endpoint.clone()),
-                ("LECTERN__DISCORD__PUBLIC_KEY", public),
-                ("LECTERN__HTTP__BIND", ops.clone()),
-                ("LECTERN__COOLDOWN__COMMANDS", "0".to_string()),
-            ],
-        );
+        let mut all = vec![
+            ("DISCORD_TOKEN", TOKEN.to_string()),
+            ("LECTERN__DISCORD__MODE", "http".to_string()),
+            ("LECTERN__DISCORD__INTERACTIONS_BIND", endpoint.clone()),
+            ("LECTERN__DISCORD__PUBLIC_KEY", public),
+            ("LECTERN__HTTP__BIND", ops.clone()),
+            ("LECTERN__COOLDOWN__COMMANDS", "0".to_string()),
+        ];
+        all.extend(envs);
+        let served = Served::spawn(fake, all);
         let bot = HttpBot {
             served,
             endpoint: format!("http://{endpoint}/interactions"),
@@ -93,7 +101,12 @@ impl HttpBot {
     }
 
     /// POSTs `payload` signed as `how`; returns the status and the body.
-    async fn post(&self, key: &SigningKey, payload: &Value, how: Signing) -> (u16, String) {
+    pub(super) async fn post(
+        &self,
+        key: &SigningKey,
+        payload: &Value,
+        how: Signing,
+    ) -> (u16, String) {
         let body = payload.to_string();
         let at = match how {
             Signing::Stale => now_secs() - 6 * 60,
@@ -123,7 +136,12 @@ impl HttpBot {
 
 /// Sends `payload` signed right and returns the body of its callback: the endpoint answers
 /// 202 with no body once the callback is sent.
-async fn interact(fake: &FakeDiscord, bot: &HttpBot, key: &SigningKey, payload: Value) -> Value {
+pub(super) async fn interact(
+    fake: &FakeDiscord,
+    bot: &HttpBot,
+    key: &SigningKey,
+    payload: Value,
+) -> Value {
     fake.remember_interaction(&payload);
     let path = callback_path(&payload);
     let (status, body) = bot.post(key, &payload, Signing::Right).await;
@@ -142,7 +160,7 @@ async fn interact(fake: &FakeDiscord, bot: &HttpBot, key: &SigningKey, payload: 
     callback.body
 }
 
-fn callbacks_to(fake: &FakeDiscord, payload: &Value) -> usize {
+pub(super) fn callbacks_to(fake: &FakeDiscord, payload: &Value) -> usize {
     let path = callback_path(payload);
     fake.requests().iter().filter(|r| r.path == path).count()
 }

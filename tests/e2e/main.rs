@@ -23,6 +23,7 @@ mod operators;
 mod plugin;
 mod process;
 mod registration;
+mod replicas;
 mod security;
 mod sharing;
 mod state;

@@ -70,7 +70,15 @@ pub async fn run(plugin: Plugin, http: Arc<Http>) {
             match db.take_lease("scheduler", &holder, LEASE).await {
                 Ok(has) => {
                     if has != holding {
-                        tracing::info!(holder, "scheduler lease {}", if has { "taken" } else { "held by another replica" });
+                        tracing::info!(
+                            holder,
+                            "scheduler lease {}",
+                            if has {
+                                "taken"
+                            } else {
+                                "held by another replica"
+                            }
+                        );
                     }
                     holding = has;
                 }
@@ -110,7 +118,13 @@ pub async fn run(plugin: Plugin, http: Arc<Http>) {
             }
             if db.is_shared()
                 && let Err(e) = db
-                    .prune_flood(plugin.shared.cooldown.window().max(Duration::from_secs(3600)))
+                    .prune_flood(
+                        plugin
+                            .shared
+                            .cooldown
+                            .window()
+                            .max(Duration::from_secs(3600)),
+                    )
                     .await
             {
                 tracing::warn!(error = %e, "cannot prune the flood-control windows");

@@ -163,8 +163,18 @@ impl Endpoint {
         })
     }
 
+    /// Opens the state database of `config`, unless the host opened it already (as
+    /// [`crate::run_bot`] does): a failure is logged and content is served without it. Called
+    /// before the endpoint listens, so the first interaction sees the servers' settings.
+    pub async fn open_state(&self, config: &Config) {
+        if self.plugin.state().is_none() {
+            let _ = self.plugin.open_state(&config.state).await;
+        }
+    }
+
     /// What the gateway bot does on READY, for HTTP mode: reads the application's id (retrying
-    /// until Discord answers), then starts registration and the owner lookup in their own tasks.
+    /// until Discord answers), then starts registration and the owner lookup in their own tasks,
+    /// and runs the daily posts (with the state database) until the task is aborted.
     pub async fn start(&self, config: &Config) {
         let mut pause = Duration::from_secs(1);
         let id = loop {
@@ -188,6 +198,11 @@ impl Endpoint {
         let http = Arc::clone(&self.http);
         let rest = Arc::clone(&self.plugin.ops().rest);
         tokio::spawn(async move { registration::run(&http, &rest, plan).await });
+        // What lectern posts on its own (the quote of the day, announcements), over REST,
+        // until this task is aborted (when the endpoint closes).
+        if self.plugin.state().is_some() {
+            crate::daily::run(self.plugin.clone(), Arc::clone(&self.http)).await;
+        }
     }
 
     /// Answers one POST: `signature` and `timestamp` are the values of `X-Signature-Ed25519`

@@ -27,8 +27,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use poise::serenity_prelude as serenity;
 use lectern_state::State;
+use poise::serenity_prelude as serenity;
 use serenity::{CommandInteraction, ComponentInteraction, ComponentInteractionDataKind};
 
 use crate::custom_id::{self, Ids};

@@ -619,12 +619,7 @@ impl State {
     /// it (`None`), or says how long until it may be admitted. At most `limit` answers in a
     /// window of `window` opened by the first of them; one atomic upsert decides, so two
     /// replicas asked at once cannot both admit the last answer.
-    pub async fn admit(
-        &self,
-        user: u64,
-        limit: u32,
-        window: Duration,
-    ) -> Result<Option<Duration>> {
+    pub async fn admit(&self, user: u64, limit: u32, window: Duration) -> Result<Option<Duration>> {
         let now = self.now().as_millisecond();
         let window_ms = i64::try_from(window.as_millis()).unwrap_or(i64::MAX);
         let row = sqlx::query(
@@ -645,7 +640,9 @@ impl State {
             return Ok(None);
         }
         let left = start.saturating_add(window_ms).saturating_sub(now).max(1);
-        Ok(Some(Duration::from_millis(u64::try_from(left).unwrap_or(1))))
+        Ok(Some(Duration::from_millis(
+            u64::try_from(left).unwrap_or(1),
+        )))
     }
 
     /// Forgets the flood-control windows that ended before `window` ago; returns how many.

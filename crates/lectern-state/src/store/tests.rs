@@ -299,9 +299,20 @@ async fn flood_control_is_shared_by_two_pools_and_its_window_ends(db: Db) {
     assert_eq!(a.admit(7, 3, window).await.unwrap(), None);
     assert_eq!(b.admit(7, 3, window).await.unwrap(), None);
     assert_eq!(a.admit(7, 3, window).await.unwrap(), None);
-    let wait = b.admit(7, 3, window).await.unwrap().expect("the fourth waits");
-    assert_eq!(wait, window, "the clock has not moved: the whole window is left");
-    assert_eq!(b.admit(8, 3, window).await.unwrap(), None, "another user is not slowed");
+    let wait = b
+        .admit(7, 3, window)
+        .await
+        .unwrap()
+        .expect("the fourth waits");
+    assert_eq!(
+        wait, window,
+        "the clock has not moved: the whole window is left"
+    );
+    assert_eq!(
+        b.admit(8, 3, window).await.unwrap(),
+        None,
+        "another user is not slowed"
+    );
     db.set_now("2026-12-02T09:00:04Z");
     assert_eq!(
         a.admit(7, 3, window).await.unwrap(),
@@ -309,7 +320,11 @@ async fn flood_control_is_shared_by_two_pools_and_its_window_ends(db: Db) {
     );
     db.set_now("2026-12-02T09:00:10Z");
     assert_eq!(a.admit(7, 3, window).await.unwrap(), None, "a new window");
-    assert_eq!(b.prune_flood(window).await.unwrap(), 1, "user 8's window ended");
+    assert_eq!(
+        b.prune_flood(window).await.unwrap(),
+        1,
+        "user 8's window ended"
+    );
     // Many at once on two pools: exactly the limit is admitted.
     db.set_now("2026-12-02T10:00:00Z");
     let tries = (0..10).map(|n| {
@@ -331,10 +346,16 @@ async fn a_quote_round_is_shared_by_two_pools_and_never_repeats_within_it(db: Db
     seen.sort_unstable();
     assert_eq!(seen, vec![0, 1, 2, 3, 4], "each quote once in a round");
     // The next round does not open with the quote that closed this one (4).
-    assert_eq!(a.draw_quote(1, "All/5", 5, |n| n - 1).await.unwrap(), Some(3));
+    assert_eq!(
+        a.draw_quote(1, "All/5", 5, |n| n - 1).await.unwrap(),
+        Some(3)
+    );
     // Another channel, another pool: rounds of their own.
     assert_eq!(b.draw_quote(2, "All/5", 5, |_| 0).await.unwrap(), Some(0));
-    assert_eq!(b.draw_quote(1, "Talk(0)/2", 2, |_| 0).await.unwrap(), Some(0));
+    assert_eq!(
+        b.draw_quote(1, "Talk(0)/2", 2, |_| 0).await.unwrap(),
+        Some(0)
+    );
     assert_eq!(a.draw_quote(1, "none", 0, |_| 0).await.unwrap(), None);
     // Two pools drawing at once never hand out the same quote.
     let draws = (0..6).map(|n| {
@@ -355,8 +376,15 @@ async fn a_lease_has_one_holder_until_it_expires_or_is_released(db: Db) {
     );
     let (x, y) = (x.unwrap(), y.unwrap());
     assert!(x ^ y, "exactly one holds it");
-    let (holder, other, hs, os) = if x { ("a", "b", &a, &b) } else { ("b", "a", &b, &a) };
-    assert!(hs.take_lease("scheduler", holder, ttl).await.unwrap(), "renewed");
+    let (holder, other, hs, os) = if x {
+        ("a", "b", &a, &b)
+    } else {
+        ("b", "a", &b, &a)
+    };
+    assert!(
+        hs.take_lease("scheduler", holder, ttl).await.unwrap(),
+        "renewed"
+    );
     db.set_now("2026-12-02T09:00:59Z");
     assert!(!os.take_lease("scheduler", other, ttl).await.unwrap());
     // The holder stopped renewing: once expired the other takes it.
@@ -376,12 +404,18 @@ async fn a_postgres_url_is_redacted_in_errors() {
     assert_eq!(redact_url("postgres://db/lectern"), "postgres://db/lectern");
     if let Some(cluster) = crate::test_postgres::cluster() {
         // A database that does not exist: the error names the server, never the password.
-        let url = format!("postgres://lectern:s3cret@127.0.0.1:{}/nosuchdb", cluster.port());
+        let url = format!(
+            "postgres://lectern:s3cret@127.0.0.1:{}/nosuchdb",
+            cluster.port()
+        );
         let e = State::open_configured(Some(&url), Path::new("unused"), Clock::System)
             .await
             .unwrap_err()
             .to_string();
-        assert!(e.contains("nosuchdb") && e.contains("cannot be used"), "{e}");
+        assert!(
+            e.contains("nosuchdb") && e.contains("cannot be used"),
+            "{e}"
+        );
         assert!(e.contains("lectern:***@") && !e.contains("s3cret"), "{e}");
     }
     let e = State::open_configured(Some("mysql://x"), Path::new("unused"), Clock::System)
