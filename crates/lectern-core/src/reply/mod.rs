@@ -289,7 +289,13 @@ impl Reply {
             ("image", &self.image),
             ("moment", &moment.cloned()),
         ] {
+            // The one other URL Discord takes for an image: the file uploaded with the
+            // message, which is the card and only when the reply carries one.
+            let uploaded = what == "image"
+                && self.card.is_some()
+                && u.as_deref() == Some(&*format!("attachment://{CARD_FILE}"));
             if let Some(u) = u
+                && !uploaded
                 && !is_web_url(u, lim.embed_url)
             {
                 v.push(format!(
