@@ -203,3 +203,74 @@ async fn two_replicas_on_one_postgres_share_flood_control_quote_rounds_and_the_d
     }
     assert_eq!(fake.problems(), Vec::<String>::new());
 }
+
+/// p50 and p99 of `samples` in milliseconds.
+fn percentiles(mut samples: Vec<std::time::Duration>) -> (f64, f64) {
+    samples.sort_unstable();
+    let at = |q: f64| {
+        let i = ((samples.len() as f64 - 1.0) * q).round() as usize;
+        samples[i].as_secs_f64() * 1000.0
+    };
+    (at(0.50), at(0.99))
+}
+
+/// The figures of BENCHMARKS.md's issue 29 section, printed, never asserted:
+/// `cargo test --release --test e2e -- --ignored --nocapture interaction_latency`. One `/topic`
+/// after another (each waits for its answer), `LECTERN_BENCH_N` of them (200), through the
+/// gateway (the bot in this process) and through the HTTP endpoint (a `lectern serve`
+/// process) with SQLite and with Postgres.
+#[tokio::test(flavor = "current_thread")]
+#[ignore = "a measurement: run it with --release --nocapture"]
+async fn interaction_latency_gateway_and_http_sqlite_and_postgres() {
+    use std::time::Instant;
+    let n: usize = std::env::var("LECTERN_BENCH_N")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(200);
+    let mut rows = Vec::new();
+    // The gateway path (SQLite).
+    let h = super::Harness::start().await;
+    let mut samples = Vec::new();
+    for _ in 0..n {
+        let t = Instant::now();
+        let r = h.command(&ALICE, "topic", &[("section", "13")]).await;
+        samples.push(t.elapsed());
+        assert_eq!(embed(&r)["title"], "13 · 生物安全与韧性策略");
+    }
+    rows.push(("gateway, SQLite", percentiles(samples)));
+    h.stop().await;
+    // The HTTP endpoint, SQLite then Postgres.
+    let cluster = lectern_state::test_postgres::cluster();
+    let mut stores = vec![("HTTP endpoint, SQLite", None)];
+    if let Some(c) = cluster {
+        stores.push(("HTTP endpoint, Postgres", Some(c.database().await)));
+    }
+    for (name, url) in stores {
+        let fake = FakeDiscord::start(TOKEN, Registration::Accept).await;
+        let key = test_key();
+        let envs: Vec<(&'static str, String)> = url
+            .into_iter()
+            .map(|u| ("LECTERN__STATE__URL", u))
+            .collect();
+        let bot = HttpBot::start_with(&fake, &key, envs).await;
+        let mut samples = Vec::new();
+        for _ in 0..n {
+            let payload = fake.slash(&ALICE, "topic", &[("section", "13")]);
+            let t = Instant::now();
+            let r = interact(&fake, &bot, &key, payload).await;
+            samples.push(t.elapsed());
+            assert_eq!(embed(&r)["title"], "13 · 生物安全与韧性策略");
+        }
+        rows.push((name, percentiles(samples)));
+    }
+    let (g50, g99) = rows[0].1;
+    println!("| path | p50 | p99 | p50 ÷ gateway | p99 ÷ gateway |");
+    println!("| --- | --- | --- | --- | --- |");
+    for (name, (p50, p99)) in rows {
+        println!(
+            "| {name} | {p50:.2} ms | {p99:.2} ms | {:.2}× | {:.2}× |",
+            p50 / g50,
+            p99 / g99
+        );
+    }
+}

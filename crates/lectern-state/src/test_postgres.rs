@@ -175,7 +175,7 @@ fn start() -> Option<Cluster> {
         c.arg("-c");
         c
     };
-    shell
+    let mut watchdog = shell
         .arg(script)
         .current_dir(&root)
         .stdin(Stdio::null())
@@ -183,6 +183,8 @@ fn start() -> Option<Cluster> {
         .stderr(Stdio::null())
         .spawn()
         .expect("start postgres");
+    // It outlives every test of the process; a thread reaps it should it end first.
+    std::thread::spawn(move || watchdog.wait());
     let ready = bin.join("pg_isready");
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
