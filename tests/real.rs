@@ -16,7 +16,9 @@
 //! - **attribution**: a labelled quotation with a speaker is right when some quote of the talk
 //!   contains its snippet (compared without whitespace and `**`) and gives it to that person, by
 //!   name or alias.
-//! - **not-quotes served**: a snippet labelled `-` that some quote of the talk contains.
+//! - **not-quotes served**: a snippet labelled `-` that some quote of the talk contains. How
+//!   many of them are served only as a term in its quotation marks inside a sentence served as
+//!   someone's (`a “one size fits all” solution`) is printed beside the total, not discounted.
 //!
 //! A document that does not load counts as 0 right for every label it has (its not-quotes as
 //! served). Run `cargo test --test real -- --nocapture` for the table per document and per
@@ -239,6 +241,9 @@ struct Score {
     quotes_right: usize,
     quotes_of: usize,
     served_wrongly: usize,
+    /// Of `served_wrongly`: served only as a term kept in its quotation marks inside a
+    /// sentence served as someone's (`we can't take a “one size fits all” solution`).
+    in_marks: usize,
     not_quotes: usize,
 }
 
@@ -254,6 +259,7 @@ impl AddAssign for Score {
         self.quotes_right += o.quotes_right;
         self.quotes_of += o.quotes_of;
         self.served_wrongly += o.served_wrongly;
+        self.in_marks += o.in_marks;
         self.not_quotes += o.not_quotes;
     }
 }
@@ -413,12 +419,34 @@ fn judge(l: &Labels, talk: Option<&Talk>) -> (Score, Vec<String>) {
                 s.not_quotes += 1;
                 if !holding.is_empty() {
                     s.served_wrongly += 1;
-                    misses.push(format!("not-quote served: {} ({})", q.snippet, q.why));
+                    let term = served
+                        .iter()
+                        .filter(|(text, _)| text.contains(&snippet))
+                        .all(|(text, _)| in_marks(text, &snippet));
+                    s.in_marks += usize::from(term);
+                    let how = if term { ", as a term in its marks" } else { "" };
+                    misses.push(format!("not-quote served{how}: {} ({})", q.snippet, q.why));
                 }
             }
         }
     }
     (s, misses)
+}
+
+/// Whether every place `snippet` stands in `text` is inside quotation marks that the served
+/// text keeps (`'open science'`, `“one size fits all”`, `《…》`): a term the speaker's sentence
+/// uses, not a quotation served as one.
+fn in_marks(text: &str, snippet: &str) -> bool {
+    const OPEN: &[char] = &['"', '“', '”', '\'', '‘', '「', '《'];
+    const CLOSE: &[char] = &['"', '“', '”', '\'', '’', '」', '》'];
+    text.match_indices(snippet).all(|(i, _)| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + snippet.len()..]
+            .trim_start_matches([',', '.', '，', '。', '?', '？', '!'])
+            .chars()
+            .next();
+        before.is_some_and(|c| OPEN.contains(&c)) && after.is_some_and(|c| CLOSE.contains(&c))
+    })
 }
 
 /// The whole corpus judged: the total, per kind, and over the documents that load.
@@ -494,6 +522,14 @@ fn run(corpus: &Path) -> Report {
     }
     out.push_str(&format!("{:<71} {loaded}\n", "documents that load"));
     out.push_str(&format!("{:<71} {total}\n", "TOTAL"));
+    out.push_str(&format!(
+        "of the not-quotes served, {} only as a term kept in its quotation marks inside a \
+         sentence served as someone's (served otherwise: {}/{} = {:.1}%)\n",
+        total.in_marks,
+        total.served_wrongly - total.in_marks,
+        total.not_quotes,
+        pct(total.served_wrongly - total.in_marks, total.not_quotes),
+    ));
     println!("{out}\nWhat is misread:\n{}", details.concat());
     Report { total }
 }
@@ -584,15 +620,16 @@ const FLOORS: Floors = Floors {
     sections: 90.0,
     speakers: 90.0,
     attribution: 84.7,
-    served: 7.6,
+    served: 6.5,
 };
 
 /// Issue 23's thresholds on the real corpus: sections ≥ 90%, speakers ≥ 90% with none
 /// invented, attribution ≥ 85%, not-quotes served ≤ 5%. Not all reached yet: ignored, so that
 /// `cargo test --test real -- --ignored` shows the gap. Reached so far (total): sections
-/// 98.0%, speakers 91.2% (none invented), attribution 84.8%, not-quotes served 7.6% (6 of
-/// the 21 served are the not-quotes of the headingless prose report that does not load,
-/// counted as served).
+/// 98.0%, speakers 91.2% (none invented), attribution 84.8%, not-quotes served 6.5% (6 of
+/// the 18 served are the not-quotes of the headingless prose report that does not load,
+/// counted as served; 5 are terms kept in their quotation marks inside a sentence served as
+/// the speaker's, printed beside the total).
 #[test]
 #[ignore = "issue 23's thresholds are not reached yet; see the floors test"]
 fn real_corpus_meets_the_issue_23_thresholds() {

@@ -621,9 +621,11 @@ fn is_title_case(inner: &str) -> bool {
     words.len() >= 3
         && long.len() >= 3
         && inner.is_ascii()
-        && long
-            .iter()
-            .all(|w| w.chars().find(char::is_ascii_alphabetic).is_some_and(|c| c.is_ascii_uppercase()))
+        && long.iter().all(|w| {
+            w.chars()
+                .find(char::is_ascii_alphabetic)
+                .is_some_and(|c| c.is_ascii_uppercase())
+        })
 }
 
 /// Whether a clause holds a verb of speech (`he said`, `said Bob`, `他补充道`).
@@ -647,7 +649,7 @@ fn dash_credit(rest: &str) -> Option<String> {
         .find_map(|d| rest.strip_prefix(d))?
         .trim_start();
     let end = after
-        .find(|c: char| matches!(c, ',' | '，' | '.' | '。' | '(' | '（' | ';' | '；' | '\n'))
+        .find([',', '，', '.', '。', '(', '（', ';', '；', '\n'])
         .unwrap_or(after.len());
     let (name, _) = super::roster::clean_name(&after[..end])?;
     let capital = name.chars().next().is_some_and(|c| !c.is_ascii_lowercase());
