@@ -92,6 +92,9 @@ fn title_choices_in<'a>(
                 && lib.index.term_id(Term::Word(&t)).is_none()
         });
         let typed = Typed::new(&t, typed_pinyin);
+        // Per title entry, its tier once worked out; an entry with the same title and pinyin
+        // as an earlier one reads the earlier one's.
+        let mut tiers: Vec<Option<Option<(Tier, f32)>>> = vec![None; titles.len()];
         for (i, (r, number, title, mask)) in titles.iter().enumerate() {
             if talk.is_some_and(|t| r.talk != t) {
                 continue;
@@ -105,12 +108,20 @@ fn title_choices_in<'a>(
                 ranked.push((false, Tier::Prefix, 0.0, i));
                 continue;
             }
-            let title = Candidate {
-                text: title,
-                pinyin: lib.index.title_pinyin.get(i).and_then(Option::as_ref),
-                mask: Some(*mask),
+            let first = lib.index.title_first.get(i).map_or(i, |&f| f as usize);
+            let found = match tiers.get(first).copied().flatten() {
+                Some(known) => known,
+                None => tier(
+                    &typed,
+                    Candidate {
+                        text: title,
+                        pinyin: lib.index.title_pinyin.get(i).and_then(Option::as_ref),
+                        mask: Some(*mask),
+                    },
+                ),
             };
-            if let Some((tier, overlap)) = tier(&typed, title) {
+            tiers[i] = Some(found);
+            if let Some((tier, overlap)) = found {
                 // A title equal to the typed text is a prefix of it here: ties keep library order.
                 ranked.push((false, tier.min(Tier::Prefix), overlap, i));
             }

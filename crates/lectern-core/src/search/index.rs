@@ -103,6 +103,10 @@ pub struct Index {
     /// Per entry of `titles`: the title spelled in pinyin and its initials
     /// ([`Readings::spell`]), for titles with Chinese.
     pub(super) title_pinyin: Vec<Option<(String, String)>>,
+    /// Per entry of `titles`: the first entry with the same folded title and the same pinyin
+    /// (itself when there is none before it). Autocomplete compares a typed text with each
+    /// distinct title once: a library's talks often share section titles.
+    pub(super) title_first: Vec<u32>,
 }
 
 /// One entry of a posting list.
@@ -163,6 +167,16 @@ impl Index {
             .flat_map(|t| &t.sections)
             .map(|s| index.readings.spell(&s.title))
             .collect();
+        let mut first: FxHashMap<(&str, Option<&(String, String)>), u32> = FxHashMap::default();
+        let title_first = (index.titles.iter().zip(&index.title_pinyin).enumerate())
+            .map(|(i, ((_, _, title, _), pinyin))| {
+                *first
+                    .entry((title.as_str(), pinyin.as_ref()))
+                    .or_insert(i as u32)
+            })
+            .collect();
+        drop(first);
+        index.title_first = title_first;
         index
     }
 
@@ -245,6 +259,38 @@ impl Index {
         })
     }
 
+    /// Calls `f` for every posting of `term` with its document and the term's BM25F frequency
+    /// there (each field's count times the document's field weight, summed in field order):
+    /// what ranking reads per posting, decoded without building a [`Posting`].
+    pub(super) fn for_each_weighted(&self, term: u32, mut f: impl FnMut(usize, f32)) {
+        let info = self.terms[term as usize];
+        let bytes = &self.postings[info.start as usize..info.end as usize];
+        let mut at = 0;
+        let mut doc = 0usize;
+        let mut first = true;
+        while at < bytes.len() {
+            let (gap, used) = varint_at(bytes, at);
+            at += used;
+            doc = if first {
+                gap as usize
+            } else {
+                doc + gap as usize
+            };
+            first = false;
+            let mut mask = bytes[at];
+            at += 1;
+            let w = &self.field_weight[doc];
+            let mut tf = 0f32;
+            while mask != 0 {
+                let field = mask.trailing_zeros() as usize;
+                tf += f32::from(bytes[at]) * w[field];
+                at += 1;
+                mask &= mask - 1;
+            }
+            f(doc, tf);
+        }
+    }
+
     /// Every term with its id.
     fn vocabulary(&self) -> impl Iterator<Item = (Key<'_>, u32)> {
         let words = self.words.iter().map(|(w, &id)| (Key::Word(w), id));
@@ -270,6 +316,7 @@ impl Index {
             + self.cjk.heap_bytes()
             + words
             + self.terms.capacity() * std::mem::size_of::<TermInfo>()
+            + self.title_first.capacity() * 4
             + self.postings.capacity()
             + titles
             + self.stems.capacity() * 48
@@ -632,6 +679,17 @@ impl CjkIds {
     }
 }
 
+/// The varint at `at` in `bytes`, and how many bytes it takes.
+#[inline]
+fn varint_at(bytes: &[u8], at: usize) -> (u32, usize) {
+    let b = bytes[at];
+    if b & 0x80 == 0 {
+        return (u32::from(b), 1);
+    }
+    let (v, rest) = read_varint(&bytes[at..]);
+    (v, bytes.len() - at - rest.len())
+}
+
 fn read_varint(bytes: &[u8]) -> (u32, &[u8]) {
     let mut v = 0u32;
     let mut shift = 0;
@@ -942,6 +1000,7 @@ impl Builder {
             bilingual: Bilingual::default(),
             readings: Readings::default(),
             title_pinyin: Vec::new(),
+            title_first: Vec::new(),
         }
     }
 }
