@@ -17,6 +17,8 @@
 //! Invariants: the token is read from the environment here and nowhere else, and never
 //! logged; a folder with nothing to load still serves (the bot says there is nothing to show).
 
+use std::sync::Arc;
+
 use anyhow::Context as _;
 
 use crate::config::Config;
@@ -51,7 +53,13 @@ pub fn serve(config: &Config) -> anyhow::Result<i32> {
     let plugin = Plugin::new(content, config, PluginOptions::default())?;
     let ops = plugin.ops().clone();
     ops.reloads.record("startup", first);
-    let web = crate::web::from_config(&ops, &config.web)?;
+    let web = crate::web::from_config(&ops, &config.web)?.map(|web| {
+        let plugin = plugin.clone();
+        web.with_state(crate::web::StateSource {
+            get: Arc::new(move || plugin.state()),
+            retention_days: config.state.gaps_retention_days,
+        })
+    });
     let endpoint = match config.discord.mode {
         crate::config::DiscordMode::Gateway => None,
         crate::config::DiscordMode::Http => {

@@ -23,6 +23,7 @@ use lectern::model::SectionRef;
 use lectern::ops::Ops;
 use lectern::reload::Content;
 use lectern::web::{self, Web};
+use lectern_state::Use;
 use serde_json::json;
 
 const TOKEN: &str = "correct horse battery staple";
@@ -75,8 +76,9 @@ fn seeds() -> tempfile::TempDir {
     dir
 }
 
-/// The pages over `dir`, served on 127.0.0.1 as `lectern serve` serves them.
-async fn start(dir: &Path) -> (String, Ops) {
+/// The pages over `dir`, served on 127.0.0.1 as `lectern serve` serves them, the dashboard
+/// reading usage and gaps from `state` (a real SQLite state database).
+async fn start(dir: &Path, state: lectern_state::State) -> (String, Ops) {
     let opts = LoadOptions::default();
     let started = Instant::now();
     let loaded = Library::load(dir, &opts);
@@ -87,7 +89,11 @@ async fn start(dir: &Path) -> (String, Ops) {
         opts,
     )));
     ops.reloads.record("startup", first);
-    let pages = Web::new(ops.clone(), None, Some(format!("{TOKEN}\n")));
+    let pages =
+        Web::new(ops.clone(), None, Some(format!("{TOKEN}\n"))).with_state(web::StateSource {
+            get: Arc::new(move || Some(state.clone())),
+            retention_days: 90,
+        });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(web::serve(listener, pages, std::future::pending()));
@@ -230,7 +236,24 @@ async fn the_pages_and_the_dashboard_in_a_real_browser() {
         return;
     };
     let seeds = seeds();
-    let (base, ops) = start(seeds.path()).await;
+    // The state the bot would have counted: a section opened twice and quoted once, and a
+    // search that found nothing (hostile, to be shown as text).
+    let state_dir = tempfile::tempdir().unwrap();
+    let db = lectern_state::State::open(
+        &state_dir.path().join("state.db"),
+        lectern_state::Clock::from_setting(None),
+    )
+    .await
+    .unwrap();
+    let counted = Library::load(seeds.path(), &LoadOptions::default()).library;
+    let counted = counted.talks()[0].id.clone();
+    for what in [Use::Opened, Use::Opened, Use::Quoted] {
+        db.count_use(&counted, Some(3), what).await.unwrap();
+    }
+    db.count_gap("<b onmouseover=alert(1)>量子纠缠</b>")
+        .await
+        .unwrap();
+    let (base, ops) = start(seeds.path(), db).await;
     let lib = ops.content.library();
     let profile = tempfile::tempdir().unwrap();
     let (_driver, c) = connect(&chromium, &driver, profile.path()).await;
@@ -452,7 +475,21 @@ async fn the_pages_and_the_dashboard_in_a_real_browser() {
             .await
             .contains("gateway not connected")
     );
-    assert!(text(&c, "#state").await.contains("State not available"));
+    // Usage and knowledge gaps, from the state database: the counted section's line, and the
+    // hostile query shown as text (no element made of it).
+    let usage = text(&c, "#usage").await;
+    assert!(
+        usage.lines().any(|l| {
+            l.split_whitespace().collect::<Vec<_>>() == [counted.as_str(), "§3", "2", "1", "0"]
+        }),
+        "{usage}"
+    );
+    let gaps = text(&c, "#gaps").await;
+    assert!(
+        gaps.contains("<b onmouseover=alert(1)>量子纠缠</b>"),
+        "{gaps}"
+    );
+    assert_eq!(count(&c, "#gaps b").await, 0);
     let cookie = c.get_named_cookie("lectern_admin").await.unwrap();
     assert_eq!(cookie.http_only(), Some(true));
     assert_eq!(format!("{:?}", cookie.same_site()), "Some(Strict)");

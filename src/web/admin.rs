@@ -1,6 +1,7 @@
 //! `/admin`, the operator's dashboard: each load and reload with its report and warnings per
 //! file (paths relative to the seeds folder, as `lectern check` names them), the counts,
-//! readiness per shard, the per-server state (when the build has it) and a reload button.
+//! readiness per shard, the per-server state (usage and knowledge gaps, read from the bot's state
+//! database at each request, when it has one) and a reload button.
 //!
 //! Off (404) unless `web.admin_token_file` is set. `POST /admin/login` compares the token in
 //! constant time (`subtle`) and sets a session cookie (`HttpOnly; SameSite=Strict; Path=/admin`,
@@ -173,7 +174,8 @@ async fn dashboard(State(web): State<Web>, headers: HeaderMap) -> Response {
     };
     let r = req(&headers);
     let p = page::Page::new("Dashboard");
-    let body = dashboard_html(&web, &session.csrf);
+    let state = read_state(&web).await;
+    let body = dashboard_html(&web, &session.csrf, &state);
     let mut res = super::respond(&r, StatusCode::OK, page::layout(&web, &r, &p, &body));
     res.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -242,8 +244,81 @@ fn ago(at: SystemTime) -> String {
     format!("{secs} (unix), {ago} s ago")
 }
 
+/// How many lines of usage and of knowledge gaps the dashboard lists (the most first).
+pub const STATE_ROWS: usize = 20;
+
+/// What the dashboard shows of the per-server state.
+enum StateView {
+    /// This host has no state database (the pages without the bot).
+    NotHere,
+    /// The bot has none open: `state.enabled` is false, it failed to open (the log says why),
+    /// or it is not open yet.
+    NotOpen,
+    /// Reading it failed; the log has the error (never shown: it may name the database).
+    Failed,
+    /// Usage per talk and section, and the searches that found nothing, most first.
+    Read {
+        usage: Vec<lectern_state::UsageRow>,
+        gaps: Vec<lectern_state::GapRow>,
+        retention_days: u32,
+    },
+}
+
+async fn read_state(web: &Web) -> StateView {
+    let Some(source) = &web.state else {
+        return StateView::NotHere;
+    };
+    let Some(db) = (source.get)() else {
+        return StateView::NotOpen;
+    };
+    let days = source.retention_days;
+    match (db.usage().await, db.gaps(days).await) {
+        (Ok(usage), Ok(gaps)) => StateView::Read {
+            usage,
+            gaps,
+            retention_days: days,
+        },
+        (Err(e), _) | (_, Err(e)) => {
+            tracing::error!(error = %e, "dashboard: reading usage and gaps failed");
+            StateView::Failed
+        }
+    }
+}
+
+fn state_html(state: &StateView) -> Markup {
+    html! {
+        @match state {
+            StateView::NotHere => p { "No state database in this process." },
+            StateView::NotOpen => p.warn { "The state database is not open (state.enabled is false, or it failed to open: the log says why). Content is served without it." },
+            StateView::Failed => p.warn { "Reading the state database failed; the log has the error." },
+            StateView::Read { usage, gaps, retention_days } => {
+                h3 { "Most used" }
+                @if usage.is_empty() { p { "Nothing counted yet." } } @else {
+                    table.dash #usage {
+                        tr { th { "talk" } th { "section" } th { "opened" } th { "quoted" } th { "found" } }
+                        @for u in usage.iter().take(STATE_ROWS) {
+                            tr { td { (u.talk) } td { @if let Some(s) = u.section { "§" (s) } }
+                                td { (u.opened) } td { (u.quoted) } td { (u.found) } }
+                        }
+                    }
+                }
+                h3 { "Knowledge gaps (searches that found nothing, last " (retention_days) " days)" }
+                @if gaps.is_empty() { p { "None." } } @else {
+                    table.dash #gaps {
+                        tr { th { "query" } th { "times" } th { "last" } }
+                        @for g in gaps.iter().take(STATE_ROWS) {
+                            tr { td { (g.query) } td { (g.count) }
+                                td { (lectern_state::jiff::Timestamp::from_second(g.last_seen).map(|t| t.to_string()).unwrap_or_default()) } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// The dashboard's body; `csrf` goes into the reload form.
-fn dashboard_html(web: &Web, csrf: &str) -> Markup {
+fn dashboard_html(web: &Web, csrf: &str, state: &StateView) -> Markup {
     let lib = web.ops.content.library();
     let c = lib.counts();
     let (reasons, shards) = web.ops.readiness(Instant::now());
@@ -299,7 +374,7 @@ fn dashboard_html(web: &Web, csrf: &str) -> Markup {
         }
         section #state {
             h2 { "Usage and knowledge gaps" }
-            p { "State not available: this build has no per-server state (issue 28)." }
+            (state_html(state))
         }
         form method="post" action="/admin/logout" { button type="submit" { "Sign out" } }
     }

@@ -58,6 +58,19 @@ pub struct Web {
     pub public_url: Option<String>,
     /// The dashboard, when a token is configured.
     pub admin: Option<Arc<admin::Admin>>,
+    /// Where the dashboard reads usage and knowledge gaps, when the host has a state database.
+    pub state: Option<StateSource>,
+}
+
+/// The state database as the dashboard finds it at each request: the bot opens it after the
+/// pages start listening (or never, or it failed), so it is looked up, not held; with the
+/// retention of the knowledge gaps (`state.gaps_retention_days`).
+#[derive(Clone)]
+pub struct StateSource {
+    /// The database now, if open.
+    pub get: Arc<dyn Fn() -> Option<lectern_state::State> + Send + Sync>,
+    /// How many days a search that found nothing is kept.
+    pub retention_days: u32,
 }
 
 impl std::fmt::Debug for Web {
@@ -65,6 +78,7 @@ impl std::fmt::Debug for Web {
         f.debug_struct("Web")
             .field("public_url", &self.public_url)
             .field("admin", &self.admin.is_some())
+            .field("state", &self.state.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -82,7 +96,14 @@ impl Web {
             ops,
             public_url,
             admin: admin_token.map(|t| Arc::new(admin::Admin::new(t, secure))),
+            state: None,
         }
+    }
+
+    /// The same pages, with the dashboard reading usage and gaps from `source`.
+    pub fn with_state(mut self, source: StateSource) -> Web {
+        self.state = Some(source);
+        self
     }
 }
 
