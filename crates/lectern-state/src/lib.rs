@@ -4,8 +4,9 @@
 //! and section ([`Use`]), searches that found nothing ([`State::count_gap`]), servers the bot
 //! left ([`State::left_guild`]) and the talks already announced.
 //!
-//! The database is SQLite in one file by default (`state.path`), opened through sqlx's `Any`
-//! driver so that Postgres (issue 29) is a URL away: every query here is checked at run time
+//! The database is SQLite in one file by default (`state.path`), or a Postgres server that
+//! several replicas share (`state.url`, issue 29), both through sqlx's `Any` driver and the
+//! same migrations: every query here is checked at run time
 //! and written in the SQL both understand (`$1` parameters, `BIGINT` and `TEXT`, integer flags,
 //! `INSERT … ON CONFLICT`). The schema is versioned: [`MIGRATIONS`] are applied at start, in
 //! order, each once (sqlx's migrator, its table `_sqlx_migrations`). SQLite runs in WAL mode
