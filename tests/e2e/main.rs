@@ -28,6 +28,7 @@ mod security;
 mod sharing;
 mod state;
 mod uploads;
+mod weblinks;
 
 use std::io::Write;
 use std::path::PathBuf;
