@@ -109,6 +109,9 @@ pub struct Index {
     pub(super) title_first: Vec<u32>,
 }
 
+/// A title spelled in pinyin, and its initials ([`Readings::spell`]).
+type TitlePinyin = (String, String);
+
 /// One entry of a posting list.
 #[derive(Debug, Clone, Copy)]
 pub struct Posting {
@@ -167,7 +170,7 @@ impl Index {
             .flat_map(|t| &t.sections)
             .map(|s| index.readings.spell(&s.title))
             .collect();
-        let mut first: FxHashMap<(&str, Option<&(String, String)>), u32> = FxHashMap::default();
+        let mut first: FxHashMap<(&str, Option<&TitlePinyin>), u32> = FxHashMap::default();
         let title_first = (index.titles.iter().zip(&index.title_pinyin).enumerate())
             .map(|(i, ((_, _, title, _), pinyin))| {
                 *first
