@@ -160,6 +160,21 @@ pub struct Harness {
     _log_guard: tracing::subscriber::DefaultGuard,
 }
 
+/// Sets GUILD's quote of the day to 10:00 in Berlin (09:00 UTC in winter) in `db`, then closes
+/// it: the daily-quote tests of one process and of replicas start from this.
+pub async fn schedule_daily_quote_at_ten_in_berlin(db: lectern_state::State) {
+    let settings = lectern_state::GuildSettings {
+        quote: Some(lectern_state::QuoteSchedule {
+            channel: CHANNEL,
+            time: lectern_state::parse_time("10:00").unwrap(),
+            zone: "Europe/Berlin".into(),
+        }),
+        ..Default::default()
+    };
+    db.save_settings(GUILD, &settings).await.unwrap();
+    db.close().await;
+}
+
 /// A folder with the state database and the test clock's file, which starts at the
 /// machine's time.
 pub struct StateDir {

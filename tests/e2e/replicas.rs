@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::fake_discord::{FakeDiscord, Registration};
 use super::interactions::{HttpBot, Signing, callbacks_to, interact, test_key};
-use super::{ALICE, BOB, CHANNEL, GUILD, TOKEN, embed, seed_library};
+use super::{ALICE, BOB, CHANNEL, TOKEN, embed, seed_library};
 
 /// Long enough for both schedulers to look several times (every 100 ms on a test clock).
 async fn a_while() {
@@ -35,22 +35,12 @@ async fn two_replicas_on_one_postgres_share_flood_control_quote_rounds_and_the_d
     let clock = clock_dir.path().join("now");
     std::fs::write(&clock, "2026-12-02T08:59:00Z").unwrap();
     // The quote of the day of the server at 10:00 in Berlin (09:00 UTC), set beforehand.
-    {
-        let db =
-            lectern_state::State::connect(&url, "test", lectern_state::Clock::File(clock.clone()))
-                .await
-                .unwrap();
-        let settings = lectern_state::GuildSettings {
-            quote: Some(lectern_state::QuoteSchedule {
-                channel: CHANNEL,
-                time: lectern_state::parse_time("10:00").unwrap(),
-                zone: "Europe/Berlin".into(),
-            }),
-            ..Default::default()
-        };
-        db.save_settings(GUILD, &settings).await.unwrap();
-        db.close().await;
-    }
+    super::schedule_daily_quote_at_ten_in_berlin(
+        lectern_state::State::connect(&url, "test", lectern_state::Clock::File(clock.clone()))
+            .await
+            .unwrap(),
+    )
+    .await;
     let lib = seed_library();
     let section = lectern::search::resolve_section(&lib, "13").unwrap();
     let pool = lectern::library::QuoteScope::Section(section)

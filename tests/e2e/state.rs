@@ -285,21 +285,12 @@ async fn two_processes_post_the_daily_quote_once() {
     let fake = FakeDiscord::start(TOKEN, Registration::Accept).await;
     let state = StateDir::new();
     state.set_clock("2026-12-02T08:00:00Z");
-    {
-        let db = lectern_state::State::open(&state.db(), lectern_state::Clock::System)
+    super::schedule_daily_quote_at_ten_in_berlin(
+        lectern_state::State::open(&state.db(), lectern_state::Clock::System)
             .await
-            .unwrap();
-        let settings = lectern_state::GuildSettings {
-            quote: Some(lectern_state::QuoteSchedule {
-                channel: CHANNEL,
-                time: lectern_state::parse_time("10:00").unwrap(),
-                zone: "Europe/Berlin".into(),
-            }),
-            ..Default::default()
-        };
-        db.save_settings(GUILD, &settings).await.unwrap();
-        db.close().await;
-    }
+            .unwrap(),
+    )
+    .await;
     let process = |shard: &'static str| {
         let mut env = super::sharded_process(shard);
         env.push(("LECTERN__STATE__PATH", state.db().display().to_string()));

@@ -307,12 +307,10 @@ impl Plugin {
         guild: Option<u64>,
         permissions: Option<serenity::Permissions>,
     ) -> Result<(), Duration> {
-        if self.shared.operators.is_operator(user, guild, permissions) {
-            return Ok(());
-        }
         let cooldown = &self.shared.cooldown;
         if let Some(db) = self.state().filter(State::is_shared)
             && cooldown.is_on()
+            && !self.shared.operators.is_operator(user, guild, permissions)
         {
             match db.admit(user, cooldown.limit(), cooldown.window()).await {
                 Ok(None) => return Ok(()),
@@ -322,7 +320,7 @@ impl Plugin {
                 }
             }
         }
-        cooldown.admit(user)
+        self.admit(user, guild, permissions)
     }
 
     /// Whether a `/reload` may start now (`reload.min_interval_secs` since the last one), or
