@@ -803,6 +803,11 @@ impl<'s> Builder<'s> {
                 {
                     return;
                 }
+                // A thematic break (`---`) divides the write-up: the open turn ends there (what
+                // follows it, a footer, is no longer the speaker's answer).
+                if matches!(evs.first(), Some((Event::Rule, _))) && self.voices.is_some() {
+                    self.voices().end_turn();
+                }
                 let r = rendered.unwrap_or_else(|| render(evs, self.src));
                 self.body_block(r);
             }

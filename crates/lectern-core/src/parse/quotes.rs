@@ -553,11 +553,18 @@ fn quotations(p: &PlainText, voices: &mut Voices, own_words: bool) -> Vec<Found>
             .rfind(is_sentence_end)
             .map_or(before, |i| &before[i..])
             .trim_start_matches(is_sentence_end);
+        // Someone the writer's sentence names who is not of the talk (`The store’s response
+        // was, “we sell tablets?”`, `the clerk said, "…"`): their words, quoted in an
+        // anecdote, are nobody's to serve.
+        let subject = subject_of(sentence).or_else(|| possessive_speech(sentence));
+        if subject.is_some_and(|s| voices.resolve(s).is_none() && is_outsider(s)) {
+            continue;
+        }
         let attributed = credited
             .flatten()
             .map(|i| Some(voices.roster.name(i).to_string()))
             .or_else(|| subject_of(after_clause).and_then(|s| voices.attribute(s)))
-            .or_else(|| subject_of(sentence).and_then(|s| voices.attribute(s)))
+            .or_else(|| subject.and_then(|s| voices.attribute(s)))
             .or_else(|| lead.and_then(|s| voices.attribute(s)));
         // In the speaker's own words, a quotation nobody is named for is the speaker quoting
         // a saying, a slogan, a question people ask: not an utterance of anyone's.
@@ -589,6 +596,67 @@ fn quotations(p: &PlainText, voices: &mut Voices, own_words: bool) -> Vec<Found>
         out.push(inner, QuoteKind::Quoted, speaker, emphasis);
     }
     out.found
+}
+
+/// The owner of words a sentence names with a noun of speech before a quotation: `The store’s
+/// response was,` gives `The store`.
+fn possessive_speech(sentence: &str) -> Option<&str> {
+    let t = sentence.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, ',' | ':'));
+    let lower = t.to_lowercase();
+    let noun_at = ["response was", "reply was", "answer was", "reaction was"]
+        .iter()
+        .find_map(|n| lower.strip_suffix(n).map(|rest| rest.len()))?;
+    let owner = t[..noun_at].trim_end();
+    let owner = owner
+        .strip_suffix("’s")
+        .or_else(|| owner.strip_suffix("'s"))?
+        .trim();
+    (!owner.is_empty()).then_some(owner)
+}
+
+/// Whether an English subject is a common noun with a determiner (`The store`, `my mother`,
+/// `the clerk`): someone or something the writer names, not a person of the talk's roster.
+fn is_outsider(subject: &str) -> bool {
+    let mut subject = subject.trim();
+    if !subject.is_ascii() {
+        return false;
+    }
+    // (After a conjunction: `Then the clerk said`.)
+    while let Some(rest) = ["and ", "but ", "then ", "so "].iter().find_map(|c| {
+        subject
+            .get(..c.len())
+            .filter(|h| h.eq_ignore_ascii_case(c))
+            .map(|_| &subject[c.len()..])
+    }) {
+        subject = rest.trim_start();
+    }
+    let lower = subject.to_lowercase();
+    let Some(d) = ["the ", "my ", "his ", "her ", "their ", "our ", "your "]
+        .iter()
+        .find(|d| lower.starts_with(**d))
+    else {
+        return false;
+    };
+    // (The talk's own people described by their part are not outsiders.)
+    const OF_THE_TALK: &[&str] = &[
+        "speaker",
+        "presenter",
+        "panelist",
+        "panellist",
+        "guest",
+        "interviewee",
+        "author",
+        "writer",
+    ];
+    let words: Vec<&str> = subject[d.len()..].split_whitespace().collect();
+    (1..=3).contains(&words.len())
+        && words.iter().all(|w| {
+            w.chars()
+                .all(|c| c.is_ascii_lowercase() || matches!(c, '-' | '\''))
+        })
+        && !words
+            .iter()
+            .any(|w| OF_THE_TALK.contains(&w.trim_end_matches('s')))
 }
 
 /// Whether the writer's words end with an English verb of speech (`he says`).
@@ -870,8 +938,40 @@ fn continued_turn(p: &PlainText, voices: &mut Voices) -> Option<Vec<Found>> {
     let tag = text.starts_with("{{") && text.trim_end().ends_with("}}");
     if voices.monologue && voices.turn.is_none() && !tag {
         voices.signed_off = is_farewell(text);
+        // A paragraph that ends the talk with the farewell (`…的趋势不可挡。多谢大家！`):
+        // the speaker has stopped; what follows (the writer's transition to a Q&A, a footer)
+        // is the writer's, unless a label gives it to someone.
+        if ends_with_farewell(text) {
+            voices.monologue = false;
+        }
     }
     Some(utterances_without_quotations(p, who, strict))
+}
+
+/// Whether a paragraph ends with the speaker's farewell to the audience: its last sentence is
+/// a thanks to everyone (`多谢大家！`, `谢谢大家。`, `Thank you all!`).
+fn ends_with_farewell(text: &str) -> bool {
+    let text = text
+        .trim()
+        .trim_end_matches(|c: char| c == '*' || c.is_whitespace());
+    let last = match sentences(text, 0).last() {
+        Some(&(s, e)) => text[s..e].trim().to_lowercase(),
+        None => return false,
+    };
+    let last = last.trim_end_matches(|c: char| is_sentence_end(c) || c == '.' || c == '～');
+    [
+        "谢谢大家",
+        "多谢大家",
+        "感谢大家",
+        "谢谢各位",
+        "感谢各位",
+        "thank you all",
+        "thank you very much",
+        "thank you everyone",
+        "thanks everyone",
+    ]
+    .iter()
+    .any(|w| last == *w)
 }
 
 /// A speaker's last words to the audience: `Thank you, and see you next month!`, `谢谢大家！`.
@@ -962,15 +1062,25 @@ fn utterances_without_quotations(p: &PlainText, speaker: String, strict: bool) -
         let part = p.slice(s, e);
         out.extend(utterances(&part, 0, Some(speaker.clone())));
     };
+    // Whether the text before each sentence left a quotation open: a quotation of several
+    // sentences (a review read aloud, `“Great concept. Very timely. …”`) is quoted in all of
+    // them, not only in the first and the last, which hold its marks. An unbalanced paragraph
+    // leaves no sentence inside.
+    let balanced = p.text.chars().filter(|&c| is_ambiguous_mark(c)).count() % 2 == 0;
+    let mut open = false;
     for (start, end) in sentences(&p.text, 0) {
         // The title of something linked is no utterance either.
         let sentence = &p.text[start..end];
-        let quoting = quotes_someone(sentence)
+        let inside = balanced && open;
+        open ^= sentence.chars().filter(|&c| is_ambiguous_mark(c)).count() % 2 == 1;
+        let quoting = inside
+            || quotes_someone(sentence)
             || reports_someone_else(sentence)
             || p.is_link_text(start, end)
             || (strict
                 && (sentence.contains(|c: char| is_ambiguous_mark(c) || c == '「')
-                    || single_quoted(sentence)))
+                    || single_quoted(sentence)
+                    || names_linked_work(p, start, end)))
             // An editor's note inside the words (`（注：截至发文时…）`) is the writer's.
             || sentence.contains("（注：")
             || sentence.contains("(注：")
@@ -988,6 +1098,21 @@ fn utterances_without_quotations(p: &PlainText, speaker: String, strict: bool) -
         flush(&mut out, s, run_end);
     }
     out
+}
+
+/// Whether the sentence from `start` to `end` names a linked work, as a quotation names one
+/// in its marks: a link whose text is a title, in title case (`[Adaptive Web Design For
+/// Everyone](…)`) or a Chinese one of ten characters or more (`我们曾发布了一篇[字节跳动 Go
+/// RPC框架 Kitex 性能优化实践](…)`). A short link (`[Kitex][Kitex]`) is a name, and words
+/// linked in a sentence (`we do have [concrete plans](…)`) stay the sentence's.
+fn names_linked_work(p: &PlainText, start: usize, end: usize) -> bool {
+    p.links.iter().any(|&(ls, le)| {
+        let text = p.text.get(ls..le).unwrap_or("").trim();
+        ls >= start
+            && le <= end
+            && (is_title_case(text)
+                || (text.chars().any(super::roster::is_han) && char_len(text) >= 10))
+    })
 }
 
 /// Whether a sentence holds words in single quotation marks (`this is called 'sticky bits'
@@ -1557,6 +1682,88 @@ mod tests {
         ] {
             assert!(!reports_someone_else(s), "{s}");
         }
+    }
+
+    /// Issue 23: words the writer's sentence gives to someone not of the talk (`The store’s
+    /// response was, “…”`, `the clerk said, “…”`) are nobody's to serve; the talk's own people
+    /// described by their part stay theirs.
+    #[test]
+    fn words_of_an_outsider_named_by_the_writer_are_no_quote() {
+        for p in [
+            "The store’s response was, “we sell tablets?”",
+            "Then the clerk said, “we are closed for the day.”",
+        ] {
+            assert!(texts(p).is_empty(), "{p}: {:?}", found(p));
+        }
+        assert_eq!(
+            found("Altman’s answer was, “we ship every single week.”"),
+            vec![(
+                "we ship every single week.".into(),
+                Some("Sam Altman".into())
+            )]
+        );
+        assert_eq!(
+            texts("The speaker said, “we ship every single week.”").len(),
+            1
+        );
+        assert!(is_outsider("The store") && is_outsider("my mother"));
+        assert!(!is_outsider("The speaker") && !is_outsider("The Gustafson team"));
+    }
+
+    /// Issue 23: in someone's turn, a quotation of several sentences (a review read aloud) is
+    /// quoted in every sentence, not only in the two that hold its marks.
+    #[test]
+    fn every_sentence_of_a_quotation_read_in_a_turn_is_left_out() {
+        let p = plain("“Great concept. Very timely. A good team of presenters to read with.”");
+        let got = utterances_without_quotations(&p, "Sam Altman".into(), true);
+        assert!(got.is_empty(), "{got:?}");
+        let p = plain("We got a review. “Great concept. Very timely.” So thanks.");
+        let got: Vec<String> = utterances_without_quotations(&p, "Sam Altman".into(), true)
+            .into_iter()
+            .map(|f| f.text)
+            .collect();
+        assert_eq!(got, vec!["We got a review."]);
+    }
+
+    /// Issue 23: the monologue's paragraph that ends with the farewell ends the talk; what
+    /// follows in the section (the writer's transition to the Q&A) is nobody's words.
+    #[test]
+    fn a_farewell_at_the_end_of_a_paragraph_ends_the_monologue() {
+        let mut v = Voices::new(roster(&[("黄挺", Role::Speaker)]), true);
+        let talk = extract(&plain("最后总结一下我今天演讲的内容。多谢大家！"), &mut v);
+        assert!(talk.iter().all(|f| f.speaker.as_deref() == Some("黄挺")));
+        assert!(!talk.is_empty());
+        let after = extract(
+            &plain("下面带来的是大会的问答互动，我们精选了几个问答分享给大家。"),
+            &mut v,
+        );
+        assert!(after.is_empty(), "{after:?}");
+        assert!(ends_with_farewell("我们的分享就到这里。谢谢大家！"));
+        assert!(!ends_with_farewell("谢谢大家的支持，我们继续往下讲。"));
+    }
+
+    /// Issue 23: in the monologue, a sentence naming a linked work by its title is left out,
+    /// as one naming it in quotation marks; words linked in a sentence stay.
+    #[test]
+    fn a_sentence_naming_a_linked_work_is_left_out_of_the_monologue() {
+        let text = "我们曾发布了一篇字节跳动 Go RPC框架 Kitex 性能优化实践，介绍了网络库。后来我们继续优化。";
+        let at = text.find("字节").unwrap();
+        let end = text.find("，").unwrap();
+        let mut p = plain(text);
+        p.links = vec![(at, end)];
+        let got: Vec<String> = utterances_without_quotations(&p, "Felix021".into(), true)
+            .into_iter()
+            .map(|f| f.text)
+            .collect();
+        assert_eq!(got, vec!["后来我们继续优化。"]);
+        let text = "As for the timeline, we do have concrete plans: we expect to release in May.";
+        let at = text.find("concrete").unwrap();
+        let mut p = plain(text);
+        p.links = vec![(at, at + "concrete plans".len())];
+        assert_eq!(
+            utterances_without_quotations(&p, "Andrew Gerrand".into(), true).len(),
+            1
+        );
     }
 
     #[test]

@@ -615,6 +615,24 @@ pub(super) fn label_of(p: &PlainText) -> Option<Label<'_>> {
             });
         }
     }
+    // After a timestamp, a name whose bold markers the Markdown did not read as bold (a
+    // space inside, `** Adam** text`, or a marker left in the stamp, `\[0:47:06.4**\] Jen**
+    // text`): the same label.
+    if from > 0 && bold_at(from).is_none() {
+        let rest = &text[from..];
+        let inner = rest.strip_prefix("**").unwrap_or(rest);
+        if let Some(close) = inner.find("**").filter(|&c| c <= 40) {
+            let name = inner[..close].trim();
+            let after = inner[close + 2..].trim_start();
+            if !after.is_empty() && !after.starts_with([':', '：']) && is_name(name) {
+                return Some(Label {
+                    text: name,
+                    bold: true,
+                    words: text.len() - after.len(),
+                });
+            }
+        }
+    }
     let colon = from + text[from..].find(['：', ':'])?;
     if text[colon..].starts_with("://") {
         return None;
@@ -1586,6 +1604,11 @@ pub(super) fn title_speakers(title: &str) -> Vec<String> {
     }
     for sep in [" 与", "与", " 和", "和", "：", " at ", " on ", ": ", ", "] {
         if let Some(i) = t.find(sep) {
+            // Latin words before an ASCII colon and a Latin title are a topic or a show's
+            // name (`Shipping Small: a conversation about release trains`), as in headings.
+            if sep == ": " && !t[i..].chars().any(is_han) {
+                continue;
+            }
             let full =
                 |n: &String| fold(n) == fold(t[..i].trim()) && (sep != ", " || n.contains(' '));
             if let Some((n, _)) = clean_name(&t[..i]).filter(|(n, _)| full(n)) {
@@ -1672,5 +1695,43 @@ mod tests {
         assert_eq!(r.find("Matt"), Some(0));
         assert_eq!(r.main(), Some("Matt Klein"));
         assert_eq!(r.host(), Some("Melody Kramer"));
+    }
+
+    /// Issue 23: after a timestamp, a name whose bold the Markdown did not read (`** Adam**`,
+    /// a marker left in the stamp) still labels the turn.
+    #[test]
+    fn a_malformed_bold_name_after_a_timestamp_labels_the_turn() {
+        for (text, name, words) in [
+            (
+                "[0:43:36.9] ** Adam** Is that the author’s initials?",
+                "Adam",
+                "Is that",
+            ),
+            ("[0:47:06.4**] Jen** It really has.", "Jen", "It really"),
+        ] {
+            let p = PlainText {
+                text: text.to_string(),
+                bold: Vec::new(),
+                item: false,
+                links: Vec::new(),
+            };
+            let l = label_of(&p).unwrap_or_else(|| panic!("no label in {text}"));
+            assert_eq!(l.text, name);
+            assert!(text[l.words..].starts_with(words), "{text}");
+        }
+    }
+
+    /// Issue 23: Latin words before an ASCII colon in a title are its topic or a show's name.
+    #[test]
+    fn a_title_before_a_colon_names_no_one() {
+        assert!(title_speakers("Shipping Small: a conversation about release trains").is_empty());
+        assert_eq!(
+            title_speakers("林静：开源的下一个十年"),
+            vec!["林静".to_string()]
+        );
+        assert_eq!(
+            title_speakers("Mira Okafor at Systems Summit: shipping small"),
+            vec!["Mira Okafor".to_string()]
+        );
     }
 }
