@@ -68,6 +68,7 @@ ENV LECTERN_CONFIG_DIR=/config \
     LECTERN__CONTENT__SEEDS_DIR=/seeds \
     LECTERN__HTTP__BIND=0.0.0.0:8080 \
     LECTERN__STATE__PATH=/data/lectern.sqlite3 \
+    LECTERN__CACHE__DIR=/data/cache \
     SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt
 USER 10001:10001
 VOLUME ["/data"]

@@ -114,6 +114,7 @@ fn load(path: &Path) -> Library {
         // As the binary does: the resident memory measured after a load is the live size.
         release_memory: true,
         media_base_url: None,
+        cache_dir: None,
     };
     Library::load(path, &opts).library
 }

@@ -69,6 +69,7 @@ fn main() {
         max_file_bytes: 64 * 1024 * 1024,
         release_memory: false,
         media_base_url: None,
+        cache_dir: None,
     };
     let lib = Library::load(dir.path(), &opts).library;
     let refs: Vec<SectionRef> = lib.section_refs().collect();

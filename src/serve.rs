@@ -38,7 +38,7 @@ pub fn serve(config: &Config) -> anyhow::Result<i32> {
         .context("cannot start the async runtime")?;
     let dir = &config.content.seeds_dir;
     let started = std::time::Instant::now();
-    let loaded = Library::load_logged(dir, &config.content.load_options());
+    let loaded = Library::load_logged(dir, &config.load_options());
     let first = crate::web::startup_report(&loaded, dir, started.elapsed());
     if loaded.library.talks().is_empty() {
         tracing::warn!(dir = %dir.display(), "no talk loaded: the bot will answer that there is nothing to show");
@@ -46,7 +46,7 @@ pub fn serve(config: &Config) -> anyhow::Result<i32> {
     let content = Content::new(
         loaded.library,
         config.content.seeds_dir.clone(),
-        config.content.load_options(),
+        config.load_options(),
     );
     // The standalone bot is the plugin's first host, with the default options; the listener,
     // the watcher and SIGHUP share its content, status and metrics.

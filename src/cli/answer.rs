@@ -21,7 +21,7 @@ use crate::search;
 /// `lectern check`: exit code 1 when a file was skipped or nothing loaded.
 pub fn check(config: &Config, dir: Option<PathBuf>, out: &mut dyn Write) -> anyhow::Result<i32> {
     let dir = dir.unwrap_or_else(|| config.content.seeds_dir.clone());
-    let loaded = Library::load_logged(&dir, &config.content.load_options());
+    let loaded = Library::load_logged(&dir, &config.load_options());
     let c = loaded.library.counts();
     writeln!(
         out,
@@ -54,7 +54,7 @@ pub fn ask(config: &Config, args: AskArgs, out: &mut dyn Write) -> anyhow::Resul
         .seeds
         .clone()
         .unwrap_or_else(|| config.content.seeds_dir.clone());
-    let loaded = Library::load_logged(&dir, &config.content.load_options());
+    let loaded = Library::load_logged(&dir, &config.load_options());
     let lang = Lang::from_locale(&args.lang);
     let (reply, data) = answer(&loaded.library, &args.question, lang);
     let reply = reply::script::in_script(reply, lang);

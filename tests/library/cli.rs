@@ -7,8 +7,14 @@ use serde_json::Value;
 use crate::root;
 
 fn lectern(args: &[&str]) -> (i32, String, String) {
+    lectern_with(args, &[])
+}
+
+/// `lectern ARGS` with the environment variables `env` set.
+fn lectern_with(args: &[&str], env: &[(&str, &std::path::Path)]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_lectern"))
         .args(args)
+        .envs(env.iter().copied())
         .current_dir(root())
         .env_remove("RUST_LOG")
         .env("NO_COLOR", "1")
@@ -107,4 +113,40 @@ fn seeds_option_and_check_exit_codes() {
 
     let v = json(&["ask", "topics", "--json", "--seeds", d]);
     assert_eq!(v["talks"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn check_and_ask_answer_the_same_from_the_load_cache() {
+    let cache = tempfile::tempdir().unwrap();
+    let env = [("LECTERN__CACHE__DIR", cache.path())];
+    let (code, want, _) = lectern(&["check", "seeds"]);
+    assert_eq!(code, 0);
+    let (code, out, err) = lectern_with(&["check", "seeds"], &env);
+    assert_eq!((code, out.as_str()), (0, want.as_str()));
+    assert!(err.contains("from_cache=false"), "{err}");
+    let files: Vec<_> = std::fs::read_dir(cache.path()).unwrap().collect();
+    assert_eq!(files.len(), 1, "one cache file for the seeds folder");
+
+    // The next start reads it: nothing is parsed, and the answers are the same.
+    let (code, out, err) = lectern_with(&["check", "seeds"], &env);
+    assert_eq!((code, out.as_str()), (0, want.as_str()));
+    assert!(err.contains("parsed=0 from_cache=true"), "{err}");
+    let ask = ["ask", "search", "生物安全", "--json"];
+    let (_, want_search, _) = lectern(&ask);
+    let (code, out, err) = lectern_with(&ask, &env);
+    assert_eq!((code, out.as_str()), (0, want_search.as_str()));
+    assert!(err.contains("from_cache=true"), "{err}");
+
+    // A damaged cache is ignored with a warning naming it, and written again.
+    let file = files[0].as_ref().unwrap().path();
+    let mut bytes = std::fs::read(&file).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 1;
+    std::fs::write(&file, bytes).unwrap();
+    let (code, out, err) = lectern_with(&["check", "seeds"], &env);
+    assert_eq!((code, out.as_str()), (0, want.as_str()));
+    assert!(err.contains("the load cache is ignored"), "{err}");
+    assert!(err.contains(&file.display().to_string()), "{err}");
+    let (_, _, err) = lectern_with(&["check", "seeds"], &env);
+    assert!(err.contains("from_cache=true"), "{err}");
 }

@@ -38,6 +38,30 @@ pub struct Config {
     pub web: WebConfig,
     /// `[card]`: how quote cards are drawn.
     pub card: CardConfig,
+    /// `[cache]`: where loads keep the parsed talks for the next start.
+    pub cache: CacheConfig,
+}
+
+impl Config {
+    /// The options of [`crate::library::Library::load`] for the `lectern` binary:
+    /// [`ContentConfig::load_options`] and the load cache (`cache.dir`). A plugin takes
+    /// `content.load_options()` alone: the cache outlives the process.
+    pub fn load_options(&self) -> crate::library::LoadOptions {
+        crate::library::LoadOptions {
+            cache_dir: self.cache.dir.clone(),
+            ..self.content.load_options()
+        }
+    }
+}
+
+/// `[cache]`: the load cache ([`crate::library::LoadOptions::cache_dir`]).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct CacheConfig {
+    /// A writable folder where each load of the seeds keeps its parsed talks and their index:
+    /// a restart then parses only the files that changed. Unset (the default): no cache. A
+    /// damaged or stale cache is ignored with a warning; deleting the folder is always safe.
+    pub dir: Option<PathBuf>,
 }
 
 /// `[card]`: quote cards (`/quote card:True`, the "Card" button, `lectern ask quote --card`).
@@ -73,6 +97,7 @@ impl ContentConfig {
             max_file_bytes: self.max_file_bytes,
             release_memory: true,
             media_base_url: self.media_base_url.clone(),
+            cache_dir: None,
         }
     }
 }

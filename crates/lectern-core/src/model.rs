@@ -18,7 +18,18 @@
 use serde::Serialize;
 
 /// Points at one section of one talk: indices into a list of talks and into its sections.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    rkyv::Archive,
+    rkyv::Serialize,
+    rkyv::Deserialize,
+)]
 pub struct SectionRef {
     /// Index of the talk in the list of talks.
     pub talk: usize,
@@ -52,7 +63,7 @@ pub fn section_refs(talks: &[Talk]) -> impl Iterator<Item = SectionRef> + '_ {
 }
 
 /// One write-up of a talk, parsed from one file.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
 pub struct Talk {
     /// Stable id taken from the file name without its extension.
     pub id: String,
@@ -95,7 +106,9 @@ impl Talk {
 }
 
 /// Where a talk comes from.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(
+    Debug, Clone, Default, PartialEq, Serialize, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize,
+)]
 pub struct Meta {
     /// The original's link or source (`source`, `url`, `link`, `来源`, `原文`, …) as written.
     pub source: Option<String>,
@@ -132,7 +145,9 @@ impl Talk {
 }
 
 /// The summary block a write-up may open with.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(
+    Debug, Clone, Default, PartialEq, Serialize, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize,
+)]
 pub struct Summary {
     /// The one-sentence summary (`TL;DR`, `one line`, `一句话`, …), if the block has one.
     pub one_liner: Option<String>,
@@ -144,7 +159,7 @@ pub struct Summary {
 }
 
 /// One section of a talk: a numbered topic, or an unnumbered part such as a closing section.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
 pub struct Section {
     /// Position in [`Talk::sections`].
     pub ordinal: usize,
@@ -174,7 +189,7 @@ impl Section {
 }
 
 /// An image of a section: its URL and alt text.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
 pub struct Image {
     /// Where the image is, as the document links it.
     pub url: String,
@@ -183,7 +198,7 @@ pub struct Image {
 }
 
 /// Words someone said in the talk, as written in the document.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
 pub struct Quote {
     /// The words said, as the document writes them.
     pub text: String,
@@ -203,7 +218,9 @@ pub struct Quote {
 }
 
 /// How a quote was found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum QuoteKind {
     /// Text between quotation marks.

@@ -87,8 +87,10 @@ impl Plugin {
     /// variables, read by the `lectern` binary's `config::load`). The allocator is never trimmed after a load, whatever
     /// the configuration says: that is the standalone bot's business.
     pub fn from_config(config: &Config, options: PluginOptions) -> Result<Plugin, PluginError> {
+        // Neither the allocator trim nor the load cache (`cache.dir`): both outlive the load.
         let load = LoadOptions {
             release_memory: false,
+            cache_dir: None,
             ..config.content.load_options()
         };
         let dir = config.content.seeds_dir.clone();

@@ -6,7 +6,9 @@ use std::fmt;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use super::{Library, resolve_media};
+use super::cache::Cache;
+pub use super::cache::CacheUse;
+use super::{Library, Parts, Source, resolve_media};
 use crate::model::Talk;
 use crate::parse::parse_talk;
 use crate::search::Index;
@@ -25,6 +27,13 @@ pub struct LoadOptions {
     /// The base URL relative image paths resolve against (`content.media_base_url`); see
     /// [`resolve_media`].
     pub media_base_url: Option<String>,
+    /// A folder where a load keeps the parsed talks and their index for the next start
+    /// (`cache.dir`; see [`CacheUse`]): a first load ([`Library::load`]) reads it and parses only
+    /// the files that changed since it was written, and every load that changed the library
+    /// writes it again. `None` (the default): no cache. It outlives the process, so only a
+    /// program that owns its process (the `lectern` binary) sets it, never a library embedded
+    /// in someone else's bot.
+    pub cache_dir: Option<PathBuf>,
 }
 
 impl Default for LoadOptions {
@@ -33,6 +42,7 @@ impl Default for LoadOptions {
             max_file_bytes: 4 * 1024 * 1024,
             release_memory: false,
             media_base_url: None,
+            cache_dir: None,
         }
     }
 }
@@ -131,16 +141,6 @@ impl LoadWarning {
     }
 }
 
-/// The file a loaded talk came from: its name, the hash of its text and the warnings its parse
-/// gave, so that a reload can keep the talk of a file whose text is the same.
-#[derive(Debug, Clone)]
-pub(super) struct Source {
-    file: std::ffi::OsString,
-    hash: u64,
-    /// The reasons of the file's warnings, in order (none of them skipped it).
-    warnings: Vec<String>,
-}
-
 /// The hash a reload compares files by: SipHash-1-3 (std's `DefaultHasher`, fixed keys) of the
 /// file's text. A content hash, not a security one: the files are the operator's own, and 64
 /// bits make a chance collision between two versions of one file negligible. It runs at over a
@@ -161,8 +161,10 @@ pub struct Loaded {
     /// A warning per file that was skipped, and each warning of the files that loaded.
     pub warnings: Vec<LoadWarning>,
     /// How many files were parsed; the rest of the talks were kept from the library a reload
-    /// started from ([`Library::load_reusing`]).
+    /// started from ([`Library::load_reusing`]) or from the cache.
     pub parsed: usize,
+    /// What the load did with the cache ([`LoadOptions::cache_dir`]).
+    pub cache: CacheUse,
 }
 
 impl Loaded {
@@ -175,12 +177,31 @@ impl Loaded {
 /// What reading one file came to, before the load decides whether it keeps the talk.
 enum FileOutcome {
     Talk {
-        talk: Box<Talk>,
+        /// `None` when it is the talk `reused` of a previous library the load owns (the
+        /// cache's): the load moves it out of there instead of copying it.
+        talk: Option<Box<Talk>>,
         source: Source,
         /// The talk of `previous` it is a copy of, when the file had not changed.
         reused: Option<usize>,
     },
     Skipped(Refusal),
+}
+
+/// The talks a load may keep instead of parsing their files again: those of the library in
+/// service (a reload), or those read from the cache (a first load).
+enum Previous<'p> {
+    /// The library in service: its talks are copied.
+    Lent(&'p Library),
+    /// The cache's: its talks and index are moved into the new library.
+    Owned(Parts),
+}
+
+/// The previous library's files, as [`load_one`] looks them up.
+struct Lender<'p> {
+    sources: &'p [Source],
+    /// Its talks when they are to be copied ([`Previous::Lent`]); `None` when the load owns them.
+    talks: Option<&'p [Talk]>,
+    by_file: rustc_hash::FxHashMap<&'p std::ffi::OsStr, usize>,
 }
 
 /// Builds the index of `talks`; `previous` names, for each new talk, the identical talk of the
@@ -207,7 +228,38 @@ impl Library {
     ///
     /// Files are read and parsed on as many threads as there are cores (at most one per
     /// file); the talks and warnings come out in file-name order whatever thread read them.
+    ///
+    /// With [`LoadOptions::cache_dir`] set, a load without `previous` starts from the cache
+    /// instead (a damaged, stale or unreadable cache is ignored with a warning), and a load
+    /// that changed the library writes the cache again.
     pub fn load_reusing(dir: &Path, opts: &LoadOptions, previous: Option<&Library>) -> Loaded {
+        let cache = opts.cache_dir.as_deref().map(|c| Cache::new(c, dir));
+        let mut used = CacheUse::default();
+        let previous = match (previous, &cache) {
+            (Some(p), _) => Some(Previous::Lent(p)),
+            (None, Some(c)) => c.read(opts, &mut used).map(Previous::Owned),
+            (None, None) => None,
+        };
+        let (mut loaded, unchanged) = Library::load_from(dir, opts, previous);
+        if let Some(c) = &cache
+            && !unchanged
+            && !loaded
+                .warnings
+                .iter()
+                .any(|w| w.kind == WarningKind::Folder)
+        {
+            c.write(&loaded.library, &mut used);
+        }
+        loaded.cache = used;
+        if opts.release_memory {
+            release_free_memory();
+        }
+        loaded
+    }
+
+    /// The load itself; also says whether the library is the one `previous` held (the same
+    /// talks from the same files, in the same order), which need not be written again.
+    fn load_from(dir: &Path, opts: &LoadOptions, previous: Option<Previous<'_>>) -> (Loaded, bool) {
         let mut warnings = Vec::new();
         let entries = match std::fs::read_dir(dir) {
             Ok(e) => e,
@@ -218,11 +270,13 @@ impl Library {
                     kind: WarningKind::Folder,
                     reason: format!("cannot read the folder: {e}"),
                 });
-                return Loaded {
+                let loaded = Loaded {
                     library: Library::from_talks(Vec::new()),
                     warnings,
                     parsed: 0,
+                    cache: CacheUse::default(),
                 };
+                return (loaded, false);
             }
         };
         // Symlinks are checked against the canonical folder, so `dir` itself may be a symlink.
@@ -238,16 +292,39 @@ impl Library {
             .collect();
         paths.sort();
         // Only a library loaded with the same media base can lend its talks.
-        let previous = previous.filter(|p| p.media_base_url == opts.media_base_url);
-        let by_file: rustc_hash::FxHashMap<&std::ffi::OsStr, usize> = previous
-            .map(|p| p.sources.iter().enumerate())
-            .into_iter()
-            .flatten()
-            .map(|(j, s)| (s.file.as_os_str(), j))
-            .collect();
-        let outcomes = in_parallel(&paths, |path| {
-            load_one(path, root.as_deref(), opts, previous.map(|p| (p, &by_file)))
-        });
+        let (lent, owned) = match previous {
+            Some(Previous::Lent(p)) => (Some(p), None),
+            Some(Previous::Owned(parts)) => (None, Some(parts)),
+            None => (None, None),
+        };
+        let lent = lent.filter(|p| p.media_base_url == opts.media_base_url);
+        let owned = owned.filter(|p| p.media_base_url == opts.media_base_url);
+        let n_previous =
+            lent.map_or(0, |p| p.talks.len()) + owned.as_ref().map_or(0, |p| p.talks.len());
+        let outcomes = {
+            let lender = match (lent, &owned) {
+                (Some(p), _) => Some((&p.sources[..], Some(&p.talks[..]))),
+                (None, Some(parts)) => Some((&parts.sources[..], None)),
+                (None, None) => None,
+            }
+            .map(|(sources, talks)| Lender {
+                sources,
+                talks,
+                by_file: (sources.iter().enumerate())
+                    .map(|(j, s)| (s.file.as_os_str(), j))
+                    .collect(),
+            });
+            in_parallel(&paths, |path| {
+                load_one(path, root.as_deref(), opts, lender.as_ref())
+            })
+        };
+        // The owned talks are moved out as their files are kept.
+        let (mut spare, owned_index) = match owned {
+            Some(Parts { talks, index, .. }) => {
+                (talks.into_iter().map(Some).collect::<Vec<_>>(), Some(index))
+            }
+            None => (Vec::new(), None),
+        };
         let mut talks = Vec::new();
         let mut sources = Vec::new();
         let mut reused = Vec::new();
@@ -256,10 +333,21 @@ impl Library {
         for (path, outcome) in paths.iter().zip(outcomes) {
             let (talk, source, from) = match outcome {
                 FileOutcome::Talk {
-                    talk,
+                    talk: Some(talk),
                     source,
                     reused,
                 } => (*talk, source, reused),
+                FileOutcome::Talk {
+                    talk: None,
+                    source,
+                    reused: Some(j),
+                } => match spare.get_mut(j).and_then(Option::take) {
+                    Some(talk) => (talk, source, Some(j)),
+                    None => unreachable!("each kept talk is kept once, for its file"),
+                },
+                FileOutcome::Talk { talk: None, .. } => {
+                    unreachable!("only a kept talk comes without its talk")
+                }
                 FileOutcome::Skipped(Refusal { kind, reason }) => {
                     warnings.push(LoadWarning {
                         file: path.clone(),
@@ -300,20 +388,31 @@ impl Library {
             sources.push(source);
             reused.push(from);
         }
-        let index = build_index(&talks, previous.map(|p| (&p.index, reused.as_slice())));
+        drop(spare);
+        // The same talks in the same order as the previous library's: its index is theirs.
+        let unchanged = (lent.is_some() || owned_index.is_some())
+            && talks.len() == n_previous
+            && reused.iter().enumerate().all(|(t, &r)| r == Some(t));
+        let index = match owned_index {
+            Some(index) if unchanged => index,
+            owned_index => {
+                let previous = lent.map(|p| &p.index).or(owned_index.as_ref());
+                build_index(&talks, previous.map(|p| (p, reused.as_slice())))
+            }
+        };
         let library = Library::assemble(talks, index, sources, opts.media_base_url.clone());
-        if opts.release_memory {
-            release_free_memory();
-        }
-        Loaded {
+        let loaded = Loaded {
             library,
             warnings,
             parsed,
-        }
+            cache: CacheUse::default(),
+        };
+        (loaded, unchanged)
     }
 
-    /// [`Library::load`], then one log line per warning and one with the counts and the time
-    /// taken: what the CLI and the bot both do when they load content.
+    /// [`Library::load`], then one log line per warning and one with the counts, how many files
+    /// were parsed (the others came from the cache) and the time taken: what the CLI and the
+    /// bot both do when they load content.
     pub fn load_logged(dir: &Path, opts: &LoadOptions) -> Loaded {
         let started = std::time::Instant::now();
         let loaded = Library::load(dir, opts);
@@ -326,6 +425,8 @@ impl Library {
             talks = c.talks,
             sections = c.sections,
             quotes = c.quotes,
+            parsed = loaded.parsed,
+            from_cache = loaded.cache.read,
             elapsed_ms = started.elapsed().as_millis() as u64,
             "library loaded"
         );
@@ -350,7 +451,7 @@ fn load_one(
     path: &Path,
     root: Option<&Path>,
     opts: &LoadOptions,
-    previous: Option<(&Library, &rustc_hash::FxHashMap<&std::ffi::OsStr, usize>)>,
+    previous: Option<&Lender<'_>>,
 ) -> FileOutcome {
     let src = match read_one(path, root, opts) {
         Ok(src) => src,
@@ -358,13 +459,13 @@ fn load_one(
     };
     let file = path.file_name().unwrap_or_default().to_os_string();
     let hash = content_hash(&src);
-    let same = previous.and_then(|(p, by_file)| {
-        let &j = by_file.get(file.as_os_str())?;
+    let same = previous.and_then(|p| {
+        let &j = p.by_file.get(file.as_os_str())?;
         (p.sources[j].hash == hash).then_some((j, p))
     });
     if let Some((j, p)) = same {
         return FileOutcome::Talk {
-            talk: Box::new(p.talks[j].clone()),
+            talk: p.talks.map(|talks| Box::new(talks[j].clone())),
             source: p.sources[j].clone(),
             reused: Some(j),
         };
@@ -377,7 +478,7 @@ fn load_one(
         .chain(media_warnings)
         .collect();
     FileOutcome::Talk {
-        talk: Box::new(talk),
+        talk: Some(Box::new(talk)),
         source: Source {
             file,
             hash,

@@ -19,14 +19,15 @@ pub use crate::model::{QuoteRef, SectionRef};
 use crate::search::names::Names;
 use crate::search::{Corpus, Index};
 
+mod cache;
 mod load;
 mod lookup;
 mod media;
 mod related;
 
 pub use crate::search::names::Name;
-pub use load::{LoadOptions, LoadWarning, Loaded, WarningKind, content_hash, talk_id};
-use load::{Source, build_index};
+use load::build_index;
+pub use load::{CacheUse, LoadOptions, LoadWarning, Loaded, WarningKind, content_hash, talk_id};
 pub use lookup::{Lookup, NameChoice, Pick, QuoteScope};
 pub use media::resolve_media;
 
@@ -133,6 +134,24 @@ impl Library {
             quotes: self.talks.iter().map(|t| t.quotes.len()).sum(),
         }
     }
+}
+
+/// The file a loaded talk came from: its name, the hash of its text and the warnings its parse
+/// gave, so that a reload (or the load cache) can keep the talk of a file whose text is the same.
+#[derive(Debug, Clone)]
+struct Source {
+    file: std::ffi::OsString,
+    hash: u64,
+    /// The reasons of the file's warnings, in order (none of them skipped it).
+    warnings: Vec<String>,
+}
+
+/// What the load cache holds of a library: everything but what [`Library::assemble`] derives.
+struct Parts {
+    talks: Vec<Talk>,
+    index: Index,
+    sources: Vec<Source>,
+    media_base_url: Option<String>,
 }
 
 /// A talk in one line: its title, speakers and date.

@@ -134,7 +134,7 @@ pub(super) fn every_folded_pair(word: &str, has_pair: &impl Fn(char, char) -> bo
 }
 
 /// How an English term reached a Chinese word.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
 pub enum Match {
     /// The whole sense (`kindergarten` for 幼儿园).
     Sense,
@@ -143,7 +143,7 @@ pub enum Match {
 }
 
 /// English terms → the Chinese words of the library that have them as a sense.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
 pub struct Bilingual {
     heads: Vec<Box<str>>,
     by_key: FxHashMap<Box<str>, Vec<(u32, Match)>>,

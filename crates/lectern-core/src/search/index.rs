@@ -55,7 +55,7 @@ pub const BOOSTS: [f32; N_FIELDS] = [4.0, 2.0, 1.5, 1.0, 1.0, 0.8];
 const B: f32 = 0.75;
 
 /// One document.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
 pub struct Doc {
     /// Index of the talk in the talks the index was built from.
     pub talk: u32,
@@ -67,7 +67,7 @@ pub struct Doc {
     pub item: u32,
 }
 
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
 struct TermInfo {
     df: u32,
     /// Byte range of the posting list in `Index::postings`.
@@ -76,7 +76,7 @@ struct TermInfo {
 }
 
 /// The search index of a library. Built once per load, never per query.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
 pub struct Index {
     pub(super) docs: Vec<Doc>,
     /// Per document and field: boost / (1 - b + b · len / avg_len), the BM25F weight of one
@@ -298,6 +298,40 @@ impl Index {
     fn vocabulary(&self) -> impl Iterator<Item = (Key<'_>, u32)> {
         let words = self.words.iter().map(|(w, &id)| (Key::Word(w), id));
         words.chain(self.cjk.iter().map(|(k, id)| (Key::Cjk(k), id)))
+    }
+
+    /// Checks what readers of the index rely on, against the `talks` it is said to index: an
+    /// index read from the load cache is well-formed (rkyv validated it) and checksummed, and is
+    /// checked here too before it is used. The posting lists themselves are not decoded.
+    pub(crate) fn check(&self, talks: &[Talk]) -> Result<(), String> {
+        let n_docs = self.docs.len();
+        let n_terms = self.terms.len();
+        let n_sections: usize = talks.iter().map(|t| t.sections.len()).sum();
+        let term = |id: u32| (id as usize) < n_terms;
+        let problem = if self.field_weight.len() != n_docs || self.lens.len() != n_docs {
+            "documents without their weights"
+        } else if self.docs.iter().any(|d| d.talk as usize >= talks.len()) {
+            "a document of no talk"
+        } else if (self.terms.iter())
+            .any(|t| t.start > t.end || t.end as usize > self.postings.len())
+        {
+            "a posting list outside the postings"
+        } else if !(self.words.values().all(|&id| term(id))
+            && self.cjk.iter().all(|(_, id)| term(id))
+            && self.words_by_len.iter().flatten().all(|&(_, id)| term(id))
+            && self.stems.values().flatten().all(|&id| term(id)))
+        {
+            "a term without a posting list"
+        } else if self.titles.len() != n_sections
+            || self.title_pinyin.len() != n_sections
+            || self.title_first.iter().any(|&i| i as usize >= n_sections)
+            || (self.titles.iter()).any(|(r, ..)| crate::model::section_at(talks, *r).is_none())
+        {
+            "titles of no section"
+        } else {
+            return Ok(());
+        };
+        Err(problem.to_string())
     }
 
     /// Approximate heap bytes held by the index, for the benchmark's memory report.
@@ -634,7 +668,7 @@ pub fn pair_bit(a: char, b: char) -> u64 {
 
 /// Term ids of CJK tokens: unigrams of the common range in a direct table (the index build
 /// looks one up for every character), everything else in a hash map.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
 struct CjkIds {
     uni: Vec<u32>,
     other: FxHashMap<u64, u32>,

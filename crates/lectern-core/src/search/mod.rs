@@ -66,7 +66,17 @@ pub const SNIPPET_CHARS: usize = 160;
 pub const MAX_QUERY_CHARS: usize = 200;
 
 /// Where a hit was found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    serde::Serialize,
+    rkyv::Archive,
+    rkyv::Serialize,
+    rkyv::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum HitKind {
     /// In a section: its title, body or quotes.
