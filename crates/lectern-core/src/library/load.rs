@@ -193,7 +193,7 @@ enum Previous<'p> {
     /// The library in service: its talks are copied.
     Lent(&'p Library),
     /// The cache's: its talks and index are moved into the new library.
-    Owned(Parts),
+    Owned(Box<Parts>),
 }
 
 /// The previous library's files, as [`load_one`] looks them up.
@@ -237,7 +237,7 @@ impl Library {
         let mut used = CacheUse::default();
         let previous = match (previous, &cache) {
             (Some(p), _) => Some(Previous::Lent(p)),
-            (None, Some(c)) => c.read(opts, &mut used).map(Previous::Owned),
+            (None, Some(c)) => c.read(opts, &mut used).map(|parts| Previous::Owned(Box::new(parts))),
             (None, None) => None,
         };
         let (mut loaded, unchanged) = Library::load_from(dir, opts, previous);
@@ -294,7 +294,7 @@ impl Library {
         // Only a library loaded with the same media base can lend its talks.
         let (lent, owned) = match previous {
             Some(Previous::Lent(p)) => (Some(p), None),
-            Some(Previous::Owned(parts)) => (None, Some(parts)),
+            Some(Previous::Owned(parts)) => (None, Some(*parts)),
             None => (None, None),
         };
         let lent = lent.filter(|p| p.media_base_url == opts.media_base_url);
