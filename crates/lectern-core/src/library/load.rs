@@ -237,7 +237,9 @@ impl Library {
         let mut used = CacheUse::default();
         let previous = match (previous, &cache) {
             (Some(p), _) => Some(Previous::Lent(p)),
-            (None, Some(c)) => c.read(opts, &mut used).map(|parts| Previous::Owned(Box::new(parts))),
+            (None, Some(c)) => c
+                .read(opts, &mut used)
+                .map(|parts| Previous::Owned(Box::new(parts))),
             (None, None) => None,
         };
         let (mut loaded, unchanged) = Library::load_from(dir, opts, previous);
