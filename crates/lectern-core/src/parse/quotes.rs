@@ -605,7 +605,7 @@ fn possessive_speech(sentence: &str) -> Option<&str> {
     let lower = t.to_lowercase();
     let noun_at = ["response was", "reply was", "answer was", "reaction was"]
         .iter()
-        .find_map(|n| lower.strip_suffix(n).map(|rest| rest.len()))?;
+        .find_map(|n| lower.strip_suffix(n).map(str::len))?;
     let owner = t[..noun_at].trim_end();
     let owner = owner
         .strip_suffix("’s")
@@ -970,8 +970,7 @@ fn ends_with_farewell(text: &str) -> bool {
         "thank you everyone",
         "thanks everyone",
     ]
-    .iter()
-    .any(|w| last == *w)
+    .contains(&last)
 }
 
 /// A speaker's last words to the audience: `Thank you, and see you next month!`, `谢谢大家！`.
