@@ -303,8 +303,8 @@ fn slice(bytes: &[u8], span: Span, end: usize) -> Result<&[u8], Miss> {
     }
 }
 
-/// A writer that counts the bytes it passes on and sums them (CRC-32) since the last
-/// [`Summed::restart`].
+/// A writer that counts the bytes it passes on and sums them (CRC-32) since [`archive`] last
+/// started a new sum.
 struct Summed<W> {
     inner: W,
     at: u64,
