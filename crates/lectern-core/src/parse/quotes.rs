@@ -415,9 +415,9 @@ fn reported_speech(p: &PlainText, voices: &mut Voices) -> Vec<Found> {
         {
             let clause = sentence[from..sep].trim();
             from = sep + c.len_utf8();
-            let verb_ends = REPORTING_VERBS
-                .iter()
-                .any(|v| clause.to_lowercase().ends_with(v));
+            // Lower-cased once per clause, not once per verb.
+            let lower = clause.to_lowercase();
+            let verb_ends = REPORTING_VERBS.iter().any(|v| lower.ends_with(v));
             if !verb_ends {
                 continue;
             }
