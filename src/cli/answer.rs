@@ -45,7 +45,18 @@ pub fn check(config: &Config, dir: Option<PathBuf>, out: &mut dyn Write) -> anyh
     for w in &loaded.warnings {
         writeln!(out, "{w}")?;
     }
-    Ok(if loaded.is_degraded() { 1 } else { 0 })
+    let code = if loaded.is_degraded() { 1 } else { 0 };
+    exit_without_freeing(loaded);
+    Ok(code)
+}
+
+/// Leaves the loaded library to the operating system: `check` and `ask` end the process right
+/// after they answer, and freeing a library's millions of allocations one by one is a quarter
+/// of a warm start at 1,000 talks (BENCHMARKS.md, "A start that reuses its work"). Only these
+/// short-lived commands do this: `serve` replaces its library on every reload and frees the
+/// old one, and the core never leaks (a host bot's plugin must free what it loads).
+fn exit_without_freeing(loaded: crate::library::Loaded) {
+    std::mem::forget(loaded);
 }
 
 /// `lectern ask`.
@@ -74,6 +85,8 @@ pub fn ask(config: &Config, args: AskArgs, out: &mut dyn Write) -> anyhow::Resul
     } else {
         write!(out, "{}", reply::to_text(&reply))?;
     }
+    drop(data);
+    exit_without_freeing(loaded);
     Ok(0)
 }
 

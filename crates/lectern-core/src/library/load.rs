@@ -147,9 +147,16 @@ impl LoadWarning {
 /// gigabyte a second, a few percent of a parse (see `benches/reload.rs`), so no other hash
 /// crate is needed.
 pub fn content_hash(text: &str) -> u64 {
+    hash_bytes(text.as_bytes())
+}
+
+/// [`content_hash`] of bytes not yet known to be text: the same value for the same bytes, so
+/// that a load can compare a file with the one it was loaded from before it checks that the
+/// file is UTF-8 (a file with the hash of one that loaded needs no check: it is that file).
+fn hash_bytes(bytes: &[u8]) -> u64 {
     use std::hash::Hasher;
     let mut h = std::hash::DefaultHasher::new();
-    h.write(text.as_bytes());
+    h.write(bytes);
     h.finish()
 }
 
@@ -237,9 +244,13 @@ impl Library {
         let mut used = CacheUse::default();
         let previous = match (previous, &cache) {
             (Some(p), _) => Some(Previous::Lent(p)),
-            (None, Some(c)) => c
-                .read(opts, &mut used)
-                .map(|parts| Previous::Owned(Box::new(parts))),
+            // Reading the cache takes one thread; the folding tables, which naming the talks
+            // needs next, are built on another meanwhile.
+            (None, Some(c)) => std::thread::scope(|s| {
+                s.spawn(crate::search::normalize::prepare);
+                c.read(opts, &mut used)
+                    .map(|parts| Previous::Owned(Box::new(parts)))
+            }),
             (None, None) => None,
         };
         let (mut loaded, unchanged) = Library::load_from(dir, opts, previous);
@@ -455,12 +466,17 @@ fn load_one(
     opts: &LoadOptions,
     previous: Option<&Lender<'_>>,
 ) -> FileOutcome {
-    let src = match read_one(path, root, opts) {
-        Ok(src) => src,
+    let bytes = match read_one(path, root, opts) {
+        Ok(bytes) => bytes,
         Err(reason) => return FileOutcome::Skipped(reason),
     };
     let file = path.file_name().unwrap_or_default().to_os_string();
-    let hash = content_hash(&src);
+    // The hash of the text the file would be: its bytes without a byte order mark.
+    let hash = hash_bytes(bytes.strip_prefix(BOM).unwrap_or(&bytes));
+    // A file whose name and text are those of a talk `previous` loaded is that file: it passed
+    // every check then (only talks that loaded are in `previous`), so its bytes are neither
+    // checked nor converted to text again, which a warm start at 1,000 talks would spend a
+    // fifth of its time on.
     let same = previous.and_then(|p| {
         let &j = p.by_file.get(file.as_os_str())?;
         (p.sources[j].hash == hash).then_some((j, p))
@@ -472,6 +488,10 @@ fn load_one(
             reused: Some(j),
         };
     }
+    let src = match text_of(bytes) {
+        Ok(src) => src,
+        Err(reason) => return FileOutcome::Skipped(reason.into()),
+    };
     let (mut talk, parse_warnings) = parse_talk(&talk_id(path), &src);
     let media_warnings = resolve_media(&mut talk, opts.media_base_url.as_deref());
     let warnings = parse_warnings
@@ -550,7 +570,10 @@ const READ_ATTEMPTS: usize = 3;
 ///   swapped in after the checks cannot hang the load or lead it outside.
 /// - A file whose size or modification time changed while it was read is read again, and
 ///   skipped if it keeps changing: its bytes may be a mix of two versions.
-fn read_one(path: &Path, root: Option<&Path>, opts: &LoadOptions) -> Result<String, Refusal> {
+///
+/// Its bytes are not checked to be text here ([`text_of`]): a file that is parsed is, one that
+/// is kept from the previous library need not be.
+fn read_one(path: &Path, root: Option<&Path>, opts: &LoadOptions) -> Result<Vec<u8>, Refusal> {
     let link = std::fs::symlink_metadata(path).map_err(Refusal::unreadable)?;
     let target = if link.file_type().is_symlink() {
         let target = std::fs::canonicalize(path).map_err(|e| Refusal {
@@ -607,7 +630,7 @@ impl SeedFile for std::fs::File {
 fn read_stable<F: SeedFile>(
     mut open: impl FnMut() -> std::io::Result<F>,
     opts: &LoadOptions,
-) -> Result<String, Refusal> {
+) -> Result<Vec<u8>, Refusal> {
     let cannot = Refusal::unreadable;
     for _ in 0..READ_ATTEMPTS {
         let mut file = open().map_err(cannot)?;
@@ -627,7 +650,7 @@ fn read_stable<F: SeedFile>(
             })?;
         let after = file.stamp().map_err(cannot)?;
         if after == Some(before) && bytes.len() as u64 == before.len {
-            return Ok(text_of(bytes)?);
+            return Ok(bytes);
         }
     }
     Err(format!("the file kept changing while it was read ({READ_ATTEMPTS} tries)").into())
@@ -669,7 +692,11 @@ fn read_capped(reader: &mut impl Read, max: u64) -> std::io::Result<Option<Vec<u
     Ok(Some(bytes))
 }
 
-/// Checks that file contents are usable text.
+/// A UTF-8 byte order mark, which [`text_of`] drops.
+const BOM: &[u8] = "\u{FEFF}".as_bytes();
+
+/// Checks that file contents are usable text: not empty, no NUL byte, UTF-8; without its byte
+/// order mark.
 fn text_of(bytes: Vec<u8>) -> Result<String, String> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err("empty file".into());
@@ -905,7 +932,7 @@ mod tests {
         }
     }
 
-    fn read_changing(changes: u64) -> (Result<String, String>, usize) {
+    fn read_changing(changes: u64) -> (Result<Vec<u8>, String>, usize) {
         let mut opens = 0;
         let result = read_stable(
             || {
@@ -925,7 +952,7 @@ mod tests {
     #[test]
     fn a_file_that_changes_while_it_is_read_is_read_again_then_skipped() {
         // Stable: one read.
-        assert_eq!(read_changing(0), (Ok("# T\n\n## S\n".to_string()), 1));
+        assert_eq!(read_changing(0), (Ok(b"# T\n\n## S\n".to_vec()), 1));
         // Changes on every read: skipped after the last try.
         let (result, opens) = read_changing(u64::MAX);
         assert_eq!(opens, READ_ATTEMPTS);
