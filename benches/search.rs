@@ -11,7 +11,10 @@
 //! corpus to `/tmp/corpus/<size>/`, for measuring whole `lectern check` processes.
 //! `LECTERN_BENCH_QUERY_LOOP=/tmp/corpus/1000 cargo bench --bench search` only loads that
 //! folder and runs the query mixes in a loop (`LECTERN_BENCH_ROUNDS`, default 200), printing
-//! each query's median CPU time: the process to profile searching with.
+//! each query's median CPU time: the process to profile searching with; with
+//! `LECTERN_BENCH_NO_PINYIN=1`, against the same library with its search blind to pinyin.
+//! `LECTERN_BENCH_FEATURE_MEMORY=/tmp/corpus/1000 cargo bench --bench search` only loads that
+//! folder and prints the heap bytes of what pinyin and times keep in the library.
 
 mod corpus;
 #[path = "corpus/mix.rs"]
@@ -537,6 +540,12 @@ fn breakdown() {
 /// but searching, for `perf record` and for comparing one change query by query.
 fn query_loop(dir: &Path) {
     let lib = load(dir);
+    // `LECTERN_BENCH_NO_PINYIN=1`: the same library with its search blind to pinyin, for
+    // what pinyin costs each query (issue 31, item 5).
+    let lib = match std::env::var_os("LECTERN_BENCH_NO_PINYIN") {
+        Some(_) => lib.without_pinyin(),
+        None => lib,
+    };
     let rounds: usize = std::env::var("LECTERN_BENCH_ROUNDS")
         .ok()
         .and_then(|r| r.parse().ok())
@@ -550,13 +559,104 @@ fn query_loop(dir: &Path) {
     for _ in 0..rounds {
         for ((_, q), times) in queries.iter().zip(&mut cpu) {
             let c = thread_cpu_time();
-            black_box(search::search(&lib, black_box(q), 5));
+            black_box(one_search(&lib, black_box(q)));
             times.push(thread_cpu_time().saturating_sub(c));
         }
     }
     for ((kind, q), times) in queries.iter().zip(cpu) {
         println!("{kind:6} {:8.3} ms CPU  {q}", ms(median(times)));
     }
+}
+
+/// Loads the corpus folder `dir` and prints the heap bytes (estimates, as
+/// [`search::Index::heap_bytes`] counts them) of what two features of the parser and the search
+/// keep in a loaded library (issue 31, item 5): pinyin (the readings of the library's words,
+/// every section title and name spelled in pinyin) and times (each section's and quote's start,
+/// the recording's address). Rosters keep nothing of their own: a talk's roster lives while
+/// the talk is parsed, and what it finds goes into speaker fields that predate it.
+fn feature_memory(dir: &Path) {
+    let lib = load(dir);
+    let index = lib.index();
+    let readings = index.readings();
+    // An `Option<(String, String)>` per slot, and the two strings' bytes when the text has
+    // Chinese (`Readings::spell`), as `Index::heap_bytes` counts them.
+    let slot = std::mem::size_of::<Option<(String, String)>>();
+    let spelled = |text: &str| readings.spell(text).map_or(0, |(f, i)| f.len() + i.len());
+    let titles: Vec<&str> = lib
+        .talks()
+        .iter()
+        .flat_map(|t| t.sections.iter().map(|s| s.title.as_str()))
+        .collect();
+    let title_pinyin: usize = titles.iter().map(|t| slot + spelled(t)).sum();
+    // `Names`: per talk its title, speakers and tags; then every distinct speaker (quotes'
+    // too) and tag (related talks' too) once.
+    let mut names = 0;
+    let (mut speakers, mut tags) = (
+        std::collections::HashSet::new(),
+        std::collections::HashSet::new(),
+    );
+    for t in lib.talks() {
+        names += slot + spelled(&t.title);
+        for n in t.meta.speakers.iter().chain(&t.meta.tags) {
+            names += slot + spelled(n);
+        }
+        let quoted = t.quotes.iter().filter_map(|q| q.speaker.as_deref());
+        for s in t.meta.speakers.iter().map(String::as_str).chain(quoted) {
+            if speakers.insert(s.trim()) {
+                names += slot + spelled(s.trim());
+            }
+        }
+        for g in t.meta.tags.iter().chain(&t.related) {
+            if tags.insert(g.trim()) {
+                names += slot + spelled(g.trim());
+            }
+        }
+    }
+    let sections: usize = lib.talks().iter().map(|t| t.sections.len()).sum();
+    let quotes: usize = lib.talks().iter().map(|t| t.quotes.len()).sum();
+    let timed_sections = (lib.talks().iter())
+        .flat_map(|t| &t.sections)
+        .filter(|s| s.start.is_some())
+        .count();
+    let timed_quotes = (lib.talks().iter())
+        .flat_map(|t| &t.quotes)
+        .filter(|q| q.start.is_some())
+        .count();
+    let recordings: usize = (lib.talks().iter())
+        .filter_map(|t| t.meta.recording.as_ref())
+        .map(String::len)
+        .sum();
+    let starts = std::mem::size_of::<Option<u32>>() * (sections + quotes);
+    let recording = std::mem::size_of::<Option<String>>() * lib.talks().len() + recordings;
+    let mb = |b: usize| b as f64 / 1e6;
+    println!(
+        "{}: {} talks, {sections} sections, {quotes} quotes",
+        dir.display(),
+        lib.talks().len()
+    );
+    println!("index heap (est.) {:.2} MB", mb(index.heap_bytes()));
+    println!(
+        "pinyin: readings {:.2} MB ({} words), section titles spelled {:.2} MB, names spelled {:.2} MB, total {:.2} MB",
+        mb(readings.heap_bytes()),
+        readings.len(),
+        mb(title_pinyin),
+        mb(names),
+        mb(readings.heap_bytes() + title_pinyin + names)
+    );
+    println!(
+        "times: starts {:.2} MB ({timed_sections} sections and {timed_quotes} quotes timed), recording {:.3} MB, total {:.2} MB",
+        mb(starts),
+        mb(recording),
+        mb(starts + recording)
+    );
+}
+
+/// One search of the query loop, never inlined: a function profilers can stop at
+/// (`valgrind --tool=callgrind --toggle-collect='*one_search*' --dump-after='*one_search*'`
+/// profiles each query apart, without the load).
+#[inline(never)]
+fn one_search(lib: &Library, q: &str) -> search::Outcome {
+    search::search(lib, q, 5)
 }
 
 /// Writes the generated corpus of each size to `dir/<size>/`, for measuring whole processes
@@ -592,6 +692,10 @@ fn main() {
     }
     if std::env::var("LECTERN_BENCH_BREAKDOWN").is_ok() {
         breakdown();
+        return;
+    }
+    if let Ok(dir) = std::env::var("LECTERN_BENCH_FEATURE_MEMORY") {
+        feature_memory(Path::new(&dir));
         return;
     }
     if let Ok(dir) = std::env::var("LECTERN_BENCH_QUERY_LOOP") {

@@ -193,6 +193,12 @@ impl Index {
         &self.readings
     }
 
+    /// Forgets the library's readings and its titles' pinyin: see [`Library::without_pinyin`](crate::library::Library::without_pinyin).
+    pub(crate) fn drop_pinyin(&mut self) {
+        self.readings = Readings::default();
+        self.title_pinyin.iter_mut().for_each(|p| *p = None);
+    }
+
     /// Words of the vocabulary other than `word` with the same English stem.
     pub fn same_stem<'s>(&'s self, word: &'s str) -> impl Iterator<Item = u32> + 's {
         let own = self.words.get(word).copied();
