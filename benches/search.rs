@@ -13,6 +13,8 @@
 //! folder and runs the query mixes in a loop (`LECTERN_BENCH_ROUNDS`, default 200), printing
 //! each query's median CPU time: the process to profile searching with; with
 //! `LECTERN_BENCH_NO_PINYIN=1`, against the same library with its search blind to pinyin.
+//! `LECTERN_BENCH_BARE_PARSE_DIR=/tmp/corpus/1000 <the bench binary>` only reads and parses that
+//! folder with pulldown-cmark, as a whole process to time beside `lectern check` (issue 31).
 //! `LECTERN_BENCH_FEATURE_MEMORY=/tmp/corpus/1000 cargo bench --bench search` only loads that
 //! folder and prints the heap bytes of what pinyin and times keep in the library.
 
@@ -129,6 +131,23 @@ fn bare_parse(files: &[String]) -> usize {
         .iter()
         .map(|f| Parser::new_ext(f, opts).into_offset_iter().count())
         .sum()
+}
+
+/// The whole-process baseline of issue 31's cold-load target: read every `.md` file of `dir`
+/// and parse it with pulldown-cmark (events only, the parser's options), what a program that
+/// only parses the files does; time the process (`/usr/bin/time`) as `lectern check DIR` is.
+fn bare_parse_process(dir: &Path) {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("the corpus folder")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    paths.sort();
+    let files: Vec<String> = paths
+        .iter()
+        .map(|p| std::fs::read_to_string(p).expect("a seed file"))
+        .collect();
+    println!("{} files, {} events", files.len(), bare_parse(&files));
 }
 
 /// The baseline a simple bot would use: every section scored with strsim, best first.
@@ -696,6 +715,10 @@ fn main() {
     }
     if let Ok(dir) = std::env::var("LECTERN_BENCH_FEATURE_MEMORY") {
         feature_memory(Path::new(&dir));
+        return;
+    }
+    if let Ok(dir) = std::env::var("LECTERN_BENCH_BARE_PARSE_DIR") {
+        bare_parse_process(Path::new(&dir));
         return;
     }
     if let Ok(dir) = std::env::var("LECTERN_BENCH_QUERY_LOOP") {
