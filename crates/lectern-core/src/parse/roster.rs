@@ -15,6 +15,11 @@
 //! Chinese name inside the candidate or the candidate inside it (`苏林老师`, `Robert教授`), or by
 //! initials (`MK` for `Melody Kramer`, when only one person has them).
 
+use std::borrow::Cow;
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
+
 use super::render::PlainText;
 
 /// What a person does in the talk.
@@ -812,35 +817,38 @@ fn is_first_person(text: &str) -> bool {
         .any(|w| matches!(w, "I" | "we" | "We" | "our" | "Our" | "my" | "My"))
 }
 
-/// The writer reporting what someone said: `他说`, `she said`.
+/// The writer reporting what someone said: `他说`, `she said` (the English in any case).
 fn is_reported(text: &str) -> bool {
-    let lower = text.to_lowercase();
-    [
-        "他说",
-        "她说",
-        "他表示",
-        "她表示",
-        "他认为",
-        "她认为",
-        "他提到",
-        "她提到",
-    ]
-    .iter()
-    .any(|w| text.contains(w))
-        || [
-            " he said",
-            " she said",
-            " he says",
-            " she says",
-            " he explained",
-            " she explained",
-        ]
-        .iter()
-        .any(|w| lower.contains(w))
+    static REPORTING: LazyLock<AhoCorasick> = LazyLock::new(|| {
+        // ASCII case folding leaves the Chinese phrases' bytes as they are.
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build([
+                "他说",
+                "她说",
+                "他表示",
+                "她表示",
+                "他认为",
+                "她认为",
+                "他提到",
+                "她提到",
+                " he said",
+                " she said",
+                " he says",
+                " she says",
+                " he explained",
+                " she explained",
+            ])
+            .expect("fixed phrases")
+    });
+    REPORTING.is_match(text)
 }
 
-/// The text outside quotation marks.
-fn outside_quotes(text: &str) -> String {
+/// The text outside quotation marks (the text itself when it has none).
+fn outside_quotes(text: &str) -> Cow<'_, str> {
+    if !text.contains(['"', '“', '”', '「', '」']) {
+        return Cow::Borrowed(text);
+    }
     let mut out = String::new();
     let mut inside = false;
     let mut corner = 0usize;
@@ -853,7 +861,7 @@ fn outside_quotes(text: &str) -> String {
             _ => {}
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 impl Cast {
@@ -929,8 +937,9 @@ impl Cast {
     /// block quote.
     pub(super) fn paragraph(&mut self, p: &PlainText, after: After, opening: bool, quoted: bool) {
         let text = p.text.trim();
+        let own = outside_quotes(text);
         if !quoted && self.self_named.is_none() {
-            self.self_named = self_introduction(&outside_quotes(text));
+            self.self_named = self_introduction(&own);
         }
         if let Some(l) = label_of(p) {
             // `**主讲人**：苏林老师`: a metadata field in the body, when its value is names.
@@ -1025,7 +1034,6 @@ impl Cast {
             // A note saying whose talk this is says the text is the talk.
             self.speaks |= self.source.is_some();
         }
-        let own = outside_quotes(text);
         if opening && !quoted && !self.presented {
             let lower = own.to_lowercase();
             self.presented = PRESENTED.iter().any(|w| lower.contains(w));
@@ -1352,34 +1360,45 @@ const SAYS: &[&str] = &[
 ];
 
 /// The subjects of English speech verbs in a text: the one to three capitalised words right
-/// before the verb (`Jacob says`, `Sugu Sougoumarane described`).
+/// before the verb (`Jacob says`, `Sugu Sougoumarane described`), verb by verb in [`SAYS`]
+/// order and each verb's in text order.
 fn speech_subjects(text: &str) -> Vec<String> {
+    static VERBS: LazyLock<AhoCorasick> =
+        LazyLock::new(|| AhoCorasick::new(SAYS).expect("fixed phrases"));
+    // One pass finds every verb; no verb overlaps itself, so these are each verb's matches.
+    let mut found: Vec<(usize, usize)> = VERBS
+        .find_overlapping_iter(text)
+        .map(|m| (m.pattern().as_usize(), m.start()))
+        .collect();
+    if found.is_empty() {
+        return Vec::new();
+    }
+    found.sort_unstable();
     let mut out = Vec::new();
-    for verb in SAYS {
-        for (i, _) in text.match_indices(verb) {
-            let after = text[i + verb.len()..].chars().next();
-            if after.is_some_and(char::is_alphanumeric) {
-                continue;
-            }
-            let before: Vec<&str> = text[..i]
-                .split(' ')
-                .rev()
-                .take(3)
-                .take_while(|w| {
-                    w.chars().next().is_some_and(char::is_uppercase)
-                        && w.chars().all(|c| c.is_alphabetic() || c == '-')
-                })
-                .collect();
-            let pronoun = |w: &&str| {
-                matches!(
-                    *w,
-                    "He" | "She" | "They" | "It" | "We" | "I" | "You" | "This" | "That" | "There"
-                )
-            };
-            if !before.is_empty() && !before.iter().any(pronoun) {
-                let name: Vec<&str> = before.into_iter().rev().collect();
-                out.push(name.join(" "));
-            }
+    for (verb, i) in found {
+        let verb = SAYS[verb];
+        let after = text[i + verb.len()..].chars().next();
+        if after.is_some_and(char::is_alphanumeric) {
+            continue;
+        }
+        let before: Vec<&str> = text[..i]
+            .split(' ')
+            .rev()
+            .take(3)
+            .take_while(|w| {
+                w.chars().next().is_some_and(char::is_uppercase)
+                    && w.chars().all(|c| c.is_alphabetic() || c == '-')
+            })
+            .collect();
+        let pronoun = |w: &&str| {
+            matches!(
+                *w,
+                "He" | "She" | "They" | "It" | "We" | "I" | "You" | "This" | "That" | "There"
+            )
+        };
+        if !before.is_empty() && !before.iter().any(pronoun) {
+            let name: Vec<&str> = before.into_iter().rev().collect();
+            out.push(name.join(" "));
         }
     }
     out
