@@ -11,7 +11,7 @@ pub use super::cache::CacheUse;
 use super::{Library, Parts, Source, resolve_media};
 use crate::model::Talk;
 use crate::parse::parse_talk;
-use crate::search::Index;
+use crate::search::{Growing, Index};
 
 /// Limits applied while loading.
 #[derive(Debug, Clone)]
@@ -314,36 +314,42 @@ impl Library {
         let owned = owned.filter(|p| p.media_base_url == opts.media_base_url);
         let n_previous =
             lent.map_or(0, |p| p.talks.len()) + owned.as_ref().map_or(0, |p| p.talks.len());
-        let outcomes = {
-            let lender = match (lent, &owned) {
-                (Some(p), _) => Some((&p.sources[..], Some(&p.talks[..]))),
-                (None, Some(parts)) => Some((&parts.sources[..], None)),
-                (None, None) => None,
-            }
-            .map(|(sources, talks)| Lender {
-                sources,
+        // The owned talks are moved out as their files are kept, while the workers look the
+        // files up in the owned sources.
+        let (mut spare, owned_index, owned_sources) = match owned {
+            Some(Parts {
                 talks,
-                by_file: (sources.iter().enumerate())
-                    .map(|(j, s)| (s.file.as_os_str(), j))
-                    .collect(),
-            });
-            in_parallel(&paths, |path| {
-                load_one(path, root.as_deref(), opts, lender.as_ref())
-            })
+                index,
+                sources,
+                ..
+            }) => (
+                talks.into_iter().map(Some).collect::<Vec<_>>(),
+                Some(index),
+                sources,
+            ),
+            None => (Vec::new(), None, Vec::new()),
         };
-        // The owned talks are moved out as their files are kept.
-        let (mut spare, owned_index) = match owned {
-            Some(Parts { talks, index, .. }) => {
-                (talks.into_iter().map(Some).collect::<Vec<_>>(), Some(index))
-            }
-            None => (Vec::new(), None),
-        };
+        let lender = match (lent, &owned_index) {
+            (Some(p), _) => Some((&p.sources[..], Some(&p.talks[..]))),
+            (None, Some(_)) => Some((&owned_sources[..], None)),
+            (None, None) => None,
+        }
+        .map(|(sources, talks)| Lender {
+            sources,
+            talks,
+            by_file: (sources.iter().enumerate())
+                .map(|(j, s)| (s.file.as_os_str(), j))
+                .collect(),
+        });
+        // A load with nothing to splice from indexes each talk it keeps as it comes, while the
+        // workers parse the files after it.
+        let mut growing = lender.is_none().then(Growing::default);
         let mut talks = Vec::new();
         let mut sources = Vec::new();
         let mut reused = Vec::new();
         let mut ids = rustc_hash::FxHashSet::default();
         let mut parsed = 0;
-        for (path, outcome) in paths.iter().zip(outcomes) {
+        let mut keep = |path: &PathBuf, outcome: FileOutcome| {
             let (talk, source, from) = match outcome {
                 FileOutcome::Talk {
                     talk: Some(talk),
@@ -368,7 +374,7 @@ impl Library {
                         kind,
                         reason,
                     });
-                    continue;
+                    return;
                 }
             };
             parsed += usize::from(from.is_none());
@@ -380,7 +386,7 @@ impl Library {
                     kind: WarningKind::Content,
                     reason: "no sections found (a talk needs headings)".into(),
                 });
-                continue;
+                return;
             }
             warnings.extend(source.warnings.iter().map(|reason| LoadWarning {
                 file: path.clone(),
@@ -395,20 +401,30 @@ impl Library {
                     kind: WarningKind::Content,
                     reason: format!("a talk with id `{}` is already loaded", talk.id),
                 });
-                continue;
+                return;
+            }
+            if let Some(g) = growing.as_mut() {
+                g.add(&talk);
             }
             talks.push(talk);
             sources.push(source);
             reused.push(from);
-        }
+        };
+        in_order(
+            &paths,
+            |path| load_one(path, root.as_deref(), opts, lender.as_ref()),
+            |i, outcome| keep(&paths[i], outcome),
+        );
         drop(spare);
+        drop(lender);
         // The same talks in the same order as the previous library's: its index is theirs.
         let unchanged = (lent.is_some() || owned_index.is_some())
             && talks.len() == n_previous
             && reused.iter().enumerate().all(|(t, &r)| r == Some(t));
-        let index = match owned_index {
-            Some(index) if unchanged => index,
-            owned_index => {
+        let index = match (growing, owned_index) {
+            (Some(g), _) => g.finish(&talks),
+            (None, Some(index)) if unchanged => index,
+            (None, owned_index) => {
                 let previous = lent.map(|p| &p.index).or(owned_index.as_ref());
                 build_index(&talks, previous.map(|p| (p, reused.as_slice())))
             }
@@ -510,44 +526,65 @@ fn load_one(
     }
 }
 
-/// `work` applied to every item, on up to as many threads as there are cores, with the
-/// results in the items' order. Threads take the next item as they finish one, so a large
-/// file does not hold up the others. Scoped std threads are enough here: one fan-out per load
+/// `work` applied to every item on up to as many threads as there are cores, and `consume`
+/// called on the calling thread with each item's index and result in the items' order, as soon
+/// as the result and those before it are in: what the caller does with one result overlaps the
+/// work on the next. Threads take the next item as they finish one, so a large file does not
+/// hold up the others. Scoped std threads and a channel are enough here: one fan-out per load
 /// needs no pool.
-fn in_parallel<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) -> Vec<R> {
+fn in_order<T: Sync, R: Send>(
+    items: &[T],
+    work: impl Fn(&T) -> R + Sync,
+    mut consume: impl FnMut(usize, R),
+) {
     use std::sync::atomic::{AtomicUsize, Ordering};
     let threads = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .min(items.len());
     if threads <= 1 {
-        return items.iter().map(work).collect();
+        items
+            .iter()
+            .enumerate()
+            .for_each(|(i, item)| consume(i, work(item)));
+        return;
     }
     let next = AtomicUsize::new(0);
-    let worker = || {
-        let mut done = Vec::new();
-        loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(item) = items.get(i) else {
-                return done;
-            };
-            done.push((i, work(item)));
-        }
-    };
-    let mut done: Vec<(usize, R)> = std::thread::scope(|s| {
-        let others: Vec<_> = (1..threads).map(|_| s.spawn(worker)).collect();
-        let mut done = worker();
-        for t in others {
-            // A panic in a worker is a bug in the parser; it reaches the caller as it would
-            // have without threads.
-            match t.join() {
-                Ok(d) => done.extend(d),
-                Err(panic) => std::panic::resume_unwind(panic),
+    let (tx, rx) = std::sync::mpsc::channel::<(usize, R)>();
+    std::thread::scope(|s| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                let (tx, next, work) = (tx.clone(), &next, &work);
+                s.spawn(move || {
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(item) = items.get(i) else {
+                            return;
+                        };
+                        if tx.send((i, work(item))).is_err() {
+                            return;
+                        }
+                    }
+                })
+            })
+            .collect();
+        drop(tx);
+        let mut waiting: Vec<Option<R>> = (0..items.len()).map(|_| None).collect();
+        let mut due = 0;
+        for (i, r) in rx {
+            waiting[i] = Some(r);
+            while let Some(r) = waiting.get_mut(due).and_then(Option::take) {
+                consume(due, r);
+                due += 1;
             }
         }
-        done
+        for w in workers {
+            // A panic in a worker is a bug in the parser; it reaches the caller as it would
+            // have without threads.
+            if let Err(panic) = w.join() {
+                std::panic::resume_unwind(panic);
+            }
+        }
     });
-    done.sort_unstable_by_key(|&(i, _)| i);
-    done.into_iter().map(|(_, r)| r).collect()
 }
 
 /// The talk id: the file name without its extension.

@@ -813,6 +813,14 @@ fn is_first_person(text: &str) -> bool {
     if text.contains('我') {
         return true;
     }
+    // Each word below holds one of these letters: a text without them has none (most of a
+    // Chinese talk), and is not split into words.
+    if !text
+        .bytes()
+        .any(|b| matches!(b, b'I' | b'w' | b'W' | b'o' | b'O' | b'm' | b'M'))
+    {
+        return false;
+    }
     text.split(|c: char| !c.is_alphabetic())
         .any(|w| matches!(w, "I" | "we" | "We" | "our" | "Our" | "my" | "My"))
 }
@@ -1408,6 +1416,18 @@ fn speech_subjects(text: &str) -> Vec<String> {
 /// (`Michael Fey`).
 fn full_names(text: &str) -> Vec<String> {
     let mut out = Vec::new();
+    // A name starts with a capital: a text without one has none (most of a Chinese talk). The
+    // CJK blocks hold no upper-case letter and are not asked.
+    let may_be_upper = |c: char| {
+        if c.is_ascii() {
+            c.is_ascii_uppercase()
+        } else {
+            !('\u{3000}'..='\u{9FFF}').contains(&c) && c.is_uppercase()
+        }
+    };
+    if !text.chars().any(may_be_upper) {
+        return out;
+    }
     let mut run: Vec<&str> = Vec::new();
     let flush = |run: &mut Vec<&str>, out: &mut Vec<String>| {
         if (2..=3).contains(&run.len()) {

@@ -143,7 +143,7 @@ pub enum Match {
 }
 
 /// English terms → the Chinese words of the library that have them as a sense.
-#[derive(Debug, Default, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
+#[derive(Debug, Clone, Default, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
 pub struct Bilingual {
     heads: Vec<Box<str>>,
     by_key: FxHashMap<Box<str>, Vec<(u32, Match)>>,

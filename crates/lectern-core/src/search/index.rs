@@ -14,7 +14,8 @@
 //! - document ids are dense, and a talk's documents are contiguous and in section order;
 //! - CJK terms are keyed by code points ([`Term::cjk_key`]), words by their folded text; both map
 //!   to one dense term id space;
-//! - the index is immutable once built; a reload builds a new one.
+//! - the index is immutable once built; a reload builds a new one, spliced from the one in
+//!   service where talks did not change (`index/splice.rs`).
 
 use rustc_hash::FxHashMap;
 
@@ -24,6 +25,8 @@ use super::normalize::{compact, plain};
 use super::pinyin::Readings;
 use super::tokenize::{Term, stem, tokenize};
 use crate::model::{SectionRef, Talk};
+
+mod splice;
 
 /// Fields of a document, in boost order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -125,53 +128,86 @@ impl Index {
     /// Builds the index of `talks` from scratch: one document per section, key point and
     /// risk, and one for each talk's summary.
     pub fn build(talks: &[Talk]) -> Index {
-        Index::build_reusing(talks, None)
+        let mut g = Growing::default();
+        talks.iter().for_each(|t| g.add(t));
+        g.finish(talks)
     }
 
     /// `previous`: the index in service and, for each talk of `talks`, the index of the identical
-    /// talk in it, if any; their part of the index is reused instead of tokenised again.
+    /// talk in it, if any; their part of the index is reused instead of tokenised again
+    /// (`index/splice.rs`).
     ///
     /// The result holds the same documents, field weights and postings (by term) as
     /// [`Index::build`] of `talks`; only the numbering of the terms may differ.
     pub fn build_reusing(talks: &[Talk], previous: Option<(&Index, &[Option<usize>])>) -> Index {
-        let mut reused = previous.map(|(index, map)| Reused::new(index, map));
-        let mut b = Builder::default();
-        let mut titles = Vec::new();
+        let Some((p, map, spliced)) =
+            previous.and_then(|(p, map)| Some((p, map, splice::splice(talks, p, map)?)))
+        else {
+            return Index::build(talks);
+        };
+        let mut index = spliced.index;
+        index.titles = talks
+            .iter()
+            .enumerate()
+            .flat_map(|(t, talk)| section_titles(t, talk))
+            .collect();
+        if !spliced.same_cjk {
+            index.derive_from_cjk(talks);
+            return index;
+        }
+        // The same CJK terms: the same dictionary entries and readings, and a kept talk's
+        // titles are spelled as they were.
+        index.bilingual = p.bilingual.clone();
+        index.readings = p.readings.clone();
+        let mut old_first = vec![0usize; p.titles.last().map_or(0, |(r, ..)| r.talk + 1)];
+        for (i, (r, ..)) in p.titles.iter().enumerate().rev() {
+            old_first[r.talk] = i;
+        }
+        index.title_pinyin = Vec::with_capacity(index.titles.len());
         for (t, talk) in talks.iter().enumerate() {
-            let old = reused.as_ref().and_then(|r| r.docs_of(t));
-            match (old, reused.as_mut()) {
-                (Some(docs), Some(r)) => r.copy(&mut b, docs, t as u32),
-                _ => index_talk(&mut b, t as u32, talk),
-            }
-            for s in &talk.sections {
-                let title = compact(&s.title);
-                let mask = char_mask(&title);
-                titles.push((
-                    SectionRef {
-                        talk: t,
-                        section: s.ordinal,
-                    },
-                    s.number,
-                    title,
-                    mask,
-                ));
+            match map.get(t).copied().flatten() {
+                Some(j) if j < old_first.len() => {
+                    let from = old_first[j];
+                    (index.title_pinyin)
+                        .extend_from_slice(&p.title_pinyin[from..from + talk.sections.len()]);
+                }
+                _ => (index.title_pinyin)
+                    .extend(talk.sections.iter().map(|s| index.readings.spell(&s.title))),
             }
         }
-        drop(reused);
-        let mut index = b.finish();
-        index.titles = titles;
-        index.bilingual = Bilingual::build(|a, b| index.has_pair(a, b));
-        index.readings = Readings::build(
-            |a, b| index.has_pair(a, b),
-            |c| index.term_id(Term::Uni(c)).is_some(),
-        );
-        index.title_pinyin = talks
+        index.first_titles();
+        index
+    }
+
+    /// Builds what the index derives from its CJK terms (the dictionary entries and readings the
+    /// library may use, on two threads), then the titles' pinyin.
+    fn derive_from_cjk(&mut self, talks: &[Talk]) {
+        let (bilingual, readings) = std::thread::scope(|s| {
+            let this = &*self;
+            let bilingual = s.spawn(|| Bilingual::build(|a, b| this.has_pair(a, b)));
+            let readings = Readings::build(
+                |a, b| this.has_pair(a, b),
+                |c| this.term_id(Term::Uni(c)).is_some(),
+            );
+            match bilingual.join() {
+                Ok(b) => (b, readings),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        });
+        self.bilingual = bilingual;
+        self.readings = readings;
+        self.title_pinyin = talks
             .iter()
             .flat_map(|t| &t.sections)
-            .map(|s| index.readings.spell(&s.title))
+            .map(|s| self.readings.spell(&s.title))
             .collect();
+        self.first_titles();
+    }
+
+    /// Fills `title_first` from the titles and their pinyin.
+    fn first_titles(&mut self) {
         let mut first: FxHashMap<(&str, Option<&TitlePinyin>), u32> = FxHashMap::default();
-        let title_first = (index.titles.iter().zip(&index.title_pinyin).enumerate())
+        let title_first = (self.titles.iter().zip(&self.title_pinyin).enumerate())
             .map(|(i, ((_, _, title, _), pinyin))| {
                 *first
                     .entry((title.as_str(), pinyin.as_ref()))
@@ -179,8 +215,7 @@ impl Index {
             })
             .collect();
         drop(first);
-        index.title_first = title_first;
-        index
+        self.title_first = title_first;
     }
 
     /// The dictionary entries the library uses.
@@ -374,6 +409,51 @@ impl Index {
     }
 }
 
+/// An index built a talk at a time, in library order: what a first load feeds as the files'
+/// talks come in, so that indexing one talk overlaps the parsing of the next.
+#[derive(Default)]
+pub struct Growing {
+    b: Builder,
+    titles: Vec<(SectionRef, Option<u32>, String, u64)>,
+    talks: u32,
+}
+
+impl Growing {
+    /// Adds the next talk of the library.
+    pub fn add(&mut self, talk: &Talk) {
+        index_talk(&mut self.b, self.talks, talk);
+        self.titles
+            .extend(section_titles(self.talks as usize, talk));
+        self.talks += 1;
+    }
+
+    /// The index of `talks`, the talks added, in the order they were added.
+    pub fn finish(self, talks: &[Talk]) -> Index {
+        debug_assert_eq!(talks.len(), self.talks as usize);
+        let mut index = self.b.finish();
+        index.titles = self.titles;
+        index.derive_from_cjk(talks);
+        index
+    }
+}
+
+/// Each section of talk `t` with its number, its title folded by [`compact`] and the
+/// [`char_mask`] of that title: the index's entries for autocomplete.
+fn section_titles(
+    t: usize,
+    talk: &Talk,
+) -> impl Iterator<Item = (SectionRef, Option<u32>, String, u64)> + '_ {
+    talk.sections.iter().map(move |s| {
+        let title = compact(&s.title);
+        let mask = char_mask(&title);
+        let at = SectionRef {
+            talk: t,
+            section: s.ordinal,
+        };
+        (at, s.number, title, mask)
+    })
+}
+
 /// Tokenises the documents of one talk into `b`: its sections, then its key points and risks,
 /// then its summary document.
 fn index_talk(b: &mut Builder, t: u32, talk: &Talk) {
@@ -433,6 +513,35 @@ fn index_talk(b: &mut Builder, t: u32, talk: &Talk) {
     b.end_doc();
 }
 
+/// Per document and field, boost / (1 - b + b · len / avg_len): the BM25F weight of one
+/// occurrence, from the documents' field lengths.
+fn field_weights(lens: &[[u32; N_FIELDS]]) -> Vec<[f32; N_FIELDS]> {
+    let n = lens.len().max(1) as f32;
+    let mut avg = [0f32; N_FIELDS];
+    for l in lens {
+        for f in 0..N_FIELDS {
+            avg[f] += l[f] as f32 / n;
+        }
+    }
+    lens.iter()
+        .map(|l| {
+            let mut w = [0f32; N_FIELDS];
+            for f in 0..N_FIELDS {
+                if avg[f] > 0.0 {
+                    w[f] = BOOSTS[f] / (1.0 - B + B * l[f] as f32 / avg[f]);
+                }
+            }
+            w
+        })
+        .collect()
+}
+
+/// The English stem a word of the vocabulary is gathered under, for words of letters only and
+/// longer than three.
+fn stem_word(w: &str) -> Option<String> {
+    (w.chars().all(|c| c.is_ascii_alphabetic()) && w.len() > 3).then(|| stem(w))
+}
+
 /// What a term is keyed on: its folded text for a word, [`Term::cjk_key`] for a CJK token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 enum Key<'a> {
@@ -445,130 +554,6 @@ impl<'a> From<Term<'a>> for Key<'a> {
         match term {
             Term::Word(w) => Key::Word(w),
             _ => Key::Cjk(term.cjk_key().expect("not a word")),
-        }
-    }
-}
-
-/// The part of a previous index that a new one keeps: the postings of the reused talks'
-/// documents, turned back into document order (each document's terms with their field mask and
-/// counts), which is the order [`Builder`] takes them in.
-struct Reused<'p> {
-    previous: &'p Index,
-    /// Per new talk: the previous index's documents of the identical talk, if any.
-    docs: Vec<Option<std::ops::Range<usize>>>,
-    /// Per document of the previous index: where its entries start in `entries` (one more
-    /// than there are documents; a document that is not reused has none).
-    starts: Vec<usize>,
-    /// Per reused document: varint old term id, field mask, the non-zero counts.
-    entries: Vec<u8>,
-    /// Old term id → what it is keyed on, and the id the new builder gave it (or [`NONE`]).
-    keys: Vec<Key<'p>>,
-    new_ids: Vec<u32>,
-}
-
-impl<'p> Reused<'p> {
-    fn new(previous: &'p Index, map: &[Option<usize>]) -> Reused<'p> {
-        let mut talk_docs: Vec<std::ops::Range<usize>> = Vec::new();
-        for (d, doc) in previous.docs.iter().enumerate() {
-            let t = doc.talk as usize;
-            if talk_docs.len() <= t {
-                talk_docs.resize(t + 1, 0..0);
-            }
-            let r = &mut talk_docs[t];
-            if r.start == r.end {
-                *r = d..d + 1;
-            } else {
-                r.end = d + 1;
-            }
-        }
-        let docs: Vec<_> = map
-            .iter()
-            .map(|old| {
-                old.and_then(|j| talk_docs.get(j).cloned())
-                    .filter(|r| !r.is_empty())
-            })
-            .collect();
-        let mut reused = vec![false; previous.docs.len()];
-        for r in docs.iter().flatten() {
-            reused[r.clone()].fill(true);
-        }
-        // Two passes over the previous postings: the size of each document's entries, then the
-        // entries themselves.
-        let mut starts = vec![0usize; previous.docs.len() + 1];
-        for term in 0..previous.terms.len() as u32 {
-            for p in previous.postings(term) {
-                if reused[p.doc as usize] {
-                    let n = p.counts.iter().filter(|&&c| c > 0).count();
-                    starts[p.doc as usize + 1] += varint_len(term) as usize + 1 + n;
-                }
-            }
-        }
-        let mut total = 0;
-        for s in &mut starts {
-            total += *s;
-            *s = total;
-        }
-        let mut entries = vec![0u8; starts[previous.docs.len()]];
-        let mut cursor = starts.clone();
-        for term in 0..previous.terms.len() as u32 {
-            for p in previous.postings(term) {
-                let d = p.doc as usize;
-                if reused[d] {
-                    let mut at = cursor[d];
-                    at = put_varint(&mut entries, at, term);
-                    entries[at] = field_mask(&p.counts);
-                    at += 1;
-                    for &c in p.counts.iter().filter(|&&c| c > 0) {
-                        entries[at] = c;
-                        at += 1;
-                    }
-                    cursor[d] = at;
-                }
-            }
-        }
-        let mut keys = vec![Key::Cjk(0); previous.terms.len()];
-        for (key, id) in previous.vocabulary() {
-            keys[id as usize] = key;
-        }
-        Reused {
-            previous,
-            docs,
-            starts,
-            entries,
-            new_ids: vec![NONE; keys.len()],
-            keys,
-        }
-    }
-
-    /// The previous index's documents of new talk `t`, when it is reused.
-    fn docs_of(&self, t: usize) -> Option<std::ops::Range<usize>> {
-        self.docs.get(t).cloned().flatten()
-    }
-
-    /// Adds the previous documents `docs` to `b` as documents of talk `t`.
-    fn copy(&mut self, b: &mut Builder, docs: std::ops::Range<usize>, t: u32) {
-        for d in docs {
-            b.start_doc(Doc {
-                talk: t,
-                ..self.previous.docs[d].clone()
-            });
-            let mut bytes = &self.entries[self.starts[d]..self.starts[d + 1]];
-            while !bytes.is_empty() {
-                let (old, rest) = read_varint(bytes);
-                let (counts, rest) = read_counts(rest);
-                bytes = rest;
-                let id = match self.new_ids[old as usize] {
-                    NONE => {
-                        let id = b.key_id(self.keys[old as usize]);
-                        self.new_ids[old as usize] = id;
-                        id
-                    }
-                    id => id,
-                };
-                b.put(id, counts);
-            }
-            b.doc_lens = self.previous.lens[d];
-            b.end_doc();
         }
     }
 }
@@ -674,7 +659,7 @@ pub fn pair_bit(a: char, b: char) -> u64 {
 
 /// Term ids of CJK tokens: unigrams of the common range in a direct table (the index build
 /// looks one up for every character), everything else in a hash map.
-#[derive(Debug, Default, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
+#[derive(Debug, Clone, Default, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
 struct CjkIds {
     uni: Vec<u32>,
     other: FxHashMap<u64, u32>,
@@ -707,6 +692,18 @@ impl CjkIds {
         } else {
             *self.other.entry(key).or_insert(next)
         }
+    }
+
+    /// Forgets the keys whose id `gone` names; says whether there was any.
+    fn remove_where(&mut self, gone: impl Fn(u32) -> bool) -> bool {
+        let mut any = false;
+        for slot in self.uni.iter_mut().filter(|s| **s != NONE && gone(**s)) {
+            *slot = NONE;
+            any = true;
+        }
+        let before = self.other.len();
+        self.other.retain(|_, id| !gone(*id));
+        any || self.other.len() != before
     }
 
     /// Every key with its id.
@@ -871,17 +868,6 @@ impl Builder {
         id
     }
 
-    /// Adds `counts` to term `id` in the current document.
-    fn put(&mut self, id: u32, counts: [u8; N_FIELDS]) {
-        let slot = &mut self.slots[id as usize];
-        if slot.counts == [0; N_FIELDS] {
-            self.current.push(id);
-        }
-        for (s, c) in slot.counts.iter_mut().zip(counts) {
-            *s = s.saturating_add(c);
-        }
-    }
-
     fn add(&mut self, field: Field, text: &str) {
         self.add_with_quotes(field, text, &[]);
     }
@@ -991,26 +977,7 @@ impl Builder {
     }
 
     fn finish(mut self) -> Index {
-        let n = self.docs.len().max(1) as f32;
-        let mut avg = [0f32; N_FIELDS];
-        for l in &self.lens {
-            for f in 0..N_FIELDS {
-                avg[f] += l[f] as f32 / n;
-            }
-        }
-        let field_weight = self
-            .lens
-            .iter()
-            .map(|l| {
-                let mut w = [0f32; N_FIELDS];
-                for f in 0..N_FIELDS {
-                    if avg[f] > 0.0 {
-                        w[f] = BOOSTS[f] / (1.0 - B + B * l[f] as f32 / avg[f]);
-                    }
-                }
-                w
-            })
-            .collect();
+        let field_weight = field_weights(&self.lens);
         let (terms, postings) = self.pack();
         let mut words_by_len: Vec<Vec<(Box<str>, u32)>> = Vec::new();
         for (w, &id) in &self.words {
@@ -1025,8 +992,8 @@ impl Builder {
         }
         let mut stems: FxHashMap<Box<str>, Vec<u32>> = FxHashMap::default();
         for (w, &id) in &self.words {
-            if w.chars().all(|c| c.is_ascii_alphabetic()) && w.len() > 3 {
-                stems.entry(stem(w).into()).or_default().push(id);
+            if let Some(s) = stem_word(w) {
+                stems.entry(s.into()).or_default().push(id);
             }
         }
         Index {
@@ -1151,16 +1118,70 @@ mod tests {
         stems
     }
 
+    /// Asserts that `spliced` holds what `fresh` holds (a build from scratch of `talks`): the
+    /// same documents, weights, postings by term, vocabulary, stems, titles and what the
+    /// dictionary and readings give, whatever the numbering of the terms.
+    fn same_index(spliced: &Index, fresh: &Index, talks: &[Talk], step: &str) {
+        assert_eq!(
+            format!("{:?}", spliced.docs),
+            format!("{:?}", fresh.docs),
+            "{step}"
+        );
+        assert_eq!(spliced.lens, fresh.lens, "{step}");
+        assert_eq!(spliced.field_weight, fresh.field_weight, "{step}");
+        assert_eq!(by_key(spliced), by_key(fresh), "{step}");
+        let words = |index: &Index| -> Vec<Vec<Box<str>>> {
+            let by_len = index.words_by_len.iter();
+            by_len
+                .map(|b| b.iter().map(|(w, _)| w.clone()).collect())
+                .collect()
+        };
+        // A bucket of longer words than any left may stay, empty.
+        let trimmed = |mut w: Vec<Vec<Box<str>>>| {
+            while w.last().is_some_and(Vec::is_empty) {
+                w.pop();
+            }
+            w
+        };
+        assert_eq!(trimmed(words(spliced)), trimmed(words(fresh)), "{step}");
+        for bucket in &spliced.words_by_len {
+            for (w, id) in bucket {
+                assert_eq!(spliced.words.get(w), Some(id), "{step}: {w}");
+            }
+        }
+        assert_eq!(stems(spliced), stems(fresh), "{step}");
+        assert_eq!(
+            format!("{:?}", spliced.titles),
+            format!("{:?}", fresh.titles),
+            "{step}"
+        );
+        assert_eq!(spliced.title_pinyin, fresh.title_pinyin, "{step}");
+        assert_eq!(spliced.title_first, fresh.title_first, "{step}");
+        assert_eq!(spliced.bilingual.len(), fresh.bilingual.len(), "{step}");
+        assert_eq!(spliced.readings.len(), fresh.readings.len(), "{step}");
+        assert_eq!(spliced.check(talks), Ok(()), "{step}");
+    }
+
+    fn read(path: &str) -> String {
+        std::fs::read_to_string(format!("{}/../../{path}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    }
+
+    fn fixture(name: &str) -> String {
+        read(&format!("tests/fixtures/formats/{name}.md"))
+    }
+
+    fn parse(id: &str, src: &str) -> Talk {
+        crate::parse::parse_talk(id, src).0
+    }
+
+    fn seed() -> String {
+        read("seeds/2026-01-27-sam-altman-developer-townhall.md")
+    }
+
     #[test]
     fn reusing_a_previous_index_gives_the_same_index_as_a_fresh_build() {
-        let read = |path: &str| {
-            std::fs::read_to_string(format!("{}/../../{path}", env!("CARGO_MANIFEST_DIR"))).unwrap()
-        };
-        let fixture = |name: &str| read(&format!("tests/fixtures/formats/{name}.md"));
-        let parse = |id: &str, src: &str| crate::parse::parse_talk(id, src).0;
-        let seed = read("seeds/2026-01-27-sam-altman-developer-townhall.md");
         let before = [
-            parse("seed", &seed),
+            parse("seed", &seed()),
             parse("a", &fixture("chinese-interview")),
             parse("b", &fixture("english-quotes")),
             parse("c", &fixture("chinese-setext")),
@@ -1172,42 +1193,118 @@ mod tests {
         let after = [
             parse("a", &changed),
             parse("c", &fixture("chinese-setext")),
-            parse("seed", &seed),
+            parse("seed", &seed()),
             parse("d", &fixture("h1-sections")),
             parse("e", &fixture("numbered-underlined")),
         ];
-        let map = [None, Some(3), Some(0), Some(4), None];
         let previous = Index::build(&before);
-        assert_eq!(
-            Reused::new(&previous, &map).docs_of(2),
-            Some(0..previous.docs.iter().filter(|d| d.talk == 0).count())
-        );
-
         let fresh = Index::build(&after);
-        let reused = Index::build_reusing(&after, Some((&previous, &map)));
-        assert_eq!(format!("{:?}", reused.docs), format!("{:?}", fresh.docs));
-        assert_eq!(reused.lens, fresh.lens);
-        assert_eq!(reused.field_weight, fresh.field_weight);
-        assert_eq!(by_key(&reused), by_key(&fresh));
         assert!(
             by_key(&fresh)
                 .iter()
                 .any(|(k, _, _)| k == "Word(\"reusetest\")")
         );
-        let words = |index: &Index| -> Vec<Vec<Box<str>>> {
-            let by_len = index.words_by_len.iter();
-            by_len
-                .map(|b| b.iter().map(|(w, _)| w.clone()).collect())
-                .collect()
-        };
-        assert_eq!(words(&reused), words(&fresh));
-        assert_eq!(stems(&reused), stems(&fresh));
-        assert_eq!(
-            format!("{:?}", reused.titles),
-            format!("{:?}", fresh.titles)
+        // The kept talks out of their order cannot be spliced: the index is built afresh.
+        let map = [None, Some(3), Some(0), Some(4), None];
+        assert!(splice::splice(&after, &previous, &map).is_none());
+        same_index(
+            &Index::build_reusing(&after, Some((&previous, &map))),
+            &fresh,
+            &after,
+            "out of order",
         );
-        assert_eq!(reused.bilingual.len(), fresh.bilingual.len());
-        assert_eq!(reused.heap_bytes(), fresh.heap_bytes());
+        // In their order (what a loader gives, talks in file-name order), it is.
+        let before = [
+            parse("a", &fixture("chinese-interview")),
+            parse("b", &fixture("english-quotes")),
+            parse("c", &fixture("chinese-setext")),
+            parse("d", &fixture("h1-sections")),
+            parse("seed", &seed()),
+        ];
+        let after = [
+            parse("a", &changed),
+            parse("c", &fixture("chinese-setext")),
+            parse("d", &fixture("h1-sections")),
+            parse("e", &fixture("numbered-underlined")),
+            parse("seed", &seed()),
+        ];
+        let previous = Index::build(&before);
+        let map = [None, Some(2), Some(3), None, Some(4)];
+        assert!(splice::splice(&after, &previous, &map).is_some());
+        same_index(
+            &Index::build_reusing(&after, Some((&previous, &map))),
+            &Index::build(&after),
+            &after,
+            "in order",
+        );
+    }
+
+    #[test]
+    fn a_chain_of_splices_keeps_giving_the_index_of_a_fresh_build() {
+        let base: Vec<(&'static str, String)> = vec![
+            ("a", fixture("chinese-interview")),
+            ("b", fixture("english-quotes")),
+            ("c", fixture("chinese-setext")),
+            ("d", fixture("h1-sections")),
+            ("seed", seed()),
+        ];
+        let with = |files: &[(&'static str, String)], id: &'static str, text: String| {
+            let mut files = files.to_vec();
+            match files.iter_mut().find(|(f, _)| *f == id) {
+                Some(f) => f.1 = text,
+                None => files.push((id, text)),
+            }
+            files.sort_by(|x, y| x.0.cmp(y.0));
+            files
+        };
+        let without = |files: &[(&'static str, String)], id: &str| {
+            files
+                .iter()
+                .filter(|(f, _)| *f != id)
+                .cloned()
+                .collect::<Vec<_>>()
+        };
+        let a2 =
+            fixture("chinese-interview") + "\n\n他说：“麒麟踏雪而来，zyxwvut quuxing 也是。”\n";
+        let seed_english = seed().replace("Sam Altman", "Sam Altman (quuxed)");
+        let steps: Vec<(&str, Vec<(&'static str, String)>)> = {
+            let s1 = with(&base, "a", a2.clone());
+            let s2 = without(&s1, "b");
+            let s3 = with(&s2, "e", fixture("numbered-underlined"));
+            let s4 = with(&s3, "a", fixture("chinese-interview"));
+            let s5 = with(&s4, "b", fixture("english-quotes"));
+            let s6 = with(&s5, "seed", seed_english);
+            let s7 = s6.clone();
+            let s8 = without(&without(&without(&s7, "a"), "c"), "seed");
+            let s9 = with(&s8, "a", a2);
+            vec![
+                ("new words and characters in a", s1),
+                ("b removed", s2),
+                ("e added", s3),
+                ("a's new terms vanish", s4),
+                ("b's words come back", s5),
+                ("English alone changes", s6),
+                ("nothing changes", s7),
+                ("most talks removed", s8),
+                ("a changed again", s9),
+            ]
+        };
+        let talks_of =
+            |files: &[(&str, String)]| files.iter().map(|(id, t)| parse(id, t)).collect::<Vec<_>>();
+        let mut files = base.clone();
+        let mut talks = talks_of(&files);
+        let mut index = Index::build(&talks);
+        for (step, next) in steps {
+            let next_talks = talks_of(&next);
+            let map: Vec<Option<usize>> = next
+                .iter()
+                .map(|(id, text)| files.iter().position(|(f, t)| f == id && t == text))
+                .collect();
+            let spliced = Index::build_reusing(&next_talks, Some((&index, &map)));
+            same_index(&spliced, &Index::build(&next_talks), &next_talks, step);
+            (files, talks, index) = (next, next_talks, spliced);
+        }
+        assert_eq!(talks.len(), 3);
     }
 
     #[test]

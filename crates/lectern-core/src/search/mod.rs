@@ -32,7 +32,7 @@ pub mod tokenize;
 use rustc_hash::FxHashSet;
 
 pub use complete::{autocomplete, autocomplete_in, resolve_section, resolve_section_in};
-pub use index::Index;
+pub use index::{Growing, Index};
 
 use crate::model::{Section, SectionRef, Talk};
 use rank::{Query, Scored};

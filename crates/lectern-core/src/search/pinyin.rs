@@ -163,7 +163,7 @@ pub fn is_pinyin(folded: &str) -> bool {
 }
 
 /// The readings of the words a library uses.
-#[derive(Debug, Default, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
+#[derive(Debug, Clone, Default, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
 pub struct Readings {
     /// Dictionary words of two or more characters the library may use, folded.
     words: Vec<Box<str>>,

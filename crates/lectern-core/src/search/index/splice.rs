@@ -1,0 +1,322 @@
+//! A reload's index, spliced from the index in service: the talks whose files did not change
+//! keep their postings, which are copied list by list with their documents renumbered; only
+//! the changed and new talks are tokenised, into a small index of their own that is merged in.
+//!
+//! Term ids stay those of the previous index; a term that no longer occurs anywhere leaves the
+//! vocabulary and its id is given to a new term (or stays free, an empty list of df 0, which
+//! no lookup reaches). The result holds the same documents, field weights and postings by
+//! term as a fresh [`Index::build`] of the same talks: the test of that is in `index.rs`.
+
+use std::ops::Range;
+
+use super::{Builder, CjkIds, Doc, Index, Key, NONE, TermInfo, field_weights, index_talk};
+use super::{stem_word, varint_at, write_varint};
+use crate::model::Talk;
+
+/// What a splice kept of the previous index besides postings.
+pub(super) struct Spliced {
+    pub(super) index: Index,
+    /// No CJK term came or went: what the index derives from its CJK terms alone (the
+    /// dictionary entries and readings the library may use) is the previous index's.
+    pub(super) same_cjk: bool,
+}
+
+/// One posting list, read with its documents renumbered by `map` ([`NONE`]: dropped).
+struct Renumbered<'a> {
+    bytes: &'a [u8],
+    at: usize,
+    doc: u32,
+    first: bool,
+    map: &'a [u32],
+}
+
+impl<'a> Renumbered<'a> {
+    fn new(index: &'a Index, term: u32, map: &'a [u32]) -> Renumbered<'a> {
+        let info = index.terms[term as usize];
+        Renumbered {
+            bytes: &index.postings[info.start as usize..info.end as usize],
+            at: 0,
+            doc: 0,
+            first: true,
+            map,
+        }
+    }
+
+    fn empty() -> Renumbered<'a> {
+        Renumbered {
+            bytes: &[],
+            at: 0,
+            doc: 0,
+            first: true,
+            map: &[],
+        }
+    }
+
+    /// The next kept posting: its new document, and its field mask with the counts.
+    #[inline]
+    fn next(&mut self) -> Option<(u32, &'a [u8])> {
+        while self.at < self.bytes.len() {
+            let (gap, used) = varint_at(self.bytes, self.at);
+            self.at += used;
+            self.doc = if self.first { gap } else { self.doc + gap };
+            self.first = false;
+            let n = 1 + self.bytes[self.at].count_ones() as usize;
+            let entry = &self.bytes[self.at..self.at + n];
+            self.at += n;
+            let new = self.map[self.doc as usize];
+            if new != NONE {
+                return Some((new, entry));
+            }
+        }
+        None
+    }
+}
+
+/// Writes the union of two renumbered lists (their documents are disjoint) into `out`, in
+/// document order; returns its df.
+fn merge(out: &mut Vec<u8>, mut a: Renumbered<'_>, mut b: Renumbered<'_>) -> u32 {
+    let mut last = None;
+    let mut put = |out: &mut Vec<u8>, doc: u32, entry: &[u8]| {
+        write_varint(out, last.map_or(doc, |l| doc - l));
+        out.extend_from_slice(entry);
+        last = Some(doc);
+    };
+    let (mut x, mut y) = (a.next(), b.next());
+    let mut df = 0;
+    loop {
+        match (x, y) {
+            (Some((d, e)), Some((d2, _))) if d < d2 => {
+                put(out, d, e);
+                x = a.next();
+            }
+            (_, Some((d, e))) => {
+                put(out, d, e);
+                y = b.next();
+            }
+            (Some((d, e)), None) => {
+                put(out, d, e);
+                x = a.next();
+            }
+            (None, None) => return df,
+        }
+        df += 1;
+    }
+}
+
+/// The index of `talks` spliced from `previous`, where `map` gives for each talk the index of
+/// the identical talk of `previous`, if any. `None` when the kept talks are not in the order
+/// they had (a splice keeps each posting list's order; a loader never reorders them).
+pub(super) fn splice(talks: &[Talk], previous: &Index, map: &[Option<usize>]) -> Option<Spliced> {
+    // The previous documents of each previous talk.
+    let mut old_docs: Vec<Range<usize>> = Vec::new();
+    for (d, doc) in previous.docs.iter().enumerate() {
+        let t = doc.talk as usize;
+        if old_docs.len() <= t {
+            old_docs.resize(t + 1, 0..0);
+        }
+        let r = &mut old_docs[t];
+        *r = if r.start == r.end {
+            d..d + 1
+        } else {
+            r.start..d + 1
+        };
+    }
+    let kept = |t: usize| {
+        map.get(t)
+            .copied()
+            .flatten()
+            .filter(|&j| old_docs.get(j).is_some_and(|r| r.start < r.end))
+    };
+    let mut before = None;
+    for j in (0..talks.len()).filter_map(kept) {
+        if before.is_some_and(|b| b >= j) {
+            return None;
+        }
+        before = Some(j);
+    }
+
+    // The changed and new talks, tokenised on their own.
+    let mut b = Builder::default();
+    for (t, talk) in talks.iter().enumerate() {
+        if kept(t).is_none() {
+            index_talk(&mut b, t as u32, talk);
+        }
+    }
+    let fresh = b.finish();
+
+    // The documents in their new order, and where each old and fresh one went.
+    let mut docs = Vec::with_capacity(previous.docs.len() + fresh.docs.len());
+    let mut lens = Vec::with_capacity(docs.capacity());
+    let mut old_to_new = vec![NONE; previous.docs.len()];
+    let mut fresh_to_new = vec![NONE; fresh.docs.len()];
+    let mut next_fresh = 0;
+    for t in 0..talks.len() {
+        match kept(t) {
+            Some(j) => {
+                for d in old_docs[j].clone() {
+                    old_to_new[d] = docs.len() as u32;
+                    docs.push(Doc {
+                        talk: t as u32,
+                        ..previous.docs[d].clone()
+                    });
+                    lens.push(previous.lens[d]);
+                }
+            }
+            None => {
+                while fresh
+                    .docs
+                    .get(next_fresh)
+                    .is_some_and(|d| d.talk == t as u32)
+                {
+                    fresh_to_new[next_fresh] = docs.len() as u32;
+                    docs.push(fresh.docs[next_fresh].clone());
+                    lens.push(fresh.lens[next_fresh]);
+                    next_fresh += 1;
+                }
+            }
+        }
+    }
+
+    // Fresh terms the previous index has keep its ids.
+    let n_old = previous.terms.len();
+    let mut fresh_of_old = vec![NONE; n_old];
+    let mut only_fresh = Vec::new();
+    for (key, id) in fresh.vocabulary() {
+        let old = match key {
+            Key::Word(w) => previous.words.get(w).copied(),
+            Key::Cjk(k) => previous.cjk.get(k),
+        };
+        match old {
+            Some(o) => fresh_of_old[o as usize] = id,
+            None => only_fresh.push((key, id)),
+        }
+    }
+    // Fresh-only terms in a fixed order, so that two splices of the same talks number alike.
+    only_fresh.sort_unstable();
+
+    let mut postings = Vec::with_capacity(previous.postings.len() + fresh.postings.len());
+    let mut terms = Vec::with_capacity(n_old + only_fresh.len());
+    let mut free = Vec::new();
+    for o in 0..n_old {
+        let start = postings.len() as u32;
+        let from_fresh = match fresh_of_old[o] {
+            NONE => Renumbered::empty(),
+            f => Renumbered::new(&fresh, f, &fresh_to_new),
+        };
+        let df = merge(
+            &mut postings,
+            Renumbered::new(previous, o as u32, &old_to_new),
+            from_fresh,
+        );
+        if df == 0 {
+            free.push(o as u32);
+        }
+        terms.push(TermInfo {
+            df,
+            start,
+            end: postings.len() as u32,
+        });
+    }
+
+    // Terms that vanished leave the vocabulary (an id freed by an earlier splice is in no map).
+    let mut words = previous.words.clone();
+    let mut cjk: CjkIds = previous.cjk.clone();
+    let mut gone = vec![false; n_old];
+    for &id in &free {
+        gone[id as usize] = true;
+    }
+    let mut words_by_len = previous.words_by_len.clone();
+    let mut stems = previous.stems.clone();
+    let mut touched = vec![false; words_by_len.len()];
+    let mut same_cjk = true;
+    if !free.is_empty() {
+        let mut lost_words = Vec::new();
+        words.retain(|w, id| {
+            let keep = !gone[*id as usize];
+            if !keep {
+                lost_words.push((w.clone(), *id));
+            }
+            keep
+        });
+        same_cjk &= !cjk.remove_where(|id| gone[id as usize]);
+        for (w, id) in lost_words {
+            let len = w.chars().count();
+            if let Some(t) = touched.get_mut(len) {
+                *t = true;
+            }
+            if let Some(s) = stem_word(&w)
+                && let Some(ids) = stems.get_mut(s.as_str())
+            {
+                ids.retain(|&i| i != id);
+                if ids.is_empty() {
+                    stems.remove(s.as_str());
+                }
+            }
+        }
+        for (bucket, _) in (words_by_len.iter_mut().zip(&touched)).filter(|(_, t)| **t) {
+            bucket.retain(|&(_, id)| !gone[id as usize]);
+        }
+    }
+
+    // New terms take the freed ids first; their lists go at the end of the postings.
+    free.reverse();
+    for &(key, f) in &only_fresh {
+        let start = postings.len() as u32;
+        let df = merge(
+            &mut postings,
+            Renumbered::new(&fresh, f, &fresh_to_new),
+            Renumbered::empty(),
+        );
+        let info = TermInfo {
+            df,
+            start,
+            end: postings.len() as u32,
+        };
+        let id = match free.pop() {
+            Some(id) => {
+                terms[id as usize] = info;
+                id
+            }
+            None => {
+                terms.push(info);
+                (terms.len() - 1) as u32
+            }
+        };
+        match key {
+            Key::Word(w) => {
+                words.insert(w.into(), id);
+                let len = w.chars().count();
+                if words_by_len.len() <= len {
+                    words_by_len.resize_with(len + 1, Vec::new);
+                    touched.resize(len + 1, false);
+                }
+                words_by_len[len].push((w.into(), id));
+                touched[len] = true;
+                if let Some(s) = stem_word(w) {
+                    stems.entry(s.into()).or_default().push(id);
+                }
+            }
+            Key::Cjk(k) => {
+                cjk.get_or_insert(k, id);
+                same_cjk = false;
+            }
+        }
+    }
+    for (bucket, _) in (words_by_len.iter_mut().zip(&touched)).filter(|(_, t)| **t) {
+        bucket.sort_unstable();
+    }
+
+    let index = Index {
+        field_weight: field_weights(&lens),
+        docs,
+        lens,
+        cjk,
+        words,
+        words_by_len,
+        terms,
+        postings,
+        stems,
+        ..Index::default()
+    };
+    Some(Spliced { index, same_cjk })
+}
