@@ -197,9 +197,9 @@ pub(super) fn splice(talks: &[Talk], previous: &Index, map: &[Option<usize>]) ->
     let mut postings = Vec::with_capacity(previous.postings.len() + fresh.postings.len());
     let mut terms = Vec::with_capacity(n_old + only_fresh.len());
     let mut free = Vec::new();
-    for o in 0..n_old {
+    for (o, &f) in fresh_of_old.iter().enumerate() {
         let start = postings.len() as u32;
-        let from_fresh = match fresh_of_old[o] {
+        let from_fresh = match f {
             NONE => Renumbered::empty(),
             f => Renumbered::new(&fresh, f, &fresh_to_new),
         };
