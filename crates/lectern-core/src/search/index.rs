@@ -1304,7 +1304,7 @@ mod tests {
             same_index(&spliced, &Index::build(&next_talks), &next_talks, step);
             (files, talks, index) = (next, next_talks, spliced);
         }
-        assert_eq!(talks.len(), 3);
+        assert_eq!(talks.len(), 4);
     }
 
     #[test]
