@@ -73,7 +73,8 @@ impl<'a> Renumbered<'a> {
 }
 
 /// Writes the union of two renumbered lists (their documents are disjoint) into `out`, in
-/// document order; returns its df.
+/// document order; returns its df. For the lists of fresh terms, which the previous index
+/// lacks; the previous index's lists go through [`merge_old`].
 fn merge(out: &mut Vec<u8>, mut a: Renumbered<'_>, mut b: Renumbered<'_>) -> u32 {
     let mut last = None;
     let mut put = |out: &mut Vec<u8>, doc: u32, entry: &[u8]| {
@@ -101,6 +102,150 @@ fn merge(out: &mut Vec<u8>, mut a: Renumbered<'_>, mut b: Renumbered<'_>) -> u32
         }
         df += 1;
     }
+}
+
+/// Where the previous index's documents go: `map[d]` is the new number of old document `d`
+/// ([`NONE`]: dropped). From `tail` on, every old document is kept and moved by the same
+/// `shift`, and no fresh document comes after them: the end of each list from there is
+/// copied as it is.
+struct Moves<'a> {
+    map: &'a [u32],
+    tail: u32,
+    shift: i64,
+}
+
+impl<'a> Moves<'a> {
+    fn new(map: &'a [u32], n_new: usize) -> Moves<'a> {
+        let shift = n_new as i64 - map.len() as i64;
+        let mut tail = map.len();
+        while tail > 0
+            && map[tail - 1] != NONE
+            && i64::from(map[tail - 1]) == (tail - 1) as i64 + shift
+        {
+            tail -= 1;
+        }
+        Moves {
+            map,
+            tail: tail as u32,
+            shift,
+        }
+    }
+}
+
+/// The previous index's terms cut into at most `n` ranges of about as many posting bytes.
+fn slices(previous: &Index, n: usize) -> Vec<Range<usize>> {
+    let terms = previous.terms.len();
+    let bytes: usize = previous
+        .terms
+        .iter()
+        .map(|t| (t.end - t.start) as usize)
+        .sum();
+    // Below a few megabytes a thread costs more than it saves (the tests' indexes are small,
+    // and are cut all the same so that the joining is tested).
+    const MIN_BYTES: usize = if cfg!(test) { 16 } else { 4 << 20 };
+    if n <= 1 || bytes < MIN_BYTES {
+        return vec![0..terms];
+    }
+    let mut out = Vec::with_capacity(n);
+    let (mut from, mut seen) = (0, 0);
+    for (t, info) in previous.terms.iter().enumerate() {
+        seen += (info.end - info.start) as usize;
+        if out.len() + 1 < n && seen * n >= bytes * (out.len() + 1) {
+            out.push(from..t + 1);
+            from = t + 1;
+        }
+    }
+    out.push(from..terms);
+    out
+}
+
+/// The posting bytes of the previous index's `terms`.
+fn slice_bytes(previous: &Index, terms: &Range<usize>) -> usize {
+    previous.terms[terms.clone()]
+        .iter()
+        .map(|t| (t.end - t.start) as usize)
+        .sum()
+}
+
+/// [`merge`] of the previous index's list of `term`, renumbered by `moves`, with `fresh`,
+/// which copies the bytes instead of writing each posting again where it can: a run of
+/// postings whose documents all moved by the same amount keeps its gaps, so it is copied
+/// whole once its first posting's gap is written anew, and the list's end from
+/// [`Moves::tail`] on is copied without being read. A reload spends most of its time here.
+fn merge_old(
+    out: &mut Vec<u8>,
+    previous: &Index,
+    term: u32,
+    moves: &Moves<'_>,
+    mut fresh: Renumbered<'_>,
+) -> u32 {
+    let info = previous.terms[term as usize];
+    let bytes = &previous.postings[info.start as usize..info.end as usize];
+    let mut last: Option<u32> = None;
+    let mut df = 0;
+    let mut walked = 0;
+    let (mut at, mut doc) = (0, 0u32);
+    // The bytes from `run` to the posting being read are to be copied as they are.
+    let mut run: Option<usize> = None;
+    let mut y = fresh.next();
+    while at < bytes.len() {
+        let start = at;
+        let (gap, used) = varint_at(bytes, at);
+        doc = if walked == 0 { gap } else { doc + gap };
+        walked += 1;
+        let entry = at + used..at + used + 1 + bytes[at + used].count_ones() as usize;
+        at = entry.end;
+        let new = moves.map[doc as usize];
+        if new == NONE {
+            if let Some(r) = run.take() {
+                out.extend_from_slice(&bytes[r..start]);
+            }
+            continue;
+        }
+        while let Some((d, e)) = y.filter(|&(d, _)| d < new) {
+            if let Some(r) = run.take() {
+                out.extend_from_slice(&bytes[r..start]);
+            }
+            write_varint(out, last.map_or(d, |l| d - l));
+            out.extend_from_slice(e);
+            last = Some(d);
+            df += 1;
+            y = fresh.next();
+        }
+        df += 1;
+        if run.is_some() && last.is_some_and(|l| new - l == gap) {
+            // Moved as the posting before it: its gap stands, and it joins the run.
+            last = Some(new);
+            if doc >= moves.tail && y.is_none() {
+                out.extend_from_slice(&bytes[run.take().unwrap_or(start)..]);
+                return df + (info.df - walked);
+            }
+            continue;
+        }
+        if let Some(r) = run.take() {
+            out.extend_from_slice(&bytes[r..start]);
+        }
+        write_varint(out, last.map_or(new, |l| new - l));
+        last = Some(new);
+        if doc >= moves.tail && y.is_none() {
+            debug_assert!(i64::from(new) == i64::from(doc) + moves.shift);
+            out.extend_from_slice(&bytes[entry.start..]);
+            return df + (info.df - walked);
+        }
+        out.extend_from_slice(&bytes[entry.clone()]);
+        run = Some(at);
+    }
+    if let Some(r) = run {
+        out.extend_from_slice(&bytes[r..]);
+    }
+    while let Some((d, e)) = y {
+        write_varint(out, last.map_or(d, |l| d - l));
+        out.extend_from_slice(e);
+        last = Some(d);
+        df += 1;
+        y = fresh.next();
+    }
+    df
 }
 
 /// The index of `talks` spliced from `previous`, where `map` gives for each talk the index of
@@ -194,28 +339,68 @@ pub(super) fn splice(talks: &[Talk], previous: &Index, map: &[Option<usize>]) ->
     // Fresh-only terms in a fixed order, so that two splices of the same talks number alike.
     only_fresh.sort_unstable();
 
-    let mut postings = Vec::with_capacity(previous.postings.len() + fresh.postings.len());
+    let moves = Moves::new(&old_to_new, docs.len());
+    // The previous index's lists, in as many slices of the terms as there are cores, each
+    // slice written on its own thread into its own buffer, and the buffers joined.
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .clamp(1, 4);
+    let bounds = slices(previous, threads);
+    let merge_slice = |terms: Range<usize>| {
+        let mut out =
+            Vec::with_capacity(slice_bytes(previous, &terms) + fresh.postings.len() / threads);
+        let mut infos = Vec::with_capacity(terms.len());
+        for o in terms {
+            let from_fresh = match fresh_of_old[o] {
+                NONE => Renumbered::empty(),
+                f => Renumbered::new(&fresh, f, &fresh_to_new),
+            };
+            let start = out.len() as u32;
+            let df = merge_old(&mut out, previous, o as u32, &moves, from_fresh);
+            infos.push(TermInfo {
+                df,
+                start,
+                end: out.len() as u32,
+            });
+        }
+        (out, infos)
+    };
+    let parts: Vec<(Vec<u8>, Vec<TermInfo>)> = if bounds.len() == 1 {
+        bounds.into_iter().map(merge_slice).collect()
+    } else {
+        std::thread::scope(|s| {
+            let handles: Vec<_> = bounds
+                .into_iter()
+                .map(|r| s.spawn(|| merge_slice(r)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                .collect()
+        })
+    };
+    let total: usize = parts.iter().map(|(out, _)| out.len()).sum();
+    let mut postings = Vec::with_capacity(total + fresh.postings.len());
     let mut terms = Vec::with_capacity(n_old + only_fresh.len());
     let mut free = Vec::new();
-    for (o, &f) in fresh_of_old.iter().enumerate() {
-        let start = postings.len() as u32;
-        let from_fresh = match f {
-            NONE => Renumbered::empty(),
-            f => Renumbered::new(&fresh, f, &fresh_to_new),
-        };
-        let df = merge(
-            &mut postings,
-            Renumbered::new(previous, o as u32, &old_to_new),
-            from_fresh,
-        );
-        if df == 0 {
-            free.push(o as u32);
+    for (out, infos) in parts {
+        let base = postings.len() as u32;
+        if postings.is_empty() {
+            postings = out;
+            postings.reserve(total - postings.len() + fresh.postings.len());
+        } else {
+            postings.extend_from_slice(&out);
         }
-        terms.push(TermInfo {
-            df,
-            start,
-            end: postings.len() as u32,
-        });
+        for info in infos {
+            if info.df == 0 {
+                free.push(terms.len() as u32);
+            }
+            terms.push(TermInfo {
+                df: info.df,
+                start: base + info.start,
+                end: base + info.end,
+            });
+        }
     }
 
     // Terms that vanished leave the vocabulary (an id freed by an earlier splice is in no map).
