@@ -144,7 +144,7 @@ fn slices(previous: &Index, n: usize) -> Vec<Range<usize>> {
     // and are cut all the same so that the joining is tested).
     const MIN_BYTES: usize = if cfg!(test) { 16 } else { 4 << 20 };
     if n <= 1 || bytes < MIN_BYTES {
-        return vec![0..terms];
+        return std::iter::once(0..terms).collect();
     }
     let mut out = Vec::with_capacity(n);
     let (mut from, mut seen) = (0, 0);
