@@ -1,6 +1,8 @@
 //! A reload's index, spliced from the index in service: the talks whose files did not change
-//! keep their postings, which are copied list by list with their documents renumbered; only
-//! the changed and new talks are tokenised, into a small index of their own that is merged in.
+//! keep their postings, which are copied list by list with their documents renumbered (as
+//! bytes, a run of postings moved alike at a time, on as many threads as there are cores);
+//! only the changed and new talks are tokenised, into a small index of their own that is
+//! merged in.
 //!
 //! Term ids stay those of the previous index; a term that no longer occurs anywhere leaves the
 //! vocabulary and its id is given to a new term (or stays free, an empty list of df 0, which
