@@ -74,36 +74,22 @@ impl<'a> Renumbered<'a> {
     }
 }
 
-/// Writes the union of two renumbered lists (their documents are disjoint) into `out`, in
-/// document order; returns its df. For the lists of fresh terms, which the previous index
-/// lacks; the previous index's lists go through [`merge_old`].
-fn merge(out: &mut Vec<u8>, mut a: Renumbered<'_>, mut b: Renumbered<'_>) -> u32 {
-    let mut last = None;
-    let mut put = |out: &mut Vec<u8>, doc: u32, entry: &[u8]| {
-        write_varint(out, last.map_or(doc, |l| doc - l));
-        out.extend_from_slice(entry);
-        last = Some(doc);
-    };
-    let (mut x, mut y) = (a.next(), b.next());
-    let mut df = 0;
-    loop {
-        match (x, y) {
-            (Some((d, e)), Some((d2, _))) if d < d2 => {
-                put(out, d, e);
-                x = a.next();
-            }
-            (_, Some((d, e))) => {
-                put(out, d, e);
-                y = b.next();
-            }
-            (Some((d, e)), None) => {
-                put(out, d, e);
-                x = a.next();
-            }
-            (None, None) => return df,
-        }
+/// Writes the posting of `doc` after `last`, the document of the posting written before it.
+fn put(out: &mut Vec<u8>, last: &mut Option<u32>, doc: u32, entry: &[u8]) {
+    write_varint(out, last.map_or(doc, |l| doc - l));
+    out.extend_from_slice(entry);
+    *last = Some(doc);
+}
+
+/// Writes a renumbered list into `out`; returns its df. For the lists of fresh terms, which
+/// the previous index lacks; the previous index's lists go through [`merge_old`].
+fn copy(out: &mut Vec<u8>, mut list: Renumbered<'_>) -> u32 {
+    let (mut last, mut df) = (None, 0);
+    while let Some((doc, entry)) = list.next() {
+        put(out, &mut last, doc, entry);
         df += 1;
     }
+    df
 }
 
 /// Where the previous index's documents go: `map[d]` is the new number of old document `d`
@@ -169,11 +155,12 @@ fn slice_bytes(previous: &Index, terms: &Range<usize>) -> usize {
         .sum()
 }
 
-/// [`merge`] of the previous index's list of `term`, renumbered by `moves`, with `fresh`,
-/// which copies the bytes instead of writing each posting again where it can: a run of
-/// postings whose documents all moved by the same amount keeps its gaps, so it is copied
-/// whole once its first posting's gap is written anew, and the list's end from
-/// [`Moves::tail`] on is copied without being read. A reload spends most of its time here.
+/// Writes the previous index's list of `term`, renumbered by `moves`, with `fresh` merged in
+/// (their documents are disjoint), in document order; returns its df. Where it can, it copies
+/// bytes instead of writing each posting again: a run of postings whose documents all moved
+/// by the same amount keeps its gaps, so it is copied whole once its first posting's gap is
+/// written anew, and the list's end from [`Moves::tail`] on is copied without being read. A
+/// reload spends most of its time here.
 fn merge_old(
     out: &mut Vec<u8>,
     previous: &Index,
@@ -208,9 +195,7 @@ fn merge_old(
             if let Some(r) = run.take() {
                 out.extend_from_slice(&bytes[r..start]);
             }
-            write_varint(out, last.map_or(d, |l| d - l));
-            out.extend_from_slice(e);
-            last = Some(d);
+            put(out, &mut last, d, e);
             df += 1;
             y = fresh.next();
         }
@@ -241,9 +226,7 @@ fn merge_old(
         out.extend_from_slice(&bytes[r..]);
     }
     while let Some((d, e)) = y {
-        write_varint(out, last.map_or(d, |l| d - l));
-        out.extend_from_slice(e);
-        last = Some(d);
+        put(out, &mut last, d, e);
         df += 1;
         y = fresh.next();
     }
@@ -449,11 +432,7 @@ pub(super) fn splice(talks: &[Talk], previous: &Index, map: &[Option<usize>]) ->
     free.reverse();
     for &(key, f) in &only_fresh {
         let start = postings.len() as u32;
-        let df = merge(
-            &mut postings,
-            Renumbered::new(&fresh, f, &fresh_to_new),
-            Renumbered::empty(),
-        );
+        let df = copy(&mut postings, Renumbered::new(&fresh, f, &fresh_to_new));
         let info = TermInfo {
             df,
             start,
