@@ -17,6 +17,10 @@
 //! The people found go on the roster as speakers, and each becomes the speaker of the words
 //! that follow until the next talk or section (`作者说到…`, `He said: "…"`).
 
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
+
 use super::roster::{GROUP_NOUNS, clean_name, is_han, is_name};
 
 /// Keys of a field that names a talk's giver, in the body of a report.
@@ -149,9 +153,10 @@ fn authored_title(t: &str) -> Option<Vec<String>> {
 
 /// `…邀请到Rust中文社区的苏林老师分享…`.
 fn invitation(t: &str) -> Option<Vec<String>> {
-    let at = t.find("邀请")?;
+    // `memmem`, not `str::find`: most paragraphs hold neither word, and are read whole.
+    let at = memchr::memmem::find(t.as_bytes(), "邀请".as_bytes())?;
     let rest = t[at + "邀请".len()..].trim_start_matches('到');
-    let end = rest.find("分享")?;
+    let end = memchr::memmem::find(rest.as_bytes(), "分享".as_bytes())?;
     let mut who = &rest[..end];
     who = who.trim_end_matches(['来', '为', '给']);
     if let Some(i) = who.rfind('的') {
@@ -208,18 +213,14 @@ fn names(value: &str) -> Vec<String> {
 /// At a section's opening, the subjects of a verb of presenting: `Sugu Sougoumarane
 /// described`, `Brad Fitzpatrick and Mathieu Lonjaret explain`. Full names only.
 fn presenter(t: &str) -> Vec<String> {
-    let Some(i) = PRESENTS
-        .iter()
-        .filter_map(|v| {
-            t.match_indices(v)
-                .find(|(i, _)| {
-                    !t[i + v.len()..]
-                        .chars()
-                        .next()
-                        .is_some_and(char::is_alphanumeric)
-                })
-                .map(|(i, _)| i)
-        })
+    // The earliest verb that ends a word. Every verb starts with a space, so none stands over
+    // itself: the overlapping search sees each place each one stands.
+    static VERBS: LazyLock<AhoCorasick> =
+        LazyLock::new(|| AhoCorasick::new(PRESENTS).expect("fixed phrases"));
+    let Some(i) = VERBS
+        .find_overlapping_iter(t)
+        .filter(|m| !t[m.end()..].chars().next().is_some_and(char::is_alphanumeric))
+        .map(|m| m.start())
         .min()
     else {
         return Vec::new();

@@ -676,6 +676,10 @@ fn ends_with_speech_verb(before: &str) -> bool {
 /// Self-Censor`): Latin words, every one of four letters or more capitalised. People do not
 /// speak in title case; reports, books and talks are named in it.
 fn is_title_case(inner: &str) -> bool {
+    // Asked first: most quotes of a Chinese write-up fail it, and it is one vector pass.
+    if !inner.is_ascii() {
+        return false;
+    }
     let words: Vec<&str> = inner.split_whitespace().collect();
     let long: Vec<&&str> = words
         .iter()
@@ -683,7 +687,6 @@ fn is_title_case(inner: &str) -> bool {
         .collect();
     words.len() >= 3
         && long.len() >= 3
-        && inner.is_ascii()
         && long.iter().all(|w| {
             w.chars()
                 .find(char::is_ascii_alphabetic)
@@ -766,11 +769,14 @@ fn introduced_person(text: &str) -> Option<String> {
     // The noun ends at the first speech verb after its last `的` (`…做产品的创业者问`).
     let from = clause.rfind('的').map_or(0, |i| i + '的'.len_utf8());
     let lower = clause.to_lowercase();
-    let verb = SPEECH_VERBS
-        .iter()
-        .chain(["提", "注意到", "想", "正在"].iter())
-        .filter_map(|v| lower[from..].find(v).map(|i| from + i))
-        .min()?;
+    // The leftmost of the verbs, in one pass (a substring search per verb cost more).
+    static VERBS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+        AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+            .build(SPEECH_VERBS.iter().chain(&["提", "注意到", "想", "正在"]))
+            .expect("the speech verbs make an automaton")
+    });
+    let verb = from + VERBS.find(&lower[from..])?.start();
     let person = clause[..verb].trim();
     (!person.is_empty() && char_len(person) <= 24).then(|| person.to_string())
 }

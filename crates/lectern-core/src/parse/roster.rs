@@ -638,7 +638,7 @@ pub(super) fn label_of(p: &PlainText) -> Option<Label<'_>> {
             }
         }
     }
-    let colon = from + text[from..].find(['：', ':'])?;
+    let colon = from + first_colon(&text[from..])?;
     if text[colon..].starts_with("://") {
         return None;
     }
@@ -678,6 +678,15 @@ pub(super) fn label_of(p: &PlainText) -> Option<Label<'_>> {
         bold,
         words,
     })
+}
+
+/// Where the first `:` or `：` of `text` stands, as `text.find([':', '：'])` says, with
+/// `memchr`'s vector search for the two bytes that can start one (a label's colon is sought
+/// in every paragraph, and most paragraphs have none).
+fn first_colon(text: &str) -> Option<usize> {
+    const WIDE: &[u8] = "：".as_bytes();
+    let bytes = text.as_bytes();
+    memchr::memchr2_iter(b':', WIDE[0], bytes).find(|&at| bytes[at] == b':' || bytes[at..].starts_with(WIDE))
 }
 
 /// Where a leading timestamp (`[0:00:14.3]`, `\[12:34\]`, `(12:34)`) and the spaces after it
@@ -1439,7 +1448,8 @@ fn full_names(text: &str) -> Vec<String> {
         run.clear();
     };
     let words = text
-        .split(|c: char| !(c.is_alphabetic() && !is_han(c) || c == ' ' || c == '-' || c == '.'))
+        // A Han character first, by its range: `is_alphabetic` looks each one up in a table.
+        .split(|c: char| !(c == ' ' || c == '-' || c == '.' || !is_han(c) && c.is_alphabetic()))
         .flat_map(|chunk| chunk.split(' ').chain(std::iter::once("")));
     for w in words {
         // A word ending a sentence ends the run, as its last word (an initial, `L.`, does not).
@@ -1694,6 +1704,13 @@ pub(super) fn heading_speakers(title: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_first_colon_is_the_one_find_gives() {
+        for text in ["", "无", "a:b：c", "主持人：好的: 是", "东西：", "：", "a", "全角Ｚ：x", "ｚ:y", "\u{FF00}\u{FF1B}"] {
+            assert_eq!(first_colon(text), text.find([':', '：']), "{text:?}");
+        }
+    }
 
     #[test]
     fn names_are_cleaned_of_links_affiliations_and_nicknames() {

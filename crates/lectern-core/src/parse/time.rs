@@ -126,7 +126,12 @@ pub(super) fn chapter_line(line: &str) -> Option<Chapter> {
         .strip_prefix(['-', '*', '+'])
         .map_or(line, str::trim_start);
     // The Markdown escape of `\[00:00\]`, read from the source.
-    let unescaped = line.replace("\\[", "[").replace("\\]", "]");
+    // Most lines have no backslash: they are read as they stand, without a copy.
+    let unescaped = if line.contains('\\') {
+        std::borrow::Cow::Owned(line.replace("\\[", "[").replace("\\]", "]"))
+    } else {
+        std::borrow::Cow::Borrowed(line)
+    };
     let stamp = leading(&unescaped)?;
     if stamp.start != 0 {
         return None;
@@ -148,6 +153,11 @@ pub(super) fn chapter_line(line: &str) -> Option<Chapter> {
 /// times rise, starting within the first minute (a list of moments from the start, not a
 /// few timestamped sentences). Empty when there is none.
 pub(super) fn chapter_list(text: &str) -> Vec<Chapter> {
+    // Every clock has a colon (`m:ss`, `h:mm:ss`): a text without one is no list, and most
+    // write-ups have none, which were read line by line for it.
+    if memchr::memchr(b':', text.as_bytes()).is_none() {
+        return Vec::new();
+    }
     let mut run: Vec<Chapter> = Vec::new();
     let done = |run: &[Chapter]| run.len() >= 2 && run[0].seconds < 60;
     for line in text.lines() {

@@ -586,6 +586,27 @@ fn image_gloss(url: &str, alt: &str) -> String {
     out.join(" ")
 }
 
+/// The first place `needle` stands in `hay`, as `str::find` gives it. A quote is up to 400
+/// characters, and `str::find` first studies the whole needle (its two-way searcher) on every
+/// call: here the needle's first few bytes are found with `memchr`'s vectorised search, and
+/// the whole needle is compared only where they stand.
+fn find_in(hay: &str, needle: &str) -> Option<usize> {
+    let head = &needle.as_bytes()[..needle.floor_char_boundary(16)];
+    if head.is_empty() {
+        return hay.find(needle);
+    }
+    let (hay, finder) = (hay.as_bytes(), memchr::memmem::Finder::new(head));
+    // Every place the head stands, overlapping ones too (`find_iter` skips those).
+    let mut from = 0;
+    while let Some(at) = finder.find(&hay[from..]).map(|at| from + at) {
+        if hay[at..].starts_with(needle.as_bytes()) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
+}
+
 /// Where each quote stands in `body`, as character ranges sorted by start, and the quotes it
 /// does not contain verbatim (to be indexed on their own).
 fn quote_spans<'q>(body: &str, quotes: &[&'q str]) -> (Vec<(u32, u32)>, Vec<&'q str>) {
@@ -596,10 +617,9 @@ fn quote_spans<'q>(body: &str, quotes: &[&'q str]) -> (Vec<(u32, u32)>, Vec<&'q 
     // instead of one scan of the whole body per quote.
     let mut from = 0;
     for q in quotes {
-        let found = body[from..]
-            .find(q)
+        let found = find_in(&body[from..], q)
             .map(|at| from + at)
-            .or_else(|| body.find(q));
+            .or_else(|| find_in(body, q));
         match found {
             Some(at) if !q.is_empty() => {
                 bytes.push((at, at + q.len()));
@@ -1018,6 +1038,33 @@ impl Builder {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_quote_is_found_where_str_find_finds_it() {
+        let seed = include_str!("../../../../seeds/2026-01-27-sam-altman-developer-townhall.md");
+        // Needles whose head stands several times, overlapping itself, before the needle does.
+        let repeats = format!("{}b", "a".repeat(40));
+        let cases: Vec<(&str, &str)> = vec![
+            (&repeats, &repeats[1..]),
+            (&repeats, "aaaaaaaaaaaaaaaaaaaab"),
+            ("aaaaaaaaaaaaaaaaaaaaaaaaac", "aaaaaaaaaaaaaaaaaaaaab"),
+            ("一二三四五六一二三四五六七", "一二三四五六七"),
+            ("“他说”“他说了”", "他说了"),
+            ("abc", ""),
+            ("", "abc"),
+            ("ab", "abc"),
+        ];
+        for (hay, needle) in cases {
+            assert_eq!(find_in(hay, needle), hay.find(needle), "{needle:?} in {hay:?}");
+        }
+        // Every sentence of the seed, and each one's tail from every character on.
+        for line in seed.lines().filter(|l| l.chars().count() > 8) {
+            for (i, _) in line.char_indices().step_by(7) {
+                let needle = &line[i..];
+                assert_eq!(find_in(seed, needle), seed.find(needle), "{needle:?}");
+            }
+        }
+    }
 
     #[test]
     fn posting_lists_hold_every_document_of_a_term_in_order() {
