@@ -48,10 +48,20 @@ pub(super) struct Roster {
 
 /// A candidate name folded for comparison.
 fn fold(s: &str) -> String {
-    s.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
+    // One buffer for the joined words; an ASCII one is lower-cased where it stands.
+    let mut joined = String::with_capacity(s.len());
+    for w in s.split_whitespace() {
+        if !joined.is_empty() {
+            joined.push(' ');
+        }
+        joined.push_str(w);
+    }
+    if joined.is_ascii() {
+        joined.make_ascii_lowercase();
+        joined
+    } else {
+        joined.to_lowercase()
+    }
 }
 
 pub(super) fn is_han(c: char) -> bool {
@@ -1327,9 +1337,8 @@ impl Cast {
 
 /// The full name a speaker gives themself: `My name is Dan Williams, and I'm…`.
 fn self_introduction(text: &str) -> Option<String> {
-    let at = text
-        .find("My name is ")
-        .or_else(|| text.find("my name is "))?;
+    let find = |needle: &str| memchr::memmem::find(text.as_bytes(), needle.as_bytes());
+    let at = find("My name is ").or_else(|| find("my name is "))?;
     let rest = &text[at + "my name is ".len()..];
     let words: Vec<&str> = rest
         .split_whitespace()
@@ -1532,7 +1541,7 @@ fn unslug(s: &str) -> String {
 fn source_note_speaker(text: &str) -> Option<String> {
     let from = ["整理自", "根据", "来自"]
         .iter()
-        .filter_map(|w| text.find(w).map(|i| i + w.len()))
+        .filter_map(|w| memchr::memmem::find(text.as_bytes(), w.as_bytes()).map(|i| i + w.len()))
         .min()?;
     let rest = &text[from..];
     let end = rest.find('在')?;
