@@ -219,7 +219,12 @@ fn presenter(t: &str) -> Vec<String> {
         LazyLock::new(|| AhoCorasick::new(PRESENTS).expect("fixed phrases"));
     let Some(i) = VERBS
         .find_overlapping_iter(t)
-        .filter(|m| !t[m.end()..].chars().next().is_some_and(char::is_alphanumeric))
+        .filter(|m| {
+            !t[m.end()..]
+                .chars()
+                .next()
+                .is_some_and(char::is_alphanumeric)
+        })
         .map(|m| m.start())
         .min()
     else {

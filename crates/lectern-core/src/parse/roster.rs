@@ -696,7 +696,8 @@ pub(super) fn label_of(p: &PlainText) -> Option<Label<'_>> {
 fn first_colon(text: &str) -> Option<usize> {
     const WIDE: &[u8] = "：".as_bytes();
     let bytes = text.as_bytes();
-    memchr::memchr2_iter(b':', WIDE[0], bytes).find(|&at| bytes[at] == b':' || bytes[at..].starts_with(WIDE))
+    memchr::memchr2_iter(b':', WIDE[0], bytes)
+        .find(|&at| bytes[at] == b':' || bytes[at..].starts_with(WIDE))
 }
 
 /// Where a leading timestamp (`[0:00:14.3]`, `\[12:34\]`, `(12:34)`) and the spaces after it
@@ -1716,7 +1717,18 @@ mod tests {
 
     #[test]
     fn the_first_colon_is_the_one_find_gives() {
-        for text in ["", "无", "a:b：c", "主持人：好的: 是", "东西：", "：", "a", "全角Ｚ：x", "ｚ:y", "\u{FF00}\u{FF1B}"] {
+        for text in [
+            "",
+            "无",
+            "a:b：c",
+            "主持人：好的: 是",
+            "东西：",
+            "：",
+            "a",
+            "全角Ｚ：x",
+            "ｚ:y",
+            "\u{FF00}\u{FF1B}",
+        ] {
             assert_eq!(first_colon(text), text.find([':', '：']), "{text:?}");
         }
     }

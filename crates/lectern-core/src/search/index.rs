@@ -1055,7 +1055,11 @@ mod tests {
             ("ab", "abc"),
         ];
         for (hay, needle) in cases {
-            assert_eq!(find_in(hay, needle), hay.find(needle), "{needle:?} in {hay:?}");
+            assert_eq!(
+                find_in(hay, needle),
+                hay.find(needle),
+                "{needle:?} in {hay:?}"
+            );
         }
         // Every sentence of the seed, and each one's tail from every character on.
         for line in seed.lines().filter(|l| l.chars().count() > 8) {
