@@ -71,12 +71,20 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// The columns of `line`: head, readings and senses (the rest, which may be absent),
+    /// separated by tabs. Found with `memchr`: both builds of a load read all 116,600 lines,
+    /// and a generic `splitn` was 40 % of what they cost.
     fn parse(line: &'static str) -> Option<Entry> {
-        let mut cols = line.splitn(3, '\t');
+        let tab = memchr::memchr(b'\t', line.as_bytes())?;
+        let rest = &line[tab + 1..];
+        let (readings, senses) = match memchr::memchr(b'\t', rest.as_bytes()) {
+            Some(t) => (&rest[..t], &rest[t + 1..]),
+            None => (rest, ""),
+        };
         Some(Entry {
-            head: cols.next()?,
-            readings: cols.next()?,
-            senses: cols.next().unwrap_or(""),
+            head: &line[..tab],
+            readings,
+            senses,
         })
     }
 }
@@ -109,7 +117,21 @@ fn entry(head: &str) -> Option<Entry> {
 
 /// Every entry, in headword order.
 pub fn entries() -> impl Iterator<Item = Entry> {
-    TEXT.lines().filter_map(Entry::parse)
+    // The text has no carriage returns (a test says so): its lines end at `\n` alone.
+    let mut rest = TEXT;
+    std::iter::from_fn(move || {
+        while !rest.is_empty() {
+            let (line, next) = match memchr::memchr(b'\n', rest.as_bytes()) {
+                Some(end) => (&rest[..end], &rest[end + 1..]),
+                None => (rest, ""),
+            };
+            rest = next;
+            if let Some(e) = Entry::parse(line) {
+                return Some(e);
+            }
+        }
+        None
+    })
 }
 
 /// Whether `has_pair` holds for every pair of adjacent characters of `fold(word)`, without
@@ -245,6 +267,28 @@ impl Bilingual {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn entries_are_the_lines_split_at_their_first_two_tabs() {
+        assert!(!TEXT.contains('\r'));
+        let want: Vec<(&str, &str, &str)> = TEXT
+            .lines()
+            .filter_map(|line| {
+                let mut cols = line.splitn(3, '\t');
+                Some((cols.next()?, cols.next()?, cols.next().unwrap_or("")))
+            })
+            .collect();
+        let got: Vec<(&str, &str, &str)> =
+            entries().map(|e| (e.head, e.readings, e.senses)).collect();
+        assert!(got.len() > 100_000);
+        assert_eq!(got, want);
+        // Lines without a tab are no entry; a missing third column is empty senses.
+        assert!(Entry::parse("生物").is_none());
+        let e = Entry::parse("生物\tShengWu").expect("two columns");
+        assert_eq!((e.head, e.readings, e.senses), ("生物", "ShengWu", ""));
+        let e = Entry::parse("生物\tShengWu\tbiology\tlife").expect("four columns");
+        assert_eq!(e.senses, "biology\tlife");
+    }
 
     #[test]
     fn senses_are_found_by_binary_search() {
